@@ -1,0 +1,143 @@
+# vzsoak: one Makefile for host tools (build/bin), target images
+# (build/target) and tests.  `make help` lists the targets.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+BUILD   := build
+CC      ?= cc
+CROSS   ?= mipsel-linux-gnu-
+TCC     := $(CROSS)gcc
+TOBJDUMP:= $(CROSS)objdump
+
+WARN    := -Wall -Wextra -Werror
+HOSTDEF := -D_GNU_SOURCE
+INCS    := -Iboards/sim/include -Iboards/sim
+CFLAGS_REL := -std=c11 $(WARN) $(HOSTDEF) $(INCS) -O2 -g -MMD -MP
+CFLAGS_SAN := -std=c11 $(WARN) $(HOSTDEF) $(INCS) -O1 -g -MMD -MP \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDLIBS  := -lelf
+
+# Target (MIPS32r5 bare metal) flags.
+TARGET_CFLAGS := -march=p5600 -mvirt -EL -ffreestanding -nostdlib -fno-pic \
+	-mno-abicalls -G0 -O2 -Wall -Wextra -Werror
+TARGET_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack
+
+# ---------------------------------------------------------------- sources
+ISA_SRC    := $(wildcard boards/sim/isa/*.c)
+VZSIM_SRC  := $(wildcard boards/sim/cpu/*.c boards/sim/board/*.c)
+LIB_SRC    := $(ISA_SRC) $(VZSIM_SRC)
+CLI_NAMES  := vzsim mipsdis
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
+UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+
+obj_rel = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+obj_san = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
+
+LIB_REL := $(BUILD)/lib/libvzsim.a
+LIB_SAN := $(BUILD)/lib/libvzsim-san.a
+BINS    := $(addprefix $(BUILD)/bin/,$(CLI_NAMES))
+SAN_BINS:= $(addprefix $(BUILD)/san/bin/,$(CLI_NAMES))
+UNIT_BINS := $(addprefix $(BUILD)/san/tests/,$(UNIT_NAMES))
+
+# Host tools the tests use.
+DIFFGEN := $(BUILD)/bin/diffgen
+
+.PHONY: all deps run test fuzz-diff bench clean help host target
+
+all: host target
+
+help:
+	@echo "make deps       install missing Debian packages (idempotent)"
+	@echo "make            build host tools (build/bin) and target images (build/target)"
+	@echo "make run        build and boot the demo program on vzsim"
+	@echo "make test       unit, end-to-end and differential tests (sanitizers on)"
+	@echo "make fuzz-diff  many more differential seeds against QEMU (N=500 by default)"
+	@echo "make bench      vzsim vs QEMU speed on a 10^9-instruction loop"
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/.deps-ok: scripts/deps.sh
+	@sh scripts/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+host: $(BINS) $(DIFFGEN)
+
+# ---------------------------------------------------------------- host build
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_REL) -c $< -o $@
+
+$(BUILD)/san/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) -c $< -o $@
+
+$(LIB_REL): $(call obj_rel,$(LIB_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB_SAN): $(call obj_san,$(LIB_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/bin/%: $(BUILD)/obj/boards/sim/cli/%.o $(LIB_REL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_REL) $^ $(LDLIBS) -o $@
+
+$(BUILD)/san/bin/%: $(BUILD)/san/boards/sim/cli/%.o $(LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) $^ $(LDLIBS) -o $@
+
+$(DIFFGEN): $(BUILD)/obj/tests/diff/diffgen.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_REL) $^ -o $@
+
+$(BUILD)/san/tests/%: $(BUILD)/san/tests/unit/%.o $(call obj_san,$(UNIT_HELPERS)) $(LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) $^ $(LDLIBS) -lcmocka -o $@
+
+# ---------------------------------------------------------------- target build
+TARGET_LD := tests/e2e/link.ld
+E2E_SRC   := $(wildcard tests/e2e/*.S)
+E2E_ELFS  := $(patsubst tests/e2e/%.S,$(BUILD)/target/e2e/%.elf,$(E2E_SRC))
+DEMO_ELF  := $(BUILD)/target/demo.elf
+
+target: $(E2E_ELFS) $(DEMO_ELF)
+
+$(BUILD)/target/e2e/%.elf: tests/e2e/%.S $(TARGET_LD) $(wildcard tests/e2e/*.h) | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Itests/e2e -T $(TARGET_LD) $< -o $@
+
+$(DEMO_ELF): boards/sim/demo/demo.S boards/sim/demo/demo.c $(TARGET_LD) | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -T $(TARGET_LD) boards/sim/demo/demo.S boards/sim/demo/demo.c -o $@
+
+# ---------------------------------------------------------------- main job
+run: $(BUILD)/bin/vzsim $(DEMO_ELF)
+	$(BUILD)/bin/vzsim --stats $(DEMO_ELF)
+
+# ---------------------------------------------------------------- tests
+# Everything the tests need is built first; scripts/run-tests.sh then runs
+# every step (unit, disassembler, e2e, differential), keeps going past a
+# failure, and ends with one summary line.
+TEST_DEPS := $(UNIT_BINS) $(BUILD)/san/bin/vzsim $(BUILD)/san/bin/mipsdis \
+	$(DIFFGEN) $(E2E_ELFS)
+DIFF_SEEDS ?= 1 2 3 4 5 6 7 8
+
+test: $(TEST_DEPS)
+	@BUILD=$(BUILD) DIFF_SEEDS="$(DIFF_SEEDS)" scripts/run-tests.sh
+
+N ?= 500
+fuzz-diff: $(BUILD)/bin/vzsim $(DIFFGEN)
+	@scripts/run-diff.sh $(BUILD)/bin/vzsim $(DIFFGEN) $(BUILD)/fuzz-diff $(BUILD)/fuzz-results $$(seq 1000 $$((1000 + $(N) - 1)))
+
+# ---------------------------------------------------------------- bench
+bench: $(BUILD)/bin/vzsim | $(BUILD)/.deps-ok
+	@scripts/bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,333 @@
+/*
+ * CP0: reset values, MFC0/MTC0 with each register's writable fields, and
+ * Count/Compare driven by the instruction count.
+ *
+ * The configuration values (PRId, Config0-5) describe vzsim's P5600-like
+ * core; docs/vzsim.md ("CPU configuration") lists them field by field.
+ * Registers the core does not implement read as zero and ignore writes.
+ */
+#include "cpu.h"
+
+#define PRID_VZSIM 0x0001a820u /* company 1 (MIPS), processor 0xA8 (P5600), rev 0x20 */
+
+/* Writable bits. */
+#define STATUS_WMASK   0x1078ff1fu /* CU0 BEV TS SR NMI IM KSU ERL EXL IE */
+#define CAUSE_WMASK    (CAUSE_DC | CAUSE_IV | (3u << CAUSE_IP_SHIFT))
+#define ENTRYHI_WMASK  (0xffffe000u | ENTRYHI_EHINV | 0xffu)
+#define PAGEGRAIN_WMASK (PG_RIE | PG_XIE | PG_IEC)
+#define HWRENA_WMASK   0x2000000fu /* CPUNum SYNCI_Step CC CCRes, UL */
+#define INTCTL_VS_MASK (0x1fu << 5)
+#define INTCTL_IPTI    (7u << 29) /* timer interrupt on IP7 */
+
+static uint32_t config0(void)
+{
+	/* M=1, AR=1 (release 2 or later), MT=1 (standard TLB), K0=2 (uncached) */
+	return (1u << 31) | (1u << 10) | (1u << 7) | 2u;
+}
+
+static uint32_t config1(unsigned tlb_entries)
+{
+	unsigned mmu = tlb_entries > 64 ? 63 : tlb_entries - 1;
+	/* 64 KB 4-way 32-byte-line I- and D-caches; no FPU, no watch, no
+	 * performance counters, no MIPS16, no EJTAG. */
+	return (1u << 31) | (mmu << 25) | (3u << 22) | (4u << 19) | (3u << 16) |
+	       (3u << 13) | (4u << 10) | (3u << 7);
+}
+
+static uint32_t config3(void)
+{
+	/* M, BP (BadInstrP), BI (BadInstr), ULRI, RXI, CTXTC, VInt. */
+	return (1u << 31) | (1u << 27) | (1u << 26) | (1u << 13) | (1u << 12) |
+	       (1u << 9) | (1u << 5);
+}
+
+static uint32_t config4(unsigned tlb_entries)
+{
+	/* M; IE=2 (TLBINV/TLBINVF, EHINV); KScrExist: KScratch sel 2..7;
+	 * MMUExtDef=1: MMUSizeExt holds the entry count's bits above 6. */
+	unsigned ext = (tlb_entries - 1) >> 6;
+	return (1u << 31) | (2u << 29) | (0xfcu << 16) | (1u << 14) | ext;
+}
+
+void cp0_reset(struct cpu *cpu)
+{
+	struct cp0 *c = &cpu->cp0;
+	*c = (struct cp0){0};
+	c->status = ST_BEV | ST_ERL;
+	c->intctl = INTCTL_IPTI;
+	c->contextconfig = 0x007ffff0u; /* Context[22:4] = VA[31:13] */
+	c->prid = PRID_VZSIM;
+	c->ebase = 0x80000000u;
+	c->config[0] = config0();
+	c->config[1] = config1(cpu->tlb_entries);
+	c->config[2] = 1u << 31;
+	c->config[3] = config3();
+	c->config[4] = config4(cpu->tlb_entries);
+	c->config[5] = 0;
+	c->count_base = 0;
+	c->count_icount = cpu->icount;
+	c->compare = 0;
+}
+
+/* ------------------------------------------------------------ timer */
+
+uint32_t cp0_count(const struct cpu *cpu)
+{
+	const struct cp0 *c = &cpu->cp0;
+	if (c->cause & CAUSE_DC)
+		return c->count_base;
+	return c->count_base +
+	       (uint32_t)((cpu->icount - c->count_icount) / cpu->count_div);
+}
+
+/* Recomputes when Count next equals Compare. */
+static void timer_reschedule(struct cpu *cpu)
+{
+	const struct cp0 *c = &cpu->cp0;
+	if (c->cause & CAUSE_DC) {
+		cpu->timer_icount = UINT64_MAX;
+	} else {
+		uint64_t ticks = (cpu->icount - c->count_icount) / cpu->count_div;
+		uint32_t now = c->count_base + (uint32_t)ticks;
+		uint64_t d = (uint32_t)(c->compare - now);
+		if (d == 0)
+			d = 1ull << 32;
+		cpu->timer_icount = c->count_icount + (ticks + d) * cpu->count_div;
+	}
+	cpu_update_next_event(cpu);
+}
+
+void cpu_update_next_event(struct cpu *cpu)
+{
+	uint64_t n = cpu->run_limit;
+	if (cpu->timer_icount < n)
+		n = cpu->timer_icount;
+	if (cpu->stop_requested)
+		n = cpu->icount;
+	cpu->next_event = n;
+}
+
+/* The timer reached Compare: raise TI and schedule the next match. */
+void cp0_timer_fired(struct cpu *cpu)
+{
+	cpu->cp0.cause |= CAUSE_TI;
+	cpu->timer_icount += (1ull << 32) * cpu->count_div;
+	cpu_update_next_event(cpu);
+}
+
+void cpu_timer_start(struct cpu *cpu)
+{
+	timer_reschedule(cpu);
+}
+
+/* ------------------------------------------------------------ access */
+
+void cpu_status_changed(struct cpu *cpu)
+{
+	uint32_t s = cpu->cp0.status;
+	enum mmu_class cls;
+	if (s & ST_ERL)
+		cls = MMU_KERNEL_ERL;
+	else if ((s & ST_EXL) || (s & ST_KSU) == 0)
+		cls = MMU_KERNEL;
+	else if ((s & ST_KSU) == (1u << 3))
+		cls = MMU_SUPERVISOR;
+	else
+		cls = MMU_USER;
+	if (cls != cpu->mclass) {
+		cpu->mclass = cls;
+		mmu_flush_fetch(cpu);
+	}
+	/* Interrupt enables may have changed: look at pending interrupts. */
+	cpu->next_event = cpu->icount;
+}
+
+static uint32_t read_cause(const struct cpu *cpu)
+{
+	/* Hardware lines IP2..IP6 and the timer on IP7 appear in Cause.IP. */
+	uint32_t ip = (uint32_t)(cpu->hw_irq & 0x7c) << CAUSE_IP_SHIFT;
+	if (cpu->cp0.cause & CAUSE_TI)
+		ip |= 1u << (CAUSE_IP_SHIFT + 7);
+	return cpu->cp0.cause | ip;
+}
+
+uint32_t cpu_cause(const struct cpu *cpu)
+{
+	return read_cause(cpu);
+}
+
+bool cp0_read(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t *val)
+{
+	const struct cp0 *c = &cpu->cp0;
+	uint32_t v;
+	switch (reg << 3 | sel) {
+	case 0 << 3 | 0: v = c->index; break;
+	case 1 << 3 | 0: v = tlb_random(cpu); break;
+	case 2 << 3 | 0: v = c->entrylo0; break;
+	case 3 << 3 | 0: v = c->entrylo1; break;
+	case 4 << 3 | 0: v = c->context; break;
+	case 4 << 3 | 1: v = c->contextconfig; break;
+	case 4 << 3 | 2: v = c->userlocal; break;
+	case 5 << 3 | 0: v = c->pagemask; break;
+	case 5 << 3 | 1: v = c->pagegrain; break;
+	case 6 << 3 | 0: v = c->wired; break;
+	case 7 << 3 | 0: v = c->hwrena; break;
+	case 8 << 3 | 0: v = c->badvaddr; break;
+	case 8 << 3 | 1: v = c->badinstr; break;
+	case 8 << 3 | 2: v = c->badinstrp; break;
+	case 9 << 3 | 0: v = cp0_count(cpu); break;
+	case 10 << 3 | 0: v = c->entryhi; break;
+	case 11 << 3 | 0: v = c->compare; break;
+	case 12 << 3 | 0: v = c->status; break;
+	case 12 << 3 | 1: v = c->intctl; break;
+	case 12 << 3 | 2: v = c->srsctl; break;
+	case 13 << 3 | 0: v = read_cause(cpu); break;
+	case 14 << 3 | 0: v = c->epc; break;
+	case 15 << 3 | 0: v = c->prid; break;
+	case 15 << 3 | 1: v = c->ebase; break;
+	case 16 << 3 | 0: case 16 << 3 | 1: case 16 << 3 | 2:
+	case 16 << 3 | 3: case 16 << 3 | 4: case 16 << 3 | 5:
+		v = c->config[sel];
+		break;
+	case 17 << 3 | 0: v = c->lladdr; break;
+	case 28 << 3 | 0: v = c->taglo; break;
+	case 28 << 3 | 1: v = c->datalo; break;
+	case 29 << 3 | 0: v = c->taghi; break;
+	case 29 << 3 | 1: v = c->datahi; break;
+	case 30 << 3 | 0: v = c->errorepc; break;
+	case 31 << 3 | 2: case 31 << 3 | 3: case 31 << 3 | 4:
+	case 31 << 3 | 5: case 31 << 3 | 6: case 31 << 3 | 7:
+		v = c->kscratch[sel];
+		break;
+	default:
+		*val = 0;
+		return false;
+	}
+	*val = v;
+	return true;
+}
+
+/* PageMask: keep the longest run of pairs of ones from bit 13 (4K, 16K, 64K,
+ * ... 256M); anything else in the Mask field is dropped. */
+static uint32_t legal_pagemask(uint32_t v)
+{
+	uint32_t m = (v >> 13) & 0xffffu, ones = 0;
+	while (ones < 16 && (m >> ones) & 1)
+		ones++;
+	ones &= ~1u;
+	return ((1u << ones) - 1) << 13;
+}
+
+static uint32_t index_mask(unsigned entries)
+{
+	uint32_t m = 1;
+	while (m < entries)
+		m <<= 1;
+	return m - 1;
+}
+
+bool cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
+{
+	struct cp0 *c = &cpu->cp0;
+	switch (reg << 3 | sel) {
+	case 0 << 3 | 0:
+		c->index = (c->index & INDEX_P) | (v & index_mask(cpu->tlb_entries));
+		break;
+	case 1 << 3 | 0: break; /* Random is read-only */
+	case 2 << 3 | 0: case 3 << 3 | 0: {
+		uint32_t m = 0x3fffffffu;
+		if (c->pagegrain & PG_RIE)
+			m |= 1u << 31;
+		if (c->pagegrain & PG_XIE)
+			m |= 1u << 30;
+		if (reg == 2)
+			c->entrylo0 = v & m;
+		else
+			c->entrylo1 = v & m;
+		break;
+	}
+	case 4 << 3 | 0:
+		c->context = (v & ~c->contextconfig) | (c->context & c->contextconfig);
+		break;
+	case 4 << 3 | 1: c->contextconfig = v & 0x007ffffcu; break;
+	case 4 << 3 | 2: c->userlocal = v; break;
+	case 5 << 3 | 0: c->pagemask = legal_pagemask(v); break;
+	case 5 << 3 | 1: c->pagegrain = v & PAGEGRAIN_WMASK; break;
+	case 6 << 3 | 0:
+		c->wired = v % cpu->tlb_entries;
+		tlb_wired_written(cpu);
+		break;
+	case 7 << 3 | 0: c->hwrena = v & HWRENA_WMASK; break;
+	case 8 << 3 | 0: case 8 << 3 | 1: case 8 << 3 | 2: break; /* read-only */
+	case 9 << 3 | 0:
+		c->count_base = v;
+		c->count_icount = cpu->icount;
+		timer_reschedule(cpu);
+		break;
+	case 10 << 3 | 0: {
+		uint32_t old = c->entryhi;
+		c->entryhi = v & ENTRYHI_WMASK;
+		if ((old ^ c->entryhi) & 0xffu)
+			mmu_flush(cpu); /* the soft TLB holds one ASID's view */
+		break;
+	}
+	case 11 << 3 | 0:
+		c->compare = v;
+		c->cause &= ~CAUSE_TI;
+		timer_reschedule(cpu);
+		break;
+	case 12 << 3 | 0:
+		c->status = (c->status & ~STATUS_WMASK) | (v & STATUS_WMASK);
+		cpu_status_changed(cpu);
+		break;
+	case 12 << 3 | 1:
+		c->intctl = (c->intctl & ~INTCTL_VS_MASK) | (v & INTCTL_VS_MASK);
+		break;
+	case 12 << 3 | 2: break; /* SRSCtl: one register set, all fields fixed */
+	case 13 << 3 | 0: {
+		uint32_t old = c->cause;
+		c->cause = (c->cause & ~CAUSE_WMASK) | (v & CAUSE_WMASK);
+		if ((old ^ c->cause) & CAUSE_DC) {
+			/* Freeze or restart Count where it stands. */
+			if (c->cause & CAUSE_DC) {
+				c->cause &= ~CAUSE_DC;
+				c->count_base = cp0_count(cpu);
+				c->cause |= CAUSE_DC;
+			} else {
+				c->count_icount = cpu->icount;
+			}
+			timer_reschedule(cpu);
+		}
+		cpu->next_event = cpu->icount; /* software interrupts */
+		break;
+	}
+	case 14 << 3 | 0: c->epc = v; break;
+	case 15 << 3 | 0: break;
+	case 15 << 3 | 1:
+		/* EBase[29:12] always writable; [31:30] only with WG already set. */
+		if ((c->ebase & EBASE_WG) && (v & EBASE_WG))
+			c->ebase = v & 0xfffff800u;
+		else
+			c->ebase = (c->ebase & 0xc0000000u) | (v & 0x3ffff800u);
+		break;
+	case 16 << 3 | 0:
+		c->config[0] = (c->config[0] & ~7u) | (v & 7u); /* K0 */
+		break;
+	case 16 << 3 | 1: case 16 << 3 | 2: case 16 << 3 | 3:
+	case 16 << 3 | 4: case 16 << 3 | 5:
+		break;
+	case 17 << 3 | 0: break; /* LLAddr is read-only */
+	case 28 << 3 | 0: c->taglo = v; break;
+	case 28 << 3 | 1: c->datalo = v; break;
+	case 29 << 3 | 0: c->taghi = v; break;
+	case 29 << 3 | 1: c->datahi = v; break;
+	case 30 << 3 | 0: c->errorepc = v; break;
+	case 31 << 3 | 2: case 31 << 3 | 3: case 31 << 3 | 4:
+	case 31 << 3 | 5: case 31 << 3 | 6: case 31 << 3 | 7:
+		c->kscratch[sel] = v;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,132 @@
+/*
+ * libvzsim: the simulated VZ board as a library.  Create a board, load ELF
+ * images, run it for a number of instructions or until it stops, look at and
+ * change its registers and memory, and attach an instruction sink.  The vzsim
+ * CLI, the harness and the tests are all thin users of this interface.
+ *
+ * Errors: functions that can fail return 0 on success and -1 on failure with
+ * a one-line message (no trailing newline) in the caller's err buffer.
+ */
+#ifndef VZSIM_H
+#define VZSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct vzsim vzsim;
+
+/* Why vzsim_run returned. */
+enum vzsim_stop {
+	VZSIM_STOP_BUDGET = 0, /* ran the number of instructions asked for    */
+	VZSIM_STOP_RESET,      /* the program wrote 0x42 to the reset register */
+	VZSIM_STOP_DEADLOCK,   /* WAIT with no interrupt able to wake the CPU  */
+	VZSIM_STOP_REQUESTED,  /* vzsim_request_stop() (from a sink, a signal) */
+};
+
+struct vzsim_config {
+	uint64_t ram_size; /* bytes at physical 0; default 256 MiB, max 256 MiB */
+	uint64_t seed;     /* seeds Random and anything else not fixed       */
+};
+
+/* Fills in the defaults. */
+void vzsim_config_init(struct vzsim_config *cfg);
+
+vzsim *vzsim_new(const struct vzsim_config *cfg, char *err, size_t errlen);
+void vzsim_free(vzsim *sim);
+
+/*
+ * Board options: the implementation-defined choices (docs/vzsim.md).  Set
+ * them before running.  vzsim_board_opt_list() enumerates them for --help.
+ */
+struct vzsim_board_opt_info {
+	const char *name;
+	const char *values;   /* e.g. "wrap|invalid|unchanged" or "1..64"  */
+	const char *fallback; /* the default value                          */
+	const char *help;
+};
+int vzsim_board_opt(vzsim *sim, const char *name, const char *value, char *err,
+		    size_t errlen);
+const struct vzsim_board_opt_info *vzsim_board_opt_list(size_t *count);
+
+/*
+ * Loads the PT_LOAD segments of a little-endian MIPS32 ELF into physical
+ * memory (kseg0/kseg1 addresses map to their physical address, kuseg
+ * addresses are physical).  *entry receives the ELF entry point.
+ */
+int vzsim_load_elf(vzsim *sim, const char *path, uint32_t *entry, char *err,
+		   size_t errlen);
+
+/*
+ * Puts the CPU in its reset state (Status.BEV and ERL set, TLB entries
+ * invalid, Random at its top) with PC = pc, and the GPRs as QEMU's Malta
+ * boot loader leaves them for a -kernel image (a0..a3, sp), so bare-metal
+ * programs written for QEMU Malta start the same way.
+ */
+void vzsim_reset(vzsim *sim, uint32_t pc);
+
+/* Runs at most max_insns more instructions. */
+enum vzsim_stop vzsim_run(vzsim *sim, uint64_t max_insns);
+
+/* Makes the current vzsim_run return VZSIM_STOP_REQUESTED soon. */
+void vzsim_request_stop(vzsim *sim);
+
+/* Registers. */
+uint32_t vzsim_gpr(const vzsim *sim, unsigned reg);
+void vzsim_set_gpr(vzsim *sim, unsigned reg, uint32_t value);
+uint32_t vzsim_pc(const vzsim *sim);
+void vzsim_set_pc(vzsim *sim, uint32_t pc);
+uint32_t vzsim_hi(const vzsim *sim);
+uint32_t vzsim_lo(const vzsim *sim);
+/* CP0 as MFC0/MTC0 would see it; -1 if the register does not exist. */
+int vzsim_cp0_read(vzsim *sim, unsigned reg, unsigned sel, uint32_t *value);
+int vzsim_cp0_write(vzsim *sim, unsigned reg, unsigned sel, uint32_t value);
+
+/* Physical memory (RAM and boot flash only; no device side effects). */
+int vzsim_mem_read(vzsim *sim, uint32_t pa, void *buf, size_t len);
+int vzsim_mem_write(vzsim *sim, uint32_t pa, const void *buf, size_t len);
+
+/* The UART's output (default stdout) and input (default none). */
+void vzsim_uart_output(vzsim *sim, FILE *out);
+void vzsim_uart_input(vzsim *sim, FILE *in);
+
+/* Modes for events. */
+enum vzsim_mode { VZSIM_MODE_KERNEL = 0, VZSIM_MODE_SUPERVISOR, VZSIM_MODE_USER };
+
+/*
+ * One executed instruction.  exc is -1 when it completed, else the
+ * Cause.ExcCode of the exception it raised (it did not complete).
+ */
+struct vzsim_insn_event {
+	uint64_t index; /* 0-based count of executed instructions */
+	uint32_t pc;
+	uint32_t word;
+	enum vzsim_mode mode;
+	bool exl, erl;
+	uint8_t asid;
+	int exc;
+};
+typedef void (*vzsim_insn_sink)(void *ctx, const struct vzsim_insn_event *ev);
+
+/* Calls sink for every instruction (the slow path); NULL detaches. */
+void vzsim_set_insn_sink(vzsim *sim, vzsim_insn_sink sink, void *ctx);
+
+/* Counters since the board was created. */
+struct vzsim_stats {
+	uint64_t insns;          /* instructions executed (incl. faulting ones) */
+	uint64_t exceptions[32]; /* taken, by Cause.ExcCode                     */
+	uint64_t tlb_refills;    /* TLB refill exceptions (subset of TLBL/TLBS) */
+	uint64_t interrupts;     /* interrupt exceptions taken                  */
+	uint64_t decoded;        /* instructions predecoded                     */
+	uint64_t smc_invalidations; /* predecoded words dropped by stores       */
+};
+void vzsim_get_stats(const vzsim *sim, struct vzsim_stats *st);
+
+/* Simulated time in nanoseconds (instructions at the board's clock). */
+uint64_t vzsim_sim_time_ns(const vzsim *sim);
+
+/* Name of a Cause.ExcCode ("Int", "TLBL", ...), "?" if unknown. */
+const char *vzsim_exc_name(unsigned code);
+
+#endif

@@ -1,0 +1,39 @@
+#!/bin/bash
+# Runs every test step of `make test` (the Makefile has built what they need),
+# keeps going past failures and ends with one summary line.
+#
+# Convention: each step writes $RESULTS/<step>.results, one line per test:
+#   pass NAME | fail NAME | skip NAME [reason]
+BUILD=${BUILD:-build}
+RESULTS=$BUILD/test-results
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+# Unit tests (cmocka, sanitizers on).
+: > "$RESULTS/unit.results"
+for t in "$BUILD"/san/tests/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	log="$RESULTS/unit.$name.log"
+	"$t" > "$log" 2>&1
+	rc=$?
+	grep -E '^\[  (PASSED|FAILED|ERROR) *\]|^\[==========\]' "$log" | sed "s/^/$name: /"
+	sed -n -E 's/^\[       OK \] (.*)$/pass '"$name"'.\1/p; s/^\[  (FAILED|ERROR) *\] ([^ ]+)$/fail '"$name"'.\2/p' "$log" \
+		| grep -v ' test(s)' >> "$RESULTS/unit.results"
+	if [ $rc -ne 0 ]; then
+		echo "---- $name failed (exit $rc):"
+		tail -n 40 "$log"
+		grep -q "^fail $name" "$RESULTS/unit.results" || echo "fail $name (exit $rc)" >> "$RESULTS/unit.results"
+	fi
+done
+
+# Disassembler against GNU objdump.
+[ -x scripts/run-disasm-check.sh ] && scripts/run-disasm-check.sh "$BUILD" "$RESULTS"
+
+# End-to-end programs on vzsim.
+[ -x scripts/run-e2e.sh ] && scripts/run-e2e.sh "$BUILD/san/bin/vzsim" "$BUILD/target/e2e" tests/e2e "$RESULTS"
+
+# Differential tests against QEMU Malta.
+[ -x scripts/run-diff.sh ] && scripts/run-diff.sh "$BUILD/san/bin/vzsim" "$BUILD/bin/diffgen" "$BUILD/diff" "$RESULTS" $DIFF_SEEDS
+
+exec scripts/test-summary.sh "$RESULTS"
