@@ -161,9 +161,8 @@ struct cpu {
 	int stop_reason;       /* enum vzsim_stop when stopping              */
 	bool waiting;          /* in WAIT                                    */
 	int cur_exc;           /* exception the current instruction raised   */
-	uint32_t cur_word;     /* its word, for BadInstr                      */
 	uint32_t branch_word;  /* the branch before a delay slot, for BadInstrP */
-	bool cur_word_valid;   /* false while fetching                        */
+	bool fetching;         /* in mmu_fetch_page: no instruction word yet */
 	uint64_t timer_icount; /* icount at which Count reaches Compare       */
 	uint64_t wait_cycles;  /* idle cycles spent in WAIT                   */
 

@@ -39,9 +39,14 @@ static void enter_vector(struct cpu *cpu, unsigned code, uint32_t offset)
  * branch before it (not for faults of the fetch itself). */
 static void record_instruction(struct cpu *cpu)
 {
-	if (!cpu->cur_word_valid)
+	if (cpu->fetching || !cpu->fetch_page)
 		return;
-	cpu->cp0.badinstr = cpu->cur_word;
+	/* The fetch page is still the faulting instruction's: nothing flushes
+	 * it between an instruction's start and the exception it raises. */
+	uint32_t off = cpu->pc - cpu->fetch_vbase;
+	if (off >= 4096)
+		return;
+	cpu->cp0.badinstr = cpu->fetch_page[off >> 2].word;
 	if (cpu->in_ds) {
 		cpu->cp0.badinstrp = cpu->branch_word;
 	}

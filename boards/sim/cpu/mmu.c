@@ -170,15 +170,13 @@ static void drop_write_tags(struct cpu *cpu, uint32_t pa_page)
 		}
 }
 
-bool mmu_fetch_page(struct cpu *cpu, uint32_t pc)
+static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 {
 	if (pc & 3) {
-		cpu->cur_word_valid = false;
 		cpu_address_error(cpu, EXC_ADEL, pc);
 		return false;
 	}
 	uint32_t pa;
-	cpu->cur_word_valid = false;
 	if (!mmu_translate(cpu, pc, ACC_FETCH, &pa))
 		return false;
 	struct pd_page **slot = pd_slot(cpu, pa);
@@ -199,6 +197,14 @@ bool mmu_fetch_page(struct cpu *cpu, uint32_t pc)
 	cpu->fetch_page = (*slot)->insn;
 	cpu->fetch_host = (*slot)->host;
 	return true;
+}
+
+bool mmu_fetch_page(struct cpu *cpu, uint32_t pc)
+{
+	cpu->fetching = true; /* faults here have no instruction word */
+	bool ok = fetch_page_setup(cpu, pc);
+	cpu->fetching = false;
+	return ok;
 }
 
 void mmu_code_written(struct cpu *cpu, uint32_t pa, unsigned size)

@@ -1,0 +1,474 @@
+/*
+ * The interpreter loop, stamped twice by exec.c: once with TRACED 0 (the
+ * fast path) and once with TRACED 1 (every instruction reported to the
+ * sink).  RUN_LOOP names the function.  Not a standalone header.
+ */
+static enum vzsim_stop RUN_LOOP(struct cpu *cpu)
+{
+	struct vzsim_insn_event ev;
+	struct pd_insn *d;
+	uint32_t pc, next, after, off, v, t;
+	unsigned rs, rt, rd;
+	bool next_ds;
+#if THREADED
+	static void *const dispatch[ISA_OP_COUNT] = {
+		[ISA_OP_INVALID] = &&L_INVALID,
+#define INSN(id, mn, match, mask, ops, flags) [ISA_OP_##id] = &&L_##id,
+#include "../isa/mips32.def"
+#undef INSN
+	};
+#endif
+
+top:
+	if (unlikely(cpu->icount >= cpu->next_event)) {
+		int r = handle_events(cpu);
+		if (r >= 0)
+			return (enum vzsim_stop)r;
+	}
+	pc = cpu->pc;
+	off = pc - cpu->fetch_vbase;
+	if (unlikely(off & 0xfffff003u)) {
+		if (TRACED)
+			fill_event(cpu, &ev, pc, 0);
+		if (!mmu_fetch_page(cpu, pc)) {
+			cpu->icount++;
+			if (TRACED) {
+				ev.exc = cpu->cur_exc;
+				cpu->sink(cpu->sink_ctx, &ev);
+			}
+			goto top;
+		}
+		off = pc - cpu->fetch_vbase;
+	}
+	d = &cpu->fetch_page[off >> 2];
+	if (unlikely(d->op == PD_UNDECODED)) {
+		uint32_t w;
+		memcpy(&w, cpu->fetch_host + off, 4);
+		predecode(d, w);
+		cpu->stats.decoded++;
+	}
+	BEGIN_INSN(pc, cpu->npc);
+#if THREADED
+	goto *dispatch[d->op];
+	{
+#else
+	switch ((enum isa_op)d->op) {
+#endif
+		/* ---- no-ops and hints */
+		OP(NOP) OP(SSNOP) OP(EHB)
+		OP(PAUSE) OP(SYNC) OP(PREF)
+		OP(SYNCI)
+			END_OP;
+
+		/* ---- shifts */
+		OP(SLL) R[rd] = R[rt] << d->sa; END_OP;
+		OP(SRL) R[rd] = R[rt] >> d->sa; END_OP;
+		OP(SRA) R[rd] = (uint32_t)((int32_t)R[rt] >> d->sa); END_OP;
+		OP(ROTR)
+			t = R[rt];
+			R[rd] = d->sa ? (t >> d->sa) | (t << (32 - d->sa)) : t;
+			END_OP;
+		OP(SLLV) R[rd] = R[rt] << (R[rs] & 31); END_OP;
+		OP(SRLV) R[rd] = R[rt] >> (R[rs] & 31); END_OP;
+		OP(SRAV) R[rd] = (uint32_t)((int32_t)R[rt] >> (R[rs] & 31)); END_OP;
+		OP(ROTRV) {
+			unsigned s = R[rs] & 31;
+			t = R[rt];
+			R[rd] = s ? (t >> s) | (t << (32 - s)) : t;
+			END_OP;
+		}
+
+		/* ---- ALU */
+		OP(ADD) {
+			int32_t r;
+			if (__builtin_add_overflow((int32_t)R[rs], (int32_t)R[rt], &r)) {
+				cpu_exception(cpu, EXC_OV, false);
+				goto fault;
+			}
+			R[rd] = (uint32_t)r;
+			END_OP;
+		}
+		OP(ADDU) R[rd] = R[rs] + R[rt]; END_OP;
+		OP(SUB) {
+			int32_t r;
+			if (__builtin_sub_overflow((int32_t)R[rs], (int32_t)R[rt], &r)) {
+				cpu_exception(cpu, EXC_OV, false);
+				goto fault;
+			}
+			R[rd] = (uint32_t)r;
+			END_OP;
+		}
+		OP(SUBU) R[rd] = R[rs] - R[rt]; END_OP;
+		OP(AND) R[rd] = R[rs] & R[rt]; END_OP;
+		OP(OR) R[rd] = R[rs] | R[rt]; END_OP;
+		OP(XOR) R[rd] = R[rs] ^ R[rt]; END_OP;
+		OP(NOR) R[rd] = ~(R[rs] | R[rt]); END_OP;
+		OP(SLT) R[rd] = (int32_t)R[rs] < (int32_t)R[rt]; END_OP;
+		OP(SLTU) R[rd] = R[rs] < R[rt]; END_OP;
+		OP(MOVZ) if (R[rt] == 0) R[rd] = R[rs]; END_OP;
+		OP(MOVN) if (R[rt] != 0) R[rd] = R[rs]; END_OP;
+		OP(ADDI) {
+			int32_t r;
+			if (__builtin_add_overflow((int32_t)R[rs], (int32_t)d->imm, &r)) {
+				cpu_exception(cpu, EXC_OV, false);
+				goto fault;
+			}
+			R[rt] = (uint32_t)r;
+			END_OP;
+		}
+		OP(ADDIU) R[rt] = R[rs] + d->imm; END_OP;
+		OP(SLTI) R[rt] = (int32_t)R[rs] < (int32_t)d->imm; END_OP;
+		OP(SLTIU) R[rt] = R[rs] < d->imm; END_OP;
+		OP(ANDI) R[rt] = R[rs] & d->imm; END_OP;
+		OP(ORI) R[rt] = R[rs] | d->imm; END_OP;
+		OP(XORI) R[rt] = R[rs] ^ d->imm; END_OP;
+		OP(LUI) R[rt] = d->imm; END_OP;
+		OP(CLZ) R[rd] = clz32(R[rs]); END_OP;
+		OP(CLO) R[rd] = clz32(~R[rs]); END_OP;
+		OP(SEB) R[rd] = (uint32_t)(int32_t)(int8_t)R[rt]; END_OP;
+		OP(SEH) R[rd] = (uint32_t)(int32_t)(int16_t)R[rt]; END_OP;
+		OP(WSBH)
+			t = R[rt];
+			R[rd] = ((t & 0x00ff00ffu) << 8) | ((t >> 8) & 0x00ff00ffu);
+			END_OP;
+		OP(EXT)
+			R[rt] = (R[rs] >> d->sa) & d->imm;
+			END_OP;
+		OP(INS)
+			R[rt] = (R[rt] & ~d->imm) | ((R[rs] << d->sa) & d->imm);
+			END_OP;
+
+		/* ---- multiply and divide */
+		OP(MULT) {
+			int64_t p = (int64_t)(int32_t)R[rs] * (int32_t)R[rt];
+			cpu->lo = (uint32_t)p;
+			cpu->hi = (uint32_t)((uint64_t)p >> 32);
+			END_OP;
+		}
+		OP(MULTU) {
+			uint64_t p = (uint64_t)R[rs] * R[rt];
+			cpu->lo = (uint32_t)p;
+			cpu->hi = (uint32_t)(p >> 32);
+			END_OP;
+		}
+		OP(MUL)
+			R[rd] = (uint32_t)((int64_t)(int32_t)R[rs] * (int32_t)R[rt]);
+			END_OP;
+		OP(MADD) OP(MSUB) {
+			int64_t acc = (int64_t)(((uint64_t)cpu->hi << 32) | cpu->lo);
+			int64_t p = (int64_t)(int32_t)R[rs] * (int32_t)R[rt];
+			uint64_t r = (d->op == ISA_OP_MADD) ? (uint64_t)acc + (uint64_t)p
+							     : (uint64_t)acc - (uint64_t)p;
+			cpu->lo = (uint32_t)r;
+			cpu->hi = (uint32_t)(r >> 32);
+			END_OP;
+		}
+		OP(MADDU) OP(MSUBU) {
+			uint64_t acc = ((uint64_t)cpu->hi << 32) | cpu->lo;
+			uint64_t p = (uint64_t)R[rs] * R[rt];
+			uint64_t r = (d->op == ISA_OP_MADDU) ? acc + p : acc - p;
+			cpu->lo = (uint32_t)r;
+			cpu->hi = (uint32_t)(r >> 32);
+			END_OP;
+		}
+		OP(DIV) {
+			int32_t a = (int32_t)R[rs], b = (int32_t)R[rt];
+			if (b == 0) {
+				/* UNPREDICTABLE: leave HI/LO as they are */
+			} else if (a == INT32_MIN && b == -1) {
+				cpu->lo = (uint32_t)INT32_MIN;
+				cpu->hi = 0;
+			} else {
+				cpu->lo = (uint32_t)(a / b);
+				cpu->hi = (uint32_t)(a % b);
+			}
+			END_OP;
+		}
+		OP(DIVU)
+			if (R[rt] != 0) {
+				cpu->lo = R[rs] / R[rt];
+				cpu->hi = R[rs] % R[rt];
+			}
+			END_OP;
+		OP(MFHI) R[rd] = cpu->hi; END_OP;
+		OP(MFLO) R[rd] = cpu->lo; END_OP;
+		OP(MTHI) cpu->hi = R[rs]; END_OP;
+		OP(MTLO) cpu->lo = R[rs]; END_OP;
+
+		/* ---- branches and jumps */
+#define BRANCH(cond)                                                          \
+	do {                                                                  \
+		if (cond)                                                     \
+			after = pc + 4 + d->imm;                              \
+		next_ds = true;                                               \
+	} while (0)
+#define BRANCH_LIKELY(cond)                                                   \
+	do {                                                                  \
+		if (cond) {                                                   \
+			after = pc + 4 + d->imm;                              \
+			next_ds = true;                                       \
+		} else {                                                      \
+			next += 4; /* the delay slot is nullified */          \
+			after = next + 4;                                     \
+		}                                                             \
+	} while (0)
+		OP(BEQ) BRANCH(R[rs] == R[rt]); END_OP;
+		OP(BNE) BRANCH(R[rs] != R[rt]); END_OP;
+		OP(BLEZ) BRANCH((int32_t)R[rs] <= 0); END_OP;
+		OP(BGTZ) BRANCH((int32_t)R[rs] > 0); END_OP;
+		OP(BLTZ) BRANCH((int32_t)R[rs] < 0); END_OP;
+		OP(BGEZ) BRANCH((int32_t)R[rs] >= 0); END_OP;
+		OP(BLTZAL)
+			t = (int32_t)R[rs] < 0;
+			R[31] = pc + 8;
+			BRANCH(t);
+			END_OP;
+		OP(BGEZAL)
+			t = (int32_t)R[rs] >= 0;
+			R[31] = pc + 8;
+			BRANCH(t);
+			END_OP;
+		OP(BEQL) BRANCH_LIKELY(R[rs] == R[rt]); END_OP;
+		OP(BNEL) BRANCH_LIKELY(R[rs] != R[rt]); END_OP;
+		OP(BLEZL) BRANCH_LIKELY((int32_t)R[rs] <= 0); END_OP;
+		OP(BGTZL) BRANCH_LIKELY((int32_t)R[rs] > 0); END_OP;
+		OP(BLTZL) BRANCH_LIKELY((int32_t)R[rs] < 0); END_OP;
+		OP(BGEZL) BRANCH_LIKELY((int32_t)R[rs] >= 0); END_OP;
+		OP(BLTZALL)
+			t = (int32_t)R[rs] < 0;
+			R[31] = pc + 8;
+			BRANCH_LIKELY(t);
+			END_OP;
+		OP(BGEZALL)
+			t = (int32_t)R[rs] >= 0;
+			R[31] = pc + 8;
+			BRANCH_LIKELY(t);
+			END_OP;
+		OP(J)
+			after = ((pc + 4) & 0xf0000000u) | d->imm;
+			next_ds = true;
+			END_OP;
+		OP(JAL)
+			after = ((pc + 4) & 0xf0000000u) | d->imm;
+			R[31] = pc + 8;
+			next_ds = true;
+			END_OP;
+		OP(JR) OP(JR_HB)
+			after = R[rs];
+			next_ds = true;
+			END_OP;
+		OP(JALR) OP(JALR_HB)
+			after = R[rs]; /* read before rd is written: rd may equal rs */
+			R[rd] = pc + 8;
+			next_ds = true;
+			END_OP;
+
+		/* ---- loads and stores */
+		OP(LB)
+			if (!ld_s8(cpu, R[rs] + d->imm, &v)) goto fault;
+			R[rt] = v;
+			END_OP;
+		OP(LBU)
+			if (!ld_u8(cpu, R[rs] + d->imm, &v)) goto fault;
+			R[rt] = v;
+			END_OP;
+		OP(LH)
+			if (!ld_s16(cpu, R[rs] + d->imm, &v)) goto fault;
+			R[rt] = v;
+			END_OP;
+		OP(LHU)
+			if (!ld_u16(cpu, R[rs] + d->imm, &v)) goto fault;
+			R[rt] = v;
+			END_OP;
+		OP(LW)
+			if (!ld_32(cpu, R[rs] + d->imm, &v)) goto fault;
+			R[rt] = v;
+			END_OP;
+		OP(SB)
+			if (!st_8(cpu, R[rs] + d->imm, R[rt])) goto fault;
+			END_OP;
+		OP(SH)
+			if (!st_16(cpu, R[rs] + d->imm, R[rt])) goto fault;
+			END_OP;
+		OP(SW)
+			if (!st_32(cpu, R[rs] + d->imm, R[rt])) goto fault;
+			END_OP;
+		OP(LWL) OP(LWR) {
+			uint32_t va = R[rs] + d->imm, pa, w;
+			unsigned k = va & 3;
+			if (!unaligned_word(cpu, va, ACC_LOAD, &pa, &w)) goto fault;
+			if (d->op == ISA_OP_LWL)
+				R[rt] = (R[rt] & (0x00ffffffu >> (8 * k))) | (w << (8 * (3 - k)));
+			else
+				R[rt] = (R[rt] & (0xffffff00u << (8 * (3 - k)))) | (w >> (8 * k));
+			END_OP;
+		}
+		OP(SWL) OP(SWR) {
+			uint32_t va = R[rs] + d->imm, pa, w;
+			unsigned k = va & 3;
+			if (!unaligned_word(cpu, va, ACC_STORE, &pa, &w)) goto fault;
+			if (d->op == ISA_OP_SWL)
+				w = (w & (0xffffff00u << (8 * k))) | (R[rt] >> (8 * (3 - k)));
+			else
+				w = (w & (0x00ffffffu >> (8 * (3 - k)))) | (R[rt] << (8 * k));
+			if (!store_word_pa(cpu, pa, w)) goto fault;
+			END_OP;
+		}
+		OP(LL) {
+			uint32_t pa;
+			if (!mmu_load_pa(cpu, R[rs] + d->imm, &v, &pa)) goto fault;
+			R[rt] = v;
+			cpu->llbit = true;
+			cpu->cp0.lladdr = pa >> 4;
+			END_OP;
+		}
+		OP(SC) {
+			uint32_t va = R[rs] + d->imm, pa;
+			if (va & 3) {
+				cpu_address_error(cpu, EXC_ADES, va);
+				goto fault;
+			}
+			if (!mmu_translate(cpu, va, ACC_STORE, &pa)) goto fault;
+			if (cpu->llbit) {
+				if (!store_word_pa(cpu, pa, R[rt])) goto fault;
+				R[rt] = 1;
+			} else {
+				R[rt] = 0;
+			}
+			cpu->llbit = false;
+			END_OP;
+		}
+		OP(CACHE)
+			if (!can_use_cp0(cpu)) {
+				cpu_exception_cpu(cpu, 0);
+				goto fault;
+			}
+			/* Caches are not modelled: every operation is a no-op.
+			 * Stores already keep predecoded code coherent. */
+			END_OP;
+
+		/* ---- exceptions and traps */
+		OP(SYSCALL) cpu_exception(cpu, EXC_SYS, false); goto fault;
+		OP(BREAK) cpu_exception(cpu, EXC_BP, false); goto fault;
+#define TRAP(cond)                                                            \
+	do {                                                                  \
+		if (cond) {                                                   \
+			cpu_exception(cpu, EXC_TR, false);                    \
+			goto fault;                                           \
+		}                                                             \
+	} while (0)
+		OP(TGE) TRAP((int32_t)R[rs] >= (int32_t)R[rt]); END_OP;
+		OP(TGEU) TRAP(R[rs] >= R[rt]); END_OP;
+		OP(TLT) TRAP((int32_t)R[rs] < (int32_t)R[rt]); END_OP;
+		OP(TLTU) TRAP(R[rs] < R[rt]); END_OP;
+		OP(TEQ) TRAP(R[rs] == R[rt]); END_OP;
+		OP(TNE) TRAP(R[rs] != R[rt]); END_OP;
+		OP(TGEI) TRAP((int32_t)R[rs] >= (int32_t)d->imm); END_OP;
+		OP(TGEIU) TRAP(R[rs] >= d->imm); END_OP;
+		OP(TLTI) TRAP((int32_t)R[rs] < (int32_t)d->imm); END_OP;
+		OP(TLTIU) TRAP(R[rs] < d->imm); END_OP;
+		OP(TEQI) TRAP(R[rs] == d->imm); END_OP;
+		OP(TNEI) TRAP(R[rs] != d->imm); END_OP;
+
+		OP(RDHWR)
+			if (!rdhwr(cpu, rd, &v)) {
+				cpu_exception(cpu, EXC_RI, false);
+				goto fault;
+			}
+			R[rt] = v;
+			END_OP;
+
+		/* ---- coprocessor 0 */
+		OP(MFC0)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			cp0_read(cpu, rd, d->word & 7, &v);
+			R[rt] = v;
+			END_OP;
+		OP(MTC0)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			cp0_write(cpu, rd, d->word & 7, R[rt]);
+			END_OP;
+		OP(RDPGPR) /* one shadow set: the current registers */
+			if (!can_use_cp0(cpu)) goto cpu0;
+			R[rd] = R[rt];
+			END_OP;
+		OP(WRPGPR)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			R[rd] = R[rt];
+			END_OP;
+		OP(DI) OP(EI)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			R[rt] = cpu->cp0.status;
+			if (d->op == ISA_OP_EI)
+				cpu->cp0.status |= ST_IE;
+			else
+				cpu->cp0.status &= ~ST_IE;
+			cpu->next_event = cpu->icount;
+			END_OP;
+		OP(TLBR)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			tlb_tlbr(cpu);
+			END_OP;
+		OP(TLBWI)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			if (!tlb_tlbwi(cpu)) goto fault;
+			END_OP;
+		OP(TLBWR)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			if (!tlb_tlbwr(cpu)) goto fault;
+			END_OP;
+		OP(TLBP)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			tlb_tlbp(cpu);
+			END_OP;
+		OP(TLBINV)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			tlb_tlbinv(cpu);
+			END_OP;
+		OP(TLBINVF)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			tlb_tlbinvf(cpu);
+			END_OP;
+		OP(ERET) OP(ERETNC)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			cpu_eret(cpu, d->op == ISA_OP_ERET);
+			goto redirected;
+		OP(WAIT)
+			if (!can_use_cp0(cpu)) goto cpu0;
+			cpu->waiting = true;
+			cpu->next_event = cpu->icount;
+			END_OP;
+
+		/* ---- coprocessors this core does not have */
+		OP(COP1) OP(COP1X) OP(MOVF) OP(MOVT)
+		OP(LWC1) OP(LDC1) OP(SWC1) OP(SDC1)
+			cpu_exception_cpu(cpu, 1);
+			goto fault;
+		OP(COP2) OP(LWC2) OP(LDC2) OP(SWC2)
+		OP(SDC2)
+			cpu_exception_cpu(cpu, 2);
+			goto fault;
+
+		/* ---- reserved here: no EJTAG (SDBBP, DERET), no VZ yet */
+		OP(SDBBP) OP(DERET)
+		OP(MFGC0) OP(MTGC0) OP(TLBGR) OP(TLBGWI) OP(TLBGINV) OP(TLBGINVF)
+		OP(TLBGWR) OP(TLBGP) OP(HYPCALL)
+		OP(INVALID) OP_DEFAULT
+			cpu_exception(cpu, EXC_RI, false);
+			goto fault;
+	}
+	COMMIT();
+	goto top;
+
+cpu0:
+	cpu_exception_cpu(cpu, 0);
+fault:
+redirected:
+	R[0] = 0;
+	if (TRACED) {
+		ev.exc = cpu->cur_exc;
+		cpu->sink(cpu->sink_ctx, &ev);
+	}
+	goto top;
+}
+
