@@ -91,10 +91,12 @@ enum access { ACC_LOAD = 0, ACC_STORE = 1, ACC_FETCH = 2 };
 
 /*
  * Soft TLB: 4K granules of RAM pages the CPU may read or write directly.
- * Tags are page addresses; TAG_NONE never matches an aligned access.
+ * Tags are page addresses (low bits 0); the compare keeps an access's
+ * misalignment bits, so a misaligned access never hits.  TAG_NONE has
+ * bits 4..11 set and never matches anything.
  */
 #define STLB_SIZE 256
-#define STLB_TAG_NONE 1u
+#define STLB_TAG_NONE 0xffffffffu
 struct stlb_entry {
 	uint32_t rtag, wtag;
 	uintptr_t addend; /* host address of the page minus its virtual address */

@@ -59,10 +59,11 @@ int vzsim_load_elf(vzsim *sim, const char *path, uint32_t *entry, char *err,
 		   size_t errlen);
 
 /*
- * Puts the CPU in its reset state (Status.BEV and ERL set, TLB entries
- * invalid, Random at its top) with PC = pc, and the GPRs as QEMU's Malta
- * boot loader leaves them for a -kernel image (a0..a3, sp), so bare-metal
- * programs written for QEMU Malta start the same way.
+ * Puts the CPU in its reset state (TLB entries invalid, Random at its top)
+ * with PC = pc, Status.BEV set and, as QEMU's Malta does for a -kernel
+ * image, ERL clear, and the GPRs as QEMU's Malta boot loader leaves them
+ * (a0..a3, sp, t9...), so bare-metal programs written for QEMU Malta start
+ * the same way.
  */
 void vzsim_reset(vzsim *sim, uint32_t pc);
 

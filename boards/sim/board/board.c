@@ -1,0 +1,427 @@
+/*
+ * libvzsim: the board around the CPU.  Builds the Malta-compatible memory
+ * map, owns the CPU, loads images, and implements the public API of
+ * vzsim/vzsim.h on top of the CPU's internal interface (cpu/cpu.h).
+ */
+#include "board.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf.h"
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || errlen == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ options */
+
+/*
+ * Pushes the options the CPU reads on every instruction into it.  A fresh
+ * CPU has no Count history to preserve.
+ */
+static void apply_cpu_opts(vzsim *sim, bool fresh)
+{
+	struct cpu *cpu = sim->cpu;
+	cpu->tlbr_bad_index = sim->opts.tlbr_bad_index;
+	cpu->tlb_mcheck = sim->opts.tlb_mcheck;
+	if (fresh) {
+		cpu->count_div = sim->opts.count_div;
+	} else if (cpu->count_div != sim->opts.count_div) {
+		/* Rebase Count so changing the rate does not make it jump. */
+		uint32_t now = cp0_count(cpu);
+		cpu->count_div = sim->opts.count_div;
+		cpu->cp0.count_base = now;
+		cpu->cp0.count_icount = cpu->icount;
+		cpu_timer_start(cpu); /* Compare is now reached at a new icount */
+	}
+}
+
+/*
+ * (Re)initialises the CPU in place: the TLB size is fixed by cpu_init, so a
+ * tlb-entries change rebuilds it.  The CPU is left at the hardware reset
+ * vector; vzsim_reset sets up a real start.
+ */
+static int setup_cpu(vzsim *sim, bool reinit, char *err, size_t errlen)
+{
+	struct cpu *cpu = sim->cpu;
+	vzsim_insn_sink sink = cpu->sink;
+	void *sink_ctx = cpu->sink_ctx;
+	if (reinit)
+		cpu_destroy(cpu);
+	memset(cpu, 0, sizeof *cpu);
+	if (cpu_init(cpu, &sim->bus, sim->ram, sim->ram_size,
+		     sim->opts.tlb_entries, sim->cfg.seed) != 0) {
+		cpu_destroy(cpu);
+		set_err(err, errlen, "cannot initialise the CPU (out of memory?)");
+		return -1;
+	}
+	apply_cpu_opts(sim, true);
+	cpu_reset(cpu, BOARD_RESET_VECTOR);
+	cpu->sink = sink;
+	cpu->sink_ctx = sink_ctx;
+	return 0;
+}
+
+int vzsim_board_opt(vzsim *sim, const char *name, const char *value, char *err,
+		    size_t errlen)
+{
+	struct board_opts o = sim->opts;
+	char msg[256];
+	if (board_opts_set(&o, name, value, msg, sizeof msg) != 0) {
+		set_err(err, errlen, "%s", msg);
+		return -1;
+	}
+	bool rebuild = o.tlb_entries != sim->opts.tlb_entries;
+	sim->opts = o;
+	if (rebuild)
+		return setup_cpu(sim, true, err, errlen);
+	apply_cpu_opts(sim, false);
+	return 0;
+}
+
+/* ------------------------------------------------------------ life cycle */
+
+void vzsim_config_init(struct vzsim_config *cfg)
+{
+	cfg->ram_size = BOARD_RAM_DEFAULT;
+	cfg->seed = 1;
+}
+
+vzsim *vzsim_new(const struct vzsim_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->ram_size == 0 || cfg->ram_size > BOARD_RAM_MAX ||
+	    cfg->ram_size % BOARD_RAM_ALIGN) {
+		set_err(err, errlen,
+			"RAM size %llu bytes: must be 4 KiB..256 MiB in whole 4 KiB pages",
+			(unsigned long long)cfg->ram_size);
+		return NULL;
+	}
+	vzsim *sim = calloc(1, sizeof *sim);
+	if (!sim) {
+		set_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	sim->cfg = *cfg;
+	board_opts_default(&sim->opts);
+	sim->ram_size = (uint32_t)cfg->ram_size;
+	/* calloc of this size maps fresh zero pages: untouched RAM is free. */
+	sim->ram = calloc(1, sim->ram_size);
+	sim->flash = calloc(1, BOARD_FLASH_SIZE);
+	sim->cpu = calloc(1, sizeof *sim->cpu);
+	if (!sim->ram || !sim->flash || !sim->cpu) {
+		set_err(err, errlen, "out of memory for %u bytes of RAM",
+			sim->ram_size);
+		free(sim->ram);
+		free(sim->flash);
+		free(sim->cpu);
+		free(sim);
+		return NULL;
+	}
+	uart_init(&sim->uart);
+	malta_fpga_init(&sim->fpga, sim->cpu);
+	/* These regions are disjoint by construction (board.h). */
+	bus_add_ram(&sim->bus, BOARD_RAM_BASE, sim->ram_size, sim->ram);
+	bus_add_ram(&sim->bus, BOARD_FLASH_BASE, BOARD_FLASH_SIZE, sim->flash);
+	bus_add_device(&sim->bus, BOARD_UART_BASE, BOARD_UART_SIZE,
+		       &sim->uart.dev);
+	bus_add_device(&sim->bus, BOARD_FPGA_BASE, BOARD_FPGA_SIZE,
+		       &sim->fpga.dev);
+	if (setup_cpu(sim, false, err, errlen) != 0) {
+		free(sim->ram);
+		free(sim->flash);
+		free(sim->cpu);
+		free(sim);
+		return NULL;
+	}
+	return sim;
+}
+
+void vzsim_free(vzsim *sim)
+{
+	if (!sim)
+		return;
+	uart_flush(&sim->uart);
+	cpu_destroy(sim->cpu);
+	free(sim->cpu);
+	free(sim->ram);
+	free(sim->flash);
+	free(sim);
+}
+
+/* ------------------------------------------------------------ memory */
+
+int vzsim_mem_read(vzsim *sim, uint32_t pa, void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (len > UINT32_MAX)
+		return -1;
+	const uint8_t *p = bus_host_ptr(&sim->bus, pa, (uint32_t)len);
+	if (!p)
+		return -1;
+	memcpy(buf, p, len);
+	return 0;
+}
+
+/* Drops predecoded instructions a host write covered, page by page. */
+static void code_written(vzsim *sim, uint32_t pa, size_t len)
+{
+	struct cpu *cpu = sim->cpu;
+	while (len) {
+		uint32_t chunk = 4096 - (pa & 0xfff);
+		if (chunk > len)
+			chunk = (uint32_t)len;
+		/* RAM pages never fetched have nothing to drop: skip them
+		 * cheaply, which matters when loading a large .bss. */
+		bool skip = pa < cpu->ram_size &&
+			    (!cpu->pd_pages || !cpu->pd_pages[pa >> 12]);
+		if (!skip)
+			mmu_code_written(cpu, pa, chunk);
+		pa += chunk;
+		len -= chunk;
+	}
+}
+
+int vzsim_mem_write(vzsim *sim, uint32_t pa, const void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (len > UINT32_MAX)
+		return -1;
+	uint8_t *p = bus_host_ptr(&sim->bus, pa, (uint32_t)len);
+	if (!p)
+		return -1;
+	memcpy(p, buf, len);
+	code_written(sim, pa, len);
+	return 0;
+}
+
+/* Zero-fills physical memory (the .bss part of a segment). */
+static int mem_zero(vzsim *sim, uint32_t pa, uint32_t len)
+{
+	if (len == 0)
+		return 0;
+	uint8_t *p = bus_host_ptr(&sim->bus, pa, len);
+	if (!p)
+		return -1;
+	memset(p, 0, len);
+	code_written(sim, pa, len);
+	return 0;
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* Whether pa..pa+len-1 lies in RAM or in the boot flash. */
+static bool loadable(const vzsim *sim, uint32_t pa, uint32_t len)
+{
+	uint64_t end = (uint64_t)pa + len;
+	return end <= sim->ram_size ||
+	       (pa >= BOARD_FLASH_BASE &&
+		end <= (uint64_t)BOARD_FLASH_BASE + BOARD_FLASH_SIZE);
+}
+
+int vzsim_load_elf(vzsim *sim, const char *path, uint32_t *entry, char *err,
+		   size_t errlen)
+{
+	struct elf_image img;
+	if (elf_image_open(&img, path, err, errlen) != 0)
+		return -1;
+	/* Check every segment before writing any, so a bad image leaves
+	 * memory untouched. */
+	for (size_t i = 0; i < img.nsegs; i++) {
+		const struct elf_segment *s = &img.segs[i];
+		if (!loadable(sim, s->pa, s->memsz)) {
+			set_err(err, errlen,
+				"%s: segment at vaddr 0x%08x (physical 0x%08x, "
+				"0x%x bytes) is outside RAM (0x0-0x%x) and boot "
+				"flash (0x%08x-0x%08x)",
+				path, s->vaddr, s->pa, s->memsz,
+				sim->ram_size - 1, BOARD_FLASH_BASE,
+				BOARD_FLASH_BASE + BOARD_FLASH_SIZE - 1);
+			elf_image_close(&img);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < img.nsegs; i++) {
+		const struct elf_segment *s = &img.segs[i];
+		/* Cannot fail: the range was checked above. */
+		vzsim_mem_write(sim, s->pa, s->data, s->filesz);
+		mem_zero(sim, s->pa + s->filesz, s->memsz - s->filesz);
+	}
+	if (entry)
+		*entry = img.entry;
+	elf_image_close(&img);
+	return 0;
+}
+
+/* ------------------------------------------------------------ running */
+
+/*
+ * What QEMU 7.2's Malta boot loader leaves in the GPRs when it jumps to a
+ * -kernel image (measured on qemu-system-mipsel 7.2 -M malta; see
+ * docs/vzsim.md): argc/argv/envp/memsize in a0..a3, a stack below the
+ * argument table, the entry in t9 (it jumps with jalr t9), and the last GT-64120
+ * register write it made in k0/k1.  Everything else is zero.
+ */
+#define BOOT_ENVP     0x80002000u
+#define BOOT_SP       (BOOT_ENVP - 64)
+#define BOOT_K0       0x0000005eu /* byte-swapped PCI0M1HD value   */
+#define BOOT_K1       0xbbe00088u /* kseg1 address of GT PCI0M1HD */
+#define BOOT_RA       0xbfc00644u /* after the loader's jalr t9    */
+
+enum { R_K0 = 26, R_K1 = 27, R_A0 = 4, R_A1, R_A2, R_A3, R_T9 = 25, R_SP = 29,
+       R_RA = 31 };
+
+void vzsim_reset(vzsim *sim, uint32_t pc)
+{
+	struct cpu *cpu = sim->cpu;
+	cpu_reset(cpu, pc);
+	memset(cpu->gpr, 0, sizeof cpu->gpr);
+	cpu->gpr[R_A0] = 2;
+	cpu->gpr[R_A1] = BOOT_ENVP;
+	cpu->gpr[R_A2] = BOOT_ENVP + 8;
+	/* RAM below the I/O hole at 256 MiB: all of ours. */
+	cpu->gpr[R_A3] = sim->ram_size;
+	cpu->gpr[R_SP] = BOOT_SP;
+	cpu->gpr[R_T9] = pc;
+	cpu->gpr[R_K0] = BOOT_K0;
+	cpu->gpr[R_K1] = BOOT_K1;
+	cpu->gpr[R_RA] = BOOT_RA;
+	/* QEMU's Malta clears Status.ERL at reset when a kernel is given, so
+	 * images start with kuseg mapped and eret using EPC. */
+	uint32_t status;
+	if (cp0_read(cpu, 12, 0, &status))
+		cp0_write(cpu, 12, 0, status & ~ST_ERL);
+	cpu->stop_requested = false;
+	cpu->next_event = cpu->icount;
+}
+
+enum vzsim_stop vzsim_run(vzsim *sim, uint64_t max_insns)
+{
+	enum vzsim_stop r = cpu_run(sim->cpu, max_insns);
+	/* A chunk of output per run keeps pipes and files current. */
+	uart_flush(&sim->uart);
+	return r;
+}
+
+void vzsim_request_stop(vzsim *sim)
+{
+	struct cpu *cpu = sim->cpu;
+	cpu->stop_reason = VZSIM_STOP_REQUESTED;
+	cpu->stop_requested = true;
+	cpu->next_event = cpu->icount;
+}
+
+/* ------------------------------------------------------------ registers */
+
+uint32_t vzsim_gpr(const vzsim *sim, unsigned reg)
+{
+	return reg < 32 ? sim->cpu->gpr[reg] : 0;
+}
+
+void vzsim_set_gpr(vzsim *sim, unsigned reg, uint32_t value)
+{
+	if (reg > 0 && reg < 32)
+		sim->cpu->gpr[reg] = value;
+}
+
+uint32_t vzsim_pc(const vzsim *sim)
+{
+	return sim->cpu->pc;
+}
+
+void vzsim_set_pc(vzsim *sim, uint32_t pc)
+{
+	struct cpu *cpu = sim->cpu;
+	cpu->pc = pc;
+	cpu->npc = pc + 4;
+	cpu->in_ds = false;
+	cpu->waiting = false;
+	cpu->next_event = cpu->icount;
+}
+
+uint32_t vzsim_hi(const vzsim *sim)
+{
+	return sim->cpu->hi;
+}
+
+uint32_t vzsim_lo(const vzsim *sim)
+{
+	return sim->cpu->lo;
+}
+
+int vzsim_cp0_read(vzsim *sim, unsigned reg, unsigned sel, uint32_t *value)
+{
+	if (reg >= 32 || sel >= 8)
+		return -1;
+	return cp0_read(sim->cpu, reg, sel, value) ? 0 : -1;
+}
+
+int vzsim_cp0_write(vzsim *sim, unsigned reg, unsigned sel, uint32_t value)
+{
+	if (reg >= 32 || sel >= 8)
+		return -1;
+	if (!cp0_write(sim->cpu, reg, sel, value))
+		return -1;
+	sim->cpu->next_event = sim->cpu->icount;
+	return 0;
+}
+
+/* ------------------------------------------------------------ devices */
+
+void vzsim_uart_output(vzsim *sim, FILE *out)
+{
+	uart_set_output(&sim->uart, out);
+}
+
+void vzsim_uart_input(vzsim *sim, FILE *in)
+{
+	uart_set_input(&sim->uart, in);
+}
+
+/* ------------------------------------------------------------ observing */
+
+void vzsim_set_insn_sink(vzsim *sim, vzsim_insn_sink sink, void *ctx)
+{
+	struct cpu *cpu = sim->cpu;
+	cpu->sink = sink;
+	cpu->sink_ctx = ctx;
+	/* The loop picks its fast or slow path at an event. */
+	cpu->next_event = cpu->icount;
+}
+
+void vzsim_get_stats(const vzsim *sim, struct vzsim_stats *st)
+{
+	*st = sim->cpu->stats;
+	st->insns = sim->cpu->icount;
+}
+
+uint64_t vzsim_sim_time_ns(const vzsim *sim)
+{
+	/* icount * 1000 / MHz, split so it cannot overflow. */
+	uint64_t n = sim->cpu->icount, mhz = sim->opts.cpu_mhz;
+	return n / mhz * 1000 + n % mhz * 1000 / mhz;
+}
+
+const char *vzsim_exc_name(unsigned code)
+{
+	static const char *const names[32] = {
+		[0] = "Int",    [1] = "Mod",     [2] = "TLBL",   [3] = "TLBS",
+		[4] = "AdEL",   [5] = "AdES",    [6] = "IBE",    [7] = "DBE",
+		[8] = "Sys",    [9] = "Bp",      [10] = "RI",    [11] = "CpU",
+		[12] = "Ov",    [13] = "Tr",     [14] = "MSAFPE", [15] = "FPE",
+		[16] = "Impl16", [17] = "Impl17", [18] = "C2E",  [19] = "TLBRI",
+		[20] = "TLBXI", [21] = "MSADis", [22] = "MDMX",  [23] = "WATCH",
+		[24] = "MCheck", [25] = "Thread", [26] = "DSPDis", [27] = "GE",
+		[30] = "CacheErr",
+	};
+	return code < 32 && names[code] ? names[code] : "?";
+}

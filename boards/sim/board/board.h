@@ -1,0 +1,62 @@
+/*
+ * The vzsim board: what struct vzsim (the libvzsim handle) owns — RAM, boot
+ * flash, the bus, the devices, the CPU and the board options — and the
+ * Malta-compatible memory map they sit on.
+ */
+#ifndef VZSIM_BOARD_H
+#define VZSIM_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../cpu/cpu.h"
+#include "bus.h"
+#include "malta.h"
+#include "uart.h"
+#include "vzsim/vzsim.h"
+
+/* Physical memory map (QEMU Malta's addresses, see docs/vzsim.md). */
+#define BOARD_RAM_BASE     0x00000000u
+#define BOARD_RAM_DEFAULT  (256u << 20)
+#define BOARD_RAM_MAX      (256u << 20)
+#define BOARD_RAM_ALIGN    4096u          /* whole pages: the CPU's caches */
+#define BOARD_UART_BASE    0x180003f8u
+#define BOARD_UART_SIZE    8u
+#define BOARD_FPGA_BASE    0x1f000000u
+#define BOARD_FPGA_SIZE    0x1000u
+#define BOARD_FLASH_BASE   0x1fc00000u
+#define BOARD_FLASH_SIZE   (4u << 20)
+
+/* Where the CPU goes on a hardware reset (kseg1 view of the boot flash). */
+#define BOARD_RESET_VECTOR 0xbfc00000u
+
+/* Board option values (options.c); defaults in board_opts_default. */
+struct board_opts {
+	enum tlbr_bad_index tlbr_bad_index;
+	unsigned tlb_entries;
+	unsigned count_div;
+	bool tlb_mcheck;
+	unsigned cpu_mhz;
+};
+
+void board_opts_default(struct board_opts *o);
+/* Parses name=value into o; -1 with a one-line message on a bad one. */
+int board_opts_set(struct board_opts *o, const char *name, const char *value,
+		   char *err, size_t errlen);
+
+struct vzsim {
+	struct vzsim_config cfg;
+	struct board_opts opts;
+	uint8_t *ram;
+	uint32_t ram_size;
+	uint8_t *flash;
+	struct bus bus;
+	struct uart uart;
+	struct malta_fpga fpga;
+	/* Allocated once and re-initialised in place, so the devices may keep
+	 * a pointer to it. */
+	struct cpu *cpu;
+};
+
+#endif
