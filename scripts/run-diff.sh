@@ -1,0 +1,152 @@
+#!/bin/bash
+# Differential test: random diffgen programs on QEMU Malta (24Kc) and vzsim
+# must print the same final state.
+#
+#   scripts/run-diff.sh VZSIM DIFFGEN WORKDIR RESULTS SEED...
+#
+# VZSIM may be the word "qemu": QEMU is then compared with a second QEMU run,
+# which checks that the generated programs are deterministic.
+# Appends one line per seed to RESULTS/diff.results (run-tests.sh convention):
+#   pass diff.seedN | fail diff.seedN <first differing line> | skip ...
+# Files of failing seeds stay in WORKDIR (seedN.S/.elf/.qemu.out/.vzsim.out/
+# .vzsim.err); those of passing seeds are removed.
+#
+# Environment: DIFF_LEN (units per program, diffgen's default if unset),
+# DIFF_JOBS (parallel seeds, default 2), QEMU, CROSS_CC.
+set -u
+
+if [ $# -lt 5 ]; then
+	echo "usage: $0 VZSIM DIFFGEN WORKDIR RESULTS SEED..." >&2
+	exit 2
+fi
+VZSIM=$1 DIFFGEN=$2 WORK=$3 RESULTS=$4
+shift 4
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LDSCRIPT=$ROOT/tests/diff/link.ld
+QEMU=${QEMU:-qemu-system-mipsel}
+CROSS_CC=${CROSS_CC:-mipsel-linux-gnu-gcc}
+JOBS=${DIFF_JOBS:-2}
+LEN_ARGS=()
+[ -n "${DIFF_LEN:-}" ] && LEN_ARGS=(--len "$DIFF_LEN")
+TIMEOUT=20
+MAX_INSNS=5000000
+
+mkdir -p "$WORK" "$RESULTS" || exit 1
+OUT=$RESULTS/diff.results
+
+if ! command -v "$QEMU" > /dev/null 2>&1; then
+	echo "*** difftest: QEMU not found, skipped ***"
+	echo "skip diff.qemu-missing" >> "$OUT"
+	exit 0
+fi
+for tool in "$DIFFGEN" "$CROSS_CC"; do
+	if ! command -v "$tool" > /dev/null 2>&1; then
+		echo "difftest: $tool not found"
+		echo "fail diff.setup $tool not found" >> "$OUT"
+		exit 1
+	fi
+done
+if [ "$VZSIM" != qemu ] && [ ! -x "$VZSIM" ]; then
+	echo "difftest: $VZSIM not found"
+	echo "fail diff.setup $VZSIM not found" >> "$OUT"
+	exit 1
+fi
+
+run_qemu() { # ELF UART-OUT
+	rm -f "$2"
+	timeout "$TIMEOUT" "$QEMU" -M malta -cpu 24Kc -m 256 -nographic -no-reboot \
+		-monitor none -serial "file:$2" -kernel "$1" < /dev/null > /dev/null 2>&1
+}
+
+# First line where two files differ, as one line of text.
+first_diff() { # A B NAME-A NAME-B
+	awk -v na="$3" -v nb="$4" -v fb="$2" '
+		{ if ((getline lb < fb) <= 0) lb = "<EOF>"
+		  if ($0 != lb) { printf "line %d: %s \"%s\" %s \"%s\"\n", NR, na, $0, nb, lb; found = 1; exit } }
+		END { if (!found) {
+			if ((getline lb < fb) > 0) printf "line %d: %s \"<EOF>\" %s \"%s\"\n", NR + 1, na, nb, lb
+			else print "outputs differ" } }' "$1"
+}
+
+# Runs one seed and leaves its result line in $WORK/seedN.res.
+one_seed() {
+	local seed=$1 b=$WORK/seed$1 msg="" rc
+	local res=$b.res
+	rm -f "$b".S "$b".elf "$b".qemu.out "$b".vzsim.out "$b".vzsim.err
+	if ! "$DIFFGEN" "$seed" "${LEN_ARGS[@]}" > "$b.S" 2> "$b.vzsim.err"; then
+		echo "fail diff.seed$seed diffgen failed" > "$res"; return
+	fi
+	if ! "$CROSS_CC" -march=24kc -EL -mno-abicalls -fno-pic -G0 -nostdlib -static \
+		-Wl,--build-id=none -Wl,-z,noexecstack -T "$LDSCRIPT" \
+		"$b.S" -o "$b.elf" 2> "$b.vzsim.err"; then
+		echo "fail diff.seed$seed assembler failed: $(head -n 1 "$b.vzsim.err")" > "$res"; return
+	fi
+	run_qemu "$b.elf" "$b.qemu.out"
+	rc=$?
+	if [ $rc -ne 0 ] || [ "$(tail -n 1 "$b.qemu.out" 2> /dev/null)" != end ]; then
+		echo "fail diff.seed$seed qemu did not finish (exit $rc)" > "$res"; return
+	fi
+	if [ "$VZSIM" = qemu ]; then
+		run_qemu "$b.elf" "$b.vzsim.out" > /dev/null 2>&1
+		rc=$?
+	else
+		rm -f "$b.vzsim.out"
+		timeout "$TIMEOUT" "$VZSIM" --max-insns "$MAX_INSNS" --uart-out "$b.vzsim.out" \
+			"$b.elf" < /dev/null > /dev/null 2> "$b.vzsim.err"
+		rc=$?
+	fi
+	[ -e "$b.vzsim.out" ] || : > "$b.vzsim.out"
+	if [ $rc -ne 0 ]; then
+		case $rc in
+		3) msg="vzsim exit 3 (--max-insns reached); " ;;
+		124) msg="vzsim timeout; " ;;
+		*) msg="vzsim exit $rc; " ;;
+		esac
+	fi
+	if [ -z "$msg" ] && cmp -s "$b.qemu.out" "$b.vzsim.out"; then
+		echo "pass diff.seed$seed" > "$res"
+		rm -f "$b".S "$b".elf "$b".qemu.out "$b".vzsim.out "$b".vzsim.err
+		return
+	fi
+	if cmp -s "$b.qemu.out" "$b.vzsim.out"; then
+		msg="${msg}output identical"
+	else
+		msg="$msg$(first_diff "$b.qemu.out" "$b.vzsim.out" qemu vzsim)"
+	fi
+	echo "fail diff.seed$seed $msg" > "$res"
+}
+
+seeds=("$@")
+running=0 bad=0
+for seed in "${seeds[@]}"; do
+	if ! [[ $seed =~ ^[0-9]+$ ]]; then
+		echo "difftest: bad seed '$seed'" >&2
+		echo "fail diff.seed$seed bad seed" >> "$OUT"
+		bad=$((bad + 1))
+		continue
+	fi
+	one_seed "$seed" &
+	running=$((running + 1))
+	if [ $running -ge "$JOBS" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+done
+wait
+
+# Collect in seed order so the results file does not depend on scheduling.
+n=$bad m=$bad
+for seed in "${seeds[@]}"; do
+	res=$WORK/seed$seed.res
+	[ -e "$res" ] || continue
+	line=$(cat "$res")
+	rm -f "$res"
+	echo "$line" >> "$OUT"
+	n=$((n + 1))
+	case $line in
+	fail*) m=$((m + 1)); echo "$line" ;;
+	esac
+done
+echo "diff: $n seeds, $m mismatches"
+[ $m -eq 0 ]
