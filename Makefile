@@ -123,7 +123,7 @@ run: $(BUILD)/bin/vzsim $(DEMO_ELF)
 # every step (unit, disassembler, e2e, differential), keeps going past a
 # failure, and ends with one summary line.
 TEST_DEPS := $(UNIT_BINS) $(BUILD)/san/bin/vzsim $(BUILD)/san/bin/mipsdis \
-	$(DIFFGEN) $(E2E_ELFS)
+	$(DIFFGEN) $(E2E_ELFS) $(DEMO_ELF)
 DIFF_SEEDS ?= 1 2 3 4 5 6 7 8
 
 test: $(TEST_DEPS)

@@ -1,0 +1,98 @@
+#!/bin/bash
+# `make bench`: vzsim against QEMU on bench/lcg.S, about 10^9 instructions.
+#
+#   scripts/bench.sh BUILD
+#
+# Builds BUILD/bench/lcg.elf (and lcg-1.elf, one iteration, to measure
+# start-up), runs it on BUILD/bin/vzsim --stats and, if installed, on
+# qemu-system-mipsel -M malta -cpu 24Kc, checks that both print the same
+# checksum, and prints a table with the speed ratio against the goal.
+# Speed never fails the build: only a broken run does.
+set -u
+BUILD=${1:-build}
+CROSS=${CROSS:-mipsel-linux-gnu-}
+VZSIM=$BUILD/bin/vzsim
+OUT=$BUILD/bench
+SRC=bench/lcg.S
+LD=tests/e2e/link.ld
+GOAL=0.10
+# The Makefile's TARGET_CFLAGS and TARGET_LDFLAGS.
+CFLAGS="-march=p5600 -mvirt -EL -ffreestanding -nostdlib -fno-pic \
+-mno-abicalls -G0 -O2 -Wall -Wextra -Werror"
+LDFLAGS="-nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack"
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+[ -x "$VZSIM" ] || die "$VZSIM not built"
+mkdir -p "$OUT"
+# shellcheck disable=SC2086
+${CROSS}gcc $CFLAGS $LDFLAGS -T $LD $SRC -o "$OUT/lcg.elf" || die "build failed"
+# shellcheck disable=SC2086
+${CROSS}gcc $CFLAGS $LDFLAGS -DITERATIONS=1 -T $LD $SRC -o "$OUT/lcg-1.elf" \
+	|| die "build failed"
+
+# Instructions per iteration: the words from lcg_loop up to lcg_loop_end.
+addr() { ${CROSS}nm "$OUT/lcg.elf" | awk -v s="$1" '$3 == s { print $1 }'; }
+lo=$(addr lcg_loop) hi=$(addr lcg_loop_end)
+[ -n "$lo" ] && [ -n "$hi" ] || die "no lcg_loop/lcg_loop_end in lcg.elf"
+loop_len=$(( (16#$hi - 16#$lo) / 4 ))
+iters=$(sed -n 's/^#define[ \t]*ITERATIONS[ \t]*\([0-9]*\).*/\1/p' $SRC)
+[ -n "$iters" ] || die "no ITERATIONS in $SRC"
+insns=$((loop_len * iters))
+
+now() { date +%s.%N; }
+# secs START END: elapsed seconds, 3 decimals.
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+checksum() { sed -n 's/^lcg checksum \([0-9a-f]*\).*/\1/p' "$1"; }
+
+# ----------------------------------------------------------------- vzsim
+echo "bench: $iters iterations x $loop_len instructions = $insns instructions"
+"$VZSIM" --stats "$OUT/lcg.elf" > "$OUT/vzsim.uart" 2> "$OUT/vzsim.stats"
+rc=$?
+[ $rc -eq 0 ] || { cat "$OUT/vzsim.stats" >&2; die "vzsim exited with status $rc"; }
+vz_sum=$(checksum "$OUT/vzsim.uart")
+vz_mips=$(awk '/MIPS \(wall\)/ { print $NF }' "$OUT/vzsim.stats")
+vz_secs=$(awk '/wall time/ { print $(NF-1) }' "$OUT/vzsim.stats")
+vz_insns=$(awk '$1 == "instructions" { print $2 }' "$OUT/vzsim.stats")
+[ -n "$vz_sum" ] && [ -n "$vz_mips" ] || die "no checksum or MIPS from vzsim"
+
+# ------------------------------------------------------------------ QEMU
+QEMU=qemu-system-mipsel
+qemu_run() {
+	timeout 600 $QEMU -M malta -cpu 24Kc -m 256 -display none -no-reboot \
+		-monitor none -serial stdio -kernel "$1" < /dev/null > "$2" 2>&1
+}
+have_qemu=0
+if command -v $QEMU > /dev/null; then
+	have_qemu=1
+	t0=$(now); qemu_run "$OUT/lcg-1.elf" "$OUT/qemu-1.uart"; t1=$(now)
+	q_start=$(secs "$t0" "$t1")
+	t0=$(now); qemu_run "$OUT/lcg.elf" "$OUT/qemu.uart"; rc=$?; t1=$(now)
+	[ $rc -eq 0 ] || die "QEMU exited with status $rc"
+	q_total=$(secs "$t0" "$t1")
+	# Net of QEMU's own start-up (the one-iteration run).
+	q_secs=$(awk -v a="$q_total" -v b="$q_start" \
+		'BEGIN { d = a - b; printf "%.3f", (d > 0.001 ? d : 0.001) }')
+	q_mips=$(awk -v n="$insns" -v s="$q_secs" 'BEGIN { printf "%.1f", n / s / 1e6 }')
+	q_sum=$(checksum "$OUT/qemu.uart")
+	[ -n "$q_sum" ] || die "no checksum from QEMU"
+fi
+
+# ----------------------------------------------------------------- table
+echo
+printf '%-22s %14s %9s %10s  %s\n' simulator instructions seconds "M insn/s" checksum
+printf '%-22s %14s %9s %10s  %s\n' "vzsim" "$vz_insns" "$vz_secs" "$vz_mips" "$vz_sum"
+if [ $have_qemu -eq 1 ]; then
+	printf '%-22s %14s %9s %10s  %s\n' "QEMU 7 (malta, 24Kc)" "$insns" \
+		"$q_secs" "$q_mips" "$q_sum"
+	echo "(QEMU: wall time less its start-up, ${q_start}s, measured with one iteration)"
+	[ "$vz_sum" = "$q_sum" ] || die "checksums differ: vzsim $vz_sum, QEMU $q_sum"
+	ratio=$(awk -v v="$vz_mips" -v q="$q_mips" 'BEGIN { printf "%.2f", v / q }')
+	verdict=$(awk -v r="$ratio" -v g="$GOAL" 'BEGIN { print (r >= g) ? "met" : "NOT met" }')
+	echo
+	echo "vzsim/QEMU speed ratio: $ratio (goal >= $GOAL: $verdict)"
+else
+	echo
+	echo "QEMU not installed: no ratio (goal: vzsim/QEMU >= $GOAL)"
+fi
+exit 0
