@@ -102,6 +102,8 @@ puts:
 msg:	.asciz	"lcg checksum "
 hexdigits: .ascii "0123456789abcdef"
 
+	/* A page of its own: stores next to code would measure each simulator's
+	 * self-modifying-code path instead of its ordinary loads and stores. */
 	.bss
-	.balign	8
+	.balign	4096
 array:	.space	256
