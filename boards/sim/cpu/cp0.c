@@ -27,7 +27,7 @@ static uint32_t config0(void)
 
 static uint32_t config1(unsigned tlb_entries)
 {
-	unsigned mmu = tlb_entries > 64 ? 63 : tlb_entries - 1;
+	unsigned mmu = (tlb_entries - 1) & 63; /* Config4.MMUSizeExt has the rest */
 	/* 64 KB 4-way 32-byte-line I- and D-caches; no FPU, no watch, no
 	 * performance counters, no MIPS16, no EJTAG. */
 	return (1u << 31) | (mmu << 25) | (3u << 22) | (4u << 19) | (3u << 16) |
@@ -246,13 +246,22 @@ bool cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
 			c->entrylo1 = v & m;
 		break;
 	}
-	case 4 << 3 | 0:
-		c->context = (v & ~c->contextconfig) | (c->context & c->contextconfig);
+	case 4 << 3 | 0: {
+		/* PTEBase is above the field ContextConfig selects; bits below it
+		 * read zero. */
+		uint32_t cfg = c->contextconfig;
+		uint32_t below = cfg ? (cfg & -cfg) - 1 : 0;
+		c->context = (v & ~(cfg | below)) | (c->context & cfg);
+		break;
+	}
 		break;
 	case 4 << 3 | 1: c->contextconfig = v & 0x007ffffcu; break;
 	case 4 << 3 | 2: c->userlocal = v; break;
 	case 5 << 3 | 0: c->pagemask = legal_pagemask(v); break;
-	case 5 << 3 | 1: c->pagegrain = v & PAGEGRAIN_WMASK; break;
+	case 5 << 3 | 1:
+		c->pagegrain = v & PAGEGRAIN_WMASK;
+		mmu_flush(cpu); /* RI/XI enforcement is cached with the pages */
+		break;
 	case 6 << 3 | 0:
 		c->wired = v % cpu->tlb_entries;
 		tlb_wired_written(cpu);

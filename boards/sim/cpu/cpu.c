@@ -17,10 +17,7 @@ int cpu_init(struct cpu *cpu, struct bus *bus, uint8_t *ram, uint32_t ram_size,
 	cpu->count_div = 2;
 	cpu->tlb_mcheck = true;
 	cpu->tlbr_bad_index = TLBR_BAD_WRAP;
-	/* xorshift must not start at zero. */
-	cpu->random_state = seed * 0x9e3779b97f4a7c15ull + 0x2545f4914f6cdd1dull;
-	if (!cpu->random_state)
-		cpu->random_state = 1;
+	cpu->seed = seed;
 	cpu->pd_pages = calloc((ram_size + 4095) / 4096, sizeof(*cpu->pd_pages));
 	if (!cpu->pd_pages)
 		return -1;
@@ -67,6 +64,10 @@ void cpu_reset(struct cpu *cpu, uint32_t pc)
 	cpu->llbit = false;
 	cpu->waiting = false;
 	cpu->stop_requested = false;
+	/* Reset replays: the Random sequence starts again from the seed. */
+	cpu->random_state = cpu->seed * 0x9e3779b97f4a7c15ull + 0x2545f4914f6cdd1dull;
+	if (!cpu->random_state)
+		cpu->random_state = 1; /* xorshift must not start at zero */
 	cp0_reset(cpu);
 	tlb_reset(cpu);
 	cpu->mclass = MMU_NCLASSES; /* force a recompute */

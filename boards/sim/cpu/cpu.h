@@ -141,6 +141,7 @@ struct cpu {
 	struct cp0 cp0;
 	struct tlb_entry tlb[TLB_MAX_ENTRIES];
 	unsigned tlb_entries;
+	uint64_t seed;
 	uint64_t random_state; /* PRNG for Random, from the seed */
 	uint32_t random_next;  /* what Random reads and tlbwr uses next */
 

@@ -92,7 +92,18 @@ static void read_invalid_values(struct cpu *cpu)
 	cpu->cp0.pagemask = 0;
 }
 
+static void tlbr_entry(struct cpu *cpu);
+
+/* tlbr loads EntryHi.ASID too: the soft TLB holds one ASID's view. */
 void tlb_tlbr(struct cpu *cpu)
+{
+	uint32_t old_asid = cpu->cp0.entryhi & 0xffu;
+	tlbr_entry(cpu);
+	if ((cpu->cp0.entryhi & 0xffu) != old_asid)
+		mmu_flush(cpu);
+}
+
+static void tlbr_entry(struct cpu *cpu)
 {
 	uint32_t idx = cpu->cp0.index & ~INDEX_P;
 	if ((cpu->cp0.index & INDEX_P) || idx >= cpu->tlb_entries) {
