@@ -94,6 +94,12 @@ $(DIFFGEN): $(BUILD)/obj/tests/diff/diffgen.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_REL) $^ -o $@
 
+# The word generator of the disassembler check (uses the ISA table only).
+DISASM_WORDS := $(BUILD)/bin/disasm-words
+$(DISASM_WORDS): $(BUILD)/obj/tests/disasm/gen_words.o $(LIB_REL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_REL) $^ $(LDLIBS) -o $@
+
 $(BUILD)/san/tests/%: $(BUILD)/san/tests/unit/%.o $(call obj_san,$(UNIT_HELPERS)) $(LIB_SAN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SAN) $^ $(LDLIBS) -lcmocka -o $@
@@ -123,7 +129,7 @@ run: $(BUILD)/bin/vzsim $(DEMO_ELF)
 # every step (unit, disassembler, e2e, differential), keeps going past a
 # failure, and ends with one summary line.
 TEST_DEPS := $(UNIT_BINS) $(BUILD)/san/bin/vzsim $(BUILD)/san/bin/mipsdis \
-	$(DIFFGEN) $(E2E_ELFS) $(DEMO_ELF)
+	$(DIFFGEN) $(DISASM_WORDS) $(E2E_ELFS) $(DEMO_ELF)
 DIFF_SEEDS ?= 1 2 3 4 5 6 7 8
 
 test: $(TEST_DEPS)

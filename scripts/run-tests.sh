@@ -19,7 +19,7 @@ for t in "$BUILD"/san/tests/test_*; do
 	rc=$?
 	grep -E '^\[  (PASSED|FAILED|ERROR) *\]|^\[==========\]' "$log" | sed "s/^/$name: /"
 	sed -n -E 's/^\[       OK \] (.*)$/pass '"$name"'.\1/p; s/^\[  (FAILED|ERROR) *\] ([^ ]+)$/fail '"$name"'.\2/p' "$log" \
-		| grep -v ' test(s)' >> "$RESULTS/unit.results"
+		| grep -v ' test(s)' | sort -u >> "$RESULTS/unit.results"
 	if [ $rc -ne 0 ]; then
 		echo "---- $name failed (exit $rc):"
 		tail -n 40 "$log"

@@ -222,4 +222,25 @@ static inline uint32_t enc_sc(unsigned rt, int32_t off, unsigned base) { return 
  * fixed layout whatever the value. */
 #define ENC_LI(rt, v) enc_lui((rt), ((uint32_t)(v)) >> 16), enc_ori((rt), (rt), ((uint32_t)(v)) & 0xffffu)
 
+/* ------------------------------------------------------------ VZ (Virtualization ASE) */
+
+/*
+ * Root-only instructions of the VZ module (COP0 major opcode).  MFGC0/MTGC0
+ * sit in the MFC0/MTC0 space with rs = 3 and bits 10:8 telling them apart;
+ * the guest TLB operations are CO functions; HYPCALL carries a 10-bit code
+ * in bits 20:11.
+ */
+static inline uint32_t enc_mfgc0(unsigned rt, unsigned rd, unsigned sel) { return 0x40600000u | (uint32_t)(rt & 31) << 16 | (uint32_t)(rd & 31) << 11 | (sel & 7); }
+static inline uint32_t enc_mtgc0(unsigned rt, unsigned rd, unsigned sel) { return 0x40600200u | (uint32_t)(rt & 31) << 16 | (uint32_t)(rd & 31) << 11 | (sel & 7); }
+static inline uint32_t enc_tlbgr(void) { return 0x42000009u; }
+static inline uint32_t enc_tlbgwi(void) { return 0x4200000au; }
+static inline uint32_t enc_tlbginv(void) { return 0x4200000bu; }
+static inline uint32_t enc_tlbginvf(void) { return 0x4200000cu; }
+static inline uint32_t enc_tlbgwr(void) { return 0x4200000eu; }
+static inline uint32_t enc_tlbgp(void) { return 0x42000010u; }
+static inline uint32_t enc_hypcall(uint32_t code) { return 0x42000028u | (code & 0x3ffu) << 11; }
+/* Previous-shadow-set moves (COP0 rs = 10 and 14); CP0 instructions for VZ. */
+static inline uint32_t enc_rdpgpr(unsigned rd, unsigned rt) { return 0x41400000u | (uint32_t)(rt & 31) << 16 | (uint32_t)(rd & 31) << 11; }
+static inline uint32_t enc_wrpgpr(unsigned rd, unsigned rt) { return 0x41c00000u | (uint32_t)(rt & 31) << 16 | (uint32_t)(rd & 31) << 11; }
+
 #endif

@@ -2,7 +2,8 @@
  * Unit tests of isa_disasm: hand-picked words whose expected text is what
  * mipsel-linux-gnu-objdump -D -b binary -m mips:isa32r5 -EL printed for the
  * same word at the same address (binutils 2.40), except where noted: words
- * this core treats as reserved (DSP, MSA) print as .word here.
+ * this core treats as reserved (DSP, MSA) print as .word here, and MCU's
+ * iret keeps the generic "c0" form.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -161,6 +162,7 @@ static const struct vec reserved[] = {
 	{0x80000174, 0x7c000010, ".word\t0x7c000010"}, /* objdump: DSP addu.qb */
 	{0x80000178, 0x3c820000, ".word\t0x3c820000"},
 	{0x8000017c, 0x00000005, ".word\t0x5"}, /* objdump: MSA lsa */
+	{0x80000180, 0x42000038, "c0\t0x38"}, /* objdump: MCU iret */
 };
 
 /* clz "rd or rt", div's $zero, movf/movt condition codes, rdpgpr. */

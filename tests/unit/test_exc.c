@@ -136,6 +136,22 @@ static void test_traps_taken_and_not(void **state)
 	}
 }
 
+/* Each word alone at H_CODE must raise RI with EPC and BadInstr on it. */
+static void check_reserved(vzsim *sim, const uint32_t *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h_setup(sim);
+		h_prog(sim, &words[i], 1);
+		enum vzsim_stop s = h_run(sim, 1000);
+		if (s != VZSIM_STOP_DEADLOCK || vzsim_pc(sim) != H_VEC_GEN + 4 ||
+		    h_exc(sim) != EXC_RI)
+			fail_msg("0x%08x: stop at 0x%08x with ExcCode %u, expected RI", words[i],
+				 vzsim_pc(sim), h_exc(sim));
+		assert_int_equal(h_cp0(sim, C0_EPC, 0), H_CODE);
+		assert_int_equal(h_cp0(sim, 8, 1), words[i]);
+	}
+}
+
 static void test_reserved_instructions(void **state)
 {
 	vzsim *sim = *state;
@@ -153,21 +169,26 @@ static void test_reserved_instructions(void **state)
 		0x42000005u, /* COP0 CO funct 5 */
 		0x7000003fu, /* sdbbp: no EJTAG here (Config1.EP = 0) */
 		0x4200001fu, /* deret: no EJTAG */
-		0x40600000u, /* mfgc0: Config3.VZ = 0 */
+	};
+	check_reserved(sim, words, sizeof words / sizeof words[0]);
+}
+
+/* Without the VZ module (board option vz=off) its instructions are reserved. */
+static void test_vz_instructions_reserved_without_vz(void **state)
+{
+	(void)state;
+	vzsim *sim = h_new();
+	assert_int_equal(vzsim_board_opt(sim, "vz", "off", NULL, 0), 0);
+	assert_int_equal(h_cp0(sim, 16, 3) & (1u << 23), 0); /* Config3.VZ */
+	const uint32_t words[] = {
+		0x40600000u, /* mfgc0 */
+		0x40600200u, /* mtgc0 */
 		0x42000028u, /* hypcall */
 		0x42000010u, /* tlbgp */
+		0x42000009u, /* tlbgr */
 	};
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-		h_setup(sim);
-		h_prog(sim, &words[i], 1);
-		enum vzsim_stop s = h_run(sim, 1000);
-		if (s != VZSIM_STOP_DEADLOCK || vzsim_pc(sim) != H_VEC_GEN + 4 ||
-		    h_exc(sim) != EXC_RI)
-			fail_msg("0x%08x: stop at 0x%08x with ExcCode %u, expected RI", words[i],
-				 vzsim_pc(sim), h_exc(sim));
-		assert_int_equal(h_cp0(sim, C0_EPC, 0), H_CODE);
-		assert_int_equal(h_cp0(sim, 8, 1), words[i]);
-	}
+	check_reserved(sim, words, sizeof words / sizeof words[0]);
+	vzsim_free(sim);
 }
 
 /* ------------------------------------------------------------ nesting */
@@ -813,6 +834,7 @@ int main(void)
 		T(test_exception_names),
 		T(test_traps_taken_and_not),
 		T(test_reserved_instructions),
+		T(test_vz_instructions_reserved_without_vz),
 		T(test_nested_exception_keeps_epc),
 		T(test_nested_exception_keeps_bd),
 		T(test_exception_with_erl_writes_epc),

@@ -34,6 +34,10 @@ static void apply_cpu_opts(vzsim *sim, bool fresh)
 	cpu->tlb_mcheck = sim->opts.tlb_mcheck;
 	if (fresh) {
 		cpu->count_div = sim->opts.count_div;
+		cpu->vz_enabled = sim->opts.vz;
+		cpu->guest_entries = sim->opts.guest_tlb_entries < sim->opts.tlb_entries
+					     ? sim->opts.guest_tlb_entries
+					     : sim->opts.tlb_entries;
 	} else if (cpu->count_div != sim->opts.count_div) {
 		/* Rebase Count so changing the rate does not make it jump. */
 		uint32_t now = cp0_count(cpu);
@@ -79,7 +83,8 @@ int vzsim_board_opt(vzsim *sim, const char *name, const char *value, char *err,
 		set_err(err, errlen, "%s", msg);
 		return -1;
 	}
-	bool rebuild = o.tlb_entries != sim->opts.tlb_entries;
+	bool rebuild = o.tlb_entries != sim->opts.tlb_entries || o.vz != sim->opts.vz ||
+		       o.guest_tlb_entries != sim->opts.guest_tlb_entries;
 	sim->opts = o;
 	if (rebuild)
 		return setup_cpu(sim, true, err, errlen);
@@ -375,6 +380,75 @@ int vzsim_cp0_write(vzsim *sim, unsigned reg, unsigned sel, uint32_t value)
 	return 0;
 }
 
+/* ------------------------------------------------------------ VZ */
+
+int vzsim_guest_cp0_read(vzsim *sim, unsigned reg, unsigned sel, uint32_t *value)
+{
+	if (reg >= 32 || sel >= 8 || !sim->cpu->vz_enabled)
+		return -1;
+	return gcp0_read(sim->cpu, reg, sel, value, true) == GCP0_OK ? 0 : -1;
+}
+
+int vzsim_guest_cp0_write(vzsim *sim, unsigned reg, unsigned sel, uint32_t value)
+{
+	if (reg >= 32 || sel >= 8 || !sim->cpu->vz_enabled)
+		return -1;
+	if (gcp0_write(sim->cpu, reg, sel, value, true) != GCP0_OK)
+		return -1;
+	sim->cpu->next_event = sim->cpu->icount;
+	return 0;
+}
+
+bool vzsim_in_guest(const vzsim *sim)
+{
+	return sim->cpu->guest;
+}
+
+unsigned vzsim_tlb_size(const vzsim *sim, unsigned *guest_entries)
+{
+	if (guest_entries)
+		*guest_entries = sim->cpu->vz_enabled ? sim->cpu->guest_entries : 0;
+	return sim->cpu->tlb_entries;
+}
+
+int vzsim_tlb_read(const vzsim *sim, unsigned index, struct vzsim_tlb_entry *e)
+{
+	if (index >= sim->cpu->tlb_entries)
+		return -1;
+	const struct tlb_entry *t = &sim->cpu->tlb[index];
+	uint32_t g = t->g ? 1u : 0u;
+	*e = (struct vzsim_tlb_entry){
+		.entryhi = t->ehinv ? ENTRYHI_EHINV : (t->vpn2 | t->asid),
+		.pagemask = t->ehinv ? 0 : t->mask,
+		.entrylo0 = t->ehinv ? 0 : ((t->lo[0] & ~1u) | g),
+		.entrylo1 = t->ehinv ? 0 : ((t->lo[1] & ~1u) | g),
+		.invalid = t->ehinv,
+		.guest = t->guest,
+		.guestid = t->guestid,
+	};
+	return 0;
+}
+
+int vzsim_tlb_write(vzsim *sim, unsigned index, const struct vzsim_tlb_entry *e)
+{
+	if (index >= sim->cpu->tlb_entries)
+		return -1;
+	struct tlb_entry *t = &sim->cpu->tlb[index];
+	uint32_t mask = e->pagemask & 0x1fffe000u;
+	*t = (struct tlb_entry){
+		.vpn2 = e->entryhi & ~(mask | 0x1fffu),
+		.mask = mask,
+		.asid = (uint8_t)e->entryhi,
+		.g = (e->entrylo0 & 1) && (e->entrylo1 & 1),
+		.ehinv = e->invalid || (e->entryhi & ENTRYHI_EHINV),
+		.guest = e->guest,
+		.guestid = e->guestid,
+		.lo = {e->entrylo0, e->entrylo1},
+	};
+	mmu_flush(sim->cpu);
+	return 0;
+}
+
 /* ------------------------------------------------------------ devices */
 
 void vzsim_uart_output(vzsim *sim, FILE *out)
@@ -402,6 +476,9 @@ void vzsim_get_stats(const vzsim *sim, struct vzsim_stats *st)
 {
 	*st = sim->cpu->stats;
 	st->insns = sim->cpu->icount;
+	if (sim->cpu->guest) /* the current stay in guest mode so far */
+		st->guest_insns[cpu_guestid(sim->cpu)] +=
+			sim->cpu->icount - sim->cpu->guest_since;
 }
 
 uint64_t vzsim_sim_time_ns(const vzsim *sim)

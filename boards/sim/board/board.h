@@ -38,6 +38,8 @@ struct board_opts {
 	unsigned count_div;
 	bool tlb_mcheck;
 	unsigned cpu_mhz;
+	bool vz;
+	unsigned guest_tlb_entries; /* clamped to tlb_entries */
 };
 
 void board_opts_default(struct board_opts *o);

@@ -26,6 +26,11 @@ static const struct vzsim_board_opt_info opt_table[] = {
 	 "Machine Check (as the P5600 does)"},
 	{"cpu-mhz", "1..10000", "1000",
 	 "simulated clock (one instruction per cycle), for simulated time"},
+	{"vz", "on|off", "on",
+	 "the Virtualization ASE (Config3.VZ): guest mode, guest CP0, GuestID-tagged TLB"},
+	{"guest-tlb-entries", "1..256", "32",
+	 "entries of the shared TLB that form the guest part (the top ones; at most "
+	 "tlb-entries): guest Config1.MMUSize+1"},
 };
 
 const struct vzsim_board_opt_info *vzsim_board_opt_list(size_t *count)
@@ -41,6 +46,8 @@ void board_opts_default(struct board_opts *o)
 	o->count_div = 2;
 	o->tlb_mcheck = true;
 	o->cpu_mhz = 1000;
+	o->vz = true;
+	o->guest_tlb_entries = 32;
 }
 
 /* A decimal number in lo..hi, nothing else around it. */
@@ -105,6 +112,15 @@ int board_opts_set(struct board_opts *o, const char *name, const char *value,
 		ok = parse_range(value, 1, TLB_MAX_ENTRIES, &v);
 		if (ok)
 			o->tlb_entries = v;
+	} else if (strcmp(name, "vz") == 0) {
+		c = parse_choice(value, opt->values);
+		ok = c >= 0;
+		if (ok)
+			o->vz = c == 0;
+	} else if (strcmp(name, "guest-tlb-entries") == 0) {
+		ok = parse_range(value, 1, TLB_MAX_ENTRIES, &v);
+		if (ok)
+			o->guest_tlb_entries = v;
 	} else if (strcmp(name, "count-div") == 0) {
 		ok = parse_range(value, 1, 256, &v);
 		if (ok)

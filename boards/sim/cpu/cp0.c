@@ -1,12 +1,15 @@
 /*
- * CP0: reset values, MFC0/MTC0 with each register's writable fields, and
- * Count/Compare driven by the instruction count.
+ * CP0 register files: reset values and MFC0/MTC0 with each register's
+ * writable fields.  The same code serves root's context and the guest's
+ * (VZ): ctx_read/ctx_write take the context; the root wrappers here add
+ * root's VZ registers, vz.c wraps the guest's with the exits guest accesses
+ * can cause.  Count and Compare live in timer.c.
  *
  * The configuration values (PRId, Config0-5) describe vzsim's P5600-like
  * core; docs/vzsim.md ("CPU configuration") lists them field by field.
  * Registers the core does not implement read as zero and ignore writes.
  */
-#include "cpu.h"
+#include "cp0_ctx.h"
 
 #define PRID_VZSIM 0x0001a820u /* company 1 (MIPS), processor 0xA8 (P5600), rev 0x20 */
 
@@ -34,11 +37,12 @@ static uint32_t config1(unsigned tlb_entries)
 	       (3u << 13) | (4u << 10) | (3u << 7);
 }
 
-static uint32_t config3(void)
+static uint32_t config3(bool vz)
 {
-	/* M, BP (BadInstrP), BI (BadInstr), ULRI, RXI, CTXTC, VInt. */
-	return (1u << 31) | (1u << 27) | (1u << 26) | (1u << 13) | (1u << 12) |
-	       (1u << 9) | (1u << 5);
+	/* M, BP (BadInstrP), BI (BadInstr), VZ (root only), ULRI, RXI, CTXTC,
+	 * VInt. */
+	return (1u << 31) | (1u << 27) | (1u << 26) | (vz ? 1u << 23 : 0) |
+	       (1u << 13) | (1u << 12) | (1u << 9) | (1u << 5);
 }
 
 static uint32_t config4(unsigned tlb_entries)
@@ -49,9 +53,8 @@ static uint32_t config4(unsigned tlb_entries)
 	return (1u << 31) | (2u << 29) | (0xfcu << 16) | (1u << 14) | ext;
 }
 
-void cp0_reset(struct cpu *cpu)
+static void ctx_reset(struct cp0 *c, unsigned entries, bool root)
 {
-	struct cp0 *c = &cpu->cp0;
 	*c = (struct cp0){0};
 	c->status = ST_BEV | ST_ERL;
 	c->intctl = INTCTL_IPTI;
@@ -59,87 +62,21 @@ void cp0_reset(struct cpu *cpu)
 	c->prid = PRID_VZSIM;
 	c->ebase = 0x80000000u;
 	c->config[0] = config0();
-	c->config[1] = config1(cpu->tlb_entries);
+	c->config[1] = config1(entries);
 	c->config[2] = 1u << 31;
-	c->config[3] = config3();
-	c->config[4] = config4(cpu->tlb_entries);
+	c->config[3] = config3(root);
+	c->config[4] = config4(entries);
 	c->config[5] = 0;
-	c->count_base = 0;
-	c->count_icount = cpu->icount;
-	c->compare = 0;
+	c->random_next = entries - 1;
 }
 
-/* ------------------------------------------------------------ timer */
-
-uint32_t cp0_count(const struct cpu *cpu)
+void cp0_reset(struct cpu *cpu)
 {
-	const struct cp0 *c = &cpu->cp0;
-	if (c->cause & CAUSE_DC)
-		return c->count_base;
-	return c->count_base +
-	       (uint32_t)((cpu->icount - c->count_icount) / cpu->count_div);
-}
-
-/* Recomputes when Count next equals Compare. */
-static void timer_reschedule(struct cpu *cpu)
-{
-	const struct cp0 *c = &cpu->cp0;
-	if (c->cause & CAUSE_DC) {
-		cpu->timer_icount = UINT64_MAX;
-	} else {
-		uint64_t ticks = (cpu->icount - c->count_icount) / cpu->count_div;
-		uint32_t now = c->count_base + (uint32_t)ticks;
-		uint64_t d = (uint32_t)(c->compare - now);
-		if (d == 0)
-			d = 1ull << 32;
-		cpu->timer_icount = c->count_icount + (ticks + d) * cpu->count_div;
-	}
-	cpu_update_next_event(cpu);
-}
-
-void cpu_update_next_event(struct cpu *cpu)
-{
-	uint64_t n = cpu->run_limit;
-	if (cpu->timer_icount < n)
-		n = cpu->timer_icount;
-	if (cpu->stop_requested)
-		n = cpu->icount;
-	cpu->next_event = n;
-}
-
-/* The timer reached Compare: raise TI and schedule the next match. */
-void cp0_timer_fired(struct cpu *cpu)
-{
-	cpu->cp0.cause |= CAUSE_TI;
-	cpu->timer_icount += (1ull << 32) * cpu->count_div;
-	cpu_update_next_event(cpu);
-}
-
-void cpu_timer_start(struct cpu *cpu)
-{
-	timer_reschedule(cpu);
-}
-
-/* ------------------------------------------------------------ access */
-
-void cpu_status_changed(struct cpu *cpu)
-{
-	uint32_t s = cpu->cp0.status;
-	enum mmu_class cls;
-	if (s & ST_ERL)
-		cls = MMU_KERNEL_ERL;
-	else if ((s & ST_EXL) || (s & ST_KSU) == 0)
-		cls = MMU_KERNEL;
-	else if ((s & ST_KSU) == (1u << 3))
-		cls = MMU_SUPERVISOR;
-	else
-		cls = MMU_USER;
-	if (cls != cpu->mclass) {
-		cpu->mclass = cls;
-		mmu_flush_fetch(cpu);
-	}
-	/* Interrupt enables may have changed: look at pending interrupts. */
-	cpu->next_event = cpu->icount;
+	ctx_reset(&cpu->cp0, cpu->tlb_entries, true);
+	ctx_reset(&cpu->gcp0, cpu->guest_entries, false);
+	cpu->cp0.count_base = 0;
+	cpu->cp0.count_icount = cpu->icount;
+	vz_reset(cpu);
 }
 
 static uint32_t read_cause(const struct cpu *cpu)
@@ -156,13 +93,21 @@ uint32_t cpu_cause(const struct cpu *cpu)
 	return read_cause(cpu);
 }
 
-bool cp0_read(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t *val)
+uint32_t gcpu_cause(const struct cpu *cpu)
 {
-	const struct cp0 *c = &cpu->cp0;
+	uint32_t ip = ((cpu->guestctl2 >> 10) & 0x3fu) << (CAUSE_IP_SHIFT + 2);
+	if (cpu->gcp0.cause & CAUSE_TI)
+		ip |= 1u << (CAUSE_IP_SHIFT + 7);
+	return cpu->gcp0.cause | ip;
+}
+
+enum gcp0_result ctx_read(struct cpu *cpu, struct cp0 *c, bool guest,
+			  unsigned reg, unsigned sel, uint32_t *val)
+{
 	uint32_t v;
 	switch (reg << 3 | sel) {
 	case 0 << 3 | 0: v = c->index; break;
-	case 1 << 3 | 0: v = tlb_random(cpu); break;
+	case 1 << 3 | 0: v = c->random_next; break;
 	case 2 << 3 | 0: v = c->entrylo0; break;
 	case 3 << 3 | 0: v = c->entrylo1; break;
 	case 4 << 3 | 0: v = c->context; break;
@@ -175,13 +120,13 @@ bool cp0_read(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t *val)
 	case 8 << 3 | 0: v = c->badvaddr; break;
 	case 8 << 3 | 1: v = c->badinstr; break;
 	case 8 << 3 | 2: v = c->badinstrp; break;
-	case 9 << 3 | 0: v = cp0_count(cpu); break;
+	case 9 << 3 | 0: v = guest ? gcp0_count(cpu) : cp0_count(cpu); break;
 	case 10 << 3 | 0: v = c->entryhi; break;
 	case 11 << 3 | 0: v = c->compare; break;
 	case 12 << 3 | 0: v = c->status; break;
 	case 12 << 3 | 1: v = c->intctl; break;
 	case 12 << 3 | 2: v = c->srsctl; break;
-	case 13 << 3 | 0: v = read_cause(cpu); break;
+	case 13 << 3 | 0: v = guest ? gcpu_cause(cpu) : read_cause(cpu); break;
 	case 14 << 3 | 0: v = c->epc; break;
 	case 15 << 3 | 0: v = c->prid; break;
 	case 15 << 3 | 1: v = c->ebase; break;
@@ -201,10 +146,10 @@ bool cp0_read(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t *val)
 		break;
 	default:
 		*val = 0;
-		return false;
+		return GCP0_ABSENT;
 	}
 	*val = v;
-	return true;
+	return GCP0_OK;
 }
 
 /* PageMask: keep the longest run of pairs of ones from bit 13 (4K, 16K, 64K,
@@ -226,12 +171,13 @@ static uint32_t index_mask(unsigned entries)
 	return m - 1;
 }
 
-bool cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
+enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
+			   unsigned reg, unsigned sel, uint32_t v)
 {
-	struct cp0 *c = &cpu->cp0;
+	unsigned entries = guest ? cpu->guest_entries : cpu->tlb_entries;
 	switch (reg << 3 | sel) {
 	case 0 << 3 | 0:
-		c->index = (c->index & INDEX_P) | (v & index_mask(cpu->tlb_entries));
+		c->index = (c->index & INDEX_P) | (v & index_mask(entries));
 		break;
 	case 1 << 3 | 0: break; /* Random is read-only */
 	case 2 << 3 | 0: case 3 << 3 | 0: {
@@ -254,7 +200,6 @@ bool cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
 		c->context = (v & ~(cfg | below)) | (c->context & cfg);
 		break;
 	}
-		break;
 	case 4 << 3 | 1: c->contextconfig = v & 0x007ffffcu; break;
 	case 4 << 3 | 2: c->userlocal = v; break;
 	case 5 << 3 | 0: c->pagemask = legal_pagemask(v); break;
@@ -263,15 +208,15 @@ bool cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
 		mmu_flush(cpu); /* RI/XI enforcement is cached with the pages */
 		break;
 	case 6 << 3 | 0:
-		c->wired = v % cpu->tlb_entries;
-		tlb_wired_written(cpu);
+		c->wired = v % entries;
+		tlb_wired_written(cpu, c, entries);
 		break;
 	case 7 << 3 | 0: c->hwrena = v & HWRENA_WMASK; break;
 	case 8 << 3 | 0: case 8 << 3 | 1: case 8 << 3 | 2: break; /* read-only */
 	case 9 << 3 | 0:
-		c->count_base = v;
-		c->count_icount = cpu->icount;
-		timer_reschedule(cpu);
+		if (guest)
+			break; /* guest Count follows root Count + GTOffset */
+		timer_write_count(cpu, v);
 		break;
 	case 10 << 3 | 0: {
 		uint32_t old = c->entryhi;
@@ -296,17 +241,8 @@ bool cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
 	case 13 << 3 | 0: {
 		uint32_t old = c->cause;
 		c->cause = (c->cause & ~CAUSE_WMASK) | (v & CAUSE_WMASK);
-		if ((old ^ c->cause) & CAUSE_DC) {
-			/* Freeze or restart Count where it stands. */
-			if (c->cause & CAUSE_DC) {
-				c->cause &= ~CAUSE_DC;
-				c->count_base = cp0_count(cpu);
-				c->cause |= CAUSE_DC;
-			} else {
-				c->count_icount = cpu->icount;
-			}
-			timer_reschedule(cpu);
-		}
+		if (!guest && ((old ^ c->cause) & CAUSE_DC))
+			timer_dc_changed(cpu, old);
 		cpu->next_event = cpu->icount; /* software interrupts */
 		break;
 	}
@@ -336,7 +272,21 @@ bool cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
 		c->kscratch[sel] = v;
 		break;
 	default:
-		return false;
+		return GCP0_ABSENT;
 	}
-	return true;
+	return GCP0_OK;
+}
+
+bool cp0_read(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t *val)
+{
+	if (vz_root_read(cpu, reg, sel, val))
+		return true;
+	return ctx_read(cpu, &cpu->cp0, false, reg, sel, val) == GCP0_OK;
+}
+
+bool cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t val)
+{
+	if (vz_root_write(cpu, reg, sel, val))
+		return true;
+	return ctx_write(cpu, &cpu->cp0, false, reg, sel, val) == GCP0_OK;
 }

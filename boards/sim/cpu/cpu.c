@@ -17,6 +17,8 @@ int cpu_init(struct cpu *cpu, struct bus *bus, uint8_t *ram, uint32_t ram_size,
 	cpu->count_div = 2;
 	cpu->tlb_mcheck = true;
 	cpu->tlbr_bad_index = TLBR_BAD_WRAP;
+	cpu->vz_enabled = true;
+	cpu->guest_entries = tlb_entries / 2 ? tlb_entries / 2 : 1;
 	cpu->seed = seed;
 	cpu->pd_pages = calloc((ram_size + 4095) / 4096, sizeof(*cpu->pd_pages));
 	if (!cpu->pd_pages)

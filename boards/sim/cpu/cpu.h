@@ -74,7 +74,8 @@ struct tlb_entry {
 	uint8_t asid;
 	bool g;
 	bool ehinv;       /* invalidated (tlbinv/tlbinvf/EHINV write)      */
-	uint8_t guestid;  /* 0 = root (VZ tags, issue 4)                   */
+	bool guest;       /* a guest (stage-one) entry, not root's          */
+	uint8_t guestid;  /* GuestID tag; 0 for root's own entries          */
 	uint32_t lo[2];   /* EntryLo0/1 as written (RI XI PFN C D V G)    */
 };
 
@@ -84,7 +85,8 @@ enum mmu_class {
 	MMU_KERNEL_ERL, /* kernel mode with ERL: kuseg is unmapped        */
 	MMU_SUPERVISOR,
 	MMU_USER,
-	MMU_NCLASSES
+	MMU_GUEST,      /* + the above: the same in guest mode (VZ)      */
+	MMU_NCLASSES = MMU_GUEST * 2
 };
 
 enum access { ACC_LOAD = 0, ACC_STORE = 1, ACC_FETCH = 2 };
@@ -125,6 +127,7 @@ struct cp0 {
 	uint32_t prid, ebase, config[6], lladdr;
 	uint32_t taglo, datalo, taghi, datahi, errorepc;
 	uint32_t kscratch[8];
+	uint32_t random_next;  /* what Random reads and tlbwr uses next */
 	/* Count = count_base + (icount - count_icount) / count_div, unless DC. */
 	uint32_t count_base;
 	uint64_t count_icount;
@@ -142,8 +145,17 @@ struct cpu {
 	struct tlb_entry tlb[TLB_MAX_ENTRIES];
 	unsigned tlb_entries;
 	uint64_t seed;
-	uint64_t random_state; /* PRNG for Random, from the seed */
-	uint32_t random_next;  /* what Random reads and tlbwr uses next */
+	uint64_t random_state; /* PRNG for Random (root and guest), from the seed */
+
+	/* Virtualization ASE. */
+	struct cp0 gcp0;       /* the guest CP0 context */
+	uint32_t guestctl0, guestctl0ext, guestctl1, guestctl2, gtoffset;
+	bool vz_enabled;       /* Config3.VZ (board option vz) */
+	bool guest;            /* in guest mode: GM and root EXL = ERL = 0 */
+	unsigned guest_entries; /* the guest part: the top entries of the TLB */
+	uint64_t gtimer_icount; /* icount at which guest Count reaches Compare */
+	uint64_t guest_since;  /* icount when guest mode was entered */
+	bool cur_exc_root;     /* cur_exc went to root (exit, stage-2 fault) */
 
 	/* Board wiring. */
 	struct bus *bus;
@@ -193,40 +205,114 @@ void cpu_reset(struct cpu *cpu, uint32_t pc);
 /* exec.c */
 enum vzsim_stop cpu_run(struct cpu *cpu, uint64_t max_insns);
 
+/* Root VZ register bits. */
+#define GC0_GM   (1u << 31)
+#define GC0_RI   (1u << 30)
+#define GC0_MC   (1u << 29)
+#define GC0_CP0  (1u << 28)
+#define GC0_GT   (1u << 25)
+#define GC0_CG   (1u << 24)
+#define GC0_CF   (1u << 23)
+#define GC0_GEXC_SHIFT 2
+#define GC0EXT_CGI (1u << 4)
+#define GC0EXT_FCD (1u << 3)
+
+/* GuestCtl0.GExcCode values. */
+enum gexc_code { GEXC_GPSI = 0, GEXC_GSFC = 1, GEXC_HC = 2, GEXC_GRR = 3,
+		 GEXC_GVA = 8, GEXC_GHFC = 9, GEXC_GPA = 10 };
+
+/* The CP0 context instructions see now: the guest's in guest mode. */
+static inline struct cp0 *cpu_ctx(struct cpu *cpu)
+{
+	return cpu->guest ? &cpu->gcp0 : &cpu->cp0;
+}
+
+static inline const struct cp0 *cpu_ctx_const(const struct cpu *cpu)
+{
+	return cpu->guest ? &cpu->gcp0 : &cpu->cp0;
+}
+
+static inline uint8_t cpu_guestid(const struct cpu *cpu)
+{
+	return (uint8_t)cpu->guestctl1;
+}
+
+static inline uint8_t cpu_rid(const struct cpu *cpu)
+{
+	return (uint8_t)(cpu->guestctl1 >> 16);
+}
+
 /* cp0.c */
 void cp0_reset(struct cpu *cpu);
-/* MFC0/MTC0 semantics; false if (reg, sel) is not implemented. */
+/* Root MFC0/MTC0 semantics; false if (reg, sel) is not implemented. */
 bool cp0_read(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t *val);
 bool cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t val);
+
+/* Guest CP0 accesses: from the guest (MFC0/MTC0 in guest mode, which may
+ * exit) or from root (MFGC0/MTGC0, which never do). */
+enum gcp0_result { GCP0_OK, GCP0_ABSENT, GCP0_GPSI, GCP0_GSFC };
+enum gcp0_result gcp0_read(struct cpu *cpu, unsigned reg, unsigned sel,
+			   uint32_t *val, bool from_root);
+enum gcp0_result gcp0_write(struct cpu *cpu, unsigned reg, unsigned sel,
+			    uint32_t val, bool from_root);
+
 uint32_t cp0_count(const struct cpu *cpu);
+uint32_t gcp0_count(const struct cpu *cpu); /* root Count + GTOffset */
 /* Cause as MFC0 reads it: with the timer and hardware lines in IP. */
 uint32_t cpu_cause(const struct cpu *cpu);
+/* Guest Cause: guest TI on IP7, GuestCtl2.VIP on IP7..IP2. */
+uint32_t gcpu_cause(const struct cpu *cpu);
 void cp0_timer_fired(struct cpu *cpu);
-/* Schedules the first Count == Compare match (after reset or a restore). */
+void gcp0_timer_fired(struct cpu *cpu);
+/* Schedules the next Count == Compare matches (after reset or a restore). */
 void cpu_timer_start(struct cpu *cpu);
-/* Recomputes next_event from Compare and the run budget. */
+/* Recomputes next_event from the timers and the run budget. */
 void cpu_update_next_event(struct cpu *cpu);
-/* The Status-derived translation class, and cache flushes on its change. */
+/* Recomputes guest mode and the translation class from Status (root and
+ * guest) and GuestCtl0, flushing what depends on them. */
 void cpu_status_changed(struct cpu *cpu);
 
 /* tlb.c */
+/*
+ * Which entries a TLB instruction works on and with which registers: root
+ * instructions see every entry through root CP0 with GuestID RID, guest
+ * instructions the guest part through guest CP0 with GuestID ID, and root's
+ * tlbg* the guest part through guest CP0 with GuestID RID.
+ */
+struct tlb_view {
+	struct cp0 *c;
+	unsigned base, n;     /* physical entries base .. base+n-1 */
+	bool guest;           /* works on guest entries */
+	uint8_t tag;          /* the GuestID written and matched */
+	bool hide_foreign;    /* guest tlbr: other GuestIDs read as invalid */
+	bool set_rid;         /* root tlbr/tlbgr: RID := the entry's GuestID */
+};
+void tlb_view_root(struct cpu *cpu, struct tlb_view *v);
+void tlb_view_guest(struct cpu *cpu, struct tlb_view *v);
+void tlb_view_tlbg(struct cpu *cpu, struct tlb_view *v);
+
 void tlb_reset(struct cpu *cpu);
-void tlb_tlbp(struct cpu *cpu);
-void tlb_tlbr(struct cpu *cpu);
-/* Returns false if a Machine Check was raised. */
-bool tlb_tlbwi(struct cpu *cpu);
-bool tlb_tlbwr(struct cpu *cpu);
-void tlb_tlbinv(struct cpu *cpu);
-void tlb_tlbinvf(struct cpu *cpu);
-void tlb_wired_written(struct cpu *cpu);
-uint32_t tlb_random(struct cpu *cpu);
-/* Matching entry for vaddr under asid, or -1. */
-int tlb_lookup(const struct cpu *cpu, uint32_t vaddr, uint8_t asid);
+void tlb_tlbp(struct cpu *cpu, const struct tlb_view *v);
+void tlb_tlbr(struct cpu *cpu, const struct tlb_view *v);
+/* Return false if a Machine Check was raised. */
+bool tlb_tlbwi(struct cpu *cpu, const struct tlb_view *v);
+bool tlb_tlbwr(struct cpu *cpu, const struct tlb_view *v);
+void tlb_tlbinv(struct cpu *cpu, const struct tlb_view *v);
+void tlb_tlbinvf(struct cpu *cpu, const struct tlb_view *v);
+/* Wired was written: Random restarts at the top of the view. */
+void tlb_wired_written(struct cpu *cpu, struct cp0 *c, unsigned n);
+/*
+ * The entry that maps vaddr among entries tagged (guest, guestid) with
+ * ASID asid (ignored when any_asid), or -1.
+ */
+int tlb_lookup(const struct cpu *cpu, uint32_t vaddr, uint8_t asid,
+	       bool guest, uint8_t guestid, bool any_asid);
 
 /* mmu.c */
 /*
- * Translates vaddr for an access; on failure raises the exception (TLB
- * refill/invalid/modified, RI/XI, address error) and returns false.
+ * Translates vaddr for an access in the current mode (two stages in guest
+ * mode); on failure raises the exception (TLB refill/invalid/modified,
+ * RI/XI, address error, to the guest or to root) and returns false.
  */
 bool mmu_translate(struct cpu *cpu, uint32_t vaddr, enum access acc,
 		   uint32_t *pa);
@@ -244,29 +330,42 @@ void mmu_code_written(struct cpu *cpu, uint32_t pa, unsigned size);
 /* exception.c */
 /*
  * Takes exception `code` for the instruction at cpu->pc (cpu->in_ds says if
- * it is a delay slot).  refill selects the TLB refill vector.  BadVAddr is
- * written by the caller where the exception defines it.
+ * it is a delay slot): in guest mode through the guest context and vectors
+ * (bus errors excepted), else root's.  refill selects the TLB refill
+ * vector.  BadVAddr is written by the caller where the exception has one.
  */
 void cpu_exception(struct cpu *cpu, unsigned code, bool refill);
+/* An exception that goes to root whatever the mode (second-stage faults). */
+void cpu_root_exception(struct cpu *cpu, unsigned code, bool refill);
+/* A guest exit: root ExcCode 27 with GuestCtl0.GExcCode = gexc. */
+void cpu_guest_exit(struct cpu *cpu, enum gexc_code gexc);
 void cpu_exception_cpu(struct cpu *cpu, unsigned ce);
 void cpu_address_error(struct cpu *cpu, unsigned code, uint32_t vaddr);
-/* Pending and enabled interrupt: take it; returns true if taken. */
+/* Pending and enabled interrupt (root's first): take it; true if taken. */
 bool cpu_check_interrupts(struct cpu *cpu);
+/* An interrupt is pending for root (what WAIT waits for). */
 bool cpu_interrupt_pending(const struct cpu *cpu);
 void cpu_eret(struct cpu *cpu, bool clear_ll);
 
+static inline bool ctx_kernel_mode(const struct cp0 *c)
+{
+	uint32_t s = c->status;
+	return (s & (ST_EXL | ST_ERL)) || (s & ST_KSU) == 0;
+}
+
+/* Kernel mode of the current context (the guest's own in guest mode). */
 static inline bool cpu_kernel_mode(const struct cpu *cpu)
 {
-	uint32_t s = cpu->cp0.status;
-	return (s & (ST_EXL | ST_ERL)) || (s & ST_KSU) == 0;
+	return ctx_kernel_mode(cpu_ctx_const(cpu));
 }
 
 static inline enum vzsim_mode cpu_mode(const struct cpu *cpu)
 {
-	if (cpu_kernel_mode(cpu))
+	const struct cp0 *c = cpu_ctx_const(cpu);
+	if (ctx_kernel_mode(c))
 		return VZSIM_MODE_KERNEL;
-	return (cpu->cp0.status & ST_KSU) == (1u << 3) ? VZSIM_MODE_SUPERVISOR
-						      : VZSIM_MODE_USER;
+	return (c->status & ST_KSU) == (1u << 3) ? VZSIM_MODE_SUPERVISOR
+						 : VZSIM_MODE_USER;
 }
 
 #endif

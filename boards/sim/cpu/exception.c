@@ -1,5 +1,6 @@
 /*
- * Taking exceptions and interrupts, and returning from them (eret).
+ * Taking exceptions and interrupts, and returning from them (eret), for
+ * root and, in guest mode (VZ), for the guest's own context.
  *
  * Vectors: with Status.BEV the base is 0xBFC00200, else EBase[31:12].  A TLB
  * refill taken with EXL clear goes to base+0x000, an interrupt with Cause.IV
@@ -7,12 +8,17 @@
  * IntCtl.VS is non-zero), everything else to base+0x180.  EPC and Cause.BD
  * are written only when EXL was clear, so a nested exception keeps the
  * first EPC.
+ *
+ * In guest mode an exception goes to the guest (guest CP0, guest vectors,
+ * the CPU stays in guest mode) unless it is root's: guest exits, faults of
+ * the second translation stage, bus errors and root interrupts set root's
+ * EXL, which leaves guest mode.
  */
 #include "cpu.h"
 
-static void enter_vector(struct cpu *cpu, unsigned code, uint32_t offset)
+static void enter_vector(struct cpu *cpu, struct cp0 *c, unsigned code,
+			 uint32_t offset)
 {
-	struct cp0 *c = &cpu->cp0;
 	if (!(c->status & ST_EXL)) {
 		if (cpu->in_ds) {
 			c->epc = cpu->pc - 4;
@@ -31,13 +37,18 @@ static void enter_vector(struct cpu *cpu, unsigned code, uint32_t offset)
 	cpu->npc = cpu->pc + 4;
 	cpu->in_ds = false;
 	cpu->cur_exc = (int)code;
-	cpu->stats.exceptions[code & 31]++;
+	if (c == &cpu->gcp0) {
+		cpu->stats.guest_exceptions[code & 31]++;
+	} else {
+		cpu->cur_exc_root = cpu->guest;
+		cpu->stats.exceptions[code & 31]++;
+	}
 	cpu_status_changed(cpu);
 }
 
 /* BadInstr/BadInstrP: the faulting instruction and, in a delay slot, the
  * branch before it (not for faults of the fetch itself). */
-static void record_instruction(struct cpu *cpu)
+static void record_instruction(struct cpu *cpu, struct cp0 *c)
 {
 	if (cpu->fetching || !cpu->fetch_page)
 		return;
@@ -46,74 +57,102 @@ static void record_instruction(struct cpu *cpu)
 	uint32_t off = cpu->pc - cpu->fetch_vbase;
 	if (off >= 4096)
 		return;
-	cpu->cp0.badinstr = cpu->fetch_page[off >> 2].word;
-	if (cpu->in_ds) {
-		cpu->cp0.badinstrp = cpu->branch_word;
-	}
+	c->badinstr = cpu->fetch_page[off >> 2].word;
+	if (cpu->in_ds)
+		c->badinstrp = cpu->branch_word;
+}
+
+static void deliver(struct cpu *cpu, struct cp0 *c, unsigned code, bool refill)
+{
+	if (code != EXC_INT && code != EXC_IBE)
+		record_instruction(cpu, c);
+	if (code != EXC_CPU)
+		c->cause &= ~(3u << CAUSE_CE_SHIFT);
+	enter_vector(cpu, c, code, refill ? 0x000 : 0x180);
 }
 
 void cpu_exception(struct cpu *cpu, unsigned code, bool refill)
 {
-	if (code != EXC_INT && code != EXC_IBE)
-		record_instruction(cpu);
-	if (code != EXC_CPU)
-		cpu->cp0.cause &= ~(3u << CAUSE_CE_SHIFT);
-	enter_vector(cpu, code, refill ? 0x000 : 0x180);
+	bool to_root = !cpu->guest || code == EXC_IBE || code == EXC_DBE;
+	deliver(cpu, to_root ? &cpu->cp0 : &cpu->gcp0, code, refill);
+}
+
+void cpu_root_exception(struct cpu *cpu, unsigned code, bool refill)
+{
+	deliver(cpu, &cpu->cp0, code, refill);
+}
+
+void cpu_guest_exit(struct cpu *cpu, enum gexc_code gexc)
+{
+	cpu->guestctl0 = (cpu->guestctl0 & ~(0x1fu << GC0_GEXC_SHIFT)) |
+			 ((uint32_t)gexc << GC0_GEXC_SHIFT);
+	cpu->stats.guest_exits[gexc & 31]++;
+	deliver(cpu, &cpu->cp0, EXC_GE, false);
 }
 
 void cpu_exception_cpu(struct cpu *cpu, unsigned ce)
 {
-	cpu->cp0.cause = (cpu->cp0.cause & ~(3u << CAUSE_CE_SHIFT)) |
-			 ((ce & 3u) << CAUSE_CE_SHIFT);
-	record_instruction(cpu);
-	enter_vector(cpu, EXC_CPU, 0x180);
+	struct cp0 *c = cpu_ctx(cpu);
+	c->cause = (c->cause & ~(3u << CAUSE_CE_SHIFT)) | ((ce & 3u) << CAUSE_CE_SHIFT);
+	record_instruction(cpu, c);
+	enter_vector(cpu, c, EXC_CPU, 0x180);
 }
 
 void cpu_address_error(struct cpu *cpu, unsigned code, uint32_t vaddr)
 {
-	cpu->cp0.badvaddr = vaddr;
+	cpu_ctx(cpu)->badvaddr = vaddr;
 	cpu_exception(cpu, code, false);
 }
 
+/* ------------------------------------------------------------ interrupts */
+
 /* Cause.IP lines that are pending and unmasked by Status.IM. */
-static uint32_t pending_lines(const struct cpu *cpu)
+static uint32_t pending_lines(const struct cp0 *c, uint32_t cause)
 {
-	uint32_t ip = (cpu_cause(cpu) >> CAUSE_IP_SHIFT) & 0xffu;
-	return ip & ((cpu->cp0.status & ST_IM) >> 8);
+	return (cause >> CAUSE_IP_SHIFT) & 0xffu & ((c->status & ST_IM) >> 8);
 }
 
 bool cpu_interrupt_pending(const struct cpu *cpu)
 {
-	return pending_lines(cpu) != 0;
+	return pending_lines(&cpu->cp0, cpu_cause(cpu)) != 0;
 }
 
-bool cpu_check_interrupts(struct cpu *cpu)
+static bool take_interrupt(struct cpu *cpu, struct cp0 *c, uint32_t lines)
 {
-	uint32_t s = cpu->cp0.status;
-	if (!(s & ST_IE) || (s & (ST_EXL | ST_ERL)))
-		return false;
-	uint32_t lines = pending_lines(cpu);
-	if (!lines)
+	uint32_t s = c->status;
+	if (!(s & ST_IE) || (s & (ST_EXL | ST_ERL)) || !lines)
 		return false;
 	uint32_t offset = 0x180;
-	if (cpu->cp0.cause & CAUSE_IV) {
+	if (c->cause & CAUSE_IV) {
 		offset = 0x200;
-		uint32_t vs = (cpu->cp0.intctl >> 5) & 0x1fu;
+		uint32_t vs = (c->intctl >> 5) & 0x1fu;
 		if (vs && !(s & ST_BEV)) {
 			unsigned n = 31 - (unsigned)__builtin_clz(lines); /* IP7 first */
 			offset += n * (vs << 5);
 		}
 	}
-	cpu->cp0.cause &= ~(3u << CAUSE_CE_SHIFT);
-	cpu->stats.interrupts++;
+	c->cause &= ~(3u << CAUSE_CE_SHIFT);
+	if (c == &cpu->cp0)
+		cpu->stats.interrupts++;
 	cpu->waiting = false;
-	enter_vector(cpu, EXC_INT, offset);
+	enter_vector(cpu, c, EXC_INT, offset);
 	return true;
+}
+
+bool cpu_check_interrupts(struct cpu *cpu)
+{
+	/* Root's interrupts come first, and are taken even in guest mode. */
+	if (take_interrupt(cpu, &cpu->cp0, pending_lines(&cpu->cp0, cpu_cause(cpu))))
+		return true;
+	if (cpu->guest)
+		return take_interrupt(cpu, &cpu->gcp0,
+				      pending_lines(&cpu->gcp0, gcpu_cause(cpu)));
+	return false;
 }
 
 void cpu_eret(struct cpu *cpu, bool clear_ll)
 {
-	struct cp0 *c = &cpu->cp0;
+	struct cp0 *c = cpu_ctx(cpu);
 	if (c->status & ST_ERL) {
 		cpu->pc = c->errorepc;
 		c->status &= ~ST_ERL;

@@ -29,8 +29,6 @@ static void predecode(struct pd_insn *d, uint32_t word)
 {
 	enum isa_op op = isa_decode(word);
 	const struct isa_desc *desc = isa_describe(op);
-	if (desc->flags & ISA_F_VZ)
-		op = ISA_OP_INVALID; /* Config3.VZ = 0 on this core */
 	d->word = word;
 	d->rs = (uint8_t)isa_rs(word);
 	d->rt = (uint8_t)isa_rt(word);
@@ -138,23 +136,134 @@ static bool store_word_pa(struct cpu *cpu, uint32_t pa, uint32_t w)
 
 /* ------------------------------------------------------------ helpers */
 
-static inline bool can_use_cp0(const struct cpu *cpu)
+/* Kernel mode or CU0 in the current context, else CpU (CE=0). */
+static bool cp0_usable(struct cpu *cpu)
 {
-	return cpu_kernel_mode(cpu) || (cpu->cp0.status & ST_CU0);
+	const struct cp0 *c = cpu_ctx(cpu);
+	if (ctx_kernel_mode(c) || (c->status & ST_CU0))
+		return true;
+	cpu_exception_cpu(cpu, 0);
+	return false;
 }
 
+/*
+ * The gate of CP0 instructions: usable in this context, and in guest mode
+ * delegated to the guest by GuestCtl0.CP0 (else a GPSI exit).  Returns
+ * false after raising the exception.
+ */
+static bool cp0_gate(struct cpu *cpu)
+{
+	if (!cp0_usable(cpu))
+		return false;
+	if (cpu->guest && !(cpu->guestctl0 & GC0_CP0)) {
+		cpu_guest_exit(cpu, GEXC_GPSI);
+		return false;
+	}
+	return true;
+}
+
+/* Root-only VZ instructions (mfgc0, mtgc0, tlbg*): reserved without VZ or
+ * in guest mode. */
+static void reserved(struct cpu *cpu);
+static bool root_vz_gate(struct cpu *cpu)
+{
+	if (!cpu->vz_enabled || cpu->guest) {
+		reserved(cpu);
+		return false;
+	}
+	return cp0_usable(cpu);
+}
+
+/* A reserved instruction: RI, or in guest mode a GRR exit when root asked
+ * for them (GuestCtl0.RI). */
+static void reserved(struct cpu *cpu)
+{
+	if (cpu->guest && (cpu->guestctl0 & GC0_RI))
+		cpu_guest_exit(cpu, GEXC_GRR);
+	else
+		cpu_exception(cpu, EXC_RI, false);
+}
+
+/* The exits of guest MFC0/MTC0; false if the access exited. */
+static bool gcp0_done(struct cpu *cpu, enum gcp0_result r)
+{
+	if (r == GCP0_GPSI || r == GCP0_ABSENT) {
+		cpu_guest_exit(cpu, GEXC_GPSI);
+		return false;
+	}
+	if (r == GCP0_GSFC) {
+		cpu_guest_exit(cpu, GEXC_GSFC);
+		return false;
+	}
+	return true;
+}
+
+/* cache: no caches are modelled, but a guest may have to exit (Index-type
+ * operations need GuestCtl0Ext.CGI, Hit-type GuestCtl0.CG). */
+static bool cache_op(struct cpu *cpu, unsigned op)
+{
+	if (!cp0_usable(cpu))
+		return false;
+	if (cpu->guest) {
+		bool index_type = (op >> 2) < 4;
+		bool allowed = index_type ? (cpu->guestctl0ext & GC0EXT_CGI)
+					  : (cpu->guestctl0 & GC0_CG);
+		if (!allowed) {
+			cpu_guest_exit(cpu, GEXC_GPSI);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* rdhwr: false after raising the exception (RI, or GPSI for a guest's CC
+ * when root keeps the timer). */
 static bool rdhwr(struct cpu *cpu, unsigned hwr, uint32_t *v)
 {
-	if (!cpu_kernel_mode(cpu) && !((cpu->cp0.hwrena >> hwr) & 1))
+	const struct cp0 *c = cpu_ctx(cpu);
+	if (!ctx_kernel_mode(c) && !((c->hwrena >> hwr) & 1)) {
+		reserved(cpu);
 		return false;
-	switch (hwr) {
-	case 0: *v = cpu->cp0.ebase & 0x3ffu; return true; /* CPUNum */
-	case 1: *v = 32; return true;                       /* SYNCI_Step */
-	case 2: *v = cp0_count(cpu); return true;            /* CC */
-	case 3: *v = cpu->count_div; return true;            /* CCRes */
-	case 29: *v = cpu->cp0.userlocal; return true;       /* UserLocal */
-	default: return false;
 	}
+	switch (hwr) {
+	case 0: *v = c->ebase & 0x3ffu; return true; /* CPUNum */
+	case 1: *v = 32; return true;                 /* SYNCI_Step */
+	case 2:                                       /* CC */
+		if (cpu->guest && !(cpu->guestctl0 & GC0_GT)) {
+			cpu_guest_exit(cpu, GEXC_GPSI);
+			return false;
+		}
+		*v = cpu->guest ? gcp0_count(cpu) : cp0_count(cpu);
+		return true;
+	case 3: *v = cpu->count_div; return true;     /* CCRes */
+	case 29: *v = c->userlocal; return true;      /* UserLocal */
+	default:
+		reserved(cpu);
+		return false;
+	}
+}
+
+/* hypcall: a guest exit from guest kernel mode (root kernel mode too). */
+static void hypcall(struct cpu *cpu)
+{
+	if (!cpu->vz_enabled) {
+		reserved(cpu);
+		return;
+	}
+	if (!ctx_kernel_mode(cpu_ctx(cpu))) {
+		cpu_exception_cpu(cpu, 0);
+		return;
+	}
+	cpu_guest_exit(cpu, GEXC_HC);
+}
+
+/* The TLB instructions' view: the guest's part in guest mode. */
+static inline void tlb_view(struct cpu *cpu, struct tlb_view *v)
+{
+	if (cpu->guest)
+		tlb_view_guest(cpu, v);
+	else
+		tlb_view_root(cpu, v);
 }
 
 static inline uint32_t clz32(uint32_t v)
@@ -171,6 +280,8 @@ static int handle_events(struct cpu *cpu)
 			return cpu->stop_reason;
 		if (cpu->icount >= cpu->timer_icount)
 			cp0_timer_fired(cpu);
+		if (cpu->icount >= cpu->gtimer_icount)
+			gcp0_timer_fired(cpu);
 		cpu_check_interrupts(cpu);
 		if (cpu->waiting) {
 			if (cpu_interrupt_pending(cpu)) {
@@ -271,10 +382,15 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 	ev->index = cpu->icount - cpu->wait_cycles;
 	ev->pc = pc;
 	ev->word = word;
+	const struct cp0 *c = cpu_ctx_const(cpu);
 	ev->mode = cpu_mode(cpu);
-	ev->exl = (cpu->cp0.status & ST_EXL) != 0;
-	ev->erl = (cpu->cp0.status & ST_ERL) != 0;
-	ev->asid = (uint8_t)cpu->cp0.entryhi;
+	ev->exl = (c->status & ST_EXL) != 0;
+	ev->erl = (c->status & ST_ERL) != 0;
+	ev->asid = (uint8_t)c->entryhi;
+	ev->guest = cpu->guest;
+	ev->guestid = cpu->guest ? cpu_guestid(cpu) : 0;
+	ev->root_exc = false;
+	cpu->cur_exc_root = false;
 	ev->exc = -1;
 	cpu->cur_exc = -1;
 }

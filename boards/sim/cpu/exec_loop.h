@@ -34,6 +34,7 @@ top:
 			cpu->icount++;
 			if (TRACED) {
 				ev.exc = cpu->cur_exc;
+				ev.root_exc = cpu->cur_exc_root;
 				cpu->sink(cpu->sink_ctx, &ev);
 			}
 			goto top;
@@ -339,12 +340,10 @@ top:
 			END_OP;
 		}
 		OP(CACHE)
-			if (!can_use_cp0(cpu)) {
-				cpu_exception_cpu(cpu, 0);
-				goto fault;
-			}
-			/* Caches are not modelled: every operation is a no-op.
-			 * Stores already keep predecoded code coherent. */
+			/* Caches are not modelled: every operation is a no-op
+			 * (stores keep predecoded code coherent), but a guest
+			 * may have to exit. */
+			if (!cache_op(cpu, rt)) goto fault;
 			END_OP;
 
 		/* ---- exceptions and traps */
@@ -371,73 +370,162 @@ top:
 		OP(TNEI) TRAP(R[rs] != d->imm); END_OP;
 
 		OP(RDHWR)
-			if (!rdhwr(cpu, rd, &v)) {
-				cpu_exception(cpu, EXC_RI, false);
-				goto fault;
-			}
+			if (!rdhwr(cpu, rd, &v)) goto fault;
 			R[rt] = v;
 			END_OP;
 
-		/* ---- coprocessor 0 */
+		/* ---- coprocessor 0 (the guest's own in guest mode) */
 		OP(MFC0)
-			if (!can_use_cp0(cpu)) goto cpu0;
-			cp0_read(cpu, rd, d->word & 7, &v);
+			if (!cp0_gate(cpu)) goto fault;
+			if (cpu->guest) {
+				if (!gcp0_done(cpu, gcp0_read(cpu, rd, d->word & 7, &v, false)))
+					goto fault;
+			} else {
+				cp0_read(cpu, rd, d->word & 7, &v);
+			}
 			R[rt] = v;
 			END_OP;
 		OP(MTC0)
-			if (!can_use_cp0(cpu)) goto cpu0;
-			cp0_write(cpu, rd, d->word & 7, R[rt]);
+			if (!cp0_gate(cpu)) goto fault;
+			if (cpu->guest) {
+				if (!gcp0_done(cpu, gcp0_write(cpu, rd, d->word & 7, R[rt], false)))
+					goto fault;
+			} else {
+				cp0_write(cpu, rd, d->word & 7, R[rt]);
+			}
 			END_OP;
 		OP(RDPGPR) /* one shadow set: the current registers */
-			if (!can_use_cp0(cpu)) goto cpu0;
+			if (!cp0_gate(cpu)) goto fault;
 			R[rd] = R[rt];
 			END_OP;
 		OP(WRPGPR)
-			if (!can_use_cp0(cpu)) goto cpu0;
+			if (!cp0_gate(cpu)) goto fault;
 			R[rd] = R[rt];
 			END_OP;
-		OP(DI) OP(EI)
-			if (!can_use_cp0(cpu)) goto cpu0;
-			R[rt] = cpu->cp0.status;
+		OP(DI) OP(EI) {
+			if (!cp0_gate(cpu)) goto fault;
+			struct cp0 *c = cpu_ctx(cpu);
+			R[rt] = c->status;
 			if (d->op == ISA_OP_EI)
-				cpu->cp0.status |= ST_IE;
+				c->status |= ST_IE;
 			else
-				cpu->cp0.status &= ~ST_IE;
+				c->status &= ~ST_IE;
 			cpu->next_event = cpu->icount;
 			END_OP;
-		OP(TLBR)
-			if (!can_use_cp0(cpu)) goto cpu0;
-			tlb_tlbr(cpu);
+		}
+		OP(TLBR) {
+			if (!cp0_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view(cpu, &tv);
+			tlb_tlbr(cpu, &tv);
 			END_OP;
-		OP(TLBWI)
-			if (!can_use_cp0(cpu)) goto cpu0;
-			if (!tlb_tlbwi(cpu)) goto fault;
+		}
+		OP(TLBWI) {
+			if (!cp0_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view(cpu, &tv);
+			if (!tlb_tlbwi(cpu, &tv)) goto fault;
 			END_OP;
-		OP(TLBWR)
-			if (!can_use_cp0(cpu)) goto cpu0;
-			if (!tlb_tlbwr(cpu)) goto fault;
+		}
+		OP(TLBWR) {
+			if (!cp0_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view(cpu, &tv);
+			if (!tlb_tlbwr(cpu, &tv)) goto fault;
 			END_OP;
-		OP(TLBP)
-			if (!can_use_cp0(cpu)) goto cpu0;
-			tlb_tlbp(cpu);
+		}
+		OP(TLBP) {
+			if (!cp0_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view(cpu, &tv);
+			tlb_tlbp(cpu, &tv);
 			END_OP;
-		OP(TLBINV)
-			if (!can_use_cp0(cpu)) goto cpu0;
-			tlb_tlbinv(cpu);
+		}
+		OP(TLBINV) {
+			if (!cp0_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view(cpu, &tv);
+			tlb_tlbinv(cpu, &tv);
 			END_OP;
-		OP(TLBINVF)
-			if (!can_use_cp0(cpu)) goto cpu0;
-			tlb_tlbinvf(cpu);
+		}
+		OP(TLBINVF) {
+			if (!cp0_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view(cpu, &tv);
+			tlb_tlbinvf(cpu, &tv);
 			END_OP;
+		}
 		OP(ERET) OP(ERETNC)
-			if (!can_use_cp0(cpu)) goto cpu0;
+			if (!cp0_gate(cpu)) goto fault;
 			cpu_eret(cpu, d->op == ISA_OP_ERET);
 			goto redirected;
 		OP(WAIT)
-			if (!can_use_cp0(cpu)) goto cpu0;
+			if (!cp0_gate(cpu)) goto fault;
+			if (cpu->guest) {
+				/* A guest's wait always exits: root decides when it
+				 * runs again. */
+				cpu_guest_exit(cpu, GEXC_GPSI);
+				goto fault;
+			}
 			cpu->waiting = true;
 			cpu->next_event = cpu->icount;
 			END_OP;
+
+		/* ---- Virtualization ASE: root's view of the guest context */
+		OP(MFGC0)
+			if (!root_vz_gate(cpu)) goto fault;
+			gcp0_read(cpu, rd, d->word & 7, &v, true);
+			R[rt] = v;
+			END_OP;
+		OP(MTGC0)
+			if (!root_vz_gate(cpu)) goto fault;
+			gcp0_write(cpu, rd, d->word & 7, R[rt], true);
+			END_OP;
+		OP(TLBGP) {
+			if (!root_vz_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view_tlbg(cpu, &tv);
+			tlb_tlbp(cpu, &tv);
+			END_OP;
+		}
+		OP(TLBGR) {
+			if (!root_vz_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view_tlbg(cpu, &tv);
+			tlb_tlbr(cpu, &tv);
+			END_OP;
+		}
+		OP(TLBGWI) {
+			if (!root_vz_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view_tlbg(cpu, &tv);
+			if (!tlb_tlbwi(cpu, &tv)) goto fault;
+			END_OP;
+		}
+		OP(TLBGWR) {
+			if (!root_vz_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view_tlbg(cpu, &tv);
+			if (!tlb_tlbwr(cpu, &tv)) goto fault;
+			END_OP;
+		}
+		OP(TLBGINV) {
+			if (!root_vz_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view_tlbg(cpu, &tv);
+			tlb_tlbinv(cpu, &tv);
+			END_OP;
+		}
+		OP(TLBGINVF) {
+			if (!root_vz_gate(cpu)) goto fault;
+			struct tlb_view tv;
+			tlb_view_tlbg(cpu, &tv);
+			tlb_tlbinvf(cpu, &tv);
+			END_OP;
+		}
+		OP(HYPCALL)
+			hypcall(cpu);
+			goto fault;
 
 		/* ---- coprocessors this core does not have */
 		OP(COP1) OP(COP1X) OP(MOVF) OP(MOVT)
@@ -449,24 +537,21 @@ top:
 			cpu_exception_cpu(cpu, 2);
 			goto fault;
 
-		/* ---- reserved here: no EJTAG (SDBBP, DERET), no VZ yet */
+		/* ---- reserved here: no EJTAG (SDBBP, DERET) */
 		OP(SDBBP) OP(DERET)
-		OP(MFGC0) OP(MTGC0) OP(TLBGR) OP(TLBGWI) OP(TLBGINV) OP(TLBGINVF)
-		OP(TLBGWR) OP(TLBGP) OP(HYPCALL)
 		OP(INVALID) OP_DEFAULT
-			cpu_exception(cpu, EXC_RI, false);
+			reserved(cpu);
 			goto fault;
 	}
 	COMMIT();
 	goto top;
 
-cpu0:
-	cpu_exception_cpu(cpu, 0);
 fault:
 redirected:
 	R[0] = 0;
 	if (TRACED) {
 		ev.exc = cpu->cur_exc;
+		ev.root_exc = cpu->cur_exc_root;
 		cpu->sink(cpu->sink_ctx, &ev);
 	}
 	goto top;

@@ -34,15 +34,34 @@ void mmu_flush(struct cpu *cpu)
 
 /* ------------------------------------------------------------ translation */
 
-static void tlb_exception(struct cpu *cpu, uint32_t vaddr, unsigned code,
-			  bool refill)
+/* A TLB exception: BadVAddr, Context.BadVPN2 and EntryHi.VPN2 of the
+ * context that takes it, then the exception (to the guest or to root). */
+static void fill_tlb_regs(struct cp0 *c, uint32_t vaddr)
 {
-	struct cp0 *c = &cpu->cp0;
 	c->badvaddr = vaddr;
 	c->context = (c->context & ~c->contextconfig) |
 		     ((vaddr >> 9) & c->contextconfig);
 	c->entryhi = (vaddr & 0xffffe000u) | (c->entryhi & 0xffu);
+}
+
+static void tlb_exception(struct cpu *cpu, uint32_t vaddr, unsigned code,
+			  bool refill)
+{
+	struct cp0 *c = cpu_ctx(cpu);
+	fill_tlb_regs(c, vaddr);
 	cpu_exception(cpu, code, refill && !(c->status & ST_EXL));
+}
+
+/* A fault of the second stage (guest physical -> physical): always root's,
+ * with BadVAddr holding the guest physical address (GExcCode GPA). */
+static void gpa_exception(struct cpu *cpu, uint32_t gpa, unsigned code,
+			  bool refill)
+{
+	fill_tlb_regs(&cpu->cp0, gpa);
+	cpu->guestctl0 = (cpu->guestctl0 & ~(0x1fu << GC0_GEXC_SHIFT)) |
+			 (GEXC_GPA << GC0_GEXC_SHIFT);
+	cpu->stats.guest_root_tlb[code & 31]++;
+	cpu_root_exception(cpu, code, refill);
 }
 
 /* Page size in bytes of an entry with PageMask value mask. */
@@ -51,87 +70,111 @@ static inline uint32_t page_size(uint32_t mask)
 	return ((mask | 0x1fffu) + 1) >> 1;
 }
 
-bool mmu_translate(struct cpu *cpu, uint32_t vaddr, enum access acc,
-		   uint32_t *pa)
+/*
+ * Segments: whether vaddr is mapped for the current mode of context c; if
+ * not mapped, *pa gets the unmapped address.  Returns false after raising
+ * an address error.
+ */
+static bool segment(struct cpu *cpu, const struct cp0 *c, uint32_t vaddr,
+		    enum access acc, bool *mapped, uint32_t *pa)
 {
-	uint32_t status = cpu->cp0.status;
-	enum vzsim_mode mode = cpu_mode(cpu);
 	unsigned ae_code = acc == ACC_STORE ? EXC_ADES : EXC_ADEL;
-
+	bool kernel = ctx_kernel_mode(c);
+	bool user = !kernel && (c->status & ST_KSU) == (2u << 3);
+	*mapped = true;
 	if (vaddr < 0x80000000u) {
-		if (status & ST_ERL) {
-			*pa = vaddr; /* kuseg is unmapped while ERL is set */
-			return true;
+		if (c->status & ST_ERL) {
+			*mapped = false; /* kuseg is unmapped while ERL is set */
+			*pa = vaddr;
 		}
-	} else if (vaddr < 0xc0000000u) {
-		if (mode != VZSIM_MODE_KERNEL) {
+		return true;
+	}
+	if (vaddr < 0xc0000000u) {
+		if (!kernel) {
 			cpu_address_error(cpu, ae_code, vaddr);
 			return false;
 		}
+		*mapped = false;
 		*pa = vaddr & 0x1fffffffu;
 		return true;
-	} else if (vaddr < 0xe0000000u) {
-		if (mode == VZSIM_MODE_USER) {
-			cpu_address_error(cpu, ae_code, vaddr);
-			return false;
-		}
-	} else if (mode != VZSIM_MODE_KERNEL) {
+	}
+	if ((vaddr < 0xe0000000u && user) || (vaddr >= 0xe0000000u && !kernel)) {
 		cpu_address_error(cpu, ae_code, vaddr);
 		return false;
 	}
+	return true;
+}
 
+enum stage { STAGE_ROOT, STAGE_GUEST, STAGE_GPA };
+
+/*
+ * One TLB stage: vaddr through the entries tagged (guest, guestid) under
+ * context c's ASID and PageGrain.  Faults go to the guest (stage one in
+ * guest mode) or to root (root mode, second stage).
+ */
+static bool tlb_stage(struct cpu *cpu, enum stage st, uint32_t vaddr,
+		      enum access acc, uint32_t *pa)
+{
+	const struct cp0 *c = st == STAGE_GUEST ? &cpu->gcp0 : &cpu->cp0;
+	bool guest = st == STAGE_GUEST;
+	uint8_t tag = st == STAGE_ROOT ? 0 : cpu_guestid(cpu);
 	unsigned tlb_code = acc == ACC_STORE ? EXC_TLBS : EXC_TLBL;
-	int idx = tlb_lookup(cpu, vaddr, (uint8_t)cpu->cp0.entryhi);
-	if (idx < 0) {
+	unsigned code = 0;
+	bool refill = false;
+
+	int idx = tlb_lookup(cpu, vaddr, (uint8_t)c->entryhi, guest, tag,
+			     st == STAGE_GPA);
+	const struct tlb_entry *e = idx >= 0 ? &cpu->tlb[idx] : NULL;
+	uint32_t size = e ? page_size(e->mask) : 0;
+	uint32_t lo = e ? e->lo[(vaddr & size) ? 1 : 0] : 0;
+	uint32_t pg = c->pagegrain;
+	if (!e) {
+		code = tlb_code;
+		refill = true;
 		cpu->stats.tlb_refills++;
-		tlb_exception(cpu, vaddr, tlb_code, true);
-		return false;
+	} else if (!(lo & 2)) { /* V */
+		code = tlb_code;
+	} else if (acc == ACC_FETCH && (lo & (1u << 30)) && (pg & PG_XIE)) {
+		code = (pg & PG_IEC) ? EXC_TLBXI : EXC_TLBL;
+	} else if (acc == ACC_LOAD && (lo & (1u << 31)) && (pg & PG_RIE)) {
+		code = (pg & PG_IEC) ? EXC_TLBRI : EXC_TLBL;
+	} else if (acc == ACC_STORE && !(lo & 4)) { /* D */
+		code = EXC_MOD;
 	}
-	const struct tlb_entry *e = &cpu->tlb[idx];
-	uint32_t size = page_size(e->mask);
-	uint32_t lo = e->lo[(vaddr & size) ? 1 : 0];
-	if (!(lo & 2)) { /* V */
-		tlb_exception(cpu, vaddr, tlb_code, false);
-		return false;
-	}
-	uint32_t pg = cpu->cp0.pagegrain;
-	if (acc == ACC_FETCH && (lo & (1u << 30)) && (pg & PG_XIE)) {
-		tlb_exception(cpu, vaddr, (pg & PG_IEC) ? EXC_TLBXI : EXC_TLBL, false);
-		return false;
-	}
-	if (acc == ACC_LOAD && (lo & (1u << 31)) && (pg & PG_RIE)) {
-		tlb_exception(cpu, vaddr, (pg & PG_IEC) ? EXC_TLBRI : EXC_TLBL, false);
-		return false;
-	}
-	if (acc == ACC_STORE && !(lo & 4)) { /* D */
-		tlb_exception(cpu, vaddr, EXC_MOD, false);
+	if (code || !e) {
+		if (st == STAGE_GPA)
+			gpa_exception(cpu, vaddr, code, refill);
+		else
+			tlb_exception(cpu, vaddr, code, refill);
 		return false;
 	}
 	uint64_t frame = ((uint64_t)((lo >> 6) & 0xffffffu) << 12) & ~(uint64_t)(size - 1);
 	uint64_t phys = frame | (vaddr & (size - 1));
 	if (phys >> 32) {
 		/* Beyond the 32-bit physical bus: a bus error on the access. */
-		cpu_exception(cpu, acc == ACC_FETCH ? EXC_IBE : EXC_DBE, false);
+		cpu_root_exception(cpu, acc == ACC_FETCH ? EXC_IBE : EXC_DBE, false);
 		return false;
 	}
 	*pa = (uint32_t)phys;
 	return true;
 }
 
-/* Whether the page translated for this access may be cached in the soft
- * TLB for reads: RI pages must keep faulting, so they stay on the slow path. */
-static bool page_readable_fast(struct cpu *cpu, uint32_t vaddr)
+bool mmu_translate(struct cpu *cpu, uint32_t vaddr, enum access acc,
+		   uint32_t *pa)
 {
-	if (vaddr >= 0x80000000u && vaddr < 0xc0000000u)
-		return true;
-	if (vaddr < 0x80000000u && (cpu->cp0.status & ST_ERL))
-		return true;
-	int idx = tlb_lookup(cpu, vaddr, (uint8_t)cpu->cp0.entryhi);
-	if (idx < 0)
+	bool mapped;
+	if (!cpu->guest) {
+		if (!segment(cpu, &cpu->cp0, vaddr, acc, &mapped, pa))
+			return false;
+		return !mapped || tlb_stage(cpu, STAGE_ROOT, vaddr, acc, pa);
+	}
+	/* Guest: guest virtual -> guest physical -> physical. */
+	uint32_t gpa;
+	if (!segment(cpu, &cpu->gcp0, vaddr, acc, &mapped, &gpa))
 		return false;
-	const struct tlb_entry *e = &cpu->tlb[idx];
-	uint32_t lo = e->lo[(vaddr & page_size(e->mask)) ? 1 : 0];
-	return !((lo & (1u << 31)) && (cpu->cp0.pagegrain & PG_RIE));
+	if (mapped && !tlb_stage(cpu, STAGE_GUEST, vaddr, acc, &gpa))
+		return false;
+	return tlb_stage(cpu, STAGE_GPA, gpa, acc, pa);
 }
 
 /* ------------------------------------------------------------ predecode */
@@ -240,7 +283,9 @@ static void fill_stlb(struct cpu *cpu, uint32_t vaddr, uint32_t pa, bool store)
 	if (store) {
 		if (!page_has_code(cpu, pa))
 			e->wtag = vpage;
-	} else if (page_readable_fast(cpu, vaddr)) {
+	} else {
+		/* The load translated, so RI did not forbid it; a PageGrain write
+		 * that could change that flushes the soft TLB. */
 		e->rtag = vpage;
 	}
 }

@@ -1,19 +1,25 @@
 /*
- * The joint TLB (JTLB/VTLB) and its instructions: tlbp, tlbr, tlbwi, tlbwr,
- * tlbinv, tlbinvf, and the Random register.
+ * The TLB, shared by root and guests (VZ), and its instructions: tlbp,
+ * tlbr, tlbwi, tlbwr, tlbinv, tlbinvf in root and guest mode and root's
+ * tlbg* forms.  Every entry is tagged root or guest and with a GuestID.
+ * A tlb_view (cpu.h) says which entries an instruction works on and with
+ * which CP0 context, so each instruction is written once.
  *
- * Implementation choices (docs/vzsim.md, "CPU configuration"):
+ * Implementation choices (docs/vzsim.md, "CPU configuration" and "VZ"):
  * - Entries store VPN2 already masked by their PageMask, as TLBWI's
  *   pseudo-code writes them, so tlbr reads back the masked VPN2.
- * - tlbr with Index.P set or an index past the last entry follows the board
+ * - tlbr with Index.P set or an index past the view follows the board
  *   option tlbr-bad-index; tlbwi with such an index wraps (index modulo the
  *   entry count), as QEMU does; the architecture leaves both undefined.
  * - A missed tlbp sets Index.P and leaves the index bits as they were.
- * - Random is a seeded PRNG over [Wired, entries-1], advanced by each tlbwr;
- *   writing Wired sets it to the top entry, as the architecture says.
- * - Writing an entry that would match an address together with another valid
- *   entry raises Machine Check (Status.TS set, entry not written) when the
- *   board option tlb-mcheck is on, as on P5600.
+ * - Random is a seeded PRNG over [Wired, entries-1] of the view, advanced
+ *   by each tlbwr; writing Wired sets it to the top entry.
+ * - The guest part is the top guest_entries entries; guest Random ranges
+ *   over it whatever GuestID owns an entry, so one guest's tlbwr can evict
+ *   another guest's entry.
+ * - Writing an entry that would match an address together with another
+ *   valid entry of the same tags raises Machine Check (Status.TS set, entry
+ *   not written) when the board option tlb-mcheck is on, as on P5600.
  */
 #include "cpu.h"
 
@@ -31,20 +37,32 @@ static uint64_t xorshift64(uint64_t *s)
 	return *s = x;
 }
 
-static void random_advance(struct cpu *cpu)
+/* ------------------------------------------------------------ views */
+
+void tlb_view_root(struct cpu *cpu, struct tlb_view *v)
 {
-	unsigned n = cpu->tlb_entries, w = cpu->cp0.wired;
-	if (w >= n) {
-		cpu->random_next = n - 1;
-		return;
-	}
-	cpu->random_next = w + (unsigned)(xorshift64(&cpu->random_state) % (n - w));
+	*v = (struct tlb_view){.c = &cpu->cp0, .base = 0, .n = cpu->tlb_entries,
+			       .guest = false, .tag = cpu_rid(cpu),
+			       .set_rid = cpu->vz_enabled};
 }
 
-uint32_t tlb_random(struct cpu *cpu)
+void tlb_view_guest(struct cpu *cpu, struct tlb_view *v)
 {
-	return cpu->random_next;
+	*v = (struct tlb_view){.c = &cpu->gcp0,
+			       .base = cpu->tlb_entries - cpu->guest_entries,
+			       .n = cpu->guest_entries, .guest = true,
+			       .tag = cpu_guestid(cpu), .hide_foreign = true};
 }
+
+void tlb_view_tlbg(struct cpu *cpu, struct tlb_view *v)
+{
+	*v = (struct tlb_view){.c = &cpu->gcp0,
+			       .base = cpu->tlb_entries - cpu->guest_entries,
+			       .n = cpu->guest_entries, .guest = true,
+			       .tag = cpu_rid(cpu), .set_rid = true};
+}
+
+/* ------------------------------------------------------------ lookup */
 
 void tlb_reset(struct cpu *cpu)
 {
@@ -53,90 +71,121 @@ void tlb_reset(struct cpu *cpu)
 		*e = (struct tlb_entry){0};
 		e->ehinv = true;
 	}
-	cpu->random_next = cpu->tlb_entries - 1;
 	mmu_flush(cpu);
 }
 
-static bool entry_matches(const struct tlb_entry *e, uint32_t vaddr, uint8_t asid)
+static bool entry_matches(const struct tlb_entry *e, uint32_t vaddr,
+			  uint8_t asid, bool guest, uint8_t guestid, bool any_asid)
 {
-	if (e->ehinv)
+	if (e->ehinv || e->guest != guest || e->guestid != guestid)
 		return false;
 	if ((vaddr & ~entry_span_mask(e->mask)) != e->vpn2)
 		return false;
-	return e->g || e->asid == asid;
+	return any_asid || e->g || e->asid == asid;
 }
 
-int tlb_lookup(const struct cpu *cpu, uint32_t vaddr, uint8_t asid)
+int tlb_lookup(const struct cpu *cpu, uint32_t vaddr, uint8_t asid,
+	       bool guest, uint8_t guestid, bool any_asid)
 {
 	for (unsigned i = 0; i < cpu->tlb_entries; i++)
-		if (entry_matches(&cpu->tlb[i], vaddr, asid))
+		if (entry_matches(&cpu->tlb[i], vaddr, asid, guest, guestid, any_asid))
 			return (int)i;
 	return -1;
 }
 
-void tlb_tlbp(struct cpu *cpu)
+/* ------------------------------------------------------------ Random */
+
+static void random_advance(struct cpu *cpu, struct cp0 *c, unsigned n)
 {
-	uint32_t hi = cpu->cp0.entryhi;
-	int idx = tlb_lookup(cpu, hi & 0xffffe000u, (uint8_t)hi);
-	if (idx >= 0)
-		cpu->cp0.index = (uint32_t)idx;
-	else
-		cpu->cp0.index |= INDEX_P;
+	unsigned w = c->wired;
+	if (w >= n) {
+		c->random_next = n - 1;
+		return;
+	}
+	c->random_next = w + (unsigned)(xorshift64(&cpu->random_state) % (n - w));
 }
 
-static void read_invalid_values(struct cpu *cpu)
+void tlb_wired_written(struct cpu *cpu, struct cp0 *c, unsigned n)
 {
-	cpu->cp0.entryhi = ENTRYHI_EHINV;
-	cpu->cp0.entrylo0 = 0;
-	cpu->cp0.entrylo1 = 0;
-	cpu->cp0.pagemask = 0;
+	(void)cpu;
+	c->random_next = n - 1;
 }
 
-static void tlbr_entry(struct cpu *cpu);
+/* ------------------------------------------------------------ instructions */
 
-/* tlbr loads EntryHi.ASID too: the soft TLB holds one ASID's view. */
-void tlb_tlbr(struct cpu *cpu)
+void tlb_tlbp(struct cpu *cpu, const struct tlb_view *v)
 {
-	uint32_t old_asid = cpu->cp0.entryhi & 0xffu;
-	tlbr_entry(cpu);
-	if ((cpu->cp0.entryhi & 0xffu) != old_asid)
-		mmu_flush(cpu);
+	uint32_t hi = v->c->entryhi;
+	for (unsigned i = 0; i < v->n; i++) {
+		if (entry_matches(&cpu->tlb[v->base + i], hi & 0xffffe000u,
+				  (uint8_t)hi, v->guest, v->tag, false)) {
+			v->c->index = i;
+			return;
+		}
+	}
+	v->c->index |= INDEX_P;
 }
 
-static void tlbr_entry(struct cpu *cpu)
+static void read_invalid_values(struct cp0 *c)
 {
-	uint32_t idx = cpu->cp0.index & ~INDEX_P;
-	if ((cpu->cp0.index & INDEX_P) || idx >= cpu->tlb_entries) {
+	c->entryhi = ENTRYHI_EHINV;
+	c->entrylo0 = 0;
+	c->entrylo1 = 0;
+	c->pagemask = 0;
+}
+
+static void tlbr_entry(struct cpu *cpu, const struct tlb_view *v)
+{
+	struct cp0 *c = v->c;
+	uint32_t idx = c->index & ~INDEX_P;
+	if ((c->index & INDEX_P) || idx >= v->n) {
 		switch (cpu->tlbr_bad_index) {
 		case TLBR_BAD_UNCHANGED:
 			return;
 		case TLBR_BAD_INVALID:
-			read_invalid_values(cpu);
+			read_invalid_values(c);
+			if (v->set_rid)
+				cpu->guestctl1 &= ~(0xffu << 16);
 			return;
 		case TLBR_BAD_WRAP:
-			idx %= cpu->tlb_entries;
+			idx %= v->n;
 			break;
 		}
 	}
-	const struct tlb_entry *e = &cpu->tlb[idx];
-	if (e->ehinv) {
-		read_invalid_values(cpu);
+	const struct tlb_entry *e = &cpu->tlb[v->base + idx];
+	if (v->set_rid)
+		cpu->guestctl1 = (cpu->guestctl1 & ~(0xffu << 16)) |
+				 ((uint32_t)(e->ehinv ? 0 : e->guestid) << 16);
+	/* A guest sees only its own entries: others read as invalid. */
+	if (e->ehinv || (v->hide_foreign && (!e->guest || e->guestid != v->tag))) {
+		read_invalid_values(c);
 		return;
 	}
 	uint32_t g = e->g ? 1u : 0u;
-	cpu->cp0.entryhi = e->vpn2 | e->asid;
-	cpu->cp0.pagemask = e->mask;
-	cpu->cp0.entrylo0 = (e->lo[0] & ~1u) | g;
-	cpu->cp0.entrylo1 = (e->lo[1] & ~1u) | g;
+	c->entryhi = e->vpn2 | e->asid;
+	c->pagemask = e->mask;
+	c->entrylo0 = (e->lo[0] & ~1u) | g;
+	c->entrylo1 = (e->lo[1] & ~1u) | g;
 }
 
-/* Another valid entry that would match some address the new one maps. */
+/* tlbr loads EntryHi.ASID too: the soft TLB holds one ASID's view. */
+void tlb_tlbr(struct cpu *cpu, const struct tlb_view *v)
+{
+	uint32_t old_asid = v->c->entryhi & 0xffu;
+	tlbr_entry(cpu, v);
+	if ((v->c->entryhi & 0xffu) != old_asid)
+		mmu_flush(cpu);
+}
+
+/* Another valid entry with the same tags that would match some address the
+ * new one maps. */
 static bool overlaps(const struct cpu *cpu, unsigned skip,
 		     const struct tlb_entry *n)
 {
 	for (unsigned i = 0; i < cpu->tlb_entries; i++) {
 		const struct tlb_entry *e = &cpu->tlb[i];
-		if (i == skip || e->ehinv)
+		if (i == skip || e->ehinv || e->guest != n->guest ||
+		    e->guestid != n->guestid)
 			continue;
 		uint32_t span = entry_span_mask(e->mask) | entry_span_mask(n->mask);
 		if ((e->vpn2 & ~span) != (n->vpn2 & ~span))
@@ -147,9 +196,10 @@ static bool overlaps(const struct cpu *cpu, unsigned skip,
 	return false;
 }
 
-static bool write_entry(struct cpu *cpu, unsigned idx)
+static bool write_entry(struct cpu *cpu, const struct tlb_view *v, unsigned idx)
 {
-	const struct cp0 *c = &cpu->cp0;
+	const struct cp0 *c = v->c;
+	unsigned phys = v->base + idx;
 	struct tlb_entry n = {0};
 	n.mask = c->pagemask & 0x1fffe000u;
 	n.vpn2 = c->entryhi & ~entry_span_mask(n.mask);
@@ -158,49 +208,58 @@ static bool write_entry(struct cpu *cpu, unsigned idx)
 	n.ehinv = (c->entryhi & ENTRYHI_EHINV) != 0;
 	n.lo[0] = c->entrylo0;
 	n.lo[1] = c->entrylo1;
-	if (cpu->tlb_mcheck && !n.ehinv && overlaps(cpu, idx, &n)) {
+	n.guest = v->guest;
+	n.guestid = v->tag;
+	if (!v->guest && v->tag != 0) {
+		/* Root entries for a guest map guest physical addresses: no ASID. */
+		n.g = true;
+		n.lo[0] |= 1;
+		n.lo[1] |= 1;
+	}
+	if (cpu->tlb_mcheck && !n.ehinv && overlaps(cpu, phys, &n)) {
 		cpu->cp0.status |= ST_TS;
 		cpu_exception(cpu, EXC_MCHECK, false);
 		return false;
 	}
-	cpu->tlb[idx] = n;
+	cpu->tlb[phys] = n;
 	mmu_flush(cpu);
 	return true;
 }
 
-bool tlb_tlbwi(struct cpu *cpu)
+bool tlb_tlbwi(struct cpu *cpu, const struct tlb_view *v)
 {
-	return write_entry(cpu, (cpu->cp0.index & ~INDEX_P) % cpu->tlb_entries);
+	return write_entry(cpu, v, (v->c->index & ~INDEX_P) % v->n);
 }
 
-bool tlb_tlbwr(struct cpu *cpu)
+bool tlb_tlbwr(struct cpu *cpu, const struct tlb_view *v)
 {
-	unsigned idx = cpu->random_next;
-	if (!write_entry(cpu, idx))
+	unsigned idx = v->c->random_next;
+	if (idx >= v->n)
+		idx = v->n - 1;
+	if (!write_entry(cpu, v, idx))
 		return false;
-	random_advance(cpu);
+	random_advance(cpu, v->c, v->n);
 	return true;
 }
 
-void tlb_tlbinv(struct cpu *cpu)
+void tlb_tlbinv(struct cpu *cpu, const struct tlb_view *v)
 {
-	uint8_t asid = (uint8_t)cpu->cp0.entryhi;
-	for (unsigned i = 0; i < cpu->tlb_entries; i++) {
-		struct tlb_entry *e = &cpu->tlb[i];
-		if (!e->g && e->asid == asid)
+	uint8_t asid = (uint8_t)v->c->entryhi;
+	for (unsigned i = 0; i < v->n; i++) {
+		struct tlb_entry *e = &cpu->tlb[v->base + i];
+		if (e->guest == v->guest && e->guestid == v->tag && !e->g &&
+		    e->asid == asid)
 			e->ehinv = true;
 	}
 	mmu_flush(cpu);
 }
 
-void tlb_tlbinvf(struct cpu *cpu)
+void tlb_tlbinvf(struct cpu *cpu, const struct tlb_view *v)
 {
-	for (unsigned i = 0; i < cpu->tlb_entries; i++)
-		cpu->tlb[i].ehinv = true;
+	for (unsigned i = 0; i < v->n; i++) {
+		struct tlb_entry *e = &cpu->tlb[v->base + i];
+		if (e->guest == v->guest && e->guestid == v->tag)
+			e->ehinv = true;
+	}
 	mmu_flush(cpu);
-}
-
-void tlb_wired_written(struct cpu *cpu)
-{
-	cpu->random_next = cpu->tlb_entries - 1;
 }

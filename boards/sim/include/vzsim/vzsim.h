@@ -84,6 +84,26 @@ uint32_t vzsim_lo(const vzsim *sim);
 int vzsim_cp0_read(vzsim *sim, unsigned reg, unsigned sel, uint32_t *value);
 int vzsim_cp0_write(vzsim *sim, unsigned reg, unsigned sel, uint32_t value);
 
+/* Guest CP0 (VZ) as MFGC0/MTGC0 would see it; -1 if it does not exist. */
+int vzsim_guest_cp0_read(vzsim *sim, unsigned reg, unsigned sel, uint32_t *value);
+int vzsim_guest_cp0_write(vzsim *sim, unsigned reg, unsigned sel, uint32_t value);
+/* Whether the CPU is in guest mode (GuestCtl0.GM and root EXL = ERL = 0). */
+bool vzsim_in_guest(const vzsim *sim);
+
+/* One TLB entry with its tags, in EntryHi/PageMask/EntryLo form. */
+struct vzsim_tlb_entry {
+	uint32_t entryhi;  /* VPN2 | ASID (EHINV when invalid) */
+	uint32_t pagemask;
+	uint32_t entrylo0, entrylo1; /* G set in both when global */
+	bool invalid;      /* invalidated (EHINV) or never written */
+	bool guest;        /* a guest entry (stage one), not root's */
+	uint8_t guestid;   /* 0 for root's own entries */
+};
+/* Number of entries, and how many of the top ones are the guest part. */
+unsigned vzsim_tlb_size(const vzsim *sim, unsigned *guest_entries);
+int vzsim_tlb_read(const vzsim *sim, unsigned index, struct vzsim_tlb_entry *e);
+int vzsim_tlb_write(vzsim *sim, unsigned index, const struct vzsim_tlb_entry *e);
+
 /* Physical memory (RAM and boot flash only; no device side effects). */
 int vzsim_mem_read(vzsim *sim, uint32_t pa, void *buf, size_t len);
 int vzsim_mem_write(vzsim *sim, uint32_t pa, const void *buf, size_t len);
@@ -97,7 +117,10 @@ enum vzsim_mode { VZSIM_MODE_KERNEL = 0, VZSIM_MODE_SUPERVISOR, VZSIM_MODE_USER 
 
 /*
  * One executed instruction.  exc is -1 when it completed, else the
- * Cause.ExcCode of the exception it raised (it did not complete).
+ * Cause.ExcCode of the exception it raised (it did not complete); in guest
+ * mode root_exc says whether that exception went to root (a guest exit,
+ * ExcCode 27, or a second-stage TLB fault) or to the guest.  mode, exl, erl
+ * and asid are the guest's own when guest is set.
  */
 struct vzsim_insn_event {
 	uint64_t index; /* 0-based count of executed instructions */
@@ -106,7 +129,10 @@ struct vzsim_insn_event {
 	enum vzsim_mode mode;
 	bool exl, erl;
 	uint8_t asid;
+	bool guest;      /* executed in guest mode (VZ)          */
+	uint8_t guestid; /* GuestCtl1.ID when guest              */
 	int exc;
+	bool root_exc;
 };
 typedef void (*vzsim_insn_sink)(void *ctx, const struct vzsim_insn_event *ev);
 
@@ -121,6 +147,10 @@ struct vzsim_stats {
 	uint64_t interrupts;     /* interrupt exceptions taken                  */
 	uint64_t decoded;        /* instructions predecoded                     */
 	uint64_t smc_invalidations; /* predecoded words dropped by stores       */
+	uint64_t guest_insns[256];     /* instructions in guest mode, by GuestID   */
+	uint64_t guest_exits[32];      /* guest exits (ExcCode 27) by GExcCode      */
+	uint64_t guest_exceptions[32]; /* exceptions taken by guests, by ExcCode   */
+	uint64_t guest_root_tlb[32];   /* second-stage (GPA) faults, by ExcCode     */
 };
 void vzsim_get_stats(const vzsim *sim, struct vzsim_stats *st);
 
