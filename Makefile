@@ -2,6 +2,8 @@
 # (build/target) and tests.  `make help` lists the targets.
 
 .DEFAULT_GOAL := all
+# Keep intermediate objects (no "rm" after the test summary, faster rebuilds).
+.SECONDARY:
 SHELL := /bin/bash
 
 BUILD   := build

@@ -33,6 +33,8 @@
 #ifndef VZSOAK_TEST_VZ_HARNESS_H
 #define VZSOAK_TEST_VZ_HARNESS_H
 
+#include <string.h>
+
 #include "sim_harness.h"
 
 /* Root CP0 registers added by VZ, (reg, sel). */
