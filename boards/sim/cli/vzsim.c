@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,12 +372,13 @@ static char *put_hex(char *p, uint32_t v, int digits)
 }
 
 /*
- * One line per instruction: "INDEX PC WORD MODE[ exl][ erl] asid=AA[ exc=NAME]"
+ * One line per instruction:
+ *   "INDEX PC WORD MODE[ exl][ erl] asid=AA[ guest=ID][ exc=NAME[ root]]"
  * (docs/vzsim.md).  Formatted by hand: logs run to millions of lines.
  */
 static void log_sink(void *ctx, const struct vzsim_insn_event *ev)
 {
-	char line[96];
+	char line[128];
 	char *p = line + snprintf(line, 24, "%" PRIu64 " ", ev->index);
 	p = put_hex(p, ev->pc, 8);
 	*p++ = ' ';
@@ -393,12 +395,18 @@ static void log_sink(void *ctx, const struct vzsim_insn_event *ev)
 	}
 	memcpy(p, " asid=", 6);
 	p = put_hex(p + 6, ev->asid, 2);
+	if (ev->guest)
+		p += sprintf(p, " guest=%u", (unsigned)ev->guestid);
 	if (ev->exc >= 0) {
 		const char *name = vzsim_exc_name((unsigned)ev->exc);
 		if (strcmp(name, "?") == 0)
 			p += sprintf(p, " exc=%d", ev->exc);
 		else
 			p += sprintf(p, " exc=%s", name);
+		if (ev->root_exc) {
+			memcpy(p, " root", 5);
+			p += 5;
+		}
 	}
 	*p++ = '\n';
 	fwrite(line, 1, (size_t)(p - line), ctx);
@@ -445,6 +453,61 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Names of GuestCtl0.GExcCode values. */
+static const char *gexc_name(unsigned c)
+{
+	switch (c) {
+	case 0: return "GPSI";
+	case 1: return "GSFC";
+	case 2: return "HC";
+	case 3: return "GRR";
+	case 8: return "GVA";
+	case 9: return "GHFC";
+	case 10: return "GPA";
+	default: return "?";
+	}
+}
+
+/* The VZ part of --stats: only when a guest ran. */
+static void print_guest_stats(FILE *f, const struct vzsim_stats *st)
+{
+	uint64_t total = 0;
+	for (unsigned g = 0; g < 256; g++)
+		total += st->guest_insns[g];
+	if (!total)
+		return;
+	fprintf(f, "  %-24s %20" PRIu64 "\n", "guest instructions", total);
+	for (unsigned g = 0; g < 256; g++)
+		if (st->guest_insns[g]) {
+			char label[32];
+			snprintf(label, sizeof label, "GuestID %u", g);
+			fprintf(f, "    %-22s %20" PRIu64 "\n", label, st->guest_insns[g]);
+		}
+	static const struct {
+		const char *title;
+		size_t off;
+		bool gexc;
+	} groups[] = {
+		{"guest exits", offsetof(struct vzsim_stats, guest_exits), true},
+		{"guest exceptions", offsetof(struct vzsim_stats, guest_exceptions), false},
+		{"second-stage faults", offsetof(struct vzsim_stats, guest_root_tlb), false},
+	};
+	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+		const uint64_t *v = (const uint64_t *)((const char *)st + groups[i].off);
+		uint64_t sum = 0;
+		for (unsigned c = 0; c < 32; c++)
+			sum += v[c];
+		fprintf(f, "  %-24s %20" PRIu64 "\n", groups[i].title, sum);
+		for (unsigned c = 0; c < 32; c++)
+			if (v[c]) {
+				char label[32];
+				snprintf(label, sizeof label, "%s (%u)",
+					 groups[i].gexc ? gexc_name(c) : vzsim_exc_name(c), c);
+				fprintf(f, "    %-22s %20" PRIu64 "\n", label, v[c]);
+			}
+	}
+}
+
 static void print_stats(const vzsim *sim, double wall)
 {
 	struct vzsim_stats st;
@@ -475,6 +538,7 @@ static void print_stats(const vzsim *sim, double wall)
 		st.decoded);
 	fprintf(f, "  %-24s %20" PRIu64 "\n", "SMC invalidations",
 		st.smc_invalidations);
+	print_guest_stats(f, &st);
 }
 
 /* ------------------------------------------------------------ main */
