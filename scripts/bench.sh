@@ -17,7 +17,7 @@ SRC=bench/lcg.S
 LD=tests/e2e/link.ld
 GOAL=0.10
 # The Makefile's TARGET_CFLAGS and TARGET_LDFLAGS.
-CFLAGS="-march=p5600 -mvirt -EL -ffreestanding -nostdlib -fno-pic \
+CFLAGS="-Ibench -march=p5600 -mvirt -EL -ffreestanding -nostdlib -fno-pic \
 -mno-abicalls -G0 -O2 -Wall -Wextra -Werror"
 LDFLAGS="-nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack"
 
@@ -95,4 +95,33 @@ else
 	echo
 	echo "QEMU not installed: no ratio (goal: vzsim/QEMU >= $GOAL)"
 fi
+
+# ------------------------------------------------------------ guest mode (VZ)
+# The same loop in guest user mode, through both translation stages, and
+# the cost of a hypercall round trip in simulated instructions.
+GSRC=bench/lcg_guest.S
+GLD=bench/guest.ld
+# shellcheck disable=SC2086
+${CROSS}gcc $CFLAGS $LDFLAGS -T $GLD $GSRC -o "$OUT/lcg_guest.elf" || die "build failed"
+"$VZSIM" --stats "$OUT/lcg_guest.elf" > "$OUT/guest.uart" 2> "$OUT/guest.stats" \
+	|| die "vzsim (guest) failed: $(cat "$OUT/guest.stats")"
+g_sum=$(checksum "$OUT/guest.uart")
+g_mips=$(awk '/MIPS \(wall\)/ { print $NF }' "$OUT/guest.stats")
+g_secs=$(awk '/wall time/ { print $(NF-1) }' "$OUT/guest.stats")
+g_insns=$(awk '$1 == "guest" && $2 == "instructions" { print $3 }' "$OUT/guest.stats")
+[ "$g_sum" = "$vz_sum" ] || die "guest checksum $g_sum differs from root's $vz_sum"
+pings() {
+	# shellcheck disable=SC2086
+	${CROSS}gcc $CFLAGS $LDFLAGS -T $GLD $GSRC -DITERATIONS=1 -DPINGS=$1 \
+		-o "$OUT/ping-$1.elf" || die "build failed"
+	"$VZSIM" --stats "$OUT/ping-$1.elf" 2>&1 >/dev/null | awk '$1 == "instructions" { print $2 }'
+}
+p1=$(pings 1000) p2=$(pings 101000)
+rt=$(awk -v a="$p1" -v b="$p2" 'BEGIN { printf "%.1f", (b - a) / 100000 }')
+gr=$(awk -v g="$g_mips" -v r="$vz_mips" 'BEGIN { printf "%.2f", g / r }')
+gverdict=$(awk -v r="$gr" 'BEGIN { print (r >= 0.8) ? "met" : "NOT met" }')
+echo
+printf '%-22s %14s %9s %10s  %s\n' "vzsim, guest user (VZ)" "$g_insns" "$g_secs" "$g_mips" "$g_sum"
+echo "guest/root speed ratio: $gr (goal >= 0.8: $gverdict)"
+echo "hypercall round trip: $rt simulated instructions (guest hypcall loop + root exit handler + eret)"
 exit 0
