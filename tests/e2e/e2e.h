@@ -559,6 +559,20 @@ e2e_putdec:
 	jr	$ra
 	addiu	$sp, $sp, 32
 
+	/* Prints "yes" if a0 != 0, else "no", and a newline. */
+	.globl	e2e_yesno
+e2e_yesno:
+	addiu	$sp, $sp, -8
+	bnez	$a0, 1f
+	sw	$ra, 0($sp)
+	PUTSN	"no"
+	b	2f
+	nop
+1:	PUTSN	"yes"
+2:	lw	$ra, 0($sp)
+	jr	$ra
+	addiu	$sp, $sp, 8
+
 	/* CHECK failed: a0 = line, a1 = got, a2 = want. */
 	.globl	e2e_fail
 e2e_fail:

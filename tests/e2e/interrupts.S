@@ -31,7 +31,7 @@ main:
 	li	$a0, 1000
 	mfc0	$s1, C0_COUNT
 	PUTS	"Count advances: "
-	jal	yesno
+	jal	e2e_yesno
 	xor	$a0, $s0, $s1
 	li	$t0, CA_DC
 	mtc0	$t0, C0_CAUSE
@@ -42,7 +42,7 @@ main:
 	mfc0	$s1, C0_COUNT
 	PUTS	"Cause.DC=1 stops Count: "
 	xor	$t0, $s0, $s1
-	jal	yesno
+	jal	e2e_yesno
 	sltiu	$a0, $t0, 1
 	mtc0	$zero, C0_CAUSE
 	ehb
@@ -51,7 +51,7 @@ main:
 	li	$a0, 1000
 	mfc0	$s1, C0_COUNT
 	PUTS	"Cause.DC=0 restarts it: "
-	jal	yesno
+	jal	e2e_yesno
 	xor	$a0, $s0, $s1
 
 	/* ----------------------------------------- the timer, masked */
@@ -313,19 +313,6 @@ wait_exc:
 	nop
 2:	jr	$ra
 	nop
-
-/* Prints "yes" if a0 != 0, else "no", and a newline. */
-yesno:
-	addiu	$sp, $sp, -8
-	bnez	$a0, 1f
-	sw	$ra, 0($sp)
-	PUTSN	"no"
-	b	2f
-	nop
-1:	PUTSN	"yes"
-2:	lw	$ra, 0($sp)
-	jr	$ra
-	addiu	$sp, $sp, 8
 
 /* Prints the recorded Cause.TI and IP, and Status.EXL/IE at the time. */
 print_exc_state:

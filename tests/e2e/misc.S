@@ -116,7 +116,7 @@ main:
 	movz	$t1, $zero, $t0		/* no caches: 0 */
 	PUTS	"rdhwr SYNCI_Step is the smaller cache line: "
 	xor	$t2, $s0, $t1
-	jal	yesno
+	jal	e2e_yesno
 	sltiu	$a0, $t2, 1
 	mfc0	$t0, C0_COUNT
 	rdhwr	$t1, $2
@@ -126,11 +126,11 @@ main:
 	or	$t3, $t3, $t4
 	PUTS	"rdhwr CC between two Count reads: "
 	srl	$t3, $t3, 31
-	jal	yesno
+	jal	e2e_yesno
 	xori	$a0, $t3, 1
 	rdhwr	$t0, $3
 	PUTS	"rdhwr CCRes nonzero: "
-	jal	yesno
+	jal	e2e_yesno
 	move	$a0, $t0
 	li	$t0, 0x1ee71ee7
 	mtc0	$t0, C0_USERLOCAL
@@ -154,7 +154,7 @@ main:
 	subu	$t1, $t1, $t0
 	sltiu	$t1, $t1, 10000
 	PUTS	"Count written 0x100000 reads just above it: "
-	jal	yesno
+	jal	e2e_yesno
 	move	$a0, $t1
 
 	/* ------------------------------------------------- ll, sc */
@@ -381,19 +381,6 @@ unal_reset:
 	li	$t9, 0x77665544
 	jr	$ra
 	sw	$t9, 4($t8)
-
-/* Prints "yes" if a0 != 0, else "no", and a newline. */
-yesno:
-	addiu	$sp, $sp, -8
-	bnez	$a0, 1f
-	sw	$ra, 0($sp)
-	PUTSN	"no"
-	b	2f
-	nop
-1:	PUTSN	"yes"
-2:	lw	$ra, 0($sp)
-	jr	$ra
-	addiu	$sp, $sp, 8
 
 	.data
 	.balign	8

@@ -331,17 +331,17 @@ main:
 	lw	$t0, 4($s0)
 	PUTS	" SYNCI_Step as in kernel: "
 	xor	$t2, $t0, $t1
-	jal	yesno
+	jal	e2e_yesno
 	sltiu	$a0, $t2, 1
 	rdhwr	$t1, $3
 	lw	$t0, 12($s0)
 	PUTS	"  CCRes as in kernel: "
 	xor	$t2, $t0, $t1
-	jal	yesno
+	jal	e2e_yesno
 	sltiu	$a0, $t2, 1
 	lw	$t1, 20($s0)		/* CC now xor CC before */
 	PUTS	"  CC moves: "
-	jal	yesno
+	jal	e2e_yesno
 	move	$a0, $t1
 	lw	$t0, 16($s0)
 	PUTS	"  UserLocal="
@@ -423,19 +423,6 @@ print_ce:
 	NEWLINE
 	jr	$ra
 	nop
-
-/* Prints "yes" if a0 != 0, else "no", and a newline. */
-yesno:
-	addiu	$sp, $sp, -8
-	bnez	$a0, 1f
-	sw	$ra, 0($sp)
-	PUTSN	"no"
-	b	2f
-	nop
-1:	PUTSN	"yes"
-2:	lw	$ra, 0($sp)
-	jr	$ra
-	addiu	$sp, $sp, 8
 
 	.bss
 	.balign	4

@@ -83,6 +83,18 @@ vzsim *h_board(void)
 	return sim;
 }
 
+int h_fixture_setup(void **state)
+{
+	*state = h_board();
+	return 0;
+}
+
+int h_fixture_teardown(void **state)
+{
+	h_free(*state);
+	return 0;
+}
+
 uint32_t h_prog_at(vzsim *sim, uint32_t va, const uint32_t *words, size_t n)
 {
 	h_load(sim, va, words, n);

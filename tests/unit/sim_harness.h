@@ -125,6 +125,11 @@ void h_setup(vzsim *sim);
 /* vzsim_new + h_setup in one: the usual start of a test. */
 vzsim *h_board(void);
 
+/* cmocka fixtures: a fresh h_board() per test in *state, freed after it. */
+int h_fixture_setup(void **state);
+int h_fixture_teardown(void **state);
+#define T(fn) cmocka_unit_test_setup_teardown(fn, h_fixture_setup, h_fixture_teardown)
+
 /* Physical address of a kseg0/kseg1 address (others are returned as is). */
 uint32_t h_pa(uint32_t va);
 /* Writes words at a kseg0/kseg1 (or physical, for kuseg) address. */

@@ -10,18 +10,6 @@
  */
 #include "sim_harness.h"
 
-static int setup(void **state)
-{
-	*state = h_board();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_free(*state);
-	return 0;
-}
-
 /* Runs a program that must complete; registers are set by the caller. */
 #define RUN(sim, ...) h_run_to_end((sim), h_prog((sim), PROG(__VA_ARGS__)))
 
@@ -494,7 +482,6 @@ static void test_ins_msb_below_lsb_is_reserved(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_addu_wraps_without_exception),
 		T(test_add_no_overflow),
 		T(test_add_positive_overflow_traps_rd_unchanged),

@@ -15,18 +15,6 @@
  */
 #include "sim_harness.h"
 
-static int setup(void **state)
-{
-	*state = h_board();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_free(*state);
-	return 0;
-}
-
 #define RUN(sim, ...) h_run_to_end((sim), h_prog((sim), PROG(__VA_ARGS__)))
 
 /*
@@ -457,7 +445,6 @@ static void test_branch_in_delay_slot_documented_choice(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_conditional_branches_taken_and_not),
 		T(test_branch_likely_not_taken_skips_slot_side_effects),
 		T(test_branch_likely_nullified_slot_cannot_fault),

@@ -14,18 +14,6 @@
 
 #include <stdlib.h>
 
-static int setup(void **state)
-{
-	*state = h_board();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_free(*state);
-	return 0;
-}
-
 #define RUN(sim, ...) h_run_to_end((sim), h_prog((sim), PROG(__VA_ARGS__)))
 
 /* Expected configuration registers with the default 64 TLB entries. */
@@ -795,7 +783,6 @@ static void test_rdpgpr_wrpgpr_use_the_only_register_set(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_reset_values_after_new),
 		T(test_status_after_vzsim_reset),
 		T(test_reset_invalidates_tlb),

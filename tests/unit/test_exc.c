@@ -24,18 +24,6 @@
  */
 #include "sim_harness.h"
 
-static int setup(void **state)
-{
-	*state = h_board();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_free(*state);
-	return 0;
-}
-
 #define RUN(sim, ...) h_run_to_end((sim), h_prog((sim), PROG(__VA_ARGS__)))
 
 static uint32_t nops[128];
@@ -828,7 +816,6 @@ static void test_insn_events_report_mode_and_exceptions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_syscall),
 		T(test_break),
 		T(test_exception_names),

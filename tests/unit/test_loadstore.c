@@ -14,18 +14,6 @@
 
 #include <string.h>
 
-static int setup(void **state)
-{
-	*state = h_board();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_free(*state);
-	return 0;
-}
-
 #define RUN(sim, ...) h_run_to_end((sim), h_prog((sim), PROG(__VA_ARGS__)))
 
 static void put_bytes(vzsim *sim, uint32_t va, const uint8_t *b, size_t n)
@@ -616,7 +604,6 @@ static void test_pfn_above_4g_is_dbe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_load_widths_and_extension),
 		T(test_negative_and_large_offsets),
 		T(test_load_to_zero_is_discarded),

@@ -11,18 +11,6 @@
  */
 #include "sim_harness.h"
 
-static int setup(void **state)
-{
-	*state = h_board();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_free(*state);
-	return 0;
-}
-
 #define RUN(sim, ...) h_run_to_end((sim), h_prog((sim), PROG(__VA_ARGS__)))
 
 static void expect_hilo(vzsim *sim, uint32_t hi, uint32_t lo)
@@ -281,7 +269,6 @@ static void test_documented_hilo_choices(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_mult_signed),
 		T(test_mult_extremes),
 		T(test_multu_unsigned),

@@ -29,18 +29,6 @@
  */
 #include "sim_harness.h"
 
-static int setup(void **state)
-{
-	*state = h_board();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_free(*state);
-	return 0;
-}
-
 #define RUN(sim, ...) h_run_to_end((sim), h_prog((sim), PROG(__VA_ARGS__)))
 
 #define VA   0x00200000u /* a kuseg page pair the tests map */
@@ -823,7 +811,6 @@ static void test_ri_enforced_again_after_pagegrain_rie_set(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_tlbwi_tlbr_round_trip_every_page_size),
 		T(test_g_is_and_of_both_entrylo_g),
 		T(test_tlbp_hit_and_miss),
