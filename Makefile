@@ -14,7 +14,7 @@ TOBJDUMP:= $(CROSS)objdump
 
 WARN    := -Wall -Wextra -Werror
 HOSTDEF := -D_GNU_SOURCE
-INCS    := -Iboards/sim/include -Iboards/sim
+INCS    := -Iboards/sim/include -Iboards/sim -Ipdtrace/include
 CFLAGS_REL := -std=c11 $(WARN) $(HOSTDEF) $(INCS) -O2 -g -MMD -MP
 CFLAGS_SAN := -std=c11 $(WARN) $(HOSTDEF) $(INCS) -O1 -g -MMD -MP \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -28,11 +28,15 @@ TARGET_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack
 # ---------------------------------------------------------------- sources
 ISA_SRC    := $(wildcard boards/sim/isa/*.c)
 VZSIM_SRC  := $(wildcard boards/sim/cpu/*.c boards/sim/board/*.c)
-LIB_SRC    := $(ISA_SRC) $(VZSIM_SRC)
+# libpdtrace, the trace library: in libvzsim too, for vzsim's trace unit.
+PDT_SRC    := $(wildcard pdtrace/lib/*.c)
+LIB_SRC    := $(ISA_SRC) $(VZSIM_SRC) $(PDT_SRC)
 CLI_NAMES  := vzsim mipsdis
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
 UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+PDT_TEST_SRC := $(wildcard tests/pdtrace/test_*.c)
+PDT_TEST_NAMES := $(patsubst tests/pdtrace/%.c,%,$(PDT_TEST_SRC))
 
 obj_rel = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 obj_san = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
@@ -42,11 +46,16 @@ LIB_SAN := $(BUILD)/lib/libvzsim-san.a
 BINS    := $(addprefix $(BUILD)/bin/,$(CLI_NAMES))
 SAN_BINS:= $(addprefix $(BUILD)/san/bin/,$(CLI_NAMES))
 UNIT_BINS := $(addprefix $(BUILD)/san/tests/,$(UNIT_NAMES))
+PDT_LIB_REL := $(BUILD)/lib/libpdtrace.a
+PDT_LIB_SAN := $(BUILD)/lib/libpdtrace-san.a
+PDT_TEST_BINS := $(addprefix $(BUILD)/san/tests/,$(PDT_TEST_NAMES))
+# pdtrace test and bench tools (tests/pdtrace/*.c that are not tests).
+PDT_TOOLS := $(addprefix $(BUILD)/bin/,pdt-mkvectors pdt-bench-gen pdt-bench-dec)
 
 # Host tools the tests use.
 DIFFGEN := $(BUILD)/bin/diffgen
 
-.PHONY: all deps run test fuzz-diff bench clean help host target
+.PHONY: all deps run test fuzz-diff fuzz bench clean help host target
 
 all: host target
 
@@ -56,7 +65,8 @@ help:
 	@echo "make run        build and boot the demo program on vzsim"
 	@echo "make test       unit, end-to-end and differential tests (sanitizers on)"
 	@echo "make fuzz-diff  many more differential seeds against QEMU (N=500 by default)"
-	@echo "make bench      vzsim vs QEMU speed on a 10^9-instruction loop"
+	@echo "make fuzz       libFuzzer on the trace decoder (FUZZ_SECONDS=300 by default)"
+	@echo "make bench      vzsim vs QEMU speed on a 10^9-instruction loop; libpdtrace speed"
 
 deps:
 	@sh scripts/deps.sh
@@ -65,7 +75,7 @@ $(BUILD)/.deps-ok: scripts/deps.sh
 	@sh scripts/deps.sh
 	@mkdir -p $(BUILD) && touch $@
 
-host: $(BINS) $(DIFFGEN)
+host: $(BINS) $(DIFFGEN) $(BUILD)/bin/pdtrace $(PDT_LIB_REL)
 
 # ---------------------------------------------------------------- host build
 $(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-ok
@@ -91,6 +101,47 @@ $(BUILD)/bin/%: $(BUILD)/obj/boards/sim/cli/%.o $(LIB_REL)
 $(BUILD)/san/bin/%: $(BUILD)/san/boards/sim/cli/%.o $(LIB_SAN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SAN) $^ $(LDLIBS) -o $@
+
+# libpdtrace alone, and the pdtrace CLI over it.
+$(PDT_LIB_REL): $(call obj_rel,$(PDT_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(PDT_LIB_SAN): $(call obj_san,$(PDT_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/bin/pdtrace: $(BUILD)/obj/pdtrace/cli/pdtrace.o $(PDT_LIB_REL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_REL) $^ -o $@
+
+$(BUILD)/san/bin/pdtrace: $(BUILD)/san/pdtrace/cli/pdtrace.o $(PDT_LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) $^ -o $@
+
+$(PDT_TOOLS): $(BUILD)/bin/pdt-%: $(BUILD)/obj/tests/pdtrace/%.o $(PDT_LIB_REL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_REL) $^ -o $@
+
+$(PDT_TEST_BINS): $(BUILD)/san/tests/%: $(BUILD)/san/tests/pdtrace/%.o $(PDT_LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) $^ -lcmocka -o $@
+
+# The decoder fuzzer needs clang's libFuzzer (scripts/deps.sh installs it);
+# without clang it is not built and the fuzz step reports a skip.
+FUZZ_BIN := $(BUILD)/fuzz/fuzz_decoder
+FUZZ_CC  ?= clang
+$(FUZZ_BIN): tests/pdtrace/fuzz_decoder.c $(PDT_SRC) $(wildcard pdtrace/lib/*.h) \
+		pdtrace/include/pdtrace/pdtrace.h | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@if command -v $(FUZZ_CC) > /dev/null; then \
+		echo "$(FUZZ_CC) ... -fsanitize=fuzzer -o $@"; \
+		$(FUZZ_CC) -std=c11 $(WARN) $(HOSTDEF) -Ipdtrace/include -O1 -g \
+			-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+			tests/pdtrace/fuzz_decoder.c $(PDT_SRC) -o $@; \
+	else \
+		echo "fuzz: $(FUZZ_CC) not found: the decoder fuzzer is not built"; \
+	fi
 
 $(DIFFGEN): $(BUILD)/obj/tests/diff/diffgen.o
 	@mkdir -p $(dir $@)
@@ -131,18 +182,26 @@ run: $(BUILD)/bin/vzsim $(DEMO_ELF)
 # every step (unit, disassembler, e2e, differential), keeps going past a
 # failure, and ends with one summary line.
 TEST_DEPS := $(UNIT_BINS) $(BUILD)/san/bin/vzsim $(BUILD)/san/bin/mipsdis \
-	$(DIFFGEN) $(DISASM_WORDS) $(E2E_ELFS) $(DEMO_ELF)
+	$(DIFFGEN) $(DISASM_WORDS) $(E2E_ELFS) $(DEMO_ELF) \
+	$(PDT_TEST_BINS) $(BUILD)/san/bin/pdtrace $(BUILD)/bin/pdt-mkvectors $(FUZZ_BIN)
+# Seconds of decoder fuzzing in `make test` (make fuzz: FUZZ_SECONDS).
+TEST_FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 300
 DIFF_SEEDS ?= 1 2 3 4 5 6 7 8
 
 test: $(TEST_DEPS)
-	@BUILD=$(BUILD) DIFF_SEEDS="$(DIFF_SEEDS)" scripts/run-tests.sh
+	@BUILD=$(BUILD) DIFF_SEEDS="$(DIFF_SEEDS)" FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) scripts/run-tests.sh
 
 N ?= 500
 fuzz-diff: $(BUILD)/bin/vzsim $(DIFFGEN)
 	@scripts/run-diff.sh $(BUILD)/bin/vzsim $(DIFFGEN) $(BUILD)/fuzz-diff $(BUILD)/fuzz-results $$(seq 1000 $$((1000 + $(N) - 1)))
 
+fuzz: $(FUZZ_BIN) $(BUILD)/bin/pdt-mkvectors
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-pdtrace-tests.sh fuzz $(BUILD) $(BUILD)/fuzz/results
+
 # ---------------------------------------------------------------- bench
-bench: $(BUILD)/bin/vzsim | $(BUILD)/.deps-ok
+bench: $(BUILD)/bin/vzsim $(BUILD)/bin/pdtrace $(BUILD)/bin/pdt-bench-gen \
+		$(BUILD)/bin/pdt-bench-dec | $(BUILD)/.deps-ok
 	@scripts/bench.sh $(BUILD)
 
 clean:

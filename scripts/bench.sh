@@ -96,6 +96,19 @@ else
 	echo "QEMU not installed: no ratio (goal: vzsim/QEMU >= $GOAL)"
 fi
 
+# ------------------------------------------------------------ trace on
+# The same run with the PDtrace unit on, streaming to a trace file.
+"$VZSIM" --stats --trace "$OUT/lcg.vzt" "$OUT/lcg.elf" > "$OUT/trace.uart" 2> "$OUT/trace.stats" \
+	|| die "vzsim (trace on) failed: $(cat "$OUT/trace.stats")"
+t_mips=$(awk '/MIPS \(wall\)/ { print $NF }' "$OUT/trace.stats")
+t_secs=$(awk '/wall time/ { print $(NF-1) }' "$OUT/trace.stats")
+t_words=$(awk '$1 == "trace" && $2 == "words" { print $3 }' "$OUT/trace.stats")
+tr=$(awk -v t="$t_mips" -v r="$vz_mips" 'BEGIN { printf "%.2f", t / r }')
+tverdict=$(awk -v r="$tr" 'BEGIN { print (r >= 0.5) ? "met" : "NOT met" }')
+echo
+printf '%-22s %14s %9s %10s  %s\n' "vzsim, trace on" "$vz_insns" "$t_secs" "$t_mips" "$t_words words"
+echo "trace on/off speed ratio: $tr (goal >= 0.5: $tverdict); $(awk -v w="$t_words" -v n="$vz_insns" 'BEGIN { printf "%.3f", w * 64 / n }') trace bits per instruction"
+
 # ------------------------------------------------------------ guest mode (VZ)
 # The same loop in guest user mode, through both translation stages, and
 # the cost of a hypercall round trip in simulated instructions.
@@ -124,4 +137,6 @@ echo
 printf '%-22s %14s %9s %10s  %s\n' "vzsim, guest user (VZ)" "$g_insns" "$g_secs" "$g_mips" "$g_sum"
 echo "guest/root speed ratio: $gr (goal >= 0.8: $gverdict)"
 echo "hypercall round trip: $rt simulated instructions (guest hypcall loop + root exit handler + eret)"
+# libpdtrace: encoder and decoder speed on a synthetic 10^9-instruction trace.
+scripts/bench-pdtrace.sh "$BUILD"
 exit 0

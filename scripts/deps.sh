@@ -3,7 +3,7 @@
 # Idempotent: when everything is present it only runs dpkg-query once.
 set -e
 PKGS="gcc make gcc-mipsel-linux-gnu binutils-mipsel-linux-gnu libelf-dev \
-libcmocka-dev qemu-system-mips pkg-config"
+libcmocka-dev qemu-system-mips pkg-config clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

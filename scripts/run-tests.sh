@@ -27,6 +27,9 @@ for t in "$BUILD"/san/tests/test_*; do
 	fi
 done
 
+# pdtrace: CLI tests and a short decoder fuzz (the cmocka tests ran above).
+[ -x scripts/run-pdtrace-tests.sh ] && scripts/run-pdtrace-tests.sh all "$BUILD" "$RESULTS"
+
 # Disassembler against GNU objdump.
 [ -x scripts/run-disasm-check.sh ] && scripts/run-disasm-check.sh "$BUILD" "$RESULTS"
 

@@ -20,7 +20,7 @@
 #define CONFIG0 0x80000482u /* M, AR=1, MT=1 (TLB), K0=2 */
 #define CONFIG1 0xfee37180u /* M, MMUSize 63, 64 KB 4-way 32 B I$ and D$ */
 #define CONFIG2 0x80000000u
-#define CONFIG3 0x8c803220u /* M BP BI VZ ULRI RXI CTXTC VInt */
+#define CONFIG3 0x8c803221u /* M BP BI VZ ULRI RXI CTXTC VInt TL */
 #define CONFIG4 0xc0fc4000u /* M, IE=2, KScrExist 2..7, MMUExtDef=1 */
 #define CONFIG5 0x00000000u
 

@@ -3,7 +3,7 @@
  * or two guests, programs that run in guest mode, and the checks every VZ
  * test repeats.
  *
- * Header-only on purpose: every tests/unit/*.c that is not a test_*.c is
+ * Header-only on purpose: every tests/unit file that is not a test_ file is
  * linked into every test binary, and these helpers call the VZ accessors of
  * libvzsim, so an object file here would tie all the other tests to them.
  *
@@ -70,6 +70,10 @@
 #define GC2_VIP(ip) (1u << (8 + (ip)))
 
 #define CONFIG3_VZ (1u << 23)
+/* Config3.TL (PDtrace): the trace unit is root's only, so guests do not see it. */
+#define CONFIG3_TL (1u << 0)
+/* What guest Config3 is expected to be, given root's. */
+#define GUEST_CONFIG3(root) ((root) & ~(CONFIG3_VZ | CONFIG3_TL))
 #define EXC_GE 27
 
 /* GExcCode values. */
@@ -280,17 +284,24 @@ static inline void vz_fail_state(vzsim *sim, const char *what)
  * Runs and expects a guest exit: root vector +0x180, root ExcCode 27,
  * GuestCtl0.GExcCode gexc, root EPC epc, root in control (EXL = 1, GM kept).
  */
-static inline void vz_run_to_exit(vzsim *sim, unsigned gexc, uint32_t epc)
+static inline void vz_run_to_exit_word(vzsim *sim, unsigned gexc, uint32_t epc,
+				       uint32_t word)
 {
 	enum vzsim_stop s = h_run(sim, 100000);
 	char what[128];
-	snprintf(what, sizeof what, "expected guest exit %u at 0x%08x", gexc, epc);
+	snprintf(what, sizeof what, "expected guest exit %u at 0x%08x (insn 0x%08x)", gexc,
+		 epc, word);
 	if (s != VZSIM_STOP_DEADLOCK || vzsim_pc(sim) != H_VEC_GEN + 4 ||
 	    h_exc(sim) != EXC_GE || vz_gexc(sim) != gexc || h_cp0(sim, C0_EPC, 0) != epc)
 		vz_fail_state(sim, what);
 	assert_false(vzsim_in_guest(sim));
 	assert_true(h_status(sim) & SR_EXL);
 	assert_true(vz_rd(sim, R_GUESTCTL0) & GC0_GM);
+}
+
+static inline void vz_run_to_exit(vzsim *sim, unsigned gexc, uint32_t epc)
+{
+	vz_run_to_exit_word(sim, gexc, epc, 0);
 }
 
 /* Runs and expects the hypcall that ends the guest program at end. */
@@ -308,6 +319,27 @@ static inline void vz_run_to_guest_vec(vzsim *sim, uint32_t gvec)
 		      : gvec == G_VEC_GEN ? G_HC_GEN : G_HC_INT;
 	vz_run_to_exit(sim, GEXC_HC, gvec);
 	assert_int_equal(vz_rd(sim, R_BADINSTR), enc_hypcall(code));
+}
+
+/*
+ * Runs and expects a second-stage fault: root ExcCode code (TLBL, TLBS,
+ * Mod) at root vector (H_VEC_REFILL for a miss, H_VEC_GEN otherwise), root
+ * EPC epc, root BadVAddr = the GPA, GExcCode = GPA.
+ */
+static inline void vz_run_to_stage2(vzsim *sim, uint32_t vector, unsigned code,
+				    uint32_t epc, uint32_t gpa)
+{
+	enum vzsim_stop s = h_run(sim, 100000);
+	char what[128];
+	snprintf(what, sizeof what, "expected a stage-2 %s at root 0x%08x for GPA 0x%08x",
+		 vzsim_exc_name(code), vector, gpa);
+	if (s != VZSIM_STOP_DEADLOCK || vzsim_pc(sim) != vector + 4 || h_exc(sim) != code ||
+	    h_cp0(sim, C0_EPC, 0) != epc || h_cp0(sim, C0_BADVADDR, 0) != gpa ||
+	    vz_gexc(sim) != GEXC_GPA)
+		vz_fail_state(sim, what);
+	assert_false(vzsim_in_guest(sim));
+	assert_true(h_status(sim) & SR_EXL);
+	assert_true(vz_rd(sim, R_GUESTCTL0) & GC0_GM);
 }
 
 /* Guest Cause.ExcCode. */

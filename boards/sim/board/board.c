@@ -67,6 +67,8 @@ static int setup_cpu(vzsim *sim, bool reinit, char *err, size_t errlen)
 		set_err(err, errlen, "cannot initialise the CPU (out of memory?)");
 		return -1;
 	}
+	/* The trace unit writes into this board's TCB. */
+	cpu->trace.port = (struct trace_port){.word = tcb_word, .ctx = &sim->tcb};
 	apply_cpu_opts(sim, true);
 	cpu_reset(cpu, BOARD_RESET_VECTOR);
 	cpu->sink = sink;
@@ -85,6 +87,17 @@ int vzsim_board_opt(vzsim *sim, const char *name, const char *value, char *err,
 	}
 	bool rebuild = o.tlb_entries != sim->opts.tlb_entries || o.vz != sim->opts.vz ||
 		       o.guest_tlb_entries != sim->opts.guest_tlb_entries;
+	if (o.tcb_size != sim->opts.tcb_size) {
+		struct tcb fresh;
+		if (tcb_init(&fresh, o.tcb_size) != 0) {
+			set_err(err, errlen, "out of memory");
+			return -1;
+		}
+		fresh.stream = sim->tcb.stream; /* a running capture goes on */
+		fresh.words = sim->tcb.words;
+		tcb_free(&sim->tcb);
+		sim->tcb = fresh;
+	}
 	sim->opts = o;
 	if (rebuild)
 		return setup_cpu(sim, true, err, errlen);
@@ -139,7 +152,16 @@ vzsim *vzsim_new(const struct vzsim_config *cfg, char *err, size_t errlen)
 		       &sim->uart.dev);
 	bus_add_device(&sim->bus, BOARD_FPGA_BASE, BOARD_FPGA_SIZE,
 		       &sim->fpga.dev);
+	if (tcb_init(&sim->tcb, sim->opts.tcb_size) != 0) {
+		set_err(err, errlen, "out of memory");
+		free(sim->ram);
+		free(sim->flash);
+		free(sim->cpu);
+		free(sim);
+		return NULL;
+	}
 	if (setup_cpu(sim, false, err, errlen) != 0) {
+		tcb_free(&sim->tcb);
 		free(sim->ram);
 		free(sim->flash);
 		free(sim->cpu);
@@ -154,6 +176,15 @@ void vzsim_free(vzsim *sim)
 	if (!sim)
 		return;
 	uart_flush(&sim->uart);
+	if (sim->tcb.stream) {
+		fclose(sim->tcb.stream);
+		remove(sim->trace_tmp);
+	}
+	free(sim->trace_tmp);
+	free(sim->trace_path);
+	tcb_free(&sim->tcb);
+	for (unsigned i = 0; i < sim->nimages; i++)
+		free(sim->images[i]);
 	cpu_destroy(sim->cpu);
 	free(sim->cpu);
 	free(sim->ram);
@@ -261,6 +292,8 @@ int vzsim_load_elf(vzsim *sim, const char *path, uint32_t *entry, char *err,
 		vzsim_mem_write(sim, s->pa, s->data, s->filesz);
 		mem_zero(sim, s->pa + s->filesz, s->memsz - s->filesz);
 	}
+	if (sim->nimages < sizeof sim->images / sizeof sim->images[0])
+		sim->images[sim->nimages++] = strdup(path);
 	if (entry)
 		*entry = img.entry;
 	elf_image_close(&img);

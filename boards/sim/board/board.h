@@ -13,6 +13,7 @@
 #include "../cpu/cpu.h"
 #include "bus.h"
 #include "malta.h"
+#include "tcb.h"
 #include "uart.h"
 #include "vzsim/vzsim.h"
 
@@ -40,6 +41,7 @@ struct board_opts {
 	unsigned cpu_mhz;
 	bool vz;
 	unsigned guest_tlb_entries; /* clamped to tlb_entries */
+	uint32_t tcb_size;  /* on-chip trace memory, bytes */
 };
 
 void board_opts_default(struct board_opts *o);
@@ -56,6 +58,12 @@ struct vzsim {
 	struct bus bus;
 	struct uart uart;
 	struct malta_fpga fpga;
+	struct tcb tcb;
+	/* Images loaded, for trace file headers. */
+	unsigned nimages;
+	char *images[16];
+	/* The off-chip trace stream being written (vzsim_trace_start). */
+	char *trace_path, *trace_tmp;
 	/* Allocated once and re-initialised in place, so the devices may keep
 	 * a pointer to it. */
 	struct cpu *cpu;

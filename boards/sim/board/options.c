@@ -28,6 +28,8 @@ static const struct vzsim_board_opt_info opt_table[] = {
 	 "simulated clock (one instruction per cycle), for simulated time"},
 	{"vz", "on|off", "on",
 	 "the Virtualization ASE (Config3.VZ): guest mode, guest CP0, GuestID-tagged TLB"},
+	{"tcb-size", "256..8388608 (a power of two)", "32768",
+	 "bytes of on-chip trace memory in the TCB (TCBConfig.SZ)"},
 	{"guest-tlb-entries", "1..256", "32",
 	 "entries of the shared TLB that form the guest part (the top ones; at most "
 	 "tlb-entries): guest Config1.MMUSize+1"},
@@ -48,6 +50,7 @@ void board_opts_default(struct board_opts *o)
 	o->cpu_mhz = 1000;
 	o->vz = true;
 	o->guest_tlb_entries = 32;
+	o->tcb_size = 32768;
 }
 
 /* A decimal number in lo..hi, nothing else around it. */
@@ -117,6 +120,10 @@ int board_opts_set(struct board_opts *o, const char *name, const char *value,
 		ok = c >= 0;
 		if (ok)
 			o->vz = c == 0;
+	} else if (strcmp(name, "tcb-size") == 0) {
+		ok = parse_range(value, 256, 8u << 20, &v) && !(v & (v - 1));
+		if (ok)
+			o->tcb_size = v;
 	} else if (strcmp(name, "guest-tlb-entries") == 0) {
 		ok = parse_range(value, 1, TLB_MAX_ENTRIES, &v);
 		if (ok)

@@ -56,6 +56,9 @@ struct options {
 	const char *board_opts[MAX_BOARD_OPTS];
 	int nboard_opts;
 	bool stats, disasm;
+	const char *trace, *tcb_out;
+	bool trace_data;
+	unsigned trace_syp;
 	uint32_t entry;
 	bool entry_set;
 };
@@ -167,6 +170,14 @@ static void usage(FILE *f)
 	      "  --board-opt K=V     set a board option (repeatable; see "
 	      "below)\n"
 	      "  --log-insns FILE    one line per executed instruction to FILE\n"
+	      "  --trace FILE        capture PDtrace (every mode, root and guests) "
+	      "into FILE\n"
+	      "  --trace-data        with --trace: load/store addresses and data "
+	      "too\n"
+	      "  --trace-syp N       sync every 2^(N+5) instructions, N 0..7 "
+	      "(default 5)\n"
+	      "  --tcb-out FILE      at the end, the on-chip TCB memory as a "
+	      "trace file\n"
 	      "  --stats             counters to stderr at the end\n"
 	      "  --disasm            disassemble the images' executable "
 	      "segments and exit\n"
@@ -189,7 +200,8 @@ static void usage(FILE *f)
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_RAM = 256, O_MAX, O_SEED, O_UOUT, O_UIN, O_BOPT, O_STATS,
-	       O_LOG, O_DISASM, O_ENTRY, O_HELP };
+	       O_LOG, O_DISASM, O_ENTRY, O_HELP, O_TRACE, O_TDATA, O_TSYP,
+	       O_TCBOUT };
 	static const struct option longopts[] = {
 		{"ram", required_argument, NULL, O_RAM},
 		{"max-insns", required_argument, NULL, O_MAX},
@@ -202,6 +214,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{"disasm", no_argument, NULL, O_DISASM},
 		{"entry", required_argument, NULL, O_ENTRY},
 		{"help", no_argument, NULL, O_HELP},
+		{"trace", required_argument, NULL, O_TRACE},
+		{"trace-data", no_argument, NULL, O_TDATA},
+		{"trace-syp", required_argument, NULL, O_TSYP},
+		{"tcb-out", required_argument, NULL, O_TCBOUT},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own one-line messages */
@@ -243,6 +259,21 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		case O_LOG:
 			o->log_insns = optarg;
+			break;
+		case O_TRACE:
+			o->trace = optarg;
+			break;
+		case O_TDATA:
+			o->trace_data = true;
+			break;
+		case O_TSYP:
+			v = opt_u64("--trace-syp", optarg);
+			if (v > 7)
+				die(EXIT_USAGE, "--trace-syp: '%s' is not 0..7", optarg);
+			o->trace_syp = (unsigned)v;
+			break;
+		case O_TCBOUT:
+			o->tcb_out = optarg;
 			break;
 		case O_DISASM:
 			o->disasm = true;
@@ -539,6 +570,12 @@ static void print_stats(const vzsim *sim, double wall)
 	fprintf(f, "  %-24s %20" PRIu64 "\n", "SMC invalidations",
 		st.smc_invalidations);
 	print_guest_stats(f, &st);
+	uint32_t onchip;
+	uint64_t words = vzsim_trace_words(sim, &onchip);
+	if (words) {
+		fprintf(f, "  %-24s %20" PRIu64 "\n", "trace words", words);
+		fprintf(f, "    %-22s %20" PRIu32 "\n", "in on-chip memory", onchip);
+	}
 }
 
 /* ------------------------------------------------------------ main */
@@ -559,7 +596,7 @@ static uint64_t icount(const vzsim *sim)
 
 int main(int argc, char **argv)
 {
-	struct options o = {0};
+	struct options o = {.trace_syp = 5};
 	parse_args(argc, argv, &o);
 
 	struct vzsim_config cfg;
@@ -635,6 +672,22 @@ int main(int argc, char **argv)
 	}
 
 	vzsim_reset(sim, entry);
+	if (o.trace || o.tcb_out) {
+		/* The command line goes into the trace file header. */
+		static char command[512];
+		size_t used = 0;
+		for (int i = 0; i < argc && used < sizeof command; i++)
+			used += (size_t)snprintf(command + used, sizeof command - used,
+						 "%s%s", i ? " " : "", argv[i]);
+		struct vzsim_trace_opts topts = {.data = o.trace_data,
+						  .syp = o.trace_syp,
+						  .command = command};
+		if (vzsim_trace_start(sim, o.trace, &topts, err, sizeof err) != 0) {
+			outfile_discard(&uart_out);
+			outfile_discard(&log);
+			die(EXIT_USAGE, "--trace: %s", err);
+		}
+	}
 	if (log.f)
 		vzsim_set_insn_sink(sim, log_sink, log.f);
 
@@ -669,6 +722,16 @@ int main(int argc, char **argv)
 	vzsim_uart_output(sim, NULL);
 	bool ok = outfile_commit(&uart_out);
 	ok = outfile_commit(&log) && ok;
+	if (o.trace || o.tcb_out) {
+		if (vzsim_trace_finish(sim, err, sizeof err) != 0) {
+			fprintf(stderr, "vzsim: --trace: %s\n", err);
+			ok = false;
+		}
+		if (o.tcb_out && vzsim_tcb_save(sim, o.tcb_out, err, sizeof err) != 0) {
+			fprintf(stderr, "vzsim: --tcb-out: %s\n", err);
+			ok = false;
+		}
+	}
 	if (uart_in && uart_in != stdin)
 		fclose(uart_in);
 

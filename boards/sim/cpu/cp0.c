@@ -40,9 +40,9 @@ static uint32_t config1(unsigned tlb_entries)
 static uint32_t config3(bool vz)
 {
 	/* M, BP (BadInstrP), BI (BadInstr), VZ (root only), ULRI, RXI, CTXTC,
-	 * VInt. */
+	 * VInt; TL (PDtrace, root only). */
 	return (1u << 31) | (1u << 27) | (1u << 26) | (vz ? 1u << 23 : 0) |
-	       (1u << 13) | (1u << 12) | (1u << 9) | (1u << 5);
+	       (1u << 13) | (1u << 12) | (1u << 9) | (1u << 5) | (vz ? 1u : 0);
 }
 
 static uint32_t config4(unsigned tlb_entries)
@@ -221,8 +221,11 @@ enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 	case 10 << 3 | 0: {
 		uint32_t old = c->entryhi;
 		c->entryhi = v & ENTRYHI_WMASK;
-		if ((old ^ c->entryhi) & 0xffu)
+		if ((old ^ c->entryhi) & 0xffu) {
 			mmu_flush(cpu); /* the soft TLB holds one ASID's view */
+			if (trace_on(&cpu->trace))
+				trace_refilter(cpu);
+		}
 		break;
 	}
 	case 11 << 3 | 0:
@@ -279,6 +282,8 @@ enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 
 bool cp0_read(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t *val)
 {
+	if (trace_cp0_read(cpu, reg, sel, val))
+		return true;
 	if (vz_root_read(cpu, reg, sel, val))
 		return true;
 	return ctx_read(cpu, &cpu->cp0, false, reg, sel, val) == GCP0_OK;
@@ -286,6 +291,8 @@ bool cp0_read(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t *val)
 
 bool cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t val)
 {
+	if (trace_cp0_write(cpu, reg, sel, val))
+		return true;
 	if (vz_root_write(cpu, reg, sel, val))
 		return true;
 	return ctx_write(cpu, &cpu->cp0, false, reg, sel, val) == GCP0_OK;

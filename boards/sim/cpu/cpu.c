@@ -70,6 +70,7 @@ void cpu_reset(struct cpu *cpu, uint32_t pc)
 	cpu->random_state = cpu->seed * 0x9e3779b97f4a7c15ull + 0x2545f4914f6cdd1dull;
 	if (!cpu->random_state)
 		cpu->random_state = 1; /* xorshift must not start at zero */
+	trace_reset(cpu);
 	cp0_reset(cpu);
 	tlb_reset(cpu);
 	cpu->mclass = MMU_NCLASSES; /* force a recompute */

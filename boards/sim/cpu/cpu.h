@@ -21,6 +21,7 @@
 #include "../board/bus.h"
 #include "../isa/isa.h"
 #include "vzsim/vzsim.h"
+#include "trace.h"
 
 /* Cause.ExcCode values a MIPS32r5 core without FPU raises. */
 enum exc_code {
@@ -156,6 +157,10 @@ struct cpu {
 	uint64_t gtimer_icount; /* icount at which guest Count reaches Compare */
 	uint64_t guest_since;  /* icount when guest mode was entered */
 	bool cur_exc_root;     /* cur_exc went to root (exit, stage-2 fault) */
+
+	/* PDtrace (trace.c). */
+	struct trace_unit trace;
+	bool loop_reselect;    /* the interpreter variant must be chosen again */
 
 	/* Board wiring. */
 	struct bus *bus;

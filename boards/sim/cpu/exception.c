@@ -34,6 +34,8 @@ static void enter_vector(struct cpu *cpu, struct cp0 *c, unsigned code,
 	c->status |= ST_EXL;
 	uint32_t base = (c->status & ST_BEV) ? 0xbfc00200u : (c->ebase & 0xfffff000u);
 	cpu->pc = base + offset;
+	if (cpu->trace.have_ctx)
+		trace_exception(cpu, code, c == &cpu->cp0, cpu->pc);
 	cpu->npc = cpu->pc + 4;
 	cpu->in_ds = false;
 	cpu->cur_exc = (int)code;

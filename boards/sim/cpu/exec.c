@@ -198,16 +198,18 @@ static bool gcp0_done(struct cpu *cpu, enum gcp0_result r)
 	return true;
 }
 
-/* cache: no caches are modelled, but a guest may have to exit (Index-type
- * operations need GuestCtl0Ext.CGI, Hit-type GuestCtl0.CG). */
+/* cache: no caches are modelled, but a guest may have to exit (any when
+ * GuestCtl0.CP0 is clear; Index-type operations, 0..3, need
+ * GuestCtl0Ext.CGI, Hit-type ones, 4..7, GuestCtl0.CG). */
 static bool cache_op(struct cpu *cpu, unsigned op)
 {
 	if (!cp0_usable(cpu))
 		return false;
 	if (cpu->guest) {
 		bool index_type = (op >> 2) < 4;
-		bool allowed = index_type ? (cpu->guestctl0ext & GC0EXT_CGI)
-					  : (cpu->guestctl0 & GC0_CG);
+		bool allowed = (cpu->guestctl0 & GC0_CP0) &&
+			       (index_type ? (cpu->guestctl0ext & GC0EXT_CGI)
+					   : (cpu->guestctl0 & GC0_CG));
 		if (!allowed) {
 			cpu_guest_exit(cpu, GEXC_GPSI);
 			return false;
@@ -271,6 +273,9 @@ static inline uint32_t clz32(uint32_t v)
 	return v ? (uint32_t)__builtin_clz(v) : 32;
 }
 
+/* handle_events: the loop variant must change (trace switched on/off). */
+#define STOP_RESELECT 100
+
 /* Events: timer, interrupts, WAIT, stop requests, the budget.  Returns a
  * stop reason, or -1 to go on executing. */
 static int handle_events(struct cpu *cpu)
@@ -282,6 +287,10 @@ static int handle_events(struct cpu *cpu)
 			cp0_timer_fired(cpu);
 		if (cpu->icount >= cpu->gtimer_icount)
 			gcp0_timer_fired(cpu);
+		if (cpu->loop_reselect)
+			return STOP_RESELECT;
+		if (cpu->icount >= cpu->trace.next_sync)
+			trace_sync_due(cpu);
 		cpu_check_interrupts(cpu);
 		if (cpu->waiting) {
 			if (cpu_interrupt_pending(cpu)) {
@@ -346,6 +355,13 @@ static int handle_events(struct cpu *cpu)
 #define END_OP break
 #endif
 
+/* A load or store for the trace unit, when it traces data. */
+#define MEMTRACE(store, size, va, data)                                       \
+	do {                                                                  \
+		if (PDT && trace_wants_mem(&cpu->trace, (store)))             \
+			trace_mem(cpu, (store), (size), (va), (data));        \
+	} while (0)
+
 /* Retire the instruction: the next pc, the delay-slot state, the sink. */
 #define COMMIT()                                                              \
 	do {                                                                  \
@@ -395,16 +411,26 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 	cpu->cur_exc = -1;
 }
 
+/* Three variants: no hooks; PDtrace hooks; PDtrace hooks and the sink. */
 #define TRACED 0
+#define PDT 0
 #define RUN_LOOP run_fast
 #include "exec_loop.h"
 #undef RUN_LOOP
+#undef PDT
+#define PDT 1
+#define RUN_LOOP run_pdt
+#include "exec_loop.h"
+#undef RUN_LOOP
+#undef PDT
 #undef TRACED
 
 #define TRACED 1
+#define PDT 1
 #define RUN_LOOP run_traced
 #include "exec_loop.h"
 #undef RUN_LOOP
+#undef PDT
 #undef TRACED
 
 enum vzsim_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
@@ -412,7 +438,18 @@ enum vzsim_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 	cpu->run_limit = max_insns > UINT64_MAX - cpu->icount ? UINT64_MAX
 							     : cpu->icount + max_insns;
 	cpu->next_event = cpu->icount; /* look around before the first one */
-	enum vzsim_stop r = cpu->sink ? run_traced(cpu) : run_fast(cpu);
+	enum vzsim_stop r;
+	do {
+		cpu->loop_reselect = false;
+		uint32_t k = (cpu->trace.control & TRC_TS) ? cpu->trace.control
+							   : cpu->trace.tcb_control;
+		if (cpu->sink)
+			r = run_traced(cpu);
+		else if (k & TRC_ON)
+			r = run_pdt(cpu);
+		else
+			r = run_fast(cpu);
+	} while ((int)r == STOP_RESELECT);
 	if (r == VZSIM_STOP_REQUESTED || r == VZSIM_STOP_RESET)
 		cpu->stop_requested = false;
 	cpu->run_limit = UINT64_MAX;

@@ -199,13 +199,19 @@ top:
 		/* ---- branches and jumps */
 #define BRANCH(cond)                                                          \
 	do {                                                                  \
-		if (cond)                                                     \
+		bool taken_ = (cond);                                         \
+		if (taken_)                                                   \
 			after = pc + 4 + d->imm;                              \
 		next_ds = true;                                               \
+		if (PDT)                                                      \
+			trace_branch(cpu, taken_);                            \
 	} while (0)
 #define BRANCH_LIKELY(cond)                                                   \
 	do {                                                                  \
-		if (cond) {                                                   \
+		bool taken_ = (cond);                                         \
+		if (PDT)                                                      \
+			trace_branch(cpu, taken_);                            \
+		if (taken_) {                                                   \
 			after = pc + 4 + d->imm;                              \
 			next_ds = true;                                       \
 		} else {                                                      \
@@ -257,43 +263,71 @@ top:
 		OP(JR) OP(JR_HB)
 			after = R[rs];
 			next_ds = true;
+			if (PDT)
+				trace_target(cpu, after);
 			END_OP;
 		OP(JALR) OP(JALR_HB)
 			after = R[rs]; /* read before rd is written: rd may equal rs */
 			R[rd] = pc + 8;
 			next_ds = true;
+			if (PDT)
+				trace_target(cpu, after);
 			END_OP;
 
 		/* ---- loads and stores */
-		OP(LB)
-			if (!ld_s8(cpu, R[rs] + d->imm, &v)) goto fault;
+		OP(LB) {
+			uint32_t va = R[rs] + d->imm;
+			if (!ld_s8(cpu, va, &v)) goto fault;
 			R[rt] = v;
+			MEMTRACE(false, 1, va, v);
 			END_OP;
-		OP(LBU)
-			if (!ld_u8(cpu, R[rs] + d->imm, &v)) goto fault;
+		}
+		OP(LBU) {
+			uint32_t va = R[rs] + d->imm;
+			if (!ld_u8(cpu, va, &v)) goto fault;
 			R[rt] = v;
+			MEMTRACE(false, 1, va, v);
 			END_OP;
-		OP(LH)
-			if (!ld_s16(cpu, R[rs] + d->imm, &v)) goto fault;
+		}
+		OP(LH) {
+			uint32_t va = R[rs] + d->imm;
+			if (!ld_s16(cpu, va, &v)) goto fault;
 			R[rt] = v;
+			MEMTRACE(false, 2, va, v);
 			END_OP;
-		OP(LHU)
-			if (!ld_u16(cpu, R[rs] + d->imm, &v)) goto fault;
+		}
+		OP(LHU) {
+			uint32_t va = R[rs] + d->imm;
+			if (!ld_u16(cpu, va, &v)) goto fault;
 			R[rt] = v;
+			MEMTRACE(false, 2, va, v);
 			END_OP;
-		OP(LW)
-			if (!ld_32(cpu, R[rs] + d->imm, &v)) goto fault;
+		}
+		OP(LW) {
+			uint32_t va = R[rs] + d->imm;
+			if (!ld_32(cpu, va, &v)) goto fault;
 			R[rt] = v;
+			MEMTRACE(false, 4, va, v);
 			END_OP;
-		OP(SB)
-			if (!st_8(cpu, R[rs] + d->imm, R[rt])) goto fault;
+		}
+		OP(SB) {
+			uint32_t va = R[rs] + d->imm;
+			if (!st_8(cpu, va, R[rt])) goto fault;
+			MEMTRACE(true, 1, va, R[rt]);
 			END_OP;
-		OP(SH)
-			if (!st_16(cpu, R[rs] + d->imm, R[rt])) goto fault;
+		}
+		OP(SH) {
+			uint32_t va = R[rs] + d->imm;
+			if (!st_16(cpu, va, R[rt])) goto fault;
+			MEMTRACE(true, 2, va, R[rt]);
 			END_OP;
-		OP(SW)
-			if (!st_32(cpu, R[rs] + d->imm, R[rt])) goto fault;
+		}
+		OP(SW) {
+			uint32_t va = R[rs] + d->imm;
+			if (!st_32(cpu, va, R[rt])) goto fault;
+			MEMTRACE(true, 4, va, R[rt]);
 			END_OP;
+		}
 		OP(LWL) OP(LWR) {
 			uint32_t va = R[rs] + d->imm, pa, w;
 			unsigned k = va & 3;
@@ -302,6 +336,7 @@ top:
 				R[rt] = (R[rt] & (0x00ffffffu >> (8 * k))) | (w << (8 * (3 - k)));
 			else
 				R[rt] = (R[rt] & (0xffffff00u << (8 * (3 - k)))) | (w >> (8 * k));
+			MEMTRACE(false, 4, va, w);
 			END_OP;
 		}
 		OP(SWL) OP(SWR) {
@@ -313,14 +348,16 @@ top:
 			else
 				w = (w & (0x00ffffffu >> (8 * (3 - k)))) | (R[rt] << (8 * k));
 			if (!store_word_pa(cpu, pa, w)) goto fault;
+			MEMTRACE(true, 4, va, w);
 			END_OP;
 		}
 		OP(LL) {
-			uint32_t pa;
-			if (!mmu_load_pa(cpu, R[rs] + d->imm, &v, &pa)) goto fault;
+			uint32_t va = R[rs] + d->imm, pa;
+			if (!mmu_load_pa(cpu, va, &v, &pa)) goto fault;
 			R[rt] = v;
 			cpu->llbit = true;
-			cpu->cp0.lladdr = pa >> 4;
+			cpu_ctx(cpu)->lladdr = pa >> 4;
+			MEMTRACE(false, 4, va, v);
 			END_OP;
 		}
 		OP(SC) {
@@ -332,6 +369,7 @@ top:
 			if (!mmu_translate(cpu, va, ACC_STORE, &pa)) goto fault;
 			if (cpu->llbit) {
 				if (!store_word_pa(cpu, pa, R[rt])) goto fault;
+				MEMTRACE(true, 4, va, R[rt]);
 				R[rt] = 1;
 			} else {
 				R[rt] = 0;
@@ -457,6 +495,10 @@ top:
 		}
 		OP(ERET) OP(ERETNC)
 			if (!cp0_gate(cpu)) goto fault;
+			if (PDT) {
+				const struct cp0 *c = cpu_ctx(cpu);
+				trace_target(cpu, (c->status & ST_ERL) ? c->errorepc : c->epc);
+			}
 			cpu_eret(cpu, d->op == ISA_OP_ERET);
 			goto redirected;
 		OP(WAIT)

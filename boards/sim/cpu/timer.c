@@ -55,6 +55,8 @@ void cpu_update_next_event(struct cpu *cpu)
 		n = cpu->timer_icount;
 	if (cpu->gtimer_icount < n)
 		n = cpu->gtimer_icount;
+	if (cpu->trace.next_sync < n)
+		n = cpu->trace.next_sync;
 	if (cpu->stop_requested)
 		n = cpu->icount;
 	cpu->next_event = n;

@@ -173,8 +173,11 @@ void tlb_tlbr(struct cpu *cpu, const struct tlb_view *v)
 {
 	uint32_t old_asid = v->c->entryhi & 0xffu;
 	tlbr_entry(cpu, v);
-	if ((v->c->entryhi & 0xffu) != old_asid)
+	if ((v->c->entryhi & 0xffu) != old_asid) {
 		mmu_flush(cpu);
+		if (trace_on(&cpu->trace))
+			trace_refilter(cpu);
+	}
 }
 
 /* Another valid entry with the same tags that would match some address the

@@ -61,8 +61,11 @@ bool vz_root_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
 	case 10 << 3 | 4: {
 		uint32_t old = cpu->guestctl1;
 		cpu->guestctl1 = v & GC1_WMASK;
-		if ((old ^ cpu->guestctl1) & 0xffu)
+		if ((old ^ cpu->guestctl1) & 0xffu) {
 			mmu_flush(cpu); /* guest translations belong to one GuestID */
+			if (trace_on(&cpu->trace))
+				trace_refilter(cpu);
+		}
 		return true;
 	}
 	case 10 << 3 | 5:
@@ -111,6 +114,8 @@ void cpu_status_changed(struct cpu *cpu)
 	}
 	/* Interrupt enables may have changed: look at pending interrupts. */
 	cpu->next_event = cpu->icount;
+	if (trace_on(&cpu->trace))
+		trace_refilter(cpu);
 }
 
 /* ------------------------------------------------------------ guest CP0 */

@@ -112,6 +112,28 @@ int vzsim_mem_write(vzsim *sim, uint32_t pa, const void *buf, size_t len);
 void vzsim_uart_output(vzsim *sim, FILE *out);
 void vzsim_uart_input(vzsim *sim, FILE *in);
 
+/*
+ * PDtrace capture (docs/pdtrace.md).  vzsim_trace_start programs the trace
+ * unit as a debugger would through the TCB (TraceControl.TS = 0: trace
+ * every mode, every ASID, root and guests) and, when path is not NULL,
+ * streams the trace words off chip into a trace file (docs/trace-format.md)
+ * written under a temporary name; vzsim_trace_finish flushes and renames
+ * it.  A program may take over with TraceControl.TS = 1.  The on-chip TCB
+ * memory (board option tcb-size) holds the last words either way;
+ * vzsim_tcb_save writes it, oldest word first, as a trace file.
+ */
+struct vzsim_trace_opts {
+	bool data;           /* load/store addresses and data too */
+	unsigned syp;        /* a SYNC every 2^(syp+5) instructions, 0..7 */
+	const char *command; /* recorded in the file header, may be NULL */
+};
+int vzsim_trace_start(vzsim *sim, const char *path,
+		      const struct vzsim_trace_opts *opts, char *err, size_t errlen);
+int vzsim_trace_finish(vzsim *sim, char *err, size_t errlen);
+int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen);
+/* Trace words produced so far, and how many the on-chip memory holds. */
+uint64_t vzsim_trace_words(const vzsim *sim, uint32_t *onchip);
+
 /* Modes for events. */
 enum vzsim_mode { VZSIM_MODE_KERNEL = 0, VZSIM_MODE_SUPERVISOR, VZSIM_MODE_USER };
 

@@ -1,0 +1,170 @@
+/*
+ * libvzsim's trace capture (vzsim.h, "PDtrace capture"): programs the trace
+ * unit's debugger-side controls, wires the TCB to it, and writes trace
+ * files (header from libpdtrace, then the words) under a temporary name
+ * that is renamed when complete.
+ */
+#include "board.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || errlen == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* The header that describes this board's capture. */
+static void fill_info(vzsim *sim, struct pdt_file_info *info, uint16_t flags,
+		      const char *command)
+{
+	memset(info, 0, sizeof *info);
+	const struct trace_unit *t = &sim->cpu->trace;
+	bool ts = t->control & TRC_TS;
+	info->version = PDT_FILE_VERSION;
+	info->codec = PDT_CODEC_VZT1;
+	info->flags = flags;
+	info->tracecontrol = ts ? t->control : t->tcb_control;
+	info->tracecontrol2 = ts ? t->control2 : t->tcb_control2;
+	info->prid = sim->cpu->cp0.prid;
+	info->config3 = sim->cpu->cp0.config[3];
+	snprintf(info->board, sizeof info->board, "vzsim");
+	if (command)
+		snprintf(info->command, sizeof info->command, "%s", command);
+	info->seed = sim->cfg.seed;
+	info->has_seed = true;
+	for (unsigned i = 0; i < sim->nimages && i < PDT_MAX_IMAGES; i++) {
+		info->images[i].hash = pdt_hash_file(sim->images[i]);
+		snprintf(info->images[i].path, sizeof info->images[i].path, "%s",
+			 sim->images[i]);
+		info->nimages = i + 1;
+	}
+}
+
+int vzsim_trace_start(vzsim *sim, const char *path,
+		      const struct vzsim_trace_opts *opts, char *err, size_t errlen)
+{
+	if (opts->syp > 7) {
+		set_err(err, errlen, "trace sync period %u: want 0..7", opts->syp);
+		return -1;
+	}
+	if (sim->tcb.stream) {
+		set_err(err, errlen, "a trace capture is already running");
+		return -1;
+	}
+	/* The debugger's controls: every mode, every ASID, PC trace (+ data). */
+	uint32_t control = TRC_ON | TRC_E | TRC_K | TRC_S | TRC_U | TRC_G;
+	uint32_t control2 = TRC2_MODE_PC | opts->syp;
+	if (opts->data)
+		control2 |= TRC2_MODE_LA | TRC2_MODE_SA | TRC2_MODE_LD | TRC2_MODE_SD;
+	if (path) {
+		size_t n = strlen(path) + 16;
+		sim->trace_tmp = malloc(n);
+		sim->trace_path = strdup(path);
+		if (!sim->trace_tmp || !sim->trace_path) {
+			set_err(err, errlen, "out of memory");
+			return -1;
+		}
+		snprintf(sim->trace_tmp, n, "%s.tmp%ld", path, (long)getpid());
+		FILE *f = fopen(sim->trace_tmp, "wb");
+		if (!f) {
+			set_err(err, errlen, "%s: %s", sim->trace_tmp, strerror(errno));
+			return -1;
+		}
+		/* The header carries the controls as the capture starts. */
+		trace_set_debugger_controls(sim->cpu, control, control2);
+		struct pdt_file_info info;
+		fill_info(sim, &info, PDT_FLAG_OFFCHIP, opts->command);
+		if (pdt_file_write_header(f, &info) != 0) {
+			set_err(err, errlen, "%s: cannot write the header", sim->trace_tmp);
+			fclose(f);
+			remove(sim->trace_tmp);
+			return -1;
+		}
+		sim->tcb.stream = f;
+		sim->tcb.stream_error = false;
+	} else {
+		trace_set_debugger_controls(sim->cpu, control, control2);
+	}
+	return 0;
+}
+
+int vzsim_trace_finish(vzsim *sim, char *err, size_t errlen)
+{
+	trace_flush(sim->cpu);
+	FILE *f = sim->tcb.stream;
+	if (!f)
+		return 0;
+	sim->tcb.stream = NULL;
+	int rc = 0;
+	if (fclose(f) != 0 || sim->tcb.stream_error) {
+		set_err(err, errlen, "%s: write error", sim->trace_tmp);
+		remove(sim->trace_tmp);
+		rc = -1;
+	} else if (rename(sim->trace_tmp, sim->trace_path) != 0) {
+		set_err(err, errlen, "%s: %s", sim->trace_path, strerror(errno));
+		remove(sim->trace_tmp);
+		rc = -1;
+	}
+	free(sim->trace_tmp);
+	free(sim->trace_path);
+	sim->trace_tmp = sim->trace_path = NULL;
+	return rc;
+}
+
+int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen)
+{
+	trace_flush(sim->cpu);
+	uint32_t n = tcb_count(&sim->tcb);
+	uint64_t *words = malloc((n ? n : 1) * sizeof *words);
+	size_t tlen = strlen(path) + 16;
+	char *tmp = malloc(tlen);
+	if (!words || !tmp) {
+		free(words);
+		free(tmp);
+		set_err(err, errlen, "out of memory");
+		return -1;
+	}
+	tcb_read(&sim->tcb, words);
+	snprintf(tmp, tlen, "%s.tmp%ld", path, (long)getpid());
+	int rc = -1;
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		set_err(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	struct pdt_file_info info;
+	fill_info(sim, &info, PDT_FLAG_ONCHIP, NULL);
+	bool ok = pdt_file_write_header(f, &info) == 0 &&
+		  fwrite(words, sizeof *words, n, f) == n;
+	if (fclose(f) != 0 || !ok) {
+		set_err(err, errlen, "%s: write error", tmp);
+		remove(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) != 0) {
+		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		remove(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(words);
+	free(tmp);
+	return rc;
+}
+
+uint64_t vzsim_trace_words(const vzsim *sim, uint32_t *onchip)
+{
+	if (onchip)
+		*onchip = tcb_count(&sim->tcb);
+	return sim->tcb.words;
+}

@@ -1,0 +1,348 @@
+/*
+ * pdtrace: the command-line face of libpdtrace, a thin layer over the
+ * library like ptdump over libipt.  One subcommand per job, dispatched
+ * from one table (`flow` joins `dump` there later).
+ *
+ *   pdtrace dump FILE [--json] [--header] [--stats] [--records]
+ *
+ * Bad usage or input: one line on stderr naming the option, or the file
+ * and the offset, and exit status 2.
+ */
+#include "pdtrace/pdtrace.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EXIT_BAD 2
+
+static const char usage[] =
+	"usage: pdtrace COMMAND [options] FILE\n"
+	"Reads vzsoak trace files (.vzt, docs/trace-format.md).\n"
+	"\n"
+	"commands:\n"
+	"  dump FILE [--json] [--header] [--stats] [--records]\n"
+	"      the trace records, one a line: OFFSET TYPE fields...\n"
+	"      --json     one JSON object a line instead of text\n"
+	"      --header   the file header (board, images, command, seed,\n"
+	"                 TraceControl values)\n"
+	"      --stats    a table of records per type, gap bytes, instructions\n"
+	"      --records  the records too (the default unless --header or\n"
+	"                 --stats is given)\n"
+	"  help       this text (also --help, -h)\n"
+	"\n"
+	"Offsets are byte offsets in the trace words (0 = the first byte after\n"
+	"the file header).  Exit status: 0 on success; 2 on bad usage, a file\n"
+	"that cannot be read or has a bad header, or a trace with damage\n"
+	"(corrupt or truncated records: they are dumped as GAP records, and\n"
+	"the first one is named on stderr).\n";
+
+static __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fputs("pdtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	/* _exit: LeakSanitizer (san builds) must not turn status 2 into 1
+	   over a mapping still open. */
+	_exit(EXIT_BAD);
+}
+
+/* ------------------------------------------------------------ output */
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
+static const char *codec_name(unsigned codec)
+{
+	return codec == PDT_CODEC_VZT1 ? "VZT1" : "?";
+}
+
+static void print_header(const char *path, const struct pdt_file *f, bool json)
+{
+	const struct pdt_file_info *h = &f->info;
+	if (json) {
+		printf("{\"header\":{\"file\":");
+		json_str(path);
+		printf(",\"version\":%u,\"codec\":\"%s\",\"header_size\":%" PRIu32
+		       ",\"flags\":%u,\"tracecontrol\":\"0x%08" PRIx32
+		       "\",\"tracecontrol2\":\"0x%08" PRIx32 "\",\"prid\":\"0x%08" PRIx32
+		       "\",\"config3\":\"0x%08" PRIx32 "\",\"board\":",
+		       h->version, codec_name(h->codec), h->header_size, h->flags,
+		       h->tracecontrol, h->tracecontrol2, h->prid, h->config3);
+		json_str(h->board);
+		printf(",\"images\":[");
+		for (unsigned i = 0; i < h->nimages; i++) {
+			printf("%s{\"hash\":\"0x%016" PRIx64 "\",\"path\":", i ? "," : "",
+			       h->images[i].hash);
+			json_str(h->images[i].path);
+			putchar('}');
+		}
+		printf("],\"command\":");
+		json_str(h->command);
+		if (h->has_seed)
+			printf(",\"seed\":%" PRIu64, h->seed);
+		printf(",\"trace_bytes\":%" PRIu64 "}}\n", f->len);
+		return;
+	}
+	printf("file           %s\n", path);
+	printf("format         version %u, codec %s, header %" PRIu32 " bytes\n", h->version,
+	       codec_name(h->codec), h->header_size);
+	printf("flags          0x%04x%s%s\n", h->flags,
+	       h->flags & PDT_FLAG_ONCHIP ? " on-chip" : "",
+	       h->flags & PDT_FLAG_OFFCHIP ? " off-chip" : "");
+	printf("TraceControl   0x%08" PRIx32 "\n", h->tracecontrol);
+	printf("TraceControl2  0x%08" PRIx32 "\n", h->tracecontrol2);
+	printf("PRId           0x%08" PRIx32 "\n", h->prid);
+	printf("Config3        0x%08" PRIx32 "\n", h->config3);
+	printf("board          %s\n", h->board[0] ? h->board : "-");
+	for (unsigned i = 0; i < h->nimages; i++)
+		printf("image          %016" PRIx64 "  %s\n", h->images[i].hash,
+		       h->images[i].path);
+	printf("command        %s\n", h->command[0] ? h->command : "-");
+	if (h->has_seed)
+		printf("seed           %" PRIu64 "\n", h->seed);
+	else
+		printf("seed           -\n");
+	printf("trace          %" PRIu64 " bytes (%" PRIu64 " words%s)\n", f->len, f->len / 8,
+	       f->len % 8 ? " and a partial one" : "");
+}
+
+struct stats {
+	uint64_t count[PDT_NTYPES];
+	uint64_t gap_bytes[PDT_GAP_TRUNCATED + 1];
+	uint64_t records, insns;
+	uint64_t damage, damage_bytes; /* corrupt and truncated gaps */
+	bool have_damage;
+	struct pdt_record first_damage;
+};
+
+/* Counts that cannot wrap: a damaged trace may hold absurd ICNTs. */
+static void add_sat(uint64_t *sum, uint64_t n)
+{
+	*sum = n > UINT64_MAX - *sum ? UINT64_MAX : *sum + n;
+}
+
+static const enum pdt_gap_reason gap_reasons[] = {
+	PDT_GAP_UNSYNCED, PDT_GAP_CORRUPT, PDT_GAP_TRUNCATED
+};
+
+static void print_stats(const struct stats *s, uint64_t bytes, bool json)
+{
+	if (json) {
+		printf("{\"stats\":{\"records\":{");
+		for (int t = PDT_PAD + 1; t < PDT_NTYPES; t++)
+			printf("%s\"%s\":%" PRIu64, t > PDT_PAD + 1 ? "," : "",
+			       pdt_type_name((enum pdt_type)t), s->count[t]);
+		printf("},\"gap_bytes\":{");
+		for (unsigned i = 0; i < 3; i++)
+			printf("%s\"%s\":%" PRIu64, i ? "," : "", pdt_gap_name(gap_reasons[i]),
+			       s->gap_bytes[gap_reasons[i]]);
+		printf("},\"total\":%" PRIu64 ",\"instructions\":%" PRIu64
+		       ",\"trace_bytes\":%" PRIu64 "}}\n",
+		       s->records, s->insns, bytes);
+		return;
+	}
+	printf("%-16s %20s\n", "record", "count");
+	/* PAD never comes out of the decoder: it is not a row. */
+	for (int t = PDT_PAD + 1; t < PDT_NTYPES; t++)
+		printf("%-16s %20" PRIu64 "\n", pdt_type_name((enum pdt_type)t), s->count[t]);
+	printf("%-16s %20" PRIu64 "\n", "total", s->records);
+	for (unsigned i = 0; i < 3; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "%s bytes", pdt_gap_name(gap_reasons[i]));
+		printf("%-16s %20" PRIu64 "\n", name, s->gap_bytes[gap_reasons[i]]);
+	}
+	printf("%-16s %20" PRIu64 "\n", "instructions", s->insns);
+	printf("%-16s %20" PRIu64 "\n", "trace bytes", bytes);
+}
+
+/* ------------------------------------------------------------ errors */
+
+/* Which header field a bad-header offset points at, for the message. */
+static const char *header_field(uint64_t off, int err)
+{
+	switch (off) {
+	case 0: return "not a trace file (no VZTRACE magic)";
+	case 8: return "unsupported format version";
+	case 10: return "bad header size";
+	case 12: return "unsupported byte order";
+	case 13: return "unsupported codec";
+	}
+	if (off >= 32)
+		return "bad header property";
+	return err == PDT_E_VERSION ? "unsupported header" : "bad header";
+}
+
+static void open_or_die(struct pdt_file *f, const char *path)
+{
+	uint64_t off = 0;
+	int err = pdt_file_open(f, path, &off);
+	if (err == PDT_OK)
+		return;
+	if (err == PDT_E_IO)
+		die("%s: %s", path, strerror(errno));
+	if (err == PDT_E_FORMAT || err == PDT_E_VERSION) {
+		struct stat st;
+		if (stat(path, &st) == 0 && (uint64_t)st.st_size <= off)
+			die("%s: offset %" PRIu64 ": file ends inside the header", path, off);
+		die("%s: offset %" PRIu64 ": %s", path, off, header_field(off, err));
+	}
+	die("%s: %s", path, pdt_errstr(err));
+}
+
+/* ------------------------------------------------------------ dump */
+
+static int cmd_dump(int argc, char **argv)
+{
+	bool json = false, header = false, stats = false, records = false;
+	const char *path = NULL;
+	bool opts = true;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (opts && a[0] == '-' && a[1]) {
+			if (!strcmp(a, "--json"))
+				json = true;
+			else if (!strcmp(a, "--header"))
+				header = true;
+			else if (!strcmp(a, "--stats"))
+				stats = true;
+			else if (!strcmp(a, "--records"))
+				records = true;
+			else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+				fputs(usage, stdout);
+				return 0;
+			} else if (!strcmp(a, "--"))
+				opts = false;
+			else
+				die("dump: unknown option '%s' (pdtrace --help)", a);
+		} else if (!path) {
+			path = a;
+		} else {
+			die("dump: one FILE only: '%s' (pdtrace --help)", a);
+		}
+	}
+	if (!path)
+		die("dump: no FILE given (pdtrace --help)");
+	if (!header && !stats)
+		records = true;
+
+	struct pdt_file f;
+	open_or_die(&f, path);
+	static char obuf[1 << 20];
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	if (header) {
+		print_header(path, &f, json);
+		if (!json && records)
+			putchar('\n');
+	}
+
+	struct stats s = { 0 };
+	struct pdt_decoder d;
+	struct pdt_record r;
+	char line[512];
+	int err;
+	pdt_dec_init(&d, f.words, f.len);
+	while ((err = pdt_dec_next(&d, &r)) == PDT_OK) {
+		s.records++;
+		s.count[r.type < PDT_NTYPES ? r.type : PDT_PAD]++;
+		switch (r.type) {
+		case PDT_ICNT:
+			add_sat(&s.insns, r.icnt.n);
+			break;
+		case PDT_BRANCH:
+			add_sat(&s.insns, r.branch.n);
+			break;
+		case PDT_GAP:
+			s.gap_bytes[r.gap.why] += r.gap.skipped;
+			if (r.gap.why != PDT_GAP_UNSYNCED) {
+				if (!s.have_damage)
+					s.first_damage = r;
+				s.have_damage = true;
+				s.damage++;
+				s.damage_bytes += r.gap.skipped;
+			}
+			break;
+		default:
+			break;
+		}
+		if (records) {
+			size_t n = json ? pdt_record_json(&r, line, sizeof line)
+					: pdt_record_text(&r, line, sizeof line);
+			if (n >= sizeof line)
+				n = sizeof line - 1;
+			line[n] = '\n';
+			fwrite(line, 1, n + 1, stdout);
+		}
+	}
+	if (stats) {
+		/* Text sections apart; JSON lines need no separator. */
+		if (!json && (header || records))
+			putchar('\n');
+		print_stats(&s, f.len, json);
+	}
+	uint32_t hsize = f.info.header_size;
+	pdt_file_close(&f);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die("writing the output: %s", strerror(errno));
+	if (err != PDT_E_EOS)
+		die("%s: %s", path, pdt_errstr(err));
+	if (s.have_damage) {
+		const struct pdt_record *g = &s.first_damage;
+		die("%s: trace offset 0x%" PRIx64 " (file offset 0x%" PRIx64 "): %s trace: %" PRIu64
+		    " gap%s, %" PRIu64 " bytes skipped",
+		    path, g->offset, g->offset + hsize, pdt_gap_name(g->gap.why), s.damage,
+		    s.damage == 1 ? "" : "s", s.damage_bytes);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ main */
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs(usage, stdout);
+	return 0;
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} commands[] = {
+	{ "dump", cmd_dump },
+	{ "help", cmd_help },
+	{ "--help", cmd_help },
+	{ "-h", cmd_help },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		die("no command (pdtrace --help)");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	die("unknown command '%s' (pdtrace --help)", argv[1]);
+}

@@ -1,0 +1,313 @@
+/*
+ * The trace file (docs/trace-format.md, "The trace file"): the header
+ * with its TLV properties, written by the capture side and checked field
+ * by field by the reader, then the trace words, read straight from a
+ * read-only mapping.
+ */
+#include "pdtrace/pdtrace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Fixed part of the header, and the offsets a bad-header error names. */
+#define H_MAGIC     0
+#define H_VERSION   8
+#define H_SIZE      10
+#define H_ORDER     12
+#define H_CODEC     13
+#define H_FLAGS     14
+#define H_TC        16
+#define H_TC2       20
+#define H_PRID      24
+#define H_CONFIG3   28
+#define H_PROPS     32
+#define ORDER_LE    1
+
+enum { P_END = 0, P_BOARD = 1, P_IMAGE = 2, P_COMMAND = 3, P_SEED = 4 };
+
+/* The largest header the writer can produce: every property full. */
+#define H_MAX (H_PROPS + 4 + 64 + PDT_MAX_IMAGES * (4 + 8 + 256) + 4 + 512 + 4 + 8 + 4 + 8)
+
+#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
+#define FNV_PRIME  UINT64_C(0x100000001b3)
+
+uint64_t pdt_hash_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	uint64_t h = FNV_OFFSET;
+	unsigned char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ buf[i]) * FNV_PRIME;
+	int bad = ferror(f);
+	fclose(f);
+	return bad ? 0 : h;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)v);
+	put16(p + 2, (uint16_t)(v >> 16));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+/* Appends one property at *at, padded to 4 bytes. */
+static void put_prop(uint8_t *h, size_t *at, uint16_t type, const void *a, size_t alen,
+		     const void *b, size_t blen)
+{
+	put16(h + *at, type);
+	put16(h + *at + 2, (uint16_t)(alen + blen));
+	if (alen)
+		memcpy(h + *at + 4, a, alen);
+	if (blen)
+		memcpy(h + *at + 4 + alen, b, blen);
+	*at += (4 + alen + blen + 3) & ~(size_t)3;
+}
+
+int pdt_file_write_header(FILE *f, struct pdt_file_info *info)
+{
+	/* 0 asks for this build's version and codec; it writes no other. */
+	if (!info->version)
+		info->version = PDT_FILE_VERSION;
+	if (!info->codec)
+		info->codec = PDT_CODEC_VZT1;
+	if (info->version != PDT_FILE_VERSION || info->codec != PDT_CODEC_VZT1 ||
+	    info->nimages > PDT_MAX_IMAGES)
+		return PDT_E_INVAL;
+	/* Strings must end inside their fields, so that a reader gets them
+	   back whole. */
+	size_t board = strnlen(info->board, sizeof info->board);
+	size_t command = strnlen(info->command, sizeof info->command);
+	if (board == sizeof info->board || command == sizeof info->command)
+		return PDT_E_INVAL;
+	for (unsigned i = 0; i < info->nimages; i++)
+		if (strnlen(info->images[i].path, sizeof info->images[i].path) ==
+		    sizeof info->images[i].path)
+			return PDT_E_INVAL;
+
+	uint8_t h[H_MAX] = { 0 };
+	memcpy(h + H_MAGIC, PDT_FILE_MAGIC, sizeof PDT_FILE_MAGIC);
+	put16(h + H_VERSION, info->version);
+	h[H_ORDER] = ORDER_LE;
+	h[H_CODEC] = (uint8_t)info->codec;
+	put16(h + H_FLAGS, info->flags);
+	put32(h + H_TC, info->tracecontrol);
+	put32(h + H_TC2, info->tracecontrol2);
+	put32(h + H_PRID, info->prid);
+	put32(h + H_CONFIG3, info->config3);
+
+	size_t at = H_PROPS;
+	if (board)
+		put_prop(h, &at, P_BOARD, info->board, board, NULL, 0);
+	for (unsigned i = 0; i < info->nimages; i++) {
+		uint8_t hash[8];
+		put64(hash, info->images[i].hash);
+		put_prop(h, &at, P_IMAGE, hash, 8, info->images[i].path,
+			 strlen(info->images[i].path));
+	}
+	if (command)
+		put_prop(h, &at, P_COMMAND, info->command, command, NULL, 0);
+	if (info->has_seed) {
+		uint8_t seed[8];
+		put64(seed, info->seed);
+		put_prop(h, &at, P_SEED, seed, 8, NULL, 0);
+	}
+	put_prop(h, &at, P_END, NULL, 0, NULL, 0);
+	at = (at + 7) & ~(size_t)7;
+	put16(h + H_SIZE, (uint16_t)at);
+	info->header_size = (uint32_t)at;
+
+	if (fwrite(h, 1, at, f) != at)
+		return PDT_E_IO;
+	return PDT_OK;
+}
+
+static int bad(uint64_t *err_offset, uint64_t at, int err)
+{
+	if (err_offset)
+		*err_offset = at;
+	return err;
+}
+
+/* A string property into a field of cap bytes (NUL included). */
+static bool get_str(char *dst, size_t cap, const uint8_t *v, size_t len)
+{
+	if (len >= cap)
+		return false;
+	memcpy(dst, v, len);
+	dst[len] = 0;
+	return true;
+}
+
+int pdt_file_parse_header(struct pdt_file_info *info, const uint8_t *buf, uint64_t len,
+			  uint64_t *err_offset)
+{
+	memset(info, 0, sizeof *info);
+	if (len < sizeof PDT_FILE_MAGIC ||
+	    memcmp(buf + H_MAGIC, PDT_FILE_MAGIC, sizeof PDT_FILE_MAGIC) != 0)
+		return bad(err_offset, H_MAGIC, PDT_E_FORMAT);
+	if (len < H_PROPS)
+		return bad(err_offset, len, PDT_E_FORMAT);
+	info->version = get16(buf + H_VERSION);
+	if (info->version != PDT_FILE_VERSION)
+		return bad(err_offset, H_VERSION, PDT_E_VERSION);
+	uint16_t size = get16(buf + H_SIZE);
+	if (size < H_PROPS || size % 8 || size > len)
+		return bad(err_offset, H_SIZE, PDT_E_FORMAT);
+	if (buf[H_ORDER] != ORDER_LE)
+		return bad(err_offset, H_ORDER, PDT_E_FORMAT);
+	info->codec = buf[H_CODEC];
+	if (info->codec != PDT_CODEC_VZT1)
+		return bad(err_offset, H_CODEC, PDT_E_VERSION);
+	info->flags = get16(buf + H_FLAGS);
+	info->tracecontrol = get32(buf + H_TC);
+	info->tracecontrol2 = get32(buf + H_TC2);
+	info->prid = get32(buf + H_PRID);
+	info->config3 = get32(buf + H_CONFIG3);
+	info->header_size = size;
+
+	/* Properties up to the end marker or the end of the header. */
+	for (size_t at = H_PROPS; at < size;) {
+		if (at + 4 > size)
+			return bad(err_offset, at, PDT_E_FORMAT);
+		uint16_t type = get16(buf + at), plen = get16(buf + at + 2);
+		const uint8_t *v = buf + at + 4;
+		if (type == P_END) {
+			if (plen != 0)
+				return bad(err_offset, at, PDT_E_FORMAT);
+			break;
+		}
+		if (at + 4 + plen > size)
+			return bad(err_offset, at, PDT_E_FORMAT);
+		bool ok = true;
+		switch (type) {
+		case P_BOARD:
+			ok = get_str(info->board, sizeof info->board, v, plen);
+			break;
+		case P_IMAGE: {
+			if (plen < 8 || info->nimages == PDT_MAX_IMAGES) {
+				ok = false;
+				break;
+			}
+			struct pdt_image *im = &info->images[info->nimages];
+			im->hash = get64(v);
+			ok = get_str(im->path, sizeof im->path, v + 8, plen - 8u);
+			info->nimages += ok;
+			break;
+		}
+		case P_COMMAND:
+			ok = get_str(info->command, sizeof info->command, v, plen);
+			break;
+		case P_SEED:
+			ok = plen == 8;
+			if (ok) {
+				info->seed = get64(v);
+				info->has_seed = true;
+			}
+			break;
+		default: /* a property this reader does not know: skipped */
+			break;
+		}
+		if (!ok)
+			return bad(err_offset, at, PDT_E_FORMAT);
+		at += (4u + plen + 3u) & ~3u;
+	}
+	return PDT_OK;
+}
+
+int pdt_file_open(struct pdt_file *f, const char *path, uint64_t *err_offset)
+{
+	memset(f, 0, sizeof *f);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return PDT_E_IO;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return PDT_E_IO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+		return PDT_E_IO;
+	}
+	if ((uint64_t)st.st_size < H_PROPS) {
+		/* Too short to map usefully: check what there is from a copy. */
+		uint8_t small[H_PROPS];
+		ssize_t n = pread(fd, small, sizeof small, 0);
+		int e = errno;
+		close(fd);
+		if (n < 0) {
+			errno = e;
+			return PDT_E_IO;
+		}
+		return pdt_file_parse_header(&f->info, small, (uint64_t)n, err_offset);
+	}
+	if ((uint64_t)st.st_size > SIZE_MAX) {
+		close(fd);
+		errno = EFBIG;
+		return PDT_E_IO;
+	}
+	size_t maplen = (size_t)st.st_size;
+	void *map = mmap(NULL, maplen, PROT_READ, MAP_PRIVATE, fd, 0);
+	int e = errno;
+	close(fd);
+	if (map == MAP_FAILED) {
+		errno = e;
+		return PDT_E_IO;
+	}
+	/* Decoders read the words once, front to back. */
+	(void)madvise(map, maplen, MADV_SEQUENTIAL);
+	int err = pdt_file_parse_header(&f->info, map, maplen, err_offset);
+	if (err) {
+		munmap(map, maplen);
+		return err;
+	}
+	f->map = map;
+	f->maplen = maplen;
+	f->words = (const uint8_t *)map + f->info.header_size;
+	f->len = maplen - f->info.header_size;
+	return PDT_OK;
+}
+
+void pdt_file_close(struct pdt_file *f)
+{
+	if (f->map)
+		munmap(f->map, f->maplen);
+	memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,174 @@
+#!/bin/bash
+# CLI tests of `pdtrace`: dump output of the hand-made vectors against
+# tests/pdtrace/expected/, JSON shape, and the exit-2 cases (one line on
+# stderr naming the file and offset, or the option).
+#
+#   tests/pdtrace/cli.sh PDTRACE MKVECTORS OUTDIR RESULTS
+#
+# MKVECTORS (pdt-mkvectors) writes the trace files into OUTDIR; RESULTS
+# gets one line per test: "pass NAME" or "fail NAME REASON".
+set -u
+if [ $# -ne 4 ]; then
+	echo "usage: $0 PDTRACE MKVECTORS OUTDIR RESULTS" >&2
+	exit 2
+fi
+# Absolute paths: the tests run inside OUTDIR.
+: > "$4" || exit 2
+PDTRACE=$(realpath "$1") MKVECTORS=$(realpath "$2") OUT=$3 RESULTS=$(realpath "$4")
+EXPECTED=$(realpath "$(dirname "$0")/expected")
+rm -rf "$OUT"
+mkdir -p "$OUT"
+if ! "$MKVECTORS" "$OUT" 2> "$OUT/mkvectors.err"; then
+	echo "fail pdtrace.mkvectors $(head -n 1 "$OUT/mkvectors.err")" >> "$RESULTS"
+	exit 1
+fi
+cd "$OUT" || exit 1
+
+pass() { echo "pass pdtrace.$1" >> "$RESULTS"; }
+fail() { echo "fail pdtrace.$1 ${2:-}" >> "$RESULTS"; echo "pdtrace cli: $1 failed: ${2:-}" >&2; }
+
+# run NAME ARGS...: runs pdtrace, keeping NAME.out, NAME.err and $rc.
+run() {
+	local name=$1
+	shift
+	timeout 60 "$PDTRACE" "$@" > "$name.out" 2> "$name.err"
+	rc=$?
+}
+
+# expect_output NAME EXPECTED_FILE ARGS...: exit 0, stdout as expected,
+# nothing on stderr.
+expect_output() {
+	local name=$1 want=$2
+	shift 2
+	run "$name" "$@"
+	if [ $rc -ne 0 ]; then
+		fail "$name" "exit $rc: $(head -n 1 "$name.err")"
+	elif ! cmp -s "$name.out" "$EXPECTED/$want"; then
+		fail "$name" "output differs from expected/$want"
+		diff -u "$EXPECTED/$want" "$name.out" | head -n 20 >&2
+	elif [ -s "$name.err" ]; then
+		fail "$name" "stderr: $(head -n 1 "$name.err")"
+	else
+		pass "$name"
+	fi
+}
+
+# expect_error NAME PATTERN ARGS...: exit 2, exactly one line on stderr,
+# matching PATTERN (grep -E).
+expect_error() {
+	local name=$1 pattern=$2
+	shift 2
+	run "$name" "$@"
+	local lines
+	lines=$(wc -l < "$name.err")
+	if [ $rc -ne 2 ]; then
+		fail "$name" "exit $rc, want 2"
+	elif [ "$lines" -ne 1 ]; then
+		fail "$name" "$lines lines on stderr, want 1"
+	elif ! grep -qE "$pattern" "$name.err"; then
+		fail "$name" "stderr '$(cat "$name.err")' does not match '$pattern'"
+	else
+		pass "$name"
+	fi
+}
+
+# ------------------------------------------------------------ output
+expect_output dump.text small.dump dump small.vzt
+expect_output dump.json small.json dump --json small.vzt
+expect_output dump.header small.header dump --header small.vzt
+expect_output dump.stats small.stats dump --stats small.vzt
+expect_output dump.unsynced unsynced.dump dump unsynced.vzt
+expect_output dump.options-after-file small.dump dump small.vzt --records
+
+# Header and stats and records together: the three sections in order.
+run dump.all dump --header --stats --records small.vzt
+if [ $rc -eq 0 ] && cat "$EXPECTED/small.header" <(echo) "$EXPECTED/small.dump" <(echo) \
+	"$EXPECTED/small.stats" | cmp -s - dump.all.out; then
+	pass dump.all
+else
+	fail dump.all "exit $rc or sections differ"
+fi
+
+# Every JSON line has the shape of one flat object (the header's images
+# list aside), whatever the section.
+json_shape() {
+	local value='("([^"\\]|\\.)*"|[0-9]+|true|false)'
+	local member="\"[a-z_]+\":$value"
+	grep -vE "^\{\"offset\":[0-9]+,\"type\":\"[A-Z]+\"(,$member)*\}$" "$1" |
+		grep -vE "^\{\"header\":\{.*\}\}$" |
+		grep -vE "^\{\"stats\":\{\"records\":\{(\"[A-Z]+\":[0-9]+,?)+\},\"gap_bytes\":\{.*\}(,$member)*\}\}$"
+}
+for f in small damaged truncated unsynced; do
+	run "json.$f" dump --json --header --stats --records "$f.vzt"
+	bad=$(json_shape "json.$f.out")
+	n=$(grep -c '"type"' "json.$f.out")
+	want=$(grep -c . "$EXPECTED/$f.dump")
+	if [ -n "$bad" ]; then
+		fail "json.$f" "not JSON-shaped: $(echo "$bad" | head -n 1)"
+	elif [ "$n" -ne "$want" ]; then
+		fail "json.$f" "$n records, want $want"
+	elif [ "$(grep -c '^{"header"' "json.$f.out")" -ne 1 ] ||
+		[ "$(grep -c '^{"stats"' "json.$f.out")" -ne 1 ]; then
+		fail "json.$f" "no header or stats line"
+	else
+		pass "json.$f"
+	fi
+done
+# A quote in a path is escaped.
+if grep -q '"path":"guest \\"1\\".elf"' json.small.out; then
+	pass json.escape
+else
+	fail json.escape "image path not escaped"
+fi
+
+# ------------------------------------------------------------ damage
+# Damaged traces are dumped whole (GAP records), then exit 2 naming the
+# first damage.
+for f in damaged truncated; do
+	run "dump.$f" dump "$f.vzt"
+	if [ $rc -ne 2 ]; then
+		fail "dump.$f" "exit $rc, want 2"
+	elif ! cmp -s "dump.$f.out" "$EXPECTED/$f.dump"; then
+		fail "dump.$f" "output differs from expected/$f.dump"
+	elif [ "$(wc -l < "dump.$f.err")" -ne 1 ]; then
+		fail "dump.$f" "want one line on stderr"
+	else
+		pass "dump.$f"
+	fi
+done
+grep -qE '^pdtrace: damaged\.vzt: trace offset 0x1e \(file offset 0x[0-9a-f]+\): corrupt trace: 2 gaps, 14 bytes skipped$' dump.damaged.err \
+	&& pass dump.damaged.message || fail dump.damaged.message "$(cat dump.damaged.err)"
+grep -qE '^pdtrace: truncated\.vzt: trace offset 0x20 .*: truncated trace' dump.truncated.err \
+	&& pass dump.truncated.message || fail dump.truncated.message "$(cat dump.truncated.err)"
+
+# ------------------------------------------------------------ errors
+expect_error err.no-command 'pdtrace: no command'
+expect_error err.unknown-command "unknown command 'flo'" flo small.vzt
+expect_error err.no-file 'dump: no FILE' dump
+expect_error err.unknown-option "dump: unknown option '--jsn'" dump --jsn small.vzt
+expect_error err.two-files "one FILE only: 'small.vzt'" dump small.vzt small.vzt
+expect_error err.missing-file '^pdtrace: nothere\.vzt: No such file' dump nothere.vzt
+expect_error err.directory '^pdtrace: corpus: Is a directory' dump corpus
+expect_error err.bad-magic '^pdtrace: bad-magic\.vzt: offset 0: not a trace file' dump bad-magic.vzt
+expect_error err.bad-version '^pdtrace: bad-version\.vzt: offset 8: unsupported format version' dump bad-version.vzt
+expect_error err.bad-hsize '^pdtrace: bad-hsize\.vzt: offset 10: bad header size' dump bad-hsize.vzt
+expect_error err.bad-order '^pdtrace: bad-order\.vzt: offset 12: unsupported byte order' dump bad-order.vzt
+expect_error err.bad-codec '^pdtrace: bad-codec\.vzt: offset 13: unsupported codec' dump bad-codec.vzt
+expect_error err.bad-prop '^pdtrace: bad-prop\.vzt: offset 32: bad header property' dump bad-prop.vzt
+expect_error err.bad-short '^pdtrace: bad-short\.vzt: offset 20: file ends inside the header' dump bad-short.vzt
+expect_error err.bad-empty '^pdtrace: bad-empty\.vzt: offset 0: file ends inside the header' dump --stats bad-empty.vzt
+# Nothing on stdout when the header is bad.
+[ ! -s err.bad-magic.out ] && pass err.no-output || fail err.no-output "stdout not empty"
+
+# ------------------------------------------------------------ help
+for args in "--help" "-h" "help" "dump --help"; do
+	name="help.$(echo "$args" | tr -d ' -')"
+	run "$name" $args
+	if [ $rc -eq 0 ] && grep -q '^usage: pdtrace' "$name.out" && grep -q 'dump FILE' "$name.out"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc or no usage"
+	fi
+done
+
+! grep -q '^fail' "$RESULTS"
