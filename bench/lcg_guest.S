@@ -25,6 +25,20 @@
 #define EXC_GE		27
 #define GEXC_HC		2
 
+/* TLB entry 0 (of whoever runs it: root or the guest) maps 0..32M to
+ * 0..32M with two 16M pages, global, cacheable, writable. */
+#define MAP_FIRST_32M                                                         \
+	mtc0	$zero, $10;		/* EntryHi: VPN2 0 */                   \
+	li	$t0, PM_16M;                                                  \
+	mtc0	$t0, $5;                                                      \
+	li	$t0, LO_FLAGS;                                                \
+	mtc0	$t0, $2;                                                      \
+	li	$t0, ((16 << 20) >> 6) | LO_FLAGS;                            \
+	mtc0	$t0, $3;                                                      \
+	mtc0	$zero, $0;                                                    \
+	ehb;                                                                  \
+	tlbwi
+
 	.set	noreorder
 
 /* ------------------------------------------------------------ root */
@@ -37,16 +51,7 @@ _start:
 	 * 0..32M to physical 0..32M: two 16M pages. */
 	li	$t0, (1 << 16) | 1	/* GuestCtl1: RID = ID = 1 */
 	mtc0	$t0, $10, 4
-	mtc0	$zero, $10		/* EntryHi: VPN2 0 */
-	li	$t0, PM_16M
-	mtc0	$t0, $5
-	li	$t0, LO_FLAGS
-	mtc0	$t0, $2
-	li	$t0, ((16 << 20) >> 6) | LO_FLAGS
-	mtc0	$t0, $3
-	mtc0	$zero, $0
-	ehb
-	tlbwi
+	MAP_FIRST_32M
 	/* The guest's CP0: kernel mode, its vectors at 0x80200000. */
 	mtgc0	$zero, $12
 	li	$t0, 0x80200000
@@ -107,16 +112,7 @@ root_fail:				/* anything else: say so and stop */
 	.section .guest_kernel, "ax"
 guest_kernel:
 	/* Its own TLB entry: user 0..32M -> guest physical 0..32M. */
-	mtc0	$zero, $10
-	li	$t0, PM_16M
-	mtc0	$t0, $5
-	li	$t0, LO_FLAGS
-	mtc0	$t0, $2
-	li	$t0, ((16 << 20) >> 6) | LO_FLAGS
-	mtc0	$t0, $3
-	mtc0	$zero, $0
-	ehb
-	tlbwi
+	MAP_FIRST_32M
 	li	$t0, PINGS
 1:	beqz	$t0, 2f
 	nop
