@@ -508,7 +508,8 @@ void vzsim_set_insn_sink(vzsim *sim, vzsim_insn_sink sink, void *ctx)
 void vzsim_get_stats(const vzsim *sim, struct vzsim_stats *st)
 {
 	*st = sim->cpu->stats;
-	st->insns = sim->cpu->icount;
+	st->insns = sim->cpu->icount - sim->cpu->wait_cycles;
+	st->idle_cycles = sim->cpu->wait_cycles;
 	if (sim->cpu->guest) /* the current stay in guest mode so far */
 		st->guest_insns[cpu_guestid(sim->cpu)] +=
 			sim->cpu->icount - sim->cpu->guest_since;

@@ -548,6 +548,9 @@ static void print_stats(const vzsim *sim, double wall)
 	fprintf(f, "vzsim statistics\n");
 	fprintf(f, "  %-24s %20" PRIu64 "\n", "instructions", st.insns);
 	fprintf(f, "  %-24s %20.9f s\n", "simulated time", ns / 1e9);
+	if (st.idle_cycles)
+		fprintf(f, "  %-24s %20" PRIu64 "\n", "idle cycles (wait)",
+			st.idle_cycles);
 	fprintf(f, "  %-24s %20.3f s\n", "wall time", wall);
 	fprintf(f, "  %-24s %20.1f\n", "MIPS (wall)",
 		wall > 0 ? st.insns / wall / 1e6 : 0.0);

@@ -164,6 +164,7 @@ void vzsim_set_insn_sink(vzsim *sim, vzsim_insn_sink sink, void *ctx);
 /* Counters since the board was created. */
 struct vzsim_stats {
 	uint64_t insns;          /* instructions executed (incl. faulting ones) */
+	uint64_t idle_cycles;    /* cycles spent idle in WAIT (simulated time) */
 	uint64_t exceptions[32]; /* taken, by Cause.ExcCode                     */
 	uint64_t tlb_refills;    /* TLB refill exceptions (subset of TLBL/TLBS) */
 	uint64_t interrupts;     /* interrupt exceptions taken                  */
