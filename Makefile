@@ -14,7 +14,7 @@ TOBJDUMP:= $(CROSS)objdump
 
 WARN    := -Wall -Wextra -Werror
 HOSTDEF := -D_GNU_SOURCE
-INCS    := -Iboards/sim/include -Iboards/sim -Ipdtrace/include
+INCS    := -Iboards/sim/include -Iboards/sim -Ipdtrace/include -Ihypervisor/include
 CFLAGS_REL := -std=c11 $(WARN) $(HOSTDEF) $(INCS) -O2 -g -MMD -MP
 CFLAGS_SAN := -std=c11 $(WARN) $(HOSTDEF) $(INCS) -O1 -g -MMD -MP \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "elf.h"
+#include "vzsoak/bootargs.h"
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -535,4 +536,24 @@ const char *vzsim_exc_name(unsigned code)
 		[30] = "CacheErr",
 	};
 	return code < 32 && names[code] ? names[code] : "?";
+}
+
+/* ------------------------------------------------------------ boot args */
+
+int vzsim_set_bootargs(vzsim *sim, const char *text, char *err, size_t errlen)
+{
+	size_t len = strlen(text);
+	if (len >= BOOTARGS_TEXT_MAX) {
+		set_err(err, errlen, "boot arguments: %zu bytes, at most %u", len,
+			BOOTARGS_TEXT_MAX - 1);
+		return -1;
+	}
+	const uint32_t head[4] = {BOOTARGS_MAGIC, BOOTARGS_VERSION, (uint32_t)len, 0};
+	if (vzsim_mem_write(sim, BOOTARGS_PA, head, sizeof head) != 0 ||
+	    vzsim_mem_write(sim, BOOTARGS_PA + BOOTARGS_HEADER, text, len + 1) != 0) {
+		set_err(err, errlen, "boot arguments: no RAM at physical 0x%08x",
+			BOOTARGS_PA);
+		return -1;
+	}
+	return 0;
 }

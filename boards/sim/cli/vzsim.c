@@ -57,6 +57,7 @@ struct options {
 	int nboard_opts;
 	bool stats, disasm;
 	const char *trace, *tcb_out;
+	const char *bootargs;
 	bool trace_data;
 	unsigned trace_syp;
 	uint32_t entry;
@@ -170,6 +171,9 @@ static void usage(FILE *f)
 	      "  --board-opt K=V     set a board option (repeatable; see "
 	      "below)\n"
 	      "  --log-insns FILE    one line per executed instruction to FILE\n"
+	      "  --bootargs TEXT     fill the boot-arguments block (\"k=v ...\", read "
+	      "by the\n                      reference hypervisor) at physical "
+	      "0x1000\n"
 	      "  --trace FILE        capture PDtrace (every mode, root and guests) "
 	      "into FILE\n"
 	      "  --trace-data        with --trace: load/store addresses and data "
@@ -201,7 +205,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_RAM = 256, O_MAX, O_SEED, O_UOUT, O_UIN, O_BOPT, O_STATS,
 	       O_LOG, O_DISASM, O_ENTRY, O_HELP, O_TRACE, O_TDATA, O_TSYP,
-	       O_TCBOUT };
+	       O_TCBOUT, O_BOOTARGS };
 	static const struct option longopts[] = {
 		{"ram", required_argument, NULL, O_RAM},
 		{"max-insns", required_argument, NULL, O_MAX},
@@ -218,6 +222,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{"trace-data", no_argument, NULL, O_TDATA},
 		{"trace-syp", required_argument, NULL, O_TSYP},
 		{"tcb-out", required_argument, NULL, O_TCBOUT},
+		{"bootargs", required_argument, NULL, O_BOOTARGS},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own one-line messages */
@@ -271,6 +276,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 			if (v > 7)
 				die(EXIT_USAGE, "--trace-syp: '%s' is not 0..7", optarg);
 			o->trace_syp = (unsigned)v;
+			break;
+		case O_BOOTARGS:
+			o->bootargs = optarg;
 			break;
 		case O_TCBOUT:
 			o->tcb_out = optarg;
@@ -635,6 +643,8 @@ int main(int argc, char **argv)
 	}
 	if (o.entry_set)
 		entry = o.entry;
+	if (o.bootargs && vzsim_set_bootargs(sim, o.bootargs, err, sizeof err) != 0)
+		die(EXIT_USAGE, "--bootargs: %s", err);
 
 	if (o.disasm) {
 		disasm_images(&o);

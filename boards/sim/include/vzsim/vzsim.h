@@ -134,6 +134,13 @@ int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen);
 /* Trace words produced so far, and how many the on-chip memory holds. */
 uint64_t vzsim_trace_words(const vzsim *sim, uint32_t *onchip);
 
+/*
+ * Fills the boot-arguments block (hypervisor/include/vzsoak/bootargs.h) with
+ * text ("key=value ...") for the program to read; load images first, as an
+ * image may cover the block.
+ */
+int vzsim_set_bootargs(vzsim *sim, const char *text, char *err, size_t errlen);
+
 /* Modes for events. */
 enum vzsim_mode { VZSIM_MODE_KERNEL = 0, VZSIM_MODE_SUPERVISOR, VZSIM_MODE_USER };
 
