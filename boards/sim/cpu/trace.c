@@ -49,7 +49,8 @@ static struct pdt_ctx current_ctx(const struct cpu *cpu)
 {
 	const struct cp0 *c = cpu_ctx_const(cpu);
 	return (struct pdt_ctx){
-		.ksu = (uint8_t)((c->status >> 3) & 3),
+		/* KSU 3 is reserved; the core runs it as user mode (cpu_mode). */
+		.ksu = ((c->status >> 3) & 3) == 3 ? PDT_USER : (uint8_t)((c->status >> 3) & 3),
 		.exl = (c->status & ST_EXL) != 0,
 		.erl = (c->status & ST_ERL) != 0,
 		.guest = cpu->guest,
@@ -84,8 +85,9 @@ static bool ctx_traced(const struct trace_unit *t, const struct pdt_ctx *c)
 
 static void put(struct trace_unit *t, const struct pdt_record *r)
 {
-	pdt_enc_record(&t->enc, r);
-	t->records++;
+	/* Every record built here is valid; a refusal would be a bug. */
+	if (pdt_enc_record(&t->enc, r) == 0)
+		t->records++;
 }
 
 /* Reports the completed instructions before index `upto`. */
