@@ -276,6 +276,49 @@ static void test_program_controls_trace(void **state)
 	assert_int_equal(h_cp0(sim, 23, 1), ctl);
 }
 
+/* The read-out sequence a debugger uses over the TAP gives the same words
+ * as the on-chip dump: stop, size the buffer, point RDP at the oldest word,
+ * read TW word by word. */
+static void test_tcb_readout_through_registers(void **state)
+{
+	vzsim *sim = *state;
+	char onchip[128], err[256];
+	tmp_path(onchip, sizeof onchip, "regs");
+	h_opt(sim, "tcb-size", "512");
+	h_prog(sim, PROG(enc_addiu(T0, ZERO, 200), enc_addiu(T0, T0, -1),
+			 enc_mtc0(T0, 24, 3), enc_bne(T0, ZERO, -3), enc_nop()));
+	start_trace(sim, NULL, false, 5);
+	assert_int_equal(h_run(sim, 100000), VZSIM_STOP_DEADLOCK);
+	if (vzsim_tcb_save(sim, onchip, err, sizeof err) != 0)
+		fail_msg("vzsim_tcb_save: %s", err);
+
+	uint64_t b, cfg, wrp;
+	assert_int_equal(vzsim_tcb_write(sim, VZSIM_TCB_CONTROLB, 1ull << 31), 0); /* WE, EN=0 */
+	assert_int_equal(vzsim_tcb_read(sim, VZSIM_TCB_CONFIG, &cfg), 0);
+	assert_int_equal(vzsim_tcb_read(sim, VZSIM_TCB_WRP, &wrp), 0);
+	assert_int_equal(vzsim_tcb_read(sim, VZSIM_TCB_CONTROLB, &b), 0);
+	assert_int_equal((cfg >> 17) & 15, 1); /* SZ: 2^(1+8) = 512 bytes */
+	assert_true(b & (1u << 14));          /* BF: it wrapped */
+	uint64_t bytes = (b & (1u << 14)) ? 512u : wrp;
+	assert_int_equal(vzsim_tcb_write(sim, VZSIM_TCB_RDP, (b & (1u << 14)) ? wrp : 0), 0);
+	struct pdt_file f;
+	uint64_t off;
+	assert_int_equal(pdt_file_open(&f, onchip, &off), 0);
+	assert_int_equal(f.len, bytes);
+	for (uint64_t i = 0; i < bytes / 8; i++) {
+		uint64_t w, want;
+		assert_int_equal(vzsim_tcb_read(sim, VZSIM_TCB_TW, &w), 0);
+		memcpy(&want, f.words + i * 8, 8);
+		assert_int_equal(w, want);
+	}
+	pdt_file_close(&f);
+	remove(onchip);
+	/* TCBControlA reads back the debugger's controls: On, E K S U, G. */
+	uint64_t a;
+	assert_int_equal(vzsim_tcb_read(sim, VZSIM_TCB_CONTROLA, &a), 0);
+	assert_int_equal(a & 0x1f011u, 0x1e011u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +328,7 @@ int main(void)
 		T(test_onchip_wraps_to_newest_words),
 		T(test_trace_off_writes_nothing),
 		T(test_program_controls_trace),
+		T(test_tcb_readout_through_registers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,10 @@ struct tcb {
 	bool wrapped;      /* BF: the memory has been filled at least once */
 	bool trace_from;   /* TM = 1: stop when full instead of wrapping */
 	bool stopped;      /* trace-from memory is full */
+	bool enabled;      /* TCBControlB.EN: accept words (set out of reset) */
+	bool read_mode;    /* TCBControlB.RM */
+	uint32_t rdp;      /* TCBRDP, a byte address */
+	uint32_t control_e; /* TCBControlE, stored */
 	uint64_t words;    /* words received */
 	FILE *stream;      /* off-chip stream, or NULL */
 	bool stream_error;

@@ -131,6 +131,21 @@ int vzsim_trace_start(vzsim *sim, const char *path,
 		      const struct vzsim_trace_opts *opts, char *err, size_t errlen);
 int vzsim_trace_finish(vzsim *sim, char *err, size_t errlen);
 int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen);
+/*
+ * The TCB's registers as a debugger sees them through the EJTAG TAP
+ * (IR 0x10-0x16 and the registers behind TCBDATA; ../shared/docs/pdtrace.md
+ * section 3): what the OpenOCD path will use.  TCBControlA/C hold the
+ * debugger's trace controls, TCBControlB the buffer (EN, TM, BF, TR, RM),
+ * TCBConfig the memory size; TW reads the word at RDP and advances RDP.
+ */
+enum vzsim_tcb_reg {
+	VZSIM_TCB_CONTROLA, VZSIM_TCB_CONTROLB, VZSIM_TCB_CONTROLC,
+	VZSIM_TCB_CONTROLE, VZSIM_TCB_CONFIG, VZSIM_TCB_TW, VZSIM_TCB_RDP,
+	VZSIM_TCB_WRP, VZSIM_TCB_STP,
+};
+int vzsim_tcb_read(vzsim *sim, enum vzsim_tcb_reg reg, uint64_t *value);
+int vzsim_tcb_write(vzsim *sim, enum vzsim_tcb_reg reg, uint64_t value);
+
 /* Trace words produced so far, and how many the on-chip memory holds. */
 uint64_t vzsim_trace_words(const vzsim *sim, uint32_t *onchip);
 
