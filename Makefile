@@ -65,7 +65,7 @@ help:
 	@echo "make run        build and boot the demo program on vzsim"
 	@echo "make test       unit, end-to-end and differential tests (sanitizers on)"
 	@echo "make fuzz-diff  many more differential seeds against QEMU (N=500 by default)"
-	@echo "make fuzz       libFuzzer on the trace decoder (FUZZ_SECONDS=300 by default)"
+	@echo "make fuzz       libFuzzer on the trace decoder and the ELF loader (FUZZ_SECONDS=300 each)"
 	@echo "make bench      vzsim vs QEMU speed on a 10^9-instruction loop; libpdtrace speed"
 
 deps:
@@ -129,8 +129,21 @@ $(PDT_TEST_BINS): $(BUILD)/san/tests/%: $(BUILD)/san/tests/pdtrace/%.o $(PDT_LIB
 
 # The decoder fuzzer needs clang's libFuzzer (scripts/deps.sh installs it);
 # without clang it is not built and the fuzz step reports a skip.
+# vzsim's ELF loader, the other decoder of untrusted input.
+FUZZ_ELF_BIN := $(BUILD)/fuzz/fuzz_elf
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_decoder
 FUZZ_CC  ?= clang
+$(FUZZ_ELF_BIN): tests/fuzz/fuzz_elf.c boards/sim/board/elf.c boards/sim/board/elf.h | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@if command -v $(FUZZ_CC) > /dev/null; then \
+		echo "$(FUZZ_CC) ... -fsanitize=fuzzer -o $@"; \
+		$(FUZZ_CC) -std=c11 $(WARN) $(HOSTDEF) -Iboards/sim -O1 -g \
+			-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+			tests/fuzz/fuzz_elf.c boards/sim/board/elf.c -lelf -o $@; \
+	else \
+		echo "fuzz: $(FUZZ_CC) not found: the ELF loader fuzzer is not built"; \
+	fi
+
 $(FUZZ_BIN): tests/pdtrace/fuzz_decoder.c $(PDT_SRC) $(wildcard pdtrace/lib/*.h) \
 		pdtrace/include/pdtrace/pdtrace.h | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
@@ -183,7 +196,8 @@ run: $(BUILD)/bin/vzsim $(DEMO_ELF)
 # failure, and ends with one summary line.
 TEST_DEPS := $(UNIT_BINS) $(BUILD)/san/bin/vzsim $(BUILD)/san/bin/mipsdis \
 	$(DIFFGEN) $(DISASM_WORDS) $(E2E_ELFS) $(DEMO_ELF) \
-	$(PDT_TEST_BINS) $(BUILD)/san/bin/pdtrace $(BUILD)/bin/pdt-mkvectors $(FUZZ_BIN)
+	$(PDT_TEST_BINS) $(BUILD)/san/bin/pdtrace $(BUILD)/bin/pdt-mkvectors $(FUZZ_BIN) \
+	$(FUZZ_ELF_BIN)
 # Seconds of decoder fuzzing in `make test` (make fuzz: FUZZ_SECONDS).
 TEST_FUZZ_SECONDS ?= 20
 FUZZ_SECONDS ?= 300
@@ -196,8 +210,9 @@ N ?= 500
 fuzz-diff: $(BUILD)/bin/vzsim $(DIFFGEN)
 	@scripts/run-diff.sh $(BUILD)/bin/vzsim $(DIFFGEN) $(BUILD)/fuzz-diff $(BUILD)/fuzz-results $$(seq 1000 $$((1000 + $(N) - 1)))
 
-fuzz: $(FUZZ_BIN) $(BUILD)/bin/pdt-mkvectors
+fuzz: $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(BUILD)/bin/pdt-mkvectors target
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-pdtrace-tests.sh fuzz $(BUILD) $(BUILD)/fuzz/results
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz-elf.sh $(BUILD) $(BUILD)/fuzz/results
 
 # ---------------------------------------------------------------- bench
 bench: $(BUILD)/bin/vzsim $(BUILD)/bin/pdtrace $(BUILD)/bin/pdt-bench-gen \

@@ -39,4 +39,7 @@ done
 # Differential tests against QEMU Malta.
 [ -x scripts/run-diff.sh ] && scripts/run-diff.sh "$BUILD/san/bin/vzsim" "$BUILD/bin/diffgen" "$BUILD/diff" "$RESULTS" $DIFF_SEEDS
 
+# The ELF loader fuzzer, briefly (make fuzz runs it longer).
+FUZZ_SECONDS=$((${FUZZ_SECONDS:-20} / 2)) scripts/run-fuzz-elf.sh "$BUILD" "$RESULTS"
+
 exec scripts/test-summary.sh "$RESULTS"

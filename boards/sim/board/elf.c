@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
 #include <libelf.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -100,10 +101,8 @@ int elf_image_open(struct elf_image *img, const char *path, char *err,
 	if (elf_getphdrnum(elf, &nph) != 0)
 		return fail(img, err, errlen, path, "bad program headers: %s",
 			    elf_errmsg(-1));
-	Elf32_Phdr *ph = nph ? elf32_getphdr(elf) : NULL;
-	if (nph && !ph)
-		return fail(img, err, errlen, path, "bad program headers: %s",
-			    elf_errmsg(-1));
+	/* gelf_getphdr copies each header out: e_phoff need not be aligned in
+	 * the file, so the table cannot be read in place. */
 	size_t rawsize = 0;
 	const uint8_t *raw = (const uint8_t *)elf_rawfile(elf, &rawsize);
 	if (!raw)
@@ -114,7 +113,11 @@ int elf_image_open(struct elf_image *img, const char *path, char *err,
 	if (!img->segs)
 		return fail(img, err, errlen, path, "out of memory");
 	for (size_t i = 0; i < nph; i++) {
-		const Elf32_Phdr *p = &ph[i];
+		GElf_Phdr phdr;
+		if (!gelf_getphdr(elf, (int)i, &phdr))
+			return fail(img, err, errlen, path, "bad program header %zu: %s",
+				    i, elf_errmsg(-1));
+		const GElf_Phdr *p = &phdr;
 		if (p->p_type != PT_LOAD || p->p_memsz == 0)
 			continue;
 		if (p->p_filesz > p->p_memsz)
