@@ -14,7 +14,7 @@ TOBJDUMP:= $(CROSS)objdump
 
 WARN    := -Wall -Wextra -Werror
 HOSTDEF := -D_GNU_SOURCE
-INCS    := -Iboards/sim/include -Iboards/sim -Ipdtrace/include -Ihypervisor/include
+INCS    := -Iboards/sim/include -Iboards/sim -Ipdtrace/include -Ihypervisor/include -I.
 CFLAGS_REL := -std=c11 $(WARN) $(HOSTDEF) $(INCS) -O2 -g -MMD -MP
 CFLAGS_SAN := -std=c11 $(WARN) $(HOSTDEF) $(INCS) -O1 -g -MMD -MP \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -35,6 +35,8 @@ CLI_NAMES  := vzsim mipsdis
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
 UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+# crashme's block generator, shared by target and host (its unit tests).
+CRASHME_HOST_SRC := crashme/block.c
 PDT_TEST_SRC := $(wildcard tests/pdtrace/test_*.c)
 PDT_TEST_NAMES := $(patsubst tests/pdtrace/%.c,%,$(PDT_TEST_SRC))
 
@@ -166,7 +168,7 @@ $(DISASM_WORDS): $(BUILD)/obj/tests/disasm/gen_words.o $(LIB_REL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_REL) $^ $(LDLIBS) -o $@
 
-$(BUILD)/san/tests/%: $(BUILD)/san/tests/unit/%.o $(call obj_san,$(UNIT_HELPERS)) $(LIB_SAN)
+$(BUILD)/san/tests/%: $(BUILD)/san/tests/unit/%.o $(call obj_san,$(UNIT_HELPERS)) $(call obj_san,$(CRASHME_HOST_SRC)) $(LIB_SAN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SAN) $^ $(LDLIBS) -lcmocka -o $@
 

@@ -1,0 +1,35 @@
+/*
+ * crashme's instruction blocks: the words of block `block` of guest `guest`
+ * in run `seed` come from one PRNG, implemented once here and compiled both
+ * for the target (the guest's crashme process, freestanding) and for the
+ * host (the trace decoder regenerates any block from the numbers the guest
+ * announces).  Plain C with 32-bit arithmetic only: the target build links
+ * no libgcc, so no 64-bit division or multiplication helpers.
+ */
+#ifndef VZSOAK_CRASHME_BLOCK_H
+#define VZSOAK_CRASHME_BLOCK_H
+
+#include <stdint.h>
+
+/* xoshiro128** state. */
+struct crashme_rng {
+	uint32_t s[4];
+};
+
+/* Seeds the generator from the three numbers that name a block. */
+void crashme_rng_init(struct crashme_rng *r, uint32_t seed, uint32_t guest,
+		      uint32_t block);
+uint32_t crashme_rng_next(struct crashme_rng *r);
+
+/*
+ * The block's words: n - 1 random instructions, then the `syscall` that
+ * hands control back to the guest kernel when the block runs to its end.
+ * Words are drawn as crashme draws bytes, but biased towards instructions
+ * that decode (a row of the shared instruction table with its free bits
+ * random), so a block gets further than its first reserved word.
+ */
+#define CRASHME_BLOCK_END 0x0000000cu /* syscall */
+void crashme_block(uint32_t seed, uint32_t guest, uint32_t block,
+		   uint32_t *words, unsigned n);
+
+#endif
