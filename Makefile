@@ -37,6 +37,8 @@ UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
 UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 # crashme's block generator, shared by target and host (its unit tests).
 CRASHME_HOST_SRC := crashme/block.c
+# The hypervisor files that also build for the host (their unit tests).
+HV_HOST_SRC := hypervisor/args.c hypervisor/utm.c
 PDT_TEST_SRC := $(wildcard tests/pdtrace/test_*.c)
 PDT_TEST_NAMES := $(patsubst tests/pdtrace/%.c,%,$(PDT_TEST_SRC))
 
@@ -64,7 +66,7 @@ all: host target
 help:
 	@echo "make deps       install missing Debian packages (idempotent)"
 	@echo "make            build host tools (build/bin) and target images (build/target)"
-	@echo "make run        build and boot the demo program on vzsim"
+	@echo "make run        boot the demo program, then the hypervisor with 4 guests, on vzsim"
 	@echo "make test       unit, end-to-end and differential tests (sanitizers on)"
 	@echo "make fuzz-diff  many more differential seeds against QEMU (N=500 by default)"
 	@echo "make fuzz       libFuzzer on the trace decoder and the ELF loader (FUZZ_SECONDS=300 each)"
@@ -168,7 +170,7 @@ $(DISASM_WORDS): $(BUILD)/obj/tests/disasm/gen_words.o $(LIB_REL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_REL) $^ $(LDLIBS) -o $@
 
-$(BUILD)/san/tests/%: $(BUILD)/san/tests/unit/%.o $(call obj_san,$(UNIT_HELPERS)) $(call obj_san,$(CRASHME_HOST_SRC)) $(LIB_SAN)
+$(BUILD)/san/tests/%: $(BUILD)/san/tests/unit/%.o $(call obj_san,$(UNIT_HELPERS)) $(call obj_san,$(HV_HOST_SRC)) $(call obj_san,$(CRASHME_HOST_SRC)) $(LIB_SAN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SAN) $^ $(LDLIBS) -lcmocka -o $@
 
@@ -178,7 +180,16 @@ E2E_SRC   := $(wildcard tests/e2e/*.S)
 E2E_ELFS  := $(patsubst tests/e2e/%.S,$(BUILD)/target/e2e/%.elf,$(E2E_SRC))
 DEMO_ELF  := $(BUILD)/target/demo.elf
 
-target: $(E2E_ELFS) $(DEMO_ELF)
+# The reference hypervisor (hypervisor/) with its test guests embedded:
+# each guest is built to an ELF at guest kseg0, flattened with objcopy,
+# and pulled into the image by guests.S (.incbin).
+HV_ELF      := $(BUILD)/target/hypervisor.elf
+GUEST_NAMES := demo loop wild exits crit flood
+GUEST_BINS  := $(patsubst %,$(BUILD)/target/guests/%.bin,$(GUEST_NAMES))
+HV_TSRC     := hypervisor/start.S $(wildcard hypervisor/*.c) hypervisor/guests.S
+HV_HDRS     := $(wildcard hypervisor/*.h hypervisor/include/vzsoak/*.h)
+
+target: $(E2E_ELFS) $(DEMO_ELF) $(HV_ELF)
 
 $(BUILD)/target/e2e/%.elf: tests/e2e/%.S $(TARGET_LD) $(wildcard tests/e2e/*.h) | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
@@ -188,9 +199,24 @@ $(DEMO_ELF): boards/sim/demo/demo.S boards/sim/demo/demo.c $(TARGET_LD) | $(BUIL
 	@mkdir -p $(dir $@)
 	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -T $(TARGET_LD) boards/sim/demo/demo.S boards/sim/demo/demo.c -o $@
 
+$(BUILD)/target/guests/%.elf: hypervisor/guests/%.c hypervisor/guests/start.S \
+		hypervisor/guests/guest.h hypervisor/guests/guest.ld | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -T hypervisor/guests/guest.ld \
+		hypervisor/guests/start.S $< -o $@
+
+$(BUILD)/target/guests/%.bin: $(BUILD)/target/guests/%.elf
+	$(CROSS)objcopy -O binary $< $@
+
+$(HV_ELF): $(HV_TSRC) $(HV_HDRS) hypervisor/hypervisor.ld $(GUEST_BINS) | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Ihypervisor/include -Ihypervisor \
+		-Wa,-I$(BUILD)/target/guests -T hypervisor/hypervisor.ld $(HV_TSRC) -o $@
+
 # ---------------------------------------------------------------- main job
-run: $(BUILD)/bin/vzsim $(DEMO_ELF)
+run: $(BUILD)/bin/vzsim $(DEMO_ELF) $(HV_ELF)
 	$(BUILD)/bin/vzsim --stats $(DEMO_ELF)
+	$(BUILD)/bin/vzsim --bootargs "guests=4 seed=1" --stats $(HV_ELF)
 
 # ---------------------------------------------------------------- tests
 # Everything the tests need is built first; scripts/run-tests.sh then runs
@@ -198,7 +224,7 @@ run: $(BUILD)/bin/vzsim $(DEMO_ELF)
 # failure, and ends with one summary line.
 TEST_DEPS := $(UNIT_BINS) $(BUILD)/san/bin/vzsim $(BUILD)/san/bin/mipsdis \
 	$(DIFFGEN) $(DISASM_WORDS) $(E2E_ELFS) $(DEMO_ELF) \
-	$(PDT_TEST_BINS) $(BUILD)/san/bin/pdtrace $(BUILD)/bin/pdt-mkvectors $(FUZZ_BIN) \
+	$(PDT_TEST_BINS) $(BUILD)/san/bin/pdtrace $(BUILD)/bin/pdt-mkvectors $(FUZZ_BIN) $(HV_ELF) \
 	$(FUZZ_ELF_BIN)
 # Seconds of decoder fuzzing in `make test` (make fuzz: FUZZ_SECONDS).
 TEST_FUZZ_SECONDS ?= 20

@@ -36,6 +36,9 @@ done
 # End-to-end programs on vzsim.
 [ -x scripts/run-e2e.sh ] && scripts/run-e2e.sh "$BUILD/san/bin/vzsim" "$BUILD/target/e2e" tests/e2e "$RESULTS"
 
+# The reference hypervisor on vzsim.
+[ -x scripts/run-hv-tests.sh ] && scripts/run-hv-tests.sh "$BUILD/san/bin/vzsim" "$BUILD/target/hypervisor.elf" tests/hv "$RESULTS"
+
 # Differential tests against QEMU Malta.
 [ -x scripts/run-diff.sh ] && scripts/run-diff.sh "$BUILD/san/bin/vzsim" "$BUILD/bin/diffgen" "$BUILD/diff" "$RESULTS" $DIFF_SEEDS
 

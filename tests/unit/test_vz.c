@@ -1230,6 +1230,23 @@ static void test_vz_off_board_option(void **state)
 	h_free(sim);
 }
 
+/* Root restores what guest exceptions set (vcpu_load): MTGC0 reaches
+ * BadVAddr, BadInstr and Cause.BD/ExcCode, which the guest cannot write. */
+static void test_mtgc0_restores_exception_state(void **state)
+{
+	vzsim *sim = *state;
+	assert_int_equal(vzsim_guest_cp0_write(sim, 8, 0, 0x12345678u), 0);
+	assert_int_equal(vzsim_guest_cp0_write(sim, 8, 1, 0x0badc0deu), 0);
+	assert_int_equal(vzsim_guest_cp0_write(sim, 13, 0, 0x8000007cu), 0);
+	uint32_t v;
+	assert_int_equal(vzsim_guest_cp0_read(sim, 8, 0, &v), 0);
+	assert_int_equal(v, 0x12345678u);
+	assert_int_equal(vzsim_guest_cp0_read(sim, 8, 1, &v), 0);
+	assert_int_equal(v, 0x0badc0deu);
+	assert_int_equal(vzsim_guest_cp0_read(sim, 13, 0, &v), 0);
+	assert_int_equal(v, 0x8000007cu);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof nops / sizeof nops[0]; i++)
@@ -1237,6 +1254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define VZT(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		VZT(test_config3_vz_and_guest_config),
+		VZT(test_mtgc0_restores_exception_state),
 		VZT(test_guest_reset_values),
 		VZT(test_root_vz_registers_reset_values),
 		VZT(test_root_vz_registers_writable_fields),

@@ -156,12 +156,48 @@ enum gcp0_result gcp0_read(struct cpu *cpu, unsigned reg, unsigned sel,
 	return ctx_read(cpu, &cpu->gcp0, true, reg, sel, val);
 }
 
+/*
+ * Root restores a guest context it saved (vcpu_load): fields the guest
+ * cannot write itself but hardware sets on guest exceptions must be
+ * writable through MTGC0, or one guest would read another's BadVAddr and
+ * Cause on the shared guest context (Linux KVM restores them the same way).
+ */
+static bool root_restore(struct cpu *cpu, struct cp0 *g, unsigned reg,
+			 unsigned sel, uint32_t v)
+{
+	switch (reg << 3 | sel) {
+	case 8 << 3 | 0: g->badvaddr = v; return true;
+	case 8 << 3 | 1: g->badinstr = v; return true;
+	case 8 << 3 | 2: g->badinstrp = v; return true;
+	case 17 << 3 | 0: g->lladdr = v; return true;
+	case 0 << 3 | 0: {
+		uint32_t m = 1;
+		while (m < cpu->guest_entries)
+			m <<= 1;
+		g->index = v & (INDEX_P | (m - 1));
+		return true;
+	}
+	case 13 << 3 | 0:
+		/* BD, TI, CE, DC, IV, IP1..0, ExcCode: the whole guest-visible
+		 * state but the interrupt lines, which come from GuestCtl2. */
+		g->cause = v & (CAUSE_BD | CAUSE_TI | (3u << CAUSE_CE_SHIFT) |
+				CAUSE_DC | CAUSE_IV | (3u << CAUSE_IP_SHIFT) |
+				(0x1fu << CAUSE_EXC_SHIFT));
+		cpu->next_event = cpu->icount;
+		return true;
+	default:
+		return false;
+	}
+}
+
 enum gcp0_result gcp0_write(struct cpu *cpu, unsigned reg, unsigned sel,
 			    uint32_t val, bool from_root)
 {
 	struct cp0 *g = &cpu->gcp0;
 	if (!guest_has(reg, sel))
 		return from_root ? GCP0_ABSENT : GCP0_GPSI;
+	if (from_root && root_restore(cpu, g, reg, sel, val))
+		return GCP0_OK;
 	if (!from_root) {
 		if (reg == 9 && sel == 0)
 			return GCP0_GPSI; /* Count: root emulates every write */

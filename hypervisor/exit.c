@@ -1,0 +1,238 @@
+/*
+ * exit.c: everything that brings a guest back to root, dispatched the way
+ * Linux's kvm_mips_handle_exit does: first on root Cause.ExcCode, then,
+ * for a guest exit (27), on GuestCtl0.GExcCode.
+ *
+ *   Int (0)         the root timer: the guest's slice is over
+ *   GE (27)         GPSI  emulate what a guest kernel may do: cache ops,
+ *                         wait (a yield), CP0 accesses that trap
+ *                   GSFC  complete the guest's mtc0 of Status/Cause
+ *                   HC    hypercall.c
+ *                   GRR   a reserved instruction (GuestCtl0.RI): stop
+ *   TLBL/TLBS/Mod   with GExcCode GPA: second-stage fault, gpa.c
+ *   anything else   stop the guest with a report; the others go on
+ *
+ * The handler runs in root mode with Status.EXL set (interrupts masked)
+ * and returns the vcpu to enter next.
+ */
+#include "hv.h"
+
+/* Instruction fields. */
+#define OP(w)		((w) >> 26)
+#define RS(w)		(((w) >> 21) & 0x1f)
+#define RT(w)		(((w) >> 16) & 0x1f)
+#define RD(w)		(((w) >> 11) & 0x1f)
+#define SEL(w)		((w) & 0x7)
+#define FUNCT(w)	((w) & 0x3f)
+#define OP_COP0		0x10
+#define OP_CACHE	0x2f
+#define COP0_MF		0x00
+#define COP0_MT		0x04
+#define COP0_CO		0x10 /* rs with bit 4: CO instructions */
+#define FUNCT_WAIT	0x20
+
+struct exit_info {
+	uint32_t cause, gctl0, badvaddr, badinstr;
+	unsigned exc, gexc;
+};
+
+static const char *const exc_names[32] = {
+	[0] = "Int", [1] = "Mod", [2] = "TLBL", [3] = "TLBS", [4] = "AdEL",
+	[5] = "AdES", [6] = "IBE", [7] = "DBE", [8] = "Sys", [9] = "Bp",
+	[10] = "RI", [11] = "CpU", [12] = "Ov", [13] = "Tr", [24] = "MCheck",
+	[27] = "GE",
+};
+static const char *const gexc_names[32] = {
+	[0] = "GPSI", [1] = "GSFC", [2] = "HC", [3] = "GRR", [8] = "GVA",
+	[9] = "GHFC", [10] = "GPA",
+};
+
+/* Stops the guest with the reason and the state of the exit. */
+static void stop_with_report(struct vcpu *v, const struct exit_info *e,
+			     const char *why)
+{
+	const char *en = exc_names[e->exc] ? exc_names[e->exc] : "?";
+	const char *gn = gexc_names[e->gexc] ? gexc_names[e->gexc] : "?";
+
+	guest_console_flush(v);
+	hv_printf("hv: g%u stopped: %s (exit %s", v->id, why, en);
+	if (e->exc == EXC_GE || (e->exc >= EXC_MOD && e->exc <= EXC_TLBS))
+		hv_printf("/%s", gn);
+	hv_printf(")\n");
+	hv_printf("hv:   g%u root cause=%x badvaddr=%x badinstr=%x guestctl0=%x\n",
+		  v->id, e->cause, e->badvaddr, e->badinstr, e->gctl0);
+	vcpu_dump(v);
+	v->state = VCPU_STOPPED;
+}
+
+/* Steps over the instruction that exited.  One in a branch delay slot
+ * would need the branch emulated (Linux's update_pc); the test guests
+ * never exit there, so such an exit stops the guest instead. */
+static int skip_instruction(struct vcpu *v, const struct exit_info *e)
+{
+	if (e->cause & CAUSE_BD) {
+		stop_with_report(v, e, "exit in a branch delay slot is not emulated");
+		return -1;
+	}
+	v->pc += 4;
+	return 0;
+}
+
+/* GPSI: the guest kernel did something privileged the root kept. */
+static enum hc_result handle_gpsi(struct vcpu *v, const struct exit_info *e)
+{
+	uint32_t w = e->badinstr;
+	enum hc_result r = HC_CONTINUE;
+
+	if (OP(w) == OP_CACHE) {
+		/* vzsim models no caches; on hardware the guest's own window
+		 * is what it may clean, and Index ops are harmless to let
+		 * through as no-ops for a soak guest. */
+	} else if (OP(w) == OP_COP0 && (RS(w) & COP0_CO) && FUNCT(w) == FUNCT_WAIT) {
+		/* A guest waiting for an interrupt gives its slice away. */
+		r = HC_YIELD;
+	} else if (OP(w) == OP_COP0 && RS(w) == COP0_MF) {
+		/* A CP0 register the guest context lacks, or Count with
+		 * GT = 0: Count is emulated, everything else reads 0. */
+		uint32_t val = 0;
+		if (RD(w) == 9 && SEL(w) == 0)
+			val = read_c0_count() + read_c0_gtoffset();
+		if (RT(w))
+			v->gpr[RT(w)] = val;
+	} else if (OP(w) == OP_COP0 && RS(w) == COP0_MT) {
+		/* mtc0 Count moves the guest's time base: GTOffset.  Writes
+		 * to registers the guest does not have are dropped. */
+		if (RD(w) == 9 && SEL(w) == 0)
+			write_c0_gtoffset(v->gpr[RT(w)] - read_c0_count());
+	} else {
+		stop_with_report(v, e, "privileged instruction not emulated");
+		return HC_STOPPED;
+	}
+	if (skip_instruction(v, e))
+		return HC_STOPPED;
+	return r;
+}
+
+/* GSFC: the guest's mtc0 changes a field the root must agree to.  There
+ * is no FPU or MSA to hand over here, so root completes the write as the
+ * guest asked; the hardware keeps what it does not implement. */
+static enum hc_result handle_gsfc(struct vcpu *v, const struct exit_info *e)
+{
+	uint32_t w = e->badinstr;
+	uint32_t val = v->gpr[RT(w)];
+
+	if (OP(w) != OP_COP0 || RS(w) != COP0_MT || SEL(w) != 0) {
+		stop_with_report(v, e, "unexpected GSFC instruction");
+		return HC_STOPPED;
+	}
+	if (RD(w) == 12)
+		write_gc0(12, 0, val);
+	else if (RD(w) == 13)
+		write_gc0(13, 0, val);
+	else {
+		stop_with_report(v, e, "GSFC on a register not emulated");
+		return HC_STOPPED;
+	}
+	if (skip_instruction(v, e))
+		return HC_STOPPED;
+	return HC_CONTINUE;
+}
+
+static enum hc_result handle_guest_exit(struct vcpu *v, const struct exit_info *e)
+{
+	switch (e->gexc) {
+	case GEXC_GPSI:
+		v->stats.exits[HV_EXIT_GPSI]++;
+		return handle_gpsi(v, e);
+	case GEXC_GSFC:
+		v->stats.exits[HV_EXIT_GSFC]++;
+		return handle_gsfc(v, e);
+	case GEXC_HC: {
+		v->stats.exits[HV_EXIT_HC]++;
+		enum hc_result r = hypercall(v, (e->badinstr >> 11) & 0x3ff);
+		if (r != HC_STOPPED && skip_instruction(v, e))
+			return HC_STOPPED;
+		return r;
+	}
+	case GEXC_GRR:
+		v->stats.exits[HV_EXIT_GRR]++;
+		stop_with_report(v, e, "reserved instruction");
+		return HC_STOPPED;
+	default:
+		v->stats.exits[HV_EXIT_OTHER]++;
+		stop_with_report(v, e, "unexpected guest exit");
+		return HC_STOPPED;
+	}
+}
+
+struct vcpu *hv_handle_exit(struct vcpu *v)
+{
+	struct exit_info e;
+	enum hc_result r = HC_CONTINUE;
+	int preempt = 0;
+
+	/* Guest time ends here; the handling is the hypervisor's. */
+	v->stats.ticks += read_c0_count() - v->load_count;
+	e.cause = read_c0_cause();
+	e.gctl0 = read_c0_guestctl0();
+	e.badvaddr = read_c0_badvaddr();
+	e.badinstr = read_c0_badinstr();
+	e.exc = CAUSE_EXC(e.cause);
+	e.gexc = GC0_GEXC(e.gctl0);
+
+	trace_vcpu_exit(v, UTM_CODE(e.exc, e.exc == EXC_GE ? e.gexc : 0,
+				    e.exc == EXC_GE && e.gexc == GEXC_HC ?
+				    (e.badinstr >> 11) & 0x3ff : 0));
+
+	switch (e.exc) {
+	case EXC_INT:
+		if (e.cause & CAUSE_IP7) {
+			v->stats.exits[HV_EXIT_TIMER]++;
+			preempt = 1;
+		} else {
+			/* Nothing else is enabled in root Status.IM. */
+			v->stats.exits[HV_EXIT_OTHER]++;
+		}
+		break;
+	case EXC_GE:
+		r = handle_guest_exit(v, &e);
+		break;
+	case EXC_MOD:
+	case EXC_TLBL:
+	case EXC_TLBS:
+		v->stats.exits[HV_EXIT_GPA]++;
+		if (e.gexc != GEXC_GPA) {
+			stop_with_report(v, &e, "root TLB fault without a guest physical address");
+			r = HC_STOPPED;
+		} else if (gpa_handle_fault(v, e.badvaddr)) {
+			stop_with_report(v, &e, "access outside its guest-physical memory");
+			r = HC_STOPPED;
+		}
+		break;
+	default:
+		v->stats.exits[HV_EXIT_OTHER]++;
+		stop_with_report(v, &e, "unexpected exception");
+		r = HC_STOPPED;
+		break;
+	}
+
+	if (preempt)
+		v->stats.preemptions++;
+	struct vcpu *next = v;
+	if (preempt || r == HC_YIELD || v->state != VCPU_RUNNABLE)
+		next = sched_next(v);
+	else
+		trace_vcpu_entry(v);
+	next->load_count = read_c0_count();
+	return next;
+}
+
+/* The hypervisor itself took an exception: a bug.  Say where, stop. */
+void hv_root_fault(void)
+{
+	uint32_t cause = read_c0_cause();
+	hv_printf("hv: PANIC: root exception %s cause=%x epc=%x badvaddr=%x\n",
+		  exc_names[CAUSE_EXC(cause)] ? exc_names[CAUSE_EXC(cause)] : "?",
+		  cause, read_c0(14, 0), read_c0_badvaddr());
+	hv_finish();
+}

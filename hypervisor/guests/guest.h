@@ -1,0 +1,56 @@
+/*
+ * guest.h: what a test guest can ask the hypervisor (hypervisor/
+ * hypercall.c has the other side).  Arguments in a0/a1, result in v0.
+ */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <stdint.h>
+
+#define HYPERCALL2(code, x, y) ({                                          \
+	register uint32_t a0__ __asm__("$4") = (uint32_t)(x);                 \
+	register uint32_t a1__ __asm__("$5") = (uint32_t)(y);                 \
+	register uint32_t v0__ __asm__("$2");                                 \
+	__asm__ volatile("hypcall " #code                                     \
+			 : "=r"(v0__) : "r"(a0__), "r"(a1__) : "memory");     \
+	v0__; })
+
+static inline void g_write(const char *s, unsigned n) { HYPERCALL2(1, s, n); }
+static inline void g_heartbeat(uint32_t n) { HYPERCALL2(2, n, 0); }
+static inline void g_marker(uint32_t v) { HYPERCALL2(3, v, 0); }
+static inline void g_anomaly(uint32_t code, uint32_t detail) { HYPERCALL2(4, code, detail); }
+static inline void __attribute__((noreturn)) g_stop(uint32_t status)
+{
+	HYPERCALL2(5, status, 0);
+	for (;;)
+		;
+}
+static inline void g_yield(void) { HYPERCALL2(6, 0, 0); }
+
+static inline void g_puts(const char *s)
+{
+	unsigned n = 0;
+	while (s[n])
+		n++;
+	g_write(s, n);
+}
+
+/* "text<hex>\n" in one write, so the line is never split. */
+static inline void g_put_hex_line(const char *text, uint32_t v)
+{
+	char buf[80];
+	unsigned n = 0;
+	while (*text && n < 60)
+		buf[n++] = *text++;
+	for (int i = 28; i >= 0; i -= 4)
+		buf[n++] = "0123456789abcdef"[(v >> i) & 0xf];
+	buf[n++] = '\n';
+	g_write(buf, n);
+}
+
+#define mfc0(reg, sel) ({ uint32_t v__; \
+	__asm__ volatile("mfc0 %0, $" #reg ", " #sel : "=r"(v__)); v__; })
+#define mtc0(reg, sel, val) \
+	__asm__ volatile("mtc0 %z0, $" #reg ", " #sel "\n\tehb" :: "Jr"((uint32_t)(val)) : "memory")
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * The reference hypervisor's shared definitions: CP0 access, the vcpu
+ * (one per guest), and the functions each file provides.  Vocabulary
+ * follows Linux KVM/MIPS VZ (arch/mips/kvm/vz.c): vcpu_load/vcpu_put
+ * around a guest's time on the CPU, exit dispatch on Cause.ExcCode and
+ * GuestCtl0.GExcCode, guest TLB save/restore.
+ */
+#ifndef HV_HV_H
+#define HV_HV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vzsoak/utm.h>
+
+#include "args.h"
+#include "vcpu_regs.h"
+
+/* ---------------------------------------------------------- CP0 access */
+/* Root CP0: mfc0/mtc0.  Guest CP0 (the context the running guest sees):
+ * mfgc0/mtgc0.  Every write is followed by ehb so the next instruction
+ * sees it (an execution hazard barrier is what MIPS32r2+ requires). */
+#define read_c0(reg, sel) ({ uint32_t v__; \
+	__asm__ volatile("mfc0 %0, $" #reg ", " #sel : "=r"(v__)); v__; })
+#define write_c0(reg, sel, val) \
+	__asm__ volatile("mtc0 %z0, $" #reg ", " #sel "\n\tehb" \
+			 :: "Jr"((uint32_t)(val)) : "memory")
+#define read_gc0(reg, sel) ({ uint32_t v__; \
+	__asm__ volatile("mfgc0 %0, $" #reg ", " #sel : "=r"(v__)); v__; })
+#define write_gc0(reg, sel, val) \
+	__asm__ volatile("mtgc0 %z0, $" #reg ", " #sel "\n\tehb" \
+			 :: "Jr"((uint32_t)(val)) : "memory")
+
+/* Root registers by name. */
+#define read_c0_index()        read_c0(0, 0)
+#define write_c0_index(v)      write_c0(0, 0, v)
+#define write_c0_entrylo0(v)   write_c0(2, 0, v)
+#define write_c0_entrylo1(v)   write_c0(3, 0, v)
+#define write_c0_pagemask(v)   write_c0(5, 0, v)
+#define read_c0_badvaddr()     read_c0(8, 0)
+#define read_c0_badinstr()     read_c0(8, 1)
+#define read_c0_count()        read_c0(9, 0)
+#define read_c0_entryhi()      read_c0(10, 0)
+#define write_c0_entryhi(v)    write_c0(10, 0, v)
+#define read_c0_guestctl1()    read_c0(10, 4)
+#define write_c0_guestctl1(v)  write_c0(10, 4, v)
+#define read_c0_guestctl2()    read_c0(10, 5)
+#define write_c0_guestctl2(v)  write_c0(10, 5, v)
+#define write_c0_guestctl0ext(v) write_c0(11, 4, v)
+#define write_c0_compare(v)    write_c0(11, 0, v)
+#define read_c0_status()       read_c0(12, 0)
+#define write_c0_status(v)     write_c0(12, 0, v)
+#define read_c0_guestctl0()    read_c0(12, 6)
+#define write_c0_guestctl0(v)  write_c0(12, 6, v)
+#define read_c0_gtoffset()     read_c0(12, 7)
+#define write_c0_gtoffset(v)   write_c0(12, 7, v)
+#define read_c0_cause()        read_c0(13, 0)
+#define read_c0_config1()      read_c0(16, 1)
+#define write_c0_tracecontrol(v) write_c0(23, 1, v)
+#define write_c0_usertracedata1(v) write_c0(23, 3, v)
+
+#define ST_IE		0x00000001u
+#define ST_EXL		0x00000002u
+#define ST_IM7		0x00008000u
+#define CAUSE_BD	0x80000000u
+#define CAUSE_IP7	0x00008000u
+#define CAUSE_EXC(c)	(((c) >> 2) & 0x1fu)
+#define INDEX_P		0x80000000u
+
+#define GC0_GM		0x80000000u
+#define GC0_RI		0x40000000u
+#define GC0_CP0		0x10000000u
+#define GC0_GT		0x02000000u
+#define GC0_GEXC(g)	(((g) >> 2) & 0x1fu)
+#define GC1_RID(id)	((uint32_t)(id) << 16)
+
+/* Root Cause.ExcCode values the exit path sees. */
+enum { EXC_INT = 0, EXC_MOD = 1, EXC_TLBL = 2, EXC_TLBS = 3, EXC_GE = 27 };
+/* GuestCtl0.GExcCode values. */
+enum { GEXC_GPSI = 0, GEXC_GSFC = 1, GEXC_HC = 2, GEXC_GRR = 3, GEXC_GPA = 10 };
+
+static inline void tlbp(void)   { __asm__ volatile("tlbp\n\tehb" ::: "memory"); }
+static inline void tlbwi(void)  { __asm__ volatile("tlbwi\n\tehb" ::: "memory"); }
+static inline void tlbgp(void)  { __asm__ volatile("tlbgp\n\tehb" ::: "memory"); }
+static inline void tlbgr(void)  { __asm__ volatile("tlbgr\n\tehb" ::: "memory"); }
+static inline void tlbgwi(void) { __asm__ volatile("tlbgwi\n\tehb" ::: "memory"); }
+
+/* ---------------------------------------------------------- memory */
+/* Guest g (GuestID g, 1..8) owns 16 MiB of physical memory at
+ * HV_WINDOW_PA(g); its guest-physical addresses 0..16M map there. */
+#define HV_WINDOW_SIZE	0x01000000u
+#define HV_WINDOW_PA(g)	((uint32_t)(g) * HV_WINDOW_SIZE)
+/* Root reaches physical memory below 512 MiB through kseg0. */
+#define PA_TO_KSEG0(pa)	((void *)(uintptr_t)(0x80000000u | (pa)))
+/* Where guest images start running: guest kseg0, past their vectors. */
+#define GUEST_ENTRY	0x80000400u
+
+/* ---------------------------------------------------------- the vcpu */
+/* The guest CP0 registers a world switch carries (vcpu.c). */
+struct guest_cp0 {
+	uint32_t index, entrylo0, entrylo1, context, contextconfig, userlocal;
+	uint32_t pagemask, pagegrain, wired, hwrena, badvaddr, entryhi;
+	uint32_t compare, status, intctl, cause, epc, ebase, config0;
+	uint32_t errorepc, kscratch[6];
+};
+
+/* Exits by kind, for the statistics table. */
+enum hv_exit_kind {
+	HV_EXIT_GPSI, HV_EXIT_GSFC, HV_EXIT_HC, HV_EXIT_GRR, HV_EXIT_GPA,
+	HV_EXIT_TIMER, HV_EXIT_OTHER, HV_EXIT_KINDS
+};
+
+struct vcpu_stats {
+	uint32_t ticks;                 /* root Count ticks spent in the guest */
+	uint32_t exits[HV_EXIT_KINDS];
+	uint32_t preemptions;           /* timer slices that ended */
+	uint32_t tlb_handler;           /* switched out inside a TLB handler */
+	uint32_t preserved;             /* critical-section entries saved */
+	uint32_t restored;              /* ... and put back (evicted meanwhile) */
+	uint32_t heartbeats;
+};
+
+/* A guest TLB entry saved by the critical-section fix (preserve.c). */
+struct saved_tlb {
+	int valid;
+	uint32_t index, entryhi, entrylo0, entrylo1, pagemask;
+};
+
+enum vcpu_state { VCPU_RUNNABLE, VCPU_STOPPED };
+
+struct guest_image;
+
+struct vcpu {
+	/* Read and written by start.S: keep first (vcpu_regs.h). */
+	uint32_t gpr[32];
+	uint32_t hi, lo;
+	uint32_t pc;
+
+	unsigned id;                    /* GuestID, 1..8 */
+	enum vcpu_state state;
+	const struct guest_image *image;
+	struct guest_cp0 cp0;
+	uint32_t guest_count;           /* guest Count when it was put */
+	uint32_t guestctl2;             /* pending virtual interrupts */
+	struct saved_tlb saved_tlb;
+	uint32_t load_count;            /* root Count when it last entered */
+	struct vcpu_stats stats;
+	char line[120];                 /* console line being assembled */
+	unsigned line_len;
+};
+
+_Static_assert(offsetof(struct vcpu, gpr) == VCPU_GPR(0), "vcpu layout");
+_Static_assert(offsetof(struct vcpu, hi) == VCPU_HI, "vcpu layout");
+_Static_assert(offsetof(struct vcpu, lo) == VCPU_LO, "vcpu layout");
+_Static_assert(offsetof(struct vcpu, pc) == VCPU_PC, "vcpu layout");
+
+/* Guest images embedded at build time (guests.S). */
+struct guest_image {
+	const char *name;
+	const uint8_t *start, *end;
+};
+extern const struct guest_image hv_images[];
+extern const unsigned hv_nimages;
+
+/* ---------------------------------------------------------- globals */
+extern struct hv_args hv_args;
+extern struct vcpu hv_vcpus[HV_MAX_GUESTS];
+extern unsigned hv_nvcpus;
+extern struct vcpu *hv_current;   /* the vcpu start.S saves into */
+
+/* ---------------------------------------------------------- functions */
+/* start.S */
+void __attribute__((noreturn)) hv_enter_guest(struct vcpu *v);
+
+/* console.c */
+void hv_putc(char c);
+void hv_puts(const char *s);
+void hv_put_hex(uint32_t v);
+void hv_put_dec(uint32_t v);
+void hv_put_dec_w(uint32_t v, unsigned width);
+void hv_put_str_w(const char *s, unsigned width);
+void hv_printf(const char *fmt, ...);
+void guest_console_write(struct vcpu *v, const char *buf, unsigned len);
+void guest_console_flush(struct vcpu *v);
+
+/* vcpu.c */
+void vcpu_init(struct vcpu *v, unsigned id, const struct guest_image *img);
+void vcpu_load(struct vcpu *v);
+void vcpu_put(struct vcpu *v);
+void vcpu_stop(struct vcpu *v, const char *why);
+void vcpu_dump(const struct vcpu *v);
+
+/* gpa.c */
+void gpa_init(void);
+int gpa_handle_fault(struct vcpu *v, uint32_t gpa);
+void *gpa_to_root(const struct vcpu *v, uint32_t gva, uint32_t len);
+
+/* exit.c */
+struct vcpu *hv_handle_exit(struct vcpu *v);
+void hv_root_fault(void);
+
+/* sched.c */
+void sched_init(void);
+void sched_start_slice(void);
+struct vcpu *sched_next(struct vcpu *prev);
+uint32_t sched_rand(void);
+void sched_check_runtime(void);
+
+/* hypercall.c */
+enum hc_result { HC_CONTINUE, HC_YIELD, HC_STOPPED };
+enum hc_result hypercall(struct vcpu *v, unsigned code);
+
+/* preserve.c */
+void preserve_on_put(struct vcpu *v);
+void preserve_on_load(struct vcpu *v);
+
+/* trace.c */
+void trace_init(void);
+void trace_vcpu_entry(const struct vcpu *v);
+void trace_vcpu_exit(const struct vcpu *v, uint32_t code);
+void trace_msg(unsigned kind, unsigned gid, const uint32_t *payload, unsigned n);
+
+/* stats.c */
+void stats_print(void);
+
+/* main.c */
+void __attribute__((noreturn)) hv_finish(void);
+
+/* lib.c (the compiler may call memcpy/memset itself) */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int hv_streq(const char *a, const char *b);
+
+#endif

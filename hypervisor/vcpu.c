@@ -1,0 +1,150 @@
+/*
+ * vcpu.c: a guest's context and how it goes on and off the CPU.
+ *
+ * The core has one guest CP0 context, shared by every guest, so a world
+ * switch saves the outgoing guest's guest-CP0 registers (MFGC0) and
+ * writes the incoming guest's (MTGC0), as Linux's kvm_vz_vcpu_put and
+ * kvm_vz_vcpu_load do.  Besides CP0 a guest owns:
+ *   - its time: guest Count = root Count + GTOffset.  A guest's Count
+ *     runs only while it runs: at put we note its Count, at load we pick
+ *     the GTOffset that makes it continue from there, so a guest never
+ *     sees time jump by the slices of the others;
+ *   - its pending virtual interrupts (GuestCtl2.VIP), written after the
+ *     guest Cause they show in;
+ *   - its GuestID (GuestCtl1.ID), which tags its TLB entries.  The TLB is
+ *     shared and tagged, so nothing is flushed on a switch: the other
+ *     guests' entries simply do not match.  What may happen is that a
+ *     guest's entries get evicted by another's tlbwr; a guest refills
+ *     them itself, except inside a TLB critical section (preserve.c).
+ */
+#include "hv.h"
+
+void vcpu_init(struct vcpu *v, unsigned id, const struct guest_image *img)
+{
+	memset(v, 0, sizeof *v);
+	v->id = id;
+	v->image = img;
+	v->state = VCPU_RUNNABLE;
+	v->pc = GUEST_ENTRY;
+	/* The guest kernel starts as after its own reset, but with ERL and
+	 * BEV clear (kernel mode, its vectors at its EBase, 0x80000000) and
+	 * a 4K PageMask. */
+	v->cp0.status = 0;
+	v->cp0.ebase = 0x80000000u;
+	v->cp0.config0 = 3; /* K0 cacheable */
+	v->cp0.intctl = 0xe0000000u;
+	v->cp0.contextconfig = 0x007ffff0u;
+	v->cp0.compare = 0xffffffffu;
+	v->guest_count = 0;
+}
+
+void vcpu_load(struct vcpu *v)
+{
+	struct guest_cp0 *c = &v->cp0;
+
+	/* GuestID first: every guest TLB operation below is for this guest. */
+	write_c0_guestctl1(v->id);
+	preserve_on_load(v);
+
+	/* Config before what depends on it, then the TLB registers, then
+	 * Status/Cause and what may raise interrupts last. */
+	write_gc0(16, 0, c->config0);
+	write_gc0(0, 0, c->index);
+	write_gc0(2, 0, c->entrylo0);
+	write_gc0(3, 0, c->entrylo1);
+	write_gc0(4, 1, c->contextconfig);
+	write_gc0(4, 0, c->context);
+	write_gc0(4, 2, c->userlocal);
+	write_gc0(5, 0, c->pagemask);
+	write_gc0(5, 1, c->pagegrain);
+	write_gc0(6, 0, c->wired);
+	write_gc0(7, 0, c->hwrena);
+	/* BadVAddr: restoring it is what Linux does; vzsim ignores root
+	 * writes to it (see docs/hypervisor.md, "Limits"). */
+	write_gc0(8, 0, c->badvaddr);
+	write_gc0(10, 0, c->entryhi);
+	write_gc0(12, 1, c->intctl);
+	write_gc0(14, 0, c->epc);
+	write_gc0(15, 1, c->ebase);
+	write_gc0(30, 0, c->errorepc);
+	write_gc0(31, 2, c->kscratch[0]);
+	write_gc0(31, 3, c->kscratch[1]);
+	write_gc0(31, 4, c->kscratch[2]);
+	write_gc0(31, 5, c->kscratch[3]);
+	write_gc0(31, 6, c->kscratch[4]);
+	write_gc0(31, 7, c->kscratch[5]);
+
+	/* Time: continue the guest's Count where it stopped, then Compare
+	 * (which also clears a stale guest Cause.TI). */
+	uint32_t now = read_c0_count();
+	write_c0_gtoffset(v->guest_count - now);
+	write_gc0(11, 0, c->compare);
+	write_gc0(12, 0, c->status);
+	write_gc0(13, 0, c->cause);
+	write_c0_guestctl2(v->guestctl2);
+}
+
+void vcpu_put(struct vcpu *v)
+{
+	struct guest_cp0 *c = &v->cp0;
+	v->guest_count = read_c0_count() + read_c0_gtoffset();
+	v->guestctl2 = read_c0_guestctl2();
+
+	c->config0 = read_gc0(16, 0);
+	c->index = read_gc0(0, 0);
+	c->entrylo0 = read_gc0(2, 0);
+	c->entrylo1 = read_gc0(3, 0);
+	c->context = read_gc0(4, 0);
+	c->contextconfig = read_gc0(4, 1);
+	c->userlocal = read_gc0(4, 2);
+	c->pagemask = read_gc0(5, 0);
+	c->pagegrain = read_gc0(5, 1);
+	c->wired = read_gc0(6, 0);
+	c->hwrena = read_gc0(7, 0);
+	c->badvaddr = read_gc0(8, 0);
+	c->entryhi = read_gc0(10, 0);
+	c->compare = read_gc0(11, 0);
+	c->status = read_gc0(12, 0);
+	c->intctl = read_gc0(12, 1);
+	c->cause = read_gc0(13, 0);
+	c->epc = read_gc0(14, 0);
+	c->ebase = read_gc0(15, 1);
+	c->errorepc = read_gc0(30, 0);
+	c->kscratch[0] = read_gc0(31, 2);
+	c->kscratch[1] = read_gc0(31, 3);
+	c->kscratch[2] = read_gc0(31, 4);
+	c->kscratch[3] = read_gc0(31, 5);
+	c->kscratch[4] = read_gc0(31, 6);
+	c->kscratch[5] = read_gc0(31, 7);
+
+	/* With the registers saved, the fix may use them as scratch. */
+	preserve_on_put(v);
+}
+
+static const char *const gpr_names[32] = {
+	"zero", "at", "v0", "v1", "a0", "a1", "a2", "a3",
+	"t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7",
+	"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7",
+	"t8", "t9", "k0", "k1", "gp", "sp", "fp", "ra",
+};
+
+/* The register report of a stopped guest: lines start with "hv:   " so
+ * tests can tell them from the one-line reason. */
+void vcpu_dump(const struct vcpu *v)
+{
+	hv_printf("hv:   g%u pc=%x status=%x cause=%x epc=%x badvaddr=%x\n",
+		  v->id, v->pc, read_gc0(12, 0), read_gc0(13, 0),
+		  read_gc0(14, 0), read_gc0(8, 0));
+	for (unsigned r = 0; r < 32; r += 4)
+		hv_printf("hv:   %s=%x %s=%x %s=%x %s=%x\n",
+			  gpr_names[r], v->gpr[r], gpr_names[r + 1], v->gpr[r + 1],
+			  gpr_names[r + 2], v->gpr[r + 2], gpr_names[r + 3], v->gpr[r + 3]);
+}
+
+/* Stops a guest for good (called while it is the loaded vcpu). */
+void vcpu_stop(struct vcpu *v, const char *why)
+{
+	guest_console_flush(v);
+	hv_printf("hv: g%u stopped: %s\n", v->id, why);
+	v->state = VCPU_STOPPED;
+}

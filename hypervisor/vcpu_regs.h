@@ -1,0 +1,14 @@
+/*
+ * Offsets into struct vcpu that the world-switch assembly (start.S) uses:
+ * the guest's general registers, HI/LO and the PC it resumes at.  hv.h
+ * checks them against the C layout with static assertions.
+ */
+#ifndef HV_VCPU_REGS_H
+#define HV_VCPU_REGS_H
+
+#define VCPU_GPR(n)	((n) * 4)
+#define VCPU_HI		128
+#define VCPU_LO		132
+#define VCPU_PC		136
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * The reference hypervisor's boot-argument parser (hypervisor/args.c):
+ * defaults, every key, numbers, and the one-line errors for bad input.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../hypervisor/args.h"
+
+static char err[96];
+
+static int parse(struct hv_args *a, const char *text)
+{
+	hv_args_defaults(a);
+	return hv_args_parse(a, text, 4096, err, sizeof err);
+}
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	struct hv_args a;
+	assert_int_equal(parse(&a, ""), 0);
+	assert_int_equal(a.guests, 4);
+	assert_int_equal(a.seed, 1);
+	assert_int_equal(a.quantum, 20000);
+	assert_int_equal(a.jitter, 0);
+	assert_int_equal(a.sched, HV_SCHED_RR);
+	assert_int_equal(a.preserve, 1);
+	assert_int_equal(a.trace, 1);
+	assert_int_equal(a.ri_exit, 0);
+	assert_int_equal(a.runtime, 0);
+	for (int g = 0; g < HV_MAX_GUESTS; g++)
+		assert_string_equal(a.image[g], "demo");
+	assert_string_equal(err, "");
+}
+
+static void test_every_key(void **state)
+{
+	(void)state;
+	struct hv_args a;
+	assert_int_equal(parse(&a, "  guests=8 seed=0x10 quantum=5000 jitter=300\n"
+				   "sched=aim preserve=off trace=off trace-guests=0x6 "
+				   "ri-exit=on runtime=1000000 image=loop g3=wild "), 0);
+	assert_int_equal(a.guests, 8);
+	assert_int_equal(a.seed, 16);
+	assert_int_equal(a.quantum, 5000);
+	assert_int_equal(a.jitter, 300);
+	assert_int_equal(a.sched, HV_SCHED_AIM);
+	assert_int_equal(a.preserve, 0);
+	assert_int_equal(a.trace, 0);
+	assert_int_equal(a.trace_guests, 6);
+	assert_int_equal(a.ri_exit, 1);
+	assert_int_equal(a.runtime, 1000000);
+	assert_string_equal(a.image[0], "loop");
+	assert_string_equal(a.image[2], "wild");
+	assert_string_equal(a.image[7], "loop");
+}
+
+static void test_later_wins_and_max(void **state)
+{
+	(void)state;
+	struct hv_args a;
+	assert_int_equal(parse(&a, "guests=2 guests=3"), 0);
+	assert_int_equal(a.guests, 3);
+	/* max cuts the text: "guests=1" only */
+	hv_args_defaults(&a);
+	assert_int_equal(hv_args_parse(&a, "guests=1 seed=x", 8, err, sizeof err), 0);
+	assert_int_equal(a.guests, 1);
+	assert_int_equal(parse(&a, "seed=4294967295"), 0);
+	assert_int_equal(a.seed, 0xffffffffu);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	struct hv_args a;
+	static const struct { const char *text, *msg; } bad[] = {
+		{ "guests=0", "guests=0: want 1..8" },
+		{ "guests=9", "guests=9: want 1..8" },
+		{ "guests=", "guests=: want 1..8" },
+		{ "seed=12a", "seed=12a: not a number" },
+		{ "seed=4294967296", "seed=4294967296: not a number" },
+		{ "quantum=99", "quantum=99: want a number >= 100" },
+		{ "sched=fifo", "sched=fifo: want rr or aim" },
+		{ "preserve=maybe", "preserve=maybe: want on or off" },
+		{ "trace-guests=1", "trace-guests=1: want a mask of GuestIDs 1..8 (bits 1..8)" },
+		{ "colour=red", "unknown key 'colour'" },
+		{ "g9=demo", "unknown key 'g9'" },
+		{ "image=Demo", "image=Demo: not an image name" },
+		{ "guests", "'guests': want key=value" },
+		{ "=4", "'=4': want key=value" },
+	};
+	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(parse(&a, bad[i].text), -1);
+		assert_string_equal(err, bad[i].msg);
+	}
+	/* a short error buffer is cut, still terminated */
+	char small[8];
+	hv_args_defaults(&a);
+	assert_int_equal(hv_args_parse(&a, "colour=red", 64, small, sizeof small), -1);
+	assert_string_equal(small, "unknown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_later_wins_and_max),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
