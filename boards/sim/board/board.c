@@ -12,7 +12,7 @@
 #include "elf.h"
 #include "vzsoak/bootargs.h"
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void board_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	if (!err || errlen == 0)
 		return;
@@ -65,7 +65,7 @@ static int setup_cpu(vzsim *sim, bool reinit, char *err, size_t errlen)
 	if (cpu_init(cpu, &sim->bus, sim->ram, sim->ram_size,
 		     sim->opts.tlb_entries, sim->cfg.seed) != 0) {
 		cpu_destroy(cpu);
-		set_err(err, errlen, "cannot initialise the CPU (out of memory?)");
+		board_set_err(err, errlen, "cannot initialise the CPU (out of memory?)");
 		return -1;
 	}
 	/* The trace unit writes into this board's TCB. */
@@ -83,7 +83,7 @@ int vzsim_board_opt(vzsim *sim, const char *name, const char *value, char *err,
 	struct board_opts o = sim->opts;
 	char msg[256];
 	if (board_opts_set(&o, name, value, msg, sizeof msg) != 0) {
-		set_err(err, errlen, "%s", msg);
+		board_set_err(err, errlen, "%s", msg);
 		return -1;
 	}
 	bool rebuild = o.tlb_entries != sim->opts.tlb_entries || o.vz != sim->opts.vz ||
@@ -91,7 +91,7 @@ int vzsim_board_opt(vzsim *sim, const char *name, const char *value, char *err,
 	if (o.tcb_size != sim->opts.tcb_size) {
 		struct tcb fresh;
 		if (tcb_init(&fresh, o.tcb_size) != 0) {
-			set_err(err, errlen, "out of memory");
+			board_set_err(err, errlen, "out of memory");
 			return -1;
 		}
 		fresh.stream = sim->tcb.stream; /* a running capture goes on */
@@ -118,14 +118,14 @@ vzsim *vzsim_new(const struct vzsim_config *cfg, char *err, size_t errlen)
 {
 	if (cfg->ram_size == 0 || cfg->ram_size > BOARD_RAM_MAX ||
 	    cfg->ram_size % BOARD_RAM_ALIGN) {
-		set_err(err, errlen,
+		board_set_err(err, errlen,
 			"RAM size %llu bytes: must be 4 KiB..256 MiB in whole 4 KiB pages",
 			(unsigned long long)cfg->ram_size);
 		return NULL;
 	}
 	vzsim *sim = calloc(1, sizeof *sim);
 	if (!sim) {
-		set_err(err, errlen, "out of memory");
+		board_set_err(err, errlen, "out of memory");
 		return NULL;
 	}
 	sim->cfg = *cfg;
@@ -136,7 +136,7 @@ vzsim *vzsim_new(const struct vzsim_config *cfg, char *err, size_t errlen)
 	sim->flash = calloc(1, BOARD_FLASH_SIZE);
 	sim->cpu = calloc(1, sizeof *sim->cpu);
 	if (!sim->ram || !sim->flash || !sim->cpu) {
-		set_err(err, errlen, "out of memory for %u bytes of RAM",
+		board_set_err(err, errlen, "out of memory for %u bytes of RAM",
 			sim->ram_size);
 		free(sim->ram);
 		free(sim->flash);
@@ -154,7 +154,7 @@ vzsim *vzsim_new(const struct vzsim_config *cfg, char *err, size_t errlen)
 	bus_add_device(&sim->bus, BOARD_FPGA_BASE, BOARD_FPGA_SIZE,
 		       &sim->fpga.dev);
 	if (tcb_init(&sim->tcb, sim->opts.tcb_size) != 0) {
-		set_err(err, errlen, "out of memory");
+		board_set_err(err, errlen, "out of memory");
 		free(sim->ram);
 		free(sim->flash);
 		free(sim->cpu);
@@ -276,7 +276,7 @@ int vzsim_load_elf(vzsim *sim, const char *path, uint32_t *entry, char *err,
 	for (size_t i = 0; i < img.nsegs; i++) {
 		const struct elf_segment *s = &img.segs[i];
 		if (!loadable(sim, s->pa, s->memsz)) {
-			set_err(err, errlen,
+			board_set_err(err, errlen,
 				"%s: segment at vaddr 0x%08x (physical 0x%08x, "
 				"0x%x bytes) is outside RAM (0x0-0x%x) and boot "
 				"flash (0x%08x-0x%08x)",
@@ -544,14 +544,14 @@ int vzsim_set_bootargs(vzsim *sim, const char *text, char *err, size_t errlen)
 {
 	size_t len = strlen(text);
 	if (len >= BOOTARGS_TEXT_MAX) {
-		set_err(err, errlen, "boot arguments: %zu bytes, at most %u", len,
+		board_set_err(err, errlen, "boot arguments: %zu bytes, at most %u", len,
 			BOOTARGS_TEXT_MAX - 1);
 		return -1;
 	}
 	const uint32_t head[4] = {BOOTARGS_MAGIC, BOOTARGS_VERSION, (uint32_t)len, 0};
 	if (vzsim_mem_write(sim, BOOTARGS_PA, head, sizeof head) != 0 ||
 	    vzsim_mem_write(sim, BOOTARGS_PA + BOOTARGS_HEADER, text, len + 1) != 0) {
-		set_err(err, errlen, "boot arguments: no RAM at physical 0x%08x",
+		board_set_err(err, errlen, "boot arguments: no RAM at physical 0x%08x",
 			BOOTARGS_PA);
 		return -1;
 	}

@@ -32,6 +32,10 @@
 /* Where the CPU goes on a hardware reset (kseg1 view of the boot flash). */
 #define BOARD_RESET_VECTOR 0xbfc00000u
 
+/* A one-line error message into the caller's buffer (libvzsim's errors). */
+void board_set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Board option values (options.c); defaults in board_opts_default. */
 struct board_opts {
 	enum tlbr_bad_index tlbr_bad_index;

@@ -12,16 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* The header that describes this board's capture. */
 static void fill_info(vzsim *sim, struct pdt_file_info *info, uint16_t flags,
 		      const char *command)
@@ -53,11 +43,11 @@ int vzsim_trace_start(vzsim *sim, const char *path,
 		      const struct vzsim_trace_opts *opts, char *err, size_t errlen)
 {
 	if (opts->syp > 7) {
-		set_err(err, errlen, "trace sync period %u: want 0..7", opts->syp);
+		board_set_err(err, errlen, "trace sync period %u: want 0..7", opts->syp);
 		return -1;
 	}
 	if (sim->tcb.stream) {
-		set_err(err, errlen, "a trace capture is already running");
+		board_set_err(err, errlen, "a trace capture is already running");
 		return -1;
 	}
 	/* The debugger's controls: every mode, every ASID, PC trace (+ data). */
@@ -70,13 +60,13 @@ int vzsim_trace_start(vzsim *sim, const char *path,
 		sim->trace_tmp = malloc(n);
 		sim->trace_path = strdup(path);
 		if (!sim->trace_tmp || !sim->trace_path) {
-			set_err(err, errlen, "out of memory");
+			board_set_err(err, errlen, "out of memory");
 			return -1;
 		}
 		snprintf(sim->trace_tmp, n, "%s.tmp%ld", path, (long)getpid());
 		FILE *f = fopen(sim->trace_tmp, "wb");
 		if (!f) {
-			set_err(err, errlen, "%s: %s", sim->trace_tmp, strerror(errno));
+			board_set_err(err, errlen, "%s: %s", sim->trace_tmp, strerror(errno));
 			return -1;
 		}
 		/* The header carries the controls as the capture starts. */
@@ -84,7 +74,7 @@ int vzsim_trace_start(vzsim *sim, const char *path,
 		struct pdt_file_info info;
 		fill_info(sim, &info, PDT_FLAG_OFFCHIP, opts->command);
 		if (pdt_file_write_header(f, &info) != 0) {
-			set_err(err, errlen, "%s: cannot write the header", sim->trace_tmp);
+			board_set_err(err, errlen, "%s: cannot write the header", sim->trace_tmp);
 			fclose(f);
 			remove(sim->trace_tmp);
 			return -1;
@@ -106,11 +96,11 @@ int vzsim_trace_finish(vzsim *sim, char *err, size_t errlen)
 	sim->tcb.stream = NULL;
 	int rc = 0;
 	if (fclose(f) != 0 || sim->tcb.stream_error) {
-		set_err(err, errlen, "%s: write error", sim->trace_tmp);
+		board_set_err(err, errlen, "%s: write error", sim->trace_tmp);
 		remove(sim->trace_tmp);
 		rc = -1;
 	} else if (rename(sim->trace_tmp, sim->trace_path) != 0) {
-		set_err(err, errlen, "%s: %s", sim->trace_path, strerror(errno));
+		board_set_err(err, errlen, "%s: %s", sim->trace_path, strerror(errno));
 		remove(sim->trace_tmp);
 		rc = -1;
 	}
@@ -130,7 +120,7 @@ int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen)
 	if (!words || !tmp) {
 		free(words);
 		free(tmp);
-		set_err(err, errlen, "out of memory");
+		board_set_err(err, errlen, "out of memory");
 		return -1;
 	}
 	tcb_read(&sim->tcb, words);
@@ -138,7 +128,7 @@ int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen)
 	int rc = -1;
 	FILE *f = fopen(tmp, "wb");
 	if (!f) {
-		set_err(err, errlen, "%s: %s", tmp, strerror(errno));
+		board_set_err(err, errlen, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	struct pdt_file_info info;
@@ -146,12 +136,12 @@ int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen)
 	bool ok = pdt_file_write_header(f, &info) == 0 &&
 		  fwrite(words, sizeof *words, n, f) == n;
 	if (fclose(f) != 0 || !ok) {
-		set_err(err, errlen, "%s: write error", tmp);
+		board_set_err(err, errlen, "%s: write error", tmp);
 		remove(tmp);
 		goto out;
 	}
 	if (rename(tmp, path) != 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		board_set_err(err, errlen, "%s: %s", path, strerror(errno));
 		remove(tmp);
 		goto out;
 	}
