@@ -38,7 +38,7 @@ UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 # crashme's block generator, shared by target and host (its unit tests).
 CRASHME_HOST_SRC := crashme/block.c
 # The hypervisor files that also build for the host (their unit tests).
-HV_HOST_SRC := hypervisor/args.c hypervisor/utm.c
+HV_HOST_SRC := hypervisor/args.c hypervisor/utm.c hypervisor/branch.c
 PDT_TEST_SRC := $(wildcard tests/pdtrace/test_*.c)
 PDT_TEST_NAMES := $(patsubst tests/pdtrace/%.c,%,$(PDT_TEST_SRC))
 
@@ -184,7 +184,7 @@ DEMO_ELF  := $(BUILD)/target/demo.elf
 # each guest is built to an ELF at guest kseg0, flattened with objcopy,
 # and pulled into the image by guests.S (.incbin).
 HV_ELF      := $(BUILD)/target/hypervisor.elf
-GUEST_NAMES := demo loop wild exits crit flood
+GUEST_NAMES := demo loop wild exits crit flood dslot wired
 GUEST_BINS  := $(patsubst %,$(BUILD)/target/guests/%.bin,$(GUEST_NAMES))
 HV_TSRC     := hypervisor/start.S $(wildcard hypervisor/*.c) hypervisor/guests.S
 HV_HDRS     := $(wildcard hypervisor/*.h hypervisor/include/vzsoak/*.h)

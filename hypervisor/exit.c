@@ -12,9 +12,14 @@
  *   TLBL/TLBS/Mod   with GExcCode GPA: second-stage fault, gpa.c
  *   anything else   stop the guest with a report; the others go on
  *
+ * An emulated instruction is stepped over; in a branch delay slot the
+ * branch is emulated too (branch.c).  Each exit's root cost is measured
+ * for the statistics (exit_cost_close below).
+ *
  * The handler runs in root mode with Status.EXL set (interrupts masked)
  * and returns the vcpu to enter next.
  */
+#include "branch.h"
 #include "hv.h"
 
 /* Instruction fields. */
@@ -32,7 +37,7 @@
 #define FUNCT_WAIT	0x20
 
 struct exit_info {
-	uint32_t cause, gctl0, badvaddr, badinstr;
+	uint32_t cause, gctl0, badvaddr, badinstr, badinstrp;
 	unsigned exc, gexc;
 };
 
@@ -59,22 +64,29 @@ static void stop_with_report(struct vcpu *v, const struct exit_info *e,
 	if (e->exc == EXC_GE || (e->exc >= EXC_MOD && e->exc <= EXC_TLBS))
 		hv_printf("/%s", gn);
 	hv_printf(")\n");
-	hv_printf("hv:   g%u root cause=%x badvaddr=%x badinstr=%x guestctl0=%x\n",
-		  v->id, e->cause, e->badvaddr, e->badinstr, e->gctl0);
+	hv_printf("hv:   g%u root cause=%x badvaddr=%x badinstr=%x badinstrp=%x guestctl0=%x\n",
+		  v->id, e->cause, e->badvaddr, e->badinstr, e->badinstrp, e->gctl0);
 	vcpu_dump(v);
 	v->state = VCPU_STOPPED;
 }
 
-/* Steps over the instruction that exited.  One in a branch delay slot
- * would need the branch emulated (Linux's update_pc); the test guests
- * never exit there, so such an exit stops the guest instead. */
-static int skip_instruction(struct vcpu *v, const struct exit_info *e)
+/* Decides where the guest resumes once the instruction that exited has
+ * been emulated: EPC + 4, or, in a branch delay slot (Cause.BD), the
+ * branch's target or fall-through (branch.c, Linux's update_pc).  Done
+ * before the emulation, like update_pc in Linux, because the branch was
+ * decided on the registers before its delay slot ran.  The handlers move
+ * the PC to *next only once the emulation succeeded, so a guest stopped
+ * for an instruction root cannot emulate is reported at the branch or
+ * instruction it stopped on. */
+static int resume_pc(struct vcpu *v, const struct exit_info *e, uint32_t *next)
 {
-	if (e->cause & CAUSE_BD) {
-		stop_with_report(v, e, "exit in a branch delay slot is not emulated");
+	if (hv_resume_pc(v->pc, (e->cause & CAUSE_BD) != 0, e->badinstrp,
+			 v->gpr, next)) {
+		stop_with_report(v, e, "delay slot of an instruction that is not a branch");
 		return -1;
 	}
-	v->pc += 4;
+	if (e->cause & CAUSE_BD)
+		v->stats.delay_slot++;
 	return 0;
 }
 
@@ -83,7 +95,10 @@ static enum hc_result handle_gpsi(struct vcpu *v, const struct exit_info *e)
 {
 	uint32_t w = e->badinstr;
 	enum hc_result r = HC_CONTINUE;
+	uint32_t next;
 
+	if (resume_pc(v, e, &next))
+		return HC_STOPPED;
 	if (OP(w) == OP_CACHE) {
 		/* vzsim models no caches; on hardware the guest's own window
 		 * is what it may clean, and Index ops are harmless to let
@@ -108,8 +123,7 @@ static enum hc_result handle_gpsi(struct vcpu *v, const struct exit_info *e)
 		stop_with_report(v, e, "privileged instruction not emulated");
 		return HC_STOPPED;
 	}
-	if (skip_instruction(v, e))
-		return HC_STOPPED;
+	v->pc = next;
 	return r;
 }
 
@@ -119,8 +133,11 @@ static enum hc_result handle_gpsi(struct vcpu *v, const struct exit_info *e)
 static enum hc_result handle_gsfc(struct vcpu *v, const struct exit_info *e)
 {
 	uint32_t w = e->badinstr;
-	uint32_t val = v->gpr[RT(w)];
+	uint32_t next;
 
+	if (resume_pc(v, e, &next))
+		return HC_STOPPED;
+	uint32_t val = v->gpr[RT(w)];
 	if (OP(w) != OP_COP0 || RS(w) != COP0_MT || SEL(w) != 0) {
 		stop_with_report(v, e, "unexpected GSFC instruction");
 		return HC_STOPPED;
@@ -133,8 +150,7 @@ static enum hc_result handle_gsfc(struct vcpu *v, const struct exit_info *e)
 		stop_with_report(v, e, "GSFC on a register not emulated");
 		return HC_STOPPED;
 	}
-	if (skip_instruction(v, e))
-		return HC_STOPPED;
+	v->pc = next;
 	return HC_CONTINUE;
 }
 
@@ -142,27 +158,70 @@ static enum hc_result handle_guest_exit(struct vcpu *v, const struct exit_info *
 {
 	switch (e->gexc) {
 	case GEXC_GPSI:
-		v->stats.exits[HV_EXIT_GPSI]++;
 		return handle_gpsi(v, e);
 	case GEXC_GSFC:
-		v->stats.exits[HV_EXIT_GSFC]++;
 		return handle_gsfc(v, e);
 	case GEXC_HC: {
-		v->stats.exits[HV_EXIT_HC]++;
-		enum hc_result r = hypercall(v, (e->badinstr >> 11) & 0x3ff);
-		if (r != HC_STOPPED && skip_instruction(v, e))
+		uint32_t next;
+		if (resume_pc(v, e, &next))
 			return HC_STOPPED;
+		enum hc_result r = hypercall(v, (e->badinstr >> 11) & 0x3ff);
+		if (r != HC_STOPPED)
+			v->pc = next;
 		return r;
 	}
 	case GEXC_GRR:
-		v->stats.exits[HV_EXIT_GRR]++;
 		stop_with_report(v, e, "reserved instruction");
 		return HC_STOPPED;
 	default:
-		v->stats.exits[HV_EXIT_OTHER]++;
 		stop_with_report(v, e, "unexpected guest exit");
 		return HC_STOPPED;
 	}
+}
+
+/* The statistics' kind of an exit. */
+static enum hv_exit_kind exit_kind(const struct exit_info *e)
+{
+	switch (e->exc) {
+	case EXC_INT:
+		/* Nothing but the timer is enabled in root Status.IM. */
+		return (e->cause & CAUSE_IP7) ? HV_EXIT_TIMER : HV_EXIT_OTHER;
+	case EXC_GE:
+		switch (e->gexc) {
+		case GEXC_GPSI: return HV_EXIT_GPSI;
+		case GEXC_GSFC: return HV_EXIT_GSFC;
+		case GEXC_HC:   return HV_EXIT_HC;
+		case GEXC_GRR:  return HV_EXIT_GRR;
+		default:        return HV_EXIT_OTHER;
+		}
+	case EXC_MOD:
+	case EXC_TLBL:
+	case EXC_TLBS:
+		return HV_EXIT_GPA;
+	default:
+		return HV_EXIT_OTHER;
+	}
+}
+
+/*
+ * What an exit costs in root: root Count from the exit vector (start.S
+ * notes it in vcpu->exit_count) to just before the eret that enters the
+ * next guest (vcpu->load_count, also start.S).  That eret comes after
+ * this function returns, so the cost of one exit is known only at the
+ * next one: `measuring` holds the exit whose cost is still open.  The
+ * last exit of the run (the one that finds no guest left) is never
+ * closed, and is not counted.
+ */
+static struct {
+	int open;
+	enum hv_exit_kind kind;
+	uint32_t start;                 /* root Count at its exit vector */
+} measuring;
+
+static void exit_cost_close(const struct vcpu *entered)
+{
+	if (measuring.open)
+		stats_exit_cost(measuring.kind, entered->load_count - measuring.start);
 }
 
 struct vcpu *hv_handle_exit(struct vcpu *v)
@@ -171,14 +230,23 @@ struct vcpu *hv_handle_exit(struct vcpu *v)
 	enum hc_result r = HC_CONTINUE;
 	int preempt = 0;
 
+	/* v was entered by the previous exit: that one's cost is known. */
+	exit_cost_close(v);
 	/* Guest time ends here; the handling is the hypervisor's. */
-	v->stats.ticks += read_c0_count() - v->load_count;
+	v->stats.ticks += v->exit_count - v->load_count;
 	e.cause = read_c0_cause();
 	e.gctl0 = read_c0_guestctl0();
 	e.badvaddr = read_c0_badvaddr();
 	e.badinstr = read_c0_badinstr();
+	e.badinstrp = read_c0_badinstrp();
 	e.exc = CAUSE_EXC(e.cause);
 	e.gexc = GC0_GEXC(e.gctl0);
+
+	enum hv_exit_kind kind = exit_kind(&e);
+	v->stats.exits[kind]++;
+	measuring.open = 1;
+	measuring.kind = kind;
+	measuring.start = v->exit_count;
 
 	trace_vcpu_exit(v, UTM_CODE(e.exc, e.exc == EXC_GE ? e.gexc : 0,
 				    e.exc == EXC_GE && e.gexc == GEXC_HC ?
@@ -186,13 +254,7 @@ struct vcpu *hv_handle_exit(struct vcpu *v)
 
 	switch (e.exc) {
 	case EXC_INT:
-		if (e.cause & CAUSE_IP7) {
-			v->stats.exits[HV_EXIT_TIMER]++;
-			preempt = 1;
-		} else {
-			/* Nothing else is enabled in root Status.IM. */
-			v->stats.exits[HV_EXIT_OTHER]++;
-		}
+		preempt = kind == HV_EXIT_TIMER;
 		break;
 	case EXC_GE:
 		r = handle_guest_exit(v, &e);
@@ -200,7 +262,6 @@ struct vcpu *hv_handle_exit(struct vcpu *v)
 	case EXC_MOD:
 	case EXC_TLBL:
 	case EXC_TLBS:
-		v->stats.exits[HV_EXIT_GPA]++;
 		if (e.gexc != GEXC_GPA) {
 			stop_with_report(v, &e, "root TLB fault without a guest physical address");
 			r = HC_STOPPED;
@@ -210,7 +271,6 @@ struct vcpu *hv_handle_exit(struct vcpu *v)
 		}
 		break;
 	default:
-		v->stats.exits[HV_EXIT_OTHER]++;
 		stop_with_report(v, &e, "unexpected exception");
 		r = HC_STOPPED;
 		break;
@@ -223,7 +283,7 @@ struct vcpu *hv_handle_exit(struct vcpu *v)
 		next = sched_next(v);
 	else
 		trace_vcpu_entry(v);
-	next->load_count = read_c0_count();
+	/* start.S notes next->load_count just before its eret. */
 	return next;
 }
 

@@ -28,6 +28,8 @@ hv_images:
 	GUEST	exits
 	GUEST	crit
 	GUEST	flood
+	GUEST	dslot
+	GUEST	wired
 hv_images_end:
 
 	.section .rodata, "a"

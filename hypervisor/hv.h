@@ -39,6 +39,7 @@
 #define write_c0_pagemask(v)   write_c0(5, 0, v)
 #define read_c0_badvaddr()     read_c0(8, 0)
 #define read_c0_badinstr()     read_c0(8, 1)
+#define read_c0_badinstrp()    read_c0(8, 2)
 #define read_c0_count()        read_c0(9, 0)
 #define read_c0_entryhi()      read_c0(10, 0)
 #define write_c0_entryhi(v)    write_c0(10, 0, v)
@@ -118,6 +119,8 @@ struct vcpu_stats {
 	uint32_t preserved;             /* critical-section entries saved */
 	uint32_t restored;              /* ... and put back (evicted meanwhile) */
 	uint32_t heartbeats;
+	uint32_t delay_slot;             /* emulated exits in a branch delay slot */
+	uint32_t wired_restored;        /* wired entries written back at load */
 };
 
 /* A guest TLB entry saved by the critical-section fix (preserve.c). */
@@ -125,6 +128,14 @@ struct saved_tlb {
 	int valid;
 	uint32_t index, entryhi, entrylo0, entrylo1, pagemask;
 };
+
+/* A guest's wired TLB entry, kept while it is switched out (vcpu.c). */
+struct wired_tlb {
+	int valid;                      /* read back with this guest's ID */
+	uint32_t entryhi, entrylo0, entrylo1, pagemask;
+};
+/* Wired entries saved per guest: the first HV_MAX_WIRED of guest Wired. */
+#define HV_MAX_WIRED	8
 
 enum vcpu_state { VCPU_RUNNABLE, VCPU_STOPPED };
 
@@ -135,6 +146,8 @@ struct vcpu {
 	uint32_t gpr[32];
 	uint32_t hi, lo;
 	uint32_t pc;
+	uint32_t load_count;            /* root Count just before its eret */
+	uint32_t exit_count;            /* root Count at its last exit vector */
 
 	unsigned id;                    /* GuestID, 1..8 */
 	enum vcpu_state state;
@@ -143,7 +156,8 @@ struct vcpu {
 	uint32_t guest_count;           /* guest Count when it was put */
 	uint32_t guestctl2;             /* pending virtual interrupts */
 	struct saved_tlb saved_tlb;
-	uint32_t load_count;            /* root Count when it last entered */
+	struct wired_tlb wired[HV_MAX_WIRED];
+	unsigned nwired;                /* entries of wired[] in use */
 	struct vcpu_stats stats;
 	char line[120];                 /* console line being assembled */
 	unsigned line_len;
@@ -153,6 +167,8 @@ _Static_assert(offsetof(struct vcpu, gpr) == VCPU_GPR(0), "vcpu layout");
 _Static_assert(offsetof(struct vcpu, hi) == VCPU_HI, "vcpu layout");
 _Static_assert(offsetof(struct vcpu, lo) == VCPU_LO, "vcpu layout");
 _Static_assert(offsetof(struct vcpu, pc) == VCPU_PC, "vcpu layout");
+_Static_assert(offsetof(struct vcpu, load_count) == VCPU_LOAD_COUNT, "vcpu layout");
+_Static_assert(offsetof(struct vcpu, exit_count) == VCPU_EXIT_COUNT, "vcpu layout");
 
 /* Guest images embedded at build time (guests.S). */
 struct guest_image {
@@ -205,6 +221,7 @@ void sched_start_slice(void);
 struct vcpu *sched_next(struct vcpu *prev);
 uint32_t sched_rand(void);
 void sched_check_runtime(void);
+uint32_t sched_elapsed(void);
 
 /* hypercall.c */
 enum hc_result { HC_CONTINUE, HC_YIELD, HC_STOPPED };
@@ -222,6 +239,8 @@ void trace_msg(unsigned kind, unsigned gid, const uint32_t *payload, unsigned n)
 
 /* stats.c */
 void stats_print(void);
+void stats_exit_cost(enum hv_exit_kind kind, uint32_t ticks);
+extern uint32_t hv_guest_switches;
 
 /* main.c */
 void __attribute__((noreturn)) hv_finish(void);
@@ -230,5 +249,6 @@ void __attribute__((noreturn)) hv_finish(void);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int hv_streq(const char *a, const char *b);
+uint32_t hv_div64(uint64_t n, uint32_t d);
 
 #endif

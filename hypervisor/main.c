@@ -112,6 +112,5 @@ void hv_main(void)
 	vcpu_load(first);
 	trace_vcpu_entry(first);
 	sched_start_slice();
-	first->load_count = read_c0_count();
 	hv_enter_guest(first);
 }

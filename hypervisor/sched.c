@@ -57,11 +57,18 @@ void sched_check_runtime(void)
 			vcpu_stop(&hv_vcpus[i], "run time limit reached");
 }
 
+/* Root Count ticks since the scheduler started (the run's length). */
+uint32_t sched_elapsed(void)
+{
+	return read_c0_count() - start_count;
+}
+
 /* Switches from prev (the loaded vcpu) to the next runnable one in
  * GuestID order; ends the run when none is left. */
 struct vcpu *sched_next(struct vcpu *prev)
 {
 	vcpu_put(prev);
+	hv_guest_switches++;
 	/* Checked at every switch, not only on the timer: a guest that
 	 * yields all the time never lets a slice run out. */
 	sched_check_runtime();

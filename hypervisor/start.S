@@ -72,6 +72,10 @@ hv_exit_entry:
 	nop
 	lui	$k0, %hi(hv_current)
 	lw	$k0, %lo(hv_current)($k0)
+	/* Root Count as early as the exit path can note it: the end of
+	 * the guest's time and the start of the exit's cost (stats.c). */
+	mfc0	$k1, $9
+	sw	$k1, VCPU_EXIT_COUNT($k0)
 	sw	$1, VCPU_GPR(1)($k0)
 	sw	$2, VCPU_GPR(2)($k0)
 	sw	$3, VCPU_GPR(3)($k0)
@@ -175,11 +179,15 @@ hv_enter_guest:
 	lw	$23, VCPU_GPR(23)($k0)
 	lw	$24, VCPU_GPR(24)($k0)
 	lw	$25, VCPU_GPR(25)($k0)
-	lw	$27, VCPU_GPR(27)($k0)
 	lw	$28, VCPU_GPR(28)($k0)
 	lw	$29, VCPU_GPR(29)($k0)
 	lw	$30, VCPU_GPR(30)($k0)
 	lw	$31, VCPU_GPR(31)($k0)
+	/* Root Count as late as possible before the eret: the guest's
+	 * time starts here, and the exit that led here ends (stats.c). */
+	mfc0	$k1, $9
+	sw	$k1, VCPU_LOAD_COUNT($k0)
+	lw	$27, VCPU_GPR(27)($k0)
 	lw	$k0, VCPU_GPR(26)($k0)	/* last: k0 was the base */
 	ehb
 	eret

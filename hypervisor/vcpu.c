@@ -15,7 +15,16 @@
  *     shared and tagged, so nothing is flushed on a switch: the other
  *     guests' entries simply do not match.  What may happen is that a
  *     guest's entries get evicted by another's tlbwr; a guest refills
- *     them itself, except inside a TLB critical section (preserve.c).
+ *     them itself, except inside a TLB critical section (preserve.c),
+ *     and except its wired entries, below.
+ *
+ * Wired entries (guest indexes 0..Wired-1) are the ones a guest kernel
+ * writes once and never refills: it relies on them staying.  Its own
+ * tlbwr keeps off them, but another guest's does not (guest Random
+ * counts from the running guest's Wired), nor does another guest's
+ * tlbwi.  So, as Linux does (kvm_vz_save_guesttlb /
+ * kvm_vz_load_guesttlb around vcpu_put / vcpu_load), vcpu_put reads them
+ * (tlbgr) and vcpu_load writes back any that were evicted (tlbgwi).
  */
 #include "hv.h"
 
@@ -38,12 +47,62 @@ void vcpu_init(struct vcpu *v, unsigned id, const struct guest_image *img)
 	v->guest_count = 0;
 }
 
+/* Reads the guest's wired entries; guest Index, EntryHi, EntryLo0/1 and
+ * PageMask are scratch here (vcpu_put saved them first). */
+static void wired_save(struct vcpu *v)
+{
+	unsigned n = v->cp0.wired < HV_MAX_WIRED ? v->cp0.wired : HV_MAX_WIRED;
+
+	v->nwired = n;
+	for (unsigned i = 0; i < n; i++) {
+		struct wired_tlb *t = &v->wired[i];
+		write_gc0(0, 0, i);
+		tlbgr();
+		/* tlbgr sets GuestCtl1.RID to the entry's GuestID: an entry
+		 * that is not this guest's (it wrote none there) is not kept. */
+		t->valid = ((read_c0_guestctl1() >> 16) & 0xffu) == v->id;
+		t->entryhi = read_gc0(10, 0);
+		t->entrylo0 = read_gc0(2, 0);
+		t->entrylo1 = read_gc0(3, 0);
+		t->pagemask = read_gc0(5, 0);
+	}
+	write_c0_guestctl1(v->id);
+}
+
+/* Writes back the wired entries another guest evicted meanwhile.  An
+ * evicted one cannot have a copy elsewhere in the TLB (which would make
+ * tlbgwi a duplicate entry, a Machine Check): the guest never ran
+ * without it, since this runs before it does. */
+static void wired_load(struct vcpu *v)
+{
+	write_c0_guestctl1(GC1_RID(v->id) | v->id);
+	for (unsigned i = 0; i < v->nwired; i++) {
+		const struct wired_tlb *t = &v->wired[i];
+		if (!t->valid)
+			continue;
+		write_gc0(10, 0, t->entryhi);
+		tlbgp();
+		if (read_gc0(0, 0) == i)
+			continue; /* still in place */
+		write_gc0(0, 0, i);
+		write_gc0(2, 0, t->entrylo0);
+		write_gc0(3, 0, t->entrylo1);
+		write_gc0(5, 0, t->pagemask);
+		tlbgwi();
+		v->stats.wired_restored++;
+	}
+	write_c0_guestctl1(v->id);
+}
+
 void vcpu_load(struct vcpu *v)
 {
 	struct guest_cp0 *c = &v->cp0;
 
-	/* GuestID first: every guest TLB operation below is for this guest. */
+	/* GuestID first: every guest TLB operation below is for this guest.
+	 * The TLB entries go back before the guest's TLB registers, which
+	 * they use as scratch. */
 	write_c0_guestctl1(v->id);
+	wired_load(v);
 	preserve_on_load(v);
 
 	/* Config before what depends on it, then the TLB registers, then
@@ -117,7 +176,8 @@ void vcpu_put(struct vcpu *v)
 	c->kscratch[4] = read_gc0(31, 6);
 	c->kscratch[5] = read_gc0(31, 7);
 
-	/* With the registers saved, the fix may use them as scratch. */
+	/* With the registers saved, the TLB ones are scratch. */
+	wired_save(v);
 	preserve_on_put(v);
 }
 
