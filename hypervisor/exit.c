@@ -254,7 +254,7 @@ struct vcpu *hv_handle_exit(struct vcpu *v)
 
 	switch (e.exc) {
 	case EXC_INT:
-		preempt = kind == HV_EXIT_TIMER;
+		preempt = kind == HV_EXIT_TIMER && sched_should_preempt(v);
 		break;
 	case EXC_GE:
 		r = handle_guest_exit(v, &e);

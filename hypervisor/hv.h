@@ -116,6 +116,7 @@ struct vcpu_stats {
 	uint32_t exits[HV_EXIT_KINDS];
 	uint32_t preemptions;           /* timer slices that ended */
 	uint32_t tlb_handler;           /* switched out inside a TLB handler */
+	uint32_t aim_extended;          /* sched=aim: slices continued, not a handler */
 	uint32_t preserved;             /* critical-section entries saved */
 	uint32_t restored;              /* ... and put back (evicted meanwhile) */
 	uint32_t heartbeats;
@@ -148,6 +149,7 @@ struct vcpu {
 	uint32_t pc;
 	uint32_t load_count;            /* root Count just before its eret */
 	uint32_t exit_count;            /* root Count at its last exit vector */
+	uint32_t switched_in;           /* root Count when the scheduler chose it */
 
 	unsigned id;                    /* GuestID, 1..8 */
 	enum vcpu_state state;
@@ -219,6 +221,7 @@ void hv_root_fault(void);
 void sched_init(void);
 void sched_start_slice(void);
 struct vcpu *sched_next(struct vcpu *prev);
+int sched_should_preempt(struct vcpu *v);
 uint32_t sched_rand(void);
 void sched_check_runtime(void);
 uint32_t sched_elapsed(void);

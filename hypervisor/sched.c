@@ -8,10 +8,11 @@
  * arguments, so a run is reproducible and different seeds move the
  * preemption points around.
  *
- * sched=aim uses short random slices (a few hundred to quantum/8 ticks):
- * many more preemptions, each landing at a random point, so that guests
- * are caught inside their TLB exception handlers quickly (the race the
- * critical-section fix is about).  The statistics count how often.
+ * sched=aim ticks often (short random slices, a few hundred to quantum/8
+ * ticks) and switches a guest out only when a tick finds it inside a TLB
+ * exception handler (the race the critical-section fix is about), or when
+ * it has had its quantum: sched_should_preempt.  The statistics count how
+ * often a guest was switched out inside a handler.
  */
 #include "hv.h"
 
@@ -63,6 +64,27 @@ uint32_t sched_elapsed(void)
 	return read_c0_count() - start_count;
 }
 
+/*
+ * The slice ended: switch?  Round robin always does.  sched=aim aims the
+ * switch at the moments the race needs: it switches a guest out when it is
+ * inside a TLB exception handler (guest EXL with a TLB cause, read live
+ * from the guest context), and otherwise lets it run another short slice,
+ * until it has had a whole quantum so that the other guests still run.
+ */
+int sched_should_preempt(struct vcpu *v)
+{
+	if (hv_args.sched != HV_SCHED_AIM)
+		return 1;
+	uint32_t status = read_gc0(12, 0), cause = read_gc0(13, 0);
+	int in_tlb_handler = (status & ST_EXL) && CAUSE_EXC(cause) >= EXC_MOD &&
+			     CAUSE_EXC(cause) <= EXC_TLBS;
+	if (in_tlb_handler || read_c0_count() - v->switched_in >= hv_args.quantum)
+		return 1;
+	v->stats.aim_extended++;
+	sched_start_slice();
+	return 0;
+}
+
 /* Switches from prev (the loaded vcpu) to the next runnable one in
  * GuestID order; ends the run when none is left. */
 struct vcpu *sched_next(struct vcpu *prev)
@@ -78,6 +100,7 @@ struct vcpu *sched_next(struct vcpu *prev)
 		if (n->state != VCPU_RUNNABLE)
 			continue;
 		vcpu_load(n);
+		n->switched_in = read_c0_count();
 		trace_vcpu_entry(n);
 		sched_start_slice();
 		return n;
