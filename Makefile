@@ -184,7 +184,7 @@ DEMO_ELF  := $(BUILD)/target/demo.elf
 # each guest is built to an ELF at guest kseg0, flattened with objcopy,
 # and pulled into the image by guests.S (.incbin).
 HV_ELF      := $(BUILD)/target/hypervisor.elf
-GUEST_NAMES := demo loop wild exits crit flood dslot wired
+GUEST_NAMES := demo loop wild exits crit flood dslot wired storm
 GUEST_BINS  := $(patsubst %,$(BUILD)/target/guests/%.bin,$(GUEST_NAMES))
 HV_TSRC     := hypervisor/start.S $(wildcard hypervisor/*.c) hypervisor/guests.S
 HV_HDRS     := $(wildcard hypervisor/*.h hypervisor/include/vzsoak/*.h)

@@ -30,6 +30,7 @@ hv_images:
 	GUEST	flood
 	GUEST	dslot
 	GUEST	wired
+	GUEST	storm
 hv_images_end:
 
 	.section .rodata, "a"

@@ -62,6 +62,11 @@ check_stats() {
 		[ "$(stats_field "$out" g1 dslot)" = 10 ] || { echo "g1: dslot != 10"; return 1; } ;;
 	wired)	# flood evicted g1's wired entry; the hypervisor put it back
 		[ "$(stats_field "$out" g1 wired)" -ge 1 ] 2>/dev/null || { echo "g1: no wired entry written back"; return 1; } ;;
+	storm-aim)	# aimed: most switches of the storm guest land in its TLB handler
+		local t p
+		t=$(stats_field "$out" g1 tlbh) p=$(stats_field "$out" g1 preempt)
+		[ "$t" -ge 8 ] 2>/dev/null && [ $((t * 2)) -gt "$p" ] ||
+			{ echo "g1: only $t of $p preemptions inside the TLB handler"; return 1; } ;;
 	preserve-on)
 		[ "$(stats_field "$out" g1 restored)" = 1 ] || { echo "g1: restored != 1"; return 1; } ;;
 	preserve-off)
