@@ -184,7 +184,7 @@ DEMO_ELF  := $(BUILD)/target/demo.elf
 # each guest is built to an ELF at guest kseg0, flattened with objcopy,
 # and pulled into the image by guests.S (.incbin).
 HV_ELF      := $(BUILD)/target/hypervisor.elf
-GUEST_NAMES := demo loop wild exits crit flood dslot wired storm
+GUEST_NAMES := demo loop wild exits crit flood dslot wired storm stress stress_chk
 GUEST_BINS  := $(patsubst %,$(BUILD)/target/guests/%.bin,$(GUEST_NAMES))
 HV_TSRC     := hypervisor/start.S $(wildcard hypervisor/*.c) hypervisor/guests.S
 HV_HDRS     := $(wildcard hypervisor/*.h hypervisor/include/vzsoak/*.h)
@@ -204,6 +204,15 @@ $(BUILD)/target/guests/%.elf: hypervisor/guests/%.c hypervisor/guests/start.S \
 	@mkdir -p $(dir $@)
 	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -T hypervisor/guests/guest.ld \
 		hypervisor/guests/start.S $< -o $@
+
+# stress (docs/stress.md): one source, two images; stress_chk checks
+# Index.P after tlbp (-DTLBP_CHECK=1), stress does not (Linux's RIXI path).
+STRESS_SRC := hypervisor/guests/start.S hypervisor/guests/stress_tlb.S hypervisor/guests/stress.c
+$(BUILD)/target/guests/stress.elf $(BUILD)/target/guests/stress_chk.elf: $(STRESS_SRC) \
+		hypervisor/guests/guest.h hypervisor/guests/guest.ld | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -DTLBP_CHECK=$(if $(findstring _chk,$@),1,0) \
+		-T hypervisor/guests/guest.ld $(STRESS_SRC) -o $@
 
 $(BUILD)/target/guests/%.bin: $(BUILD)/target/guests/%.elf
 	$(CROSS)objcopy -O binary $< $@

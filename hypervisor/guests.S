@@ -31,6 +31,8 @@ hv_images:
 	GUEST	dslot
 	GUEST	wired
 	GUEST	storm
+	GUEST	stress
+	GUEST	stress_chk
 hv_images_end:
 
 	.section .rodata, "a"

@@ -1231,7 +1231,8 @@ static void test_vz_off_board_option(void **state)
 }
 
 /* Root restores what guest exceptions set (vcpu_load): MTGC0 reaches
- * BadVAddr, BadInstr and Cause.BD/ExcCode, which the guest cannot write. */
+ * BadVAddr, BadInstr, Cause.BD/ExcCode and Context.BadVPN2, which the
+ * guest cannot write. */
 static void test_mtgc0_restores_exception_state(void **state)
 {
 	vzsim *sim = *state;
@@ -1245,6 +1246,11 @@ static void test_mtgc0_restores_exception_state(void **state)
 	assert_int_equal(v, 0x0badc0deu);
 	assert_int_equal(vzsim_guest_cp0_read(sim, 13, 0, &v), 0);
 	assert_int_equal(v, 0x8000007cu);
+	/* Context whole, BadVPN2 (22:4) included: a guest refill handler
+	 * indexes its page table with it (the stress guest found it). */
+	assert_int_equal(vzsim_guest_cp0_write(sim, 4, 0, 0x80123450u), 0);
+	assert_int_equal(vzsim_guest_cp0_read(sim, 4, 0, &v), 0);
+	assert_int_equal(v, 0x80123450u);
 }
 
 int main(void)

@@ -170,6 +170,13 @@ static bool root_restore(struct cpu *cpu, struct cp0 *g, unsigned reg,
 	case 8 << 3 | 1: g->badinstr = v; return true;
 	case 8 << 3 | 2: g->badinstrp = v; return true;
 	case 17 << 3 | 0: g->lladdr = v; return true;
+	case 4 << 3 | 0:
+		/* Context whole, BadVPN2 included: a guest's TLB refill
+		 * handler indexes its page table with it (Linux's
+		 * build_get_ptep), so after a switch it must not see the
+		 * last guest's (found by the stress guest under sched=aim). */
+		g->context = v;
+		return true;
 	case 0 << 3 | 0: {
 		uint32_t m = 1;
 		while (m < cpu->guest_entries)
