@@ -268,3 +268,37 @@ size_t pdt_record_json(const struct pdt_record *r, char *buf, size_t len)
 	outf(&o, "}");
 	return o.n;
 }
+
+static bool ctx_equal(const struct pdt_ctx *a, const struct pdt_ctx *b)
+{
+	return a->ksu == b->ksu && a->exl == b->exl && a->erl == b->erl &&
+	       a->guest == b->guest && a->asid == b->asid && a->guestid == b->guestid;
+}
+
+bool pdt_record_equal(const struct pdt_record *a, const struct pdt_record *b)
+{
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case PDT_ICNT: return a->icnt.n == b->icnt.n;
+	case PDT_BRANCH: return a->branch.n == b->branch.n && a->branch.bits == b->branch.bits;
+	case PDT_TARGET: return a->target.pc == b->target.pc;
+	case PDT_EXCEPTION:
+		return a->exc.code == b->exc.code && a->exc.root == b->exc.root &&
+		       a->exc.vector == b->exc.vector;
+	case PDT_MODE: return ctx_equal(&a->mode, &b->mode);
+	case PDT_UTM: return a->utm.chan == b->utm.chan && a->utm.value == b->utm.value;
+	case PDT_MEM:
+		/* Data only counts when the record carries it. */
+		return a->mem.store == b->mem.store && a->mem.has_data == b->mem.has_data &&
+		       a->mem.size == b->mem.size && a->mem.addr == b->mem.addr &&
+		       (!a->mem.has_data || a->mem.data == b->mem.data);
+	case PDT_OVERFLOW: return a->overflow.lost == b->overflow.lost;
+	case PDT_SYNC:
+		return a->sync.pc == b->sync.pc && ctx_equal(&a->sync.ctx, &b->sync.ctx) &&
+		       a->sync.index == b->sync.index;
+	case PDT_GAP: return a->gap.why == b->gap.why && a->gap.skipped == b->gap.skipped;
+	case PDT_PAD: return true;
+	default: return false;
+	}
+}

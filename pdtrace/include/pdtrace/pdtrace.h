@@ -99,6 +99,9 @@ const char *pdt_gap_name(enum pdt_gap_reason why);
 size_t pdt_record_text(const struct pdt_record *r, char *buf, size_t len);
 size_t pdt_record_json(const struct pdt_record *r, char *buf, size_t len);
 
+/* Whether two records say the same thing (their offsets aside). */
+bool pdt_record_equal(const struct pdt_record *a, const struct pdt_record *b);
+
 /* VZT1 mode byte. */
 uint8_t pdt_ctx_pack(const struct pdt_ctx *c);
 struct pdt_ctx pdt_ctx_unpack(uint8_t mode, uint8_t asid, uint8_t guestid);
