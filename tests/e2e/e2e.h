@@ -757,38 +757,48 @@ e2e_copy_vectors:
 	jr	$ra
 	addiu	$sp, $sp, 8
 
-	/* The default handler (see the top of this file). */
-	.globl	e2e_record
-e2e_record:
-	lui	$k0, %hi(e2e_exc)
-	addiu	$k0, $k0, %lo(e2e_exc)
-	sw	$k1, EXC_VEC($k0)
-	lw	$k1, EXC_COUNT($k0)
+/*
+ * The body of a recording exception handler (e2e_record here, g_record in
+ * vz_e2e.h for guests): k1 holds the vector's id on entry.  It counts the
+ * exception and stores the vector, Cause, EPC, BadVAddr, Status, EntryHi,
+ * Context (and BadInstr when given) into the record at `rec` (field
+ * offsets given), then resumes at the record's RESUME address if
+ * one is set, else returns past the faulting instruction, or, for an
+ * interrupt nobody handles, to it with interrupts disabled.
+ */
+	.macro	e2e_record_body rec, vec, count, cause, epc, badvaddr, status, entryhi, context, resume, badinstr=-1
+	lui	$k0, %hi(\rec)
+	addiu	$k0, $k0, %lo(\rec)
+	sw	$k1, \vec($k0)
+	lw	$k1, \count($k0)
 	addiu	$k1, $k1, 1
-	sw	$k1, EXC_COUNT($k0)
+	sw	$k1, \count($k0)
 	mfc0	$k1, C0_CAUSE
-	sw	$k1, EXC_CAUSE($k0)
+	sw	$k1, \cause($k0)
 	mfc0	$k1, C0_EPC
-	sw	$k1, EXC_EPC($k0)
+	sw	$k1, \epc($k0)
 	mfc0	$k1, C0_BADVADDR
-	sw	$k1, EXC_BADVADDR($k0)
+	sw	$k1, \badvaddr($k0)
 	mfc0	$k1, C0_STATUS
-	sw	$k1, EXC_STATUS($k0)
+	sw	$k1, \status($k0)
 	mfc0	$k1, C0_ENTRYHI
-	sw	$k1, EXC_ENTRYHI($k0)
+	sw	$k1, \entryhi($k0)
 	mfc0	$k1, C0_CONTEXT
-	sw	$k1, EXC_CONTEXT($k0)
-	lw	$k1, EXC_RESUME($k0)
+	sw	$k1, \context($k0)
+	.if \badinstr >= 0
+	mfc0	$k1, $8, 1		/* BadInstr */
+	sw	$k1, \badinstr($k0)
+	.endif
+	lw	$k1, \resume($k0)
 	beqz	$k1, 1f
 	nop
-	sw	$zero, EXC_RESUME($k0)
+	sw	$zero, \resume($k0)
 	b	3f
 	mtc0	$k1, C0_EPC
-1:	lw	$k1, EXC_CAUSE($k0)
+1:	lw	$k1, \cause($k0)
 	andi	$k1, $k1, CA_EXC_MASK
 	bnez	$k1, 2f
 	nop
-	/* An interrupt nobody handles: return with interrupts disabled. */
 	mfc0	$k1, C0_STATUS
 	ori	$k1, $k1, ST_IE
 	xori	$k1, $k1, ST_IE
@@ -799,6 +809,13 @@ e2e_record:
 	mtc0	$k1, C0_EPC
 3:	ehb
 	eret
+	.endm
+
+	/* The default handler (see the top of this file). */
+	.globl	e2e_record
+e2e_record:
+	e2e_record_body e2e_exc, EXC_VEC, EXC_COUNT, EXC_CAUSE, EXC_EPC, EXC_BADVADDR, \
+		EXC_STATUS, EXC_ENTRYHI, EXC_CONTEXT, EXC_RESUME
 
 	/* The vector page EBase points to. */
 	.section .text.e2e_vectors, "ax"

@@ -515,46 +515,8 @@ g_to_e2e:
 	/* The guest's default exception handler (runs in guest mode). */
 	.globl	g_record
 g_record:
-	lui	$k0, %hi(g_exc)
-	addiu	$k0, $k0, %lo(g_exc)
-	sw	$k1, G_VEC($k0)
-	lw	$k1, G_COUNT($k0)
-	addiu	$k1, $k1, 1
-	sw	$k1, G_COUNT($k0)
-	mfc0	$k1, C0_CAUSE
-	sw	$k1, G_CAUSE($k0)
-	mfc0	$k1, C0_EPC
-	sw	$k1, G_EPC($k0)
-	mfc0	$k1, C0_BADVADDR
-	sw	$k1, G_BADVADDR($k0)
-	mfc0	$k1, C0_STATUS
-	sw	$k1, G_STATUS($k0)
-	mfc0	$k1, C0_ENTRYHI
-	sw	$k1, G_ENTRYHI($k0)
-	mfc0	$k1, C0_CONTEXT
-	sw	$k1, G_CONTEXT($k0)
-	mfc0	$k1, C0_BADINSTR
-	sw	$k1, G_BADINSTR($k0)
-	lw	$k1, G_RESUME($k0)
-	beqz	$k1, 1f
-	nop
-	sw	$zero, G_RESUME($k0)
-	b	3f
-	mtc0	$k1, C0_EPC
-1:	lw	$k1, G_CAUSE($k0)
-	andi	$k1, $k1, CA_EXC_MASK
-	bnez	$k1, 2f
-	nop
-	mfc0	$k1, C0_STATUS
-	ori	$k1, $k1, ST_IE
-	xori	$k1, $k1, ST_IE
-	b	3f
-	mtc0	$k1, C0_STATUS
-2:	mfc0	$k1, C0_EPC
-	addiu	$k1, $k1, 4
-	mtc0	$k1, C0_EPC
-3:	ehb
-	eret
+	e2e_record_body g_exc, G_VEC, G_COUNT, G_CAUSE, G_EPC, G_BADVADDR, \
+		G_STATUS, G_ENTRYHI, G_CONTEXT, G_RESUME, G_BADINSTR
 
 	/* The guest's vector page (guest EBase). */
 	.section .text.vz_gvectors, "ax"
