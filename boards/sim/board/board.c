@@ -450,16 +450,9 @@ int vzsim_tlb_read(const vzsim *sim, unsigned index, struct vzsim_tlb_entry *e)
 	if (index >= sim->cpu->tlb_entries)
 		return -1;
 	const struct tlb_entry *t = &sim->cpu->tlb[index];
-	uint32_t g = t->g ? 1u : 0u;
 	*e = (struct vzsim_tlb_entry){
-		.entryhi = t->ehinv ? ENTRYHI_EHINV : (t->vpn2 | t->asid),
-		.pagemask = t->ehinv ? 0 : t->mask,
-		.entrylo0 = t->ehinv ? 0 : ((t->lo[0] & ~1u) | g),
-		.entrylo1 = t->ehinv ? 0 : ((t->lo[1] & ~1u) | g),
-		.invalid = t->ehinv,
-		.guest = t->guest,
-		.guestid = t->guestid,
-	};
+		.invalid = t->ehinv, .guest = t->guest, .guestid = t->guestid};
+	tlb_entry_regs(t, &e->entryhi, &e->pagemask, &e->entrylo0, &e->entrylo1);
 	return 0;
 }
 
@@ -468,17 +461,10 @@ int vzsim_tlb_write(vzsim *sim, unsigned index, const struct vzsim_tlb_entry *e)
 	if (index >= sim->cpu->tlb_entries)
 		return -1;
 	struct tlb_entry *t = &sim->cpu->tlb[index];
-	uint32_t mask = e->pagemask & 0x1fffe000u;
-	*t = (struct tlb_entry){
-		.vpn2 = e->entryhi & ~(mask | 0x1fffu),
-		.mask = mask,
-		.asid = (uint8_t)e->entryhi,
-		.g = (e->entrylo0 & 1) && (e->entrylo1 & 1),
-		.ehinv = e->invalid || (e->entryhi & ENTRYHI_EHINV),
-		.guest = e->guest,
-		.guestid = e->guestid,
-		.lo = {e->entrylo0, e->entrylo1},
-	};
+	*t = tlb_entry_make(e->entryhi, e->pagemask, e->entrylo0, e->entrylo1);
+	t->ehinv = t->ehinv || e->invalid;
+	t->guest = e->guest;
+	t->guestid = e->guestid;
 	mmu_flush(sim->cpu);
 	return 0;
 }

@@ -18,12 +18,11 @@ static void fill_info(vzsim *sim, struct pdt_file_info *info, uint16_t flags,
 {
 	memset(info, 0, sizeof *info);
 	const struct trace_unit *t = &sim->cpu->trace;
-	bool ts = t->control & TRC_TS;
 	info->version = PDT_FILE_VERSION;
 	info->codec = PDT_CODEC_VZT1;
 	info->flags = flags;
-	info->tracecontrol = ts ? t->control : t->tcb_control;
-	info->tracecontrol2 = ts ? t->control2 : t->tcb_control2;
+	info->tracecontrol = trace_control(t);
+	info->tracecontrol2 = trace_control2(t);
 	info->prid = sim->cpu->cp0.prid;
 	info->config3 = sim->cpu->cp0.config[3];
 	snprintf(info->board, sizeof info->board, "vzsim");

@@ -163,14 +163,6 @@ static uint32_t legal_pagemask(uint32_t v)
 	return ((1u << ones) - 1) << 13;
 }
 
-static uint32_t index_mask(unsigned entries)
-{
-	uint32_t m = 1;
-	while (m < entries)
-		m <<= 1;
-	return m - 1;
-}
-
 enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 			   unsigned reg, unsigned sel, uint32_t v)
 {

@@ -14,6 +14,15 @@ enum gcp0_result ctx_read(struct cpu *cpu, struct cp0 *c, bool guest,
 enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 			   unsigned reg, unsigned sel, uint32_t val);
 
+/* The bits of Index that address `entries` entries (a power of two less 1). */
+static inline uint32_t index_mask(unsigned entries)
+{
+	uint32_t m = 1;
+	while (m < entries)
+		m <<= 1;
+	return m - 1;
+}
+
 /* timer.c */
 void timer_write_count(struct cpu *cpu, uint32_t v);
 void timer_dc_changed(struct cpu *cpu, uint32_t old_cause);

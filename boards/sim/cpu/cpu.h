@@ -304,6 +304,13 @@ bool tlb_tlbwi(struct cpu *cpu, const struct tlb_view *v);
 bool tlb_tlbwr(struct cpu *cpu, const struct tlb_view *v);
 void tlb_tlbinv(struct cpu *cpu, const struct tlb_view *v);
 void tlb_tlbinvf(struct cpu *cpu, const struct tlb_view *v);
+/* An entry as TLBR reads it into EntryHi/PageMask/EntryLo0/1 (the
+ * invalid-entry values when invalidated), and as TLBWI makes it from them
+ * (tags left to the caller).  Shared with libvzsim's TLB accessors. */
+void tlb_entry_regs(const struct tlb_entry *e, uint32_t *hi, uint32_t *pm,
+		    uint32_t *lo0, uint32_t *lo1);
+struct tlb_entry tlb_entry_make(uint32_t hi, uint32_t pm, uint32_t lo0,
+				uint32_t lo1);
 /* Wired was written: Random restarts at the top of the view. */
 void tlb_wired_written(struct cpu *cpu, struct cp0 *c, unsigned n);
 /*
@@ -326,7 +333,13 @@ void mmu_flush_fetch(struct cpu *cpu);
 /* Slow-path data accesses through translation and the bus. */
 bool mmu_load(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val);
 bool mmu_store(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t val);
-bool mmu_load_pa(struct cpu *cpu, uint32_t vaddr, uint32_t *val, uint32_t *pa);
+/* The load path that also returns the physical address (LL). */
+bool mmu_load_pa(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val,
+		 uint32_t *pa);
+/* Physical accesses of instructions that translated already (lwl/swl,
+ * sc): bus errors raise DBE; a write drops predecoded words it covers. */
+bool mmu_read_pa(struct cpu *cpu, uint32_t pa, unsigned size, uint32_t *val);
+bool mmu_write_pa(struct cpu *cpu, uint32_t pa, unsigned size, uint32_t val);
 /* Sets up fetch_page/fetch_vbase for pc; false if an exception was raised. */
 bool mmu_fetch_page(struct cpu *cpu, uint32_t pc);
 /* A store reached physical RAM at pa: drop predecoded words it covers. */

@@ -117,21 +117,7 @@ static bool unaligned_word(struct cpu *cpu, uint32_t va, enum access acc,
 	if (!mmu_translate(cpu, va, acc, pa))
 		return false;
 	*pa &= ~3u;
-	if (!bus_read(cpu->bus, *pa, 4, w)) {
-		cpu_exception(cpu, EXC_DBE, false);
-		return false;
-	}
-	return true;
-}
-
-static bool store_word_pa(struct cpu *cpu, uint32_t pa, uint32_t w)
-{
-	if (!bus_write(cpu->bus, pa, 4, w)) {
-		cpu_exception(cpu, EXC_DBE, false);
-		return false;
-	}
-	mmu_code_written(cpu, pa, 4);
-	return true;
+	return mmu_read_pa(cpu, *pa, 4, w);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -441,11 +427,9 @@ enum vzsim_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 	enum vzsim_stop r;
 	do {
 		cpu->loop_reselect = false;
-		uint32_t k = (cpu->trace.control & TRC_TS) ? cpu->trace.control
-							   : cpu->trace.tcb_control;
 		if (cpu->sink)
 			r = run_traced(cpu);
-		else if (k & TRC_ON)
+		else if (trace_control(&cpu->trace) & TRC_ON)
 			r = run_pdt(cpu);
 		else
 			r = run_fast(cpu);

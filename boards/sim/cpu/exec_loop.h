@@ -347,13 +347,13 @@ top:
 				w = (w & (0xffffff00u << (8 * k))) | (R[rt] >> (8 * (3 - k)));
 			else
 				w = (w & (0x00ffffffu >> (8 * (3 - k)))) | (R[rt] << (8 * k));
-			if (!store_word_pa(cpu, pa, w)) goto fault;
+			if (!mmu_write_pa(cpu, pa, 4, w)) goto fault;
 			MEMTRACE(true, 4, va, w);
 			END_OP;
 		}
 		OP(LL) {
 			uint32_t va = R[rs] + d->imm, pa;
-			if (!mmu_load_pa(cpu, va, &v, &pa)) goto fault;
+			if (!mmu_load_pa(cpu, va, 4, &v, &pa)) goto fault;
 			R[rt] = v;
 			cpu->llbit = true;
 			cpu_ctx(cpu)->lladdr = pa >> 4;
@@ -368,7 +368,7 @@ top:
 			}
 			if (!mmu_translate(cpu, va, ACC_STORE, &pa)) goto fault;
 			if (cpu->llbit) {
-				if (!store_word_pa(cpu, pa, R[rt])) goto fault;
+				if (!mmu_write_pa(cpu, pa, 4, R[rt])) goto fault;
 				MEMTRACE(true, 4, va, R[rt]);
 				R[rt] = 1;
 			} else {

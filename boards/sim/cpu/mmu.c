@@ -290,19 +290,43 @@ static void fill_stlb(struct cpu *cpu, uint32_t vaddr, uint32_t pa, bool store)
 	}
 }
 
-bool mmu_load(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val)
+bool mmu_read_pa(struct cpu *cpu, uint32_t pa, unsigned size, uint32_t *val)
+{
+	if (!bus_read(cpu->bus, pa, size, val)) {
+		cpu_exception(cpu, EXC_DBE, false);
+		return false;
+	}
+	return true;
+}
+
+bool mmu_write_pa(struct cpu *cpu, uint32_t pa, unsigned size, uint32_t val)
+{
+	if (!bus_write(cpu->bus, pa, size, val)) {
+		cpu_exception(cpu, EXC_DBE, false);
+		return false;
+	}
+	if (cpu->stop_requested)
+		cpu->next_event = cpu->icount; /* a device asked to stop */
+	mmu_code_written(cpu, pa, size);
+	return true;
+}
+
+bool mmu_load_pa(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val,
+		 uint32_t *pa)
 {
 	if (vaddr & (size - 1)) {
 		cpu_address_error(cpu, EXC_ADEL, vaddr);
 		return false;
 	}
+	return mmu_translate(cpu, vaddr, ACC_LOAD, pa) &&
+	       mmu_read_pa(cpu, *pa, size, val);
+}
+
+bool mmu_load(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val)
+{
 	uint32_t pa;
-	if (!mmu_translate(cpu, vaddr, ACC_LOAD, &pa))
+	if (!mmu_load_pa(cpu, vaddr, size, val, &pa))
 		return false;
-	if (!bus_read(cpu->bus, pa, size, val)) {
-		cpu_exception(cpu, EXC_DBE, false);
-		return false;
-	}
 	fill_stlb(cpu, vaddr, pa, false);
 	return true;
 }
@@ -314,31 +338,9 @@ bool mmu_store(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t val)
 		return false;
 	}
 	uint32_t pa;
-	if (!mmu_translate(cpu, vaddr, ACC_STORE, &pa))
+	if (!mmu_translate(cpu, vaddr, ACC_STORE, &pa) ||
+	    !mmu_write_pa(cpu, pa, size, val))
 		return false;
-	if (!bus_write(cpu->bus, pa, size, val)) {
-		cpu_exception(cpu, EXC_DBE, false);
-		return false;
-	}
-	if (cpu->stop_requested)
-		cpu->next_event = cpu->icount; /* a device asked to stop */
-	mmu_code_written(cpu, pa, size);
 	fill_stlb(cpu, vaddr, pa, true);
-	return true;
-}
-
-/* Translation for LL: the physical address goes to LLAddr. */
-bool mmu_load_pa(struct cpu *cpu, uint32_t vaddr, uint32_t *val, uint32_t *pa)
-{
-	if (vaddr & 3) {
-		cpu_address_error(cpu, EXC_ADEL, vaddr);
-		return false;
-	}
-	if (!mmu_translate(cpu, vaddr, ACC_LOAD, pa))
-		return false;
-	if (!bus_read(cpu->bus, *pa, 4, val)) {
-		cpu_exception(cpu, EXC_DBE, false);
-		return false;
-	}
 	return true;
 }

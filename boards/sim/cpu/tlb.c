@@ -126,12 +126,40 @@ void tlb_tlbp(struct cpu *cpu, const struct tlb_view *v)
 	v->c->index |= INDEX_P;
 }
 
+void tlb_entry_regs(const struct tlb_entry *e, uint32_t *hi, uint32_t *pm,
+		    uint32_t *lo0, uint32_t *lo1)
+{
+	if (e->ehinv) {
+		*hi = ENTRYHI_EHINV;
+		*pm = *lo0 = *lo1 = 0;
+		return;
+	}
+	uint32_t g = e->g ? 1u : 0u;
+	*hi = e->vpn2 | e->asid;
+	*pm = e->mask;
+	*lo0 = (e->lo[0] & ~1u) | g;
+	*lo1 = (e->lo[1] & ~1u) | g;
+}
+
+struct tlb_entry tlb_entry_make(uint32_t hi, uint32_t pm, uint32_t lo0,
+				uint32_t lo1)
+{
+	uint32_t mask = pm & 0x1fffe000u;
+	return (struct tlb_entry){
+		.vpn2 = hi & ~entry_span_mask(mask),
+		.mask = mask,
+		.asid = (uint8_t)hi,
+		.g = (lo0 & 1) && (lo1 & 1),
+		.ehinv = (hi & ENTRYHI_EHINV) != 0,
+		.lo = {lo0, lo1},
+	};
+}
+
 static void read_invalid_values(struct cp0 *c)
 {
-	c->entryhi = ENTRYHI_EHINV;
-	c->entrylo0 = 0;
-	c->entrylo1 = 0;
-	c->pagemask = 0;
+	static const struct tlb_entry invalid = {.ehinv = true};
+	tlb_entry_regs(&invalid, &c->entryhi, &c->pagemask, &c->entrylo0,
+		       &c->entrylo1);
 }
 
 static void tlbr_entry(struct cpu *cpu, const struct tlb_view *v)
@@ -157,15 +185,11 @@ static void tlbr_entry(struct cpu *cpu, const struct tlb_view *v)
 		cpu->guestctl1 = (cpu->guestctl1 & ~(0xffu << 16)) |
 				 ((uint32_t)(e->ehinv ? 0 : e->guestid) << 16);
 	/* A guest sees only its own entries: others read as invalid. */
-	if (e->ehinv || (v->hide_foreign && (!e->guest || e->guestid != v->tag))) {
+	if (v->hide_foreign && (!e->guest || e->guestid != v->tag)) {
 		read_invalid_values(c);
 		return;
 	}
-	uint32_t g = e->g ? 1u : 0u;
-	c->entryhi = e->vpn2 | e->asid;
-	c->pagemask = e->mask;
-	c->entrylo0 = (e->lo[0] & ~1u) | g;
-	c->entrylo1 = (e->lo[1] & ~1u) | g;
+	tlb_entry_regs(e, &c->entryhi, &c->pagemask, &c->entrylo0, &c->entrylo1);
 }
 
 /* tlbr loads EntryHi.ASID too: the soft TLB holds one ASID's view. */
@@ -203,14 +227,8 @@ static bool write_entry(struct cpu *cpu, const struct tlb_view *v, unsigned idx)
 {
 	const struct cp0 *c = v->c;
 	unsigned phys = v->base + idx;
-	struct tlb_entry n = {0};
-	n.mask = c->pagemask & 0x1fffe000u;
-	n.vpn2 = c->entryhi & ~entry_span_mask(n.mask);
-	n.asid = (uint8_t)c->entryhi;
-	n.g = (c->entrylo0 & 1) && (c->entrylo1 & 1);
-	n.ehinv = (c->entryhi & ENTRYHI_EHINV) != 0;
-	n.lo[0] = c->entrylo0;
-	n.lo[1] = c->entrylo1;
+	struct tlb_entry n = tlb_entry_make(c->entryhi, c->pagemask, c->entrylo0,
+					    c->entrylo1);
 	n.guest = v->guest;
 	n.guestid = v->tag;
 	if (!v->guest && v->tag != 0) {

@@ -17,16 +17,6 @@ static inline uint64_t insn_index(const struct cpu *cpu)
 	return cpu->icount - cpu->wait_cycles;
 }
 
-static inline uint32_t ctl(const struct trace_unit *t)
-{
-	return (t->control & TRC_TS) ? t->control : t->tcb_control;
-}
-
-static inline uint32_t ctl2(const struct trace_unit *t)
-{
-	return (t->control & TRC_TS) ? t->control2 : t->tcb_control2;
-}
-
 static void port_word(void *ctx, uint64_t w)
 {
 	struct trace_unit *t = ctx;
@@ -68,7 +58,7 @@ static bool ctx_equal(const struct pdt_ctx *a, const struct pdt_ctx *b)
 /* TraceControl's filter: master enable, the mode's enable bit, ASID. */
 static bool ctx_traced(const struct trace_unit *t, const struct pdt_ctx *c)
 {
-	uint32_t k = ctl(t);
+	uint32_t k = trace_control(t);
 	if (!(k & TRC_ON))
 		return false;
 	uint32_t bit = (c->exl || c->erl) ? TRC_E
@@ -162,7 +152,7 @@ void trace_sync_due(struct cpu *cpu)
 	t->ctx = c;
 	t->have_ctx = true;
 	t->mark = insn_index(cpu);
-	unsigned syp = ctl2(t) & 7u;
+	unsigned syp = trace_control2(t) & 7u;
 	schedule_sync(cpu, cpu->icount + (1ull << (syp + 5)));
 }
 
@@ -211,7 +201,7 @@ void trace_mem(struct cpu *cpu, bool store, unsigned size, uint32_t addr,
 	struct trace_unit *t = &cpu->trace;
 	if (!t->have_ctx)
 		return;
-	uint32_t c2 = ctl2(t);
+	uint32_t c2 = trace_control2(t);
 	bool with_data = store ? (c2 & TRC2_MODE_SD) : (c2 & TRC2_MODE_LD);
 	event_point(cpu);
 	put(t, &(struct pdt_record){.type = PDT_MEM,

@@ -83,16 +83,28 @@ void trace_mem(struct cpu *cpu, bool store, unsigned size, uint32_t addr,
 	       uint32_t data);
 void trace_sync_due(struct cpu *cpu);
 
+/* The controls in force: the program's (TraceControl.TS set) or the
+ * debugger's. */
+static inline uint32_t trace_control(const struct trace_unit *t)
+{
+	return (t->control & TRC_TS) ? t->control : t->tcb_control;
+}
+
+static inline uint32_t trace_control2(const struct trace_unit *t)
+{
+	return (t->control & TRC_TS) ? t->control2 : t->tcb_control2;
+}
+
 /* Tracing is switched on (or still winding down): hooks worth calling. */
 static inline bool trace_on(const struct trace_unit *t)
 {
-	return t->active || ((((t->control & TRC_TS) ? t->control : t->tcb_control)) & TRC_ON);
+	return t->active || (trace_control(t) & TRC_ON);
 }
 
 /* Whether data (loads/stores) are traced: the interpreter's hook test. */
 static inline bool trace_wants_mem(const struct trace_unit *t, bool store)
 {
-	uint32_t c2 = (t->control & TRC_TS) ? t->control2 : t->tcb_control2;
+	uint32_t c2 = trace_control2(t);
 	return t->active && (c2 & (store ? (TRC2_MODE_SA | TRC2_MODE_SD)
 					 : (TRC2_MODE_LA | TRC2_MODE_LD)));
 }

@@ -177,13 +177,9 @@ static bool root_restore(struct cpu *cpu, struct cp0 *g, unsigned reg,
 		 * last guest's (found by the stress guest under sched=aim). */
 		g->context = v;
 		return true;
-	case 0 << 3 | 0: {
-		uint32_t m = 1;
-		while (m < cpu->guest_entries)
-			m <<= 1;
-		g->index = v & (INDEX_P | (m - 1));
+	case 0 << 3 | 0:
+		g->index = v & (INDEX_P | index_mask(cpu->guest_entries));
 		return true;
-	}
 	case 13 << 3 | 0:
 		/* BD, TI, CE, DC, IV, IP1..0, ExcCode: the whole guest-visible
 		 * state but the interrupt lines, which come from GuestCtl2. */
