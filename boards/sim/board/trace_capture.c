@@ -38,6 +38,45 @@ static void fill_info(vzsim *sim, struct pdt_file_info *info, uint16_t flags,
 	}
 }
 
+/* Opens "PATH.tmpPID" for writing; *tmp gets its name (malloc). */
+static FILE *open_tmp(const char *path, char **tmp, char *err, size_t errlen)
+{
+	size_t n = strlen(path) + 32;
+	*tmp = malloc(n);
+	if (!*tmp) {
+		board_set_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(*tmp, n, "%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(*tmp, "wb");
+	if (!f) {
+		board_set_err(err, errlen, "%s: %s", *tmp, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return f;
+}
+
+/* Closes f and renames tmp to path; if writing failed (ok false, or the
+ * close), removes tmp instead, so no half-written file is left.  Frees
+ * tmp. */
+static int commit_tmp(FILE *f, bool ok, char *tmp, const char *path, char *err,
+		      size_t errlen)
+{
+	int rc = 0;
+	if (fclose(f) != 0 || !ok) {
+		board_set_err(err, errlen, "%s: write error", tmp);
+		remove(tmp);
+		rc = -1;
+	} else if (rename(tmp, path) != 0) {
+		board_set_err(err, errlen, "%s: %s", path, strerror(errno));
+		remove(tmp);
+		rc = -1;
+	}
+	free(tmp);
+	return rc;
+}
+
 int vzsim_trace_start(vzsim *sim, const char *path,
 		      const struct vzsim_trace_opts *opts, char *err, size_t errlen)
 {
@@ -54,35 +93,27 @@ int vzsim_trace_start(vzsim *sim, const char *path,
 	uint32_t control2 = TRC2_MODE_PC | opts->syp;
 	if (opts->data)
 		control2 |= TRC2_MODE_LA | TRC2_MODE_SA | TRC2_MODE_LD | TRC2_MODE_SD;
-	if (path) {
-		size_t n = strlen(path) + 16;
-		sim->trace_tmp = malloc(n);
-		sim->trace_path = strdup(path);
-		if (!sim->trace_tmp || !sim->trace_path) {
-			board_set_err(err, errlen, "out of memory");
-			return -1;
-		}
-		snprintf(sim->trace_tmp, n, "%s.tmp%ld", path, (long)getpid());
-		FILE *f = fopen(sim->trace_tmp, "wb");
-		if (!f) {
-			board_set_err(err, errlen, "%s: %s", sim->trace_tmp, strerror(errno));
-			return -1;
-		}
-		/* The header carries the controls as the capture starts. */
-		trace_set_debugger_controls(sim->cpu, control, control2);
-		struct pdt_file_info info;
-		fill_info(sim, &info, PDT_FLAG_OFFCHIP, opts->command);
-		if (pdt_file_write_header(f, &info) != 0) {
-			board_set_err(err, errlen, "%s: cannot write the header", sim->trace_tmp);
-			fclose(f);
-			remove(sim->trace_tmp);
-			return -1;
-		}
-		sim->tcb.stream = f;
-		sim->tcb.stream_error = false;
-	} else {
-		trace_set_debugger_controls(sim->cpu, control, control2);
+	/* The header carries the controls as the capture starts. */
+	trace_set_debugger_controls(sim->cpu, control, control2);
+	if (!path)
+		return 0;
+	sim->trace_path = strdup(path);
+	if (!sim->trace_path) {
+		board_set_err(err, errlen, "out of memory");
+		return -1;
 	}
+	FILE *f = open_tmp(path, &sim->trace_tmp, err, errlen);
+	if (!f)
+		return -1;
+	struct pdt_file_info info;
+	fill_info(sim, &info, PDT_FLAG_OFFCHIP, opts->command);
+	if (pdt_file_write_header(f, &info) != 0) {
+		commit_tmp(f, false, sim->trace_tmp, path, err, errlen);
+		sim->trace_tmp = NULL;
+		return -1;
+	}
+	sim->tcb.stream = f;
+	sim->tcb.stream_error = false;
 	return 0;
 }
 
@@ -93,17 +124,8 @@ int vzsim_trace_finish(vzsim *sim, char *err, size_t errlen)
 	if (!f)
 		return 0;
 	sim->tcb.stream = NULL;
-	int rc = 0;
-	if (fclose(f) != 0 || sim->tcb.stream_error) {
-		board_set_err(err, errlen, "%s: write error", sim->trace_tmp);
-		remove(sim->trace_tmp);
-		rc = -1;
-	} else if (rename(sim->trace_tmp, sim->trace_path) != 0) {
-		board_set_err(err, errlen, "%s: %s", sim->trace_path, strerror(errno));
-		remove(sim->trace_tmp);
-		rc = -1;
-	}
-	free(sim->trace_tmp);
+	int rc = commit_tmp(f, !sim->tcb.stream_error, sim->trace_tmp,
+			    sim->trace_path, err, errlen);
 	free(sim->trace_path);
 	sim->trace_tmp = sim->trace_path = NULL;
 	return rc;
@@ -114,40 +136,22 @@ int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen)
 	trace_flush(sim->cpu);
 	uint32_t n = tcb_count(&sim->tcb);
 	uint64_t *words = malloc((n ? n : 1) * sizeof *words);
-	size_t tlen = strlen(path) + 16;
-	char *tmp = malloc(tlen);
-	if (!words || !tmp) {
-		free(words);
-		free(tmp);
+	if (!words) {
 		board_set_err(err, errlen, "out of memory");
 		return -1;
 	}
 	tcb_read(&sim->tcb, words);
-	snprintf(tmp, tlen, "%s.tmp%ld", path, (long)getpid());
+	char *tmp;
+	FILE *f = open_tmp(path, &tmp, err, errlen);
 	int rc = -1;
-	FILE *f = fopen(tmp, "wb");
-	if (!f) {
-		board_set_err(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto out;
+	if (f) {
+		struct pdt_file_info info;
+		fill_info(sim, &info, PDT_FLAG_ONCHIP, NULL);
+		bool ok = pdt_file_write_header(f, &info) == 0 &&
+			  fwrite(words, sizeof *words, n, f) == n;
+		rc = commit_tmp(f, ok, tmp, path, err, errlen);
 	}
-	struct pdt_file_info info;
-	fill_info(sim, &info, PDT_FLAG_ONCHIP, NULL);
-	bool ok = pdt_file_write_header(f, &info) == 0 &&
-		  fwrite(words, sizeof *words, n, f) == n;
-	if (fclose(f) != 0 || !ok) {
-		board_set_err(err, errlen, "%s: write error", tmp);
-		remove(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) != 0) {
-		board_set_err(err, errlen, "%s: %s", path, strerror(errno));
-		remove(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
 	free(words);
-	free(tmp);
 	return rc;
 }
 
