@@ -14,7 +14,7 @@ TOBJDUMP:= $(CROSS)objdump
 
 WARN    := -Wall -Wextra -Werror
 HOSTDEF := -D_GNU_SOURCE
-INCS    := -Iboards/sim/include -Iboards/sim -Ipdtrace/include -Ihypervisor/include -I.
+INCS    := -Iboards/sim/include -Iboards/sim -Ipdtrace/include -Ihypervisor/include -Istress/include -I.
 CFLAGS_REL := -std=c11 $(WARN) $(HOSTDEF) $(INCS) -O2 -g -MMD -MP
 CFLAGS_SAN := -std=c11 $(WARN) $(HOSTDEF) $(INCS) -O1 -g -MMD -MP \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -174,6 +174,7 @@ $(BUILD)/san/tests/%: $(BUILD)/san/tests/unit/%.o $(call obj_san,$(UNIT_HELPERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SAN) $^ $(LDLIBS) -lcmocka -o $@
 
+
 # ---------------------------------------------------------------- target build
 TARGET_LD := tests/e2e/link.ld
 E2E_SRC   := $(wildcard tests/e2e/*.S)
@@ -184,7 +185,7 @@ DEMO_ELF  := $(BUILD)/target/demo.elf
 # each guest is built to an ELF at guest kseg0, flattened with objcopy,
 # and pulled into the image by guests.S (.incbin).
 HV_ELF      := $(BUILD)/target/hypervisor.elf
-GUEST_NAMES := demo loop wild exits crit flood dslot wired storm stress stress_chk
+GUEST_NAMES := demo loop wild exits crit flood dslot wired storm stress
 GUEST_BINS  := $(patsubst %,$(BUILD)/target/guests/%.bin,$(GUEST_NAMES))
 HV_TSRC     := hypervisor/start.S $(wildcard hypervisor/*.c) hypervisor/guests.S
 HV_HDRS     := $(wildcard hypervisor/*.h hypervisor/include/vzsoak/*.h)
@@ -200,19 +201,24 @@ $(DEMO_ELF): boards/sim/demo/demo.S boards/sim/demo/demo.c $(TARGET_LD) | $(BUIL
 	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -T $(TARGET_LD) boards/sim/demo/demo.S boards/sim/demo/demo.c -o $@
 
 $(BUILD)/target/guests/%.elf: hypervisor/guests/%.c hypervisor/guests/start.S \
-		hypervisor/guests/guest.h hypervisor/guests/guest.ld | $(BUILD)/.deps-ok
+		hypervisor/guests/guest.h hypervisor/guests/guest.ld \
+		hypervisor/include/vzsoak/hypercall.h | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -T hypervisor/guests/guest.ld \
+	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Ihypervisor/include -T hypervisor/guests/guest.ld \
 		hypervisor/guests/start.S $< -o $@
 
-# stress (docs/stress.md): one source, two images; stress_chk checks
-# Index.P after tlbp (-DTLBP_CHECK=1), stress does not (Linux's RIXI path).
-STRESS_SRC := hypervisor/guests/start.S hypervisor/guests/stress_tlb.S hypervisor/guests/stress.c
-$(BUILD)/target/guests/stress.elf $(BUILD)/target/guests/stress_chk.elf: $(STRESS_SRC) \
-		hypervisor/guests/guest.h hypervisor/guests/guest.ld | $(BUILD)/.deps-ok
+# stress (docs/stress.md): the guest kernel of stress/kernel/ with
+# crashme's user process (crashme/process.c) and block generator.
+STRESS_SRC := hypervisor/guests/start.S $(wildcard stress/kernel/*.S stress/kernel/*.c) \
+	crashme/process.c crashme/block.c
+STRESS_HDRS := $(wildcard stress/kernel/*.h stress/include/vzsoak/*.h crashme/*.h) \
+	hypervisor/guests/guest.h hypervisor/include/vzsoak/hypercall.h
+$(BUILD)/target/guests/stress.elf: $(STRESS_SRC) $(STRESS_HDRS) stress/kernel/stress.ld \
+		boards/sim/isa/mips32.def | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -DTLBP_CHECK=$(if $(findstring _chk,$@),1,0) \
-		-T hypervisor/guests/guest.ld $(STRESS_SRC) -o $@
+	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -I. -Iboards/sim -Istress/include \
+		-Ihypervisor/include -Ihypervisor/guests -Istress/kernel \
+		-T stress/kernel/stress.ld $(STRESS_SRC) -o $@
 
 $(BUILD)/target/guests/%.bin: $(BUILD)/target/guests/%.elf
 	$(CROSS)objcopy -O binary $< $@

@@ -73,3 +73,29 @@ void crashme_block(uint32_t seed, uint32_t guest, uint32_t block,
 	}
 	words[n - 1] = CRASHME_BLOCK_END;
 }
+
+void crashme_block_regs(uint32_t seed, uint32_t guest, uint32_t block,
+			uint32_t regs[32])
+{
+	struct crashme_rng r;
+	/* A stream of its own: the words of the block do not shift it. */
+	crashme_rng_init(&r, seed ^ 0x52454753u /* "REGS" */, guest, block);
+	regs[0] = 0;
+	for (unsigned i = 1; i < 32; i++) {
+		uint32_t w = crashme_rng_next(&r);
+		switch (below(&r, 4)) {
+		case 0:
+		case 1:
+			regs[i] = CRASHME_SCRATCH_VA +
+				  (w & (CRASHME_SCRATCH_PAGES * CRASHME_PAGE_SIZE - 4));
+			break;
+		case 2:
+			regs[i] = w & 0xff;
+			break;
+		default:
+			regs[i] = w;
+			break;
+		}
+	}
+	regs[29] = CRASHME_SCRATCH_VA + CRASHME_SCRATCH_PAGES * CRASHME_PAGE_SIZE - 16;
+}

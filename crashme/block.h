@@ -32,4 +32,27 @@ uint32_t crashme_rng_next(struct crashme_rng *r);
 void crashme_block(uint32_t seed, uint32_t guest, uint32_t block,
 		   uint32_t *words, unsigned n);
 
+/*
+ * Where a block runs, in its process's user address space (16K pages):
+ * the block's words from CRASHME_CODE_VA (one read-only page), and
+ * CRASHME_SCRATCH_PAGES writable pages from CRASHME_SCRATCH_VA that its
+ * loads and stores can land in.  Nothing else is mapped.
+ */
+#define CRASHME_CODE_VA       0x00100000u
+#define CRASHME_SCRATCH_VA    0x00200000u
+#define CRASHME_SCRATCH_PAGES 4u
+#define CRASHME_PAGE_SIZE     0x4000u
+#define CRASHME_MAX_WORDS     4096u /* one page of code */
+
+/*
+ * The registers a block starts with (regs[0] is 0): from their own PRNG
+ * stream of the same three numbers, so the host can rebuild a block's
+ * whole starting state.  Half of them point into the scratch pages (word
+ * aligned), so that many loads and stores hit mapped memory and go
+ * through the guest kernel's TLB handlers; a quarter are small numbers,
+ * the rest raw.  sp is the top of the scratch pages.
+ */
+void crashme_block_regs(uint32_t seed, uint32_t guest, uint32_t block,
+			uint32_t regs[32]);
+
 #endif

@@ -4,6 +4,8 @@
  */
 #include "args.h"
 
+#include <vzsoak/hypercall.h>
+
 static const char default_image[] = "demo";
 
 static void copy_str(char *dst, unsigned cap, const char *src, unsigned len)
@@ -108,6 +110,10 @@ void hv_args_defaults(struct hv_args *a)
 	a->trace_guests = 0x1fe;
 	a->ri_exit = 0;
 	a->runtime = 0;
+	a->tlbp_check = GCONF_TLBP_ON;
+	a->crashme = 64;
+	a->worker_pages = 64;
+	a->rounds = 0;
 	for (unsigned g = 0; g < HV_MAX_GUESTS; g++)
 		copy_str(a->image[g], HV_NAME_MAX, default_image, sizeof default_image - 1);
 }
@@ -156,6 +162,26 @@ static int set_one(struct hv_args *a, const char *k, unsigned klen,
 	} else if (word_is(k, klen, "ri-exit")) {
 		if (parse_onoff(v, vlen, &a->ri_exit))
 			return fail(err, errlen, "ri-exit=", v, vlen, ": want on or off");
+	} else if (word_is(k, klen, "tlbp-check")) {
+		if (word_is(v, vlen, "off"))
+			a->tlbp_check = GCONF_TLBP_OFF;
+		else if (word_is(v, vlen, "index"))
+			a->tlbp_check = GCONF_TLBP_INDEX;
+		else if (word_is(v, vlen, "on"))
+			a->tlbp_check = GCONF_TLBP_ON;
+		else
+			return fail(err, errlen, "tlbp-check=", v, vlen, ": want off, index or on");
+	} else if (word_is(k, klen, "crashme")) {
+		if (parse_u32(v, vlen, &n) || n > 4096)
+			return fail(err, errlen, "crashme=", v, vlen, ": want 0..4096 words");
+		a->crashme = n;
+	} else if (word_is(k, klen, "worker-pages")) {
+		if (parse_u32(v, vlen, &n) || n > 512 || (n & 1))
+			return fail(err, errlen, "worker-pages=", v, vlen, ": want an even 0..512");
+		a->worker_pages = n;
+	} else if (word_is(k, klen, "rounds")) {
+		if (parse_u32(v, vlen, &a->rounds))
+			return fail(err, errlen, "rounds=", v, vlen, ": not a number");
 	} else if (word_is(k, klen, "image")) {
 		if (!valid_name(v, vlen))
 			return fail(err, errlen, "image=", v, vlen, ": not an image name");

@@ -19,6 +19,16 @@
  *                   of going to the guest's own handler (default off)
  *   runtime=N       stop every guest still running after N root Count
  *                   ticks (0, the default: no limit)
+ *   tlbp-check=off|index|on
+ *                   the stress kernel's guest-side fix (default on):
+ *                   off, Index.P checked after tlbp, or that and PageMask
+ *                   and EntryHi put back after tlbr (docs/stress.md)
+ *   crashme=N       words per crashme block in the stress kernel, 0..4096
+ *                   (default 64; 0: no crashme)
+ *   worker-pages=N  16K pages per pass of its memory worker, 0..512, even
+ *                   (default 64; 0: no worker)
+ *   rounds=N        rounds of worker + crashme the stress kernel runs before
+ *                   it reports and stops (default 0: for ever)
  *   image=NAME      the guest image every guest runs (default "demo")
  *   gN=NAME         the image of GuestID N (1..8), overriding image=
  * Numbers are decimal or 0x-hex.
@@ -44,6 +54,10 @@ struct hv_args {
 	uint32_t trace_guests;
 	int ri_exit;
 	uint32_t runtime;
+	uint32_t tlbp_check;   /* GCONF_TLBP_* (include/vzsoak/hypercall.h) */
+	uint32_t crashme;
+	uint32_t worker_pages;
+	uint32_t rounds;
 	char image[HV_MAX_GUESTS][HV_NAME_MAX]; /* per guest, index GuestID-1 */
 };
 

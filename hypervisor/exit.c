@@ -68,6 +68,7 @@ static void stop_with_report(struct vcpu *v, const struct exit_info *e,
 		  v->id, e->cause, e->badvaddr, e->badinstr, e->badinstrp, e->gctl0);
 	vcpu_dump(v);
 	v->state = VCPU_STOPPED;
+	status_stopped(v, 0, 1);
 }
 
 /* Decides where the guest resumes once the instruction that exited has
@@ -94,18 +95,18 @@ static int resume_pc(struct vcpu *v, const struct exit_info *e, uint32_t *next)
 static enum hc_result handle_gpsi(struct vcpu *v, const struct exit_info *e)
 {
 	uint32_t w = e->badinstr;
-	enum hc_result r = HC_CONTINUE;
+	enum hc_result r = HCR_CONTINUE;
 	uint32_t next;
 
 	if (resume_pc(v, e, &next))
-		return HC_STOPPED;
+		return HCR_STOPPED;
 	if (OP(w) == OP_CACHE) {
 		/* vzsim models no caches; on hardware the guest's own window
 		 * is what it may clean, and Index ops are harmless to let
 		 * through as no-ops for a soak guest. */
 	} else if (OP(w) == OP_COP0 && (RS(w) & COP0_CO) && FUNCT(w) == FUNCT_WAIT) {
 		/* A guest waiting for an interrupt gives its slice away. */
-		r = HC_YIELD;
+		r = HCR_YIELD;
 	} else if (OP(w) == OP_COP0 && RS(w) == COP0_MF) {
 		/* A CP0 register the guest context lacks, or Count with
 		 * GT = 0: Count is emulated, everything else reads 0. */
@@ -121,7 +122,7 @@ static enum hc_result handle_gpsi(struct vcpu *v, const struct exit_info *e)
 			write_c0_gtoffset(v->gpr[RT(w)] - read_c0_count());
 	} else {
 		stop_with_report(v, e, "privileged instruction not emulated");
-		return HC_STOPPED;
+		return HCR_STOPPED;
 	}
 	v->pc = next;
 	return r;
@@ -136,11 +137,11 @@ static enum hc_result handle_gsfc(struct vcpu *v, const struct exit_info *e)
 	uint32_t next;
 
 	if (resume_pc(v, e, &next))
-		return HC_STOPPED;
+		return HCR_STOPPED;
 	uint32_t val = v->gpr[RT(w)];
 	if (OP(w) != OP_COP0 || RS(w) != COP0_MT || SEL(w) != 0) {
 		stop_with_report(v, e, "unexpected GSFC instruction");
-		return HC_STOPPED;
+		return HCR_STOPPED;
 	}
 	if (RD(w) == 12)
 		write_gc0(12, 0, val);
@@ -148,10 +149,10 @@ static enum hc_result handle_gsfc(struct vcpu *v, const struct exit_info *e)
 		write_gc0(13, 0, val);
 	else {
 		stop_with_report(v, e, "GSFC on a register not emulated");
-		return HC_STOPPED;
+		return HCR_STOPPED;
 	}
 	v->pc = next;
-	return HC_CONTINUE;
+	return HCR_CONTINUE;
 }
 
 static enum hc_result handle_guest_exit(struct vcpu *v, const struct exit_info *e)
@@ -164,18 +165,18 @@ static enum hc_result handle_guest_exit(struct vcpu *v, const struct exit_info *
 	case GEXC_HC: {
 		uint32_t next;
 		if (resume_pc(v, e, &next))
-			return HC_STOPPED;
+			return HCR_STOPPED;
 		enum hc_result r = hypercall(v, (e->badinstr >> 11) & 0x3ff);
-		if (r != HC_STOPPED)
+		if (r != HCR_STOPPED)
 			v->pc = next;
 		return r;
 	}
 	case GEXC_GRR:
 		stop_with_report(v, e, "reserved instruction");
-		return HC_STOPPED;
+		return HCR_STOPPED;
 	default:
 		stop_with_report(v, e, "unexpected guest exit");
-		return HC_STOPPED;
+		return HCR_STOPPED;
 	}
 }
 
@@ -227,7 +228,7 @@ static void exit_cost_close(const struct vcpu *entered)
 struct vcpu *hv_handle_exit(struct vcpu *v)
 {
 	struct exit_info e;
-	enum hc_result r = HC_CONTINUE;
+	enum hc_result r = HCR_CONTINUE;
 	int preempt = 0;
 
 	/* v was entered by the previous exit: that one's cost is known. */
@@ -264,22 +265,22 @@ struct vcpu *hv_handle_exit(struct vcpu *v)
 	case EXC_TLBS:
 		if (e.gexc != GEXC_GPA) {
 			stop_with_report(v, &e, "root TLB fault without a guest physical address");
-			r = HC_STOPPED;
+			r = HCR_STOPPED;
 		} else if (gpa_handle_fault(v, e.badvaddr)) {
 			stop_with_report(v, &e, "access outside its guest-physical memory");
-			r = HC_STOPPED;
+			r = HCR_STOPPED;
 		}
 		break;
 	default:
 		stop_with_report(v, &e, "unexpected exception");
-		r = HC_STOPPED;
+		r = HCR_STOPPED;
 		break;
 	}
 
 	if (preempt)
 		v->stats.preemptions++;
 	struct vcpu *next = v;
-	if (preempt || r == HC_YIELD || v->state != VCPU_RUNNABLE)
+	if (preempt || r == HCR_YIELD || v->state != VCPU_RUNNABLE)
 		next = sched_next(v);
 	else
 		trace_vcpu_entry(v);

@@ -32,7 +32,6 @@ hv_images:
 	GUEST	wired
 	GUEST	storm
 	GUEST	stress
-	GUEST	stress_chk
 hv_images_end:
 
 	.section .rodata, "a"

@@ -65,6 +65,7 @@
 #define ST_IM7		0x00008000u
 #define CAUSE_BD	0x80000000u
 #define CAUSE_IP7	0x00008000u
+#define CAUSE_TI	0x40000000u
 #define CAUSE_EXC(c)	(((c) >> 2) & 0x1fu)
 #define INDEX_P		0x80000000u
 
@@ -227,7 +228,7 @@ void sched_check_runtime(void);
 uint32_t sched_elapsed(void);
 
 /* hypercall.c */
-enum hc_result { HC_CONTINUE, HC_YIELD, HC_STOPPED };
+enum hc_result { HCR_CONTINUE, HCR_YIELD, HCR_STOPPED };
 enum hc_result hypercall(struct vcpu *v, unsigned code);
 
 /* preserve.c */
@@ -244,6 +245,18 @@ void trace_msg(unsigned kind, unsigned gid, const uint32_t *payload, unsigned n)
 void stats_print(void);
 void stats_exit_cost(enum hv_exit_kind kind, uint32_t ticks);
 extern uint32_t hv_guest_switches;
+
+/* status.c (include/vzsoak/status.h) */
+#include <vzsoak/status.h>
+void status_init(void);
+void status_set_state(enum status_state s);
+void status_guest_init(const struct vcpu *v);
+void status_heartbeat(const struct vcpu *v, uint32_t value);
+void status_anomaly(const struct vcpu *v, uint32_t code, uint32_t detail);
+void status_stopped(const struct vcpu *v, uint32_t exit_status, int killed);
+void status_kstats(const struct vcpu *v, uint32_t gpa, uint32_t words);
+void status_sync(const struct vcpu *v);
+void status_switched_in(const struct vcpu *v);
 
 /* main.c */
 void __attribute__((noreturn)) hv_finish(void);

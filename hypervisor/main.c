@@ -21,6 +21,7 @@ void hv_finish(void)
 	for (unsigned i = 0; i < hv_nvcpus; i++)
 		guest_console_flush(&hv_vcpus[i]);
 	stats_print();
+	status_set_state(STATUS_FINISHED);
 	hv_puts("hv: all guests stopped\n");
 	/* Malta's reset register: on vzsim this ends the run. */
 	*MALTA_SOFTRES = SOFTRES_RESET;
@@ -50,6 +51,7 @@ static void read_bootargs(void)
 	hv_putc('\n');
 	if (hv_args_parse(&hv_args, text, len, err, sizeof err)) {
 		hv_printf("hv: bad boot arguments: %s\n", err);
+		status_set_state(STATUS_FAILED);
 		hv_finish();
 	}
 }
@@ -82,6 +84,7 @@ static void vz_init(void)
 void hv_main(void);
 void hv_main(void)
 {
+	status_init();
 	hv_puts("hv: vzsoak reference hypervisor\n");
 	read_bootargs();
 	hv_printf("hv: %u guests, seed %u, quantum %u, jitter %u, sched %s, preserve %s\n",
@@ -96,18 +99,22 @@ void hv_main(void)
 		const struct guest_image *img = find_image(hv_args.image[g - 1]);
 		if (!img) {
 			hv_printf("hv: g%u: no guest image '%s'\n", g, hv_args.image[g - 1]);
+			status_set_state(STATUS_FAILED);
 			hv_finish();
 		}
 		uint32_t size = (uint32_t)(img->end - img->start);
 		/* The image is linked at guest kseg0 0x80000000: GPA 0. */
 		memcpy(PA_TO_KSEG0(HV_WINDOW_PA(g)), img->start, size);
 		vcpu_init(&hv_vcpus[g - 1], g, img);
+		status_guest_init(&hv_vcpus[g - 1]);
 		hv_printf("hv: g%u: image %s at physical %x\n", g, img->name,
 			  HV_WINDOW_PA(g));
 		hv_nvcpus = g;
 	}
 
 	sched_init();
+	status_set_state(STATUS_RUNNING);
+	status_switched_in(&hv_vcpus[0]);
 	struct vcpu *first = &hv_vcpus[0];
 	vcpu_load(first);
 	trace_vcpu_entry(first);

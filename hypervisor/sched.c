@@ -55,7 +55,10 @@ void sched_check_runtime(void)
 		return;
 	for (unsigned i = 0; i < hv_nvcpus; i++)
 		if (hv_vcpus[i].state == VCPU_RUNNABLE)
+		{
 			vcpu_stop(&hv_vcpus[i], "run time limit reached");
+			status_stopped(&hv_vcpus[i], 0, 0); /* not a fault */
+		}
 }
 
 /* Root Count ticks since the scheduler started (the run's length). */
@@ -91,6 +94,7 @@ struct vcpu *sched_next(struct vcpu *prev)
 {
 	vcpu_put(prev);
 	hv_guest_switches++;
+	status_sync(prev);
 	/* Checked at every switch, not only on the timer: a guest that
 	 * yields all the time never lets a slice run out. */
 	sched_check_runtime();
@@ -101,6 +105,7 @@ struct vcpu *sched_next(struct vcpu *prev)
 			continue;
 		vcpu_load(n);
 		n->switched_in = read_c0_count();
+		status_switched_in(n);
 		trace_vcpu_entry(n);
 		sched_start_slice();
 		return n;

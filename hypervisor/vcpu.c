@@ -134,12 +134,22 @@ void vcpu_load(struct vcpu *v)
 	write_gc0(31, 7, c->kscratch[5]);
 
 	/* Time: continue the guest's Count where it stopped, then Compare
-	 * (which also clears a stale guest Cause.TI). */
+	 * (which also clears a stale guest Cause.TI).  Count moves on while
+	 * this runs: a deadline it passed before Compare was written would
+	 * only match 2^32 ticks later, so raise TI for it by hand, as KVM's
+	 * kvm_vz_restore_timer does (found by the stress kernel, whose
+	 * timer slices then never ended).  A match after the write raises TI
+	 * itself; keep it when Cause is written back. */
 	uint32_t now = read_c0_count();
 	write_c0_gtoffset(v->guest_count - now);
 	write_gc0(11, 0, c->compare);
+	uint32_t ran = read_c0_count() - now;
+	uint32_t due = c->compare - v->guest_count;
+	uint32_t cause = c->cause | (read_gc0(13, 0) & CAUSE_TI);
+	if (due != 0 && due <= ran)
+		cause |= CAUSE_TI;
 	write_gc0(12, 0, c->status);
-	write_gc0(13, 0, c->cause);
+	write_gc0(13, 0, cause);
 	write_c0_guestctl2(v->guestctl2);
 }
 
@@ -207,4 +217,5 @@ void vcpu_stop(struct vcpu *v, const char *why)
 	guest_console_flush(v);
 	hv_printf("hv: g%u stopped: %s\n", v->id, why);
 	v->state = VCPU_STOPPED;
+	status_stopped(v, 0, 1);
 }

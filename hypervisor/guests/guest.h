@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include <vzsoak/hypercall.h>
+
 #define HYPERCALL2(code, x, y) ({                                          \
 	register uint32_t a0__ __asm__("$4") = (uint32_t)(x);                 \
 	register uint32_t a1__ __asm__("$5") = (uint32_t)(y);                 \
@@ -26,6 +28,11 @@ static inline void __attribute__((noreturn)) g_stop(uint32_t status)
 		;
 }
 static inline void g_yield(void) { HYPERCALL2(6, 0, 0); }
+static inline uint32_t g_kstats(const volatile uint32_t *ks, uint32_t words)
+{
+	return HYPERCALL2(7, ks, words);
+}
+static inline uint32_t g_config(uint32_t key) { return HYPERCALL2(8, key, 0); }
 
 static inline void g_puts(const char *s)
 {

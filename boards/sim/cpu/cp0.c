@@ -223,7 +223,7 @@ enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 	case 11 << 3 | 0:
 		c->compare = v;
 		c->cause &= ~CAUSE_TI;
-		timer_reschedule(cpu);
+		timer_reschedule_which(cpu, !guest, guest);
 		break;
 	case 12 << 3 | 0:
 		c->status = (c->status & ~STATUS_WMASK) | (v & STATUS_WMASK);

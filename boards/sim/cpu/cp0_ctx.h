@@ -27,6 +27,7 @@ static inline uint32_t index_mask(unsigned entries)
 void timer_write_count(struct cpu *cpu, uint32_t v);
 void timer_dc_changed(struct cpu *cpu, uint32_t old_cause);
 void timer_reschedule(struct cpu *cpu);
+void timer_reschedule_which(struct cpu *cpu, bool root, bool guest);
 
 /* vz.c: root's VZ registers; true if (reg, sel) is one of them. */
 void vz_reset(struct cpu *cpu);

@@ -33,19 +33,34 @@ static uint64_t match_icount(const struct cpu *cpu, uint32_t now,
 	return c->count_icount + (ticks + d) * cpu->count_div;
 }
 
-void timer_reschedule(struct cpu *cpu)
+/*
+ * Reschedules the root match, the guest match or both.  Only what a write
+ * changed is recomputed: a match due at this very instruction would
+ * otherwise be pushed 2^32 ticks on (a Compare equal to Count matches
+ * only when Count next becomes equal) and lost, e.g. the guest's when
+ * the root writes its own Compare on the tick the guest timer reaches
+ * its Compare (found by the stress kernel, whose slices stopped ending).
+ */
+void timer_reschedule_which(struct cpu *cpu, bool root, bool guest)
 {
 	if (cpu->cp0.cause & CAUSE_DC) {
 		cpu->timer_icount = UINT64_MAX;
 		cpu->gtimer_icount = UINT64_MAX;
 	} else {
 		uint32_t now = cp0_count(cpu);
-		cpu->timer_icount = match_icount(cpu, now, cpu->cp0.compare);
-		cpu->gtimer_icount = cpu->vz_enabled
-			? match_icount(cpu, now + cpu->gtoffset, cpu->gcp0.compare)
-			: UINT64_MAX;
+		if (root)
+			cpu->timer_icount = match_icount(cpu, now, cpu->cp0.compare);
+		if (guest)
+			cpu->gtimer_icount = cpu->vz_enabled
+				? match_icount(cpu, now + cpu->gtoffset, cpu->gcp0.compare)
+				: UINT64_MAX;
 	}
 	cpu_update_next_event(cpu);
+}
+
+void timer_reschedule(struct cpu *cpu)
+{
+	timer_reschedule_which(cpu, true, true);
 }
 
 void cpu_update_next_event(struct cpu *cpu)

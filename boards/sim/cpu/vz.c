@@ -74,7 +74,7 @@ bool vz_root_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
 		return true;
 	case 12 << 3 | 7:
 		cpu->gtoffset = v;
-		timer_reschedule(cpu);
+		timer_reschedule_which(cpu, false, true);
 		return true;
 	default:
 		return false;

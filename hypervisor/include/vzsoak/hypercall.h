@@ -1,0 +1,33 @@
+/*
+ * The hypercalls of the reference hypervisor: `hypcall CODE` from guest
+ * kernel mode, arguments in a0/a1, result in v0.  One definition for the
+ * guests (hypervisor/guests/guest.h, the stress kernel) and the
+ * hypervisor (hypervisor/hypercall.c, which documents each).
+ */
+#ifndef VZSOAK_HYPERCALL_H
+#define VZSOAK_HYPERCALL_H
+
+#define HC_CONSOLE   1 /* a0 = buffer, a1 = length (<= 4096)          */
+#define HC_HEARTBEAT 2 /* a0 = the guest's counter                    */
+#define HC_MARKER    3 /* a0 = any value, into the trace              */
+#define HC_ANOMALY   4 /* a0 = code, a1 = detail                      */
+#define HC_STOP      5 /* a0 = exit status                            */
+#define HC_YIELD     6 /* give up the rest of the slice               */
+#define HC_KSTATS    7 /* a0 = the guest's statistics block, a1 = words */
+#define HC_CONFIG    8 /* a0 = a GCONF_ key -> v0 = its value         */
+
+/* What a guest may ask with HC_CONFIG: the run's parameters that concern it. */
+#define GCONF_GUESTID      0 /* its GuestID, 1..8                        */
+#define GCONF_SEED         1 /* the run's seed (boot argument seed=)     */
+#define GCONF_TLBP_CHECK   2 /* GCONF_TLBP_* (boot argument tlbp-check=) */
+#define GCONF_CRASHME      3 /* words per crashme block, 0: no crashme   */
+#define GCONF_WORKER_PAGES 4 /* 16K pages per memory-worker pass, 0: none */
+#define GCONF_GUESTS       5 /* guests in the run                        */
+#define GCONF_ROUNDS       6 /* stress rounds before stopping, 0: for ever */
+
+/* The guest-side fix of the stress kernel (docs/stress.md). */
+#define GCONF_TLBP_OFF   0 /* no check after tlbp (Linux's RIXI path)   */
+#define GCONF_TLBP_INDEX 1 /* Index.P checked after tlbp (Linux 3.18+)  */
+#define GCONF_TLBP_ON    2 /* ... and PageMask/EntryHi put back after tlbr */
+
+#endif

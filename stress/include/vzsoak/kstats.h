@@ -1,0 +1,76 @@
+/*
+ * The stress kernel's statistics block: an array of KS_WORDS 32-bit words
+ * in guest memory that the kernel and its TLB handlers keep current, and
+ * whose address the kernel registers with the hypervisor (hypercall 7), so
+ * that the harness reads it live (hypervisor/include/vzsoak/status.h tells
+ * where) even while the guest is locked up.  One definition for the writer
+ * (stress/kernel/, in C and in assembly: word indexes, not a struct) and
+ * the reader (harness/).  KS_OFF(i) is word i's byte offset.
+ *
+ * Also here: the anomaly codes the stress kernel reports with hypercall 4,
+ * which the harness names in its summary.
+ */
+#ifndef VZSOAK_KSTATS_H
+#define VZSOAK_KSTATS_H
+
+#define KSTATS_MAGIC   0x534b5a56 /* "VZKS" */
+#define KSTATS_VERSION 1
+
+#define KS_OFF(i) ((i) * 4)
+
+/* Header. */
+#define KS_MAGIC       0
+#define KS_VERSION     1
+#define KS_TLBP_CHECK  2  /* GCONF_TLBP_* the kernel runs with */
+#define KS_SEED        3
+
+/* TLB handlers (stress/kernel/tlbex.S). */
+#define KS_REFILL      4  /* TLB refills */
+#define KS_TLBL        5  /* TLBL handler runs */
+#define KS_TLBS        6  /* TLBS handler runs */
+#define KS_MOD         7  /* Mod handler runs */
+#define KS_SPURIOUS    8  /* TLBL on an entry already valid ("RI/XI") */
+#define KS_NOPAGE      9  /* faults on no PTE / a read-only page (user: the block ends) */
+#define KS_PM_BAD      10 /* the first PageMask a handler left != 16K */
+#define KS_PM_BAD_COUNT 11 /* handler exits with PageMask != 16K */
+#define KS_PM_BAD_EPC  12 /* EPC and BadVAddr of the first such exit */
+#define KS_PM_BAD_BADVADDR 13
+#define KS_LAST_EPC    14 /* the latest fault handled ...            */
+#define KS_LAST_BADVADDR 15
+#define KS_REPEATS     16 /* ... and how many times in a row it recurred */
+#define KS_MAX_REPEATS 17 /* the longest such run, with its EPC/BadVAddr */
+#define KS_MAX_EPC     18
+#define KS_MAX_BADVADDR 19
+
+/* Kernel. */
+#define KS_PAGES_MAPPED 20 /* PTEs with VALID set */
+#define KS_ASID_WRAPS  21 /* ASID generations used up (guest TLB flushed) */
+#define KS_TICKS       22 /* guest timer interrupts */
+#define KS_SYSCALLS    23 /* system calls served */
+#define KS_SWITCHES    24 /* switches between the worker and crashme */
+#define KS_HEARTBEAT   25 /* the counter of the latest heartbeat */
+
+/* Memory worker (user mode). */
+#define KS_PASSES      26 /* passes over its pages completed */
+#define KS_PAGES_TOUCHED 27
+#define KS_BAD_WORDS   28 /* words read back wrong */
+#define KS_FIRST_BAD_VA 29
+#define KS_FIRST_BAD_GOT 30
+
+/* crashme (user mode). */
+#define KS_BLOCKS      31 /* blocks started; the next block's number */
+#define KS_BLOCK_WORDS 32 /* words per block */
+#define KS_COMPLETED   33 /* blocks that ran to their final syscall */
+#define KS_TIMEOUTS    34 /* blocks stopped by the guest timer */
+#define KS_OUTCOME0    40 /* KS_OUTCOME0 + ExcCode: blocks ended by that exception */
+#define KS_OUTCOME(exc) (KS_OUTCOME0 + (exc))
+
+#define KS_WORDS       72
+
+/* Anomalies the stress kernel reports (hypercall 4: code, detail). */
+#define ANOM_PAGEMASK  0x51 /* a TLB handler left PageMask != 16K; detail: it */
+#define ANOM_BADDATA   0x53 /* the worker read a word back wrong; detail: VA */
+#define ANOM_NOPAGE    0x54 /* a kernel-mode fault with no PTE; detail: BadVAddr */
+#define ANOM_KFAULT    0xe1 /* an unexpected kernel-mode exception; detail: Cause */
+
+#endif

@@ -1,0 +1,330 @@
+/*
+ * stress: the minimal guest kernel with Linux-shaped TLB handlers
+ * (tlbex.S), 16K pages and demand paging, that runs two user processes,
+ * so that several copies of it, one per guest, fight over the guest part
+ * of the shared TLB the way the "shrinking page" bug needs
+ * (docs/stress.md):
+ *
+ *  - the memory worker (worker.c): passes over many fresh 16K pages,
+ *    through the refill, TLBL (including the RI/XI tlbr path), TLBS and
+ *    Mod handlers, reading every word back;
+ *  - crashme (crashme/process.c): random instruction blocks, each in a
+ *    fresh mapping, every exception caught and counted by kind.
+ *
+ * A round is a worker slice then a crashme slice on the guest timer,
+ * then a heartbeat (hypercall 2).  Everything the harness wants to know
+ * is in ks[] (include/vzsoak/kstats.h), registered with hypercall 7 and
+ * kept current, so it can be read even from a guest that locked up.
+ *
+ * Boot (r4k_tlb_configure, paging_init, build_tlb_refill_handler): the
+ * run's parameters by hypercall 8, the TLB handler flavour, PageMask 16K
+ * once and never again, Wired 0, the TLB flushed.
+ */
+#include "kernel.h"
+#include "worker.h"
+
+#include "crashme/block.h"
+
+#define WORKER_SLICE	20000u	/* guest Count ticks per worker slice */
+#define CRASHME_SLICE	20000u	/* ... per crashme slice */
+#define ANOM_WORKER	0x55	/* the worker took an exception it should not */
+
+volatile uint32_t ks[KS_WORDS] __attribute__((aligned(16)));
+
+/* The page table the handlers walk: the current process's pgd. */
+uint32_t *pgd_current;
+uint32_t invalid_pte_table[PTRS_PER_PTE] __attribute__((aligned(16)));
+
+/* tlbex.S */
+extern uint32_t exception_handlers[32];
+extern const uint32_t tlbex_handlers[3][3];
+/* stress.ld: the user-mode code, mapped at VA == guest PA. */
+extern char __utext_start[], __utext_end[];
+
+static struct mm worker_mm;
+static struct uctx worker_ctx;
+static uint32_t worker_pages;
+/* Linux's asid_cache: ASID in the low 8 bits, a generation above. */
+static uint32_t asid_cache = 0x100;
+
+void ks_add(unsigned word, uint32_t n)
+{
+	ks[word] += n;
+}
+
+/* A new block or pass: its first fault is no repeat of the last one's. */
+void ks_new_context(void)
+{
+	ks[KS_LAST_EPC] = 0;
+	ks[KS_LAST_BADVADDR] = 0;
+	ks[KS_REPEATS] = 0;
+}
+
+/* "text name=N name=N ...\n" in one console write, decimal. */
+void kputs_fields(const char *text, const char *const *names,
+		  const uint32_t *vals, unsigned n)
+{
+	char buf[400];
+	unsigned len = 0;
+
+	while (*text && len < 80)
+		buf[len++] = *text++;
+	for (unsigned i = 0; i < n && len < sizeof buf - 40; i++) {
+		char digits[10];
+		unsigned d = 0;
+		uint32_t v = vals[i];
+
+		buf[len++] = ' ';
+		for (const char *s = names[i]; *s && len < sizeof buf - 16; s++)
+			buf[len++] = *s;
+		buf[len++] = '=';
+		do {
+			digits[d++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		while (d)
+			buf[len++] = digits[--d];
+	}
+	buf[len++] = '\n';
+	g_write(buf, len);
+}
+
+/* local_flush_tlb_all: every entry of the guest's TLB to a unique,
+ * unmatchable EntryHi (UNIQUE_ENTRYHI: kseg0, which is never mapped). */
+static void flush_tlb_all(void)
+{
+	uint32_t entries = ((mfc0(16, 1) >> 25) & 0x3f) + 1;
+	uint32_t old = mfc0(10, 0);
+
+	mtc0(2, 0, 0);
+	mtc0(3, 0, 0);
+	mtc0(5, 0, PM_16K);
+	for (uint32_t i = 0; i < entries; i++) {
+		mtc0(0, 0, i);
+		mtc0(10, 0, 0x80000000u + (i << (PAGE_SHIFT + 1)));
+		__asm__ volatile("tlbwi\n\tehb" ::: "memory");
+	}
+	mtc0(10, 0, old);
+}
+
+/* get_new_mmu_context: the next ASID; when they run out, a new
+ * generation starts with the TLB flushed. */
+void new_asid(struct mm *mm)
+{
+	uint32_t a = asid_cache + 1;
+
+	if ((a & 0xff) == 0) {
+		flush_tlb_all();
+		ks_add(KS_ASID_WRAPS, 1);
+		a++;			/* ASID 0 stays unused */
+	}
+	asid_cache = a;
+	mm->asid = a;
+}
+
+/* switch_mm: a process whose ASID is of an old generation gets a new one
+ * (its entries may have been flushed, and its number given away). */
+void switch_mm(struct mm *mm)
+{
+	if ((mm->asid ^ asid_cache) & ~0xffu)
+		new_asid(mm);
+	pgd_current = mm->pgd;
+	mtc0(10, 0, mm->asid & 0xff);
+}
+
+void mm_init(struct mm *mm)
+{
+	for (uint32_t i = 0; i < PTRS_PER_PGD; i++)
+		mm->pgd[i] = (uint32_t)invalid_pte_table;
+	mm->pgd[0] = (uint32_t)mm->pte;	/* VA 0..64M */
+	mm->asid = 0;			/* generation 0: new at first switch */
+}
+
+/* ---------------------------------------------------------- worker */
+static uint32_t worker_pte(uint32_t va)
+{
+	return (va - WORKER_VA) / PAGE_SIZE;
+}
+
+static void worker_init(void)
+{
+	mm_init(&worker_mm);
+	/* Its code, read-only, demand-paged like the rest. */
+	for (uint32_t va = (uint32_t)__utext_start; va < (uint32_t)__utext_end; va += PAGE_SIZE)
+		worker_mm.pte[va >> PAGE_SHIFT] = va | _PAGE_CCA_WB | _PAGE_PRESENT;
+	/* Its stack: one page just below its region, at the same guest PA. */
+	worker_mm.pte[WORKER_STACK_VA >> PAGE_SHIFT] =
+		WORKER_STACK_VA | _PAGE_CCA_WB | _PAGE_WRITE | _PAGE_PRESENT;
+	worker_ctx.epc = (uint32_t)worker_main;
+	worker_ctx.gpr[4] = worker_pages;
+	worker_ctx.gpr[29] = WORKER_STACK_VA + PAGE_SIZE - 16;
+}
+
+static uint32_t worker_syscall(uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2)
+{
+	volatile uint32_t *pte = &worker_mm.pte[WORKER_VA >> PAGE_SHIFT];
+
+	switch (nr) {
+	case SYS_PASS_BEGIN:
+		/* munmap + mmap: the region's pages present but not valid
+		 * (demand paging), and a new ASID for the stale entries. */
+		for (uint32_t j = 0; j < worker_pages; j++)
+			pte[j] = (WORK_FRAME_PA + j * PAGE_SIZE) | _PAGE_CCA_WB |
+				 _PAGE_WRITE | _PAGE_PRESENT;
+		new_asid(&worker_mm);
+		switch_mm(&worker_mm);
+		ks_new_context();
+		return WORKER_VA;
+	case SYS_SIBLING:
+		if (a0 >= WORKER_VA && worker_pte(a0) < worker_pages)
+			pte[worker_pte(a0)] |= _PAGE_VALID | _PAGE_ACCESSED;
+		return 0;
+	case SYS_PASS_END:
+		ks_add(KS_PASSES, 1);
+		ks_add(KS_PAGES_TOUCHED, worker_pages);
+		if (a0) {
+			if (ks[KS_BAD_WORDS] == 0) {
+				ks[KS_FIRST_BAD_VA] = a1;
+				ks[KS_FIRST_BAD_GOT] = a2;
+				g_anomaly(ANOM_BADDATA, a1);
+			}
+			ks_add(KS_BAD_WORDS, a0);
+		}
+		return 0;
+	default:
+		return (uint32_t)-1;
+	}
+}
+
+/* Runs the worker until the guest Count passes `until`; 0 if it can go
+ * on, -1 if it took an exception of its own (it is not run again). */
+static int worker_slice(uint32_t until)
+{
+	switch_mm(&worker_mm);
+	set_timer(until);
+	for (;;) {
+		uint32_t cause = enter_user(&worker_ctx);
+		uint32_t exc = CAUSE_EXC(cause);
+
+		if (exc == EXC_INT) {
+			ks_add(KS_TICKS, 1);
+			if ((int32_t)(read_count() - until) >= 0)
+				return 0;
+			set_timer(until);
+		} else if (exc == EXC_SYS && !(cause & CAUSE_BD)) {
+			ks_add(KS_SYSCALLS, 1);
+			worker_ctx.gpr[2] = worker_syscall(worker_ctx.gpr[2], worker_ctx.gpr[4],
+							   worker_ctx.gpr[5], worker_ctx.gpr[6]);
+			worker_ctx.epc += 4;
+		} else {
+			g_anomaly(ANOM_WORKER, cause);
+			return -1;
+		}
+	}
+}
+
+/* ---------------------------------------------------------- kernel */
+static void tlbex_select(uint32_t flavour)
+{
+	if (flavour > GCONF_TLBP_ON)
+		flavour = GCONF_TLBP_ON;
+	exception_handlers[1] = tlbex_handlers[flavour][0];	/* Mod */
+	exception_handlers[2] = tlbex_handlers[flavour][1];	/* TLBL */
+	exception_handlers[3] = tlbex_handlers[flavour][2];	/* TLBS */
+}
+
+static void count_mapped(void)
+{
+	uint32_t n = 0;
+	const volatile uint32_t *pte = &worker_mm.pte[WORKER_VA >> PAGE_SHIFT];
+
+	for (uint32_t j = 0; j < worker_pages; j++)
+		n += (pte[j] & _PAGE_VALID) != 0;
+	ks[KS_PAGES_MAPPED] = n;
+}
+
+static const char *const flavour_names[] = { "off", "index", "on" };
+
+static void report(void)
+{
+	static const char *const tlb_names[] = {
+		"refill", "tlbl", "tlbs", "mod", "spurious", "nopage", "asid-wraps",
+	};
+	uint32_t tlb[] = {
+		ks[KS_REFILL], ks[KS_TLBL], ks[KS_TLBS], ks[KS_MOD],
+		ks[KS_SPURIOUS], ks[KS_NOPAGE], ks[KS_ASID_WRAPS],
+	};
+	kputs_fields("stress: tlb", tlb_names, tlb, 7);
+	if (worker_pages) {
+		static const char *const names[] = { "passes", "pages", "mapped", "bad-words" };
+		uint32_t vals[] = { ks[KS_PASSES], ks[KS_PAGES_TOUCHED],
+				    ks[KS_PAGES_MAPPED], ks[KS_BAD_WORDS] };
+		kputs_fields("stress: worker", names, vals, 4);
+	}
+	if (ks[KS_BLOCK_WORDS])
+		crashme_report();
+	if (ks[KS_PM_BAD_COUNT])
+		g_put_hex_line("stress: PageMask changed to ", ks[KS_PM_BAD]);
+	if (ks[KS_BAD_WORDS])
+		g_put_hex_line("stress: first word read back wrong at ", ks[KS_FIRST_BAD_VA]);
+}
+
+int main(void)
+{
+	uint32_t gid = g_config(GCONF_GUESTID), seed = g_config(GCONF_SEED);
+	uint32_t flavour = g_config(GCONF_TLBP_CHECK), words = g_config(GCONF_CRASHME);
+	uint32_t rounds = g_config(GCONF_ROUNDS);
+	int worker_ok;
+
+	worker_pages = g_config(GCONF_WORKER_PAGES);
+	if (flavour > GCONF_TLBP_ON)
+		flavour = GCONF_TLBP_ON;
+	if (worker_pages > 512)
+		worker_pages = 512;
+	if (words > CRASHME_MAX_WORDS)
+		words = CRASHME_MAX_WORDS;
+	worker_ok = worker_pages != 0;
+
+	ks[KS_VERSION] = KSTATS_VERSION;
+	ks[KS_TLBP_CHECK] = flavour;
+	ks[KS_SEED] = seed;
+	ks[KS_MAGIC] = KSTATS_MAGIC;
+	g_kstats(ks, KS_WORDS);
+
+	tlbex_select(flavour);
+	mtc0(5, 0, PM_16K);		/* r4k_tlb_configure: once */
+	mtc0(6, 0, 0);			/* Wired */
+	flush_tlb_all();
+
+	for (uint32_t i = 0; i < PTRS_PER_PTE; i++)
+		invalid_pte_table[i] = 0;
+	worker_init();
+	crashme_init(seed, gid, words);
+	{
+		static const char *const names[] = { "seed", "crashme-words", "worker-pages", "rounds" };
+		uint32_t vals[] = { seed, words, worker_pages, rounds };
+		char text[40] = "stress: tlbp-check ";
+		unsigned n = 19;
+		for (const char *s = flavour_names[flavour]; *s; s++)
+			text[n++] = *s;
+		text[n] = 0;
+		kputs_fields(text, names, vals, 4);
+	}
+
+	for (uint32_t round = 1; rounds == 0 || round <= rounds; round++) {
+		if (worker_ok && worker_slice(read_count() + WORKER_SLICE))
+			worker_ok = 0;
+		if (words)
+			crashme_slice(read_count() + CRASHME_SLICE);
+		if (!worker_ok && !words)
+			g_yield();
+		ks_add(KS_SWITCHES, 1);
+		count_mapped();
+		ks[KS_HEARTBEAT] = round;
+		g_heartbeat(round);
+	}
+	report();
+	uint32_t bad = ks[KS_PM_BAD_COUNT] || ks[KS_BAD_WORDS] || (worker_pages && !worker_ok);
+	g_puts(bad ? "stress: anomaly\n" : "stress: clean\n");
+	return (int)bad;
+}
