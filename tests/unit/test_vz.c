@@ -890,6 +890,61 @@ static void test_guest_timer_masked_sets_ti_only(void **state)
 	assert_int_equal(g_cp0(sim, C0_CAUSE, 0) & (CR_TI | CR_IP(7)), 0);
 }
 
+/*
+ * The two timers share one Count, so a write that moves one match may come
+ * on the very instruction at which the other is due.  vzsim schedules each
+ * match as an icount and fires it after that instruction; a write that
+ * recomputed both matches there found the other Compare equal to Count,
+ * took it for a match 2^32 ticks away and lost it (the stress guest's timer
+ * slices stopped ending).  With count-div 1, Count = n at the n-th
+ * instruction after `mtc0 Count`, so the coincidence is exact.
+ */
+static void test_root_compare_write_keeps_guest_match(void **state)
+{
+	vzsim *sim = *state;
+	h_opt(sim, "count-div", "1");
+	h_set_gpr(sim, T0, 0x5000);         /* GTOffset */
+	h_set_gpr(sim, T1, 0x5000 + 3);     /* guest Compare: due at Count 3 */
+	h_set_gpr(sim, T2, 0x7fffffffu);    /* root Compare: far away */
+	RUN(sim, enc_mtc0(ZERO, C0_COUNT, 0),  /* Count 0 */
+	    enc_mtc0(T0, R_GTOFFSET),          /* Count 1 */
+	    enc_mtgc0(T1, C0_COMPARE, 0),      /* Count 2 */
+	    enc_mtc0(T2, C0_COMPARE, 0),       /* Count 3: guest Count = Compare */
+	    enc_mfc0(S0, C0_COUNT, 0));
+	/* The precondition: the root Compare write was at guest Count 0x5003. */
+	assert_int_equal(h_gpr(sim, S0), 4);
+	assert_int_equal(g_cp0(sim, C0_CAUSE, 0) & CR_TI, CR_TI);
+	assert_int_equal(h_cause(sim) & CR_TI, 0);
+}
+
+/* The other way round: the guest's Compare, or GTOffset, written on the
+ * tick the root timer matches. */
+static void check_root_match_kept_by(vzsim *sim, uint32_t write)
+{
+	h_opt(sim, "count-div", "1");
+	h_set_gpr(sim, T0, 0x5000);         /* GTOffset */
+	h_set_gpr(sim, T1, 0x7fffffffu);    /* guest Compare: far away */
+	h_set_gpr(sim, T2, 3);              /* root Compare: due at Count 3 */
+	RUN(sim, enc_mtc0(ZERO, C0_COUNT, 0),  /* Count 0 */
+	    enc_mtc0(T2, C0_COMPARE, 0),       /* Count 1 */
+	    enc_nop(),                         /* Count 2 */
+	    write,                             /* Count 3: root Count = Compare */
+	    enc_mfc0(S0, C0_COUNT, 0));
+	assert_int_equal(h_gpr(sim, S0), 4);
+	assert_int_equal(h_cause(sim) & CR_TI, CR_TI);
+	assert_int_equal(g_cp0(sim, C0_CAUSE, 0) & CR_TI, 0);
+}
+
+static void test_guest_compare_write_keeps_root_match(void **state)
+{
+	check_root_match_kept_by(*state, enc_mtgc0(T1, C0_COMPARE, 0));
+}
+
+static void test_gtoffset_write_keeps_root_match(void **state)
+{
+	check_root_match_kept_by(*state, enc_mtc0(T0, R_GTOFFSET));
+}
+
 static void test_vip_shows_in_guest_cause(void **state)
 {
 	vzsim *sim = *state;
@@ -1306,6 +1361,9 @@ int main(void)
 		VZT(test_guest_count_is_root_count_plus_gtoffset),
 		VZT(test_guest_timer_interrupt),
 		VZT(test_guest_timer_masked_sets_ti_only),
+		VZT(test_root_compare_write_keeps_guest_match),
+		VZT(test_guest_compare_write_keeps_root_match),
+		VZT(test_gtoffset_write_keeps_root_match),
 		VZT(test_vip_shows_in_guest_cause),
 		VZT(test_vip_interrupts_the_guest),
 		VZT(test_root_timer_interrupt_while_guest_runs),
