@@ -174,6 +174,7 @@ $(BUILD)/san/tests/%: $(BUILD)/san/tests/unit/%.o $(call obj_san,$(UNIT_HELPERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SAN) $^ $(LDLIBS) -lcmocka -o $@
 
+include harness/harness.mk
 
 # ---------------------------------------------------------------- target build
 TARGET_LD := tests/e2e/link.ld

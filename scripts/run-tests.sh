@@ -39,6 +39,10 @@ done
 # The reference hypervisor on vzsim.
 [ -x scripts/run-hv-tests.sh ] && scripts/run-hv-tests.sh "$BUILD/san/bin/vzsim" "$BUILD/target/hypervisor.elf" tests/hv "$RESULTS"
 
+# vzsoak run: bad input, the stand-in hypervisor, the real one.
+[ -x scripts/run-vzsoak-tests.sh ] && scripts/run-vzsoak-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hypervisor.elf" \
+	"$BUILD/target/vzsoak/fakehv.elf" tests/vzsoak "$RESULTS"
+
 # Differential tests against QEMU Malta.
 [ -x scripts/run-diff.sh ] && scripts/run-diff.sh "$BUILD/san/bin/vzsim" "$BUILD/bin/diffgen" "$BUILD/diff" "$RESULTS" $DIFF_SEEDS
 

@@ -1,0 +1,121 @@
+/*
+ * The soak's board through libvzsim (board.h).
+ */
+#include "board.h"
+
+#include <endian.h>
+#include <stdio.h>
+#include <string.h>
+
+vzsim *board_checker_new(void)
+{
+	struct vzsim_config cfg;
+	vzsim_config_init(&cfg);
+	cfg.ram_size = 4096;
+	char err[256];
+	return vzsim_new(&cfg, err, sizeof err);
+}
+
+int board_check_opt(void *ctx, const char *name, const char *value, char *err,
+		    size_t errlen)
+{
+	return vzsim_board_opt(ctx, name, value, err, errlen);
+}
+
+vzsim *board_open(const struct scenario *s, const char *hv_path, char *err,
+		  size_t errlen)
+{
+	struct vzsim_config cfg;
+	vzsim_config_init(&cfg);
+	/* The seed also drives the board's Random (tlbwr), so another seed
+	 * is another interleaving all the way down. */
+	cfg.seed = s->seed;
+	vzsim *sim = vzsim_new(&cfg, err, errlen);
+	if (!sim)
+		return NULL;
+	for (unsigned i = 0; i < s->nboard; i++)
+		if (vzsim_board_opt(sim, s->board[i].name, s->board[i].value, err,
+				    errlen) != 0)
+			goto fail;
+	uint32_t entry;
+	if (vzsim_load_elf(sim, hv_path, &entry, err, errlen) != 0)
+		goto fail;
+	char args[1024];
+	if (scenario_bootargs(s, args, sizeof args) < 0) {
+		snprintf(err, errlen, "boot arguments longer than %zu bytes",
+			 sizeof args - 1);
+		goto fail;
+	}
+	/* After the image: it may cover the block. */
+	if (vzsim_set_bootargs(sim, args, err, errlen) != 0)
+		goto fail;
+	vzsim_reset(sim, entry);
+	return sim;
+fail:
+	vzsim_free(sim);
+	return NULL;
+}
+
+/* The blocks are little-endian words whatever the host is. */
+static void from_le(uint32_t *w)
+{
+	*w = le32toh(*w);
+}
+
+static void status_from_le(struct status_block *b)
+{
+	from_le(&b->magic);
+	from_le(&b->version);
+	from_le(&b->state);
+	from_le(&b->guests);
+	from_le(&b->switches);
+	for (unsigned i = 0; i < STATUS_GUESTS; i++) {
+		struct status_guest *g = &b->g[i];
+		uint32_t *w[] = {
+			&g->state, &g->exit_status, &g->window_pa, &g->heartbeats,
+			&g->last_heartbeat, &g->anomalies, &g->first_anomaly,
+			&g->first_detail, &g->last_anomaly, &g->last_detail,
+			&g->kstats_gpa, &g->kstats_words, &g->exits,
+			&g->switched_in, &g->preserved, &g->restored,
+		};
+		for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+			from_le(w[k]);
+		g->image[STATUS_NAME_MAX - 1] = 0;
+	}
+}
+
+/* Guest i's statistics block, if it registered one that is ours. */
+static bool read_kstats(vzsim *sim, const struct status_guest *g, uint32_t *ks)
+{
+	memset(ks, 0, KS_WORDS * sizeof *ks);
+	if (!g->kstats_gpa || g->kstats_words <= KS_VERSION)
+		return false;
+	unsigned words = g->kstats_words < KS_WORDS ? g->kstats_words : KS_WORDS;
+	if (vzsim_mem_read(sim, g->window_pa + g->kstats_gpa, ks,
+			   words * sizeof *ks) != 0)
+		return false;
+	for (unsigned k = 0; k < words; k++)
+		from_le(&ks[k]);
+	return ks[KS_MAGIC] == KSTATS_MAGIC && ks[KS_VERSION] == KSTATS_VERSION;
+}
+
+void board_read_view(vzsim *sim, double wall, struct soak_view *v)
+{
+	memset(v, 0, sizeof *v);
+	struct vzsim_stats st;
+	vzsim_get_stats(sim, &st);
+	/* vzsim_run's budget counts idle WAIT cycles too: so does the soak,
+	 * so checks land on exact multiples of check-every. */
+	v->insns = st.insns + st.idle_cycles;
+	v->sim_ns = vzsim_sim_time_ns(sim);
+	v->wall = wall;
+	if (vzsim_mem_read(sim, STATUS_PA, &v->st, sizeof v->st) != 0)
+		return;
+	status_from_le(&v->st);
+	v->present = v->st.magic == STATUS_MAGIC && v->st.version == STATUS_VERSION;
+	if (!v->present)
+		return;
+	for (unsigned i = 0; i < view_guests(v); i++)
+		if (v->st.g[i].state != GSTATE_ABSENT)
+			v->ks_ok[i] = read_kstats(sim, &v->st.g[i], v->ks[i]);
+}

@@ -1,0 +1,93 @@
+/*
+ * The soak's detectors: what `vzsoak run` flags, decided from the views
+ * of successive status checks (view.h) alone, so that they are
+ * deterministic (checks land on fixed instruction counts) and testable
+ * without a board (tests/unit/test_detect.c).
+ *
+ * Each guest is flagged at most once per kind, at the first check that
+ * shows it; the flag keeps that check's instruction count, simulated and
+ * wall time: the time to failure.
+ */
+#ifndef HARNESS_DETECT_H
+#define HARNESS_DETECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "view.h"
+
+enum flag_kind {
+	/* A guest's. */
+	FLAG_ANOMALY,   /* it reported an anomaly (hypercall 4) */
+	FLAG_LOCKUP,    /* the same TLB fault recurs (KS_REPEATS >= repeat-limit) */
+	FLAG_HEARTBEAT, /* running, but no heartbeat for heartbeat-timeout */
+	FLAG_EXIT,      /* it stopped with a non-zero exit status */
+	FLAG_KILLED,    /* the hypervisor stopped it */
+	/* The hypervisor's or the board's (guest 0). */
+	FLAG_HV_FAILED, /* bad boot arguments or a missing image */
+	FLAG_NO_STATUS, /* no status block by the end of the run */
+	FLAG_DEADLOCK,  /* WAIT with nothing able to wake the CPU */
+	FLAG_RESET,     /* the board was reset with guests still running */
+	FLAG_KINDS
+};
+
+struct flag {
+	unsigned guest;  /* 1..8; 0: the hypervisor or the board */
+	enum flag_kind kind;
+	uint64_t insns;  /* when first seen */
+	uint64_t sim_ns;
+	double wall;
+	char msg[240];   /* one line */
+};
+
+#define DETECT_MAX_FLAGS (FLAG_KINDS * (STATUS_GUESTS + 1))
+
+struct detector {
+	uint64_t heartbeat_timeout; /* 0: not checked */
+	uint32_t repeat_limit;      /* 0: not checked */
+	bool seen_status;           /* some check found the status block */
+	struct {
+		bool running_seen;  /* heartbeat tracking started */
+		uint32_t heartbeats; /* the count at the last change ... */
+		uint64_t since;     /* ... and the instruction count then */
+	} hb[STATUS_GUESTS];
+	uint32_t flagged[STATUS_GUESTS + 1]; /* 1 << kind, per guest (0: hv) */
+	struct flag flags[DETECT_MAX_FLAGS];
+	unsigned nflags;
+};
+
+/* How the run ended, for detect_end. */
+enum run_end {
+	END_DURATION,    /* ran for the scenario's duration */
+	END_FLAGGED,     /* stop-on-anomaly */
+	END_RESET,       /* the board was reset (the hypervisor finished) */
+	END_DEADLOCK,
+	END_INTERRUPTED, /* a signal */
+};
+
+void detect_init(struct detector *d, uint64_t heartbeat_timeout,
+		 uint32_t repeat_limit);
+
+/* Runs every detector on one check; returns how many new flags it raised. */
+unsigned detect_check(struct detector *d, const struct soak_view *v);
+
+/*
+ * The end of the run, with the last view: flags what only the end can
+ * tell (no status block ever, a deadlock, a reset with guests running).
+ * hint (may be NULL) is appended to the no-status message: the console's
+ * last line from the hypervisor says why.
+ */
+unsigned detect_end(struct detector *d, const struct soak_view *v,
+		    enum run_end end, const char *hint);
+
+const char *flag_kind_name(enum flag_kind kind);
+
+/* Instructions since guest g's (1..8) last heartbeat when it is running
+ * and tracked, else 0: the progress line marks stalled guests. */
+uint64_t detect_silence(const struct detector *d, const struct soak_view *v,
+			unsigned g);
+
+/* "4K", "16K", "1M": the page size a PageMask value gives. */
+const char *pagemask_size(uint32_t pagemask, char *buf, unsigned len);
+
+#endif

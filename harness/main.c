@@ -1,0 +1,64 @@
+/*
+ * vzsoak: soak tests of MIPS VZ hypervisors (docs/soak.md).
+ *
+ *   vzsoak COMMAND [options]
+ *
+ * One table of commands; each lives in a file of its own (run.c for
+ * `vzsoak run`), and the overnight `soak` and `report` will join it.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(const char *prog, int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{"run", cmd_run, "run one soak scenario on the simulated board"},
+};
+
+void cli_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fputs("vzsoak: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	/* _exit: LeakSanitizer (san builds) must not turn status 2 into 1
+	   over memory still held. */
+	_exit(status);
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: vzsoak COMMAND [options]\n"
+	      "Soak tests of MIPS VZ hypervisors: several guests sharing one "
+	      "GuestID-tagged\nTLB, crashme in every guest, detectors for TLB-state "
+	      "anomalies and lockups.\n\ncommands:\n", f);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fputs("\n`vzsoak COMMAND --help` describes a command.  Details: "
+	      "docs/soak.md\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		cli_die(EXIT_BAD_INPUT, "no command (try vzsoak --help)");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argv[0], argc - 1, argv + 1);
+	cli_die(EXIT_BAD_INPUT, "unknown command '%s' (try vzsoak --help)", argv[1]);
+}

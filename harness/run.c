@@ -1,0 +1,227 @@
+/*
+ * `vzsoak run SCENARIO [options]`: the command line.  Reads the scenario,
+ * applies --set and --seed in command-line order, finds the hypervisor
+ * image and the run folder, builds the command that reproduces the run,
+ * then hands over to soak.c.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "cli.h"
+#include "run.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: vzsoak run SCENARIO [options]\n"
+	      "Runs one soak scenario (a stress/scenarios/*.scn file) on vzsim, "
+	      "the simulated\nboard: the reference hypervisor with its guests, "
+	      "checked every check-every\ninstructions; prints a summary and "
+	      "keeps the run in a folder.\n\n"
+	      "options:\n"
+	      "  --seed N         the run's seed (same as --set seed=N)\n"
+	      "  --set KEY=VALUE  override a scenario key (repeatable; later wins)\n"
+	      "  --hv FILE        the hypervisor image (default: ../target/"
+	      "hypervisor.elf\n"
+	      "                   beside the vzsoak executable)\n"
+	      "  --out DIR        the run folder (default vzsoak-runs/NAME-sSEED)\n"
+	      "  --trace FILE     capture PDtrace into FILE (sets trace = on)\n"
+	      "  --quiet          no progress line on stderr\n"
+	      "  --help           this text\n\n"
+	      "scenario keys (\"key = value\" lines, '#' comments):\n", f);
+	scenario_help(f);
+	fputs("\nThe run folder gets console.log (the board's UART), summary.txt "
+	      "(the summary\nprinted on stdout) and scenario.txt (the resolved "
+	      "keys and the command that\nreproduces the run).\n\n"
+	      "exit status: 0 clean, 1 something flagged, 2 bad input, 128+N "
+	      "signal N\n(130: interrupted).  Details: docs/soak.md\n", f);
+}
+
+/* The image the build puts beside the executable: BUILD/bin/vzsoak ->
+ * BUILD/target/hypervisor.elf. */
+static char *default_hv(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *path;
+	if (n <= 0)
+		return strdup("build/target/hypervisor.elf");
+	exe[n] = 0;
+	for (int up = 0; up < 2; up++) {
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+	}
+	if (asprintf(&path, "%s/target/hypervisor.elf", exe) < 0)
+		return NULL;
+	return path;
+}
+
+/* Appends s to the command f is building, quoted for the shell if it
+ * needs to be. */
+static void shell_word(FILE *f, const char *s)
+{
+	fputc(' ', f);
+	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789_-+=./,:@%") == strlen(s)) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	fputc('\'', f);
+}
+
+struct setting {
+	const char *opt; /* "--set" or "--seed" */
+	const char *arg;
+};
+
+/* Applies one --set or --seed; exits on a bad one. */
+static void apply(struct scenario *s, const struct setting *st, vzsim *checker)
+{
+	char err[512];
+	char *kv = strdup(st->arg);
+	if (!kv)
+		cli_die(EXIT_BAD_INPUT, "out of memory");
+	const char *key = "seed", *value = kv;
+	if (!strcmp(st->opt, "--set")) {
+		char *eq = strchr(kv, '=');
+		if (!eq || eq == kv)
+			cli_die(EXIT_BAD_INPUT, "--set '%s': want KEY=VALUE", st->arg);
+		*eq = 0;
+		key = kv;
+		value = eq + 1;
+	}
+	if (scenario_set(s, key, value, board_check_opt, checker, err, sizeof err) != 0)
+		cli_die(EXIT_BAD_INPUT, "%s: %s", st->opt, err);
+	free(kv);
+}
+
+int cmd_run(const char *prog, int argc, char **argv)
+{
+	enum { O_SEED = 256, O_SET, O_HV, O_OUT, O_TRACE, O_QUIET, O_HELP };
+	static const struct option longopts[] = {
+		{"seed", required_argument, NULL, O_SEED},
+		{"set", required_argument, NULL, O_SET},
+		{"hv", required_argument, NULL, O_HV},
+		{"out", required_argument, NULL, O_OUT},
+		{"trace", required_argument, NULL, O_TRACE},
+		{"quiet", no_argument, NULL, O_QUIET},
+		{"help", no_argument, NULL, O_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	struct run_config c = {0};
+	struct setting *settings = calloc((size_t)argc, sizeof *settings);
+	size_t nsettings = 0;
+	if (!settings)
+		cli_die(EXIT_BAD_INPUT, "out of memory");
+
+	opterr = 0; /* our own one-line messages */
+	for (;;) {
+		int o = getopt_long(argc, argv, ":h", longopts, NULL);
+		if (o == -1)
+			break;
+		switch (o) {
+		case O_SEED:
+			settings[nsettings++] = (struct setting){"--seed", optarg};
+			break;
+		case O_SET:
+			settings[nsettings++] = (struct setting){"--set", optarg};
+			break;
+		case O_HV:
+			c.hv = optarg;
+			c.hv_given = true;
+			break;
+		case O_OUT:
+			c.out = optarg;
+			break;
+		case O_TRACE:
+			c.trace = optarg;
+			break;
+		case O_QUIET:
+			c.quiet = true;
+			break;
+		case 'h':
+		case O_HELP:
+			usage(stdout);
+			free(settings);
+			return EXIT_CLEAN;
+		case ':':
+			cli_die(EXIT_BAD_INPUT, "run: option '%s' needs a value (try "
+				"vzsoak run --help)", argv[optind - 1]);
+		default:
+			cli_die(EXIT_BAD_INPUT, "run: unknown option '%s' (try vzsoak "
+				"run --help)", argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		cli_die(EXIT_BAD_INPUT, "run: no scenario given (try vzsoak run --help)");
+	if (argc - optind > 1)
+		cli_die(EXIT_BAD_INPUT, "run: one scenario at a time ('%s' and '%s')",
+			argv[optind], argv[optind + 1]);
+	const char *scn_path = argv[optind];
+
+	/* Board options are checked by libvzsim itself, on a scratch board. */
+	vzsim *checker = board_checker_new();
+	if (!checker)
+		cli_die(EXIT_BAD_INPUT, "cannot create a board");
+	char err[512];
+	if (scenario_load(&c.scn, scn_path, board_check_opt, checker, err, sizeof err) != 0)
+		cli_die(EXIT_BAD_INPUT, "%s", err);
+	for (size_t i = 0; i < nsettings; i++)
+		apply(&c.scn, &settings[i], checker);
+	vzsim_free(checker);
+	if (c.trace)
+		c.scn.trace = 1; /* the hypervisor's messages belong in the capture */
+
+	char *hv = NULL, *out = NULL, *repro = NULL;
+	if (!c.hv && !(c.hv = hv = default_hv()))
+		cli_die(EXIT_BAD_INPUT, "out of memory");
+	if (!c.out) {
+		if (asprintf(&out, "vzsoak-runs/%s-s%u", c.scn.name, (unsigned)c.scn.seed) < 0)
+			cli_die(EXIT_BAD_INPUT, "out of memory");
+		c.out = out;
+	}
+
+	/* The command that reproduces the run: the settings as given, then
+	 * the seed, explicit even when it is the scenario's. */
+	size_t len;
+	FILE *f = open_memstream(&repro, &len);
+	if (!f)
+		cli_die(EXIT_BAD_INPUT, "out of memory");
+	fputs(prog, f);
+	fputs(" run", f);
+	shell_word(f, scn_path);
+	for (size_t i = 0; i < nsettings; i++)
+		if (!strcmp(settings[i].opt, "--set")) {
+			shell_word(f, "--set");
+			shell_word(f, settings[i].arg);
+		}
+	if (c.hv_given) {
+		shell_word(f, "--hv");
+		shell_word(f, c.hv);
+	}
+	if (c.trace) {
+		shell_word(f, "--trace");
+		shell_word(f, c.trace);
+	}
+	fprintf(f, " --seed %u", (unsigned)c.scn.seed);
+	fclose(f);
+	c.repro = repro;
+
+	int status = soak_run(&c);
+	free(settings);
+	free(hv);
+	free(out);
+	free(repro);
+	return status;
+}

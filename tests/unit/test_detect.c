@@ -1,0 +1,273 @@
+/*
+ * The soak's detectors (harness/detect.c) on views built by hand: each
+ * kind of flag, when it is raised (the check and its instruction count),
+ * that it is raised once, and what the end of a run adds.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "harness/detect.h"
+
+#define M 1000000ull
+
+/* A running hypervisor with n running guests, kstats for each. */
+static void view_init(struct soak_view *v, unsigned n, uint64_t insns)
+{
+	memset(v, 0, sizeof *v);
+	v->present = true;
+	v->st.magic = STATUS_MAGIC;
+	v->st.version = STATUS_VERSION;
+	v->st.state = STATUS_RUNNING;
+	v->st.guests = n;
+	for (unsigned i = 0; i < n; i++) {
+		v->st.g[i].state = GSTATE_RUNNING;
+		strcpy(v->st.g[i].image, "stress");
+		v->ks_ok[i] = true;
+		v->ks[i][KS_MAGIC] = KSTATS_MAGIC;
+		v->ks[i][KS_VERSION] = KSTATS_VERSION;
+	}
+	v->insns = insns;
+	v->sim_ns = insns; /* 1 GHz */
+	v->wall = insns / 1e8;
+}
+
+static void test_nothing_while_booting(void **state)
+{
+	(void)state;
+	struct detector d;
+	struct soak_view v;
+	detect_init(&d, 20 * M, 100);
+	memset(&v, 0, sizeof v);
+	v.insns = 5 * M;
+	assert_int_equal(detect_check(&d, &v), 0);
+	view_init(&v, 4, 6 * M);
+	v.st.state = STATUS_BOOTING;
+	assert_int_equal(detect_check(&d, &v), 0);
+	assert_int_equal(d.nflags, 0);
+	assert_true(d.seen_status);
+}
+
+static void test_pagemask_anomaly(void **state)
+{
+	(void)state;
+	struct detector d;
+	struct soak_view v;
+	detect_init(&d, 20 * M, 100);
+	view_init(&v, 4, 3 * M);
+	v.st.g[1].anomalies = 1;
+	v.st.g[1].first_anomaly = v.st.g[1].last_anomaly = ANOM_PAGEMASK;
+	v.st.g[1].first_detail = v.st.g[1].last_detail = 0;
+	v.ks[1][KS_PM_BAD] = 0;
+	v.ks[1][KS_PM_BAD_COUNT] = 3;
+	v.ks[1][KS_PM_BAD_EPC] = 0x80001234;
+	v.ks[1][KS_PM_BAD_BADVADDR] = 0x00481000;
+	assert_int_equal(detect_check(&d, &v), 1);
+	const struct flag *f = &d.flags[0];
+	assert_int_equal(f->guest, 2);
+	assert_int_equal(f->kind, FLAG_ANOMALY);
+	assert_int_equal(f->insns, 3 * M);
+	assert_int_equal(f->sim_ns, 3 * M);
+	assert_string_equal(f->msg, "PageMask 16K -> 4K (shrinking page): PageMask "
+			    "0x00000000, left by a TLB handler at EPC 0x80001234 "
+			    "BadVAddr 0x00481000 (3 times)");
+	assert_string_equal(flag_kind_name(f->kind), "anomaly");
+
+	/* more reports: still one flag, with the time it was first seen */
+	v.insns = 4 * M;
+	v.st.g[1].anomalies = 2;
+	v.st.g[1].last_anomaly = ANOM_BADDATA;
+	assert_int_equal(detect_check(&d, &v), 0);
+	assert_int_equal(d.nflags, 1);
+	assert_int_equal(d.flags[0].insns, 3 * M);
+}
+
+static void test_other_anomalies(void **state)
+{
+	(void)state;
+	static const struct { uint32_t code, detail; const char *msg; } cases[] = {
+		{ANOM_BADDATA, 0x00601000, "word read back wrong at VA 0x00601000 "
+					   "(read 0xdeadbeef; 5 bad words)"},
+		{ANOM_NOPAGE, 0x7ff00000, "kernel-mode fault with no PTE at BadVAddr 0x7ff00000"},
+		{ANOM_KFAULT, 0x00000060, "unexpected kernel-mode exception: Cause "
+					  "0x00000060 (ExcCode 24)"},
+		{0x52, 0x00481000, "anomaly 0x52 detail 0x00481000"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct detector d;
+		struct soak_view v;
+		detect_init(&d, 0, 0);
+		view_init(&v, 1, M);
+		v.st.g[0].anomalies = 1;
+		v.st.g[0].first_anomaly = cases[i].code;
+		v.st.g[0].first_detail = cases[i].detail;
+		v.ks[0][KS_BAD_WORDS] = 5;
+		v.ks[0][KS_FIRST_BAD_GOT] = 0xdeadbeef;
+		assert_int_equal(detect_check(&d, &v), 1);
+		assert_string_equal(d.flags[0].msg, cases[i].msg);
+	}
+}
+
+static void test_pagemask_sizes(void **state)
+{
+	(void)state;
+	char b[16];
+	assert_string_equal(pagemask_size(0, b, sizeof b), "4K");
+	assert_string_equal(pagemask_size(0x6000, b, sizeof b), "16K");
+	assert_string_equal(pagemask_size(0x1e000, b, sizeof b), "64K");
+	assert_string_equal(pagemask_size(0x1fe000, b, sizeof b), "1M");
+	assert_string_equal(pagemask_size(0x1fffe000, b, sizeof b), "256M");
+}
+
+static void test_lockup(void **state)
+{
+	(void)state;
+	struct detector d;
+	struct soak_view v;
+	detect_init(&d, 0, 100);
+	view_init(&v, 2, M);
+	v.ks[0][KS_REPEATS] = 99;
+	v.ks[0][KS_LAST_EPC] = 0x0040404c;
+	v.ks[0][KS_LAST_BADVADDR] = 0x00481000;
+	assert_int_equal(detect_check(&d, &v), 0);
+	v.insns = 2 * M;
+	v.ks[0][KS_REPEATS] = 100;
+	assert_int_equal(detect_check(&d, &v), 1);
+	assert_int_equal(d.flags[0].guest, 1);
+	assert_int_equal(d.flags[0].kind, FLAG_LOCKUP);
+	assert_int_equal(d.flags[0].insns, 2 * M);
+	assert_string_equal(d.flags[0].msg, "repeats the same TLB fault 100 times: "
+			    "EPC 0x0040404c BadVAddr 0x00481000");
+	/* without a trusted statistics block there is nothing to go on */
+	detect_init(&d, 0, 100);
+	v.ks_ok[0] = false;
+	assert_int_equal(detect_check(&d, &v), 0);
+	/* repeat-limit 0: off */
+	detect_init(&d, 0, 0);
+	v.ks_ok[0] = true;
+	assert_int_equal(detect_check(&d, &v), 0);
+}
+
+static void test_heartbeat(void **state)
+{
+	(void)state;
+	struct detector d;
+	struct soak_view v;
+	detect_init(&d, 5 * M, 0);
+	view_init(&v, 2, M);
+	for (uint64_t at = 1; at <= 20; at++) {
+		v.insns = at * M;
+		v.st.g[0].heartbeats = (uint32_t)at;       /* steady */
+		v.st.g[1].heartbeats = at < 4 ? (uint32_t)at : 3; /* stops after 3M */
+		unsigned raised = detect_check(&d, &v);
+		/* the last change seen at 3M; 5M of silence at 8M */
+		assert_int_equal(raised, at == 8 ? 1 : 0);
+		if (at == 6)
+			assert_int_equal(detect_silence(&d, &v, 2), 3 * M);
+	}
+	assert_int_equal(d.nflags, 1);
+	assert_int_equal(d.flags[0].guest, 2);
+	assert_int_equal(d.flags[0].kind, FLAG_HEARTBEAT);
+	assert_int_equal(d.flags[0].insns, 8 * M);
+	assert_string_equal(d.flags[0].msg, "no heartbeat for 5000000 instructions: "
+			    "the count stays at 3 since the check at instruction 3000000");
+	assert_int_equal(detect_silence(&d, &v, 1), 0);
+
+	/* a stopped guest is not silent, and timeout 0 is off */
+	detect_init(&d, 5 * M, 0);
+	view_init(&v, 1, M);
+	v.st.g[0].state = GSTATE_STOPPED;
+	for (uint64_t at = 1; at <= 20; at++) {
+		v.insns = at * M;
+		assert_int_equal(detect_check(&d, &v), 0);
+	}
+	detect_init(&d, 0, 0);
+	view_init(&v, 1, M);
+	for (uint64_t at = 1; at <= 20; at++) {
+		v.insns = at * M;
+		assert_int_equal(detect_check(&d, &v), 0);
+	}
+}
+
+static void test_exit_and_killed(void **state)
+{
+	(void)state;
+	struct detector d;
+	struct soak_view v;
+	detect_init(&d, 0, 0);
+	view_init(&v, 4, M);
+	v.st.g[0].state = GSTATE_STOPPED; /* status 0: fine */
+	v.st.g[2].state = GSTATE_STOPPED;
+	v.st.g[2].exit_status = 2;
+	v.st.g[3].state = GSTATE_KILLED;
+	assert_int_equal(detect_check(&d, &v), 2);
+	assert_int_equal(d.flags[0].guest, 3);
+	assert_int_equal(d.flags[0].kind, FLAG_EXIT);
+	assert_string_equal(d.flags[0].msg, "stopped with exit status 2");
+	assert_int_equal(d.flags[1].guest, 4);
+	assert_int_equal(d.flags[1].kind, FLAG_KILLED);
+	assert_int_equal(detect_check(&d, &v), 0);
+	assert_int_equal(d.flagged[3], 1u << FLAG_EXIT);
+}
+
+static void test_hypervisor(void **state)
+{
+	(void)state;
+	struct detector d;
+	struct soak_view v;
+
+	/* never a status block: flagged at the end, with the console's hint */
+	detect_init(&d, 0, 0);
+	memset(&v, 0, sizeof v);
+	v.insns = 12345;
+	assert_int_equal(detect_check(&d, &v), 0);
+	assert_int_equal(detect_end(&d, &v, END_RESET, "hv: bad boot arguments: x"), 1);
+	assert_int_equal(d.flags[0].guest, 0);
+	assert_int_equal(d.flags[0].kind, FLAG_NO_STATUS);
+	assert_string_equal(d.flags[0].msg, "no status block at physical 0x00002000 "
+			    "after 12345 instructions (magic 0x00000000): console: "
+			    "\"hv: bad boot arguments: x\"");
+	/* ... but not when the user stopped the run first */
+	detect_init(&d, 0, 0);
+	assert_int_equal(detect_end(&d, &v, END_INTERRUPTED, NULL), 0);
+
+	/* the hypervisor refused its arguments */
+	detect_init(&d, 0, 0);
+	view_init(&v, 4, M);
+	v.st.state = STATUS_FAILED;
+	assert_int_equal(detect_check(&d, &v), 1);
+	assert_int_equal(d.flags[0].kind, FLAG_HV_FAILED);
+	assert_int_equal(detect_end(&d, &v, END_RESET, NULL), 0);
+
+	/* reset with guests running; a finished one is fine */
+	detect_init(&d, 0, 0);
+	view_init(&v, 2, M);
+	assert_int_equal(detect_check(&d, &v), 0);
+	assert_int_equal(detect_end(&d, &v, END_RESET, NULL), 1);
+	assert_int_equal(d.flags[0].kind, FLAG_RESET);
+	detect_init(&d, 0, 0);
+	v.st.state = STATUS_FINISHED;
+	assert_int_equal(detect_check(&d, &v), 0);
+	assert_int_equal(detect_end(&d, &v, END_RESET, NULL), 0);
+	assert_int_equal(detect_end(&d, &v, END_DEADLOCK, NULL), 1);
+	assert_int_equal(d.flags[0].kind, FLAG_DEADLOCK);
+	assert_string_equal(flag_kind_name(FLAG_DEADLOCK), "deadlock");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nothing_while_booting),
+		cmocka_unit_test(test_pagemask_anomaly),
+		cmocka_unit_test(test_other_anomalies),
+		cmocka_unit_test(test_pagemask_sizes),
+		cmocka_unit_test(test_lockup),
+		cmocka_unit_test(test_heartbeat),
+		cmocka_unit_test(test_exit_and_killed),
+		cmocka_unit_test(test_hypervisor),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
