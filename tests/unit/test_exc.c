@@ -762,6 +762,22 @@ static void test_badinstr_not_written_by_fetch_faults_or_interrupts(void **state
 	assert_int_equal(h_cp0(sim, 8, 1), sys);
 }
 
+/* An unaligned jump target right after the fetch page was dropped (an
+ * ASID change in the delay slot flushes the soft TLB): pc - 1 is aligned
+ * and below 4K, which once passed the "same fetch page" check against
+ * the no-page marker and ran off a NULL page (crashme found it). */
+static void test_unaligned_jump_after_fetch_flush(void **state)
+{
+	vzsim *sim = *state;
+	h_set_gpr(sim, T0, 0x00000105u);
+	h_set_gpr(sim, T1, 0x00000005u);
+	h_prog(sim, PROG(enc_jr(T0), enc_mtc0(T1, C0_ENTRYHI, 0)));
+	h_run_to_stub(sim, H_VEC_GEN);
+	assert_exc(sim, EXC_ADEL);
+	assert_int_equal(h_cp0(sim, C0_BADVADDR, 0), 0x00000105u);
+	assert_int_equal(h_cp0(sim, C0_EPC, 0), 0x00000105u);
+}
+
 struct ev_log {
 	struct vzsim_insn_event ev[16];
 	unsigned n;
@@ -857,6 +873,7 @@ int main(void)
 		T(test_wait_with_ie_clear_goes_on_after_wait),
 		T(test_eret_into_user_mode_at_kseg0_is_adel),
 		T(test_badinstr_not_written_by_fetch_faults_or_interrupts),
+		T(test_unaligned_jump_after_fetch_flush),
 		T(test_insn_events_report_mode_and_exceptions),
 #undef T
 	};

@@ -31,6 +31,8 @@ int cpu_init(struct cpu *cpu, struct bus *bus, uint8_t *ram, uint32_t ram_size,
 		if (!cpu->pd_region[i])
 			return -1;
 	}
+	for (unsigned i = 0; i < 1024; i++)
+		cpu->fetch_none[i].op = PD_UNDECODED;
 	cpu->run_limit = UINT64_MAX;
 	cpu_reset(cpu, 0xbfc00000u);
 	return 0;

@@ -193,7 +193,12 @@ struct cpu {
 	struct pd_insn *fetch_page;
 	struct pd_page **pd_pages; /* per 4K RAM page, NULL if never fetched */
 	struct pd_page **pd_region[BUS_MAX_REGIONS]; /* the same for other memory */
-	uint8_t *fetch_host;   /* host address of the fetch page */
+	uint8_t *fetch_host;   /* host address of the fetch page, NULL if none */
+	/* fetch_page while none is set up: every word undecoded, so that an
+	 * unaligned pc that the vbase-1 check lets through (pc - 1 aligned)
+	 * lands on the refetch path, not on a NULL page (found by crashme:
+	 * jr to a small odd address). */
+	struct pd_insn fetch_none[1024];
 
 	/* Sinks and statistics. */
 	vzsim_insn_sink sink;

@@ -28,6 +28,7 @@ top:
 	pc = cpu->pc;
 	off = pc - cpu->fetch_vbase;
 	if (unlikely(off & 0xfffff003u)) {
+refetch:
 		if (TRACED)
 			fill_event(cpu, &ev, pc, 0);
 		if (!mmu_fetch_page(cpu, pc)) {
@@ -44,6 +45,8 @@ top:
 	d = &cpu->fetch_page[off >> 2];
 	if (unlikely(d->op == PD_UNDECODED)) {
 		uint32_t w;
+		if (unlikely(!cpu->fetch_host))
+			goto refetch; /* no fetch page: fetch_none */
 		memcpy(&w, cpu->fetch_host + off, 4);
 		predecode(d, w);
 		cpu->stats.decoded++;

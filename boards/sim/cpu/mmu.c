@@ -19,7 +19,8 @@
 void mmu_flush_fetch(struct cpu *cpu)
 {
 	cpu->fetch_vbase = 1;
-	cpu->fetch_page = NULL;
+	cpu->fetch_page = cpu->fetch_none;
+	cpu->fetch_host = NULL;
 }
 
 void mmu_flush(struct cpu *cpu)
