@@ -31,12 +31,12 @@ $(BUILD)/san/tests/test_scenario $(BUILD)/san/tests/test_detect: \
 # kernel do, and misbehaves on demand, so every detector is exercised
 # whatever state the real guest kernel is in.
 FAKEHV := $(BUILD)/target/vzsoak/fakehv.elf
-$(FAKEHV): tests/vzsoak/fakehv.S tests/vzsoak/fakehv.c tests/e2e/link.ld \
+$(FAKEHV): boards/sim/demo/demo.S tests/vzsoak/fakehv.c tests/e2e/link.ld \
 		hypervisor/include/vzsoak/status.h hypervisor/include/vzsoak/bootargs.h \
 		stress/include/vzsoak/kstats.h | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Ihypervisor/include -Istress/include \
-		-T tests/e2e/link.ld tests/vzsoak/fakehv.S tests/vzsoak/fakehv.c -o $@
+		-T tests/e2e/link.ld boards/sim/demo/demo.S tests/vzsoak/fakehv.c -o $@
 
 host: $(VZSOAK)
 test: $(VZSOAK_SAN) $(FAKEHV)

@@ -119,18 +119,28 @@ static bool any_kstats(const struct soak_view *v)
 	return false;
 }
 
+/* Whether a table of the guests' statistics has anything to show; if not,
+ * one line says why. */
+static bool table_shown(FILE *f, const char *title, const char *key,
+			uint32_t setting, const struct soak_view *v)
+{
+	if (!setting) {
+		fprintf(f, "%s: off (%s = 0)\n", title, key);
+		return false;
+	}
+	if (!any_kstats(v)) {
+		fprintf(f, "%s: no statistics from the guests\n", title);
+		return false;
+	}
+	return true;
+}
+
 /* crashme's outcome table: how the blocks ended, one column per
  * exception kind that ended a block in some guest. */
 static void crashme_table(FILE *f, const struct scenario *s, const struct soak_view *v)
 {
-	if (!s->crashme) {
-		fprintf(f, "crashme: off (crashme = 0)\n");
+	if (!table_shown(f, "crashme", "crashme", s->crashme, v))
 		return;
-	}
-	if (!any_kstats(v)) {
-		fprintf(f, "crashme: no statistics from the guests\n");
-		return;
-	}
 	bool col[32] = {false};
 	for (unsigned i = 0; i < view_guests(v); i++)
 		for (unsigned c = 0; c < 32; c++)
@@ -162,14 +172,8 @@ static void crashme_table(FILE *f, const struct scenario *s, const struct soak_v
 
 static void worker_table(FILE *f, const struct scenario *s, const struct soak_view *v)
 {
-	if (!s->worker_pages) {
-		fprintf(f, "worker: off (worker-pages = 0)\n");
+	if (!table_shown(f, "worker", "worker-pages", s->worker_pages, v))
 		return;
-	}
-	if (!any_kstats(v)) {
-		fprintf(f, "worker: no statistics from the guests\n");
-		return;
-	}
 	fprintf(f, "%-7s %8s %13s %9s\n", "worker", "passes", "pages touched",
 		"bad words");
 	for (unsigned i = 0; i < view_guests(v); i++)

@@ -201,8 +201,16 @@ else
 	fail no-stop-runs-on "the run did not go on to the reset: $(grep '^run:' "$OUT/fake-no-stop.stdout")"
 fi
 
-# The duration ends a run that would go on forever.
-fake fake-duration 0 '^result: clean \(2000000 instructions' --set image=forever --set duration=2M
+# The duration ends a run that would go on forever; without crashme and
+# the worker, their tables are one line each.
+fake fake-duration 0 '^result: clean \(2000000 instructions' --set image=forever --set duration=2M \
+	--set crashme=0 --set worker-pages=0 &&
+if grep -q '^crashme: off (crashme = 0)$' "$OUT/fake-duration.stdout" &&
+	grep -q '^worker: off (worker-pages = 0)$' "$OUT/fake-duration.stdout"; then
+	pass tables-off
+else
+	fail tables-off "no 'crashme: off' or 'worker: off' line"
+fi
 
 # --trace: the capture is written and trace = on goes to the hypervisor.
 fake fake-trace 0 '^result: clean' --trace "$OUT/fake-trace.vzt" &&
