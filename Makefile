@@ -59,18 +59,19 @@ PDT_TOOLS := $(addprefix $(BUILD)/bin/,pdt-mkvectors pdt-bench-gen pdt-bench-dec
 # Host tools the tests use.
 DIFFGEN := $(BUILD)/bin/diffgen
 
-.PHONY: all deps run test fuzz-diff fuzz bench clean help host target
+.PHONY: all deps run test fuzz-diff fuzz bench ttf clean help host target
 
 all: host target
 
 help:
 	@echo "make deps       install missing Debian packages (idempotent)"
 	@echo "make            build host tools (build/bin) and target images (build/target)"
-	@echo "make run        boot the demo program, then the hypervisor with 4 guests, on vzsim"
+	@echo "make run        the shrinking-page bug on vzsim: flagged with the fixes off, clean with either fix on"
 	@echo "make test       unit, end-to-end and differential tests (sanitizers on)"
 	@echo "make fuzz-diff  many more differential seeds against QEMU (N=500 by default)"
 	@echo "make fuzz       libFuzzer on the trace decoder and the ELF loader (FUZZ_SECONDS=300 each)"
 	@echo "make bench      vzsim vs QEMU speed on a 10^9-instruction loop; libpdtrace speed"
+	@echo "make ttf        time to failure of the shrinking page over SEEDS=20 seeds (TTF_ARGS='--set k=v ...')"
 
 deps:
 	@sh scripts/deps.sh
@@ -230,9 +231,21 @@ $(HV_ELF): $(HV_TSRC) $(HV_HDRS) hypervisor/hypervisor.ld $(GUEST_BINS) | $(BUIL
 		-Wa,-I$(BUILD)/target/guests -T hypervisor/hypervisor.ld $(HV_TSRC) -o $@
 
 # ---------------------------------------------------------------- main job
-run: $(BUILD)/bin/vzsim $(DEMO_ELF) $(HV_ELF)
-	$(BUILD)/bin/vzsim --stats $(DEMO_ELF)
-	$(BUILD)/bin/vzsim --bootargs "guests=4 seed=1" --stats $(HV_ELF)
+# The shrinking page (docs/soak.md): four guests soaking with crashme and
+# the memory worker, both fixes off -- the runner must flag it (status 1)
+# -- then the same seed with the hypervisor's fix, then with the guest
+# kernel's: both must run clean.
+SHRINK := stress/scenarios/shrinking-page.scn
+run: $(BUILD)/bin/vzsoak $(HV_ELF)
+	@echo "==== $(SHRINK): both fixes off"
+	@$(BUILD)/bin/vzsoak run $(SHRINK); rc=$$?; \
+		if [ $$rc -ne 1 ]; then echo "make run: expected the bug to be flagged (status 1), got $$rc" >&2; exit 1; fi
+	@echo
+	@echo "==== the same seed, preserve = on (the hypervisor's TLB critical-section fix)"
+	@$(BUILD)/bin/vzsoak run $(SHRINK) --set preserve=on
+	@echo
+	@echo "==== the same seed, tlbp-check = on (the guest kernel's fix)"
+	@$(BUILD)/bin/vzsoak run $(SHRINK) --set tlbp-check=on
 
 # ---------------------------------------------------------------- tests
 # Everything the tests need is built first; scripts/run-tests.sh then runs
@@ -251,6 +264,13 @@ test: $(TEST_DEPS)
 	@BUILD=$(BUILD) DIFF_SEEDS="$(DIFF_SEEDS)" FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) scripts/run-tests.sh
 
 N ?= 500
+# Time to failure of a scenario over many seeds (scripts/ttf.sh): with the
+# fixes off every seed should fail; TTF_ARGS="--set preserve=on" etc.
+SEEDS ?= 20
+TTF_SCENARIO ?= $(SHRINK)
+ttf: $(BUILD)/bin/vzsoak $(HV_ELF)
+	scripts/ttf.sh $(BUILD)/bin/vzsoak $(TTF_SCENARIO) $(SEEDS) 1 -- $(TTF_ARGS)
+
 fuzz-diff: $(BUILD)/bin/vzsim $(DIFFGEN)
 	@scripts/run-diff.sh $(BUILD)/bin/vzsim $(DIFFGEN) $(BUILD)/fuzz-diff $(BUILD)/fuzz-results $$(seq 1000 $$((1000 + $(N) - 1)))
 

@@ -10,8 +10,11 @@
 
 #include <unistd.h>
 
-/* A terminal line at most this often: the eye cannot follow faster. */
+/* A terminal line at most this often: the eye cannot follow faster.  A
+ * log (not a terminal) gets a line at most every LOG_PERIOD_S, or at each
+ * tenth of the duration, so an overnight soak's log stays readable. */
 #define TTY_PERIOD_S 0.5
+#define LOG_PERIOD_S 10.0
 
 void progress_init(struct progress *p, FILE *f, bool quiet, uint64_t duration,
 		   uint64_t heartbeat_timeout)
@@ -19,6 +22,7 @@ void progress_init(struct progress *p, FILE *f, bool quiet, uint64_t duration,
 	p->f = quiet ? NULL : f;
 	p->tty = f && isatty(fileno(f));
 	p->last = -1;
+	p->last_tenth = -1;
 	p->width = 0;
 	p->duration = duration;
 	p->stall = heartbeat_timeout / 2;
@@ -39,6 +43,7 @@ static void write_line(struct progress *p, const struct soak_view *v,
 		       const struct detector *d)
 {
 	p->last = v->wall;
+	p->last_tenth = (int)(10 * v->insns / (p->duration ? p->duration : 1));
 	char line[256];
 	int n = snprintf(line, sizeof line, "[%5.1f%%] %.6f s sim  %.1fM insns ",
 			 100.0 * (double)v->insns / (double)p->duration,
@@ -66,8 +71,17 @@ static void write_line(struct progress *p, const struct soak_view *v,
 void progress_update(struct progress *p, const struct soak_view *v,
 		     const struct detector *d)
 {
-	if (p->f && !(p->tty && p->last >= 0 && v->wall - p->last < TTY_PERIOD_S))
+	if (!p->f)
+		return;
+	if (p->last < 0) {
 		write_line(p, v, d);
+	} else if (p->tty) {
+		if (v->wall - p->last >= TTY_PERIOD_S)
+			write_line(p, v, d);
+	} else if (v->wall - p->last >= LOG_PERIOD_S ||
+		   (int)(10 * v->insns / (p->duration ? p->duration : 1)) != p->last_tenth) {
+		write_line(p, v, d);
+	}
 }
 
 void progress_finish(struct progress *p, const struct soak_view *v,

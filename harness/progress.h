@@ -1,7 +1,8 @@
 /*
- * The live progress line of `vzsoak run` on stderr: one line per check
- * when stderr is a file or a pipe (a log to read later), one line
- * rewritten in place about twice a second when it is a terminal.
+ * The live progress line of `vzsoak run` on stderr: when stderr is a file
+ * or a pipe (a log to read later), a line at the first check, at each
+ * tenth of the duration and at least every 10 s of wall time; on a
+ * terminal one line rewritten in place about twice a second.
  */
 #ifndef HARNESS_PROGRESS_H
 #define HARNESS_PROGRESS_H
@@ -16,7 +17,8 @@
 struct progress {
 	FILE *f;         /* NULL: quiet */
 	bool tty;
-	double last;     /* wall time of the last line written (tty) */
+	double last;     /* wall time of the last line written, -1 before */
+	int last_tenth;  /* tenth of the duration it was written in (log) */
 	int width;       /* of that line, to blank what a shorter one leaves */
 	uint64_t duration;
 	uint64_t stall;  /* silence that marks a guest stalled ("!") */

@@ -118,8 +118,8 @@ void vcpu_load(struct vcpu *v)
 	write_gc0(5, 1, c->pagegrain);
 	write_gc0(6, 0, c->wired);
 	write_gc0(7, 0, c->hwrena);
-	/* BadVAddr: restoring it is what Linux does; vzsim ignores root
-	 * writes to it (see docs/hypervisor.md, "Limits"). */
+	/* BadVAddr, as Linux KVM restores it: a guest handler that runs
+	 * after the switch reads its own fault address, not the last guest's. */
 	write_gc0(8, 0, c->badvaddr);
 	write_gc0(10, 0, c->entryhi);
 	write_gc0(12, 1, c->intctl);

@@ -90,7 +90,7 @@ check_stats() {
 		local g r=0
 		for g in g1 g2 g3 g4; do r=$((r + $(stats_field "$out" $g restored))); done
 		[ "$r" -ge 10 ] || { echo "only $r entries restored"; return 1; } ;;
-	stress-repro|stress-chk-off)	# preserve=off: switched out inside handlers, nothing kept
+	stress-repro|stress-index-off)	# preserve=off: switched out inside handlers, nothing kept
 		local g t=0
 		for g in g1 g2 g3 g4; do
 			t=$((t + $(stats_field "$out" $g tlbh)))

@@ -74,6 +74,32 @@ static void test_golden_words(void **state)
 	assert_memory_equal(w, golden, sizeof w);
 }
 
+/* The starting registers: the same for the same numbers (the host
+ * rebuilds them), zero in r0, sp at the top of the scratch pages, and
+ * about half of them pointing into the scratch pages, word aligned. */
+static void test_block_regs(void **state)
+{
+	(void)state;
+	uint32_t a[32], b[32];
+	unsigned into_scratch = 0, total = 0;
+	const uint32_t top = CRASHME_SCRATCH_VA + CRASHME_SCRATCH_PAGES * CRASHME_PAGE_SIZE;
+
+	crashme_block_regs(7, 2, 1234, a);
+	crashme_block_regs(7, 2, 1234, b);
+	assert_memory_equal(a, b, sizeof a);
+	crashme_block_regs(7, 2, 1235, b);
+	assert_memory_not_equal(a, b, sizeof a);
+	for (uint32_t blk = 0; blk < 200; blk++) {
+		crashme_block_regs(3, 1, blk, a);
+		assert_int_equal(a[0], 0);
+		assert_int_equal(a[29], top - 16);
+		for (unsigned r = 1; r < 32; r++, total++)
+			if (a[r] >= CRASHME_SCRATCH_VA && a[r] < top && !(a[r] & 3))
+				into_scratch++;
+	}
+	assert_in_range(into_scratch * 100 / total, 40, 65);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +108,7 @@ int main(void)
 		cmocka_unit_test(test_block_ends_with_syscall),
 		cmocka_unit_test(test_most_words_decode),
 		cmocka_unit_test(test_golden_words),
+		cmocka_unit_test(test_block_regs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
