@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <vzsoak/hypercall.h>
+
 static const char *const kind_names[FLAG_KINDS] = {
 	[FLAG_ANOMALY] = "anomaly",     [FLAG_LOCKUP] = "lockup",
 	[FLAG_HEARTBEAT] = "heartbeat", [FLAG_EXIT] = "exit",
-	[FLAG_KILLED] = "killed",       [FLAG_HV_FAILED] = "hv-failed",
+	[FLAG_KILLED] = "killed",       [FLAG_CONFIG] = "config",
+	[FLAG_HV_FAILED] = "hv-failed",
 	[FLAG_NO_STATUS] = "no-status", [FLAG_DEADLOCK] = "deadlock",
 	[FLAG_RESET] = "reset",
 };
@@ -22,11 +25,26 @@ const char *flag_kind_name(enum flag_kind kind)
 }
 
 void detect_init(struct detector *d, uint64_t heartbeat_timeout,
-		 uint32_t repeat_limit)
+		 uint32_t repeat_limit, uint32_t tlbp_check)
 {
 	memset(d, 0, sizeof *d);
 	d->heartbeat_timeout = heartbeat_timeout;
 	d->repeat_limit = repeat_limit;
+	d->tlbp_check = tlbp_check;
+}
+
+/* A tlbp-check flavour as the scenario spells it; a number for a value
+ * no flavour has (a kernel whose block means something else there). */
+static const char *tlbp_name(uint32_t flavour, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[GCONF_TLBP_OFF] = "off", [GCONF_TLBP_INDEX] = "index",
+		[GCONF_TLBP_ON] = "on",
+	};
+	if (flavour < sizeof names / sizeof names[0])
+		return names[flavour];
+	snprintf(buf, len, "%" PRIu32, flavour);
+	return buf;
 }
 
 /* Raises (guest, kind) once; returns 1 if it is new. */
@@ -133,6 +151,16 @@ static unsigned check_guest(struct detector *d, const struct soak_view *v,
 				     "EPC 0x%08" PRIx32 " BadVAddr 0x%08" PRIx32,
 				     ks[KS_REPEATS], ks[KS_LAST_EPC],
 				     ks[KS_LAST_BADVADDR]);
+	/* Checked as soon as the block is trusted: the kernel writes the
+	 * flavour before its magic, and runs that one from then on. */
+	if (v->ks_ok[i] && ks[KS_TLBP_CHECK] != d->tlbp_check &&
+	    !(d->flagged[id] & 1u << FLAG_CONFIG)) {
+		char runs[16], asks[16];
+		raised += raise_flag(d, v, id, FLAG_CONFIG,
+				     "runs tlbp-check=%s, the scenario asks for %s",
+				     tlbp_name(ks[KS_TLBP_CHECK], runs, sizeof runs),
+				     tlbp_name(d->tlbp_check, asks, sizeof asks));
+	}
 	if (g->state == GSTATE_RUNNING) {
 		if (!d->hb[i].running_seen || g->heartbeats != d->hb[i].heartbeats) {
 			d->hb[i].running_seen = true;

@@ -23,6 +23,7 @@ enum flag_kind {
 	FLAG_HEARTBEAT, /* running, but no heartbeat for heartbeat-timeout */
 	FLAG_EXIT,      /* it stopped with a non-zero exit status */
 	FLAG_KILLED,    /* the hypervisor stopped it */
+	FLAG_CONFIG,    /* its kernel runs another tlbp-check than the scenario's */
 	/* The hypervisor's or the board's (guest 0). */
 	FLAG_HV_FAILED, /* bad boot arguments or a missing image */
 	FLAG_NO_STATUS, /* no status block by the end of the run */
@@ -45,6 +46,7 @@ struct flag {
 struct detector {
 	uint64_t heartbeat_timeout; /* 0: not checked */
 	uint32_t repeat_limit;      /* 0: not checked */
+	uint32_t tlbp_check;        /* GCONF_TLBP_* the scenario asks for */
 	bool seen_status;           /* some check found the status block */
 	struct {
 		bool running_seen;  /* heartbeat tracking started */
@@ -65,8 +67,14 @@ enum run_end {
 	END_INTERRUPTED, /* a signal */
 };
 
+/*
+ * tlbp_check is the scenario's GCONF_TLBP_* (vzsoak/hypercall.h): a guest
+ * whose statistics block says its kernel runs another flavour (an image
+ * built from older sources, a hypervisor that does not pass the boot
+ * argument) does not test what the run claims, and is flagged "config".
+ */
 void detect_init(struct detector *d, uint64_t heartbeat_timeout,
-		 uint32_t repeat_limit);
+		 uint32_t repeat_limit, uint32_t tlbp_check);
 
 /* Runs every detector on one check; returns how many new flags it raised. */
 unsigned detect_check(struct detector *d, const struct soak_view *v);

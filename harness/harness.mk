@@ -33,6 +33,7 @@ $(BUILD)/san/tests/test_scenario $(BUILD)/san/tests/test_detect: \
 FAKEHV := $(BUILD)/target/vzsoak/fakehv.elf
 $(FAKEHV): boards/sim/demo/demo.S tests/vzsoak/fakehv.c tests/e2e/link.ld \
 		hypervisor/include/vzsoak/status.h hypervisor/include/vzsoak/bootargs.h \
+		hypervisor/include/vzsoak/hypercall.h \
 		stress/include/vzsoak/kstats.h | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Ihypervisor/include -Istress/include \

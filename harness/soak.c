@@ -154,7 +154,7 @@ int soak_run(const struct run_config *c)
 	struct detector d;
 	struct progress p;
 	struct soak_view v;
-	detect_init(&d, s->heartbeat_timeout, s->repeat_limit);
+	detect_init(&d, s->heartbeat_timeout, s->repeat_limit, s->tlbp_check);
 	progress_init(&p, stderr, c->quiet, s->duration, s->heartbeat_timeout);
 	enum run_end end = soak_loop(sim, s, &d, &p, &v);
 	progress_finish(&p, &v, &d);

@@ -10,7 +10,8 @@
 #    that writes the status and statistics blocks and misbehaves on demand:
 #    each kind of flag, its instruction count, the exit status, the run
 #    folder, determinism, stop-on-anomaly = no, the duration, SIGINT,
-#    --trace.
+#    --trace.  It reports back the tlbp-check= it is given, as the stress
+#    kernel does, so only the config cases can be flagged config.
 # 3. Runs of the real hypervisor and stress kernel (HV_ELF): see the
 #    marked place at the end.
 #
@@ -149,6 +150,11 @@ fake fake-silent 1 '^result: ANOMALY g3 heartbeat at 600000 instructions .*: no 
 fake fake-exit 1 '^result: ANOMALY g1 exit at 300000 instructions .*: stopped with exit status 3$' \
 	--set image=exit
 fake fake-killed 1 '^result: ANOMALY g4 killed at 300000 instructions' --set image=killed
+# A kernel that runs another tlbp-check than the scenario's: flagged at
+# the first check; asked for what it runs, the same image is clean.
+fake fake-config 1 '^result: ANOMALY g3 config at 50000 instructions .*: runs tlbp-check=off, the scenario asks for on$' \
+	--set image=oldkernel
+fake fake-config-match 0 '^result: clean' --set image=oldkernel --set tlbp-check=off
 fake fake-deadlock 1 '^result: FAILED hv deadlock at [0-9]+ instructions' --set image=deadlock
 fake fake-reset 1 '^result: FAILED hv reset at [0-9]+ instructions .*status state 1\)$' --set image=reset
 fake fake-failed 1 '^result: FAILED hv hv-failed at [0-9]+ instructions' --set image=failed

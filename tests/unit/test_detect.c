@@ -11,10 +11,12 @@
 #include <cmocka.h>
 
 #include "harness/detect.h"
+#include <vzsoak/hypercall.h>
 
 #define M 1000000ull
 
-/* A running hypervisor with n running guests, kstats for each. */
+/* A running hypervisor with n running guests, kstats for each, whose
+ * kernels run the flavour the detectors below are given (tlbp-check=on). */
 static void view_init(struct soak_view *v, unsigned n, uint64_t insns)
 {
 	memset(v, 0, sizeof *v);
@@ -29,6 +31,7 @@ static void view_init(struct soak_view *v, unsigned n, uint64_t insns)
 		v->ks_ok[i] = true;
 		v->ks[i][KS_MAGIC] = KSTATS_MAGIC;
 		v->ks[i][KS_VERSION] = KSTATS_VERSION;
+		v->ks[i][KS_TLBP_CHECK] = GCONF_TLBP_ON;
 	}
 	v->insns = insns;
 	v->sim_ns = insns; /* 1 GHz */
@@ -40,7 +43,7 @@ static void test_nothing_while_booting(void **state)
 	(void)state;
 	struct detector d;
 	struct soak_view v;
-	detect_init(&d, 20 * M, 100);
+	detect_init(&d, 20 * M, 100, GCONF_TLBP_ON);
 	memset(&v, 0, sizeof v);
 	v.insns = 5 * M;
 	assert_int_equal(detect_check(&d, &v), 0);
@@ -56,7 +59,7 @@ static void test_pagemask_anomaly(void **state)
 	(void)state;
 	struct detector d;
 	struct soak_view v;
-	detect_init(&d, 20 * M, 100);
+	detect_init(&d, 20 * M, 100, GCONF_TLBP_ON);
 	view_init(&v, 4, 3 * M);
 	v.st.g[1].anomalies = 1;
 	v.st.g[1].first_anomaly = v.st.g[1].last_anomaly = ANOM_PAGEMASK;
@@ -99,7 +102,7 @@ static void test_other_anomalies(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct detector d;
 		struct soak_view v;
-		detect_init(&d, 0, 0);
+		detect_init(&d, 0, 0, GCONF_TLBP_ON);
 		view_init(&v, 1, M);
 		v.st.g[0].anomalies = 1;
 		v.st.g[0].first_anomaly = cases[i].code;
@@ -127,7 +130,7 @@ static void test_lockup(void **state)
 	(void)state;
 	struct detector d;
 	struct soak_view v;
-	detect_init(&d, 0, 100);
+	detect_init(&d, 0, 100, GCONF_TLBP_ON);
 	view_init(&v, 2, M);
 	v.ks[0][KS_REPEATS] = 99;
 	v.ks[0][KS_LAST_EPC] = 0x0040404c;
@@ -142,11 +145,11 @@ static void test_lockup(void **state)
 	assert_string_equal(d.flags[0].msg, "repeats the same TLB fault 100 times: "
 			    "EPC 0x0040404c BadVAddr 0x00481000");
 	/* without a trusted statistics block there is nothing to go on */
-	detect_init(&d, 0, 100);
+	detect_init(&d, 0, 100, GCONF_TLBP_ON);
 	v.ks_ok[0] = false;
 	assert_int_equal(detect_check(&d, &v), 0);
 	/* repeat-limit 0: off */
-	detect_init(&d, 0, 0);
+	detect_init(&d, 0, 0, GCONF_TLBP_ON);
 	v.ks_ok[0] = true;
 	assert_int_equal(detect_check(&d, &v), 0);
 }
@@ -156,7 +159,7 @@ static void test_heartbeat(void **state)
 	(void)state;
 	struct detector d;
 	struct soak_view v;
-	detect_init(&d, 5 * M, 0);
+	detect_init(&d, 5 * M, 0, GCONF_TLBP_ON);
 	view_init(&v, 2, M);
 	for (uint64_t at = 1; at <= 20; at++) {
 		v.insns = at * M;
@@ -177,14 +180,14 @@ static void test_heartbeat(void **state)
 	assert_int_equal(detect_silence(&d, &v, 1), 0);
 
 	/* a stopped guest is not silent, and timeout 0 is off */
-	detect_init(&d, 5 * M, 0);
+	detect_init(&d, 5 * M, 0, GCONF_TLBP_ON);
 	view_init(&v, 1, M);
 	v.st.g[0].state = GSTATE_STOPPED;
 	for (uint64_t at = 1; at <= 20; at++) {
 		v.insns = at * M;
 		assert_int_equal(detect_check(&d, &v), 0);
 	}
-	detect_init(&d, 0, 0);
+	detect_init(&d, 0, 0, GCONF_TLBP_ON);
 	view_init(&v, 1, M);
 	for (uint64_t at = 1; at <= 20; at++) {
 		v.insns = at * M;
@@ -197,7 +200,7 @@ static void test_exit_and_killed(void **state)
 	(void)state;
 	struct detector d;
 	struct soak_view v;
-	detect_init(&d, 0, 0);
+	detect_init(&d, 0, 0, GCONF_TLBP_ON);
 	view_init(&v, 4, M);
 	v.st.g[0].state = GSTATE_STOPPED; /* status 0: fine */
 	v.st.g[2].state = GSTATE_STOPPED;
@@ -220,7 +223,7 @@ static void test_hypervisor(void **state)
 	struct soak_view v;
 
 	/* never a status block: flagged at the end, with the console's hint */
-	detect_init(&d, 0, 0);
+	detect_init(&d, 0, 0, GCONF_TLBP_ON);
 	memset(&v, 0, sizeof v);
 	v.insns = 12345;
 	assert_int_equal(detect_check(&d, &v), 0);
@@ -231,11 +234,11 @@ static void test_hypervisor(void **state)
 			    "after 12345 instructions (magic 0x00000000): console: "
 			    "\"hv: bad boot arguments: x\"");
 	/* ... but not when the user stopped the run first */
-	detect_init(&d, 0, 0);
+	detect_init(&d, 0, 0, GCONF_TLBP_ON);
 	assert_int_equal(detect_end(&d, &v, END_INTERRUPTED, NULL), 0);
 
 	/* the hypervisor refused its arguments */
-	detect_init(&d, 0, 0);
+	detect_init(&d, 0, 0, GCONF_TLBP_ON);
 	view_init(&v, 4, M);
 	v.st.state = STATUS_FAILED;
 	assert_int_equal(detect_check(&d, &v), 1);
@@ -243,18 +246,73 @@ static void test_hypervisor(void **state)
 	assert_int_equal(detect_end(&d, &v, END_RESET, NULL), 0);
 
 	/* reset with guests running; a finished one is fine */
-	detect_init(&d, 0, 0);
+	detect_init(&d, 0, 0, GCONF_TLBP_ON);
 	view_init(&v, 2, M);
 	assert_int_equal(detect_check(&d, &v), 0);
 	assert_int_equal(detect_end(&d, &v, END_RESET, NULL), 1);
 	assert_int_equal(d.flags[0].kind, FLAG_RESET);
-	detect_init(&d, 0, 0);
+	detect_init(&d, 0, 0, GCONF_TLBP_ON);
 	v.st.state = STATUS_FINISHED;
 	assert_int_equal(detect_check(&d, &v), 0);
 	assert_int_equal(detect_end(&d, &v, END_RESET, NULL), 0);
 	assert_int_equal(detect_end(&d, &v, END_DEADLOCK, NULL), 1);
 	assert_int_equal(d.flags[0].kind, FLAG_DEADLOCK);
 	assert_string_equal(flag_kind_name(FLAG_DEADLOCK), "deadlock");
+}
+
+static void test_config(void **state)
+{
+	(void)state;
+	struct detector d;
+	struct soak_view v;
+
+	/* g2 runs another flavour: flagged at the first check, and once */
+	detect_init(&d, 0, 0, GCONF_TLBP_ON);
+	view_init(&v, 3, M);
+	v.ks[1][KS_TLBP_CHECK] = GCONF_TLBP_INDEX;
+	assert_int_equal(detect_check(&d, &v), 1);
+	assert_int_equal(d.flags[0].guest, 2);
+	assert_int_equal(d.flags[0].kind, FLAG_CONFIG);
+	assert_int_equal(d.flags[0].insns, M);
+	assert_string_equal(d.flags[0].msg, "runs tlbp-check=index, the scenario asks for on");
+	assert_string_equal(flag_kind_name(FLAG_CONFIG), "config");
+	v.insns = 2 * M;
+	assert_int_equal(detect_check(&d, &v), 0);
+	assert_int_equal(d.nflags, 1);
+	assert_int_equal(d.flags[0].insns, M);
+
+	/* the other way round, and a value no flavour has */
+	detect_init(&d, 0, 0, GCONF_TLBP_OFF);
+	view_init(&v, 2, M);
+	v.ks[1][KS_TLBP_CHECK] = GCONF_TLBP_OFF;
+	v.ks[0][KS_TLBP_CHECK] = 7;
+	assert_int_equal(detect_check(&d, &v), 1);
+	assert_int_equal(d.flags[0].guest, 1);
+	assert_string_equal(d.flags[0].msg, "runs tlbp-check=7, the scenario asks for off");
+
+	/* every guest runs what the scenario asks for: nothing */
+	for (uint32_t f = GCONF_TLBP_OFF; f <= GCONF_TLBP_ON; f++) {
+		detect_init(&d, 0, 0, f);
+		view_init(&v, 4, M);
+		for (unsigned i = 0; i < 4; i++)
+			v.ks[i][KS_TLBP_CHECK] = f;
+		assert_int_equal(detect_check(&d, &v), 0);
+	}
+
+	/* no trusted statistics block (another image, or the kernel has
+	 * not registered it yet): nothing to check, until it is there */
+	detect_init(&d, 0, 0, GCONF_TLBP_ON);
+	view_init(&v, 1, M);
+	v.ks_ok[0] = false;
+	v.ks[0][KS_MAGIC] = 0;
+	v.ks[0][KS_TLBP_CHECK] = GCONF_TLBP_OFF;
+	assert_int_equal(detect_check(&d, &v), 0);
+	v.insns = 2 * M;
+	v.ks_ok[0] = true;
+	v.ks[0][KS_MAGIC] = KSTATS_MAGIC;
+	assert_int_equal(detect_check(&d, &v), 1);
+	assert_int_equal(d.flags[0].insns, 2 * M);
+	assert_string_equal(d.flags[0].msg, "runs tlbp-check=off, the scenario asks for on");
 }
 
 int main(void)
@@ -268,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_heartbeat),
 		cmocka_unit_test(test_exit_and_killed),
 		cmocka_unit_test(test_hypervisor),
+		cmocka_unit_test(test_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

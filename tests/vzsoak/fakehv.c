@@ -8,9 +8,11 @@
  * kernel is in.  No guests really run: one round of a delay loop stands
  * for a round of every guest.
  *
- * It reads three of the boot arguments vzsoak passes: guests=, quantum=
- * (turns of the delay loop per round) and image=, which picks what
- * happens (the problems start at round TROUBLE, in one guest):
+ * It reads four of the boot arguments vzsoak passes: guests=, quantum=
+ * (turns of the delay loop per round), tlbp-check= (the flavour each
+ * guest's block reports running, as the stress kernel's does) and image=,
+ * which picks what happens (the problems start at round TROUBLE, in one
+ * guest):
  *   clean     heartbeats every round; after ROUNDS rounds every guest
  *             stops with status 0, the run is FINISHED, the board reset
  *   forever   as clean, but it never finishes
@@ -19,6 +21,8 @@
  *   silent    g3 sends no more heartbeats
  *   exit      g1 stops with exit status 3
  *   killed    g4 is killed
+ *   oldkernel g3's block says tlbp-check=off from the start, whatever
+ *             was asked: a kernel that ignores the boot argument
  *   deadlock  wait with nothing able to wake the CPU
  *   reset     the board is reset with every guest running
  *   failed    the status block says FAILED at once; the board is reset
@@ -28,6 +32,7 @@
 #include <stdint.h>
 
 #include <vzsoak/bootargs.h>
+#include <vzsoak/hypercall.h>
 #include <vzsoak/kstats.h>
 #include <vzsoak/status.h>
 
@@ -115,7 +120,17 @@ static volatile uint32_t *kstats(unsigned i)
 	return (volatile uint32_t *)(KSEG0 | (st->g[i].window_pa + KSTATS_GPA));
 }
 
-static void set_up(unsigned guests, const char *image)
+/* tlbp-check='s value as GCONF_TLBP_*: vzsoak passes off|index|on. */
+static uint32_t flavour(const char *s)
+{
+	if (same(s, "off"))
+		return GCONF_TLBP_OFF;
+	if (same(s, "index"))
+		return GCONF_TLBP_INDEX;
+	return GCONF_TLBP_ON;
+}
+
+static void set_up(unsigned guests, const char *image, uint32_t tlbp)
 {
 	st->version = STATUS_VERSION;
 	st->state = STATUS_RUNNING;
@@ -131,6 +146,8 @@ static void set_up(unsigned guests, const char *image)
 		volatile uint32_t *ks = kstats(i);
 		ks[KS_MAGIC] = KSTATS_MAGIC;
 		ks[KS_VERSION] = KSTATS_VERSION;
+		ks[KS_TLBP_CHECK] = i == 2 && same(image, "oldkernel") ?
+			GCONF_TLBP_OFF : tlbp;
 		ks[KS_BLOCK_WORDS] = 64;
 	}
 	/* The magic last: a reader trusts the block from then on. */
@@ -173,6 +190,7 @@ int main(void)
 	char image[STATUS_NAME_MAX], text[16];
 	unsigned guests = number(arg("guests", text, sizeof text));
 	uint32_t quantum = number(arg("quantum", text, sizeof text));
+	uint32_t tlbp = flavour(arg("tlbp-check", text, sizeof text));
 	arg("image", image, sizeof image);
 	if (guests < 1 || guests > STATUS_GUESTS)
 		guests = 4;
@@ -182,7 +200,7 @@ int main(void)
 		puts_uart("hv: bad boot arguments: nostatus asked for\n");
 		return 0;
 	}
-	set_up(guests, image);
+	set_up(guests, image, tlbp);
 	if (same(image, "failed")) {
 		st->state = STATUS_FAILED;
 		return 0;
