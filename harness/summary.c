@@ -202,7 +202,7 @@ static void flag_list(FILE *f, const struct detector *d)
 		const struct flag *fl = &d->flags[i];
 		fputs("  ", f);
 		who(f, fl->guest);
-		fprintf(f, " %s at %" PRIu64 " instructions (%.6f s simulated, %.1f s "
+		fprintf(f, " %s at %" PRIu64 " instructions (%.6f s simulated, %.3f s "
 			"wall): %s\n", flag_kind_name(fl->kind), fl->insns,
 			fl->sim_ns / 1e9, fl->wall, fl->msg);
 	}
@@ -212,18 +212,21 @@ static void summary_result(FILE *f, const struct soak_view *v, const struct dete
 		    enum run_end end)
 {
 	const struct flag *first = NULL;
+	/* A config flag says the run did not test what it claims: like the
+	 * hypervisor's own flags, it leaves the run unjudged. */
 	for (unsigned i = 0; i < d->nflags && !first; i++)
-		if (d->flags[i].guest)
+		if (d->flags[i].guest && d->flags[i].kind != FLAG_CONFIG)
 			first = &d->flags[i];
 	if (d->nflags) {
 		/* A guest's flag is an anomaly of the system under test; the
-		 * hypervisor's alone mean the run could not be judged. */
+		 * hypervisor's (or a config mismatch) alone mean the run could
+		 * not be judged. */
 		const char *word = first ? "ANOMALY" : "FAILED";
 		if (!first)
 			first = &d->flags[0];
 		fprintf(f, "result: %s ", word);
 		who(f, first->guest);
-		fprintf(f, " %s at %" PRIu64 " instructions (%.6f s simulated, %.1f s "
+		fprintf(f, " %s at %" PRIu64 " instructions (%.6f s simulated, %.3f s "
 			"wall)", flag_kind_name(first->kind), first->insns,
 			first->sim_ns / 1e9, first->wall);
 		if (d->nflags > 1)

@@ -152,7 +152,7 @@ fake fake-exit 1 '^result: ANOMALY g1 exit at 300000 instructions .*: stopped wi
 fake fake-killed 1 '^result: ANOMALY g4 killed at 300000 instructions' --set image=killed
 # A kernel that runs another tlbp-check than the scenario's: flagged at
 # the first check; asked for what it runs, the same image is clean.
-fake fake-config 1 '^result: ANOMALY g3 config at 50000 instructions .*: runs tlbp-check=off, the scenario asks for on$' \
+fake fake-config 1 '^result: FAILED g3 config at 50000 instructions .*: runs tlbp-check=off, the scenario asks for on$' \
 	--set image=oldkernel
 fake fake-config-match 0 '^result: clean' --set image=oldkernel --set tlbp-check=off
 fake fake-deadlock 1 '^result: FAILED hv deadlock at [0-9]+ instructions' --set image=deadlock

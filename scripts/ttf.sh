@@ -1,14 +1,18 @@
 #!/bin/bash
 # Time to failure of a soak scenario over many seeds: runs
-#   vzsoak run SCENARIO --seed S --set check-every=STEP [--set k=v ...]
-# for seeds FIRST..FIRST+N-1 and prints one row per seed (result, the
-# first flag's instruction count, simulated and wall seconds), then how
-# many seeds failed and the minimum / median / maximum time to failure.
+#   vzsoak run SCENARIO --seed S --set check-every=STEP [vzsoak options...]
+# for seeds FIRST..FIRST+N-1 and prints one row per seed: the result, the
+# first flag (kind, guest, instruction count, simulated and wall seconds
+# to it), the first lockup (the same TLB fault repeating: the livelock of
+# the shrinking page) and the whole run's wall seconds; then how many seeds were
+# flagged and had a lockup, and the minimum / median / maximum of each.
 #
-#   scripts/ttf.sh VZSOAK SCENARIO N [FIRST] [-- --set k=v ...]
+#   scripts/ttf.sh VZSOAK SCENARIO N [FIRST] [-- vzsoak options...]
 #
 # STEP (environment TTF_STEP, default 100k instructions) is the resolution
-# of the instruction count: the runner checks the board that often.
+# of the instruction counts: the runner checks the board that often.  To
+# see a lockup after the first flag, pass --set stop-on-anomaly=no (and a
+# duration).
 set -u
 if [ $# -lt 3 ]; then
 	echo "usage: $0 VZSOAK SCENARIO N [FIRST] [-- vzsoak options...]" >&2
@@ -23,9 +27,16 @@ STEP=${TTF_STEP:-100k}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-printf '%-6s %-8s %14s %12s %8s  %s\n' seed result insns "sim s" "wall s" "first flag"
-fails=0
-: > "$out/ttf"
+# stats FILE COLUMN TITLE: "TITLE min X  median Y  max Z" over a column.
+stats() {
+	sort -g -k"$2,$2" "$1" | awk -v c="$2" -v t="$3" '{ v[NR] = $c }
+		END { if (NR) printf "%s min %s  median %s  max %s\n", t, v[1], v[int((NR + 1) / 2)], v[NR] }'
+}
+
+printf '%-5s %-8s %-14s %12s %10s %8s %12s %8s\n' seed result "first flag" insns "sim s" "wall s" "lockup at" "run s"
+flagged=0 locked=0
+: > "$out/first"
+: > "$out/lock"
 for ((s = FIRST; s < FIRST + N; s++)); do
 	t0=$(date +%s.%N)
 	"$VZSOAK" run "$SCN" --seed "$s" --set check-every="$STEP" --quiet \
@@ -33,27 +44,37 @@ for ((s = FIRST; s < FIRST + N; s++)); do
 	rc=$?
 	t1=$(date +%s.%N)
 	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-	line=$(grep '^result:' "$out/sum")
 	case $rc in
-	1)
-		fails=$((fails + 1))
-		insns=$(echo "$line" | sed -E 's/.* at ([0-9]+) instructions.*/\1/')
-		sim=$(echo "$line" | sed -E 's/.*\(([0-9.]+) s simulated.*/\1/')
-		what=$(echo "$line" | sed -E 's/^result: ANOMALY (g[0-9]+ [a-z]+) .*/\1/')
-		echo "$insns $sim $wall" >> "$out/ttf"
-		printf '%-6s %-8s %14s %12s %8.2f  %s\n' "$s" anomaly "$insns" "$sim" "$wall" "$what" ;;
 	0)
-		printf '%-6s %-8s %14s %12s %8.2f  %s\n' "$s" clean - - "$wall" "${line#result: }" ;;
+		printf '%-5s %-8s %-14s %12s %10s %8s %12s %8s\n' "$s" clean - - - - - "$wall" ;;
+	1)
+		if grep -q '^result: FAILED' "$out/sum"; then
+			printf '%-5s error: the run could not be judged: %s\n' "$s" "$(grep '^result:' "$out/sum")"
+			exit 2
+		fi
+		flagged=$((flagged + 1))
+		# "  g2 anomaly at 1200000 instructions (0.001200 s simulated, ...": first flag line
+		first=$(grep -E '^  g[0-9]+ [a-z]+ at [0-9]+ instructions' "$out/sum" | head -1)
+		what=$(echo "$first" | awk '{ print $1, $2 }')
+		insns=$(echo "$first" | awk '{ print $4 }')
+		sim=$(echo "$first" | sed -E 's/.*\(([0-9.]+) s simulated.*/\1/')
+		fwall=$(echo "$first" | sed -E 's/.* simulated, ([0-9.]+) s wall.*/\1/')
+		lock=$(grep -E '^  g[0-9]+ lockup at [0-9]+ instructions' "$out/sum" |
+			awk '{ print $4 }' | sort -n | head -1)
+		echo "$insns $sim $fwall $wall" >> "$out/first"
+		if [ -n "$lock" ]; then
+			locked=$((locked + 1))
+			echo "$lock" >> "$out/lock"
+		fi
+		printf '%-5s %-8s %-14s %12s %10s %8s %12s %8s\n' "$s" anomaly "$what" "$insns" "$sim" "$fwall" "${lock:--}" "$wall" ;;
 	*)
-		printf '%-6s %-8s exit status %s: %s\n' "$s" error "$rc" "$(tail -1 "$out/sum")"
+		printf '%-5s error: exit status %s: %s\n' "$s" "$rc" "$(tail -1 "$out/sum")"
 		exit 2 ;;
 	esac
 done
-echo "flagged: $fails of $N seeds"
-if [ "$fails" -gt 0 ]; then
-	for col in 1 2 3; do
-		sort -g -k$col,$col "$out/ttf" | awk -v c=$col '{ v[NR] = $c }
-			END { printf "%s", (c == 1 ? "time to failure, instructions:" : c == 2 ? "simulated seconds:" : "wall seconds:");
-			      printf " min %s  median %s  max %s\n", v[1], v[int((NR + 1) / 2)], v[NR] }'
-	done
-fi
+echo "flagged: $flagged of $N seeds; a lockup in $locked of $N"
+stats "$out/first" 1 "first flag, instructions:"
+stats "$out/first" 2 "first flag, simulated seconds:"
+stats "$out/first" 3 "first flag, wall seconds:"
+stats "$out/lock" 1 "lockup, instructions:"
+stats "$out/first" 4 "wall seconds per run:"

@@ -100,6 +100,7 @@ enum access { ACC_LOAD = 0, ACC_STORE = 1, ACC_FETCH = 2 };
  */
 #define STLB_SIZE 256
 #define STLB_TAG_NONE 0xffffffffu
+#define STLB_LOG_MAX 64
 struct stlb_entry {
 	uint32_t rtag, wtag;
 	uintptr_t addend; /* host address of the page minus its virtual address */
@@ -189,6 +190,13 @@ struct cpu {
 	/* Fast path caches. */
 	enum mmu_class mclass;
 	struct stlb_entry stlb[MMU_NCLASSES][STLB_SIZE];
+	/* Entries filled since the last flush (class * STLB_SIZE + index), so
+	 * that a flush clears those instead of all MMU_NCLASSES * STLB_SIZE:
+	 * a guest kernel flushes at every tlbwr and ASID change, and a full
+	 * clear each time was a third of a soak's run time.  A count past
+	 * STLB_LOG_MAX means "too many, clear all". */
+	uint16_t stlb_log[STLB_LOG_MAX];
+	unsigned stlb_log_n;
 	uint32_t fetch_vbase;  /* virtual page of fetch_page, or 1 if none    */
 	struct pd_insn *fetch_page;
 	struct pd_page **pd_pages; /* per 4K RAM page, NULL if never fetched */

@@ -25,11 +25,20 @@ void mmu_flush_fetch(struct cpu *cpu)
 
 void mmu_flush(struct cpu *cpu)
 {
-	for (unsigned c = 0; c < MMU_NCLASSES; c++)
-		for (unsigned i = 0; i < STLB_SIZE; i++) {
-			cpu->stlb[c][i].rtag = STLB_TAG_NONE;
-			cpu->stlb[c][i].wtag = STLB_TAG_NONE;
+	if (cpu->stlb_log_n <= STLB_LOG_MAX) {
+		for (unsigned k = 0; k < cpu->stlb_log_n; k++) {
+			unsigned slot = cpu->stlb_log[k];
+			struct stlb_entry *e = &cpu->stlb[slot / STLB_SIZE][slot % STLB_SIZE];
+			e->rtag = e->wtag = STLB_TAG_NONE;
 		}
+	} else {
+		for (unsigned c = 0; c < MMU_NCLASSES; c++)
+			for (unsigned i = 0; i < STLB_SIZE; i++) {
+				cpu->stlb[c][i].rtag = STLB_TAG_NONE;
+				cpu->stlb[c][i].wtag = STLB_TAG_NONE;
+			}
+	}
+	cpu->stlb_log_n = 0;
 	mmu_flush_fetch(cpu);
 }
 
@@ -273,9 +282,13 @@ static void fill_stlb(struct cpu *cpu, uint32_t vaddr, uint32_t pa, bool store)
 	uint8_t *host = bus_host_ptr(cpu->bus, pa & ~0xfffu, 4096);
 	if (!host)
 		return;
-	struct stlb_entry *e =
-		&cpu->stlb[cpu->mclass][(vaddr >> 12) & (STLB_SIZE - 1)];
+	unsigned slot = cpu->mclass * STLB_SIZE + ((vaddr >> 12) & (STLB_SIZE - 1));
+	struct stlb_entry *e = &cpu->stlb[cpu->mclass][slot % STLB_SIZE];
 	uint32_t vpage = vaddr & ~0xfffu;
+	if (cpu->stlb_log_n < STLB_LOG_MAX)
+		cpu->stlb_log[cpu->stlb_log_n] = (uint16_t)slot;
+	if (cpu->stlb_log_n <= STLB_LOG_MAX)
+		cpu->stlb_log_n++;
 	uintptr_t addend = (uintptr_t)host - vpage;
 	if (e->addend != addend) {
 		e->rtag = e->wtag = STLB_TAG_NONE;
