@@ -58,8 +58,8 @@ static const struct key keys[] = {
 	{"image", T_IMAGE, F(image), 0, 0, NULL, true, "the guest image every guest runs"},
 	{"crashme", T_U32, F(crashme), 0, 4096, NULL, true,
 	 "words per crashme block (0: no crashme)"},
-	{"worker-pages", T_U32, F(worker_pages), 0, 1024, NULL, true,
-	 "16K pages per memory-worker pass (0: no worker)"},
+	{"worker-pages", T_U32, F(worker_pages), 0, 512, NULL, true,
+	 "16K pages per memory-worker pass, even (0: no worker)"},
 	{"trace", T_CHOICE, F(trace), 0, 0, "off|on", true,
 	 "the hypervisor's trace messages (on with --trace)"},
 	{"duration", T_COUNT, F(duration), 1, UINT64_C(1) << 50, NULL, false,
@@ -275,6 +275,9 @@ static int set_value(struct scenario *s, const struct key *k, const char *v,
 		if (!parse_u32(v, &n) || n < k->lo || n > k->hi)
 			return fail(err, errlen, "%s: '%s' is not %" PRIu64 "..%" PRIu64,
 				    k->key, v, k->lo, k->hi);
+		/* The worker walks its pages in even/odd pairs (one TLB entry). */
+		if (k->off == F(worker_pages) && (n & 1))
+			return fail(err, errlen, "%s: '%s' is not even", k->key, v);
 		memcpy(field, &(uint32_t){(uint32_t)n}, sizeof(uint32_t));
 		return 0;
 	case T_COUNT:

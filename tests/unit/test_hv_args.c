@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "../../hypervisor/args.h"
+#include <vzsoak/hypercall.h>
 
 static char err[96];
 
@@ -33,6 +34,10 @@ static void test_defaults(void **state)
 	assert_int_equal(a.trace, 1);
 	assert_int_equal(a.ri_exit, 0);
 	assert_int_equal(a.runtime, 0);
+	assert_int_equal(a.tlbp_check, GCONF_TLBP_ON);
+	assert_int_equal(a.crashme, 64);
+	assert_int_equal(a.worker_pages, 64);
+	assert_int_equal(a.rounds, 0);
 	for (int g = 0; g < HV_MAX_GUESTS; g++)
 		assert_string_equal(a.image[g], "demo");
 	assert_string_equal(err, "");
@@ -44,7 +49,8 @@ static void test_every_key(void **state)
 	struct hv_args a;
 	assert_int_equal(parse(&a, "  guests=8 seed=0x10 quantum=5000 jitter=300\n"
 				   "sched=aim preserve=off trace=off trace-guests=0x6 "
-				   "ri-exit=on runtime=1000000 image=loop g3=wild "), 0);
+				   "ri-exit=on runtime=1000000 image=loop g3=wild "
+				   "tlbp-check=index crashme=4096 worker-pages=512 rounds=7"), 0);
 	assert_int_equal(a.guests, 8);
 	assert_int_equal(a.seed, 16);
 	assert_int_equal(a.quantum, 5000);
@@ -55,9 +61,17 @@ static void test_every_key(void **state)
 	assert_int_equal(a.trace_guests, 6);
 	assert_int_equal(a.ri_exit, 1);
 	assert_int_equal(a.runtime, 1000000);
+	assert_int_equal(a.tlbp_check, GCONF_TLBP_INDEX);
+	assert_int_equal(a.crashme, 4096);
+	assert_int_equal(a.worker_pages, 512);
+	assert_int_equal(a.rounds, 7);
 	assert_string_equal(a.image[0], "loop");
 	assert_string_equal(a.image[2], "wild");
 	assert_string_equal(a.image[7], "loop");
+	assert_int_equal(parse(&a, "tlbp-check=off crashme=0 worker-pages=0"), 0);
+	assert_int_equal(a.tlbp_check, GCONF_TLBP_OFF);
+	assert_int_equal(a.crashme, 0);
+	assert_int_equal(a.worker_pages, 0);
 }
 
 static void test_later_wins_and_max(void **state)
@@ -88,6 +102,11 @@ static void test_errors(void **state)
 		{ "sched=fifo", "sched=fifo: want rr or aim" },
 		{ "preserve=maybe", "preserve=maybe: want on or off" },
 		{ "trace-guests=1", "trace-guests=1: want a mask of GuestIDs 1..8 (bits 1..8)" },
+		{ "tlbp-check=yes", "tlbp-check=yes: want off, index or on" },
+		{ "crashme=4097", "crashme=4097: want 0..4096 words" },
+		{ "worker-pages=514", "worker-pages=514: want an even 0..512" },
+		{ "worker-pages=3", "worker-pages=3: want an even 0..512" },
+		{ "rounds=-1", "rounds=-1: not a number" },
 		{ "colour=red", "unknown key 'colour'" },
 		{ "g9=demo", "unknown key 'g9'" },
 		{ "image=Demo", "image=Demo: not an image name" },
