@@ -280,7 +280,7 @@ fuzz: $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(BUILD)/bin/pdt-mkvectors target
 
 # ---------------------------------------------------------------- bench
 bench: $(BUILD)/bin/vzsim $(BUILD)/bin/pdtrace $(BUILD)/bin/pdt-bench-gen \
-		$(BUILD)/bin/pdt-bench-dec | $(BUILD)/.deps-ok
+		$(BUILD)/bin/pdt-bench-dec $(BUILD)/bin/vzsoak $(HV_ELF) | $(BUILD)/.deps-ok
 	@scripts/bench.sh $(BUILD)
 
 clean:
