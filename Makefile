@@ -130,7 +130,29 @@ $(PDT_TOOLS): $(BUILD)/bin/pdt-%: $(BUILD)/obj/tests/pdtrace/%.o $(PDT_LIB_REL)
 
 $(PDT_TEST_BINS): $(BUILD)/san/tests/%: $(BUILD)/san/tests/pdtrace/%.o $(PDT_LIB_SAN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_SAN) $^ -lcmocka -o $@
+	$(CC) $(CFLAGS_SAN) $^ -lcmocka $(LDLIBS) -o $@
+
+# The code-image test's fixture (tests/pdtrace/code_fixture.S): an image
+# of two segments, and copies the loader must refuse (big-endian, 64-bit)
+# or read without names (stripped).  -Wa,-L keeps a .L label in it, which
+# the loader must skip.  Order-only: the test reads them at run time.
+CODE_FIXTURE_DIR := $(BUILD)/target/pdtrace
+CODE_FIXTURES := $(addprefix $(CODE_FIXTURE_DIR)/code_fixture,.elf -be.elf -64.elf -stripped.elf)
+CODE_FIXTURE_FLAGS := -march=p5600 -ffreestanding -nostdlib -static -fno-pic -mno-abicalls \
+	-G0 -Wall -Wextra -Werror -Wl,--build-id=none -Wl,-z,noexecstack -Wa,-L \
+	-T tests/pdtrace/code_fixture.ld
+$(CODE_FIXTURE_DIR)/code_fixture.elf: tests/pdtrace/code_fixture.S tests/pdtrace/code_fixture.ld | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) -EL $(CODE_FIXTURE_FLAGS) $< -o $@
+$(CODE_FIXTURE_DIR)/code_fixture-be.elf: tests/pdtrace/code_fixture.S tests/pdtrace/code_fixture.ld | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) -EB $(CODE_FIXTURE_FLAGS) $< -o $@
+$(CODE_FIXTURE_DIR)/code_fixture-64.elf: $(CODE_FIXTURE_DIR)/code_fixture.elf
+	$(CROSS)objcopy -O elf64-tradlittlemips $< $@
+$(CODE_FIXTURE_DIR)/code_fixture-stripped.elf: $(CODE_FIXTURE_DIR)/code_fixture.elf
+	$(CROSS)objcopy --strip-all $< $@
+$(BUILD)/san/tests/test_code: | $(CODE_FIXTURES)
+$(BUILD)/san/tests/pdtrace/test_code.o: CFLAGS_SAN += -DCODE_FIXTURE_DIR='"$(CODE_FIXTURE_DIR)"'
 
 # The decoder fuzzer needs clang's libFuzzer (scripts/deps.sh installs it);
 # without clang it is not built and the fuzz step reports a skip.
@@ -156,7 +178,7 @@ $(FUZZ_BIN): tests/pdtrace/fuzz_decoder.c $(PDT_SRC) $(wildcard pdtrace/lib/*.h)
 		echo "$(FUZZ_CC) ... -fsanitize=fuzzer -o $@"; \
 		$(FUZZ_CC) -std=c11 $(WARN) $(HOSTDEF) -Ipdtrace/include -O1 -g \
 			-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-			tests/pdtrace/fuzz_decoder.c $(PDT_SRC) -o $@; \
+			tests/pdtrace/fuzz_decoder.c $(PDT_SRC) $(LDLIBS) -o $@; \
 	else \
 		echo "fuzz: $(FUZZ_CC) not found: the decoder fuzzer is not built"; \
 	fi

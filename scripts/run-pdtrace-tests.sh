@@ -1,6 +1,7 @@
 #!/bin/bash
 # The pdtrace steps of `make test` that are not cmocka binaries: the CLI
-# tests and a short run of the decoder fuzzer.  `make fuzz` runs the
+# tests (and the boot arguments from vzsim to a trace header) and a short
+# run of the decoder fuzzer.  `make fuzz` runs the
 # fuzzer alone, for longer.
 #
 #   scripts/run-pdtrace-tests.sh all|cli|fuzz BUILD RESULTS
@@ -22,6 +23,24 @@ status=0
 if [ "$STEP" = all ] || [ "$STEP" = cli ]; then
 	tests/pdtrace/cli.sh "$BUILD/san/bin/pdtrace" "$MKVECTORS" "$RESULTS/pdtrace" \
 		"$RESULTS/pdtrace.results" || status=1
+	# A capture carries the boot arguments vzsim was given (the flow
+	# decoder finds the guests' images and crashme's seed there).
+	VZSIM=$BUILD/san/bin/vzsim HV=$BUILD/target/hypervisor.elf
+	vzt=$RESULTS/pdtrace/bootargs.vzt
+	args="guests=2 image=stress"
+	if [ ! -x "$VZSIM" ] || [ ! -f "$HV" ]; then
+		echo "skip pdtrace.bootargs ($VZSIM or $HV not built)" >> "$RESULTS/pdtrace.results"
+	elif ! "$VZSIM" --bootargs "$args" --trace "$vzt" --max-insns 100000 "$HV" \
+		> /dev/null 2> "$vzt.err" && [ ! -f "$vzt" ]; then
+		echo "fail pdtrace.bootargs (vzsim: $(head -n 1 "$vzt.err"))" >> "$RESULTS/pdtrace.results"
+		status=1
+	elif "$BUILD/san/bin/pdtrace" dump --header "$vzt" | grep -qx "bootargs       $args" &&
+		"$BUILD/san/bin/pdtrace" dump --header --json "$vzt" | grep -qF "\"bootargs\":\"$args\""; then
+		echo "pass pdtrace.bootargs" >> "$RESULTS/pdtrace.results"
+	else
+		echo "fail pdtrace.bootargs (not in the header of $vzt)" >> "$RESULTS/pdtrace.results"
+		status=1
+	fi
 fi
 
 if [ "$STEP" = all ] || [ "$STEP" = fuzz ]; then

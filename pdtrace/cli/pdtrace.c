@@ -30,8 +30,8 @@ static const char usage[] =
 	"  dump FILE [--json] [--header] [--stats] [--records]\n"
 	"      the trace records, one a line: OFFSET TYPE fields...\n"
 	"      --json     one JSON object a line instead of text\n"
-	"      --header   the file header (board, images, command, seed,\n"
-	"                 TraceControl values)\n"
+	"      --header   the file header (board, images, command, boot\n"
+	"                 arguments, seed, TraceControl values)\n"
 	"      --stats    a table of records per type, gap bytes, instructions\n"
 	"      --records  the records too (the default unless --header or\n"
 	"                 --stats is given)\n"
@@ -100,6 +100,8 @@ static void print_header(const char *path, const struct pdt_file *f, bool json)
 		}
 		printf("],\"command\":");
 		json_str(h->command);
+		printf(",\"bootargs\":");
+		json_str(h->bootargs);
 		if (h->has_seed)
 			printf(",\"seed\":%" PRIu64, h->seed);
 		printf(",\"trace_bytes\":%" PRIu64 "}}\n", f->len);
@@ -120,6 +122,7 @@ static void print_header(const char *path, const struct pdt_file *f, bool json)
 		printf("image          %016" PRIx64 "  %s\n", h->images[i].hash,
 		       h->images[i].path);
 	printf("command        %s\n", h->command[0] ? h->command : "-");
+	printf("bootargs       %s\n", h->bootargs[0] ? h->bootargs : "-");
 	if (h->has_seed)
 		printf("seed           %" PRIu64 "\n", h->seed);
 	else

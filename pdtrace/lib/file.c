@@ -27,10 +27,13 @@
 #define H_PROPS     32
 #define ORDER_LE    1
 
-enum { P_END = 0, P_BOARD = 1, P_IMAGE = 2, P_COMMAND = 3, P_SEED = 4 };
+enum { P_END = 0, P_BOARD = 1, P_IMAGE = 2, P_COMMAND = 3, P_SEED = 4, P_BOOTARGS = 5 };
 
-/* The largest header the writer can produce: every property full. */
-#define H_MAX (H_PROPS + 4 + 64 + PDT_MAX_IMAGES * (4 + 8 + 256) + 4 + 512 + 4 + 8 + 4 + 8)
+/* The largest header the writer can produce: every property full (it
+ * must stay below 64 KiB: the header size is a 16-bit field). */
+#define H_MAX (H_PROPS + 4 + 64 + PDT_MAX_IMAGES * (4 + 8 + 256) + 4 + 512 + \
+	       4 + PDT_BOOTARGS_MAX + 4 + 8 + 4 + 8)
+_Static_assert(H_MAX <= UINT16_MAX, "the header size field is 16 bits");
 
 #define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
 #define FNV_PRIME  UINT64_C(0x100000001b3)
@@ -111,7 +114,9 @@ int pdt_file_write_header(FILE *f, struct pdt_file_info *info)
 	   back whole. */
 	size_t board = strnlen(info->board, sizeof info->board);
 	size_t command = strnlen(info->command, sizeof info->command);
-	if (board == sizeof info->board || command == sizeof info->command)
+	size_t bootargs = strnlen(info->bootargs, sizeof info->bootargs);
+	if (board == sizeof info->board || command == sizeof info->command ||
+	    bootargs == sizeof info->bootargs)
 		return PDT_E_INVAL;
 	for (unsigned i = 0; i < info->nimages; i++)
 		if (strnlen(info->images[i].path, sizeof info->images[i].path) ==
@@ -140,6 +145,8 @@ int pdt_file_write_header(FILE *f, struct pdt_file_info *info)
 	}
 	if (command)
 		put_prop(h, &at, P_COMMAND, info->command, command, NULL, 0);
+	if (bootargs)
+		put_prop(h, &at, P_BOOTARGS, info->bootargs, bootargs, NULL, 0);
 	if (info->has_seed) {
 		uint8_t seed[8];
 		put64(seed, info->seed);
@@ -230,6 +237,9 @@ int pdt_file_parse_header(struct pdt_file_info *info, const uint8_t *buf, uint64
 		}
 		case P_COMMAND:
 			ok = get_str(info->command, sizeof info->command, v, plen);
+			break;
+		case P_BOOTARGS:
+			ok = get_str(info->bootargs, sizeof info->bootargs, v, plen);
 			break;
 		case P_SEED:
 			ok = plen == 8;

@@ -131,6 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(info.nimages <= PDT_MAX_IMAGES);
 		CHECK(memchr(info.board, 0, sizeof info.board));
 		CHECK(memchr(info.command, 0, sizeof info.command));
+		CHECK(memchr(info.bootargs, 0, sizeof info.bootargs));
 		check_words(b + info.header_size, size - info.header_size);
 	} else {
 		CHECK(err == PDT_E_FORMAT || err == PDT_E_VERSION);

@@ -41,6 +41,7 @@ static void info_for(struct pdt_file_info *info)
 	};
 	strcpy(info->board, "vzsim");
 	strcpy(info->command, "vzsim --trace small.vzt hv.elf guest.elf");
+	strcpy(info->bootargs, "guests=2 image=stress seed=7");
 	info->images[0].hash = 0x0123456789abcdefull;
 	strcpy(info->images[0].path, "hv.elf");
 	info->images[1].hash = 0xfedcba9876543210ull;

@@ -108,6 +108,7 @@ static void assert_info_eq(const struct pdt_file_info *a, const struct pdt_file_
 	assert_int_equal(a->config3, b->config3);
 	assert_string_equal(a->board, b->board);
 	assert_string_equal(a->command, b->command);
+	assert_string_equal(a->bootargs, b->bootargs);
 	assert_int_equal(a->has_seed, b->has_seed);
 	assert_true(a->seed == b->seed);
 	assert_int_equal(a->nimages, b->nimages);
@@ -175,11 +176,12 @@ static void test_header_round_trip(void **state)
 				      .nimages = PDT_MAX_IMAGES };
 	memset(info.board, 'b', sizeof info.board - 1);
 	memset(info.command, 'c', sizeof info.command - 1);
+	memset(info.bootargs, 'g', sizeof info.bootargs - 1);
 	for (unsigned i = 0; i < PDT_MAX_IMAGES; i++) {
 		info.images[i].hash = 0x1111111111111111ull * i;
 		memset(info.images[i].path, 'a' + (int)i, sizeof info.images[i].path - 1 - i);
 	}
-	static uint8_t file[8192];
+	static uint8_t file[16384];
 	size_t n = write_trace(file, sizeof file, &info, v_edges, sizeof v_edges);
 	assert_int_equal(info.header_size % 8, 0);
 	struct pdt_file_info back;
@@ -201,11 +203,63 @@ static void test_header_round_trip(void **state)
 	pdt_file_close(&pf);
 }
 
+/* The boot arguments (property 5), alone, byte for byte; and the longest
+   that fits its field. */
+static void test_bootargs(void **state)
+{
+	(void)state;
+	static const uint8_t want[] = {
+	/*  0 */ 'V', 'Z', 'T', 'R', 'A', 'C', 'E', 0,
+	/*  8 */ 0x01, 0x00, 0x40, 0x00,                    /* version 1, header size 64 */
+	/* 12 */ 0x01, 0x01, 0x00, 0x00,                    /* little-endian, VZT1 */
+	/* 16 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 32 */ 0x05, 0x00, 0x15, 0x00,                    /* boot arguments, 21 bytes */
+	/* 36 */ 'g', 'u', 'e', 's', 't', 's', '=', '2', ' ', 'i', 'm', 'a', 'g', 'e',
+	/* 50 */ '=', 's', 't', 'r', 'e', 's', 's', 0, 0, 0, /* (padding to 4) */
+	/* 60 */ 0x00, 0x00, 0x00, 0x00,                    /* end */
+	};
+	struct pdt_file_info info = { 0 }, back;
+	strcpy(info.bootargs, "guests=2 image=stress");
+	uint8_t file[128];
+	size_t n = write_trace(file, sizeof file, &info, NULL, 0);
+	assert_int_equal(n, sizeof want);
+	assert_memory_equal(file, want, sizeof want);
+	uint64_t off;
+	assert_int_equal(pdt_file_parse_header(&back, file, n, &off), PDT_OK);
+	assert_string_equal(back.bootargs, "guests=2 image=stress");
+	assert_info_eq(&back, &info);
+
+	/* PDT_BOOTARGS_MAX - 1 bytes fit; one more does not: a bad header at
+	   the property. */
+	static uint8_t big[32 + 4 + PDT_BOOTARGS_MAX + 4];
+	memcpy(big, want, 32);
+	size_t size = sizeof big;
+	big[10] = (uint8_t)size;
+	big[11] = (uint8_t)(size >> 8);
+	big[32] = 5;
+	big[34] = (uint8_t)(PDT_BOOTARGS_MAX - 1);
+	big[35] = (uint8_t)((PDT_BOOTARGS_MAX - 1) >> 8);
+	memset(big + 36, 'a', PDT_BOOTARGS_MAX);
+	memset(big + 36 + PDT_BOOTARGS_MAX - 1, 0, 5); /* padding, end */
+	assert_int_equal(pdt_file_parse_header(&back, big, size, &off), PDT_OK);
+	assert_int_equal(strlen(back.bootargs), PDT_BOOTARGS_MAX - 1);
+	big[34] = (uint8_t)PDT_BOOTARGS_MAX;
+	big[35] = (uint8_t)(PDT_BOOTARGS_MAX >> 8);
+	big[36 + PDT_BOOTARGS_MAX - 1] = 'a';
+	assert_int_equal(pdt_file_parse_header(&back, big, size, &off), PDT_E_FORMAT);
+	assert_int_equal(off, 32);
+	/* Cut by the end of the header. */
+	big[34] = 0xff;
+	big[35] = 0x7f;
+	assert_int_equal(pdt_file_parse_header(&back, big, size, &off), PDT_E_FORMAT);
+	assert_int_equal(off, 32);
+}
+
 static void test_writer_refuses(void **state)
 {
 	(void)state;
-	struct pdt_file_info bad[6];
-	for (int i = 0; i < 6; i++)
+	struct pdt_file_info bad[7];
+	for (int i = 0; i < 7; i++)
 		hand_info(&bad[i]);
 	bad[0].version = 2;
 	bad[1].codec = 2;
@@ -213,11 +267,12 @@ static void test_writer_refuses(void **state)
 	memset(bad[3].board, 'x', sizeof bad[3].board);
 	memset(bad[4].command, 'x', sizeof bad[4].command);
 	memset(bad[5].images[0].path, 'x', sizeof bad[5].images[0].path);
+	memset(bad[6].bootargs, 'x', sizeof bad[6].bootargs);
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
 	assert_non_null(f);
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 7; i++)
 		if (pdt_file_write_header(f, &bad[i]) != PDT_E_INVAL)
 			fail_msg("bad info %d accepted", i);
 	assert_int_equal(fclose(f), 0);
@@ -381,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_header_by_hand),
 		cmocka_unit_test(test_header_round_trip),
+		cmocka_unit_test(test_bootargs),
 		cmocka_unit_test(test_writer_refuses),
 		cmocka_unit_test(test_bad_headers),
 		cmocka_unit_test(test_lenient_headers),

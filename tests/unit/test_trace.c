@@ -241,6 +241,43 @@ static void test_onchip_wraps_to_newest_words(void **state)
 	run_for_tcb(*state, "256", true);
 }
 
+/* The header says how the program was started: the boot arguments last
+ * given before the capture (none: ""), in the stream and the on-chip
+ * memory's file alike. */
+static void check_bootargs(const char *path, const char *want)
+{
+	struct pdt_file f;
+	uint64_t off;
+	assert_int_equal(pdt_file_open(&f, path, &off), 0);
+	assert_string_equal(f.info.bootargs, want);
+	pdt_file_close(&f);
+}
+
+static void test_header_has_bootargs(void **state)
+{
+	vzsim *sim = *state;
+	char stream[128], onchip[128], err[256];
+	tmp_path(stream, sizeof stream, "args-stream");
+	tmp_path(onchip, sizeof onchip, "args-onchip");
+	h_prog(sim, PROG(enc_addiu(T0, ZERO, 7), enc_mtc0(T0, 23, 3)));
+	start_trace(sim, stream, false, 5);
+	finish_trace(sim);
+	check_bootargs(stream, "");
+
+	assert_int_equal(vzsim_set_bootargs(sim, "guests=1", err, sizeof err), 0);
+	assert_int_equal(vzsim_set_bootargs(sim, "guests=2 image=stress seed=9", err,
+					    sizeof err), 0);
+	start_trace(sim, stream, false, 5);
+	assert_int_equal(h_run(sim, 1000), VZSIM_STOP_DEADLOCK);
+	finish_trace(sim);
+	if (vzsim_tcb_save(sim, onchip, err, sizeof err) != 0)
+		fail_msg("vzsim_tcb_save: %s", err);
+	check_bootargs(stream, "guests=2 image=stress seed=9");
+	check_bootargs(onchip, "guests=2 image=stress seed=9");
+	remove(stream);
+	remove(onchip);
+}
+
 /* No trace requested: no words at all, and the CP0 trace registers exist. */
 static void test_trace_off_writes_nothing(void **state)
 {
@@ -326,6 +363,7 @@ int main(void)
 		T(test_accounting_matches_instruction_count),
 		T(test_onchip_equals_stream),
 		T(test_onchip_wraps_to_newest_words),
+		T(test_header_has_bootargs),
 		T(test_trace_off_writes_nothing),
 		T(test_program_controls_trace),
 		T(test_tcb_readout_through_registers),

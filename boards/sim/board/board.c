@@ -186,6 +186,7 @@ void vzsim_free(vzsim *sim)
 	tcb_free(&sim->tcb);
 	for (unsigned i = 0; i < sim->nimages; i++)
 		free(sim->images[i]);
+	free(sim->bootargs);
 	cpu_destroy(sim->cpu);
 	free(sim->cpu);
 	free(sim->ram);
@@ -541,5 +542,14 @@ int vzsim_set_bootargs(vzsim *sim, const char *text, char *err, size_t errlen)
 			BOOTARGS_PA);
 		return -1;
 	}
+	/* Kept for the trace header: a capture must say how the hypervisor
+	 * was started (which guest images, crashme's seed) to be decoded. */
+	char *copy = strdup(text);
+	if (!copy) {
+		board_set_err(err, errlen, "boot arguments: out of memory");
+		return -1;
+	}
+	free(sim->bootargs);
+	sim->bootargs = copy;
 	return 0;
 }

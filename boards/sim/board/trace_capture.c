@@ -12,6 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vzsoak/bootargs.h"
+
+/* Any text vzsim_set_bootargs accepts fits the header whole. */
+_Static_assert(sizeof(((struct pdt_file_info *)0)->bootargs) >= BOOTARGS_TEXT_MAX,
+	       "trace header bootargs too small");
+
 /* The header that describes this board's capture. */
 static void fill_info(vzsim *sim, struct pdt_file_info *info, uint16_t flags,
 		      const char *command)
@@ -28,6 +34,8 @@ static void fill_info(vzsim *sim, struct pdt_file_info *info, uint16_t flags,
 	snprintf(info->board, sizeof info->board, "vzsim");
 	if (command)
 		snprintf(info->command, sizeof info->command, "%s", command);
+	if (sim->bootargs)
+		snprintf(info->bootargs, sizeof info->bootargs, "%s", sim->bootargs);
 	info->seed = sim->cfg.seed;
 	info->has_seed = true;
 	for (unsigned i = 0; i < sim->nimages && i < PDT_MAX_IMAGES; i++) {

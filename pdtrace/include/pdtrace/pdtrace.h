@@ -160,6 +160,9 @@ int pdt_dec_next(struct pdt_decoder *d, struct pdt_record *r);
 #define PDT_FLAG_ONCHIP 1u
 #define PDT_FLAG_OFFCHIP 2u
 #define PDT_MAX_IMAGES 16
+/* Room for any boot-arguments text (hypervisor/include/vzsoak/bootargs.h:
+ * at most 4079 bytes) and its NUL. */
+#define PDT_BOOTARGS_MAX 4096
 
 struct pdt_image {
 	uint64_t hash; /* FNV-1a 64 of the file */
@@ -171,6 +174,10 @@ struct pdt_file_info {
 	uint32_t tracecontrol, tracecontrol2, prid, config3;
 	char board[64];
 	char command[512];
+	/* The boot arguments the board was given ("key=value ..."): from
+	 * them a reader of the capture alone knows which guest image each
+	 * guest ran, crashme's seed and block size...  "" if none. */
+	char bootargs[PDT_BOOTARGS_MAX];
 	uint64_t seed;
 	bool has_seed;
 	unsigned nimages;

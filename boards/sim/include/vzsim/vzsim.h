@@ -152,7 +152,9 @@ uint64_t vzsim_trace_words(const vzsim *sim, uint32_t *onchip);
 /*
  * Fills the boot-arguments block (hypervisor/include/vzsoak/bootargs.h) with
  * text ("key=value ...") for the program to read; load images first, as an
- * image may cover the block.
+ * image may cover the block.  The text also goes into the headers of trace
+ * files written after this call (vzsim_trace_start, vzsim_tcb_save), so
+ * call it before vzsim_trace_start.
  */
 int vzsim_set_bootargs(vzsim *sim, const char *text, char *err, size_t errlen);
 

@@ -1,0 +1,145 @@
+/*
+ * libpdtrace's flow layer: from trace records (pdtrace.h) to the
+ * instructions that ran, per context, with events: the layering of libipt
+ * (packets -> query -> instructions).  It walks the program text of the
+ * running context with the shared instruction table (boards/sim/isa),
+ * taking one ICNT unit for each ordinary instruction and one BRANCH bit
+ * for each conditional branch, and follows TARGET, EXCEPTION, MODE and
+ * SYNC records; the vzsoak hypervisor's user trace messages
+ * (hypervisor/include/vzsoak/utm.h) become events by meaning.
+ *
+ * Code comes from images: the hypervisor's ELF for root, a guest kernel's
+ * ELF for each GuestID (its kseg0 kernel and the user code it maps one to
+ * one), and crashme blocks regenerated from (seed, guest, block number)
+ * with crashme/block.c.  Where no code is known the flow is lost: a GAP
+ * event says where and why, instructions are still counted (the records
+ * say how many ran), and decoding goes on at the next EXCEPTION (its
+ * vector is a known PC) or SYNC.
+ *
+ * Streaming: memory does not grow with the trace (a segment between two
+ * event records holds at most one SYNC period of counts).
+ */
+#ifndef PDTRACE_FLOW_H
+#define PDTRACE_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pdtrace.h"
+
+/* ------------------------------------------------------------ code images */
+
+/* The PT_LOAD segments and function/object symbols of one ELF file. */
+struct pdt_code;
+
+/* Loads an ELF (32-bit little-endian MIPS); 0, or a negative PDT_E_* with
+ * a one-line reason in err. */
+int pdt_code_load(struct pdt_code **out, const char *path, char *err, size_t errlen);
+void pdt_code_free(struct pdt_code *c);
+/* The word at virtual address va (the segments' p_vaddr): 0, or -1 when
+ * no segment holds it. */
+int pdt_code_word(const struct pdt_code *c, uint32_t va, uint32_t *word);
+/* The symbol that contains va (or the nearest one below it in the same
+ * segment): its name and va's offset from it; NULL if none. */
+const char *pdt_code_symbol(const struct pdt_code *c, uint32_t va, uint32_t *off);
+/* The file it was loaded from. */
+const char *pdt_code_path(const struct pdt_code *c);
+
+/* ------------------------------------------------------------ configuration */
+
+#define PDT_FLOW_GUESTS 8
+
+struct pdt_flow_config {
+	const struct pdt_code *root;                     /* NULL: root not decoded */
+	const struct pdt_code *guest[PDT_FLOW_GUESTS + 1]; /* by GuestID, [0] unused */
+	bool crashme;             /* regenerate crashme blocks (crashme/block.h) */
+	uint32_t crashme_seed;
+	uint32_t crashme_words;   /* words per block */
+};
+
+/* ------------------------------------------------------------ items */
+
+enum pdt_flow_event {
+	PDT_EV_EXCEPTION,  /* taken: code, by root or the guest, vector */
+	PDT_EV_ERET,       /* to target */
+	PDT_EV_MODE,       /* the context changed (ctx: the new one) */
+	PDT_EV_SYNC,       /* a full-PC sync (only when it changes what the
+			      decoder knew: the start, after a gap) */
+	PDT_EV_GUEST_EXIT, /* hypervisor message: a guest left guest mode */
+	PDT_EV_GUEST_ENTRY,/* hypervisor message: a guest is about to run */
+	PDT_EV_SWITCH,     /* the hypervisor switched from guest `from` to `to` */
+	PDT_EV_PAGEMASK,   /* a guest's PageMask changed between messages */
+	PDT_EV_MARKER,     /* hypercall 3 */
+	PDT_EV_ANOMALY,    /* hypercall 4 */
+	PDT_EV_HEARTBEAT,  /* hypercall 2 */
+	PDT_EV_BLOCK,      /* a crashme block starts */
+	PDT_EV_UTM,        /* a user trace message that is not the hypervisor's */
+	PDT_EV_GAP,        /* the flow could not be followed: why, how much */
+	PDT_EV_NKINDS
+};
+
+enum pdt_flow_gap {
+	PDT_FGAP_TRACE = 1, /* the packet layer skipped damage (see bytes) */
+	PDT_FGAP_OVERFLOW,  /* the trace unit dropped records */
+	PDT_FGAP_NO_CODE,   /* no image holds the next PC */
+	PDT_FGAP_MISMATCH,  /* the records do not fit the code (wrong image?) */
+	PDT_FGAP_UNSYNCED,  /* records before the first SYNC */
+};
+
+struct pdt_flow_item {
+	bool is_insn;
+	uint64_t index;      /* insn: its index; event: the next instruction's */
+	uint64_t offset;     /* trace offset of the record behind it */
+	struct pdt_ctx ctx;  /* the context it ran in / the event happened in */
+	union {
+		struct {
+			uint32_t pc;
+			uint32_t word;
+			bool have_word;  /* the code is known */
+			int exc;         /* -1, or the ExcCode it raised (did not complete) */
+			bool exc_root;   /* that exception went to root */
+			int block;       /* crashme block number, or -1 */
+		} insn;
+		struct {
+			enum pdt_flow_event kind;
+			union {
+				struct { uint8_t code; bool root; uint32_t pc, vector; } exc;
+				struct { uint32_t from, to; } eret;
+				struct { uint32_t pc; } sync;
+				struct { unsigned gid; struct utm_vmexit_view {
+					uint32_t code, pc, epc, status, cause, badvaddr,
+						 entryhi, pagemask, index; } st; } guest;
+				struct { unsigned from, to; uint32_t code; } sw;
+				struct { unsigned gid; uint32_t from, to; } pagemask;
+				struct { unsigned gid; uint32_t value, detail; } msg;
+				struct { unsigned gid; uint32_t block; } block;
+				struct { uint8_t chan; uint32_t value; } utm;
+				struct {
+					enum pdt_flow_gap why;
+					uint32_t pc;      /* where the flow was lost (NO_CODE, MISMATCH) */
+					uint64_t bytes;   /* trace bytes skipped (TRACE) */
+					uint64_t insns;   /* instructions counted but not shown */
+				} gap;
+			};
+		} ev;
+	};
+};
+
+const char *pdt_flow_event_name(enum pdt_flow_event k);
+const char *pdt_flow_gap_name(enum pdt_flow_gap g);
+
+/* ------------------------------------------------------------ decoder */
+
+struct pdt_flow; /* opaque; pdt_flow_new allocates it */
+
+int pdt_flow_new(struct pdt_flow **out, const struct pdt_flow_config *cfg,
+		 const uint8_t *words, uint64_t len);
+void pdt_flow_free(struct pdt_flow *f);
+/* The next instruction or event: 0, or PDT_E_EOS at the end. */
+int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it);
+
+/* Instructions decoded (shown) and counted so far. */
+uint64_t pdt_flow_insns(const struct pdt_flow *f);
+
+#endif
