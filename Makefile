@@ -29,8 +29,10 @@ TARGET_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack
 ISA_SRC    := $(wildcard boards/sim/isa/*.c)
 VZSIM_SRC  := $(wildcard boards/sim/cpu/*.c boards/sim/board/*.c)
 # libpdtrace, the trace library: in libvzsim too, for vzsim's trace unit.
-PDT_SRC    := $(wildcard pdtrace/lib/*.c)
-LIB_SRC    := $(ISA_SRC) $(VZSIM_SRC) $(PDT_SRC)
+# Its flow layer walks code with the shared instruction table (ISA_SRC),
+# regenerates crashme blocks and reads the hypervisor's trace messages.
+PDT_SRC    := $(wildcard pdtrace/lib/*.c) $(ISA_SRC) crashme/block.c hypervisor/utm.c
+LIB_SRC    := $(sort $(ISA_SRC) $(VZSIM_SRC) $(PDT_SRC))
 CLI_NAMES  := vzsim mipsdis
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
@@ -116,17 +118,18 @@ $(PDT_LIB_SAN): $(call obj_san,$(PDT_SRC))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/bin/pdtrace: $(BUILD)/obj/pdtrace/cli/pdtrace.o $(PDT_LIB_REL)
+PDT_CLI_SRC := $(wildcard pdtrace/cli/*.c)
+$(BUILD)/bin/pdtrace: $(call obj_rel,$(PDT_CLI_SRC)) $(PDT_LIB_REL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_REL) $^ -o $@
+	$(CC) $(CFLAGS_REL) $^ $(LDLIBS) -o $@
 
-$(BUILD)/san/bin/pdtrace: $(BUILD)/san/pdtrace/cli/pdtrace.o $(PDT_LIB_SAN)
+$(BUILD)/san/bin/pdtrace: $(call obj_san,$(PDT_CLI_SRC)) $(PDT_LIB_SAN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_SAN) $^ -o $@
+	$(CC) $(CFLAGS_SAN) $^ $(LDLIBS) -o $@
 
 $(PDT_TOOLS): $(BUILD)/bin/pdt-%: $(BUILD)/obj/tests/pdtrace/%.o $(PDT_LIB_REL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_REL) $^ -o $@
+	$(CC) $(CFLAGS_REL) $^ $(LDLIBS) -o $@
 
 $(PDT_TEST_BINS): $(BUILD)/san/tests/%: $(BUILD)/san/tests/pdtrace/%.o $(PDT_LIB_SAN)
 	@mkdir -p $(dir $@)
@@ -176,7 +179,7 @@ $(FUZZ_BIN): tests/pdtrace/fuzz_decoder.c $(PDT_SRC) $(wildcard pdtrace/lib/*.h)
 	@mkdir -p $(dir $@)
 	@if command -v $(FUZZ_CC) > /dev/null; then \
 		echo "$(FUZZ_CC) ... -fsanitize=fuzzer -o $@"; \
-		$(FUZZ_CC) -std=c11 $(WARN) $(HOSTDEF) -Ipdtrace/include -O1 -g \
+		$(FUZZ_CC) -std=c11 $(WARN) $(HOSTDEF) $(INCS) -O1 -g \
 			-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 			tests/pdtrace/fuzz_decoder.c $(PDT_SRC) $(LDLIBS) -o $@; \
 	else \

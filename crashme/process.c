@@ -4,7 +4,7 @@
  * block number) by block.c, written into the code page, given the
  * starting registers of crashme_block_regs, and run in user mode in a
  * fresh mapping: the code page read-only and the scratch pages present
- * but not yet valid (demand paging), under a new ASID, so no TLB entry
+ * but not yet valid (demand paging) and not executable, under a new ASID, so no TLB entry
  * of an earlier block can serve it.  The block ends at its first
  * exception the kernel sees (its final syscall, a fault, a trap...) or
  * when its time is up; TLB faults on mapped pages are served by the TLB
@@ -39,7 +39,7 @@ static void fresh_mapping(void)
 	for (uint32_t i = 0; i < CRASHME_SCRATCH_PAGES; i++)
 		pte[(CRASHME_SCRATCH_VA >> PAGE_SHIFT) + i] =
 			(CRASHME_FRAME_PA + (1 + i) * PAGE_SIZE) | _PAGE_CCA_WB |
-			_PAGE_WRITE | _PAGE_PRESENT;
+			_PAGE_NO_EXEC | _PAGE_WRITE | _PAGE_PRESENT;
 	new_asid(&cm_mm);
 	switch_mm(&cm_mm);
 }

@@ -16,7 +16,8 @@
 # counts ("stress: tlb ...", "stress: worker ...", "crashme: ..."), and lines are sorted stably
 # by their prefix (g1:, g2:, hv:), so each guest's own lines and the
 # hypervisor's keep their order but the interleaving between guests,
-# which depends on instruction counts, does not matter.  A few runs also
+# which depends on instruction counts, does not matter; the hypervisor's
+# "gN stopped" lines, whose order depends on them too, come last, sorted.  A few runs also
 # check the statistics table (check_stats below).
 #
 # Writes RESULTS/hv.results ("pass hv.NAME" / "fail hv.NAME REASON"),
@@ -43,8 +44,10 @@ fail() {
 }
 
 normalise() {
-	grep -v -e '^stats:' -e '^hv:   ' "$1" |
+	grep -v -e '^stats:' -e '^hv:   ' -e '^hv: g[0-9]* stopped' "$1" |
 		sed -E 's/^(g[0-9]+: (stress: tlb|stress: worker|crashme:)) .*/\1 .../' | sort -s -k1,1
+	# Which guest stops first depends on instruction counts too: sorted.
+	grep -e '^hv: g[0-9]* stopped' "$1" | sort
 }
 
 # match_all OUT PATTERNS: every pattern (ERE, one a line) matches a line.

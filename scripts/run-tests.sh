@@ -39,6 +39,10 @@ done
 # The reference hypervisor on vzsim.
 [ -x scripts/run-hv-tests.sh ] && scripts/run-hv-tests.sh "$BUILD/san/bin/vzsim" "$BUILD/target/hypervisor.elf" tests/hv "$RESULTS"
 
+# pdtrace flow against vzsim's --log-insns, and on damaged traces.
+[ -x scripts/run-flow-tests.sh ] && scripts/run-flow-tests.sh "$BUILD/san/bin/vzsim" \
+	"$BUILD/san/bin/pdtrace" "$BUILD/target/hypervisor.elf" "$RESULTS"
+
 # vzsoak run: bad input, the stand-in hypervisor, the real one.
 [ -x scripts/run-vzsoak-tests.sh ] && scripts/run-vzsoak-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hypervisor.elf" \
 	"$BUILD/target/vzsoak/fakehv.elf" tests/vzsoak "$RESULTS"

@@ -1,14 +1,16 @@
 /*
  * pdtrace: the command-line face of libpdtrace, a thin layer over the
  * library like ptdump over libipt.  One subcommand per job, dispatched
- * from one table (`flow` joins `dump` there later).
+ * from one table.
  *
  *   pdtrace dump FILE [--json] [--header] [--stats] [--records]
+ *   pdtrace flow FILE [--image CTX=ELF]... [--context CTX] [--from N] [--to M]
+ *                [--json] [--no-events] [--crashme SEED,WORDS]   (flow.c)
  *
  * Bad usage or input: one line on stderr naming the option, or the file
  * and the offset, and exit status 2.
  */
-#include "pdtrace/pdtrace.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -19,8 +21,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define EXIT_BAD 2
 
 static const char usage[] =
 	"usage: pdtrace COMMAND [options] FILE\n"
@@ -35,6 +35,19 @@ static const char usage[] =
 	"      --stats    a table of records per type, gap bytes, instructions\n"
 	"      --records  the records too (the default unless --header or\n"
 	"                 --stats is given)\n"
+	"  flow FILE [--image CTX=ELF]... [--context CTX] [--from N] [--to M]\n"
+	"            [--json] [--no-events] [--crashme SEED,WORDS]\n"
+	"      the instructions the capture ran, one a line: INDEX CONTEXT PC\n"
+	"      SYMBOL+OFFSET DISASSEMBLY, with events (exceptions, erets, guest\n"
+	"      exits and entries, switches, PageMask changes, hypervisor\n"
+	"      messages, crashme blocks, gaps) on lines of their own\n"
+	"      --image CTX=ELF  code for root or g1..g8 (default: the capture's\n"
+	"                 hypervisor image, its guests from the boot arguments)\n"
+	"      --context CTX    only root, gN, gNk (kernel) or gNu (user)\n"
+	"      --from N --to M  only instruction indexes N..M\n"
+	"      --json     one JSON object a line (pc, context, insn; event)\n"
+	"      --no-events      instructions only\n"
+	"      --crashme SEED,WORDS  regenerate crashme blocks with these\n"
 	"  help       this text (also --help, -h)\n"
 	"\n"
 	"Offsets are byte offsets in the trace words (0 = the first byte after\n"
@@ -43,7 +56,7 @@ static const char usage[] =
 	"(corrupt or truncated records: they are dumped as GAP records, and\n"
 	"the first one is named on stderr).\n";
 
-static __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...)
+void cli_die(const char *fmt, ...)
 {
 	va_list ap;
 	fflush(stdout);
@@ -204,14 +217,14 @@ static void open_or_die(struct pdt_file *f, const char *path)
 	if (err == PDT_OK)
 		return;
 	if (err == PDT_E_IO)
-		die("%s: %s", path, strerror(errno));
+		cli_die("%s: %s", path, strerror(errno));
 	if (err == PDT_E_FORMAT || err == PDT_E_VERSION) {
 		struct stat st;
 		if (stat(path, &st) == 0 && (uint64_t)st.st_size <= off)
-			die("%s: offset %" PRIu64 ": file ends inside the header", path, off);
-		die("%s: offset %" PRIu64 ": %s", path, off, header_field(off, err));
+			cli_die("%s: offset %" PRIu64 ": file ends inside the header", path, off);
+		cli_die("%s: offset %" PRIu64 ": %s", path, off, header_field(off, err));
 	}
-	die("%s: %s", path, pdt_errstr(err));
+	cli_die("%s: %s", path, pdt_errstr(err));
 }
 
 /* ------------------------------------------------------------ dump */
@@ -238,15 +251,15 @@ static int cmd_dump(int argc, char **argv)
 			} else if (!strcmp(a, "--"))
 				opts = false;
 			else
-				die("dump: unknown option '%s' (pdtrace --help)", a);
+				cli_die("dump: unknown option '%s' (pdtrace --help)", a);
 		} else if (!path) {
 			path = a;
 		} else {
-			die("dump: one FILE only: '%s' (pdtrace --help)", a);
+			cli_die("dump: one FILE only: '%s' (pdtrace --help)", a);
 		}
 	}
 	if (!path)
-		die("dump: no FILE given (pdtrace --help)");
+		cli_die("dump: no FILE given (pdtrace --help)");
 	if (!header && !stats)
 		records = true;
 
@@ -307,12 +320,12 @@ static int cmd_dump(int argc, char **argv)
 	uint32_t hsize = f.info.header_size;
 	pdt_file_close(&f);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		die("writing the output: %s", strerror(errno));
+		cli_die("writing the output: %s", strerror(errno));
 	if (err != PDT_E_EOS)
-		die("%s: %s", path, pdt_errstr(err));
+		cli_die("%s: %s", path, pdt_errstr(err));
 	if (s.have_damage) {
 		const struct pdt_record *g = &s.first_damage;
-		die("%s: trace offset 0x%" PRIx64 " (file offset 0x%" PRIx64 "): %s trace: %" PRIu64
+		cli_die("%s: trace offset 0x%" PRIx64 " (file offset 0x%" PRIx64 "): %s trace: %" PRIu64
 		    " gap%s, %" PRIu64 " bytes skipped",
 		    path, g->offset, g->offset + hsize, pdt_gap_name(g->gap.why), s.damage,
 		    s.damage == 1 ? "" : "s", s.damage_bytes);
@@ -335,6 +348,7 @@ static const struct command {
 	int (*run)(int argc, char **argv); /* argv[0] is the command name */
 } commands[] = {
 	{ "dump", cmd_dump },
+	{ "flow", cmd_flow },
 	{ "help", cmd_help },
 	{ "--help", cmd_help },
 	{ "-h", cmd_help },
@@ -343,9 +357,9 @@ static const struct command {
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die("no command (pdtrace --help)");
+		cli_die("no command (pdtrace --help)");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	die("unknown command '%s' (pdtrace --help)", argv[1]);
+	cli_die("unknown command '%s' (pdtrace --help)", argv[1]);
 }

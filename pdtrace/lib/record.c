@@ -53,7 +53,7 @@ const char *pdt_gap_name(enum pdt_gap_reason why)
 }
 
 /* Cause.ExcCode mnemonics (MIPS32r5 with VZ), for readable dumps. */
-static const char *exc_name(uint8_t code)
+const char *pdt_exc_name(unsigned code)
 {
 	static const char *const names[32] = {
 		"Int", "Mod", "TLBL", "TLBS", "AdEL", "AdES", "IBE", "DBE",
@@ -171,7 +171,7 @@ size_t pdt_record_text(const struct pdt_record *r, char *buf, size_t len)
 		outf(&o, " pc=0x%08" PRIx32, r->target.pc);
 		break;
 	case PDT_EXCEPTION: {
-		const char *ename = exc_name(r->exc.code);
+		const char *ename = pdt_exc_name(r->exc.code);
 		outf(&o, " code=%u%s%s by=%s vector=0x%08" PRIx32, r->exc.code, ename ? " " : "",
 		     ename ? ename : "", r->exc.root ? "root" : "guest", r->exc.vector);
 		break;
@@ -230,7 +230,7 @@ size_t pdt_record_json(const struct pdt_record *r, char *buf, size_t len)
 		outf(&o, ",\"pc\":\"0x%08" PRIx32 "\"", r->target.pc);
 		break;
 	case PDT_EXCEPTION: {
-		const char *name = exc_name(r->exc.code);
+		const char *name = pdt_exc_name(r->exc.code);
 		outf(&o, ",\"code\":%u", r->exc.code);
 		if (name)
 			outf(&o, ",\"name\":\"%s\"", name);

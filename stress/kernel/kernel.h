@@ -30,9 +30,17 @@
 #define _PAGE_WRITE	0x002u
 #define _PAGE_ACCESSED	0x004u
 #define _PAGE_MODIFIED	0x008u
+#define _PAGE_NO_EXEC	0x010u		/* -> EntryLo.XI */
 #define _PAGE_VALID	0x080u
 #define _PAGE_DIRTY	0x100u
 #define _PAGE_CCA_WB	(3u << 9)	/* cacheable noncoherent */
+
+/* PageGrain: execute-inhibit on, with its own exception code (TLBXI),
+ * as on cores with RI/XI exceptions (Linux's cpu_has_rixiex): data pages
+ * carry _PAGE_NO_EXEC, so a jump into data ends in TLBXI instead of
+ * running words no trace decoder can know. */
+#define PG_XIE		0x40000000u
+#define PG_IEC		0x08000000u
 
 /* Guest physical memory (the 16 MiB window): the kernel below 4 MiB. */
 #define WORK_FRAME_PA	0x00400000u	/* the memory worker's frames, <= 512 */

@@ -153,8 +153,8 @@ static void worker_init(void)
 	for (uint32_t va = (uint32_t)__utext_start; va < (uint32_t)__utext_end; va += PAGE_SIZE)
 		worker_mm.pte[va >> PAGE_SHIFT] = va | _PAGE_CCA_WB | _PAGE_PRESENT;
 	/* Its stack: one page just below its region, at the same guest PA. */
-	worker_mm.pte[WORKER_STACK_VA >> PAGE_SHIFT] =
-		WORKER_STACK_VA | _PAGE_CCA_WB | _PAGE_WRITE | _PAGE_PRESENT;
+	worker_mm.pte[WORKER_STACK_VA >> PAGE_SHIFT] = WORKER_STACK_VA | _PAGE_CCA_WB |
+		_PAGE_NO_EXEC | _PAGE_WRITE | _PAGE_PRESENT;
 	worker_ctx.epc = (uint32_t)worker_main;
 	worker_ctx.gpr[4] = worker_pages;
 	worker_ctx.gpr[29] = WORKER_STACK_VA + PAGE_SIZE - 16;
@@ -170,7 +170,7 @@ static uint32_t worker_syscall(uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a
 		 * (demand paging), and a new ASID for the stale entries. */
 		for (uint32_t j = 0; j < worker_pages; j++)
 			pte[j] = (WORK_FRAME_PA + j * PAGE_SIZE) | _PAGE_CCA_WB |
-				 _PAGE_WRITE | _PAGE_PRESENT;
+				 _PAGE_NO_EXEC | _PAGE_WRITE | _PAGE_PRESENT;
 		new_asid(&worker_mm);
 		switch_mm(&worker_mm);
 		ks_new_context();
@@ -292,6 +292,7 @@ int main(void)
 	g_kstats(ks, KS_WORDS);
 
 	tlbex_select(flavour);
+	mtc0(5, 1, PG_XIE | PG_IEC);	/* RI/XI: data pages do not execute */
 	mtc0(5, 0, PM_16K);		/* r4k_tlb_configure: once */
 	mtc0(6, 0, 0);			/* Wired */
 	flush_tlb_all();

@@ -512,17 +512,8 @@ uint64_t vzsim_sim_time_ns(const vzsim *sim)
 
 const char *vzsim_exc_name(unsigned code)
 {
-	static const char *const names[32] = {
-		[0] = "Int",    [1] = "Mod",     [2] = "TLBL",   [3] = "TLBS",
-		[4] = "AdEL",   [5] = "AdES",    [6] = "IBE",    [7] = "DBE",
-		[8] = "Sys",    [9] = "Bp",      [10] = "RI",    [11] = "CpU",
-		[12] = "Ov",    [13] = "Tr",     [14] = "MSAFPE", [15] = "FPE",
-		[16] = "Impl16", [17] = "Impl17", [18] = "C2E",  [19] = "TLBRI",
-		[20] = "TLBXI", [21] = "MSADis", [22] = "MDMX",  [23] = "WATCH",
-		[24] = "MCheck", [25] = "Thread", [26] = "DSPDis", [27] = "GE",
-		[30] = "CacheErr",
-	};
-	return code < 32 && names[code] ? names[code] : "?";
+	const char *n = pdt_exc_name(code); /* one table, libpdtrace's */
+	return n ? n : "?";
 }
 
 /* ------------------------------------------------------------ boot args */

@@ -87,6 +87,10 @@ struct pdt_record {
 	};
 };
 
+/* The mnemonic of a Cause.ExcCode ("Int", "TLBL", ... "GE"); NULL for a
+ * code with no name. */
+const char *pdt_exc_name(unsigned code);
+
 /* "ICNT", "BRANCH"...; and the gap reason as words. */
 const char *pdt_type_name(enum pdt_type t);
 const char *pdt_gap_name(enum pdt_gap_reason why);

@@ -1,0 +1,540 @@
+/*
+ * pdtrace flow: the instructions a capture ran, per context, with events
+ * decoded by meaning; a thin layer over libpdtrace's flow decoder
+ * (pdtrace/flow.h), like ptxed over libipt.
+ *
+ *   pdtrace flow TRACE [--image CTX=ELF]... [--crashme SEED,WORDS]
+ *                [--context CTX] [--from N] [--to M] [--json] [--no-events]
+ *
+ * Images come from the capture's header unless given: the first image it
+ * names is the hypervisor (root); each guest runs the image its boot
+ * arguments name (image=, gN=), found as guests/NAME.elf next to the
+ * hypervisor's ELF; crashme's seed and block size come from the same boot
+ * arguments (seed=, crashme=).
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "isa/isa.h"
+#include "pdtrace/flow.h"
+
+#define MAX_IMAGE_NAME 32
+
+struct flow_opts {
+	const char *trace;
+	const char *image[PDT_FLOW_GUESTS + 1]; /* [0] root */
+	bool crashme_given;
+	uint32_t crashme_seed, crashme_words;
+	int only_guest;      /* -1: every context; 0 root; 1..8 a guest */
+	int only_ksu;        /* -1: kernel and user; else PDT_KERNEL/PDT_USER */
+	uint64_t from, to;
+	bool json, events;
+};
+
+/* "root", "g1", "g1k", "g1u" (also "g1 k"). */
+static void parse_context(struct flow_opts *o, const char *s)
+{
+	if (!strcmp(s, "root")) {
+		o->only_guest = 0;
+		return;
+	}
+	if (s[0] == 'g' && s[1] >= '1' && s[1] <= '8') {
+		const char *k = s + 2;
+		if (*k == ' ')
+			k++;
+		o->only_guest = s[1] - '0';
+		if (!*k)
+			return;
+		if (!strcmp(k, "k")) {
+			o->only_ksu = PDT_KERNEL;
+			return;
+		}
+		if (!strcmp(k, "u")) {
+			o->only_ksu = PDT_USER;
+			return;
+		}
+	}
+	cli_die("--context: '%s' is not root, gN, gNk or gNu (N = 1..8)", s);
+}
+
+static uint64_t parse_index(const char *opt, const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-')
+		cli_die("%s: '%s' is not an instruction index", opt, s);
+	return v;
+}
+
+static void parse_image(struct flow_opts *o, const char *s)
+{
+	const char *eq = strchr(s, '=');
+	if (!eq || !eq[1])
+		cli_die("--image: '%s': want CTX=ELF (CTX: root or g1..g8)", s);
+	size_t n = (size_t)(eq - s);
+	if (n == 4 && !strncmp(s, "root", 4))
+		o->image[0] = eq + 1;
+	else if (n == 2 && s[0] == 'g' && s[1] >= '1' && s[1] <= '8')
+		o->image[s[1] - '0'] = eq + 1;
+	else
+		cli_die("--image: '%.*s' is not root or g1..g8", (int)n, s);
+}
+
+static void parse_args(struct flow_opts *o, int argc, char **argv)
+{
+	memset(o, 0, sizeof *o);
+	o->only_guest = -1;
+	o->only_ksu = -1;
+	o->to = UINT64_MAX;
+	o->events = true;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--json")) {
+			o->json = true;
+		} else if (!strcmp(a, "--no-events")) {
+			o->events = false;
+		} else if (!strcmp(a, "--image") || !strcmp(a, "--context") ||
+			   !strcmp(a, "--from") || !strcmp(a, "--to") ||
+			   !strcmp(a, "--crashme")) {
+			if (!v)
+				cli_die("%s: needs a value", a);
+			i++;
+			if (!strcmp(a, "--image"))
+				parse_image(o, v);
+			else if (!strcmp(a, "--context"))
+				parse_context(o, v);
+			else if (!strcmp(a, "--from"))
+				o->from = parse_index(a, v);
+			else if (!strcmp(a, "--to"))
+				o->to = parse_index(a, v);
+			else {
+				unsigned long long s, w;
+				char tail;
+				if (sscanf(v, "%llu,%llu%c", &s, &w, &tail) != 2 || s > UINT32_MAX ||
+				    w > 4096)
+					cli_die("--crashme: '%s': want SEED,WORDS (WORDS <= 4096)", v);
+				o->crashme_given = true;
+				o->crashme_seed = (uint32_t)s;
+				o->crashme_words = (uint32_t)w;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			cli_die("flow: unknown option '%s' (pdtrace --help)", a);
+		} else if (!o->trace) {
+			o->trace = a;
+		} else {
+			cli_die("flow: one trace file only ('%s')", a);
+		}
+	}
+	if (!o->trace)
+		cli_die("flow: no trace file (pdtrace --help)");
+	if (o->from > o->to)
+		cli_die("--from %" PRIu64 " is past --to %" PRIu64, o->from, o->to);
+}
+
+/* ------------------------------------------------------------ metadata */
+
+/* The value of key in "k=v k=v" text, copied into out; false if absent. */
+static bool bootarg(const char *text, const char *key, char *out, size_t len)
+{
+	size_t kl = strlen(key);
+	bool found = false;
+	for (const char *p = text; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		const char *start = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+		if ((size_t)(p - start) > kl && !strncmp(start, key, kl) && start[kl] == '=') {
+			size_t n = (size_t)(p - start) - kl - 1;
+			if (n >= len)
+				n = len - 1;
+			memcpy(out, start + kl + 1, n);
+			out[n] = 0;
+			found = true; /* the last one wins, as in the hypervisor */
+		}
+	}
+	return found;
+}
+
+static uint32_t bootarg_u32(const char *text, const char *key, uint32_t fallback)
+{
+	char v[32];
+	if (!bootarg(text, key, v, sizeof v))
+		return fallback;
+	char *end;
+	unsigned long long n = strtoull(v, &end, 0);
+	return *end || n > UINT32_MAX ? fallback : (uint32_t)n;
+}
+
+static struct pdt_code *load(const char *what, const char *path)
+{
+	struct pdt_code *c;
+	char err[256];
+	if (pdt_code_load(&c, path, err, sizeof err) != 0)
+		cli_die("%s image: %s", what, err);
+	return c;
+}
+
+/*
+ * The images and crashme parameters: options first, then the capture's
+ * header (its first image, its boot arguments).  A guest image the header
+ * implies but that is not there is left out with a note: its code shows
+ * as gaps, the rest still decodes.
+ */
+static void setup(const struct flow_opts *o, const struct pdt_file_info *info,
+		  struct pdt_flow_config *cfg, struct pdt_code **codes)
+{
+	memset(cfg, 0, sizeof *cfg);
+	const char *root = o->image[0];
+	if (!root && info->nimages)
+		root = info->images[0].path;
+	if (root) {
+		if (!o->image[0] && access(root, R_OK) != 0)
+			fprintf(stderr, "pdtrace: note: the capture's image %s is not here "
+				"(--image root=ELF): root code shows as gaps\n", root);
+		else
+			codes[0] = load("root", root);
+	}
+	cfg->root = codes[0];
+
+	const char *args = info->bootargs;
+	char dir[4096] = ".";
+	if (root) {
+		char copy[4096];
+		snprintf(copy, sizeof copy, "%s", root);
+		snprintf(dir, sizeof dir, "%s", dirname(copy));
+	}
+	char name[MAX_IMAGE_NAME] = "demo";
+	bootarg(args, "image", name, sizeof name);
+	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++) {
+		if (o->image[g]) {
+			codes[g] = load("guest", o->image[g]);
+		} else if (root) {
+			char key[4] = { 'g', (char)('0' + g), 0, 0 }, gname[MAX_IMAGE_NAME];
+			char path[4200];
+			snprintf(gname, sizeof gname, "%s", name);
+			bootarg(args, key, gname, sizeof gname);
+			snprintf(path, sizeof path, "%s/guests/%s.elf", dir, gname);
+			if (access(path, R_OK) == 0)
+				codes[g] = load("guest", path);
+		}
+		cfg->guest[g] = codes[g];
+	}
+	if (o->crashme_given) {
+		cfg->crashme = o->crashme_words != 0;
+		cfg->crashme_seed = o->crashme_seed;
+		cfg->crashme_words = o->crashme_words;
+	} else {
+		/* The hypervisor's defaults (hypervisor/args.c): seed 1, 64 words. */
+		cfg->crashme_seed = bootarg_u32(args, "seed", 1);
+		cfg->crashme_words = bootarg_u32(args, "crashme", 64);
+		cfg->crashme = cfg->crashme_words != 0;
+	}
+}
+
+/* ------------------------------------------------------------ printing */
+
+/* The mode the context runs in: EXL or ERL make it kernel mode whatever
+ * KSU says (an exception handler entered from user mode is kernel code). */
+static int effective_ksu(const struct pdt_ctx *c)
+{
+	return c->exl || c->erl ? PDT_KERNEL : c->ksu;
+}
+
+static void context_name(const struct pdt_ctx *c, char *buf, size_t len)
+{
+	int k = effective_ksu(c);
+	if (!c->guest)
+		snprintf(buf, len, "root");
+	else
+		snprintf(buf, len, "g%u %c", c->guestid,
+			 k == PDT_USER ? 'u' : k == PDT_SUPERVISOR ? 's' : 'k');
+}
+
+static bool wanted(const struct flow_opts *o, const struct pdt_flow_item *it)
+{
+	if (it->index < o->from || it->index > o->to)
+		return false;
+	if (o->only_guest < 0)
+		return true;
+	if (o->only_guest == 0)
+		return !it->ctx.guest;
+	if (!it->ctx.guest || it->ctx.guestid != o->only_guest) {
+		/* Events about the guest, seen from root, belong to it too. */
+		if (it->is_insn)
+			return false;
+		switch (it->ev.kind) {
+		case PDT_EV_GUEST_EXIT: case PDT_EV_GUEST_ENTRY:
+			return it->ev.guest.gid == (unsigned)o->only_guest;
+		case PDT_EV_SWITCH:
+			return it->ev.sw.from == (unsigned)o->only_guest ||
+			       it->ev.sw.to == (unsigned)o->only_guest;
+		case PDT_EV_PAGEMASK:
+			return it->ev.pagemask.gid == (unsigned)o->only_guest;
+		case PDT_EV_MARKER: case PDT_EV_ANOMALY: case PDT_EV_HEARTBEAT:
+			return it->ev.msg.gid == (unsigned)o->only_guest;
+		default:
+			return false;
+		}
+	}
+	int k = effective_ksu(&it->ctx);
+	return o->only_ksu < 0 || k == o->only_ksu ||
+	       (o->only_ksu == PDT_KERNEL && k != PDT_USER);
+}
+
+static const char *exc_or_num(unsigned code, char *buf, size_t len)
+{
+	const char *n = pdt_exc_name(code);
+	if (n)
+		return n;
+	snprintf(buf, len, "exc%u", code);
+	return buf;
+}
+
+/* A PageMask as the page size each half maps ("16K"), or hex. */
+static void page_size(uint32_t pm, char *buf, size_t len)
+{
+	uint32_t mask = (pm >> 13) & 0xffffu;
+	if ((mask & (mask + 1)) != 0) {
+		snprintf(buf, len, "0x%08" PRIx32, pm);
+		return;
+	}
+	uint64_t bytes = (uint64_t)(mask + 1) * 4096;
+	if (bytes >= (1u << 20))
+		snprintf(buf, len, "%" PRIu64 "M", bytes >> 20);
+	else
+		snprintf(buf, len, "%" PRIu64 "K", bytes >> 10);
+}
+
+/* "guest exit HC 1 (console)", "timer", ...: an exit code word. */
+static void exit_text(uint32_t code, char *buf, size_t len)
+{
+	static const char *const gexc[32] = {
+		[0] = "GPSI", [1] = "GSFC", [2] = "HC", [3] = "GRR", [9] = "GVA",
+		[10] = "GPA", [8] = "GHFC",
+	};
+	unsigned exc = code & 0x1fu, g = (code >> 8) & 0x1fu, hc = (code >> 16) & 0x3ffu;
+	char tmp[16];
+	if (exc == 27 && g == 2)
+		snprintf(buf, len, "HC %u", hc);
+	else if (exc == 27)
+		snprintf(buf, len, "%s", gexc[g] ? gexc[g] : "GE");
+	else if (exc == 0)
+		snprintf(buf, len, "timer");
+	else
+		snprintf(buf, len, "%s", exc_or_num(exc, tmp, sizeof tmp));
+}
+
+/* The event's words, after "-- ". */
+static void event_text(const struct pdt_flow_item *it, char *buf, size_t len)
+{
+	char a[24], b[24];
+	switch (it->ev.kind) {
+	case PDT_EV_EXCEPTION:
+		snprintf(buf, len, "exception %s%s at %08" PRIx32 " -> %08" PRIx32,
+			 exc_or_num(it->ev.exc.code, a, sizeof a),
+			 it->ctx.guest ? (it->ev.exc.root ? " (to root)" : " (to the guest)") : "",
+			 it->ev.exc.pc, it->ev.exc.vector);
+		break;
+	case PDT_EV_ERET:
+		snprintf(buf, len, "eret %08" PRIx32 " -> %08" PRIx32, it->ev.eret.from,
+			 it->ev.eret.to);
+		break;
+	case PDT_EV_MODE:
+		snprintf(buf, len, "mode %s%s%s asid=%02x", it->ctx.ksu == PDT_USER ? "user"
+			 : it->ctx.ksu == PDT_SUPERVISOR ? "supervisor" : "kernel",
+			 it->ctx.exl ? " exl" : "", it->ctx.erl ? " erl" : "", it->ctx.asid);
+		break;
+	case PDT_EV_SYNC:
+		snprintf(buf, len, "sync at %08" PRIx32, it->ev.sync.pc);
+		break;
+	case PDT_EV_GUEST_EXIT:
+	case PDT_EV_GUEST_ENTRY:
+		exit_text(it->ev.guest.st.code, a, sizeof a);
+		page_size(it->ev.guest.st.pagemask, b, sizeof b);
+		snprintf(buf, len, "g%u %s%s%s at %08" PRIx32 ": epc=%08" PRIx32 " status=%08" PRIx32
+			 " cause=%08" PRIx32 " badvaddr=%08" PRIx32 " entryhi=%08" PRIx32
+			 " pagemask=%s index=%08" PRIx32, it->ev.guest.gid,
+			 it->ev.kind == PDT_EV_GUEST_EXIT ? "guest exit " : "guest entry",
+			 it->ev.kind == PDT_EV_GUEST_EXIT ? a : "",
+			 "", it->ev.guest.st.pc, it->ev.guest.st.epc, it->ev.guest.st.status,
+			 it->ev.guest.st.cause, it->ev.guest.st.badvaddr, it->ev.guest.st.entryhi,
+			 b, it->ev.guest.st.index);
+		break;
+	case PDT_EV_SWITCH:
+		exit_text(it->ev.sw.code, a, sizeof a);
+		snprintf(buf, len, "%s g%u -> g%u (%s)",
+			 (it->ev.sw.code & 0x1f) == 0 ? "preempt" : "switch", it->ev.sw.from,
+			 it->ev.sw.to, a);
+		break;
+	case PDT_EV_PAGEMASK:
+		page_size(it->ev.pagemask.from, a, sizeof a);
+		page_size(it->ev.pagemask.to, b, sizeof b);
+		snprintf(buf, len, "g%u PageMask %s -> %s (0x%" PRIx32 " -> 0x%" PRIx32 ")",
+			 it->ev.pagemask.gid, a, b, it->ev.pagemask.from, it->ev.pagemask.to);
+		break;
+	case PDT_EV_MARKER:
+		snprintf(buf, len, "g%u marker 0x%08" PRIx32, it->ev.msg.gid, it->ev.msg.value);
+		break;
+	case PDT_EV_ANOMALY:
+		snprintf(buf, len, "g%u anomaly 0x%" PRIx32 " detail 0x%08" PRIx32,
+			 it->ev.msg.gid, it->ev.msg.value, it->ev.msg.detail);
+		break;
+	case PDT_EV_HEARTBEAT:
+		snprintf(buf, len, "g%u heartbeat %" PRIu32, it->ev.msg.gid, it->ev.msg.value);
+		break;
+	case PDT_EV_BLOCK:
+		snprintf(buf, len, "g%u crashme block %" PRIu32, it->ev.block.gid,
+			 it->ev.block.block);
+		break;
+	case PDT_EV_UTM:
+		snprintf(buf, len, "utm chan=%u value=0x%08" PRIx32, it->ev.utm.chan,
+			 it->ev.utm.value);
+		break;
+	case PDT_EV_GAP:
+		snprintf(buf, len, "gap: %s at %08" PRIx32 ", %" PRIu64 " instructions not shown"
+			 ", %" PRIu64 " trace bytes skipped (trace offset 0x%" PRIx64 ")",
+			 pdt_flow_gap_name(it->ev.gap.why), it->ev.gap.pc, it->ev.gap.insns,
+			 it->ev.gap.bytes, it->offset);
+		break;
+	default:
+		snprintf(buf, len, "%s", pdt_flow_event_name(it->ev.kind));
+		break;
+	}
+}
+
+/* "name+0x10", "crashme#12+0x8", or "" for the instruction's pc. */
+static void symbol_of(const struct pdt_flow_config *cfg, const struct pdt_flow_item *it,
+		      char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (it->insn.block >= 0) {
+		snprintf(buf, len, "crashme#%d+0x%" PRIx32, it->insn.block,
+			 it->insn.pc - 0x00100000u);
+		return;
+	}
+	const struct pdt_code *c = !it->ctx.guest ? cfg->root
+				   : it->ctx.guestid <= PDT_FLOW_GUESTS ? cfg->guest[it->ctx.guestid]
+									: NULL;
+	uint32_t off;
+	const char *s = c ? pdt_code_symbol(c, it->insn.pc, &off) : NULL;
+	if (s)
+		snprintf(buf, len, "%s+0x%" PRIx32, s, off);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	putc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", (unsigned char)*s);
+		else
+			putc(*s, out);
+	}
+	putc('"', out);
+}
+
+static void print_item(const struct flow_opts *o, const struct pdt_flow_config *cfg,
+		       const struct pdt_flow_item *it, FILE *out)
+{
+	char ctx[16], sym[96], dis[96], ev[400], tmp[16];
+	context_name(&it->ctx, ctx, sizeof ctx);
+	if (it->is_insn) {
+		symbol_of(cfg, it, sym, sizeof sym);
+		if (it->insn.have_word)
+			isa_disasm(it->insn.pc, it->insn.word, dis, sizeof dis);
+		else
+			snprintf(dis, sizeof dis, "?");
+		const char *exc = it->insn.exc >= 0 ? exc_or_num((unsigned)it->insn.exc, tmp, sizeof tmp)
+						    : NULL;
+		if (o->json) {
+			fprintf(out, "{\"index\":%" PRIu64 ",\"context\":", it->index);
+			json_string(out, ctx);
+			fprintf(out, ",\"pc\":\"%08" PRIx32 "\"", it->insn.pc);
+			if (it->insn.have_word)
+				fprintf(out, ",\"word\":\"%08" PRIx32 "\"", it->insn.word);
+			if (sym[0]) {
+				fputs(",\"symbol\":", out);
+				json_string(out, sym);
+			}
+			fputs(",\"insn\":", out);
+			json_string(out, dis);
+			if (exc) {
+				fputs(",\"exception\":", out);
+				json_string(out, exc);
+			}
+			fputs("}\n", out);
+		} else {
+			fprintf(out, "%10" PRIu64 "  %-5s %08" PRIx32 "  %-28s %s%s%s\n", it->index, ctx,
+				it->insn.pc, sym, dis, exc ? "    !" : "", exc ? exc : "");
+		}
+		return;
+	}
+	event_text(it, ev, sizeof ev);
+	if (o->json) {
+		fputs("{\"event\":", out);
+		json_string(out, pdt_flow_event_name(it->ev.kind));
+		fprintf(out, ",\"index\":%" PRIu64 ",\"context\":", it->index);
+		json_string(out, ctx);
+		fputs(",\"text\":", out);
+		json_string(out, ev);
+		fprintf(out, ",\"offset\":%" PRIu64 "}\n", it->offset);
+	} else {
+		fprintf(out, "%10s  %-5s -- %s\n", "", ctx, ev);
+	}
+}
+
+int cmd_flow(int argc, char **argv)
+{
+	struct flow_opts o;
+	parse_args(&o, argc, argv);
+
+	struct pdt_file f;
+	uint64_t eoff = 0;
+	int err = pdt_file_open(&f, o.trace, &eoff);
+	if (err == PDT_E_IO)
+		cli_die("%s: %s", o.trace, strerror(errno));
+	if (err)
+		cli_die("%s: file offset 0x%" PRIx64 ": %s", o.trace, eoff, pdt_errstr(err));
+
+	struct pdt_flow_config cfg;
+	struct pdt_code *codes[PDT_FLOW_GUESTS + 1] = {0};
+	setup(&o, &f.info, &cfg, codes);
+
+	struct pdt_flow *flow;
+	if (pdt_flow_new(&flow, &cfg, f.words, f.len) != 0)
+		cli_die("out of memory");
+	static char obuf[1 << 16];
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	struct pdt_flow_item it;
+	uint64_t gaps = 0;
+	while ((err = pdt_flow_next(flow, &it)) == 0) {
+		if (!it.is_insn && it.ev.kind == PDT_EV_GAP && it.ev.gap.why != PDT_FGAP_UNSYNCED)
+			gaps++;
+		if (it.index > o.to)
+			break;
+		if ((it.is_insn || o.events) && wanted(&o, &it))
+			print_item(&o, &cfg, &it, stdout);
+	}
+	pdt_flow_free(flow);
+	for (unsigned g = 0; g <= PDT_FLOW_GUESTS; g++)
+		pdt_code_free(codes[g]);
+	pdt_file_close(&f);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		cli_die("writing the output: %s", strerror(errno));
+	if (gaps)
+		fprintf(stderr, "pdtrace: flow: %" PRIu64 " gap%s (see the gap lines)\n", gaps,
+			gaps == 1 ? "" : "s");
+	return 0;
+}

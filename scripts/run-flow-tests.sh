@@ -1,0 +1,184 @@
+#!/bin/bash
+# End-to-end tests of `pdtrace flow` (docs/pdtrace.md, "The flow"):
+#
+#   scripts/run-flow-tests.sh VZSIM PDTRACE HV_ELF RESULTS
+#
+# The ground truth is vzsim's --log-insns: for a run of the reference
+# hypervisor with 4 stress guests (crashme and the memory worker, under
+# sched=aim so world switches land inside TLB handlers), the decoded
+# instruction sequence must equal the executed one, index for index, PC
+# for PC, context for context (root or guest N, kernel or user), with no
+# gap.  Then damaged traces: cut short, and with bytes overwritten in the
+# middle: the flow decodes up to the damage, says so in a gap line, and
+# goes on after it.  Writes RESULTS/flow.results ("pass flow.NAME" /
+# "fail flow.NAME REASON").
+set -u
+
+if [ $# -ne 4 ]; then
+	echo "usage: $0 VZSIM PDTRACE HV_ELF RESULTS" >&2
+	exit 2
+fi
+VZSIM=$1 PDTRACE=$2 HV=$3 RESULTS=$4
+INSNS=${FLOW_INSNS:-3000000}
+OUT=$RESULTS/flow
+mkdir -p "$OUT"
+tmp="$RESULTS/.flow.results.tmp"
+: > "$tmp"
+failed=0
+pass() { echo "pass flow.$1" >> "$tmp"; }
+fail() {
+	echo "fail flow.$1 $2" >> "$tmp"
+	echo "---- flow.$1: $2"
+	failed=$((failed + 1))
+}
+
+# "INDEX CTX PC" lines from --log-insns (CTX: root, gNk, gNu).
+truth() {
+	awk '{ g = "root"; m = $4
+	       for (i = 5; i <= NF; i++) if ($i ~ /^guest=/) g = "g" substr($i, 7)
+	       if (g != "root") g = g (m == "u" ? "u" : m == "s" ? "s" : "k")
+	       print $1, g, $2 }' "$1"
+}
+# The same from pdtrace flow's text (instructions only; "g1 k" -> g1k).
+decoded() {
+	awk '$1 ~ /^[0-9]+$/ { if ($2 == "root") print $1, "root", $3
+			       else print $1, $2 $3, $4 }' "$1"
+}
+
+# ------------------------------------------------------------ ground truth
+ARGS="guests=4 image=stress sched=aim seed=5 quantum=8000 preserve=on tlbp-check=off"
+"$VZSIM" --max-insns "$INSNS" --bootargs "$ARGS" --trace "$OUT/run.vzt" \
+	--log-insns "$OUT/run.log" "$HV" > "$OUT/run.uart" 2> "$OUT/run.stderr"
+rc=$?
+# 3: stopped at --max-insns, as asked
+[ $rc -eq 3 ] || fail ground-truth "vzsim exit status $rc: $(tail -1 "$OUT/run.stderr")"
+"$PDTRACE" flow "$OUT/run.vzt" > "$OUT/run.flow" 2> "$OUT/run.flow.stderr"
+rc=$?
+truth "$OUT/run.log" > "$OUT/truth.txt"
+decoded "$OUT/run.flow" > "$OUT/decoded.txt"
+if [ $rc -ne 0 ]; then
+	fail ground-truth "pdtrace flow exit status $rc: $(head -1 "$OUT/run.flow.stderr")"
+elif grep -q -- '-- gap' "$OUT/run.flow"; then
+	fail ground-truth "gaps in an undamaged trace: $(grep -m1 -- '-- gap' "$OUT/run.flow")"
+elif ! cmp -s "$OUT/truth.txt" "$OUT/decoded.txt"; then
+	first=$(diff "$OUT/truth.txt" "$OUT/decoded.txt" | head -3 | tr '\n' ' ')
+	fail ground-truth "decoded != executed ($(wc -l < "$OUT/decoded.txt") vs $(wc -l < "$OUT/truth.txt") lines): $first"
+else
+	n=$(wc -l < "$OUT/truth.txt")
+	u=$(grep -c ' g[1-8]u ' "$OUT/truth.txt")
+	echo "flow: $n instructions decoded = executed ($u in guest user mode)"
+	pass ground-truth
+fi
+
+# Every context is there: root, every guest's kernel and user code, and
+# crashme blocks regenerated on the host.
+missing=""
+for c in root g1k g2k g3k g4k g1u g4u; do
+	grep -q " $c " "$OUT/truth.txt" || continue
+	grep -q " $c " "$OUT/decoded.txt" || missing="$missing [$c]"
+done
+if [ -n "$missing" ]; then
+	fail contexts "no instructions for$missing"
+elif ! grep -q 'crashme#[0-9]*+0x' "$OUT/run.flow"; then
+	fail contexts "no crashme block instruction"
+elif ! grep -q -- '-- g[1-4] crashme block [0-9]' "$OUT/run.flow"; then
+	fail contexts "no crashme block event"
+else
+	pass contexts
+fi
+
+# Events decoded by meaning.
+ev_missing=""
+for re in -- '-- exception TLBL' '-- eret ' 'guest exit HC' 'preempt g[1-4] -> g[1-4]' \
+	'-- g[1-4] heartbeat' 'guest_tlb_refill\+0x0 '; do
+	[ "$re" = "--" ] && continue
+	grep -Eq -- "$re" "$OUT/run.flow" || ev_missing="$ev_missing [$re]"
+done
+if [ -n "$ev_missing" ]; then
+	fail events "no line matches$ev_missing"
+else
+	pass events
+fi
+
+# JSON: one object a line; instructions with pc (hex string), context,
+# insn; events with event.
+"$PDTRACE" flow "$OUT/run.vzt" --json --to 200000 > "$OUT/run.json" 2>/dev/null
+if ! awk '!/^\{"(index|event)"/ { bad++ } END { exit bad > 0 }' "$OUT/run.json"; then
+	fail json "a line is not an object: $(grep -v -m1 '^{"' "$OUT/run.json")"
+elif ! grep -Eq '^\{"index":[0-9]+,"context":"[^"]+","pc":"[0-9a-f]{8}".*"insn":"' "$OUT/run.json"; then
+	fail json "no instruction object with index, context, pc and insn"
+elif ! grep -q '^{"event":"' "$OUT/run.json"; then
+	fail json "no event object"
+else
+	pass json
+fi
+
+# --context and --from/--to select.
+"$PDTRACE" flow "$OUT/run.vzt" --context g2u --no-events --from 100000 --to 2000000 \
+	> "$OUT/g2u.flow" 2>/dev/null
+if [ ! -s "$OUT/g2u.flow" ]; then
+	fail select "--context g2u: no output"
+elif awk '$2 != "g2" || $3 != "u" || $1 < 100000 || $1 > 2000000 { bad = 1 } END { exit !bad }' \
+	"$OUT/g2u.flow"; then
+	fail select "a line outside g2 user or 100000..2000000: $(awk '$2 != "g2" || $3 != "u"' "$OUT/g2u.flow" | head -1)"
+else
+	pass select
+fi
+
+# ------------------------------------------------------------ damage
+hsize=$(( $(stat -c %s "$OUT/run.vzt") - $(cat "$OUT/run.vzt" | tail -c +1 | wc -c) ))
+size=$(stat -c %s "$OUT/run.vzt")
+# Cut short (not on a word boundary): decodes up to the cut.
+head -c $((size / 2 + 3)) "$OUT/run.vzt" > "$OUT/cut.vzt"
+"$PDTRACE" flow "$OUT/cut.vzt" > "$OUT/cut.flow" 2> "$OUT/cut.stderr"
+rc=$?
+decoded "$OUT/cut.flow" > "$OUT/cut.txt"
+n=$(wc -l < "$OUT/cut.txt")
+if [ $rc -ne 0 ]; then
+	fail truncated "exit status $rc: $(head -1 "$OUT/cut.stderr")"
+elif [ "$n" -lt 1000 ]; then
+	fail truncated "only $n instructions before the cut"
+elif ! head -n "$n" "$OUT/truth.txt" | cmp -s - "$OUT/cut.txt"; then
+	fail truncated "what was decoded before the cut is not what ran"
+elif ! grep -q -- '-- gap: damaged trace' "$OUT/cut.flow"; then
+	fail truncated "no gap line for the cut"
+else
+	pass truncated
+fi
+
+# 64 bytes overwritten in the middle: a gap, then decoding goes on, and
+# what is decoded after it is still what ran.
+cp "$OUT/run.vzt" "$OUT/corrupt.vzt"
+printf '\xb7%.0s' $(seq 64) | dd of="$OUT/corrupt.vzt" bs=1 seek=$((size / 3)) conv=notrunc status=none
+"$PDTRACE" flow "$OUT/corrupt.vzt" > "$OUT/corrupt.flow" 2> "$OUT/corrupt.stderr"
+rc=$?
+decoded "$OUT/corrupt.flow" > "$OUT/corrupt.txt"
+after=$(awk '/-- gap/ { g = 1; next } g && $1 ~ /^[0-9]+$/ { n++ } END { print n + 0 }' "$OUT/corrupt.flow")
+if [ $rc -ne 0 ]; then
+	fail corrupt "exit status $rc: $(head -1 "$OUT/corrupt.stderr")"
+elif ! grep -q -- '-- gap' "$OUT/corrupt.flow"; then
+	fail corrupt "no gap line"
+elif [ "$after" -lt 1000 ]; then
+	fail corrupt "only $after instructions after the gap"
+elif [ -n "$(join -j1 <(sort -k1,1 "$OUT/corrupt.txt") <(sort -k1,1 "$OUT/truth.txt") |
+	awk '$2 != $4 || $3 != $5 { print; exit }')" ]; then
+	fail corrupt "an instruction decoded after the damage is not what ran"
+else
+	pass corrupt
+fi
+
+# Bad usage: one line, status 2.
+for bad in "--context g9" "--from x" "--image g1" "--image x=y" "--crashme 1"; do
+	# shellcheck disable=SC2086
+	"$PDTRACE" flow "$OUT/run.vzt" $bad > /dev/null 2> "$OUT/bad.stderr"
+	rc=$?
+	if [ $rc -ne 2 ] || [ "$(wc -l < "$OUT/bad.stderr")" -ne 1 ]; then
+		fail "usage" "'$bad': exit status $rc, $(wc -l < "$OUT/bad.stderr") stderr lines"
+		break
+	fi
+done
+[ $rc -eq 2 ] && pass usage
+: "$hsize"
+
+mv "$tmp" "$RESULTS/flow.results"
+[ $failed -eq 0 ]
