@@ -29,6 +29,9 @@
  * bounds them; a trace that keeps going without one is taken as damage
  * past this many (streaming: memory must not grow with the trace). */
 #define MAX_SEG_BITS (1u << 16)
+/* The same for counts: a corrupt ICNT of 2^60 must not make the walk
+ * emit 2^60 instructions. */
+#define MAX_SEG_INSNS (1u << 20)
 #define QUEUE 8u
 #define CRASHME_MARK 0xc0000000u /* stress kernel: "blocks from N follow" */
 
@@ -619,6 +622,19 @@ static void on_event(struct pdt_flow *f, const struct pdt_record *r)
 	}
 }
 
+/* A segment far longer than any SYNC period: taken as damage (the
+ * packet layer cannot tell a corrupt count from a real one). */
+static void damage(struct pdt_flow *f, const struct pdt_record *r)
+{
+	f->event = *r;
+	f->event.type = PDT_GAP;
+	f->event.gap.why = PDT_GAP_CORRUPT;
+	f->event.gap.skipped = 0;
+	f->have_event = true;
+	f->seg_icnt = 0;
+	f->nbits = f->bitpos = 0;
+}
+
 /* Reads the next segment: counts and bits up to an event record. */
 static void read_segment(struct pdt_flow *f)
 {
@@ -632,15 +648,14 @@ static void read_segment(struct pdt_flow *f)
 			return;
 		}
 		if (r.type == PDT_ICNT) {
+			if (r.icnt.n > MAX_SEG_INSNS - f->seg_icnt) {
+				damage(f, &r);
+				return;
+			}
 			f->seg_icnt += r.icnt.n;
 		} else if (r.type == PDT_BRANCH) {
 			if (f->nbits + r.branch.n > MAX_SEG_BITS) {
-				/* Far past any SYNC period: treat as damage. */
-				r.type = PDT_GAP;
-				r.gap.why = PDT_GAP_CORRUPT;
-				r.gap.skipped = 0;
-				f->event = r;
-				f->have_event = true;
+				damage(f, &r);
 				return;
 			}
 			for (unsigned i = 0; i < r.branch.n; i++)
