@@ -326,46 +326,56 @@ static void unsync(struct pdt_flow *f, enum pdt_flow_gap why, const struct pdt_r
 
 /* ------------------------------------------------------------ walking */
 
-/* One instruction of the segment; false when the segment is used up. */
-static bool walk_one(struct pdt_flow *f)
+/*
+ * One instruction of the segment, written into *out (the caller's item:
+ * the hot path copies nothing) unless an event must come before it, in
+ * which case both are queued.  Returns 1 if *out holds the instruction,
+ * 0 if it went to the queue or the segment could not be walked.
+ */
+static int walk_one(struct pdt_flow *f, struct pdt_flow_item *out)
 {
-	if (f->seg_icnt == 0 && f->bitpos == f->nbits)
-		return false;
 	if (f->await) {
 		/* Counts after a jr/eret before its TARGET: not this code. */
 		lose(f, PDT_FGAP_MISMATCH, f->event.offset);
 		count_rest(f);
-		return false;
+		return 0;
 	}
 	uint32_t word, flags;
 	int block;
 	if (!fetch(f, &word, &flags, &block)) {
 		lose(f, PDT_FGAP_NO_CODE, f->event.offset);
 		count_rest(f);
-		return false;
+		return 0;
 	}
 	bool taken = false;
 	if (flags & ISA_F_BRANCH) {
 		if (f->bitpos == f->nbits) {
 			lose(f, PDT_FGAP_MISMATCH, f->event.offset);
 			count_rest(f);
-			return false;
+			return 0;
 		}
 		taken = f->bits[f->bitpos++];
 	} else {
 		if (f->seg_icnt == 0) {
 			lose(f, PDT_FGAP_MISMATCH, f->event.offset);
 			count_rest(f);
-			return false;
+			return 0;
 		}
 		f->seg_icnt--;
 	}
-	struct pdt_flow_item *it = push(f, f->event.offset);
+	/* A crashme block's start was queued by fetch: the instruction
+	 * follows it through the queue. */
+	int direct = f->qn == 0;
+	struct pdt_flow_item *it = direct ? out : push(f, f->event.offset);
 	it->is_insn = true;
+	it->index = f->index;
+	it->offset = f->event.offset;
+	it->ctx = f->ctx;
 	it->insn.pc = f->pc;
 	it->insn.word = word;
 	it->insn.have_word = true;
 	it->insn.exc = -1;
+	it->insn.exc_root = false;
 	it->insn.block = block;
 	f->index++;
 	f->shown++;
@@ -391,7 +401,7 @@ static bool walk_one(struct pdt_flow *f)
 		f->await_pc = pc;
 	}
 	f->pc = next;
-	return true;
+	return direct;
 }
 
 /* ------------------------------------------------------------ messages */
@@ -679,9 +689,9 @@ int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it)
 		}
 		if (f->seg_icnt || f->bitpos < f->nbits) {
 			if (f->st == ST_RUN) {
-				if (walk_one(f))
-					continue;
-				continue; /* lost: the rest was counted */
+				if (walk_one(f, it))
+					return 0;
+				continue; /* queued, or lost (the rest was counted) */
 			}
 			if (f->st == ST_LOST)
 				count_rest(f);
