@@ -192,9 +192,12 @@ static struct pdt_flow_item *push_event(struct pdt_flow *f, enum pdt_flow_event 
 
 /* ------------------------------------------------------------ code */
 
-static bool in_crashme(const struct pdt_flow *f, uint32_t pc)
+/* The crashme code page: the block's words, then zeros (nop) to the end
+ * of the page, which the stress kernel never writes (every block has the
+ * same length) and a block may branch into. */
+static bool in_crashme(uint32_t pc)
 {
-	return pc >= CRASHME_CODE_VA && pc - CRASHME_CODE_VA < 4 * f->cfg.crashme_words;
+	return pc >= CRASHME_CODE_VA && pc - CRASHME_CODE_VA < CRASHME_PAGE_SIZE;
 }
 
 /*
@@ -241,11 +244,12 @@ static bool fetch(struct pdt_flow *f, uint32_t *word, uint32_t *flags, int *bloc
 		unsigned gid = f->ctx.guestid;
 		if (gid == 0 || gid > PDT_FLOW_GUESTS)
 			return false;
-		if (f->cfg.crashme && f->ctx.ksu == PDT_USER && in_crashme(f, pc)) {
+		if (f->cfg.crashme && f->ctx.ksu == PDT_USER && in_crashme(pc)) {
 			const uint32_t *w = crashme_code(f, gid, block);
 			if (!w)
 				return false;
-			*word = w[(pc - CRASHME_CODE_VA) / 4];
+			uint32_t i = (pc - CRASHME_CODE_VA) / 4;
+			*word = i < f->cfg.crashme_words ? w[i] : 0;
 			*flags = isa_describe(isa_decode(*word))->flags;
 			return true;
 		}
