@@ -56,7 +56,7 @@ PDT_LIB_REL := $(BUILD)/lib/libpdtrace.a
 PDT_LIB_SAN := $(BUILD)/lib/libpdtrace-san.a
 PDT_TEST_BINS := $(addprefix $(BUILD)/san/tests/,$(PDT_TEST_NAMES))
 # pdtrace test and bench tools (tests/pdtrace/*.c that are not tests).
-PDT_TOOLS := $(addprefix $(BUILD)/bin/,pdt-mkvectors pdt-bench-gen pdt-bench-dec)
+PDT_TOOLS := $(addprefix $(BUILD)/bin/,pdt-mkvectors pdt-bench-gen pdt-bench-dec pdt-bench-flow)
 
 # Host tools the tests use.
 DIFFGEN := $(BUILD)/bin/diffgen
@@ -157,6 +157,18 @@ $(CODE_FIXTURE_DIR)/code_fixture-stripped.elf: $(CODE_FIXTURE_DIR)/code_fixture.
 $(BUILD)/san/tests/test_code: | $(CODE_FIXTURES)
 $(BUILD)/san/tests/pdtrace/test_code.o: CFLAGS_SAN += -DCODE_FIXTURE_DIR='"$(CODE_FIXTURE_DIR)"'
 
+# The flow decoder's test program (tests/pdtrace/flow_fixture.S): code
+# that test_flow.c walks with hand-written records; the decoder fuzzer
+# walks it too (and code_fixture.elf), found next to its binary.
+FLOW_FIXTURE := $(CODE_FIXTURE_DIR)/flow_fixture.elf
+$(FLOW_FIXTURE): tests/pdtrace/flow_fixture.S tests/pdtrace/flow_fixture.ld | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) -EL -march=p5600 -ffreestanding -nostdlib -static -fno-pic -mno-abicalls -G0 \
+		-Wall -Wextra -Werror -Wl,--build-id=none -Wl,-z,noexecstack \
+		-T tests/pdtrace/flow_fixture.ld $< -o $@
+$(BUILD)/san/tests/test_flow: | $(FLOW_FIXTURE)
+$(BUILD)/san/tests/pdtrace/test_flow.o: CFLAGS_SAN += -DCODE_FIXTURE_DIR='"$(CODE_FIXTURE_DIR)"'
+
 # The decoder fuzzer needs clang's libFuzzer (scripts/deps.sh installs it);
 # without clang it is not built and the fuzz step reports a skip.
 # vzsim's ELF loader, the other decoder of untrusted input.
@@ -175,7 +187,8 @@ $(FUZZ_ELF_BIN): tests/fuzz/fuzz_elf.c boards/sim/board/elf.c boards/sim/board/e
 	fi
 
 $(FUZZ_BIN): tests/pdtrace/fuzz_decoder.c $(PDT_SRC) $(wildcard pdtrace/lib/*.h) \
-		pdtrace/include/pdtrace/pdtrace.h | $(BUILD)/.deps-ok
+		pdtrace/include/pdtrace/pdtrace.h pdtrace/include/pdtrace/flow.h \
+		| $(BUILD)/.deps-ok $(FLOW_FIXTURE) $(CODE_FIXTURE_DIR)/code_fixture.elf
 	@mkdir -p $(dir $@)
 	@if command -v $(FUZZ_CC) > /dev/null; then \
 		echo "$(FUZZ_CC) ... -fsanitize=fuzzer -o $@"; \
@@ -305,7 +318,7 @@ fuzz: $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(BUILD)/bin/pdt-mkvectors target
 
 # ---------------------------------------------------------------- bench
 bench: $(BUILD)/bin/vzsim $(BUILD)/bin/pdtrace $(BUILD)/bin/pdt-bench-gen \
-		$(BUILD)/bin/pdt-bench-dec $(BUILD)/bin/vzsoak $(HV_ELF) | $(BUILD)/.deps-ok
+		$(BUILD)/bin/pdt-bench-dec $(BUILD)/bin/pdt-bench-flow $(BUILD)/bin/vzsoak $(HV_ELF) | $(BUILD)/.deps-ok
 	@scripts/bench.sh $(BUILD)
 
 clean:

@@ -5,6 +5,14 @@
 # --stats` and `pdtrace dump` (text to /dev/null), and prints MB/s and
 # records/s.  Run at the end of `make bench` (scripts/bench.sh).
 #
+# Then the flow decoder on real captures: vzsim --trace of the bench's LCG
+# loop (bench/lcg.S) stopped after PDT_FLOW_INSNS (default 10^8) and
+# twice that many instructions, decoded to the end by the library alone
+# (pdt-bench-flow: instructions/s and max RSS, which must not grow with
+# the trace), a 4-guest stress capture of the hypervisor for a busier mix,
+# and `pdtrace flow --no-events` (text to /dev/null) on the first
+# PDT_FLOW_CLI_INSNS (default 10^7) instructions for comparison.
+#
 #   scripts/bench-pdtrace.sh BUILD
 set -u
 BUILD=${1:-build}
@@ -56,4 +64,108 @@ printf '  %-34s %9s %10s %14s\n' "pdtrace dump --stats" "$s_secs" \
 printf '  %-34s %9s %10s %14s\n' "pdtrace dump (text, to /dev/null)" "$x_secs" \
 	"$(rate "$tbytes" "$x_secs" 1e6)" "$(rate "$records" "$x_secs" 1e6)"
 rm -f "$TRACE"
+
+# ------------------------------------------------------------ flow decoder
+FLOW_INSNS=${PDT_FLOW_INSNS:-100000000}
+CLI_INSNS=${PDT_FLOW_CLI_INSNS:-10000000}
+FLOW_GOAL=100
+VZSIM=$BUILD/bin/vzsim
+BENCH_FLOW=$BUILD/bin/pdt-bench-flow
+HV=$BUILD/target/hypervisor.elf
+for t in "$VZSIM" "$BENCH_FLOW"; do
+	[ -x "$t" ] || die "$t not built"
+done
+LCG=$OUT/lcg.elf
+if [ ! -f "$LCG" ]; then
+	# bench.sh builds it; alone, build it the same way.
+	CROSS=${CROSS:-mipsel-linux-gnu-}
+	# shellcheck disable=SC2086
+	${CROSS}gcc -Ibench -march=p5600 -mvirt -EL -ffreestanding -nostdlib -fno-pic \
+		-mno-abicalls -G0 -O2 -Wall -Wextra -Werror -nostdlib -static \
+		-Wl,--build-id=none -Wl,-z,noexecstack -T tests/e2e/link.ld bench/lcg.S -o "$LCG" \
+		|| die "building $LCG failed"
+fi
+
+# capture N FILE ELF [vzsim options]: a trace of the first N instructions
+# (vzsim stops with status 3 at --max-insns; 0 if the program ended).
+capture() {
+	local n=$1 file=$2 elf=$3
+	shift 3
+	"$VZSIM" "$@" --trace "$file" --max-insns "$n" "$elf" > /dev/null 2> "$file.err"
+	local rc=$?
+	[ $rc -eq 0 ] || [ $rc -eq 3 ] || die "vzsim --trace $elf failed: $(head -n 1 "$file.err")"
+}
+# field LINE NAME: a number out of pdt-bench-flow's line ("... 12.3 M insn/s ...").
+field() {
+	case $2 in
+	insns) echo "$1" | sed -n 's/^flow: \([0-9]*\) insns shown.*/\1/p' ;;
+	gaps) echo "$1" | sed -n 's/.* \([0-9]*\) gaps,.*/\1/p' ;;
+	secs) echo "$1" | sed -n 's/.*items; \([0-9.]*\) s,.*/\1/p' ;;
+	rate) echo "$1" | sed -n 's/.* s, \([0-9.]*\) M insn\/s.*/\1/p' ;;
+	rss) echo "$1" | sed -n 's/.*max RSS \([0-9]*\) KiB.*/\1/p' ;;
+	esac
+}
+# best_flow TRACE ELF...: pdt-bench-flow's line of the fastest of 3 runs
+# (the machine is shared: one run can be slowed by anything).
+best_flow() {
+	local best="" l
+	for _ in 1 2 3; do
+		l=$("$BENCH_FLOW" "$@") || return 1
+		if [ -z "$best" ] || awk -v a="$(field "$l" rate)" -v b="$(field "$best" rate)" \
+			'BEGIN { exit !(a > b) }'; then
+			best=$l
+		fi
+	done
+	echo "$best"
+}
+row() {
+	printf '  %-38s %11s %8s %7s %10s %12s\n' "$@"
+}
+
+echo
+echo "libpdtrace flow decoder: vzsim captures decoded to instructions (library: best of 3)"
+row "trace" instructions "MB" seconds "M insn/s" "max RSS KiB"
+declare -A RATE RSS
+for n in "$FLOW_INSNS" $((2 * FLOW_INSNS)); do
+	t=$OUT/flow-lcg-$n.vzt
+	capture "$n" "$t" "$LCG"
+	line=$(best_flow "$t" "$LCG") || die "pdt-bench-flow $t failed"
+	[ "$(field "$line" insns)" = "$n" ] && [ "$(field "$line" gaps)" = 0 ] \
+		|| die "$t: want $n instructions and no gaps: $line"
+	RATE[$n]=$(field "$line" rate) RSS[$n]=$(field "$line" rss)
+	row "LCG loop, library (pdt-bench-flow)" "$n" \
+		"$(awk -v b="$(stat -c %s "$t")" 'BEGIN { printf "%.1f", b / 1e6 }')" \
+		"$(field "$line" secs)" "${RATE[$n]}" "${RSS[$n]}"
+	[ "$n" = "$FLOW_INSNS" ] || rm -f "$t" "$t.err"
+done
+if [ -f "$HV" ] && [ -f "$BUILD/target/guests/stress.elf" ]; then
+	hn=$((FLOW_INSNS / 5))
+	t=$OUT/flow-hv.vzt
+	capture "$hn" "$t" "$HV" --bootargs "guests=4 image=stress"
+	line=$(best_flow "$t" "$HV" "$BUILD/target/guests/stress.elf") \
+		|| die "pdt-bench-flow $t failed"
+	row "4 stress guests, library" "$(field "$line" insns)" \
+		"$(awk -v b="$(stat -c %s "$t")" 'BEGIN { printf "%.1f", b / 1e6 }')" \
+		"$(field "$line" secs)" "$(field "$line" rate)" "$(field "$line" rss)"
+	echo "    ($hn instructions run; gaps, where no image holds the code: $(field "$line" gaps))"
+	rm -f "$t" "$t.err"
+fi
+t=$OUT/flow-lcg-$FLOW_INSNS.vzt
+t0=$(now)
+"$PDTRACE" flow --no-events --image root="$LCG" --to $((CLI_INSNS - 1)) "$t" > /dev/null \
+	|| die "pdtrace flow failed"
+t1=$(now)
+c_secs=$(secs "$t0" "$t1")
+row "LCG loop, pdtrace flow --no-events" "$CLI_INSNS" "" "$c_secs" \
+	"$(rate "$CLI_INSNS" "$c_secs" 1e6)" ""
+echo "    (text to /dev/null: the first $CLI_INSNS instructions of the same capture)"
+rm -f "$t" "$t.err"
+echo
+lo=${RSS[$FLOW_INSNS]} hi=${RSS[$((2 * FLOW_INSNS))]}
+echo "flow decoder memory: max RSS $lo KiB at $FLOW_INSNS instructions, $hi KiB at twice that" \
+	"($(awk -v a="$lo" -v b="$hi" 'BEGIN { d = b - a; printf "%+d KiB", d }');" \
+	"pdt-bench-flow releases the trace's pages behind the decoder)"
+r=${RATE[$FLOW_INSNS]}
+echo "flow decoder speed: $r M insn/s on $FLOW_INSNS instructions" \
+	"(goal >= $FLOW_GOAL: $(awk -v r="$r" -v g="$FLOW_GOAL" 'BEGIN { print (r >= g) ? "met" : "NOT met" }'))"
 exit 0

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The pdtrace steps of `make test` that are not cmocka binaries: the CLI
 # tests (and the boot arguments from vzsim to a trace header) and a short
-# run of the decoder fuzzer.  `make fuzz` runs the
-# fuzzer alone, for longer.
+# run of the decoder fuzzer (the packet decoder, then the flow decoder over
+# the same input, against build/target/pdtrace's fixture images).  `make
+# fuzz` runs the fuzzer alone, for longer.
 #
 #   scripts/run-pdtrace-tests.sh all|cli|fuzz BUILD RESULTS
 #

@@ -1,0 +1,132 @@
+/*
+ * pdt-bench-flow TRACE ROOT.ELF [GUEST.ELF]: libpdtrace's flow decoder
+ * alone, no output: runs pdt_flow_next over the whole trace against the
+ * root image (and GUEST.ELF for every GuestID, when given; crashme on with
+ * the hypervisor's defaults, seed 1 and 64 words) and prints one line for
+ * scripts/bench-pdtrace.sh:
+ *
+ *   flow: I insns shown, E events, G gaps, N items; S s, R M insn/s, max RSS K KiB
+ *
+ * Memory: the trace is a read-only file mapping, and the pages of it the
+ * decoder has read count in the RSS in proportion to the trace, which
+ * would hide what the decoder itself holds.  So pages well behind the
+ * decoder (items carry the trace offset of their record) are handed back
+ * with MADV_DONTNEED as it goes, as a streaming reader would; what is left
+ * in max RSS is the decoder, the images and a window of the trace.
+ */
+#include "pdtrace/flow.h"
+#include "pdtrace/pdtrace.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How far behind the last item's record pages are dropped: the decoder
+ * reads one segment (a few records) ahead of the items it returns. */
+#define KEEP_BEHIND (1u << 20)
+#define DROP_EVERY (1u << 20) /* items between two madvise calls */
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static struct pdt_code *load(const char *path)
+{
+	struct pdt_code *c;
+	char err[256];
+	if (pdt_code_load(&c, path, err, sizeof err) != 0) {
+		fprintf(stderr, "pdt-bench-flow: %s\n", err);
+		exit(2);
+	}
+	return c;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3 || argc > 4) {
+		fputs("usage: pdt-bench-flow TRACE ROOT.ELF [GUEST.ELF]\n", stderr);
+		return 2;
+	}
+	struct pdt_file f;
+	uint64_t off = 0;
+	int err = pdt_file_open(&f, argv[1], &off);
+	if (err) {
+		fprintf(stderr, "pdt-bench-flow: %s: %s (offset %" PRIu64 ")\n", argv[1],
+			err == PDT_E_IO ? strerror(errno) : pdt_errstr(err), off);
+		return 2;
+	}
+	struct pdt_code *root = load(argv[2]);
+	struct pdt_flow_config cfg = {
+		.root = root,
+		.crashme = true,
+		.crashme_seed = 1,
+		.crashme_words = 64,
+	};
+	struct pdt_code *guest = argc == 4 ? load(argv[3]) : NULL;
+	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++)
+		cfg.guest[g] = guest;
+
+	struct pdt_flow *flow;
+	if (pdt_flow_new(&flow, &cfg, f.words, f.len) != 0) {
+		fputs("pdt-bench-flow: out of memory\n", stderr);
+		return 2;
+	}
+	/* Offsets are in the trace words; the mapping starts at the file's
+	 * first byte, header_size bytes before them. */
+	const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	const uintptr_t base = (uintptr_t)f.map;
+	uintptr_t dropped = base;
+	uint64_t items = 0, insns = 0, events = 0, gaps = 0, since_drop = 0;
+	struct pdt_flow_item it;
+	double t0 = now();
+	while ((err = pdt_flow_next(flow, &it)) == 0) {
+		items++;
+		if (it.is_insn) {
+			insns++;
+		} else {
+			events++;
+			gaps += it.ev.kind == PDT_EV_GAP;
+		}
+		if (f.map && ++since_drop == DROP_EVERY) {
+			since_drop = 0;
+			uintptr_t at = (uintptr_t)f.words + it.offset;
+			if (at > base + KEEP_BEHIND) {
+				uintptr_t upto = (at - KEEP_BEHIND) & ~(page - 1);
+				if (upto > dropped) {
+					madvise((void *)dropped, upto - dropped, MADV_DONTNEED);
+					dropped = upto;
+				}
+			}
+		}
+	}
+	double secs = now() - t0;
+	if (err != PDT_E_EOS) {
+		fprintf(stderr, "pdt-bench-flow: pdt_flow_next: %s\n", pdt_errstr(err));
+		return 1;
+	}
+	if (insns != pdt_flow_insns(flow)) {
+		fprintf(stderr, "pdt-bench-flow: %" PRIu64 " instruction items, but "
+			"pdt_flow_insns says %" PRIu64 "\n", insns, pdt_flow_insns(flow));
+		return 1;
+	}
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("flow: %" PRIu64 " insns shown, %" PRIu64 " events, %" PRIu64 " gaps, %" PRIu64
+	       " items; %.3f s, %.1f M insn/s, max RSS %ld KiB\n",
+	       insns, events, gaps, items, secs, secs > 0 ? insns / secs / 1e6 : 0.0,
+	       ru.ru_maxrss);
+	pdt_flow_free(flow);
+	pdt_code_free(root);
+	pdt_code_free(guest);
+	pdt_file_close(&f);
+	return 0;
+}
