@@ -25,14 +25,13 @@
 #include "isa/isa.h"
 #include <vzsoak/utm.h>
 
-/* Branch bits of one segment: a SYNC every 2^(SyP+5) <= 4096 instructions
- * bounds them; a trace that keeps going without one is taken as damage
- * past this many (streaming: memory must not grow with the trace). */
-#define MAX_SEG_BITS (1u << 16)
-/* The same for counts: a corrupt ICNT of 2^60 must not make the walk
- * emit 2^60 instructions. */
-#define MAX_SEG_INSNS (1u << 20)
-#define QUEUE 8u
+/* Segments are bounded (flow.h): streaming, memory does not grow with
+ * the trace, and damage cannot make the walk run for ever. */
+#define MAX_SEG_BITS PDT_FLOW_MAX_SEG_BITS
+#define MAX_SEG_INSNS PDT_FLOW_MAX_SEG_INSNS
+/* The most one step queues: a refused hypervisor message's words, raw
+ * (1 + UTM_MAX_PAYLOAD), and a few events besides. */
+#define QUEUE (UTM_MAX_PAYLOAD + 8u)
 #define CRASHME_MARK 0xc0000000u /* stress kernel: "blocks from N follow" */
 
 enum state {
@@ -173,7 +172,7 @@ uint64_t pdt_flow_insns(const struct pdt_flow *f)
 
 static struct pdt_flow_item *push(struct pdt_flow *f, uint64_t offset)
 {
-	/* The queue only ever holds what one record makes (at most a few). */
+	/* The queue only ever holds what one record makes (QUEUE at most). */
 	struct pdt_flow_item *it = &f->q[(f->qhead + f->qn++) % QUEUE];
 	memset(it, 0, sizeof *it);
 	it->index = f->index;
@@ -326,6 +325,10 @@ static void unsync(struct pdt_flow *f, enum pdt_flow_gap why, const struct pdt_r
 	f->ds_pending = false;
 	f->await = 0;
 	f->utm_n = 0;
+	/* Records were dropped: any number of crashme blocks may have run,
+	 * so block numbers are unknown until the next marker. */
+	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++)
+		f->g[g].have_next = f->g[g].have_block = false;
 }
 
 /* ------------------------------------------------------------ walking */
@@ -615,6 +618,14 @@ static void on_event(struct pdt_flow *f, const struct pdt_record *r)
 	case PDT_MODE:
 		if (f->st == ST_UNSYNCED)
 			break;
+		if (f->st == ST_LOST && r->mode.guest && r->mode.ksu == PDT_USER &&
+		    r->mode.guestid && r->mode.guestid <= PDT_FLOW_GUESTS &&
+		    r->mode.asid != f->g[r->mode.guestid].block_asid) {
+			/* User code under a new ASID while the flow was lost: a
+			 * crashme block may have started unseen. */
+			f->g[r->mode.guestid].have_next = false;
+			f->g[r->mode.guestid].have_block = false;
+		}
 		f->ctx = r->mode;
 		push_event(f, PDT_EV_MODE, r->offset);
 		break;

@@ -139,10 +139,10 @@ static void check_words(const uint8_t *b, size_t len)
  * walks at most MAX_SEG_INSNS counts and MAX_SEG_BITS bits and takes a
  * longer segment for damage: without such a cap a corrupt ICNT of 2^60
  * over a loop with no conditional branch would make it emit 2^60
- * instructions.  These mirror its values.
+ * instructions (flow.h).
  */
-#define FLOW_SEG_INSNS (1u << 20)
-#define FLOW_SEG_BITS (1u << 16)
+#define FLOW_SEG_INSNS PDT_FLOW_MAX_SEG_INSNS
+#define FLOW_SEG_BITS PDT_FLOW_MAX_SEG_BITS
 #define CRASHME_SEED 1u
 #define CRASHME_WORDS 64u
 

@@ -131,6 +131,16 @@ const char *pdt_flow_gap_name(enum pdt_flow_gap g);
 
 /* ------------------------------------------------------------ decoder */
 
+/*
+ * The longest segment (the counts and bits between two other records) the
+ * decoder walks; a longer one is damage.  A core writes a SYNC at least
+ * every 2^(SyP+5) <= 4096 instructions (one more for a delay slot), so
+ * real segments stay under these; a corrupt ICNT of 2^60 over a loop must
+ * not make the decoder emit 2^60 instructions.
+ */
+#define PDT_FLOW_MAX_SEG_INSNS 8192u
+#define PDT_FLOW_MAX_SEG_BITS 8192u
+
 struct pdt_flow; /* opaque; pdt_flow_new allocates it */
 
 int pdt_flow_new(struct pdt_flow **out, const struct pdt_flow_config *cfg,
