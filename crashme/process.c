@@ -14,6 +14,7 @@
 #include "kernel.h"
 
 #include "crashme/block.h"
+#include "isa/exc_names.h"
 
 #define BLOCK_BUDGET	4096u	/* guest Count ticks a block may run */
 #define CRASHME_MARK	0xc0000000u /* trace marker: blocks from N follow */
@@ -85,12 +86,7 @@ void crashme_slice(uint32_t until)
 /* The outcome line, as crashme prints its summary. */
 void crashme_report(void)
 {
-	static const char *const exc_names[32] = {
-		"Int", "Mod", "TLBL", "TLBS", "AdEL", "AdES", "IBE", "DBE",
-		"Sys", "Bp", "RI", "CpU", "Ov", "Tr", "MSAFPE", "FPE",
-		"exc16", "exc17", "C2E", "TLBRI", "TLBXI", "MSADis", "MDMX", "WATCH",
-		"MCheck", "Thread", "DSPDis", "GE", "exc28", "exc29", "CacheErr", "exc31",
-	};
+	static const char *const exc_names[32] = ISA_EXC_NAMES;
 	const char *names[3 + 32];
 	uint32_t vals[3 + 32];
 	unsigned n = 3;
@@ -103,7 +99,7 @@ void crashme_report(void)
 	vals[2] = ks[KS_TIMEOUTS];
 	for (unsigned e = 0; e < 32; e++)
 		if (ks[KS_OUTCOME(e)]) {
-			names[n] = exc_names[e];
+			names[n] = exc_names[e] ? exc_names[e] : "?";
 			vals[n++] = ks[KS_OUTCOME(e)];
 		}
 	kputs_fields("crashme:", names, vals, n);

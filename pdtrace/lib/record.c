@@ -5,6 +5,8 @@
  */
 #include "vzt1.h"
 
+#include "isa/exc_names.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
@@ -55,12 +57,7 @@ const char *pdt_gap_name(enum pdt_gap_reason why)
 /* Cause.ExcCode mnemonics (MIPS32r5 with VZ), for readable dumps. */
 const char *pdt_exc_name(unsigned code)
 {
-	static const char *const names[32] = {
-		"Int", "Mod", "TLBL", "TLBS", "AdEL", "AdES", "IBE", "DBE",
-		"Sys", "Bp", "RI", "CpU", "Ov", "Tr", "MSAFPE", "FPE",
-		NULL, NULL, "C2E", "TLBRI", "TLBXI", "MSADis", "MDMX", "WATCH",
-		"MCheck", "Thread", "DSPDis", "GE", NULL, NULL, "CacheErr", NULL,
-	};
+	static const char *const names[32] = ISA_EXC_NAMES;
 	return code < 32 ? names[code] : NULL;
 }
 
