@@ -13,6 +13,9 @@
 /* "pdtrace: MESSAGE" on stderr and exit status 2. */
 __attribute__((noreturn, format(printf, 1, 2))) void cli_die(const char *fmt, ...);
 
+/* The usage text on stdout (pdtrace --help). */
+void cli_usage(void);
+
 /* pdtrace flow (flow.c); argv[0] is "flow". */
 int cmd_flow(int argc, char **argv);
 

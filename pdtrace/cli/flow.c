@@ -98,7 +98,10 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--json")) {
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			cli_usage();
+			exit(0);
+		} else if (!strcmp(a, "--json")) {
 			o->json = true;
 		} else if (!strcmp(a, "--no-events")) {
 			o->events = false;

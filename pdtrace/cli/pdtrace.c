@@ -52,9 +52,16 @@ static const char usage[] =
 	"\n"
 	"Offsets are byte offsets in the trace words (0 = the first byte after\n"
 	"the file header).  Exit status: 0 on success; 2 on bad usage, a file\n"
-	"that cannot be read or has a bad header, or a trace with damage\n"
+	"that cannot be read or has a bad header, or (dump) a trace with damage\n"
 	"(corrupt or truncated records: they are dumped as GAP records, and\n"
-	"the first one is named on stderr).\n";
+	"the first one is named on stderr).  flow shows damage as gap lines,\n"
+	"counts them on stderr and exits 0.\n";
+
+/* For subcommands' --help. */
+void cli_usage(void)
+{
+	fputs(usage, stdout);
+}
 
 void cli_die(const char *fmt, ...)
 {
@@ -339,7 +346,7 @@ static int cmd_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	fputs(usage, stdout);
+	cli_usage();
 	return 0;
 }
 
