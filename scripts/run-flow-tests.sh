@@ -125,6 +125,29 @@ else
 	pass select
 fi
 
+# --around pagemask on a shrinking page (both fixes off): the failing
+# guest's handler, its tlbr, the 4K PageMask the hypervisor saw.
+"$VZSIM" --max-insns 1500000 --board-opt tlbr-bad-index=invalid --trace "$OUT/shrink.vzt" \
+	--bootargs "guests=4 image=stress sched=aim seed=5 quantum=8000 preserve=off tlbp-check=off" \
+	"$HV" > /dev/null 2>&1
+"$PDTRACE" flow "$OUT/shrink.vzt" --around pagemask --before 100 --after 5 \
+	> "$OUT/around.flow" 2> "$OUT/around.stderr"
+rc=$?
+g=$(sed -n 's/.*the first PageMask shrink of \(g[1-8]\)$/\1/p' "$OUT/around.flow")
+if [ $rc -ne 0 ]; then
+	fail around "exit status $rc: $(head -1 "$OUT/around.stderr")"
+elif [ -z "$g" ]; then
+	fail around "no 'the first PageMask shrink of gN' line"
+elif ! grep -q "^ *[0-9]*  $g k .*handle_tlbl_0+0x[0-9a-f]* *tlbr$" "$OUT/around.flow"; then
+	fail around "no tlbr of $g's TLBL handler before the shrink"
+elif ! grep -q -- "-- $g PageMask 16K -> 4K" "$OUT/around.flow"; then
+	fail around "no '$g PageMask 16K -> 4K' line"
+elif awk -v g="$g" '$1 ~ /^[0-9]+$/ && $2 != g { bad = 1 } END { exit !bad }' "$OUT/around.flow"; then
+	fail around "an instruction of another context than $g"
+else
+	pass around
+fi
+
 # ------------------------------------------------------------ damage
 hsize=$(( $(stat -c %s "$OUT/run.vzt") - $(cat "$OUT/run.vzt" | tail -c +1 | wc -c) ))
 size=$(stat -c %s "$OUT/run.vzt")
@@ -168,7 +191,8 @@ else
 fi
 
 # Bad usage: one line, status 2.
-for bad in "--context g9" "--from x" "--image g1" "--image x=y" "--crashme 1"; do
+for bad in "--context g9" "--from x" "--image g1" "--image x=y" "--crashme 1" \
+	"--around pagemask --to 5" "--around x1"; do
 	# shellcheck disable=SC2086
 	"$PDTRACE" flow "$OUT/run.vzt" $bad > /dev/null 2> "$OUT/bad.stderr"
 	rc=$?

@@ -5,6 +5,12 @@
  *
  *   pdtrace flow TRACE [--image CTX=ELF]... [--crashme SEED,WORDS]
  *                [--context CTX] [--from N] [--to M] [--json] [--no-events]
+ *                [--around pagemask|anomaly|INDEX [--before N] [--after M]]
+ *
+ * --around finds the failure first (a guest's PageMask shrinking, seen in
+ * the hypervisor's messages; a guest's anomaly report; or an instruction
+ * index), then shows that guest's last N instructions before it and M
+ * after it, with the events between: the excerpt a bug report wants.
  *
  * Images come from the capture's header unless given: the first image it
  * names is the hypervisor (root); each guest runs the image its boot
@@ -36,6 +42,9 @@ struct flow_opts {
 	int only_ksu;        /* -1: kernel and user; else PDT_KERNEL/PDT_USER */
 	uint64_t from, to;
 	bool json, events;
+	enum { AROUND_NONE, AROUND_PAGEMASK, AROUND_ANOMALY, AROUND_INDEX } around;
+	uint64_t around_index;
+	uint64_t before, after;
 };
 
 /* "root", "g1", "g1k", "g1u" (also "g1 k"). */
@@ -95,6 +104,8 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 	o->only_ksu = -1;
 	o->to = UINT64_MAX;
 	o->events = true;
+	o->before = 200;
+	o->after = 20;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -107,11 +118,25 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 			o->events = false;
 		} else if (!strcmp(a, "--image") || !strcmp(a, "--context") ||
 			   !strcmp(a, "--from") || !strcmp(a, "--to") ||
-			   !strcmp(a, "--crashme")) {
+			   !strcmp(a, "--crashme") || !strcmp(a, "--around") ||
+			   !strcmp(a, "--before") || !strcmp(a, "--after")) {
 			if (!v)
 				cli_die("%s: needs a value", a);
 			i++;
-			if (!strcmp(a, "--image"))
+			if (!strcmp(a, "--around")) {
+				if (!strcmp(v, "pagemask"))
+					o->around = AROUND_PAGEMASK;
+				else if (!strcmp(v, "anomaly"))
+					o->around = AROUND_ANOMALY;
+				else {
+					o->around = AROUND_INDEX;
+					o->around_index = parse_index(a, v);
+				}
+			} else if (!strcmp(a, "--before")) {
+				o->before = parse_index(a, v);
+			} else if (!strcmp(a, "--after")) {
+				o->after = parse_index(a, v);
+			} else if (!strcmp(a, "--image"))
 				parse_image(o, v);
 			else if (!strcmp(a, "--context"))
 				parse_context(o, v);
@@ -139,6 +164,8 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 	}
 	if (!o->trace)
 		cli_die("flow: no trace file (pdtrace --help)");
+	if (o->around && (o->from || o->to != UINT64_MAX))
+		cli_die("--around: not with --from/--to (it chooses the window)");
 	if (o->from > o->to)
 		cli_die("--from %" PRIu64 " is past --to %" PRIu64, o->from, o->to);
 }
@@ -543,6 +570,98 @@ static void print_item(const struct flow_opts *o, const struct pdt_flow_config *
 	}
 }
 
+/* ------------------------------------------------------------ --around */
+
+/* Pass 1: the failure's index and guest; false if the trace has none. */
+static bool find_failure(const struct flow_opts *o, const struct pdt_flow_config *cfg,
+			 const struct pdt_file *f, uint64_t *index, int *guest)
+{
+	struct pdt_flow *flow;
+	if (pdt_flow_new(&flow, cfg, f->words, f->len) != 0)
+		cli_die("out of memory");
+	struct pdt_flow_item it;
+	bool found = false;
+	while (!found && pdt_flow_next(flow, &it) == 0) {
+		if (o->around == AROUND_INDEX) {
+			if (it.is_insn && it.index >= o->around_index) {
+				found = true;
+				*guest = it.ctx.guest ? it.ctx.guestid : 0;
+			}
+		} else if (!it.is_insn && o->around == AROUND_PAGEMASK &&
+			   it.ev.kind == PDT_EV_PAGEMASK && it.ev.pagemask.to < it.ev.pagemask.from) {
+			/* A smaller page: the shrink, not the boot-time 4K -> 16K. */
+			found = true;
+			*guest = (int)it.ev.pagemask.gid;
+		} else if (!it.is_insn && o->around == AROUND_ANOMALY &&
+			   it.ev.kind == PDT_EV_ANOMALY) {
+			found = true;
+			*guest = (int)it.ev.msg.gid;
+		}
+		if (found)
+			*index = it.index;
+	}
+	pdt_flow_free(flow);
+	return found;
+}
+
+/*
+ * Pass 2: the chosen context's items; the last `before` instructions
+ * before the failure (with the events among them) kept in a ring, then
+ * printed with the failure and `after` instructions more.
+ */
+static void print_around(const struct flow_opts *o, const struct pdt_flow_config *cfg,
+			 const struct pdt_file *f, uint64_t at)
+{
+	size_t cap = (size_t)(o->before + 1) * 4 + 64; /* instructions and their events */
+	struct pdt_flow_item *ring = calloc(cap, sizeof *ring);
+	struct pdt_flow *flow;
+	if (!ring || pdt_flow_new(&flow, cfg, f->words, f->len) != 0)
+		cli_die("out of memory");
+	size_t head = 0, n = 0;
+	uint64_t insns_kept = 0, after = 0;
+	bool past = false;
+	struct pdt_flow_item it;
+	while (pdt_flow_next(flow, &it) == 0) {
+		if (!(it.is_insn || o->events) || !wanted(o, &it))
+			continue;
+		if (!past && it.index >= at && (it.is_insn || it.index > at)) {
+			past = true;
+			for (size_t k = 0; k < n; k++)
+				print_item(o, cfg, &ring[(head + k) % cap], stdout);
+			n = 0;
+		}
+		if (past) {
+			print_item(o, cfg, &it, stdout);
+			if (it.is_insn && after++ >= o->after)
+				break;
+			continue;
+		}
+		/* Keep at most `before` instructions (and what came with them). */
+		ring[(head + n) % cap] = it;
+		if (n < cap) {
+			n++;
+		} else {
+			head = (head + 1) % cap;
+		}
+		if (it.is_insn && ++insns_kept > o->before) {
+			while (n && !ring[head].is_insn) {
+				head = (head + 1) % cap;
+				n--;
+			}
+			if (n) {
+				head = (head + 1) % cap;
+				n--;
+				insns_kept--;
+			}
+		}
+	}
+	if (!past)
+		for (size_t k = 0; k < n; k++)
+			print_item(o, cfg, &ring[(head + k) % cap], stdout);
+	pdt_flow_free(flow);
+	free(ring);
+}
+
 int cmd_flow(int argc, char **argv)
 {
 	struct flow_opts o;
@@ -560,12 +679,37 @@ int cmd_flow(int argc, char **argv)
 	struct pdt_code *codes[PDT_FLOW_GUESTS + 1] = {0};
 	setup(&o, &f.info, &cfg, codes);
 
-	struct pdt_flow *flow;
-	if (pdt_flow_new(&flow, &cfg, f.words, f.len) != 0)
-		cli_die("out of memory");
 	tails = calloc(TAIL_CACHE, sizeof *tails); /* none: format every line */
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	if (o.around) {
+		uint64_t at;
+		int guest;
+		if (!find_failure(&o, &cfg, &f, &at, &guest))
+			cli_die("%s: --around %s: no such %s in the trace", o.trace,
+				o.around == AROUND_PAGEMASK ? "pagemask" : o.around == AROUND_ANOMALY
+					? "anomaly" : "index",
+				o.around == AROUND_PAGEMASK ? "PageMask shrink" : o.around == AROUND_ANOMALY
+					? "anomaly report" : "instruction");
+		if (o.only_guest < 0)
+			o.only_guest = guest;
+		fprintf(stdout, "%10s  %-5s -- around instruction %" PRIu64 ": %s of %s\n", "",
+			guest ? "" : "root", at,
+			o.around == AROUND_PAGEMASK ? "the first PageMask shrink"
+			: o.around == AROUND_ANOMALY ? "the first anomaly" : "the instruction",
+			guest ? (char[]){ 'g', (char)('0' + guest), 0 } : "root");
+		print_around(&o, &cfg, &f, at);
+		free(tails);
+		for (unsigned g = 0; g <= PDT_FLOW_GUESTS; g++)
+			pdt_code_free(codes[g]);
+		pdt_file_close(&f);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			cli_die("writing the output: %s", strerror(errno));
+		return 0;
+	}
+	struct pdt_flow *flow;
+	if (pdt_flow_new(&flow, &cfg, f.words, f.len) != 0)
+		cli_die("out of memory");
 	struct pdt_flow_item it;
 	uint64_t gaps = 0;
 	while ((err = pdt_flow_next(flow, &it)) == 0) {

@@ -85,6 +85,7 @@ struct pdt_flow {
 	enum pdt_flow_gap lost_why;
 	uint32_t lost_pc;
 	uint64_t lost_insns, lost_offset;
+	uint64_t dropped;        /* a damaged segment's instructions, not shown */
 
 	/* Items waiting to be returned. */
 	struct pdt_flow_item q[QUEUE];
@@ -318,7 +319,8 @@ static void unsync(struct pdt_flow *f, enum pdt_flow_gap why, const struct pdt_r
 	it->ev.gap.why = why;
 	it->ev.gap.pc = f->st == ST_RUN ? f->pc : 0;
 	it->ev.gap.bytes = r->type == PDT_GAP ? r->gap.skipped : 0;
-	it->ev.gap.insns = f->st == ST_LOST ? f->lost_insns : 0;
+	it->ev.gap.insns = (f->st == ST_LOST ? f->lost_insns : 0) + f->dropped;
+	f->dropped = 0;
 	f->st = ST_UNSYNCED;
 	f->seg_icnt = 0;
 	f->nbits = f->bitpos = 0;
@@ -701,6 +703,18 @@ int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it)
 			f->qhead = (f->qhead + 1) % QUEUE;
 			f->qn--;
 			return 0;
+		}
+		if ((f->seg_icnt || f->bitpos < f->nbits) && f->have_event &&
+		    f->event.type == PDT_GAP) {
+			/* Damage ends this segment: its last records may be the
+			 * damaged ones (a count's bytes can be anything, and
+			 * the packet layer sees damage only at the first byte
+			 * that cannot be a record), so none of it is shown: the
+			 * gap counts it; decoding starts again at the next SYNC. */
+			f->dropped = f->seg_icnt + (f->nbits - f->bitpos);
+			f->seg_icnt = 0;
+			f->nbits = f->bitpos = 0;
+			continue;
 		}
 		if (f->seg_icnt || f->bitpos < f->nbits) {
 			if (f->st == ST_RUN) {
