@@ -682,45 +682,41 @@ int cmd_flow(int argc, char **argv)
 	tails = calloc(TAIL_CACHE, sizeof *tails); /* none: format every line */
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	uint64_t gaps = 0; /* counted in the full listing only */
 	if (o.around) {
 		uint64_t at;
 		int guest;
+		/* Per o.around: the option's word, what is missing, the title. */
+		static const char *const names[][3] = {
+			[AROUND_PAGEMASK] = { "pagemask", "PageMask shrink", "the first PageMask shrink" },
+			[AROUND_ANOMALY] = { "anomaly", "anomaly report", "the first anomaly" },
+			[AROUND_INDEX] = { "index", "instruction", "the instruction" },
+		};
+		const char *const *n = names[o.around];
 		if (!find_failure(&o, &cfg, &f, &at, &guest))
-			cli_die("%s: --around %s: no such %s in the trace", o.trace,
-				o.around == AROUND_PAGEMASK ? "pagemask" : o.around == AROUND_ANOMALY
-					? "anomaly" : "index",
-				o.around == AROUND_PAGEMASK ? "PageMask shrink" : o.around == AROUND_ANOMALY
-					? "anomaly report" : "instruction");
+			cli_die("%s: --around %s: no such %s in the trace", o.trace, n[0], n[1]);
 		if (o.only_guest < 0)
 			o.only_guest = guest;
 		fprintf(stdout, "%10s  %-5s -- around instruction %" PRIu64 ": %s of %s\n", "",
-			guest ? "" : "root", at,
-			o.around == AROUND_PAGEMASK ? "the first PageMask shrink"
-			: o.around == AROUND_ANOMALY ? "the first anomaly" : "the instruction",
+			guest ? "" : "root", at, n[2],
 			guest ? (char[]){ 'g', (char)('0' + guest), 0 } : "root");
 		print_around(&o, &cfg, &f, at);
-		free(tails);
-		for (unsigned g = 0; g <= PDT_FLOW_GUESTS; g++)
-			pdt_code_free(codes[g]);
-		pdt_file_close(&f);
-		if (fflush(stdout) != 0 || ferror(stdout))
-			cli_die("writing the output: %s", strerror(errno));
-		return 0;
+	} else {
+		struct pdt_flow *flow;
+		if (pdt_flow_new(&flow, &cfg, f.words, f.len) != 0)
+			cli_die("out of memory");
+		struct pdt_flow_item it;
+		while (pdt_flow_next(flow, &it) == 0) {
+			if (!it.is_insn && it.ev.kind == PDT_EV_GAP &&
+			    it.ev.gap.why != PDT_FGAP_UNSYNCED)
+				gaps++;
+			if (it.index > o.to)
+				break;
+			if ((it.is_insn || o.events) && wanted(&o, &it))
+				print_item(&o, &cfg, &it, stdout);
+		}
+		pdt_flow_free(flow);
 	}
-	struct pdt_flow *flow;
-	if (pdt_flow_new(&flow, &cfg, f.words, f.len) != 0)
-		cli_die("out of memory");
-	struct pdt_flow_item it;
-	uint64_t gaps = 0;
-	while ((err = pdt_flow_next(flow, &it)) == 0) {
-		if (!it.is_insn && it.ev.kind == PDT_EV_GAP && it.ev.gap.why != PDT_FGAP_UNSYNCED)
-			gaps++;
-		if (it.index > o.to)
-			break;
-		if ((it.is_insn || o.events) && wanted(&o, &it))
-			print_item(&o, &cfg, &it, stdout);
-	}
-	pdt_flow_free(flow);
 	free(tails);
 	for (unsigned g = 0; g <= PDT_FLOW_GUESTS; g++)
 		pdt_code_free(codes[g]);

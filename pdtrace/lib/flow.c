@@ -296,16 +296,23 @@ static void count_rest(struct pdt_flow *f)
 	f->nbits = f->bitpos = 0;
 }
 
+/* The segment cannot be walked (the walk stops at the current pc): the
+ * flow is lost, the rest of the segment counted as not shown. */
+static int lose_segment(struct pdt_flow *f, enum pdt_flow_gap why)
+{
+	lose(f, why, f->event.offset);
+	count_rest(f);
+	return 0;
+}
+
 /* The flow is found again: say what was skipped. */
-static void found(struct pdt_flow *f, uint64_t offset)
+static void found(struct pdt_flow *f)
 {
 	if (f->st == ST_LOST) {
 		struct pdt_flow_item *it = push_event(f, PDT_EV_GAP, f->lost_offset);
 		it->ev.gap.why = f->lost_why;
 		it->ev.gap.pc = f->lost_pc;
 		it->ev.gap.insns = f->lost_insns;
-		it->index = f->index;
-		(void)offset;
 	}
 	f->st = ST_RUN;
 	f->ds_pending = false;
@@ -343,33 +350,20 @@ static void unsync(struct pdt_flow *f, enum pdt_flow_gap why, const struct pdt_r
  */
 static int walk_one(struct pdt_flow *f, struct pdt_flow_item *out)
 {
-	if (f->await) {
-		/* Counts after a jr/eret before its TARGET: not this code. */
-		lose(f, PDT_FGAP_MISMATCH, f->event.offset);
-		count_rest(f);
-		return 0;
-	}
+	if (f->await) /* counts after a jr/eret before its TARGET: not this code */
+		return lose_segment(f, PDT_FGAP_MISMATCH);
 	uint32_t word, flags;
 	int block;
-	if (!fetch(f, &word, &flags, &block)) {
-		lose(f, PDT_FGAP_NO_CODE, f->event.offset);
-		count_rest(f);
-		return 0;
-	}
+	if (!fetch(f, &word, &flags, &block))
+		return lose_segment(f, PDT_FGAP_NO_CODE);
 	bool taken = false;
 	if (flags & ISA_F_BRANCH) {
-		if (f->bitpos == f->nbits) {
-			lose(f, PDT_FGAP_MISMATCH, f->event.offset);
-			count_rest(f);
-			return 0;
-		}
+		if (f->bitpos == f->nbits)
+			return lose_segment(f, PDT_FGAP_MISMATCH);
 		taken = f->bits[f->bitpos++];
 	} else {
-		if (f->seg_icnt == 0) {
-			lose(f, PDT_FGAP_MISMATCH, f->event.offset);
-			count_rest(f);
-			return 0;
-		}
+		if (f->seg_icnt == 0)
+			return lose_segment(f, PDT_FGAP_MISMATCH);
 		f->seg_icnt--;
 	}
 	/* A crashme block's start was queued by fetch: the instruction
@@ -558,7 +552,7 @@ static void on_exception(struct pdt_flow *f, const struct pdt_record *r)
 			f->index++; /* the faulting instruction, somewhere */
 			f->lost_insns++;
 		}
-		found(f, r->offset);
+		found(f);
 	} else if (!interrupt) {
 		/* The next instruction started and faulted: shown, with it. */
 		uint32_t word = 0, flags;
@@ -589,13 +583,11 @@ static void on_sync(struct pdt_flow *f, const struct pdt_record *r)
 {
 	bool fits = f->st == ST_RUN && f->pc == r->sync.pc && f->index == r->sync.index &&
 		    !f->ds_pending && !f->await;
-	if (f->st == ST_RUN && !fits) {
+	if (f->st == ST_RUN && !fits)
 		lose(f, PDT_FGAP_MISMATCH, r->offset);
-		f->lost_insns = 0;
-	}
 	bool report = f->st != ST_RUN;
 	if (f->st == ST_LOST)
-		found(f, r->offset);
+		found(f);
 	f->st = ST_RUN;
 	f->pc = r->sync.pc;
 	f->ctx = r->sync.ctx;
@@ -736,7 +728,7 @@ int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it)
 		if (f->eos) {
 			if (f->st == ST_LOST) {
 				/* The trace ends while lost: say so once. */
-				found(f, f->dec.pos);
+				found(f);
 				f->st = ST_UNSYNCED;
 				continue;
 			}

@@ -1,6 +1,6 @@
 /*
- * Helpers the libpdtrace tests share: a word sink that collects the
- * encoder's output as trace bytes, a decode-everything loop that fails
+ * Helpers the libpdtrace tests share: the word sink of tbuf.h, a
+ * decode-everything loop that fails
  * the test instead of looping or running past the input, and a record
  * comparison that looks only at the fields a record's type defines.
  */
@@ -16,32 +16,8 @@
 #include <cmocka.h>
 
 #include "pdtrace/pdtrace.h"
+#include "tbuf.h"
 #include "vectors.h"
-
-/* ------------------------------------------------------------ bytes */
-
-struct tbuf {
-	uint8_t *b;
-	size_t len, cap;
-};
-
-static inline void tbuf_sink(void *ctx, uint64_t w)
-{
-	struct tbuf *t = ctx;
-	if (t->len + 8 > t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 256;
-		t->b = realloc(t->b, t->cap);
-		assert_non_null(t->b);
-	}
-	for (unsigned i = 0; i < 8; i++)
-		t->b[t->len++] = (uint8_t)(w >> (8 * i));
-}
-
-static inline void tbuf_free(struct tbuf *t)
-{
-	free(t->b);
-	*t = (struct tbuf){ 0 };
-}
 
 /* ------------------------------------------------------------ records */
 

@@ -20,31 +20,12 @@
 #include <unistd.h>
 
 #include "pdtrace/flow.h"
+#include "tmpfiles.h"
 
 #ifndef CODE_FIXTURE_DIR
 #define CODE_FIXTURE_DIR "build/target/pdtrace"
 #endif
 #define FIXTURE CODE_FIXTURE_DIR "/code_fixture.elf"
-
-static char tmpdir[] = "/tmp/pdt-code-XXXXXX";
-static unsigned ntmp;
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char path[64];
-	for (unsigned i = 0; i < ntmp; i++) {
-		snprintf(path, sizeof path, "%s/%u", tmpdir, i);
-		unlink(path);
-	}
-	return rmdir(tmpdir);
-}
 
 static struct pdt_code *load_ok(const char *path)
 {
@@ -85,18 +66,6 @@ static uint8_t *read_fixture(size_t *len)
 	fclose(f);
 	*len = (size_t)n;
 	return b;
-}
-
-/* A new file in the test's directory holding len bytes; its path. */
-static const char *put_file(const void *bytes, size_t len)
-{
-	static char path[64];
-	snprintf(path, sizeof path, "%s/%u", tmpdir, ntmp++);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(bytes, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-	return path;
 }
 
 static void put32le(uint8_t *p, uint32_t v)
@@ -339,5 +308,5 @@ int main(void)
 		cmocka_unit_test(test_stripped),
 		cmocka_unit_test(test_bad_files),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpfiles_setup, tmpfiles_teardown);
 }

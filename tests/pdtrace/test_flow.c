@@ -24,6 +24,8 @@
 #include "pdtrace/flow.h"
 #include <vzsoak/utm.h>
 
+#include "tbuf.h"
+
 #ifndef CODE_FIXTURE_DIR
 #define CODE_FIXTURE_DIR "build/target/pdtrace"
 #endif
@@ -70,31 +72,6 @@ static struct pdt_ctx guest_ctx(unsigned gid, uint8_t ksu, bool exl, uint8_t asi
 }
 
 /* ------------------------------------------------------------ writing */
-
-/* The encoder's words as trace bytes (pdt_test.h has the same, but its
- * vectors.h takes names this file needs). */
-struct tbuf {
-	uint8_t *b;
-	size_t len, cap;
-};
-
-static void tbuf_sink(void *ctx, uint64_t w)
-{
-	struct tbuf *t = ctx;
-	if (t->len + 8 > t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 256;
-		t->b = realloc(t->b, t->cap);
-		assert_non_null(t->b);
-	}
-	for (unsigned i = 0; i < 8; i++)
-		t->b[t->len++] = (uint8_t)(w >> (8 * i));
-}
-
-static void tbuf_free(struct tbuf *t)
-{
-	free(t->b);
-	*t = (struct tbuf){ 0 };
-}
 
 struct trace {
 	struct tbuf t;

@@ -5,42 +5,11 @@
  * at every byte.
  */
 #include "pdt_test.h"
+#include "tmpfiles.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
-
-static char tmpdir[] = "/tmp/pdt-file-XXXXXX";
-static unsigned ntmp;
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char path[64];
-	for (unsigned i = 0; i < ntmp; i++) {
-		snprintf(path, sizeof path, "%s/%u", tmpdir, i);
-		unlink(path);
-	}
-	return rmdir(tmpdir);
-}
-
-/* A new file in the test's directory holding len bytes; its path. */
-static const char *put_file(const void *bytes, size_t len)
-{
-	static char path[64];
-	snprintf(path, sizeof path, "%s/%u", tmpdir, ntmp++);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(bytes, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-	return path;
-}
 
 static void test_hash(void **state)
 {
@@ -443,5 +412,5 @@ int main(void)
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_file_cut_everywhere),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpfiles_setup, tmpfiles_teardown);
 }
