@@ -28,9 +28,9 @@ if [ ! -x "$VZSIM" ]; then
 	exit 2
 fi
 mkdir -p "$RESULTS/e2e"
-tmp="$RESULTS/.e2e.results.tmp"
-: > "$tmp"
-failed=0
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_begin e2e "$RESULTS"
 
 # Why a run ended, from vzsim's exit status (see `vzsim --help`).
 exit_reason() {
@@ -54,11 +54,6 @@ run() {
 	[ -e "$out" ] || : > "$out"
 }
 
-fail() {
-	echo "fail e2e.$1 $2" >> "$tmp"
-	echo "---- e2e.$1: $2"
-	failed=$((failed + 1))
-}
 
 shopt -s nullglob
 elfs=("$ELFDIR"/*.elf)
@@ -84,7 +79,7 @@ for elf in "${elfs[@]}"; do
 		fail "$name" "transcript differs from $expected"
 		diff -u "$expected" "$out" | head -n 40
 	else
-		echo "pass e2e.$name" >> "$tmp"
+		pass "$name"
 	fi
 done
 
@@ -98,9 +93,8 @@ if [ -f "$demo" ]; then
 		fail demo-smoke "no banner in the UART output"
 		head -n 5 "$out"
 	else
-		echo "pass e2e.demo-smoke" >> "$tmp"
+		pass demo-smoke
 	fi
 fi
 
-mv "$tmp" "$RESULTS/e2e.results"
-[ $failed -eq 0 ]
+results_end

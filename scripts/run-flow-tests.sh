@@ -22,15 +22,9 @@ VZSIM=$1 PDTRACE=$2 HV=$3 RESULTS=$4
 INSNS=${FLOW_INSNS:-3000000}
 OUT=$RESULTS/flow
 mkdir -p "$OUT"
-tmp="$RESULTS/.flow.results.tmp"
-: > "$tmp"
-failed=0
-pass() { echo "pass flow.$1" >> "$tmp"; }
-fail() {
-	echo "fail flow.$1 $2" >> "$tmp"
-	echo "---- flow.$1: $2"
-	failed=$((failed + 1))
-}
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_begin flow "$RESULTS"
 
 # "INDEX CTX PC" lines from --log-insns (CTX: root, gNk, gNu).
 truth() {
@@ -204,5 +198,4 @@ done
 [ $rc -eq 2 ] && pass usage
 : "$hsize"
 
-mv "$tmp" "$RESULTS/flow.results"
-[ $failed -eq 0 ]
+results_end

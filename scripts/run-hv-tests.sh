@@ -33,15 +33,10 @@ MAX_INSNS=${HV_MAX_INSNS:-50000000}
 TIMEOUT=${HV_TIMEOUT:-120}
 
 mkdir -p "$RESULTS/hv"
-tmp="$RESULTS/.hv.results.tmp"
-: > "$tmp"
-failed=0
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_begin hv "$RESULTS"
 
-fail() {
-	echo "fail hv.$1 $2" >> "$tmp"
-	echo "---- hv.$1: $2"
-	failed=$((failed + 1))
-}
 
 normalise() {
 	grep -v -e '^stats:' -e '^hv:   ' -e '^hv: g[0-9]* stopped' "$1" |
@@ -140,7 +135,7 @@ for args in "$DIR"/*.args; do
 	elif ! why=$(check_stats "$name" "$out"); then
 		fail "$name" "$why"
 	else
-		echo "pass hv.$name" >> "$tmp"
+		pass "$name"
 	fi
 done
 
@@ -175,12 +170,11 @@ trace_guests_check() {
 	return 0
 }
 if [ ! -x "$PDTRACE" ]; then
-	echo "skip hv.trace-guests no $PDTRACE" >> "$tmp"
+	skip trace-guests "no $PDTRACE"
 elif why=$(trace_guests_check); then
-	echo "pass hv.trace-guests" >> "$tmp"
+	pass trace-guests
 else
 	fail trace-guests "$why"
 fi
 
-mv "$tmp" "$RESULTS/hv.results"
-[ $failed -eq 0 ]
+results_end

@@ -28,16 +28,10 @@ TIMEOUT=${VZSOAK_TIMEOUT:-120}
 OUT=$RESULTS/vzsoak
 rm -rf "$OUT"
 mkdir -p "$OUT"
-tmp="$RESULTS/.vzsoak.results.tmp"
-: > "$tmp"
-failed=0
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_begin vzsoak "$RESULTS"
 
-pass() { echo "pass vzsoak.$1" >> "$tmp"; }
-fail() {
-	echo "fail vzsoak.$1 $2" >> "$tmp"
-	echo "---- vzsoak.$1: $2"
-	failed=$((failed + 1))
-}
 
 # ------------------------------------------------------------ bad input
 
@@ -302,5 +296,4 @@ real shrinking-page-guest-fix 0 '^result: clean \(20000000 instructions' \
 real shrinking-page-index-only 1 '^result: ANOMALY g[1-4] anomaly .*PageMask 16K -> 4K' \
 	-- --seed 5 --set duration=20M --set tlbp-check=index
 
-mv "$tmp" "$RESULTS/vzsoak.results"
-[ $failed -eq 0 ]
+results_end
