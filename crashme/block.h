@@ -45,6 +45,16 @@ void crashme_block(uint32_t seed, uint32_t guest, uint32_t block,
 #define CRASHME_MAX_WORDS     4096u /* one page of code */
 
 /*
+ * The trace marker (hypercall 3) a guest writes before a run of blocks:
+ * "blocks from number N follow", N in the low 30 bits.  A decoder numbers
+ * the blocks after it by the fresh ASID each one starts under.
+ */
+#define CRASHME_MARKER_TAG      0xc0000000u
+#define CRASHME_MARKER(n)       (CRASHME_MARKER_TAG | ((n) & ~CRASHME_MARKER_TAG))
+#define CRASHME_IS_MARKER(v)    (((v) & CRASHME_MARKER_TAG) == CRASHME_MARKER_TAG)
+#define CRASHME_MARKER_BLOCK(v) ((v) & ~CRASHME_MARKER_TAG)
+
+/*
  * The registers a block starts with (regs[0] is 0): from their own PRNG
  * stream of the same three numbers, so the host can rebuild a block's
  * whole starting state.  Half of them point into the scratch pages (word

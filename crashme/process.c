@@ -17,7 +17,6 @@
 #include "isa/exc_names.h"
 
 #define BLOCK_BUDGET	4096u	/* guest Count ticks a block may run */
-#define CRASHME_MARK	0xc0000000u /* trace marker: blocks from N follow */
 
 static struct mm cm_mm;
 static struct uctx cm_ctx;
@@ -77,7 +76,7 @@ static void run_block(void)
 
 void crashme_slice(uint32_t until)
 {
-	g_marker(CRASHME_MARK | (ks[KS_BLOCKS] & ~CRASHME_MARK));
+	g_marker(CRASHME_MARKER(ks[KS_BLOCKS]));
 	do
 		run_block();
 	while ((int32_t)(read_count() - until) < 0);

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crashme/block.h"
 #include "isa/isa.h"
 #include "pdtrace/flow.h"
 
@@ -449,7 +450,7 @@ static void symbol_of(const struct pdt_flow_config *cfg, const struct pdt_flow_i
 	buf[0] = 0;
 	if (it->insn.block >= 0) {
 		snprintf(buf, len, "crashme#%d+0x%" PRIx32, it->insn.block,
-			 it->insn.pc - 0x00100000u);
+			 it->insn.pc - CRASHME_CODE_VA);
 		return;
 	}
 	const struct pdt_code *c = !it->ctx.guest ? cfg->root

@@ -32,7 +32,6 @@
 /* The most one step queues: a refused hypervisor message's words, raw
  * (1 + UTM_MAX_PAYLOAD), and a few events besides. */
 #define QUEUE (UTM_MAX_PAYLOAD + 8u)
-#define CRASHME_MARK 0xc0000000u /* stress kernel: "blocks from N follow" */
 
 enum state {
 	ST_UNSYNCED, /* nothing known yet, or after damage: wait for a SYNC */
@@ -458,10 +457,9 @@ static void message(struct pdt_flow *f, const struct utm_msg *m)
 		pagemask_seen(f, m->gid, it->ev.guest.st.pagemask);
 		break;
 	case UTM_MARKER:
-		if ((m->payload[0] & CRASHME_MARK) == CRASHME_MARK && m->gid &&
-		    m->gid <= PDT_FLOW_GUESTS) {
+		if (CRASHME_IS_MARKER(m->payload[0]) && m->gid && m->gid <= PDT_FLOW_GUESTS) {
 			f->g[m->gid].have_next = true;
-			f->g[m->gid].next_block = m->payload[0] & ~CRASHME_MARK;
+			f->g[m->gid].next_block = CRASHME_MARKER_BLOCK(m->payload[0]);
 		}
 		it = push_event(f, PDT_EV_MARKER, f->utm_offset);
 		it->ev.msg.gid = m->gid;

@@ -224,10 +224,9 @@ static int worker_slice(uint32_t until)
 }
 
 /* ---------------------------------------------------------- kernel */
+/* flavour: GCONF_TLBP_*, checked by main. */
 static void tlbex_select(uint32_t flavour)
 {
-	if (flavour > GCONF_TLBP_ON)
-		flavour = GCONF_TLBP_ON;
 	exception_handlers[1] = tlbex_handlers[flavour][0];	/* Mod */
 	exception_handlers[2] = tlbex_handlers[flavour][1];	/* TLBL */
 	exception_handlers[3] = tlbex_handlers[flavour][2];	/* TLBS */

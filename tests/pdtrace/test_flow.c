@@ -822,7 +822,7 @@ static void test_crashme_blocks(void **state)
 	struct flow_out o;
 	tr_init(&tr);
 	sync_at(&tr, VEC_ERET, gk, 70);
-	message(&tr, UTM_MARKER, 1, (const uint32_t[]){ 0xc0000000u | n }, 1);
+	message(&tr, UTM_MARKER, 1, (const uint32_t[]){ CRASHME_MARKER(n) }, 1);
 	icnt(&tr, 1);                  /* the eret */
 	target(&tr, CRASHME_CODE_VA);
 	mode(&tr, gu9);
@@ -839,7 +839,7 @@ static void test_crashme_blocks(void **state)
 
 	expect_sync(&o, VEC_ERET, 70);
 	const struct pdt_flow_item *it = expect_event(&o, PDT_EV_MARKER, 70);
-	assert_int_equal(it->ev.msg.value, 0xc0000000u | n);
+	assert_int_equal(it->ev.msg.value, CRASHME_MARKER(n));
 	expect_insn(&o, VEC_ERET, 70);
 	expect_event(&o, PDT_EV_ERET, 71);
 	expect_mode(&o, gu9, 71);
