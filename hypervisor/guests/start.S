@@ -6,6 +6,8 @@
  * guest_general, an exception reports an anomaly (code 0xe0, detail =
  * guest Cause) and stops the guest.
  */
+#include <vzsoak/hypercall.h>
+
 	.set	noreorder
 
 	.section .text.vectors, "ax"
@@ -31,7 +33,7 @@ _start:
 	jal	main
 	nop
 	move	$a0, $v0
-	hypcall	5			/* stop, status = main's result */
+	hypcall	HC_STOP			/* stop, status = main's result */
 3:	b	3b
 	nop
 
@@ -42,8 +44,8 @@ guest_tlb_refill:
 guest_general:
 	li	$a0, 0xe0
 	mfc0	$a1, $13
-	hypcall	4			/* anomaly */
+	hypcall	HC_ANOMALY			/* anomaly */
 	li	$a0, 1
-	hypcall	5			/* stop */
+	hypcall	HC_STOP			/* stop */
 1:	b	1b
 	nop

@@ -30,6 +30,7 @@
  * Statistics go to ks[] (include/vzsoak/kstats.h), which the harness
  * reads live.
  */
+#include <vzsoak/hypercall.h>
 #include <vzsoak/kstats.h>
 
 #define C0_INDEX	$0
@@ -347,7 +348,7 @@ pagemask_bad:
 	sw	$v0, 8($k1)
 	li	$a0, ANOM_PAGEMASK
 	move	$a1, $k0
-	hypcall	4
+	hypcall	HC_ANOMALY
 	la	$k1, saved_regs
 	lw	$a0, 0($k1)
 	lw	$a1, 4($k1)
@@ -375,9 +376,9 @@ nopage:
 	mfc0	$1, C0_KSCRATCH1		/* delay slot: the user's AT */
 1:	li	$a0, ANOM_NOPAGE
 	mfc0	$a1, C0_BADVADDR
-	hypcall	4
+	hypcall	HC_ANOMALY
 	li	$a0, 3
-	hypcall	5				/* stop, status 3 */
+	hypcall	HC_STOP				/* stop, status 3 */
 1:	b	1b
 	nop
 
@@ -393,9 +394,9 @@ handle_other:
 	nop
 1:	li	$a0, ANOM_KFAULT
 	mfc0	$a1, C0_CAUSE
-	hypcall	4
+	hypcall	HC_ANOMALY
 	li	$a0, 4
-	hypcall	5				/* stop, status 4 */
+	hypcall	HC_STOP				/* stop, status 4 */
 1:	b	1b
 	nop
 	.size	handle_other, . - handle_other
