@@ -59,7 +59,8 @@ vz_insns=$(awk '$1 == "instructions" { print $2 }' "$OUT/vzsim.stats")
 # ------------------------------------------------------------------ QEMU
 QEMU=qemu-system-mipsel
 qemu_run() {
-	timeout 600 $QEMU -M malta -cpu 24Kc -m 256 -display none -no-reboot \
+	# -nic none -vga none: no option ROMs needed (see scripts/run-diff.sh).
+	timeout 600 $QEMU -M malta -cpu 24Kc -m 256 -nic none -vga none -display none -no-reboot \
 		-monitor none -serial stdio -kernel "$1" < /dev/null > "$2" 2>&1
 }
 have_qemu=0

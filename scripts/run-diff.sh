@@ -53,10 +53,16 @@ if [ "$VZSIM" != qemu ] && [ ! -x "$VZSIM" ]; then
 	exit 1
 fi
 
-run_qemu() { # ELF UART-OUT
+# QEMU_BOARD (also scripts/bench.sh): Malta without its network card and
+# VGA, whose option ROMs (efi-pcnet.rom, vgabios-cirrus.bin) are in
+# packages that a --no-install-recommends QEMU lacks; the tests use the
+# UART only.  QEMU's own messages go to the third argument, so a failure
+# can say why.
+QEMU_BOARD=(-M malta -cpu 24Kc -m 256 -nic none -vga none -nographic -no-reboot -monitor none)
+run_qemu() { # ELF UART-OUT ERR-OUT
 	rm -f "$2"
-	timeout "$TIMEOUT" "$QEMU" -M malta -cpu 24Kc -m 256 -nographic -no-reboot \
-		-monitor none -serial "file:$2" -kernel "$1" < /dev/null > /dev/null 2>&1
+	timeout "$TIMEOUT" "$QEMU" "${QEMU_BOARD[@]}" \
+		-serial "file:$2" -kernel "$1" < /dev/null > "$3" 2>&1
 }
 
 # First line where two files differ, as one line of text.
@@ -73,7 +79,7 @@ first_diff() { # A B NAME-A NAME-B
 one_seed() {
 	local seed=$1 b=$WORK/seed$1 msg="" rc
 	local res=$b.res
-	rm -f "$b".S "$b".elf "$b".qemu.out "$b".vzsim.out "$b".vzsim.err
+	rm -f "$b".S "$b".elf "$b".qemu.out "$b".qemu.err "$b".vzsim.out "$b".vzsim.err
 	if ! "$DIFFGEN" "$seed" "${LEN_ARGS[@]}" > "$b.S" 2> "$b.vzsim.err"; then
 		echo "fail diff.seed$seed diffgen failed" > "$res"; return
 	fi
@@ -82,13 +88,13 @@ one_seed() {
 		"$b.S" -o "$b.elf" 2> "$b.vzsim.err"; then
 		echo "fail diff.seed$seed assembler failed: $(head -n 1 "$b.vzsim.err")" > "$res"; return
 	fi
-	run_qemu "$b.elf" "$b.qemu.out"
+	run_qemu "$b.elf" "$b.qemu.out" "$b.qemu.err"
 	rc=$?
 	if [ $rc -ne 0 ] || [ "$(tail -n 1 "$b.qemu.out" 2> /dev/null)" != end ]; then
-		echo "fail diff.seed$seed qemu did not finish (exit $rc)" > "$res"; return
+		echo "fail diff.seed$seed qemu did not finish (exit $rc): $(head -n 1 "$b.qemu.err" 2> /dev/null)" > "$res"; return
 	fi
 	if [ "$VZSIM" = qemu ]; then
-		run_qemu "$b.elf" "$b.vzsim.out" > /dev/null 2>&1
+		run_qemu "$b.elf" "$b.vzsim.out" "$b.vzsim.err"
 		rc=$?
 	else
 		rm -f "$b.vzsim.out"
@@ -106,7 +112,7 @@ one_seed() {
 	fi
 	if [ -z "$msg" ] && cmp -s "$b.qemu.out" "$b.vzsim.out"; then
 		echo "pass diff.seed$seed" > "$res"
-		rm -f "$b".S "$b".elf "$b".qemu.out "$b".vzsim.out "$b".vzsim.err
+		rm -f "$b".S "$b".elf "$b".qemu.out "$b".qemu.err "$b".vzsim.out "$b".vzsim.err
 		return
 	fi
 	if cmp -s "$b.qemu.out" "$b.vzsim.out"; then
