@@ -1,5 +1,5 @@
 /* crashme block generation (block.h): target and host share this file. */
-#include "block.h"
+#include <crashme/block.h>
 
 static inline uint32_t rotl(uint32_t x, unsigned k)
 {
@@ -44,7 +44,7 @@ static const struct {
 	uint32_t match, mask;
 } rows[] = {
 #define INSN(id, mn, match, mask, ops, flags) {match, mask},
-#include "isa/mips32.def"
+#include <mips/mips32.def>
 #undef INSN
 };
 #define NROWS (sizeof rows / sizeof rows[0])

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "vzsim/vzsim.h"
+#include <vzsim/vzsim.h>
 
 #include "scenario.h"
 #include "view.h"

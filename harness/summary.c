@@ -8,7 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "vzsim/vzsim.h"
+#include <vzsim/vzsim.h>
 
 static const char *state_name(uint32_t state, uint32_t exit_status, char *buf,
 			      size_t len)

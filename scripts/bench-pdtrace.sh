@@ -82,7 +82,7 @@ if [ ! -f "$LCG" ]; then
 	# shellcheck disable=SC2086
 	${CROSS}gcc -Ibench -march=p5600 -mvirt -EL -ffreestanding -nostdlib -fno-pic \
 		-mno-abicalls -G0 -O2 -Wall -Wextra -Werror -nostdlib -static \
-		-Wl,--build-id=none -Wl,-z,noexecstack -T tests/e2e/link.ld bench/lcg.S -o "$LCG" \
+		-Wl,--build-id=none -Wl,-z,noexecstack -T boards/sim/malta.ld bench/lcg.S -o "$LCG" \
 		|| die "building $LCG failed"
 fi
 

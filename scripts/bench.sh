@@ -14,7 +14,7 @@ CROSS=${CROSS:-mipsel-linux-gnu-}
 VZSIM=$BUILD/bin/vzsim
 OUT=$BUILD/bench
 SRC=bench/lcg.S
-LD=tests/e2e/link.ld
+LD=boards/sim/malta.ld
 GOAL=0.10
 # The Makefile's TARGET_CFLAGS and TARGET_LDFLAGS.
 CFLAGS="-Ibench -march=p5600 -mvirt -EL -ffreestanding -nostdlib -fno-pic \

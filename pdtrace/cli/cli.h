@@ -5,7 +5,7 @@
 #ifndef PDTRACE_CLI_H
 #define PDTRACE_CLI_H
 
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/pdtrace.h>
 
 /* Exit status for bad usage or input. */
 #define EXIT_BAD 2

@@ -28,9 +28,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crashme/block.h"
-#include "isa/isa.h"
-#include "pdtrace/flow.h"
+#include <crashme/block.h>
+#include <mips/isa.h>
+#include <pdtrace/flow.h>
 
 #define MAX_IMAGE_NAME 32
 

@@ -1,6 +1,6 @@
 /*
  * kernel.h: what the parts of the stress guest kernel share (main.c,
- * entry.S, tlbex.S, the crashme process in crashme/process.c).
+ * entry.S, tlbex.S, the crashme process in stress/kernel/crashme.c).
  *
  * The kernel runs at guest EXL = 1 from the moment it has a user process:
  * kernel code touches only kseg0, so it takes no exception of its own,
@@ -83,7 +83,7 @@ void ks_new_context(void);
 void kputs_fields(const char *text, const char *const *names,
 		  const uint32_t *vals, unsigned n);
 
-/* crashme/process.c: crashme's process; a slice runs blocks until the
+/* stress/kernel/crashme.c: crashme's process; a slice runs blocks until the
  * guest Count passes `until`. */
 void crashme_init(uint32_t seed, uint32_t guest, uint32_t words);
 void crashme_slice(uint32_t until);

@@ -8,7 +8,7 @@
  *  - the memory worker (worker.c): passes over many fresh 16K pages,
  *    through the refill, TLBL (including the RI/XI tlbr path), TLBS and
  *    Mod handlers, reading every word back;
- *  - crashme (crashme/process.c): random instruction blocks, each in a
+ *  - crashme (stress/kernel/crashme.c): random instruction blocks, each in a
  *    fresh mapping, every exception caught and counted by kind.
  *
  * A round is a worker slice then a crashme slice on the guest timer,
@@ -23,7 +23,7 @@
 #include "kernel.h"
 #include "worker.h"
 
-#include "crashme/block.h"
+#include <crashme/block.h>
 
 #define WORKER_SLICE	20000u	/* guest Count ticks per worker slice */
 #define CRASHME_SLICE	20000u	/* ... per crashme slice */

@@ -17,7 +17,7 @@
  * cover whole opcodes, get every (rs, function) pair instead, so the FPU,
  * MIPS-3D, MSA-branch and COP2 forms are all exercised.
  */
-#include "isa/isa.h"
+#include <mips/isa.h>
 
 #include <errno.h>
 #include <stdio.h>

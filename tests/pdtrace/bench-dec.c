@@ -3,7 +3,7 @@
  * decodes the mapped trace REPEAT times (default 5) and prints the best
  * run as bytes/s and records/s, for scripts/bench-pdtrace.sh.
  */
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/pdtrace.h>
 
 #include <errno.h>
 #include <inttypes.h>

@@ -14,8 +14,8 @@
  * with MADV_DONTNEED as it goes, as a streaming reader would; what is left
  * in max RSS is the decoder, the images and a window of the trace.
  */
-#include "pdtrace/flow.h"
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/flow.h>
+#include <pdtrace/pdtrace.h>
 
 #include <errno.h>
 #include <inttypes.h>

@@ -8,7 +8,7 @@
  * a user trace message or a context switch, and a SYNC every 4096
  * instructions.  Prints what it wrote and how fast the encoder ran.
  */
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/pdtrace.h>
 
 #include <inttypes.h>
 #include <stdio.h>

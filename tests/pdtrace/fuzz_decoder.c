@@ -26,10 +26,10 @@
  *   make fuzz                 (FUZZ_SECONDS, default 300)
  *   build/fuzz/fuzz_decoder build/fuzz/corpus   (by hand)
  */
-#include "pdtrace/flow.h"
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/flow.h>
+#include <pdtrace/pdtrace.h>
 
-#include "crashme/block.h"
+#include <crashme/block.h>
 
 #include <libgen.h>
 #include <limits.h>

@@ -19,7 +19,7 @@
  * libpdtrace's writer (the header's own bytes are tested by hand in
  * test_pdt_file.c).
  */
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/pdtrace.h>
 #include "vectors.h"
 
 #include <vzsoak/utm.h>

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/pdtrace.h>
 #include "tbuf.h"
 #include "vectors.h"
 

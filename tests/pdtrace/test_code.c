@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pdtrace/flow.h"
+#include <pdtrace/flow.h>
 #include "tmpfiles.h"
 
 #ifndef CODE_FIXTURE_DIR

@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crashme/block.h"
-#include "isa/isa.h"
-#include "pdtrace/flow.h"
+#include <crashme/block.h>
+#include <mips/isa.h>
+#include <pdtrace/flow.h>
 #include <vzsoak/utm.h>
 
 #include "tbuf.h"

@@ -12,7 +12,7 @@
 #ifndef VZSOAK_PDT_VECTORS_H
 #define VZSOAK_PDT_VECTORS_H
 
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/pdtrace.h>
 
 /* Shorthands for expected records. */
 #define R_SYNC(off, pc_, ksu_, exl_, erl_, guest_, asid_, gid_, index_) \

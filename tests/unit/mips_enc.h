@@ -5,7 +5,7 @@
  *     enc_addiu(T0, ZERO, 5), enc_beq(T0, T1, 3), enc_nop(), ...
  *
  * Field layouts are the ones of the MIPS32 instruction set manual (Vol. II);
- * tests/unit/mips_enc.h deliberately does not use boards/sim/isa so that a
+ * tests/unit/mips_enc.h deliberately does not use boards/mips so that a
  * wrong row in mips32.def cannot hide behind a matching wrong encoder.
  *
  * Branch offsets are in instructions, relative to the delay slot, as the

@@ -31,7 +31,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "vzsim/vzsim.h"
+#include <vzsim/vzsim.h>
 #include "mips_enc.h"
 
 #define H_RAM_SIZE   (16u << 20)

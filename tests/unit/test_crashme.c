@@ -8,8 +8,8 @@
  */
 #include "sim_harness.h"
 
-#include "crashme/block.h"
-#include "isa/isa.h"
+#include <crashme/block.h>
+#include <mips/isa.h>
 
 #define N 64
 

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "isa/isa.h"
+#include <mips/isa.h>
 
 struct vec {
 	uint32_t pc, word;

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/pdtrace.h>
 
 #define MAX_RECS 4096
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "elf.h"
-#include "vzsoak/bootargs.h"
+#include <vzsoak/bootargs.h>
 
 void board_set_err(char *err, size_t errlen, const char *fmt, ...)
 {

@@ -15,7 +15,7 @@
 #include "malta.h"
 #include "tcb.h"
 #include "uart.h"
-#include "vzsim/vzsim.h"
+#include <vzsim/vzsim.h>
 
 /* Physical memory map (QEMU Malta's addresses, see docs/vzsim.md). */
 #define BOARD_RAM_BASE     0x00000000u

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vzsoak/bootargs.h"
+#include <vzsoak/bootargs.h>
 
 /* Any text vzsim_set_bootargs accepts fits the header whole. */
 _Static_assert(sizeof(((struct pdt_file_info *)0)->bootargs) >= BOOTARGS_TEXT_MAX,

@@ -9,7 +9,7 @@
  * One line per word: "ADDR:\tWORD\tTEXT".  Bad input: one line on stderr
  * naming the file, offset or option, exit status 2.
  */
-#include "isa/isa.h"
+#include <mips/isa.h>
 
 #include <errno.h>
 #include <fcntl.h>

@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "board/elf.h"
-#include "isa/isa.h"
-#include "vzsim/vzsim.h"
+#include <mips/isa.h>
+#include <vzsim/vzsim.h>
 
 enum exit_status {
 	EXIT_RESET = 0,     /* the program wrote 0x42 to the reset register */

@@ -19,8 +19,8 @@
 #include <stdint.h>
 
 #include "../board/bus.h"
-#include "../isa/isa.h"
-#include "vzsim/vzsim.h"
+#include <mips/isa.h>
+#include <vzsim/vzsim.h>
 #include "trace.h"
 
 /* Cause.ExcCode values a MIPS32r5 core without FPU raises. */

@@ -14,7 +14,7 @@ static enum vzsim_stop RUN_LOOP(struct cpu *cpu)
 	static void *const dispatch[ISA_OP_COUNT] = {
 		[ISA_OP_INVALID] = &&L_INVALID,
 #define INSN(id, mn, match, mask, ops, flags) [ISA_OP_##id] = &&L_##id,
-#include "../isa/mips32.def"
+#include <mips/mips32.def>
 #undef INSN
 	};
 #endif

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/pdtrace.h>
 
 struct cpu;
 

@@ -2,7 +2,7 @@
  * libpdtrace's flow layer: from trace records (pdtrace.h) to the
  * instructions that ran, per context, with events: the layering of libipt
  * (packets -> query -> instructions).  It walks the program text of the
- * running context with the shared instruction table (boards/sim/isa),
+ * running context with the shared instruction table (boards/mips),
  * taking one ICNT unit for each ordinary instruction and one BRANCH bit
  * for each conditional branch, and follows TARGET, EXCEPTION, MODE and
  * SYNC records; the vzsoak hypervisor's user trace messages

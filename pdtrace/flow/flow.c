@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pdtrace/flow.h"
+#include <pdtrace/flow.h>
 
-#include "crashme/block.h"
-#include "isa/isa.h"
+#include <crashme/block.h>
+#include <mips/isa.h>
 #include <vzsoak/utm.h>
 
 /* Segments are bounded (flow.h): streaming, memory does not grow with

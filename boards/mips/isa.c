@@ -1,12 +1,12 @@
 /* The instruction table as data, and word -> row decoding. */
-#include "isa.h"
+#include <mips/isa.h>
 
 #include <threads.h>
 
 const struct isa_desc isa_table[ISA_OP_COUNT] = {
 	[ISA_OP_INVALID] = {"(reserved)", 0, 0, "W", 0},
 #define INSN(id, mn, m, k, ops, fl) [ISA_OP_##id] = {mn, m, k, ops, fl},
-#include "mips32.def"
+#include <mips/mips32.def>
 #undef INSN
 };
 

@@ -16,7 +16,7 @@
  * lacks (DSP, MT, MSA, XPA...) are reserved here and print .word too (MCU's
  * iret, in the COP0 function space, stays "c0 0x38").
  */
-#include "isa.h"
+#include <mips/isa.h>
 #include "disasm_priv.h"
 
 #include <stdarg.h>

@@ -6,7 +6,7 @@
 #ifndef PDTRACE_VZT1_H
 #define PDTRACE_VZT1_H
 
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/pdtrace.h>
 
 /* Record headers: type in the high nibble, argument in the low one. */
 #define VZT1_PAD        0x00u

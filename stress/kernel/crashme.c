@@ -1,5 +1,5 @@
 /*
- * process.c: crashme as a user process of the stress guest kernel
+ * crashme.c: crashme as a user process of the stress guest kernel
  * (stress/kernel/kernel.h).  Each block is generated from (seed, guest,
  * block number) by block.c, written into the code page, given the
  * starting registers of crashme_block_regs, and run in user mode in a
@@ -13,8 +13,8 @@
  */
 #include "kernel.h"
 
-#include "crashme/block.h"
-#include "isa/exc_names.h"
+#include <crashme/block.h>
+#include <mips/exc_names.h>
 
 #define BLOCK_BUDGET	4096u	/* guest Count ticks a block may run */
 

@@ -14,7 +14,7 @@
  *   F FPU control register (15:11)  w MSA $wN (20:16)  p branch target
  *   E COP2 register rd[,sel]   e COP2 register rd      H mfhc2/mthc2 field
  */
-#include "isa.h"
+#include <mips/isa.h>
 #include "disasm_priv.h"
 
 #include <stdbool.h>

@@ -4,7 +4,7 @@
  * by field by the reader, then the trace words, read straight from a
  * read-only mapping.
  */
-#include "pdtrace/pdtrace.h"
+#include <pdtrace/pdtrace.h>
 
 #include <errno.h>
 #include <fcntl.h>

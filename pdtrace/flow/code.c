@@ -10,7 +10,7 @@
  * at addresses other than where it is loaded (the stress kernel's user
  * code runs at 0x4000 but is loaded in kseg0).
  */
-#include "pdtrace/flow.h"
+#include <pdtrace/flow.h>
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,7 +5,7 @@
  */
 #include "vzt1.h"
 
-#include "isa/exc_names.h"
+#include <mips/exc_names.h>
 
 #include <inttypes.h>
 #include <stdarg.h>

@@ -1,0 +1,34 @@
+# boards/sim: vzsim, the simulated VZ board.  libvzsim (cpu/, board/) links
+# libpdtrace's packet layer for its trace unit; the CLIs (cli/) are vzsim
+# and mipsdis; demo/ is a first bare-metal program; malta.ld is the
+# board's linker script for bare-metal images.
+VZSIM_SRC := $(wildcard boards/sim/cpu/*.c boards/sim/board/*.c)
+$(call layer,boards/sim,$(INC_VZSIM) -Iboards/sim)
+$(eval $(call library,vzsim,$(VZSIM_SRC)))
+VZSIM_LIBS_REL := $(LIB_vzsim_REL) $(LIB_pdtpacket_REL) $(LIB_mips_REL)
+VZSIM_LIBS_SAN := $(LIB_vzsim_SAN) $(LIB_pdtpacket_SAN) $(LIB_mips_SAN)
+
+VZSIM       := $(BUILD)/bin/vzsim
+VZSIM_SAN   := $(BUILD)/san/bin/vzsim
+MIPSDIS     := $(BUILD)/bin/mipsdis
+MIPSDIS_SAN := $(BUILD)/san/bin/mipsdis
+
+$(VZSIM): $(BUILD)/obj/boards/sim/cli/vzsim.o $(VZSIM_LIBS_REL)
+	$(LINK_REL)
+$(VZSIM_SAN): $(BUILD)/san/boards/sim/cli/vzsim.o $(VZSIM_LIBS_SAN)
+	$(LINK_SAN)
+$(MIPSDIS): $(BUILD)/obj/boards/sim/cli/mipsdis.o $(LIB_mips_REL)
+	$(LINK_REL)
+$(MIPSDIS_SAN): $(BUILD)/san/boards/sim/cli/mipsdis.o $(LIB_mips_SAN)
+	$(LINK_SAN)
+
+DEMO_ELF := $(BUILD)/target/demo.elf
+$(DEMO_ELF): boards/sim/demo/demo.S boards/sim/demo/demo.c $(MALTA_LD) | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Iboards/mips/include -T $(MALTA_LD) \
+		boards/sim/demo/demo.S boards/sim/demo/demo.c -o $@
+
+HOST_BINS     += $(VZSIM) $(MIPSDIS)
+TARGET_IMAGES += $(DEMO_ELF)
+TEST_DEPS     += $(VZSIM_SAN) $(MIPSDIS_SAN) $(DEMO_ELF)
+BENCH_DEPS    += $(VZSIM)

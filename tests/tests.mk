@@ -1,0 +1,121 @@
+# tests: what `make test` runs (scripts/run-tests.sh) and the tools it
+# needs.  Tests may use every layer.
+$(call layer,tests,$(INC_VZSIM) -Iboards/sim $(INC_FLOW) -I.)
+# Everything a unit test may link, in link order.
+TEST_LIBS_SAN := $(LIB_vzsim_SAN) $(PDTRACE_LIBS_SAN)
+
+# ---- cmocka unit tests (tests/unit), sanitizers on
+UNIT_SRC     := $(wildcard tests/unit/test_*.c)
+UNIT_NAMES   := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
+UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+UNIT_BINS    := $(addprefix $(BUILD)/san/tests/,$(UNIT_NAMES))
+$(UNIT_BINS): $(BUILD)/san/tests/%: $(BUILD)/san/tests/unit/%.o $(call obj_san,$(UNIT_HELPERS)) \
+		$(call obj_san,$(HV_HOST_SRC)) $(TEST_LIBS_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) $(filter %.o %.a,$^) $(LDLIBS) -lcmocka -o $@
+# The harness's parts free of libvzsim.
+$(BUILD)/san/tests/test_scenario $(BUILD)/san/tests/test_detect: $(call obj_san,$(HARNESS_HOST_SRC))
+
+# ---- libpdtrace's tests (tests/pdtrace)
+PDT_TEST_SRC   := $(wildcard tests/pdtrace/test_*.c)
+PDT_TEST_NAMES := $(patsubst tests/pdtrace/%.c,%,$(PDT_TEST_SRC))
+PDT_TEST_BINS  := $(addprefix $(BUILD)/san/tests/,$(PDT_TEST_NAMES))
+$(PDT_TEST_BINS): $(BUILD)/san/tests/%: $(BUILD)/san/tests/pdtrace/%.o $(PDTRACE_LIBS_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) $(filter %.o %.a,$^) -lcmocka $(LDLIBS) -o $@
+
+# pdtrace test and bench tools (tests/pdtrace/*.c that are not tests).
+PDT_TOOLS := $(addprefix $(BUILD)/bin/,pdt-mkvectors pdt-bench-gen pdt-bench-dec pdt-bench-flow)
+$(PDT_TOOLS): $(BUILD)/bin/pdt-%: $(BUILD)/obj/tests/pdtrace/%.o $(PDTRACE_LIBS_REL)
+	$(LINK_REL)
+
+# Target flags of the test fixtures (bare metal, no VZ needed).
+FIXTURE_FLAGS := -march=p5600 -ffreestanding -nostdlib -static -fno-pic -mno-abicalls \
+	-G0 -Wall -Wextra -Werror -Wl,--build-id=none -Wl,-z,noexecstack
+
+# The code-image test's fixture (tests/pdtrace/code_fixture.S): an image
+# of two segments, and copies the loader must refuse (big-endian, 64-bit)
+# or read without names (stripped).  -Wa,-L keeps a .L label in it, which
+# the loader must skip.  Order-only: the test reads them at run time.
+CODE_FIXTURE_DIR := $(BUILD)/target/pdtrace
+CODE_FIXTURES := $(addprefix $(CODE_FIXTURE_DIR)/code_fixture,.elf -be.elf -64.elf -stripped.elf)
+CODE_FIXTURE_FLAGS := $(FIXTURE_FLAGS) -Wa,-L -T tests/pdtrace/code_fixture.ld
+$(CODE_FIXTURE_DIR)/code_fixture.elf: tests/pdtrace/code_fixture.S tests/pdtrace/code_fixture.ld | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) -EL $(CODE_FIXTURE_FLAGS) $< -o $@
+$(CODE_FIXTURE_DIR)/code_fixture-be.elf: tests/pdtrace/code_fixture.S tests/pdtrace/code_fixture.ld | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) -EB $(CODE_FIXTURE_FLAGS) $< -o $@
+$(CODE_FIXTURE_DIR)/code_fixture-64.elf: $(CODE_FIXTURE_DIR)/code_fixture.elf
+	$(CROSS)objcopy -O elf64-tradlittlemips $< $@
+$(CODE_FIXTURE_DIR)/code_fixture-stripped.elf: $(CODE_FIXTURE_DIR)/code_fixture.elf
+	$(CROSS)objcopy --strip-all $< $@
+$(BUILD)/san/tests/test_code: | $(CODE_FIXTURES)
+$(BUILD)/san/tests/pdtrace/test_code.o: CFLAGS_SAN += -DCODE_FIXTURE_DIR='"$(CODE_FIXTURE_DIR)"'
+
+# The flow decoder's test program (tests/pdtrace/flow_fixture.S): code
+# that test_flow.c walks with hand-written records; the decoder fuzzer
+# walks it too (and code_fixture.elf), found next to its binary.
+FLOW_FIXTURE := $(CODE_FIXTURE_DIR)/flow_fixture.elf
+$(FLOW_FIXTURE): tests/pdtrace/flow_fixture.S tests/pdtrace/flow_fixture.ld | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) -EL $(FIXTURE_FLAGS) -T tests/pdtrace/flow_fixture.ld $< -o $@
+$(BUILD)/san/tests/test_flow: | $(FLOW_FIXTURE)
+$(BUILD)/san/tests/pdtrace/test_flow.o: CFLAGS_SAN += -DCODE_FIXTURE_DIR='"$(CODE_FIXTURE_DIR)"'
+
+# ---- fuzz targets: clang's libFuzzer (scripts/deps.sh installs it);
+# without clang they are not built and the fuzz steps report a skip.
+FUZZ_CC  ?= clang
+FUZZ_CFLAGS = -std=c11 $(WARN) $(HOSTDEF) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+# $(call fuzz_build,WHAT,INCLUDES,SOURCES)
+define fuzz_build
+	@mkdir -p $(dir $@)
+	@if command -v $(FUZZ_CC) > /dev/null; then \
+		echo "$(FUZZ_CC) ... -fsanitize=fuzzer -o $@"; \
+		$(FUZZ_CC) $(FUZZ_CFLAGS) $(2) $(3) $(LDLIBS) -o $@; \
+	else \
+		echo "fuzz: $(FUZZ_CC) not found: the $(1) fuzzer is not built"; \
+	fi
+endef
+# vzsim's ELF loader.
+FUZZ_ELF_BIN := $(BUILD)/fuzz/fuzz_elf
+$(FUZZ_ELF_BIN): tests/fuzz/fuzz_elf.c boards/sim/board/elf.c boards/sim/board/elf.h | $(BUILD)/.deps-ok
+	$(call fuzz_build,ELF loader,-Iboards/sim,tests/fuzz/fuzz_elf.c boards/sim/board/elf.c)
+# The trace decoders: packet and flow layers.
+FUZZ_BIN := $(BUILD)/fuzz/fuzz_decoder
+FUZZ_DEC_SRC := $(PACKET_SRC) $(FLOW_SRC) $(CRASHME_SRC) $(MIPS_SRC)
+$(FUZZ_BIN): tests/pdtrace/fuzz_decoder.c $(FUZZ_DEC_SRC) $(wildcard pdtrace/*/*.h) \
+		pdtrace/include/pdtrace/pdtrace.h pdtrace/include/pdtrace/flow.h \
+		| $(BUILD)/.deps-ok $(FLOW_FIXTURE) $(CODE_FIXTURE_DIR)/code_fixture.elf
+	$(call fuzz_build,decoder,$(INC_FLOW),tests/pdtrace/fuzz_decoder.c $(FUZZ_DEC_SRC))
+
+# ---- the differential test's program generator and the disassembler
+# check's word generator (the ISA table only)
+DIFFGEN := $(BUILD)/bin/diffgen
+$(DIFFGEN): $(BUILD)/obj/tests/diff/diffgen.o
+	$(LINK_REL)
+DISASM_WORDS := $(BUILD)/bin/disasm-words
+$(DISASM_WORDS): $(BUILD)/obj/tests/disasm/gen_words.o $(LIB_mips_REL)
+	$(LINK_REL)
+
+# ---- end-to-end programs on vzsim (tests/e2e)
+E2E_SRC  := $(wildcard tests/e2e/*.S)
+E2E_ELFS := $(patsubst tests/e2e/%.S,$(BUILD)/target/e2e/%.elf,$(E2E_SRC))
+$(BUILD)/target/e2e/%.elf: tests/e2e/%.S $(MALTA_LD) $(wildcard tests/e2e/*.h) | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Itests/e2e -T $(MALTA_LD) $< -o $@
+
+# ---- a stand-in hypervisor for the runner's own tests (tests/vzsoak/): it
+# writes the status and statistics blocks as the real one and the stress
+# kernel do, and misbehaves on demand, so every detector is exercised
+# whatever state the real guest kernel is in.
+FAKEHV := $(BUILD)/target/vzsoak/fakehv.elf
+$(FAKEHV): boards/sim/demo/demo.S tests/vzsoak/fakehv.c $(MALTA_LD) \
+		$(wildcard hypervisor/include/vzsoak/*.h stress/include/vzsoak/*.h) | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Iboards/mips/include $(INC_ABI) \
+		-T $(MALTA_LD) boards/sim/demo/demo.S tests/vzsoak/fakehv.c -o $@
+
+TARGET_IMAGES += $(E2E_ELFS)
+TEST_DEPS += $(UNIT_BINS) $(PDT_TEST_BINS) $(DIFFGEN) $(DISASM_WORDS) $(E2E_ELFS) \
+	$(BUILD)/bin/pdt-mkvectors $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(FAKEHV)
