@@ -1,8 +1,8 @@
 /*
  * tlbex.S: the TLB exception handlers of the stress guest kernel, shaped
  * like the ones Linux generates for a MIPS32 R2 core with RI/XI and 16K
- * pages (arch/mips/mm/tlbex.c, 3.x/4.x; see
- * ../shared/docs/linux-tlb-handlers.md).  Each block names the tlbex.c
+ * pages (arch/mips/mm/tlbex.c, 3.x/4.x; docs/stress.md, "TLB
+ * handlers").  Each block names the tlbex.c
  * step it mirrors.  The few instructions that are not Linux's (counters,
  * the PageMask / repeated-fault bookkeeping, the way back to user_exit)
  * are marked "vzsoak:" and sit outside the race window (exception ->

@@ -1,7 +1,8 @@
 /*
  * The TCB's registers, as a debugger reaches them through the EJTAG TAP
- * (vzsim.h, vzsim_tcb_read/write).  Layouts from ../shared/docs/pdtrace.md
- * section 3; the trace controls themselves live in the trace unit (the
+ * (vzsim.h, vzsim_tcb_read/write).  Layouts: docs/pdtrace.md ("The TCB"),
+ * after the EJTAG specification (MD00047) and the PDtrace specification
+ * (MD00439); the trace controls themselves live in the trace unit (the
  * debugger side of cpu/trace.h) in TraceControl layout, so TCBControlA and C
  * are converted on the way in and out.
  */

@@ -1,11 +1,19 @@
 /*
  * The vzsim CPU: a MIPS32 Release 5 root-mode core (P5600-like, little
  * endian, no FPU).  State and the functions the parts of the CPU share:
- *   exec.c       the interpreter loop (predecoded pages, soft TLB fast path)
- *   cp0.c        CP0 registers: reads, writes, reset values, Count/Compare
- *   tlb.c        the TLB and its instructions
+ *   cpu.c        the life cycle: wiring to the board, reset, teardown
+ *   exec.c       the interpreter loop (predecoded pages, soft TLB fast path),
+ *                stamped from exec_loop.h, and cpu_run
+ *   cp0.c        CP0 register files, root's and the guest's: reset values,
+ *                MFC0/MTC0 with each register's writable fields (cp0_ctx.h
+ *                is the interface between cp0.c, timer.c and vz.c)
+ *   timer.c      Count/Compare, root and guest, driven by the instruction count
+ *   vz.c         the VZ ASE's CP0 side: root's VZ registers and which guest
+ *                CP0 accesses exit to root
+ *   tlb.c        the TLB and its instructions (root and guest entries)
  *   mmu.c        address translation, soft TLB, predecoded page cache
  *   exception.c  taking exceptions and interrupts, eret
+ *   trace.c      the PDtrace unit's hooks (trace.h), feeding the packet layer
  *
  * Instruction counting contract: every instruction dispatched counts as one,
  * whether it completes or raises an exception (the exception takes its

@@ -13,8 +13,11 @@
  * branch with Cause.BD.  Instruction handlers that raise an exception have
  * already redirected pc to the vector and leave through `fault`.
  *
- * The loop body (exec_loop.h) is stamped twice: with and without the
- * instruction sink, so the untraced loop pays nothing for tracing.
+ * The loop body (exec_loop.h) is stamped three times, by two parameters:
+ * PDT (the PDtrace unit's hooks: branches, exceptions, CP0 and memory
+ * accesses) and SINK (every instruction reported to the --log-insns
+ * sink): run_fast (neither), run_pdt (PDT) and run_sink (both), so a run
+ * pays only for the observers it has.
  */
 #include "cpu.h"
 
@@ -357,7 +360,7 @@ static int handle_events(struct cpu *cpu)
 		cpu->pc = next;                                               \
 		cpu->npc = after;                                             \
 		cpu->in_ds = next_ds;                                         \
-		if (TRACED) {                                                 \
+		if (SINK) {                                                 \
 			ev.exc = -1;                                          \
 			cpu->sink(cpu->sink_ctx, &ev);                        \
 		}                                                             \
@@ -366,7 +369,7 @@ static int handle_events(struct cpu *cpu)
 /* Start the instruction d at pc: count it, set up operands. */
 #define BEGIN_INSN(pcv, npcv)                                                     \
 	do {                                                                  \
-		if (TRACED)                                                   \
+		if (SINK)                                                   \
 			fill_event(cpu, &ev, (pcv), d->word);                 \
 		cpu->icount++;                                                \
 		rs = d->rs;                                                   \
@@ -397,8 +400,9 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 	cpu->cur_exc = -1;
 }
 
-/* Three variants: no hooks; PDtrace hooks; PDtrace hooks and the sink. */
-#define TRACED 0
+/* Three variants: no hooks; PDtrace hooks; PDtrace hooks and the sink
+ * (the sink implies the hooks: --log-insns runs are rare and traced). */
+#define SINK 0
 #define PDT 0
 #define RUN_LOOP run_fast
 #include "exec_loop.h"
@@ -409,15 +413,15 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 #include "exec_loop.h"
 #undef RUN_LOOP
 #undef PDT
-#undef TRACED
+#undef SINK
 
-#define TRACED 1
+#define SINK 1
 #define PDT 1
-#define RUN_LOOP run_traced
+#define RUN_LOOP run_sink
 #include "exec_loop.h"
 #undef RUN_LOOP
 #undef PDT
-#undef TRACED
+#undef SINK
 
 enum vzsim_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 {
@@ -428,7 +432,7 @@ enum vzsim_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 	do {
 		cpu->loop_reselect = false;
 		if (cpu->sink)
-			r = run_traced(cpu);
+			r = run_sink(cpu);
 		else if (trace_control(&cpu->trace) & TRC_ON)
 			r = run_pdt(cpu);
 		else

@@ -1,6 +1,6 @@
 /*
- * The interpreter loop, stamped twice by exec.c: once with TRACED 0 (the
- * fast path) and once with TRACED 1 (every instruction reported to the
+ * The interpreter loop, stamped twice by exec.c: once with SINK 0 (the
+ * fast path) and once with SINK 1 (every instruction reported to the
  * sink).  RUN_LOOP names the function.  Not a standalone header.
  */
 static enum vzsim_stop RUN_LOOP(struct cpu *cpu)
@@ -29,11 +29,11 @@ top:
 	off = pc - cpu->fetch_vbase;
 	if (unlikely(off & 0xfffff003u)) {
 refetch:
-		if (TRACED)
+		if (SINK)
 			fill_event(cpu, &ev, pc, 0);
 		if (!mmu_fetch_page(cpu, pc)) {
 			cpu->icount++;
-			if (TRACED) {
+			if (SINK) {
 				ev.exc = cpu->cur_exc;
 				ev.root_exc = cpu->cur_exc_root;
 				cpu->sink(cpu->sink_ctx, &ev);
@@ -594,7 +594,7 @@ refetch:
 fault:
 redirected:
 	R[0] = 0;
-	if (TRACED) {
+	if (SINK) {
 		ev.exc = cpu->cur_exc;
 		ev.root_exc = cpu->cur_exc_root;
 		cpu->sink(cpu->sink_ctx, &ev);

@@ -133,8 +133,8 @@ int vzsim_trace_finish(vzsim *sim, char *err, size_t errlen);
 int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen);
 /*
  * The TCB's registers as a debugger sees them through the EJTAG TAP
- * (IR 0x10-0x16 and the registers behind TCBDATA; ../shared/docs/pdtrace.md
- * section 3): what the OpenOCD path will use.  TCBControlA/C hold the
+ * (IR 0x10-0x16 and the registers behind TCBDATA; docs/pdtrace.md, "The
+ * TCB"): what the OpenOCD path will use.  TCBControlA/C hold the
  * debugger's trace controls, TCBControlB the buffer (EN, TM, BF, TR, RM),
  * TCBConfig the memory size; TW reads the word at RDP and advances RDP.
  */
