@@ -2,7 +2,7 @@
 # needs.  Tests may use every layer.
 $(call layer,tests,$(INC_VZSIM) -Iboards/sim $(INC_FLOW) -I.)
 # Everything a unit test may link, in link order.
-TEST_LIBS_SAN := $(LIB_vzsim_SAN) $(PDTRACE_LIBS_SAN)
+TEST_LIBS_SAN := $(LIB_vzsim_SAN) $(PDTRACE_LIBS_SAN) $(LIB_bootargs_SAN)
 
 # ---- cmocka unit tests (tests/unit), sanitizers on
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
