@@ -127,8 +127,9 @@ include pdtrace/packet/packet.mk
 include crashme/crashme.mk
 include pdtrace/flow/flow.mk
 include boards/sim/sim.mk
-include pdtrace/cli/cli.mk
+# hypervisor.mk before the tools that link its libbootargs.a (pdtrace, vzsoak).
 include hypervisor/hypervisor.mk
+include pdtrace/cli/cli.mk
 include stress/stress.mk
 include harness/harness.mk
 include tests/tests.mk

@@ -1,5 +1,7 @@
 # harness (docs/soak.md): vzsoak, the soak runner, over libvzsim's API and
-# the target<->host ABI headers.
+# the target<->host ABI headers, and the hypervisor's own boot-argument
+# parser (libbootargs.a, hypervisor/hypervisor.mk), which checks a
+# scenario's boot arguments.
 HARNESS_SRC := $(wildcard harness/*.c)
 # The parts free of libvzsim, which the host unit tests link.
 HARNESS_HOST_SRC := harness/scenario.c harness/detect.c
@@ -7,9 +9,9 @@ $(call layer,harness,-Iboards/sim/include $(INC_ABI))
 VZSOAK     := $(BUILD)/bin/vzsoak
 VZSOAK_SAN := $(BUILD)/san/bin/vzsoak
 
-$(VZSOAK): $(call obj_rel,$(HARNESS_SRC)) $(VZSIM_LIBS_REL)
+$(VZSOAK): $(call obj_rel,$(HARNESS_SRC)) $(VZSIM_LIBS_REL) $(LIB_bootargs_REL)
 	$(LINK_REL)
-$(VZSOAK_SAN): $(call obj_san,$(HARNESS_SRC)) $(VZSIM_LIBS_SAN)
+$(VZSOAK_SAN): $(call obj_san,$(HARNESS_SRC)) $(VZSIM_LIBS_SAN) $(LIB_bootargs_SAN)
 	$(LINK_SAN)
 
 HOST_BINS  += $(VZSOAK)

@@ -1,8 +1,12 @@
 /*
  * Scenario files and --set (scenario.h).  One table lists every key with
- * its type, range, default and whether it is a boot argument, so parsing,
- * the resolved listing (scenario.txt), the boot-argument string and the
- * --help text cannot drift apart.
+ * its type, range, default and help, so parsing, the resolved listing
+ * (scenario.txt), the boot-argument string and the --help text cannot
+ * drift apart.  The harness's own keys are described here in full; a
+ * boot argument only names its row of the hypervisor's table
+ * (<vzsoak/bootargs.def>), whose range, default and help it takes, and
+ * its values are checked by the hypervisor's own parser (libbootargs.a),
+ * so a scenario holds nothing the hypervisor would refuse.
  */
 #include "scenario.h"
 
@@ -12,17 +16,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <vzsoak/hypercall.h>
+#include <vzsoak/bootargs_parse.h>
 
-_Static_assert(GCONF_TLBP_OFF == 0 && GCONF_TLBP_INDEX == 1 && GCONF_TLBP_ON == 2,
-	       "tlbp-check choices are listed in GCONF_TLBP_* order");
+_Static_assert((int)SCN_SCHED_RR == (int)HV_SCHED_RR &&
+	       (int)SCN_SCHED_AIM == (int)HV_SCHED_AIM,
+	       "sched is stored as the hypervisor stores it");
+_Static_assert(SCN_IMAGE_MAX == HV_NAME_MAX, "the hypervisor's image names");
 
 enum key_type {
-	T_NAME,   /* scenario name: char[SCN_NAME_MAX] */
-	T_IMAGE,  /* guest image name: char[SCN_IMAGE_MAX] */
-	T_U32,    /* decimal or 0x-hex in lo..hi */
-	T_COUNT,  /* instructions: decimal with k/M/G (10^3/6/9), lo..hi */
-	T_CHOICE, /* one of choices ("a|b|c"), stored as its index */
+	T_NAME,    /* scenario name: char[SCN_NAME_MAX] */
+	T_U32,     /* decimal or 0x-hex in lo..hi */
+	T_COUNT,   /* instructions: decimal with k/M/G (10^3/6/9), lo..hi */
+	T_CHOICE,  /* one of choices ("a|b|c"), stored as its index */
+	T_BOOTARG, /* the boot argument of the same key: an image name in
+		    * char[SCN_IMAGE_MAX], anything else in a uint32_t */
 };
 
 struct key {
@@ -31,47 +38,40 @@ struct key {
 	size_t off;          /* the field in struct scenario */
 	uint64_t lo, hi;     /* T_U32, T_COUNT */
 	const char *choices; /* T_CHOICE */
-	bool bootarg;        /* passed to the hypervisor as key=value */
-	const char *help;
+	const char *def;     /* the default, as a value; T_BOOTARG: NULL for
+			      * the hypervisor's */
+	const char *help;    /* T_BOOTARG: NULL, or a note after its help */
 };
 
 #define F(field) offsetof(struct scenario, field)
 
 /* Boot arguments first, in the order scenario_bootargs writes them. */
 static const struct key keys[] = {
-	{"name", T_NAME, F(name), 0, 0, NULL, false,
+	{"name", T_NAME, F(name), 0, 0, NULL, NULL,
 	 "names the run and its folder (default: the file name less .scn)"},
-	{"guests", T_U32, F(guests), 1, 8, NULL, true, "guests running `image`"},
-	{"seed", T_U32, F(seed), 0, UINT32_MAX, NULL, true,
-	 "seed of the scheduler's jitter and of crashme's blocks"},
-	{"quantum", T_U32, F(quantum), 100, UINT32_MAX, NULL, true,
-	 "root Count ticks per time slice"},
-	{"jitter", T_U32, F(jitter), 0, UINT32_MAX, NULL, true,
-	 "up to this many ticks added to each slice, seeded"},
-	{"sched", T_CHOICE, F(sched), 0, 0, "rr|aim", true,
-	 "round robin, or preemptions aimed at guests inside TLB handlers"},
-	{"preserve", T_CHOICE, F(preserve), 0, 0, "off|on", true,
-	 "the hypervisor's TLB critical-section fix"},
-	{"tlbp-check", T_CHOICE, F(tlbp_check), 0, 0, "off|index|on", true,
-	 "the guest kernel's fix: none, Index.P checked after tlbp, or that and "
-	 "PageMask/EntryHi put back after tlbr"},
-	{"image", T_IMAGE, F(image), 0, 0, NULL, true, "the guest image every guest runs"},
-	{"crashme", T_U32, F(crashme), 0, 4096, NULL, true,
-	 "words per crashme block (0: no crashme)"},
-	{"worker-pages", T_U32, F(worker_pages), 0, 512, NULL, true,
-	 "16K pages per memory-worker pass, even (0: no worker)"},
-	{"trace", T_CHOICE, F(trace), 0, 0, "off|on", true,
-	 "the hypervisor's trace messages (on with --trace)"},
-	{"duration", T_COUNT, F(duration), 1, UINT64_C(1) << 50, NULL, false,
+	{"guests", T_BOOTARG, F(guests), 0, 0, NULL, NULL, NULL},
+	{"seed", T_BOOTARG, F(seed), 0, 0, NULL, NULL, NULL},
+	{"quantum", T_BOOTARG, F(quantum), 0, 0, NULL, NULL, NULL},
+	{"jitter", T_BOOTARG, F(jitter), 0, 0, NULL, NULL, NULL},
+	{"sched", T_BOOTARG, F(sched), 0, 0, NULL, NULL, NULL},
+	{"preserve", T_BOOTARG, F(preserve), 0, 0, NULL, NULL, NULL},
+	{"tlbp-check", T_BOOTARG, F(tlbp_check), 0, 0, NULL, NULL, NULL},
+	/* A soak runs the stress kernel, whose checks the harness reads. */
+	{"image", T_BOOTARG, F(image), 0, 0, NULL, "stress", NULL},
+	{"crashme", T_BOOTARG, F(crashme), 0, 0, NULL, NULL, NULL},
+	{"worker-pages", T_BOOTARG, F(worker_pages), 0, 0, NULL, NULL, NULL},
+	/* Trace messages cost time and only matter in a capture. */
+	{"trace", T_BOOTARG, F(trace), 0, 0, NULL, "off", "(on with --trace)"},
+	{"duration", T_COUNT, F(duration), 1, UINT64_C(1) << 50, NULL, "200M",
 	 "instructions to run"},
-	{"check-every", T_COUNT, F(check_every), 1, UINT64_C(1) << 50, NULL, false,
+	{"check-every", T_COUNT, F(check_every), 1, UINT64_C(1) << 50, NULL, "1M",
 	 "instructions between status checks"},
 	{"heartbeat-timeout", T_COUNT, F(heartbeat_timeout), 0, UINT64_C(1) << 50,
-	 NULL, false,
+	 NULL, "20M",
 	 "instructions a running guest may go without a heartbeat (0: not checked)"},
-	{"repeat-limit", T_U32, F(repeat_limit), 0, UINT32_MAX, NULL, false,
+	{"repeat-limit", T_U32, F(repeat_limit), 0, UINT32_MAX, NULL, "100",
 	 "times the same TLB fault may recur in a row (0: not checked)"},
-	{"stop-on-anomaly", T_CHOICE, F(stop_on_anomaly), 0, 0, "no|yes", false,
+	{"stop-on-anomaly", T_CHOICE, F(stop_on_anomaly), 0, 0, "no|yes", "yes",
 	 "end the run at the first check that flags something"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -81,11 +81,21 @@ _Static_assert(NKEYS <= sizeof ((struct scenario *)0)->set_on_line /
 
 #define BOARD_PREFIX "board."
 
+/* The hypervisor's row of a T_BOOTARG key; test_scenario checks that each
+ * has one. */
+static const struct bootarg *bootarg_of(const struct key *k)
+{
+	return bootarg_find(k->key, (unsigned)strlen(k->key));
+}
+
 static const char *basename_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash ? slash + 1 : path;
 }
+
+static int set_value(struct scenario *s, const struct key *k, const char *v,
+		     char *err, size_t errlen);
 
 void scenario_defaults(struct scenario *s, const char *path)
 {
@@ -97,22 +107,16 @@ void scenario_defaults(struct scenario *s, const char *path)
 	if (len >= SCN_NAME_MAX)
 		len = SCN_NAME_MAX - 1;
 	memcpy(s->name, base, len);
-	s->guests = 4;
-	s->seed = 1;
-	s->quantum = 20000;
-	s->jitter = 0;
-	s->sched = SCN_SCHED_RR;
-	s->preserve = 1;
-	s->tlbp_check = GCONF_TLBP_ON;
-	strcpy(s->image, "stress");
-	s->crashme = 64;
-	s->worker_pages = 64;
-	s->trace = 0;
-	s->duration = 200000000;
-	s->check_every = 1000000;
-	s->heartbeat_timeout = 20000000;
-	s->repeat_limit = 100;
-	s->stop_on_anomaly = 1;
+	/* Every other key from its default, through the parser of its values
+	 * (test_scenario checks that each default is taken). */
+	char err[160];
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct key *k = &keys[i];
+		const struct bootarg *b = k->type == T_BOOTARG ? bootarg_of(k) : NULL;
+		const char *def = k->def ? k->def : b ? b->def : NULL;
+		if (def && set_value(s, k, def, err, sizeof err) != 0)
+			abort();
+	}
 }
 
 /* ------------------------------------------------------------ values */
@@ -223,22 +227,21 @@ static void choices_text(const char *choices, char *buf, size_t len)
 	}
 }
 
-/* Letters, digits and '-', '_' (and '.' in scenario names): what can go
- * into a file name (the run folder) or an assembler symbol (an image). */
-static bool valid_name(const char *v, size_t max, bool dots)
+/* Letters, digits, '.', '-' and '_', not starting with '.': what can go
+ * into a file name (the run folder). */
+static bool valid_name(const char *v, size_t max)
 {
 	size_t len = strlen(v);
 	if (len == 0 || len >= max)
 		return false;
 	for (const char *p = v; *p; p++) {
 		char c = *p;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			  c == '-' || c == '_' ||
-			  (dots && ((c >= 'A' && c <= 'Z') || c == '.'));
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
 		if (!ok)
 			return false;
 	}
-	return !(dots && v[0] == '.');
+	return v[0] != '.';
 }
 
 static const struct key *find_key(const char *name)
@@ -247,6 +250,46 @@ static const struct key *find_key(const char *name)
 		if (strcmp(keys[i].key, name) == 0)
 			return &keys[i];
 	return NULL;
+}
+
+/* A boot argument: checked and converted by the hypervisor's parser; the
+ * message in the scenario's words, from the hypervisor's table. */
+static int set_bootarg(char *field, const struct key *k, const char *v,
+		       char *err, size_t errlen)
+{
+	const struct bootarg *b = bootarg_of(k);
+	uint32_t n;
+	char text[96];
+	if (!b)
+		return fail(err, errlen, "%s: not a boot argument", k->key);
+	int rc = bootarg_value(b, v, (unsigned)strlen(v), &n);
+	if (rc == BOOTARG_ODD)
+		return fail(err, errlen, "%s: '%s' is not even", k->key, v);
+	if (rc == 0 && b->type == BA_IMAGE) {
+		strcpy(field, v);
+		return 0;
+	}
+	if (rc == 0) {
+		memcpy(field, &n, sizeof n);
+		return 0;
+	}
+	switch (b->type) {
+	case BA_NUMBER:
+		if (b->flags & BA_MASK)
+			return fail(err, errlen, "%s: '%s' is not a mask of bits in "
+				    "0x%" PRIx32, k->key, v, b->hi);
+		return fail(err, errlen, "%s: '%s' is not %" PRIu32 "..%" PRIu32,
+			    k->key, v, b->lo, b->hi);
+	case BA_ONOFF:
+	case BA_CHOICE:
+		choices_text(b->choices, text, sizeof text);
+		return fail(err, errlen, "%s: '%s' is not %s", k->key, v, text);
+	case BA_IMAGE:
+	case BA_GUEST_IMAGE:
+		break;
+	}
+	return fail(err, errlen, "%s: '%s' is not an image name "
+		    "(a-z 0-9 - _, up to %d)", k->key, v, SCN_IMAGE_MAX - 1);
 }
 
 static int set_value(struct scenario *s, const struct key *k, const char *v,
@@ -258,26 +301,16 @@ static int set_value(struct scenario *s, const struct key *k, const char *v,
 
 	switch (k->type) {
 	case T_NAME:
-		if (!valid_name(v, SCN_NAME_MAX, true))
+		if (!valid_name(v, SCN_NAME_MAX))
 			return fail(err, errlen, "%s: '%s' is not a name "
 				    "(A-Z a-z 0-9 . - _, up to %d)", k->key, v,
 				    SCN_NAME_MAX - 1);
-		strcpy(field, v);
-		return 0;
-	case T_IMAGE:
-		if (!valid_name(v, SCN_IMAGE_MAX, false))
-			return fail(err, errlen, "%s: '%s' is not an image name "
-				    "(a-z 0-9 - _, up to %d)", k->key, v,
-				    SCN_IMAGE_MAX - 1);
 		strcpy(field, v);
 		return 0;
 	case T_U32:
 		if (!parse_u32(v, &n) || n < k->lo || n > k->hi)
 			return fail(err, errlen, "%s: '%s' is not %" PRIu64 "..%" PRIu64,
 				    k->key, v, k->lo, k->hi);
-		/* The worker walks its pages in even/odd pairs (one TLB entry). */
-		if (k->off == F(worker_pages) && (n & 1))
-			return fail(err, errlen, "%s: '%s' is not even", k->key, v);
 		memcpy(field, &(uint32_t){(uint32_t)n}, sizeof(uint32_t));
 		return 0;
 	case T_COUNT:
@@ -296,6 +329,8 @@ static int set_value(struct scenario *s, const struct key *k, const char *v,
 		memcpy(field, &(uint32_t){(uint32_t)i}, sizeof(uint32_t));
 		return 0;
 	}
+	case T_BOOTARG:
+		return set_bootarg(field, k, v, err, errlen);
 	}
 	return fail(err, errlen, "%s: internal error", k->key);
 }
@@ -425,7 +460,6 @@ static const char *key_value(const struct scenario *s, const struct key *k,
 	uint64_t n;
 	switch (k->type) {
 	case T_NAME:
-	case T_IMAGE:
 		snprintf(buf, len, "%s", field);
 		break;
 	case T_U32:
@@ -440,6 +474,19 @@ static const char *key_value(const struct scenario *s, const struct key *k,
 		memcpy(&u, field, sizeof u);
 		choice_name(k->choices, u, buf, len);
 		break;
+	case T_BOOTARG: {
+		const struct bootarg *b = bootarg_of(k);
+		if (!b || b->type == BA_IMAGE) {
+			snprintf(buf, len, "%s", b ? field : "");
+			break;
+		}
+		memcpy(&u, field, sizeof u);
+		if (b->type == BA_NUMBER)
+			snprintf(buf, len, "%" PRIu32, u);
+		else
+			choice_name(b->choices, u, buf, len);
+		break;
+	}
 	}
 	return buf;
 }
@@ -463,7 +510,7 @@ int scenario_bootargs(const struct scenario *s, char *buf, size_t len)
 	if (len)
 		buf[0] = 0;
 	for (size_t i = 0; i < NKEYS; i++) {
-		if (!keys[i].bootarg)
+		if (keys[i].type != T_BOOTARG)
 			continue;
 		int w = snprintf(buf + n, len > n ? len - n : 0, "%s%s=%s",
 				 n ? " " : "", keys[i].key,
@@ -508,24 +555,40 @@ void scenario_help(FILE *f)
 {
 	struct scenario d;
 	scenario_defaults(&d, NULL);
-	char v[SCN_NAME_MAX], range[64];
+	char v[SCN_NAME_MAX], range[64], text[256];
 	for (size_t i = 0; i < NKEYS; i++) {
 		const struct key *k = &keys[i];
+		const struct bootarg *b = k->type == T_BOOTARG ? bootarg_of(k) : NULL;
+		const char *help = k->help;
 		switch (k->type) {
 		case T_NAME: snprintf(range, sizeof range, "NAME"); break;
-		case T_IMAGE: snprintf(range, sizeof range, "IMAGE"); break;
 		case T_U32:
 			snprintf(range, sizeof range, "%" PRIu64 "..%" PRIu64, k->lo, k->hi);
 			break;
 		case T_COUNT: snprintf(range, sizeof range, "N[k|M|G]"); break;
 		case T_CHOICE: snprintf(range, sizeof range, "%s", k->choices); break;
+		case T_BOOTARG:
+			if (!b)
+				continue;
+			if (b->type == BA_NUMBER)
+				snprintf(range, sizeof range, "%" PRIu32 "..%" PRIu32,
+					 b->lo, b->hi);
+			else if (b->type == BA_IMAGE)
+				snprintf(range, sizeof range, "IMAGE");
+			else
+				snprintf(range, sizeof range, "%s", b->choices);
+			/* the hypervisor's help, and the harness's note */
+			snprintf(text, sizeof text, "%s%s%s", b->help,
+				 help ? " " : "", help ? help : "");
+			help = text;
+			break;
 		}
 		if (k->type == T_NAME)
 			fprintf(f, "  %s = %s\n", k->key, range);
 		else
 			fprintf(f, "  %s = %s (default %s)\n", k->key, range,
 				key_value(&d, k, v, sizeof v));
-		print_help(f, k->help);
+		print_help(f, help);
 	}
 	fprintf(f, "  board.NAME = VALUE\n");
 	print_help(f, "a vzsim board option (vzsim --help lists them)");

@@ -32,7 +32,7 @@ struct scn_board_opt {
 
 struct scenario {
 	char name[SCN_NAME_MAX];
-	/* Boot arguments of the hypervisor (hypervisor/args.h). */
+	/* Boot arguments of the hypervisor (<vzsoak/bootargs.def>). */
 	uint32_t guests, seed, quantum, jitter;
 	uint32_t sched;      /* enum scn_sched */
 	uint32_t preserve;   /* 1: the hypervisor's TLB critical-section fix */

@@ -13,7 +13,7 @@
 
 #include <vzsoak/utm.h>
 
-#include "args.h"
+#include <vzsoak/bootargs_parse.h>
 #include "vcpu_regs.h"
 
 /* ---------------------------------------------------------- CP0 access */

@@ -8,7 +8,8 @@
 # sched=aim so world switches land inside TLB handlers), the decoded
 # instruction sequence must equal the executed one, index for index, PC
 # for PC, context for context (root or guest N, kernel or user), with no
-# gap.  Then damaged traces: cut short, and with bytes overwritten in the
+# gap; and a capture's boot arguments are read as the hypervisor read
+# them.  Then damaged traces: cut short, and with bytes overwritten in the
 # middle: the flow decodes up to the damage, says so in a gap line, and
 # goes on after it.  Writes RESULTS/flow.results ("pass flow.NAME" /
 # "fail flow.NAME REASON").
@@ -140,6 +141,39 @@ elif awk -v g="$g" '$1 ~ /^[0-9]+$/ && $2 != g { bad = 1 } END { exit !bad }' "$
 	fail around "an instruction of another context than $g"
 else
 	pass around
+fi
+
+# The capture's boot arguments are read as the hypervisor reads them
+# (its parser, its defaults): "crashme=010" is ten words to the hypervisor
+# (decimal, not octal), and the blocks decode only with the same count.
+"$VZSIM" --max-insns 2000000 --trace "$OUT/args.vzt" --log-insns "$OUT/args.log" \
+	--bootargs "guests=2 image=stress seed=3 quantum=8000 crashme=010" \
+	"$HV" > /dev/null 2>&1
+"$PDTRACE" flow "$OUT/args.vzt" > "$OUT/args.flow" 2> "$OUT/args.stderr"
+rc=$?
+truth "$OUT/args.log" > "$OUT/args.truth"
+decoded "$OUT/args.flow" > "$OUT/args.decoded"
+if [ $rc -ne 0 ]; then
+	fail bootargs "exit status $rc: $(head -1 "$OUT/args.stderr")"
+elif ! grep -q 'crashme#[0-9]*+0x' "$OUT/args.flow"; then
+	fail bootargs "no crashme block instruction"
+elif ! cmp -s "$OUT/args.truth" "$OUT/args.decoded"; then
+	fail bootargs "decoded != executed: $(diff "$OUT/args.truth" "$OUT/args.decoded" | head -3 | tr '\n' ' ')"
+else
+	pass bootargs
+fi
+# Boot arguments the hypervisor refused: a note with its parser's reason.
+"$VZSIM" --max-insns 200000 --trace "$OUT/badargs.vzt" --bootargs "guests=2 crashme=5000" \
+	"$HV" > /dev/null 2>&1
+"$PDTRACE" flow "$OUT/badargs.vzt" > /dev/null 2> "$OUT/badargs.stderr"
+rc=$?
+want="pdtrace: note: the capture's boot arguments: crashme=5000: want 0..4096 words"
+if [ $rc -ne 0 ]; then
+	fail bootargs-refused "exit status $rc: $(head -1 "$OUT/badargs.stderr")"
+elif ! grep -qF "$want" "$OUT/badargs.stderr"; then
+	fail bootargs-refused "no '$want' note: $(head -1 "$OUT/badargs.stderr")"
+else
+	pass bootargs-refused
 fi
 
 # ------------------------------------------------------------ damage

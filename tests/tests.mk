@@ -2,7 +2,7 @@
 # needs.  Tests may use every layer.
 $(call layer,tests,$(INC_VZSIM) -Iboards/sim $(INC_FLOW) -I.)
 # Everything a unit test may link, in link order.
-TEST_LIBS_SAN := $(LIB_vzsim_SAN) $(PDTRACE_LIBS_SAN)
+TEST_LIBS_SAN := $(LIB_vzsim_SAN) $(PDTRACE_LIBS_SAN) $(LIB_bootargs_SAN)
 
 # ---- cmocka unit tests (tests/unit), sanitizers on
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
@@ -12,8 +12,9 @@ UNIT_BINS    := $(addprefix $(BUILD)/san/tests/,$(UNIT_NAMES))
 $(UNIT_BINS): $(BUILD)/san/tests/%: $(BUILD)/san/tests/unit/%.o $(call obj_san,$(UNIT_HELPERS)) \
 		$(call obj_san,$(HV_HOST_SRC)) $(TEST_LIBS_SAN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_SAN) $(filter %.o %.a,$^) $(LDLIBS) -lcmocka -o $@
-# The harness's parts free of libvzsim.
+	$(CC) $(CFLAGS_SAN) $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS) -lcmocka -o $@
+# The harness's parts free of libvzsim (objects, linked before the archives
+# they call: the unit rule lists every .o first).
 $(BUILD)/san/tests/test_scenario $(BUILD)/san/tests/test_detect: $(call obj_san,$(HARNESS_HOST_SRC))
 
 # ---- libpdtrace's tests (tests/pdtrace)

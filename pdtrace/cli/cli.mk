@@ -1,12 +1,13 @@
-# pdtrace/cli: the pdtrace command (dump, flow) over libpdtrace.
+# pdtrace/cli: the pdtrace command (dump, flow) over libpdtrace, and the
+# hypervisor's boot-argument parser (libbootargs.a) for a capture's header.
 PDT_CLI_SRC := $(wildcard pdtrace/cli/*.c)
 $(call layer,pdtrace/cli,$(INC_FLOW))
 PDTRACE     := $(BUILD)/bin/pdtrace
 PDTRACE_SAN := $(BUILD)/san/bin/pdtrace
 
-$(PDTRACE): $(call obj_rel,$(PDT_CLI_SRC)) $(PDTRACE_LIBS_REL)
+$(PDTRACE): $(call obj_rel,$(PDT_CLI_SRC)) $(PDTRACE_LIBS_REL) $(LIB_bootargs_REL)
 	$(LINK_REL)
-$(PDTRACE_SAN): $(call obj_san,$(PDT_CLI_SRC)) $(PDTRACE_LIBS_SAN)
+$(PDTRACE_SAN): $(call obj_san,$(PDT_CLI_SRC)) $(PDTRACE_LIBS_SAN) $(LIB_bootargs_SAN)
 	$(LINK_SAN)
 
 HOST_BINS  += $(PDTRACE)

@@ -16,7 +16,8 @@
  * names is the hypervisor (root); each guest runs the image its boot
  * arguments name (image=, gN=), found as guests/NAME.elf next to the
  * hypervisor's ELF; crashme's seed and block size come from the same boot
- * arguments (seed=, crashme=).
+ * arguments (seed=, crashme=).  They are read by the hypervisor's own
+ * parser (libbootargs), whose defaults stand for a key left out.
  */
 #include "cli.h"
 
@@ -31,8 +32,9 @@
 #include <crashme/block.h>
 #include <mips/isa.h>
 #include <pdtrace/flow.h>
+#include <vzsoak/bootargs_parse.h>
 
-#define MAX_IMAGE_NAME 32
+_Static_assert(PDT_FLOW_GUESTS <= HV_MAX_GUESTS, "a guest's image from hv_args.image[]");
 
 struct flow_opts {
 	const char *trace;
@@ -173,39 +175,6 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 
 /* ------------------------------------------------------------ metadata */
 
-/* The value of key in "k=v k=v" text, copied into out; false if absent. */
-static bool bootarg(const char *text, const char *key, char *out, size_t len)
-{
-	size_t kl = strlen(key);
-	bool found = false;
-	for (const char *p = text; *p;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		const char *start = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
-			p++;
-		if ((size_t)(p - start) > kl && !strncmp(start, key, kl) && start[kl] == '=') {
-			size_t n = (size_t)(p - start) - kl - 1;
-			if (n >= len)
-				n = len - 1;
-			memcpy(out, start + kl + 1, n);
-			out[n] = 0;
-			found = true; /* the last one wins, as in the hypervisor */
-		}
-	}
-	return found;
-}
-
-static uint32_t bootarg_u32(const char *text, const char *key, uint32_t fallback)
-{
-	char v[32];
-	if (!bootarg(text, key, v, sizeof v))
-		return fallback;
-	char *end;
-	unsigned long long n = strtoull(v, &end, 0);
-	return *end || n > UINT32_MAX ? fallback : (uint32_t)n;
-}
-
 static struct pdt_code *load(const char *what, const char *path)
 {
 	struct pdt_code *c;
@@ -237,24 +206,31 @@ static void setup(const struct flow_opts *o, const struct pdt_file_info *info,
 	}
 	cfg->root = codes[0];
 
-	const char *args = info->bootargs;
+	/* The capture's boot arguments, read by the hypervisor's own parser
+	 * over its defaults (<vzsoak/bootargs.def>): a key the capture leaves
+	 * out means here what it meant to the hypervisor. */
+	struct hv_args hv;
+	char why[96];
+	hv_args_defaults(&hv);
+	if (hv_args_parse(&hv, info->bootargs, sizeof info->bootargs, why,
+			  sizeof why) != 0) {
+		fprintf(stderr, "pdtrace: note: the capture's boot arguments: %s "
+			"(the hypervisor stops on them): decoding with its defaults\n",
+			why);
+		hv_args_defaults(&hv);
+	}
 	char dir[4096] = ".";
 	if (root) {
 		char copy[4096];
 		snprintf(copy, sizeof copy, "%s", root);
 		snprintf(dir, sizeof dir, "%s", dirname(copy));
 	}
-	char name[MAX_IMAGE_NAME] = "demo";
-	bootarg(args, "image", name, sizeof name);
 	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++) {
 		if (o->image[g]) {
 			codes[g] = load("guest", o->image[g]);
 		} else if (root) {
-			char key[4] = { 'g', (char)('0' + g), 0, 0 }, gname[MAX_IMAGE_NAME];
 			char path[4200];
-			snprintf(gname, sizeof gname, "%s", name);
-			bootarg(args, key, gname, sizeof gname);
-			snprintf(path, sizeof path, "%s/guests/%s.elf", dir, gname);
+			snprintf(path, sizeof path, "%s/guests/%s.elf", dir, hv.image[g - 1]);
 			if (access(path, R_OK) == 0)
 				codes[g] = load("guest", path);
 		}
@@ -265,9 +241,8 @@ static void setup(const struct flow_opts *o, const struct pdt_file_info *info,
 		cfg->crashme_seed = o->crashme_seed;
 		cfg->crashme_words = o->crashme_words;
 	} else {
-		/* The hypervisor's defaults (hypervisor/args.c): seed 1, 64 words. */
-		cfg->crashme_seed = bootarg_u32(args, "seed", 1);
-		cfg->crashme_words = bootarg_u32(args, "crashme", 64);
+		cfg->crashme_seed = hv.seed;
+		cfg->crashme_words = hv.crashme;
 		cfg->crashme = cfg->crashme_words != 0;
 	}
 }

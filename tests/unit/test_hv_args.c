@@ -1,15 +1,17 @@
 /*
  * The reference hypervisor's boot-argument parser (hypervisor/args.c):
- * defaults, every key, numbers, and the one-line errors for bad input.
+ * defaults, every key, numbers, the one-line errors for bad input, and
+ * its table (bootargs.def) read back through it.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../hypervisor/args.h"
+#include <vzsoak/bootargs_parse.h>
 #include <vzsoak/hypercall.h>
 
 static char err[96];
@@ -124,6 +126,63 @@ static void test_errors(void **state)
 	assert_string_equal(small, "unknown");
 }
 
+/* The table (bootargs.def): every default is a value its own parser takes,
+ * and hv_args_defaults is exactly those values. */
+static void test_table_defaults(void **state)
+{
+	(void)state;
+	struct hv_args a;
+	hv_args_defaults(&a);
+	for (unsigned i = 0; i < bootarg_count; i++) {
+		const struct bootarg *b = &bootarg_table[i];
+		uint32_t v = 0xdeadbeef;
+		if (b->type == BA_GUEST_IMAGE) {
+			assert_string_equal(b->def, "");
+			continue;
+		}
+		assert_int_equal(bootarg_value(b, b->def, (unsigned)strlen(b->def), &v), 0);
+		if (b->type == BA_IMAGE) {
+			for (int g = 0; g < HV_MAX_GUESTS; g++)
+				assert_string_equal(a.image[g], b->def);
+		} else {
+			uint32_t field;
+			memcpy(&field, (char *)&a + b->offset, sizeof field);
+			assert_int_equal(field, v);
+		}
+	}
+}
+
+/* Every key of the table is found, the gN keys only for N in 1..8, and
+ * each number row takes its lo and hi and refuses what lies beyond. */
+static void test_table_keys(void **state)
+{
+	(void)state;
+	char text[64];
+	struct hv_args a;
+	for (unsigned i = 0; i < bootarg_count; i++) {
+		const struct bootarg *b = &bootarg_table[i];
+		if (b->type == BA_GUEST_IMAGE) {
+			for (char n = '0'; n <= '9'; n++) {
+				snprintf(text, sizeof text, "%s%c", b->key, n);
+				assert_true((bootarg_find(text, 2) == b) == (n >= '1' && n <= '8'));
+			}
+			continue;
+		}
+		assert_ptr_equal(bootarg_find(b->key, (unsigned)strlen(b->key)), b);
+		if (b->type != BA_NUMBER || (b->flags & BA_MASK))
+			continue;
+		snprintf(text, sizeof text, "%s=%u %s=%u", b->key, b->lo, b->key, b->hi);
+		assert_int_equal(parse(&a, text), 0);
+		if (b->lo > 0) {
+			snprintf(text, sizeof text, "%s=%u", b->key, b->lo - 1);
+			assert_int_equal(parse(&a, text), -1);
+		}
+		snprintf(text, sizeof text, "%s=%llu", b->key, b->hi + 1ull);
+		assert_int_equal(parse(&a, text), -1);
+	}
+	assert_null(bootarg_find("gues", 4));
+	assert_null(bootarg_find("g", 1));
+}
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +190,8 @@ int main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_later_wins_and_max),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_table_defaults),
+		cmocka_unit_test(test_table_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
  * Soak scenarios (harness/scenario.c): defaults, every key, counts with
  * k/M/G, board options through the caller's check, --set overrides, the
  * boot-argument string, the resolved listing reading back, and the
- * one-line "FILE:LINE: ..." errors.
+ * one-line "FILE:LINE: ..." errors; and the boot arguments against the
+ * hypervisor's table and parser (<vzsoak/bootargs_parse.h>).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,9 @@
 #include <cmocka.h>
 
 #include "harness/scenario.h"
+#include <inttypes.h>
+#include <stdbool.h>
+#include <vzsoak/bootargs_parse.h>
 
 static char err[512];
 
@@ -289,6 +293,148 @@ static void test_write_reads_back(void **state)
 	assert_string_equal(scenario_value(&a, "nonsense", v, sizeof v), "");
 }
 
+/* The boot arguments a scenario leaves to the hypervisor's defaults, not
+ * keys of a soak (its checks assume them). */
+static bool hv_only(const char *key)
+{
+	static const char *const keys[] = {"trace-guests", "ri-exit", "runtime", "rounds"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Every boot argument of the hypervisor's table (bootargs.def) is either a
+ * scenario key with the table's range, choices and help, or one the
+ * scenario leaves alone; the scenario's values are refused where the
+ * hypervisor refuses them. */
+static void test_bootarg_table(void **state)
+{
+	(void)state;
+	struct scenario s;
+	char v[64], want[160], *help = NULL;
+	size_t hlen = 0;
+	FILE *f = open_memstream(&help, &hlen);
+	scenario_help(f);
+	fclose(f);
+	for (unsigned i = 0; i < bootarg_count; i++) {
+		const struct bootarg *b = &bootarg_table[i];
+		if (b->type == BA_GUEST_IMAGE) {
+			scenario_defaults(&s, NULL);
+			assert_int_equal(scenario_set(&s, "g1", "demo", NULL, NULL, err,
+						      sizeof err), -1);
+			continue;
+		}
+		scenario_defaults(&s, NULL);
+		if (scenario_set(&s, b->key, b->def, NULL, NULL, err, sizeof err) != 0) {
+			snprintf(want, sizeof want, "unknown key '%s' (see vzsoak run --help)",
+				 b->key);
+			assert_string_equal(err, want);
+			assert_true(hv_only(b->key));
+			continue;
+		}
+		assert_false(hv_only(b->key));
+		switch (b->type) {
+		case BA_NUMBER: {
+			snprintf(want, sizeof want, "\n  %s = %" PRIu32 "..%" PRIu32 " (default ",
+				 b->key, b->lo, b->hi);
+			assert_non_null(strstr(help, want));
+			const uint64_t bad[] = {(uint64_t)b->lo - 1, (uint64_t)b->hi + 1};
+			const uint32_t good[] = {b->lo, b->hi};
+			for (int j = 0; j < 2; j++) {
+				snprintf(v, sizeof v, "%" PRIu32, good[j]);
+				assert_int_equal(scenario_set(&s, b->key, v, NULL, NULL, err,
+							      sizeof err), 0);
+				assert_string_equal(scenario_value(&s, b->key, want, sizeof want), v);
+				if (j == 0 && b->lo == 0)
+					continue;
+				snprintf(v, sizeof v, "%" PRIu64, bad[j]);
+				assert_int_equal(scenario_set(&s, b->key, v, NULL, NULL, err,
+							      sizeof err), -1);
+				snprintf(want, sizeof want, "%s: '%s' is not %" PRIu32 "..%" PRIu32,
+					 b->key, v, b->lo, b->hi);
+				assert_string_equal(err, want);
+			}
+			if ((b->flags & BA_EVEN) && b->lo < b->hi) {
+				snprintf(v, sizeof v, "%" PRIu32, b->lo + 1);
+				assert_int_equal(scenario_set(&s, b->key, v, NULL, NULL, err,
+							      sizeof err), -1);
+				snprintf(want, sizeof want, "%s: '%s' is not even", b->key, v);
+				assert_string_equal(err, want);
+			}
+			break;
+		}
+		case BA_ONOFF:
+		case BA_CHOICE:
+			snprintf(want, sizeof want, "\n  %s = %s (default ", b->key, b->choices);
+			assert_non_null(strstr(help, want));
+			for (const char *p = b->choices; *p;) {
+				size_t n = strcspn(p, "|");
+				snprintf(v, sizeof v, "%.*s", (int)n, p);
+				assert_int_equal(scenario_set(&s, b->key, v, NULL, NULL, err,
+							      sizeof err), 0);
+				assert_string_equal(scenario_value(&s, b->key, want, sizeof want), v);
+				p += n + (p[n] == '|');
+			}
+			break;
+		case BA_IMAGE:
+			snprintf(want, sizeof want, "\n  %s = IMAGE (default ", b->key);
+			assert_non_null(strstr(help, want));
+			assert_int_equal(scenario_set(&s, b->key, "abcdefghijklmnop", NULL, NULL,
+						      err, sizeof err), -1);
+			break;
+		case BA_GUEST_IMAGE:
+			break;
+		}
+		/* the help is the table's (its first words, before any wrap) */
+		snprintf(want, sizeof want, "%.20s", b->help);
+		assert_non_null(strstr(help, want));
+	}
+	free(help);
+}
+
+/* The hypervisor reads a scenario's boot-argument string back as the
+ * scenario's values: its defaults but for the two the harness chooses
+ * (image=stress, trace=off), and whatever a scenario sets. */
+static void test_bootargs_read_by_hv(void **state)
+{
+	(void)state;
+	struct scenario s;
+	struct hv_args want, got;
+	char args[512], herr[96];
+
+	scenario_defaults(&s, NULL);
+	assert_true(scenario_bootargs(&s, args, sizeof args) > 0);
+	hv_args_defaults(&want);
+	hv_args_defaults(&got);
+	assert_int_equal(hv_args_parse(&got, args, sizeof args, herr, sizeof herr), 0);
+	assert_int_equal(got.trace, 0);
+	for (int g = 0; g < HV_MAX_GUESTS; g++)
+		assert_string_equal(got.image[g], "stress");
+	got.trace = want.trace;
+	memcpy(got.image, want.image, sizeof got.image);
+	assert_memory_equal(&got, &want, sizeof got);
+
+	assert_int_equal(read_text(&s, "guests = 7\nseed = 0x12345678\nquantum = 100\n"
+				       "jitter = 9\nsched = aim\npreserve = off\n"
+				       "tlbp-check = index\nimage = crit\ncrashme = 0\n"
+				       "worker-pages = 512\ntrace = on\n"), 0);
+	assert_true(scenario_bootargs(&s, args, sizeof args) > 0);
+	hv_args_defaults(&got);
+	assert_int_equal(hv_args_parse(&got, args, sizeof args, herr, sizeof herr), 0);
+	assert_int_equal(got.guests, s.guests);
+	assert_int_equal(got.seed, s.seed);
+	assert_int_equal(got.quantum, s.quantum);
+	assert_int_equal(got.jitter, s.jitter);
+	assert_int_equal(got.sched, s.sched);
+	assert_int_equal(got.preserve, s.preserve);
+	assert_int_equal(got.tlbp_check, s.tlbp_check);
+	assert_string_equal(got.image[0], s.image);
+	assert_int_equal(got.crashme, s.crashme);
+	assert_int_equal(got.worker_pages, s.worker_pages);
+	assert_int_equal(got.trace, s.trace);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +445,8 @@ int main(void)
 		cmocka_unit_test(test_set_overrides),
 		cmocka_unit_test(test_bootargs),
 		cmocka_unit_test(test_write_reads_back),
+		cmocka_unit_test(test_bootarg_table),
+		cmocka_unit_test(test_bootargs_read_by_hv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
