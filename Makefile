@@ -97,7 +97,7 @@ help:
 	@echo "make run        the shrinking-page bug on vzsim: flagged with the fixes off, clean with either fix on"
 	@echo "make test       unit, end-to-end and differential tests (sanitizers on)"
 	@echo "make fuzz-diff  many more differential seeds against QEMU (N=500 by default)"
-	@echo "make fuzz       libFuzzer on the trace decoder and the ELF loader (FUZZ_SECONDS=300 each)"
+	@echo "make fuzz       libFuzzer on the trace decoder and the ELF reader (FUZZ_SECONDS=300 each)"
 	@echo "make bench      vzsim vs QEMU speed on a 10^9-instruction loop; libpdtrace speed"
 	@echo "make ttf        time to failure of the shrinking page over SEEDS=20 seeds (TTF_ARGS='--set k=v ...')"
 

@@ -1,6 +1,8 @@
 #!/bin/bash
-# Runs the ELF loader fuzzer (build/fuzz/fuzz_elf) for FUZZ_SECONDS, seeded
-# with the target images the build made; writes RESULTS/fuzz-elf.results.
+# Runs the fuzzer of the shared ELF reader (boards/mips/elf.c; build/fuzz/
+# fuzz_elf) for FUZZ_SECONDS, seeded with the target images the build made
+# and the code-image fixtures (symbols, big-endian, 64-bit, stripped);
+# writes RESULTS/fuzz-elf.results.
 #
 #   scripts/run-fuzz-elf.sh BUILD RESULTS
 BUILD=${1:-build}
@@ -14,7 +16,8 @@ if [ ! -x "$FUZZ" ]; then
 fi
 work=$BUILD/fuzz/elf
 mkdir -p "$work/corpus" "$work/seeds" "$work/crashes"
-cp "$BUILD"/target/e2e/*.elf "$BUILD"/target/*.elf "$work/seeds/" 2>/dev/null
+cp "$BUILD"/target/e2e/*.elf "$BUILD"/target/*.elf "$BUILD"/target/pdtrace/*.elf \
+	"$work/seeds/" 2>/dev/null
 log=$RESULTS/fuzz.elf.log
 "$FUZZ" -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/crashes/" -print_final_stats=1 \

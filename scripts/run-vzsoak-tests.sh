@@ -79,9 +79,9 @@ bad bad-set-board-name "vzsoak: --set: unknown board option 'colour' (see --help
 	run "$S" --hv "$FAKE" --set board.colour=red
 bad bad-seed "vzsoak: --seed: seed: 'x' is not 0..4294967295" \
 	run "$S" --hv "$FAKE" --seed x
-bad bad-hv "vzsoak: --hv: $OUT/nonexistent.elf: cannot open: No such file or directory" \
+bad bad-hv "vzsoak: --hv: $OUT/nonexistent.elf: No such file or directory" \
 	run "$S" --hv "$OUT/nonexistent.elf"
-bad bad-hv-not-elf "vzsoak: --hv: $S: not an ELF file" \
+bad bad-hv-not-elf "vzsoak: --hv: $S: not a 32-bit little-endian MIPS ELF (not an ELF file)" \
 	run "$S" --hv "$S"
 bad unknown-option "vzsoak: run: unknown option '--colour' (try vzsoak run --help)" \
 	run "$S" --colour

@@ -78,10 +78,10 @@ define fuzz_build
 		echo "fuzz: $(FUZZ_CC) not found: the $(1) fuzzer is not built"; \
 	fi
 endef
-# vzsim's ELF loader.
+# The shared ELF reader (vzsim's loader, mipsdis, the code images).
 FUZZ_ELF_BIN := $(BUILD)/fuzz/fuzz_elf
-$(FUZZ_ELF_BIN): tests/fuzz/fuzz_elf.c boards/sim/board/elf.c boards/sim/board/elf.h | $(BUILD)/.deps-ok
-	$(call fuzz_build,ELF loader,-Iboards/sim,tests/fuzz/fuzz_elf.c boards/sim/board/elf.c)
+$(FUZZ_ELF_BIN): tests/fuzz/fuzz_elf.c boards/mips/elf.c boards/mips/include/mips/elf.h | $(BUILD)/.deps-ok
+	$(call fuzz_build,ELF reader,$(INC_MIPS),tests/fuzz/fuzz_elf.c boards/mips/elf.c)
 # The trace decoders: packet and flow layers.
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_decoder
 FUZZ_DEC_SRC := $(PACKET_SRC) $(FLOW_SRC) $(CRASHME_SRC) $(MIPS_SRC)

@@ -22,6 +22,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -45,7 +46,7 @@ struct flow_opts {
 	int only_ksu;        /* -1: kernel and user; else PDT_KERNEL/PDT_USER */
 	uint64_t from, to;
 	bool json, events;
-	enum { AROUND_NONE, AROUND_PAGEMASK, AROUND_ANOMALY, AROUND_INDEX } around;
+	enum pdt_around around; /* 0: none */
 	uint64_t around_index;
 	uint64_t before, after;
 };
@@ -109,61 +110,93 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 	o->events = true;
 	o->before = 200;
 	o->after = 20;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+	enum { O_JSON = 1, O_NOEV, O_IMAGE, O_CONTEXT, O_FROM, O_TO, O_CRASHME, O_AROUND,
+	       O_BEFORE, O_AFTER };
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "no-events", no_argument, NULL, O_NOEV },
+		{ "image", required_argument, NULL, O_IMAGE },
+		{ "context", required_argument, NULL, O_CONTEXT },
+		{ "from", required_argument, NULL, O_FROM },
+		{ "to", required_argument, NULL, O_TO },
+		{ "crashme", required_argument, NULL, O_CRASHME },
+		{ "around", required_argument, NULL, O_AROUND },
+		{ "before", required_argument, NULL, O_BEFORE },
+		{ "after", required_argument, NULL, O_AFTER },
+		{ 0 },
+	};
+	/* The messages are ours (opterr off); ':' first: a missing value is
+	 * told from an unknown option. */
+	opterr = 0;
+	optind = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		const char *a = argv[optind - 1], *v = optarg;
+		switch (c) {
+		case 'h':
 			cli_usage();
 			exit(0);
-		} else if (!strcmp(a, "--json")) {
+		case O_JSON:
 			o->json = true;
-		} else if (!strcmp(a, "--no-events")) {
+			break;
+		case O_NOEV:
 			o->events = false;
-		} else if (!strcmp(a, "--image") || !strcmp(a, "--context") ||
-			   !strcmp(a, "--from") || !strcmp(a, "--to") ||
-			   !strcmp(a, "--crashme") || !strcmp(a, "--around") ||
-			   !strcmp(a, "--before") || !strcmp(a, "--after")) {
-			if (!v)
-				cli_die("%s: needs a value", a);
-			i++;
-			if (!strcmp(a, "--around")) {
-				if (!strcmp(v, "pagemask"))
-					o->around = AROUND_PAGEMASK;
-				else if (!strcmp(v, "anomaly"))
-					o->around = AROUND_ANOMALY;
-				else {
-					o->around = AROUND_INDEX;
-					o->around_index = parse_index(a, v);
-				}
-			} else if (!strcmp(a, "--before")) {
-				o->before = parse_index(a, v);
-			} else if (!strcmp(a, "--after")) {
-				o->after = parse_index(a, v);
-			} else if (!strcmp(a, "--image"))
-				parse_image(o, v);
-			else if (!strcmp(a, "--context"))
-				parse_context(o, v);
-			else if (!strcmp(a, "--from"))
-				o->from = parse_index(a, v);
-			else if (!strcmp(a, "--to"))
-				o->to = parse_index(a, v);
-			else {
-				unsigned long long s, w;
-				char tail;
-				if (sscanf(v, "%llu,%llu%c", &s, &w, &tail) != 2 || s > UINT32_MAX ||
-				    w > 4096)
-					cli_die("--crashme: '%s': want SEED,WORDS (WORDS <= 4096)", v);
-				o->crashme_given = true;
-				o->crashme_seed = (uint32_t)s;
-				o->crashme_words = (uint32_t)w;
+			break;
+		case O_IMAGE:
+			parse_image(o, v);
+			break;
+		case O_CONTEXT:
+			parse_context(o, v);
+			break;
+		case O_FROM:
+			o->from = parse_index("--from", v);
+			break;
+		case O_TO:
+			o->to = parse_index("--to", v);
+			break;
+		case O_AROUND:
+			if (!strcmp(v, "pagemask")) {
+				o->around = PDT_AROUND_PAGEMASK;
+			} else if (!strcmp(v, "anomaly")) {
+				o->around = PDT_AROUND_ANOMALY;
+			} else {
+				o->around = PDT_AROUND_INDEX;
+				o->around_index = parse_index("--around", v);
 			}
-		} else if (a[0] == '-' && a[1]) {
-			cli_die("flow: unknown option '%s' (pdtrace --help)", a);
-		} else if (!o->trace) {
-			o->trace = a;
-		} else {
-			cli_die("flow: one trace file only ('%s')", a);
+			break;
+		case O_BEFORE:
+			o->before = parse_index("--before", v);
+			break;
+		case O_AFTER:
+			o->after = parse_index("--after", v);
+			break;
+		case O_CRASHME: {
+			unsigned long long s, w;
+			char tail;
+			if (sscanf(v, "%llu,%llu%c", &s, &w, &tail) != 2 || s > UINT32_MAX ||
+			    w > 4096)
+				cli_die("--crashme: '%s': want SEED,WORDS (WORDS <= 4096)", v);
+			o->crashme_given = true;
+			o->crashme_seed = (uint32_t)s;
+			o->crashme_words = (uint32_t)w;
+			break;
 		}
+		case ':':
+			cli_die("%s: needs a value", a);
+		default:
+			/* A short option ("-x", maybe among others in one
+			 * word) by its letter; a long one as written. */
+			cli_die("flow: unknown option '%s' (pdtrace --help)",
+				optopt > ' ' && optopt < 127 ? (char[]){ '-', (char)optopt, 0 } : a);
+		}
+	}
+	/* argv[0] is "flow"; getopt moved the operands to the end. */
+	for (int i = optind; i < argc; i++) {
+		if (!o->trace)
+			o->trace = argv[i];
+		else
+			cli_die("flow: one trace file only ('%s')", argv[i]);
 	}
 	if (!o->trace)
 		cli_die("flow: no trace file (pdtrace --help)");
@@ -191,7 +224,8 @@ static struct pdt_code *load(const char *what, const char *path)
  * as gaps, the rest still decodes.
  */
 static void setup(const struct flow_opts *o, const struct pdt_file_info *info,
-		  struct pdt_flow_config *cfg, struct pdt_code **codes)
+		  struct pdt_flow_config *cfg, struct pdt_code **codes,
+		  struct pdt_crashme **crashme)
 {
 	memset(cfg, 0, sizeof *cfg);
 	const char *root = o->image[0];
@@ -236,14 +270,16 @@ static void setup(const struct flow_opts *o, const struct pdt_file_info *info,
 		}
 		cfg->guest[g] = codes[g];
 	}
-	if (o->crashme_given) {
-		cfg->crashme = o->crashme_words != 0;
-		cfg->crashme_seed = o->crashme_seed;
-		cfg->crashme_words = o->crashme_words;
-	} else {
-		cfg->crashme_seed = hv.seed;
-		cfg->crashme_words = hv.crashme;
-		cfg->crashme = cfg->crashme_words != 0;
+	/* crashme's blocks are code no image holds: they come from a code
+	 * provider, with the capture's seed and block length unless the
+	 * options give them. */
+	uint32_t seed = o->crashme_given ? o->crashme_seed : hv.seed;
+	uint32_t words = o->crashme_given ? o->crashme_words : hv.crashme;
+	*crashme = NULL;
+	if (words) {
+		if (pdt_crashme_new(crashme, seed, words) != 0)
+			cli_die("out of memory");
+		cfg->code = pdt_crashme_provider(*crashme);
 	}
 }
 
@@ -548,94 +584,54 @@ static void print_item(const struct flow_opts *o, const struct pdt_flow_config *
 
 /* ------------------------------------------------------------ --around */
 
-/* Pass 1: the failure's index and guest; false if the trace has none. */
-static bool find_failure(const struct flow_opts *o, const struct pdt_flow_config *cfg,
-			 const struct pdt_file *f, uint64_t *index, int *guest)
+/* What pdt_flow_window needs to print the CLI's way. */
+struct around_print {
+	const struct flow_opts *o;
+	const struct pdt_flow_config *cfg;
+};
+
+static bool around_keep(void *priv, const struct pdt_flow_item *it)
 {
-	struct pdt_flow *flow;
-	if (pdt_flow_new(&flow, cfg, f->words, f->len) != 0)
-		cli_die("out of memory");
-	struct pdt_flow_item it;
-	bool found = false;
-	while (!found && pdt_flow_next(flow, &it) == 0) {
-		if (o->around == AROUND_INDEX) {
-			if (it.is_insn && it.index >= o->around_index) {
-				found = true;
-				*guest = it.ctx.guest ? it.ctx.guestid : 0;
-			}
-		} else if (!it.is_insn && o->around == AROUND_PAGEMASK &&
-			   it.ev.kind == PDT_EV_PAGEMASK && it.ev.pagemask.to < it.ev.pagemask.from) {
-			/* A smaller page: the shrink, not the boot-time 4K -> 16K. */
-			found = true;
-			*guest = (int)it.ev.pagemask.gid;
-		} else if (!it.is_insn && o->around == AROUND_ANOMALY &&
-			   it.ev.kind == PDT_EV_ANOMALY) {
-			found = true;
-			*guest = (int)it.ev.msg.gid;
-		}
-		if (found)
-			*index = it.index;
-	}
-	pdt_flow_free(flow);
-	return found;
+	const struct around_print *p = priv;
+	return (it->is_insn || p->o->events) && wanted(p->o, it);
 }
 
-/*
- * Pass 2: the chosen context's items; the last `before` instructions
- * before the failure (with the events among them) kept in a ring, then
- * printed with the failure and `after` instructions more.
- */
-static void print_around(const struct flow_opts *o, const struct pdt_flow_config *cfg,
-			 const struct pdt_file *f, uint64_t at)
+static void around_show(void *priv, const struct pdt_flow_item *it)
 {
-	size_t cap = (size_t)(o->before + 1) * 4 + 64; /* instructions and their events */
-	struct pdt_flow_item *ring = calloc(cap, sizeof *ring);
-	struct pdt_flow *flow;
-	if (!ring || pdt_flow_new(&flow, cfg, f->words, f->len) != 0)
-		cli_die("out of memory");
-	size_t head = 0, n = 0;
-	uint64_t insns_kept = 0, after = 0;
-	bool past = false;
-	struct pdt_flow_item it;
-	while (pdt_flow_next(flow, &it) == 0) {
-		if (!(it.is_insn || o->events) || !wanted(o, &it))
-			continue;
-		if (!past && it.index >= at && (it.is_insn || it.index > at)) {
-			past = true;
-			for (size_t k = 0; k < n; k++)
-				print_item(o, cfg, &ring[(head + k) % cap], stdout);
-			n = 0;
-		}
-		if (past) {
-			print_item(o, cfg, &it, stdout);
-			if (it.is_insn && after++ >= o->after)
-				break;
-			continue;
-		}
-		/* Keep at most `before` instructions (and what came with them). */
-		ring[(head + n) % cap] = it;
-		if (n < cap) {
-			n++;
-		} else {
-			head = (head + 1) % cap;
-		}
-		if (it.is_insn && ++insns_kept > o->before) {
-			while (n && !ring[head].is_insn) {
-				head = (head + 1) % cap;
-				n--;
-			}
-			if (n) {
-				head = (head + 1) % cap;
-				n--;
-				insns_kept--;
-			}
-		}
-	}
-	if (!past)
-		for (size_t k = 0; k < n; k++)
-			print_item(o, cfg, &ring[(head + k) % cap], stdout);
-	pdt_flow_free(flow);
-	free(ring);
+	const struct around_print *p = priv;
+	print_item(p->o, p->cfg, it, stdout);
+}
+
+/* The failure (the library finds it), a title line, then the chosen
+ * context's window around it. */
+static void print_around(struct flow_opts *o, const struct pdt_flow_config *cfg,
+			 const struct pdt_file *f)
+{
+	/* Per o->around: the option's word, what is missing, the title. */
+	static const char *const names[][3] = {
+		[PDT_AROUND_PAGEMASK] = { "pagemask", "PageMask shrink", "the first PageMask shrink" },
+		[PDT_AROUND_ANOMALY] = { "anomaly", "anomaly report", "the first anomaly" },
+		[PDT_AROUND_INDEX] = { "index", "instruction", "the instruction" },
+	};
+	const char *const *n = names[o->around];
+	uint64_t at = 0;
+	int guest = 0;
+	int rc = pdt_flow_find_failure(cfg, f->words, f->len, o->around, o->around_index, &at,
+				       &guest);
+	if (rc == PDT_E_EOS)
+		cli_die("%s: --around %s: no such %s in the trace", o->trace, n[0], n[1]);
+	if (rc)
+		cli_die("%s: %s", o->trace, pdt_errstr(rc));
+	if (o->only_guest < 0)
+		o->only_guest = guest;
+	fprintf(stdout, "%10s  %-5s -- around instruction %" PRIu64 ": %s of %s\n", "",
+		guest ? "" : "root", at, n[2],
+		guest ? (char[]){ 'g', (char)('0' + guest), 0 } : "root");
+	struct around_print p = { o, cfg };
+	rc = pdt_flow_window(cfg, f->words, f->len, at, o->before, o->after, around_keep,
+			     around_show, &p);
+	if (rc)
+		cli_die("%s: %s", o->trace, pdt_errstr(rc));
 }
 
 int cmd_flow(int argc, char **argv)
@@ -653,36 +649,22 @@ int cmd_flow(int argc, char **argv)
 
 	struct pdt_flow_config cfg;
 	struct pdt_code *codes[PDT_FLOW_GUESTS + 1] = {0};
-	setup(&o, &f.info, &cfg, codes);
+	struct pdt_crashme *crashme;
+	setup(&o, &f.info, &cfg, codes, &crashme);
 
 	tails = calloc(TAIL_CACHE, sizeof *tails); /* none: format every line */
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	uint64_t gaps = 0; /* counted in the full listing only */
 	if (o.around) {
-		uint64_t at;
-		int guest;
-		/* Per o.around: the option's word, what is missing, the title. */
-		static const char *const names[][3] = {
-			[AROUND_PAGEMASK] = { "pagemask", "PageMask shrink", "the first PageMask shrink" },
-			[AROUND_ANOMALY] = { "anomaly", "anomaly report", "the first anomaly" },
-			[AROUND_INDEX] = { "index", "instruction", "the instruction" },
-		};
-		const char *const *n = names[o.around];
-		if (!find_failure(&o, &cfg, &f, &at, &guest))
-			cli_die("%s: --around %s: no such %s in the trace", o.trace, n[0], n[1]);
-		if (o.only_guest < 0)
-			o.only_guest = guest;
-		fprintf(stdout, "%10s  %-5s -- around instruction %" PRIu64 ": %s of %s\n", "",
-			guest ? "" : "root", at, n[2],
-			guest ? (char[]){ 'g', (char)('0' + guest), 0 } : "root");
-		print_around(&o, &cfg, &f, at);
+		print_around(&o, &cfg, &f);
 	} else {
 		struct pdt_flow *flow;
 		if (pdt_flow_new(&flow, &cfg, f.words, f.len) != 0)
 			cli_die("out of memory");
 		struct pdt_flow_item it;
-		while (pdt_flow_next(flow, &it) == 0) {
+		int rc;
+		while ((rc = pdt_flow_next(flow, &it)) == 0) {
 			if (!it.is_insn && it.ev.kind == PDT_EV_GAP &&
 			    it.ev.gap.why != PDT_FGAP_UNSYNCED)
 				gaps++;
@@ -691,9 +673,12 @@ int cmd_flow(int argc, char **argv)
 			if ((it.is_insn || o.events) && wanted(&o, &it))
 				print_item(&o, &cfg, &it, stdout);
 		}
+		if (rc < 0 && rc != PDT_E_EOS)
+			cli_die("%s: %s", o.trace, pdt_errstr(rc));
 		pdt_flow_free(flow);
 	}
 	free(tails);
+	pdt_crashme_free(crashme);
 	for (unsigned g = 0; g <= PDT_FLOW_GUESTS; g++)
 		pdt_code_free(codes[g]);
 	pdt_file_close(&f);

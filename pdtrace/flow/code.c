@@ -3,7 +3,8 @@
  * an ELF's PT_LOAD segments, looked up by virtual address, and its
  * function/object symbols, looked up by the address they contain.
  *
- * Everything is copied out of the file at load time and the file is
+ * The file is read by the shared ELF reader (boards/mips, mips/elf.h),
+ * which checks it; everything is copied out at load time and the file is
  * closed: an image is then plain read-only memory, which several decoders
  * may share.  The segments are keyed by p_vaddr, not p_paddr: the flow
  * decoder follows the PCs the core ran, and an image may be linked to run
@@ -12,17 +13,14 @@
  */
 #include <pdtrace/flow.h>
 
+#include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include <mips/elf.h>
 
 #define NONE UINT32_MAX
 
@@ -156,36 +154,21 @@ void pdt_code_free(struct pdt_code *c)
 
 /* ------------------------------------------------------------ loading */
 
+/* One load: the image being built and what only the load needs. */
 struct loader {
-	const char *path;
+	struct mips_elf elf;
+	struct pdt_code *c;
 	char *err;
 	size_t errlen;
-	int fd;
-	Elf *elf;
-	struct pdt_code *c;
+	uint32_t *slot;  /* ELF section index -> index in c->sec, or NONE */
 	size_t names_len, names_cap;
 };
 
-static int fail(struct loader *L, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct loader *L, int code, const char *fmt, ...)
+static int nomem(struct loader *L)
 {
-	if (L->err && L->errlen) {
-		int n = snprintf(L->err, L->errlen, "%s: ", L->path);
-		if (n >= 0 && (size_t)n < L->errlen) {
-			va_list ap;
-			va_start(ap, fmt);
-			vsnprintf(L->err + n, L->errlen - (size_t)n, fmt, ap);
-			va_end(ap);
-		}
-	}
-	return code;
-}
-
-static int not_ours(struct loader *L, const char *why)
-{
-	return fail(L, PDT_E_FORMAT, "not a 32-bit little-endian MIPS ELF (%s)", why);
+	if (L->err && L->errlen)
+		snprintf(L->err, L->errlen, "%s: out of memory", L->c->path);
+	return PDT_E_NOMEM;
 }
 
 static int cmp_seg(const void *a, const void *b)
@@ -194,80 +177,30 @@ static int cmp_seg(const void *a, const void *b)
 	return (x->va > y->va) - (x->va < y->va);
 }
 
+/* The segments' file bytes, copied: the image outlives the file. */
 static int load_segments(struct loader *L)
 {
 	struct pdt_code *c = L->c;
-	size_t nph = 0, rawsize = 0;
-	if (elf_getphdrnum(L->elf, &nph) != 0)
-		return fail(L, PDT_E_FORMAT, "bad program headers: %s", elf_errmsg(-1));
-	const uint8_t *raw = (const uint8_t *)elf_rawfile(L->elf, &rawsize);
-	if (!raw)
-		return fail(L, PDT_E_FORMAT, "cannot read: %s", elf_errmsg(-1));
-	c->seg = calloc(nph ? nph : 1, sizeof *c->seg);
-	if (!c->seg)
-		return fail(L, PDT_E_NOMEM, "out of memory");
-
-	/* First the checks and the sizes; the bytes are copied below. */
+	const struct mips_elf *e = &L->elf;
 	size_t total = 0;
-	uint64_t *offsets = calloc(nph ? nph : 1, sizeof *offsets);
-	if (!offsets)
-		return fail(L, PDT_E_NOMEM, "out of memory");
-	for (size_t i = 0; i < nph; i++) {
-		/* gelf_getphdr copies the header out: e_phoff need not be
-		 * aligned, so the table cannot be read in place. */
-		GElf_Phdr p;
-		if (!gelf_getphdr(L->elf, (int)i, &p)) {
-			free(offsets);
-			return fail(L, PDT_E_FORMAT, "bad program header %zu: %s", i,
-				    elf_errmsg(-1));
-		}
-		if (p.p_type != PT_LOAD || p.p_memsz == 0)
-			continue;
-		const char *bad = NULL;
-		if (p.p_filesz > p.p_memsz)
-			bad = "p_filesz > p_memsz";
-		else if (p.p_vaddr + p.p_memsz > UINT64_C(0x100000000))
-			bad = "runs past the end of the address space";
-		else if (p.p_offset + p.p_filesz > rawsize)
-			bad = "runs past the end of the file (truncated?)";
-		if (bad) {
-			free(offsets);
-			return fail(L, PDT_E_FORMAT, "segment %zu at vaddr 0x%08x: %s", i,
-				    (unsigned)p.p_vaddr, bad);
-		}
-		offsets[c->nseg] = p.p_offset;
-		c->seg[c->nseg++] = (struct code_seg){
-			.va = (uint32_t)p.p_vaddr, .filesz = (uint32_t)p.p_filesz,
-			.memsz = (uint32_t)p.p_memsz,
-			.lim = p.p_filesz >= 4 ? (uint32_t)p.p_filesz - 3 : 0,
-		};
-		total += p.p_filesz;
-	}
-	if (c->nseg == 0) {
-		free(offsets);
-		return fail(L, PDT_E_FORMAT, "no loadable (PT_LOAD) segment");
-	}
+	for (size_t i = 0; i < e->nseg; i++)
+		total += e->seg[i].filesz;
+	c->seg = calloc(e->nseg, sizeof *c->seg);
 	c->bytes = malloc(total ? total : 1);
-	if (!c->bytes) {
-		free(offsets);
-		return fail(L, PDT_E_NOMEM, "out of memory");
-	}
+	if (!c->seg || !c->bytes)
+		return nomem(L);
 	size_t at = 0;
-	for (uint32_t i = 0; i < c->nseg; i++) {
-		memcpy(c->bytes + at, raw + offsets[i], c->seg[i].filesz);
-		c->seg[i].data = c->bytes + at;
-		at += c->seg[i].filesz;
+	for (size_t i = 0; i < e->nseg; i++) {
+		const struct mips_elf_seg *s = &e->seg[i];
+		memcpy(c->bytes + at, s->data, s->filesz);
+		c->seg[c->nseg++] = (struct code_seg){
+			.va = s->vaddr, .filesz = s->filesz, .memsz = s->memsz,
+			.lim = s->filesz >= 4 ? s->filesz - 3 : 0, .data = c->bytes + at,
+		};
+		at += s->filesz;
 	}
-	free(offsets);
-
-	/* One address, one segment: with overlaps the decoder could not
-	 * know which code ran. */
+	/* The reader checked that they do not overlap; sorted for lookups. */
 	qsort(c->seg, c->nseg, sizeof *c->seg, cmp_seg);
-	for (uint32_t i = 1; i < c->nseg; i++)
-		if ((uint64_t)c->seg[i - 1].va + c->seg[i - 1].memsz > c->seg[i].va)
-			return fail(L, PDT_E_FORMAT,
-				    "segments at vaddr 0x%08x and 0x%08x overlap",
-				    (unsigned)c->seg[i - 1].va, (unsigned)c->seg[i].va);
 	return PDT_OK;
 }
 
@@ -278,6 +211,105 @@ static int cmp_sec(const void *a, const void *b)
 	if (x->lo != y->lo)
 		return (x->lo > y->lo) - (x->lo < y->lo);
 	return (x->first > y->first) - (x->first < y->first);
+}
+
+/*
+ * The allocated sections, sorted: a symbol names addresses of its own
+ * section only, never of the next one (or of another segment that
+ * happens to lie above it).  L->slot maps ELF section indices to them.
+ */
+static int load_sections(struct loader *L)
+{
+	struct pdt_code *c = L->c;
+	const struct mips_elf *e = &L->elf;
+	c->sec = calloc(e->nsec ? e->nsec : 1, sizeof *c->sec);
+	L->slot = malloc((e->nsec ? e->nsec : 1) * sizeof *L->slot);
+	if (!c->sec || !L->slot)
+		return nomem(L);
+	for (size_t i = 1; i < e->nsec; i++) {
+		const struct mips_elf_sec *s = &e->sec[i];
+		/* TLS sections hold templates, not addresses. */
+		if (!(s->flags & SHF_ALLOC) || (s->flags & SHF_TLS) || !s->size ||
+		    (uint64_t)s->addr + s->size > UINT64_C(0x100000000))
+			continue;
+		c->sec[c->nsec++] = (struct code_sec){
+			.lo = s->addr, .hi = (uint32_t)((uint64_t)s->addr + s->size),
+			.first = (uint32_t)i,
+		};
+	}
+	qsort(c->sec, c->nsec, sizeof *c->sec, cmp_sec);
+	for (size_t i = 0; i < e->nsec; i++)
+		L->slot[i] = NONE;
+	for (uint32_t i = 0; i < c->nsec; i++) {
+		L->slot[c->sec[i].first] = i;
+		c->sec[i].first = c->sec[i].n = 0;
+		/* Overlapping sections (not in sane images): the later one
+		 * owns the overlap, so that every address has one section. */
+		if (i + 1 < c->nsec && c->sec[i].hi > c->sec[i + 1].lo)
+			c->sec[i].hi = c->sec[i + 1].lo;
+	}
+	return PDT_OK;
+}
+
+static int add_name(struct loader *L, const char *name, uint32_t *at)
+{
+	size_t n = strlen(name) + 1;
+	if (L->names_len + n > UINT32_MAX) {
+		if (L->err && L->errlen)
+			snprintf(L->err, L->errlen, "%s: symbol names too long", L->c->path);
+		return PDT_E_FORMAT;
+	}
+	if (L->names_len + n > L->names_cap) {
+		size_t cap = L->names_cap ? L->names_cap * 2 : 4096;
+		while (cap < L->names_len + n)
+			cap *= 2;
+		char *p = realloc(L->c->names, cap);
+		if (!p)
+			return nomem(L);
+		L->c->names = p;
+		L->names_cap = cap;
+	}
+	memcpy(L->c->names + L->names_len, name, n);
+	*at = (uint32_t)L->names_len;
+	L->names_len += n;
+	return PDT_OK;
+}
+
+/* The symbols that name code or data: functions, objects and plain
+ * labels defined at an address of an allocated section. */
+static int load_symtab(struct loader *L)
+{
+	struct pdt_code *c = L->c;
+	const struct mips_elf *e = &L->elf;
+	c->sym = calloc(e->nsym ? e->nsym : 1, sizeof *c->sym);
+	if (!c->sym)
+		return nomem(L);
+	for (size_t i = 0; i < e->nsym; i++) {
+		const struct mips_elf_sym *s = &e->sym[i];
+		if (s->type != STT_FUNC && s->type != STT_OBJECT && s->type != STT_NOTYPE)
+			continue;
+		/* Undefined, absolute and common symbols (and the extended
+		 * indices of huge files) are no address in a section. */
+		if (s->shndx == SHN_UNDEF || s->shndx >= SHN_LORESERVE ||
+		    s->shndx >= e->nsec || L->slot[s->shndx] == NONE)
+			continue;
+		const struct code_sec *sec = &c->sec[L->slot[s->shndx]];
+		if (s->value < sec->lo || s->value >= sec->hi)
+			continue;
+		/* .L labels are the assembler's own, kept only by -L. */
+		if (!s->name[0] || !strncmp(s->name, ".L", 2))
+			continue;
+		struct code_sym *y = &c->sym[c->nsym];
+		*y = (struct code_sym){
+			.addr = s->value, .size = s->size, .sec = L->slot[s->shndx],
+			.type = s->type, .bind = s->bind,
+		};
+		int err = add_name(L, s->name, &y->name);
+		if (err)
+			return err;
+		c->nsym++;
+	}
+	return PDT_OK;
 }
 
 /* Which of two symbols at one address names it: a function, then a
@@ -301,129 +333,10 @@ static int cmp_sym(const void *a, const void *b)
 	return (x->name > y->name) - (x->name < y->name);
 }
 
-static int add_name(struct loader *L, const char *name, uint32_t *at)
+/* One symbol per address (the first after sorting names it), each
+ * section's slice, and each symbol's enclosing one. */
+static void index_symbols(struct pdt_code *c)
 {
-	size_t n = strlen(name) + 1;
-	if (L->names_len + n > L->names_cap) {
-		size_t cap = L->names_cap ? L->names_cap * 2 : 4096;
-		while (cap < L->names_len + n)
-			cap *= 2;
-		char *p = realloc(L->c->names, cap);
-		if (!p)
-			return fail(L, PDT_E_NOMEM, "out of memory");
-		L->c->names = p;
-		L->names_cap = cap;
-	}
-	if (L->names_len + n > UINT32_MAX)
-		return fail(L, PDT_E_FORMAT, "symbol names too long");
-	memcpy(L->c->names + L->names_len, name, n);
-	*at = (uint32_t)L->names_len;
-	L->names_len += n;
-	return PDT_OK;
-}
-
-static int load_symbols(struct loader *L)
-{
-	struct pdt_code *c = L->c;
-	size_t shnum = 0;
-	if (elf_getshdrnum(L->elf, &shnum) != 0)
-		return fail(L, PDT_E_FORMAT, "bad section headers: %s", elf_errmsg(-1));
-
-	/* The allocated sections: a symbol names addresses of its own
-	 * section only, never of the next one (or of another segment that
-	 * happens to lie above it). */
-	c->sec = calloc(shnum ? shnum : 1, sizeof *c->sec);
-	uint32_t *slot = malloc((shnum ? shnum : 1) * sizeof *slot);
-	if (!c->sec || !slot) {
-		free(slot);
-		return fail(L, PDT_E_NOMEM, "out of memory");
-	}
-	Elf_Scn *symtab = NULL;
-	GElf_Shdr symhdr = { 0 };
-	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(L->elf, scn));) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh)) {
-			free(slot);
-			return fail(L, PDT_E_FORMAT, "bad section header: %s", elf_errmsg(-1));
-		}
-		if (sh.sh_type == SHT_SYMTAB && !symtab) {
-			symtab = scn;
-			symhdr = sh;
-		}
-		/* TLS sections hold templates, not addresses. */
-		if (!(sh.sh_flags & SHF_ALLOC) || (sh.sh_flags & SHF_TLS) || !sh.sh_size ||
-		    sh.sh_addr + sh.sh_size > UINT64_C(0x100000000))
-			continue;
-		c->sec[c->nsec++] = (struct code_sec){
-			.lo = (uint32_t)sh.sh_addr, .hi = (uint32_t)(sh.sh_addr + sh.sh_size),
-			.first = (uint32_t)elf_ndxscn(scn),
-		};
-	}
-	qsort(c->sec, c->nsec, sizeof *c->sec, cmp_sec);
-	for (size_t i = 0; i < shnum; i++)
-		slot[i] = NONE;
-	for (uint32_t i = 0; i < c->nsec; i++) {
-		if (c->sec[i].first < shnum)
-			slot[c->sec[i].first] = i;
-		c->sec[i].first = c->sec[i].n = 0;
-		/* Overlapping sections (not in sane images): the later one
-		 * owns the overlap, so that every address has one section. */
-		if (i + 1 < c->nsec && c->sec[i].hi > c->sec[i + 1].lo)
-			c->sec[i].hi = c->sec[i + 1].lo;
-	}
-	if (!symtab) { /* stripped: code without names */
-		free(slot);
-		return PDT_OK;
-	}
-
-	Elf_Data *d = elf_getdata(symtab, NULL);
-	size_t ent = gelf_fsize(L->elf, ELF_T_SYM, 1, EV_CURRENT);
-	if (!d || !ent) {
-		free(slot);
-		return fail(L, PDT_E_FORMAT, "bad symbol table: %s", elf_errmsg(-1));
-	}
-	size_t nsyms = d->d_size / ent;
-	c->sym = calloc(nsyms ? nsyms : 1, sizeof *c->sym);
-	if (!c->sym) {
-		free(slot);
-		return fail(L, PDT_E_NOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < nsyms; i++) {
-		GElf_Sym s;
-		if (!gelf_getsym(d, (int)i, &s))
-			break;
-		unsigned type = GELF_ST_TYPE(s.st_info);
-		if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
-			continue;
-		/* Undefined, absolute and common symbols (and the extended
-		 * indices of huge files) are no address in a section. */
-		if (s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE ||
-		    s.st_shndx >= shnum || slot[s.st_shndx] == NONE)
-			continue;
-		const struct code_sec *sec = &c->sec[slot[s.st_shndx]];
-		if (s.st_value < sec->lo || s.st_value >= sec->hi)
-			continue;
-		const char *name = elf_strptr(L->elf, symhdr.sh_link, s.st_name);
-		/* .L labels are the assembler's own, kept only by -L. */
-		if (!name || !name[0] || !strncmp(name, ".L", 2))
-			continue;
-		struct code_sym *y = &c->sym[c->nsym];
-		*y = (struct code_sym){
-			.addr = (uint32_t)s.st_value,
-			.size = s.st_size > UINT32_MAX ? UINT32_MAX : (uint32_t)s.st_size,
-			.sec = slot[s.st_shndx], .type = (uint8_t)type,
-			.bind = (uint8_t)GELF_ST_BIND(s.st_info),
-		};
-		int err = add_name(L, name, &y->name);
-		if (err) {
-			free(slot);
-			return err;
-		}
-		c->nsym++;
-	}
-	free(slot);
-
-	/* Sorted once; the first of each address is the one that names it. */
 	qsort(c->sym, c->nsym, sizeof *c->sym, cmp_sym);
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < c->nsym; i++)
@@ -441,74 +354,24 @@ static int load_symbols(struct loader *L)
 			reach = 0;
 		}
 		sec->n++;
-		uint32_t prev = i > sec->first ? c->sym[i - 1].encl : NONE;
-		y->encl = prev;
+		y->encl = i > sec->first ? c->sym[i - 1].encl : NONE;
 		if (y->size && (uint64_t)y->addr + y->size >= reach) {
 			reach = (uint64_t)y->addr + y->size;
 			y->encl = i;
 		}
 	}
-	return PDT_OK;
 }
 
-static int load(struct loader *L)
+static int load(struct loader *L, const char *path)
 {
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return fail(L, PDT_E_INVAL, "libelf is out of date");
-	L->fd = open(L->path, O_RDONLY | O_CLOEXEC);
-	if (L->fd < 0) {
-		int e = errno;
-		fail(L, PDT_E_IO, "%s", strerror(e));
-		errno = e;
-		return PDT_E_IO;
-	}
-	struct stat st;
-	if (fstat(L->fd, &st) != 0) {
-		int e = errno;
-		fail(L, PDT_E_IO, "%s", strerror(e));
-		errno = e;
-		return PDT_E_IO;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		bool dir = S_ISDIR(st.st_mode);
-		fail(L, PDT_E_IO, "%s", dir ? strerror(EISDIR) : "not a regular file");
-		errno = dir ? EISDIR : ENODEV;
-		return PDT_E_IO;
-	}
-	/* The identification by hand first: libelf's messages for a file
-	 * that is no ELF, or a cut one, do not say which. */
-	unsigned char id[sizeof(Elf32_Ehdr)];
-	ssize_t n = pread(L->fd, id, sizeof id, 0);
-	if (n < 0) {
-		int e = errno;
-		fail(L, PDT_E_IO, "%s", strerror(e));
-		errno = e;
-		return PDT_E_IO;
-	}
-	if (n < SELFMAG || memcmp(id, ELFMAG, SELFMAG) != 0)
-		return not_ours(L, "not an ELF file");
-	if (n < EI_NIDENT)
-		return not_ours(L, "truncated ELF header");
-	if (id[EI_CLASS] != ELFCLASS32)
-		return not_ours(L, id[EI_CLASS] == ELFCLASS64 ? "64-bit" : "bad EI_CLASS");
-	if (id[EI_DATA] != ELFDATA2LSB)
-		return not_ours(L, id[EI_DATA] == ELFDATA2MSB ? "big-endian" : "bad EI_DATA");
-	if ((size_t)n < sizeof id)
-		return not_ours(L, "truncated ELF header");
-
-	L->elf = elf_begin(L->fd, ELF_C_READ_MMAP, NULL);
-	if (!L->elf)
-		return fail(L, PDT_E_FORMAT, "cannot read: %s", elf_errmsg(-1));
-	Elf32_Ehdr *eh = elf_kind(L->elf) == ELF_K_ELF ? elf32_getehdr(L->elf) : NULL;
-	if (!eh)
-		return fail(L, PDT_E_FORMAT, "bad ELF header: %s", elf_errmsg(-1));
-	if (eh->e_machine != EM_MIPS) {
-		char why[32];
-		snprintf(why, sizeof why, "e_machine %u", (unsigned)eh->e_machine);
-		return not_ours(L, why);
-	}
-	int err = load_segments(L);
-	return err ? err : load_symbols(L);
+	int rc = mips_elf_open(&L->elf, path, MIPS_ELF_SYMBOLS, L->err, L->errlen);
+	if (rc)
+		return rc == MIPS_ELF_EIO ? PDT_E_IO
+		       : rc == MIPS_ELF_ENOMEM ? PDT_E_NOMEM : PDT_E_FORMAT;
+	if ((rc = load_segments(L)) || (rc = load_sections(L)) || (rc = load_symtab(L)))
+		return rc;
+	index_symbols(L->c);
+	return PDT_OK;
 }
 
 int pdt_code_load(struct pdt_code **out, const char *path, char *err, size_t errlen)
@@ -516,24 +379,25 @@ int pdt_code_load(struct pdt_code **out, const char *path, char *err, size_t err
 	*out = NULL;
 	if (err && errlen)
 		err[0] = 0;
-	struct loader L = { .path = path, .err = err, .errlen = errlen, .fd = -1 };
+	struct loader L = { .err = err, .errlen = errlen, .elf.fd = -1 };
 	L.c = calloc(1, sizeof *L.c);
 	if (!L.c || !(L.c->path = strdup(path))) {
 		free(L.c);
-		return fail(&L, PDT_E_NOMEM, "out of memory");
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", path);
+		return PDT_E_NOMEM;
 	}
 	atomic_init(&L.c->last, 0);
-	int rc = load(&L);
+	int rc = load(&L, path);
+	/* The one way out: the file and the load's scratch go either way. */
 	int e = errno;
-	if (L.elf)
-		elf_end(L.elf);
-	if (L.fd >= 0)
-		close(L.fd);
+	mips_elf_close(&L.elf);
+	free(L.slot);
 	if (rc) {
 		pdt_code_free(L.c);
-		errno = e;
-		return rc;
+		L.c = NULL;
 	}
+	errno = e;
 	*out = L.c;
-	return PDT_OK;
+	return rc;
 }

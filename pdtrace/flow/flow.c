@@ -21,17 +21,17 @@
 
 #include <pdtrace/flow.h>
 
-#include <crashme/block.h>
 #include <mips/isa.h>
-#include <vzsoak/utm.h>
+
+#include "hvmsg.h"
 
 /* Segments are bounded (flow.h): streaming, memory does not grow with
  * the trace, and damage cannot make the walk run for ever. */
 #define MAX_SEG_BITS PDT_FLOW_MAX_SEG_BITS
 #define MAX_SEG_INSNS PDT_FLOW_MAX_SEG_INSNS
-/* The most one step queues: a refused hypervisor message's words, raw
- * (1 + UTM_MAX_PAYLOAD), and a few events besides. */
-#define QUEUE (UTM_MAX_PAYLOAD + 8u)
+/* The most one step queues: a refused hypervisor message's words, raw,
+ * and a few events besides. */
+#define QUEUE (HVMSG_MAX_EVENTS + 8u)
 
 enum state {
 	ST_UNSYNCED, /* nothing known yet, or after damage: wait for a SYNC */
@@ -39,22 +39,18 @@ enum state {
 	ST_LOST,     /* counting, not following: until an EXCEPTION or SYNC */
 };
 
-struct guest_state {
-	bool have_next;          /* a marker told the next block's number */
-	uint32_t next_block;
-	bool have_block;
-	uint32_t block;
-	uint8_t block_asid;
-	uint32_t *words;         /* the current block's code */
-	bool have_pagemask;
-	uint32_t pagemask;
+/* What the next record must be: after a jr/jalr or an eret, a TARGET. */
+enum await {
+	AWAIT_NONE,
+	AWAIT_JREG, /* then the delay slot, then the target */
+	AWAIT_ERET, /* straight to the target */
 };
 
 /* One decoded-instruction cache line: the program text rarely changes
  * under a trace, but looking a word up in an ELF and decoding it costs
  * more than the rest of the walk. */
 struct icache {
-	const void *src;         /* the code image (or a block's words) */
+	const void *src;         /* the code image */
 	uint32_t pc, word;
 	uint32_t flags;
 };
@@ -69,7 +65,7 @@ struct pdt_flow {
 	uint64_t index;
 	bool ds_pending;         /* the next instruction is a delay slot ... */
 	uint32_t ds_target;      /* ... after which the flow goes here */
-	int await;               /* 0, or the op that wants a TARGET next */
+	enum await await;
 	uint32_t await_pc;
 
 	/* The segment being walked. */
@@ -90,15 +86,7 @@ struct pdt_flow {
 	struct pdt_flow_item q[QUEUE];
 	unsigned qhead, qn;
 
-	/* Hypervisor messages being assembled (UserTraceData1 words). */
-	uint32_t utm[1 + UTM_MAX_PAYLOAD];
-	unsigned utm_n, utm_want;
-	uint64_t utm_offset;
-	bool have_exit;
-	unsigned exit_gid;
-	uint32_t exit_code;
-
-	struct guest_state g[PDT_FLOW_GUESTS + 1];
+	struct hvmsg hv;         /* the hypervisor's messages */
 	struct icache *ic;
 	uint64_t shown;
 };
@@ -142,10 +130,8 @@ int pdt_flow_new(struct pdt_flow **out, const struct pdt_flow_config *cfg,
 		return PDT_E_NOMEM;
 	}
 	f->cfg = *cfg;
-	if (f->cfg.crashme_words > CRASHME_MAX_WORDS)
-		f->cfg.crashme_words = CRASHME_MAX_WORDS;
-	if (f->cfg.crashme_words == 0)
-		f->cfg.crashme = false;
+	if (f->cfg.code.read && f->cfg.code.start)
+		f->cfg.code.start(f->cfg.code.priv);
 	pdt_dec_init(&f->dec, words, len);
 	f->st = ST_UNSYNCED;
 	*out = f;
@@ -156,8 +142,6 @@ void pdt_flow_free(struct pdt_flow *f)
 {
 	if (!f)
 		return;
-	for (unsigned i = 0; i <= PDT_FLOW_GUESTS; i++)
-		free(f->g[i].words);
 	free(f->bits);
 	free(f->ic);
 	free(f);
@@ -191,50 +175,35 @@ static struct pdt_flow_item *push_event(struct pdt_flow *f, enum pdt_flow_event 
 
 /* ------------------------------------------------------------ code */
 
-/* The crashme code page: the block's words, then zeros (nop) to the end
- * of the page, which the stress kernel never writes (every block has the
- * same length) and a block may branch into. */
-static bool in_crashme(uint32_t pc)
-{
-	return pc >= CRASHME_CODE_VA && pc - CRASHME_CODE_VA < CRASHME_PAGE_SIZE;
-}
+/* What fetch found (the provider's PDT_E_NOMEM aside). */
+enum { CODE_OK = 0, CODE_NONE = 1 };
 
-/*
- * The crashme block a guest runs at pc: a new one each time user code
- * starts at the block's address under an ASID the last block did not
- * have (the stress kernel gives every block a fresh ASID); its number
- * counts on from the last "blocks from N follow" marker.
- */
-static const uint32_t *crashme_code(struct pdt_flow *f, unsigned gid, int *block)
+/* The code provider's word at the current pc: code no image holds. */
+static int provided(struct pdt_flow *f, uint32_t *word, uint32_t *flags, int *block)
 {
-	struct guest_state *g = &f->g[gid];
-	if (f->pc == CRASHME_CODE_VA && (!g->have_block || g->block_asid != f->ctx.asid)) {
-		if (!g->have_next)
-			return NULL;
-		if (!g->words) {
-			g->words = malloc(4 * CRASHME_MAX_WORDS);
-			if (!g->words)
-				return NULL;
-		}
-		g->block = g->next_block++;
-		g->block_asid = f->ctx.asid;
-		g->have_block = true;
-		crashme_block(f->cfg.crashme_seed, gid, g->block, g->words,
-			      f->cfg.crashme_words);
+	if (!f->cfg.code.read)
+		return CODE_NONE;
+	int unit = -1;
+	int rc = f->cfg.code.read(f->cfg.code.priv, &f->ctx, f->pc, word, &unit);
+	if (rc < 0)
+		return rc;
+	if (rc != PDT_OK && rc != PDT_FLOW_CODE_NEW)
+		return CODE_NONE;
+	if (rc == PDT_FLOW_CODE_NEW) {
 		struct pdt_flow_item *it = push_event(f, PDT_EV_BLOCK, f->dec.pos);
-		it->ev.block.gid = gid;
-		it->ev.block.block = g->block;
+		it->ev.block.gid = f->ctx.guest ? f->ctx.guestid : 0;
+		it->ev.block.block = (uint32_t)unit;
 	}
-	if (!g->have_block)
-		return NULL;
-	*block = (int)g->block;
-	return g->words;
+	*block = unit;
+	*flags = isa_describe(isa_decode(*word))->flags;
+	return CODE_OK;
 }
 
-/* The word at the current pc in the current context; false if unknown. */
-static bool fetch(struct pdt_flow *f, uint32_t *word, uint32_t *flags, int *block)
+/* The word at the current pc in the current context: CODE_OK, CODE_NONE
+ * if nothing holds it, or PDT_E_NOMEM. */
+static int fetch(struct pdt_flow *f, uint32_t *word, uint32_t *flags, int *block)
 {
-	const void *src;
+	const struct pdt_code *src;
 	uint32_t pc = f->pc;
 	*block = -1;
 	if (!f->ctx.guest) {
@@ -242,37 +211,35 @@ static bool fetch(struct pdt_flow *f, uint32_t *word, uint32_t *flags, int *bloc
 	} else {
 		unsigned gid = f->ctx.guestid;
 		if (gid == 0 || gid > PDT_FLOW_GUESTS)
-			return false;
-		if (f->cfg.crashme && f->ctx.ksu == PDT_USER && in_crashme(pc)) {
-			const uint32_t *w = crashme_code(f, gid, block);
-			if (!w)
-				return false;
-			uint32_t i = (pc - CRASHME_CODE_VA) / 4;
-			*word = i < f->cfg.crashme_words ? w[i] : 0;
-			*flags = isa_describe(isa_decode(*word))->flags;
-			return true;
-		}
+			return CODE_NONE;
 		src = f->cfg.guest[gid];
 	}
-	if (!src || (pc & 3))
-		return false;
+	if (pc & 3)
+		return CODE_NONE;
 	struct icache *c = &f->ic[(pc >> 2) & (ICACHE - 1)];
-	if (c->src == src && c->pc == pc) {
+	if (src && c->src == src && c->pc == pc) {
 		*word = c->word;
 		*flags = c->flags;
-		return true;
+		return CODE_OK;
 	}
-	if (pdt_code_word(src, pc, word) != 0)
-		return false;
+	if (!src || pdt_code_word(src, pc, word) != 0)
+		return provided(f, word, flags, block);
 	*flags = isa_describe(isa_decode(*word))->flags;
 	c->src = src;
 	c->pc = pc;
 	c->word = *word;
 	c->flags = *flags;
-	return true;
+	return CODE_OK;
 }
 
 /* ------------------------------------------------------------ states */
+
+/* The segment is done with: nothing left to walk. */
+static void seg_clear(struct pdt_flow *f)
+{
+	f->seg_icnt = 0;
+	f->nbits = f->bitpos = 0;
+}
 
 static void lose(struct pdt_flow *f, enum pdt_flow_gap why, uint64_t offset)
 {
@@ -282,7 +249,7 @@ static void lose(struct pdt_flow *f, enum pdt_flow_gap why, uint64_t offset)
 	f->lost_insns = 0;
 	f->lost_offset = offset;
 	f->ds_pending = false;
-	f->await = 0;
+	f->await = AWAIT_NONE;
 }
 
 /* Whatever is left of the segment went by without being shown. */
@@ -291,8 +258,7 @@ static void count_rest(struct pdt_flow *f)
 	uint64_t n = f->seg_icnt + (f->nbits - f->bitpos);
 	f->lost_insns += n;
 	f->index += n;
-	f->seg_icnt = 0;
-	f->nbits = f->bitpos = 0;
+	seg_clear(f);
 }
 
 /* The segment cannot be walked (the walk stops at the current pc): the
@@ -315,7 +281,7 @@ static void found(struct pdt_flow *f)
 	}
 	f->st = ST_RUN;
 	f->ds_pending = false;
-	f->await = 0;
+	f->await = AWAIT_NONE;
 }
 
 /* Damage or overflow: nothing can be followed until the next SYNC. */
@@ -328,24 +294,39 @@ static void unsync(struct pdt_flow *f, enum pdt_flow_gap why, const struct pdt_r
 	it->ev.gap.insns = (f->st == ST_LOST ? f->lost_insns : 0) + f->dropped;
 	f->dropped = 0;
 	f->st = ST_UNSYNCED;
-	f->seg_icnt = 0;
-	f->nbits = f->bitpos = 0;
+	seg_clear(f);
 	f->ds_pending = false;
-	f->await = 0;
-	f->utm_n = 0;
-	/* Records were dropped: any number of crashme blocks may have run,
-	 * so block numbers are unknown until the next marker. */
-	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++)
-		f->g[g].have_next = f->g[g].have_block = false;
+	f->await = AWAIT_NONE;
+	/* Records were dropped (the code provider learns it from the gap). */
+	hvmsg_drop(&f->hv);
 }
 
 /* ------------------------------------------------------------ walking */
+
+/* An instruction item for the current pc, in *it. */
+static void emit_insn(struct pdt_flow *f, struct pdt_flow_item *it, uint64_t offset,
+		      uint32_t word, bool known, int exc, bool exc_root, int block)
+{
+	it->is_insn = true;
+	it->index = f->index;
+	it->offset = offset;
+	it->ctx = f->ctx;
+	it->insn.pc = f->pc;
+	it->insn.word = word;
+	it->insn.have_word = known;
+	it->insn.exc = exc;
+	it->insn.exc_root = exc_root;
+	it->insn.block = block;
+	f->index++;
+	f->shown++;
+}
 
 /*
  * One instruction of the segment, written into *out (the caller's item:
  * the hot path copies nothing) unless an event must come before it, in
  * which case both are queued.  Returns 1 if *out holds the instruction,
- * 0 if it went to the queue or the segment could not be walked.
+ * 0 if it went to the queue or the segment could not be walked, or
+ * PDT_E_NOMEM (nothing consumed).
  */
 static int walk_one(struct pdt_flow *f, struct pdt_flow_item *out)
 {
@@ -353,7 +334,10 @@ static int walk_one(struct pdt_flow *f, struct pdt_flow_item *out)
 		return lose_segment(f, PDT_FGAP_MISMATCH);
 	uint32_t word, flags;
 	int block;
-	if (!fetch(f, &word, &flags, &block))
+	int rc = fetch(f, &word, &flags, &block);
+	if (rc < 0)
+		return rc;
+	if (rc)
 		return lose_segment(f, PDT_FGAP_NO_CODE);
 	bool taken = false;
 	if (flags & ISA_F_BRANCH) {
@@ -365,24 +349,13 @@ static int walk_one(struct pdt_flow *f, struct pdt_flow_item *out)
 			return lose_segment(f, PDT_FGAP_MISMATCH);
 		f->seg_icnt--;
 	}
-	/* A crashme block's start was queued by fetch: the instruction
-	 * follows it through the queue. */
+	/* A provided block's start (PDT_EV_BLOCK) was queued by fetch: the
+	 * instruction follows it through the queue. */
 	int direct = f->qn == 0;
 	struct pdt_flow_item *it = direct ? out : push(f, f->event.offset);
-	it->is_insn = true;
-	it->index = f->index;
-	it->offset = f->event.offset;
-	it->ctx = f->ctx;
-	it->insn.pc = f->pc;
-	it->insn.word = word;
-	it->insn.have_word = true;
-	it->insn.exc = -1;
-	it->insn.exc_root = false;
-	it->insn.block = block;
-	f->index++;
-	f->shown++;
-
 	uint32_t pc = f->pc;
+	emit_insn(f, it, f->event.offset, word, true, -1, false, block);
+
 	uint32_t next = pc + 4;
 	if (f->ds_pending) {
 		next = f->ds_target;
@@ -399,7 +372,7 @@ static int walk_one(struct pdt_flow *f, struct pdt_flow_item *out)
 		f->ds_pending = true;
 		f->ds_target = isa_jump_target(pc, word);
 	} else if (flags & (ISA_F_JREG | ISA_F_ERET)) {
-		f->await = (flags & ISA_F_ERET) ? ISA_F_ERET : ISA_F_JREG;
+		f->await = (flags & ISA_F_ERET) ? AWAIT_ERET : AWAIT_JREG;
 		f->await_pc = pc;
 	}
 	f->pc = next;
@@ -408,114 +381,10 @@ static int walk_one(struct pdt_flow *f, struct pdt_flow_item *out)
 
 /* ------------------------------------------------------------ messages */
 
-static void vmexit_view(struct pdt_flow_item *it, const struct utm_msg *m)
+/* hvmsg's way to queue an event. */
+static struct pdt_flow_item *emit_event(void *to, enum pdt_flow_event k, uint64_t offset)
 {
-	struct utm_vmexit e;
-	utm_vmexit_from_words(m->payload, &e);
-	it->ev.guest.gid = m->gid;
-	it->ev.guest.st = (struct utm_vmexit_view){e.code, e.pc, e.epc, e.status, e.cause,
-						     e.badvaddr, e.entryhi, e.pagemask, e.index};
-}
-
-static void pagemask_seen(struct pdt_flow *f, unsigned gid, uint32_t pm)
-{
-	if (gid == 0 || gid > PDT_FLOW_GUESTS)
-		return;
-	struct guest_state *g = &f->g[gid];
-	if (g->have_pagemask && g->pagemask != pm) {
-		struct pdt_flow_item *it = push_event(f, PDT_EV_PAGEMASK, f->utm_offset);
-		it->ev.pagemask.gid = gid;
-		it->ev.pagemask.from = g->pagemask;
-		it->ev.pagemask.to = pm;
-	}
-	g->have_pagemask = true;
-	g->pagemask = pm;
-}
-
-static void message(struct pdt_flow *f, const struct utm_msg *m)
-{
-	struct pdt_flow_item *it;
-	switch (m->kind) {
-	case UTM_EXIT:
-		it = push_event(f, PDT_EV_GUEST_EXIT, f->utm_offset);
-		vmexit_view(it, m);
-		pagemask_seen(f, m->gid, it->ev.guest.st.pagemask);
-		f->have_exit = true;
-		f->exit_gid = m->gid;
-		f->exit_code = it->ev.guest.st.code;
-		break;
-	case UTM_ENTRY:
-		if (f->have_exit && f->exit_gid != m->gid) {
-			it = push_event(f, PDT_EV_SWITCH, f->utm_offset);
-			it->ev.sw.from = f->exit_gid;
-			it->ev.sw.to = m->gid;
-			it->ev.sw.code = f->exit_code;
-		}
-		f->have_exit = false;
-		it = push_event(f, PDT_EV_GUEST_ENTRY, f->utm_offset);
-		vmexit_view(it, m);
-		pagemask_seen(f, m->gid, it->ev.guest.st.pagemask);
-		break;
-	case UTM_MARKER:
-		if (CRASHME_IS_MARKER(m->payload[0]) && m->gid && m->gid <= PDT_FLOW_GUESTS) {
-			f->g[m->gid].have_next = true;
-			f->g[m->gid].next_block = CRASHME_MARKER_BLOCK(m->payload[0]);
-		}
-		it = push_event(f, PDT_EV_MARKER, f->utm_offset);
-		it->ev.msg.gid = m->gid;
-		it->ev.msg.value = m->payload[0];
-		break;
-	case UTM_ANOMALY:
-		it = push_event(f, PDT_EV_ANOMALY, f->utm_offset);
-		it->ev.msg.gid = m->gid;
-		it->ev.msg.value = m->payload[0];
-		it->ev.msg.detail = m->payload[1];
-		break;
-	case UTM_HEARTBEAT:
-		it = push_event(f, PDT_EV_HEARTBEAT, f->utm_offset);
-		it->ev.msg.gid = m->gid;
-		it->ev.msg.value = m->payload[0];
-		break;
-	default:
-		break;
-	}
-}
-
-static void raw_utm(struct pdt_flow *f, uint8_t chan, uint32_t value, uint64_t offset)
-{
-	struct pdt_flow_item *it = push_event(f, PDT_EV_UTM, offset);
-	it->ev.utm.chan = chan;
-	it->ev.utm.value = value;
-}
-
-/* A UserTraceData write: a word of a hypervisor message, or a raw one. */
-static void utm_word(struct pdt_flow *f, const struct pdt_record *r)
-{
-	uint32_t v = r->utm.value;
-	if (r->utm.chan != 1) {
-		raw_utm(f, r->utm.chan, v, r->offset);
-		return;
-	}
-	if (f->utm_n == 0) {
-		unsigned want = (v & 0xffu) + 1;
-		if ((v >> 24) != UTM_MAGIC || want > 1 + UTM_MAX_PAYLOAD) {
-			raw_utm(f, 1, v, r->offset);
-			return;
-		}
-		f->utm_want = want;
-		f->utm_offset = r->offset;
-	}
-	f->utm[f->utm_n++] = v;
-	if (f->utm_n < f->utm_want)
-		return;
-	struct utm_msg m;
-	int n = utm_decode(f->utm, f->utm_n, &m);
-	if (n > 0)
-		message(f, &m);
-	else
-		for (unsigned i = 0; i < f->utm_n; i++)
-			raw_utm(f, 1, f->utm[i], f->utm_offset);
-	f->utm_n = 0;
+	return push_event(to, k, offset);
 }
 
 /* ------------------------------------------------------------ events */
@@ -528,7 +397,7 @@ static void on_target(struct pdt_flow *f, const struct pdt_record *r)
 		lose(f, PDT_FGAP_MISMATCH, r->offset);
 		return;
 	}
-	if (f->await == ISA_F_ERET) {
+	if (f->await == AWAIT_ERET) {
 		struct pdt_flow_item *it = push_event(f, PDT_EV_ERET, r->offset);
 		it->ev.eret.from = f->await_pc;
 		it->ev.eret.to = r->target.pc;
@@ -537,14 +406,15 @@ static void on_target(struct pdt_flow *f, const struct pdt_record *r)
 		f->ds_pending = true; /* the slot (at f->pc) runs first */
 		f->ds_target = r->target.pc;
 	}
-	f->await = 0;
+	f->await = AWAIT_NONE;
 }
 
-static void on_exception(struct pdt_flow *f, const struct pdt_record *r)
+/* PDT_E_NOMEM before anything changed, or 0. */
+static int on_exception(struct pdt_flow *f, const struct pdt_record *r)
 {
 	bool interrupt = r->exc.code == 0;
 	if (f->st == ST_UNSYNCED)
-		return;
+		return 0;
 	if (f->st == ST_LOST) {
 		if (!interrupt) {
 			f->index++; /* the faulting instruction, somewhere */
@@ -555,17 +425,13 @@ static void on_exception(struct pdt_flow *f, const struct pdt_record *r)
 		/* The next instruction started and faulted: shown, with it. */
 		uint32_t word = 0, flags;
 		int block = -1;
-		bool known = !f->await && fetch(f, &word, &flags, &block);
-		struct pdt_flow_item *it = push(f, r->offset);
-		it->is_insn = true;
-		it->insn.pc = f->pc;
-		it->insn.word = word;
-		it->insn.have_word = known;
-		it->insn.exc = r->exc.code;
-		it->insn.exc_root = r->exc.root;
-		it->insn.block = block;
-		f->index++;
-		f->shown++;
+		int rc = f->await ? CODE_NONE : fetch(f, &word, &flags, &block);
+		if (rc < 0)
+			return rc;
+		if (rc)
+			word = 0;
+		emit_insn(f, push(f, r->offset), r->offset, word, rc == CODE_OK, r->exc.code,
+			  r->exc.root, block);
 	}
 	struct pdt_flow_item *it = push_event(f, PDT_EV_EXCEPTION, r->offset);
 	it->ev.exc.code = r->exc.code;
@@ -574,7 +440,8 @@ static void on_exception(struct pdt_flow *f, const struct pdt_record *r)
 	it->ev.exc.vector = r->exc.vector;
 	f->pc = r->exc.vector;
 	f->ds_pending = false;
-	f->await = 0;
+	f->await = AWAIT_NONE;
+	return 0;
 }
 
 static void on_sync(struct pdt_flow *f, const struct pdt_record *r)
@@ -591,33 +458,25 @@ static void on_sync(struct pdt_flow *f, const struct pdt_record *r)
 	f->ctx = r->sync.ctx;
 	f->index = r->sync.index;
 	f->ds_pending = false;
-	f->await = 0;
+	f->await = AWAIT_NONE;
 	if (report) {
 		struct pdt_flow_item *it = push_event(f, PDT_EV_SYNC, r->offset);
 		it->ev.sync.pc = r->sync.pc;
 	}
 }
 
-static void on_event(struct pdt_flow *f, const struct pdt_record *r)
+/* 0, or PDT_E_NOMEM before anything changed. */
+static int on_event(struct pdt_flow *f, const struct pdt_record *r)
 {
 	switch (r->type) {
 	case PDT_TARGET:
 		on_target(f, r);
 		break;
 	case PDT_EXCEPTION:
-		on_exception(f, r);
-		break;
+		return on_exception(f, r);
 	case PDT_MODE:
 		if (f->st == ST_UNSYNCED)
 			break;
-		if (f->st == ST_LOST && r->mode.guest && r->mode.ksu == PDT_USER &&
-		    r->mode.guestid && r->mode.guestid <= PDT_FLOW_GUESTS &&
-		    r->mode.asid != f->g[r->mode.guestid].block_asid) {
-			/* User code under a new ASID while the flow was lost: a
-			 * crashme block may have started unseen. */
-			f->g[r->mode.guestid].have_next = false;
-			f->g[r->mode.guestid].have_block = false;
-		}
 		f->ctx = r->mode;
 		push_event(f, PDT_EV_MODE, r->offset);
 		break;
@@ -625,7 +484,7 @@ static void on_event(struct pdt_flow *f, const struct pdt_record *r)
 		on_sync(f, r);
 		break;
 	case PDT_UTM:
-		utm_word(f, r);
+		hvmsg_word(&f->hv, r->utm.chan, r->utm.value, r->offset, emit_event, f);
 		break;
 	case PDT_OVERFLOW:
 		unsync(f, PDT_FGAP_OVERFLOW, r);
@@ -637,6 +496,7 @@ static void on_event(struct pdt_flow *f, const struct pdt_record *r)
 	default: /* MEM and anything else: not flow */
 		break;
 	}
+	return 0;
 }
 
 /* A segment far longer than any SYNC period: taken as damage (the
@@ -648,16 +508,14 @@ static void damage(struct pdt_flow *f, const struct pdt_record *r)
 	f->event.gap.why = PDT_GAP_CORRUPT;
 	f->event.gap.skipped = 0;
 	f->have_event = true;
-	f->seg_icnt = 0;
-	f->nbits = f->bitpos = 0;
+	seg_clear(f);
 }
 
 /* Reads the next segment: counts and bits up to an event record. */
 static void read_segment(struct pdt_flow *f)
 {
 	struct pdt_record r;
-	f->seg_icnt = 0;
-	f->nbits = f->bitpos = 0;
+	seg_clear(f);
 	for (;;) {
 		int e = pdt_dec_next(&f->dec, &r);
 		if (e == PDT_E_EOS) {
@@ -692,6 +550,8 @@ int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it)
 			*it = f->q[f->qhead];
 			f->qhead = (f->qhead + 1) % QUEUE;
 			f->qn--;
+			if (!it->is_insn && f->cfg.code.event)
+				f->cfg.code.event(f->cfg.code.priv, it, f->st == ST_LOST);
 			return 0;
 		}
 		if ((f->seg_icnt || f->bitpos < f->nbits) && f->have_event &&
@@ -702,25 +562,31 @@ int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it)
 			 * that cannot be a record), so none of it is shown: the
 			 * gap counts it; decoding starts again at the next SYNC. */
 			f->dropped = f->seg_icnt + (f->nbits - f->bitpos);
-			f->seg_icnt = 0;
-			f->nbits = f->bitpos = 0;
+			seg_clear(f);
 			continue;
 		}
 		if (f->seg_icnt || f->bitpos < f->nbits) {
 			if (f->st == ST_RUN) {
-				if (walk_one(f, it))
+				int w = walk_one(f, it);
+				if (w > 0)
 					return 0;
+				if (w < 0)
+					return w;
 				continue; /* queued, or lost (the rest was counted) */
 			}
 			if (f->st == ST_LOST)
 				count_rest(f);
 			else
-				f->seg_icnt = 0, f->nbits = f->bitpos = 0;
+				seg_clear(f);
 			continue;
 		}
 		if (f->have_event) {
 			f->have_event = false;
-			on_event(f, &f->event);
+			int e = on_event(f, &f->event);
+			if (e < 0) {
+				f->have_event = true; /* not handled: again next call */
+				return e;
+			}
 			continue;
 		}
 		if (f->eos) {

@@ -1,9 +1,13 @@
 /*
- * libFuzzer target: vzsim's ELF loader (boards/sim/board/elf.c), the
- * decoder of the images users hand to vzsim.  Each input is written to a
- * file (the loader takes paths) and opened; it must either be refused with
- * a message naming the file or come back with segments that lie inside the
- * file and inside kuseg/kseg0/kseg1, as elf.h promises.
+ * libFuzzer target: the shared ELF reader (boards/mips/elf.c, mips/elf.h),
+ * which reads every image a user hands to vzsim, mipsdis or the flow
+ * decoder.  Each input is written to a file (the reader takes paths) and
+ * opened twice, as the loader opens it (segments, physical addresses) and
+ * as the code images and mipsdis do (sections and symbols too).  It must
+ * either be refused with one line naming the file, or come back as
+ * elf.h promises: segments inside the file and the address space, sorted
+ * and disjoint (and inside kuseg/kseg0/kseg1 for the loader), sections'
+ * bytes inside the file, every name a string.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,9 +15,59 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "board/elf.h"
+#include <mips/elf.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Reads every byte a pointer claims, so ASan sees a bad one. */
+static void touch(const uint8_t *p, size_t n)
+{
+	volatile uint8_t sum = 0;
+	for (size_t k = 0; k < n; k++)
+		sum ^= p[k];
+	(void)sum;
+}
+
+static void check(const char *path, size_t size, unsigned what)
+{
+	struct mips_elf e;
+	char err[512];
+	int rc = mips_elf_open(&e, path, what, err, sizeof err);
+	if (rc != 0) {
+		if (rc != MIPS_ELF_EIO && rc != MIPS_ELF_EFORMAT && rc != MIPS_ELF_ENOMEM)
+			abort();
+		if (strncmp(err, path, strlen(path)) != 0 || strncmp(err + strlen(path), ": ", 2))
+			abort(); /* the message must name the file */
+		if (strchr(err, '\n'))
+			abort(); /* and be one line */
+		return;
+	}
+	if (e.nseg == 0)
+		abort();
+	for (size_t i = 0; i < e.nseg; i++) {
+		const struct mips_elf_seg *s = &e.seg[i];
+		if (s->filesz > s->memsz || s->filesz > size || (s->filesz && !s->data))
+			abort();
+		if ((uint64_t)s->vaddr + s->memsz > UINT64_C(0x100000000))
+			abort();
+		if (i && (uint64_t)e.seg[i - 1].vaddr + e.seg[i - 1].memsz > s->vaddr)
+			abort(); /* sorted, disjoint */
+		if ((what & MIPS_ELF_PHYS) && (uint64_t)s->vaddr + s->memsz > 0xc0000000ull)
+			abort(); /* kseg2/3 must have been refused */
+		touch(s->data, s->filesz);
+	}
+	for (size_t i = 0; i < e.nsec; i++) {
+		const struct mips_elf_sec *s = &e.sec[i];
+		if (!s->name)
+			abort();
+		touch((const uint8_t *)s->name, strlen(s->name));
+		if (s->data)
+			touch(s->data, s->size);
+	}
+	for (size_t i = 0; i < e.nsym; i++)
+		touch((const uint8_t *)e.sym[i].name, strlen(e.sym[i].name));
+	mips_elf_close(&e);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,27 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	fclose(f);
 
-	struct elf_image img;
-	char err[512];
-	if (elf_image_open(&img, path, err, sizeof err) != 0) {
-		if (strncmp(err, path, strlen(path)) != 0)
-			abort(); /* the message must name the file */
-		return 0;
-	}
-	for (size_t i = 0; i < img.nsegs; i++) {
-		const struct elf_segment *s = &img.segs[i];
-		if (s->filesz > s->memsz || s->filesz > size)
-			abort();
-		if (s->filesz && s->data == NULL)
-			abort();
-		/* Touch every byte the loader would copy. */
-		volatile uint8_t sum = 0;
-		for (uint32_t k = 0; k < s->filesz; k++)
-			sum ^= s->data[k];
-		(void)sum;
-		if ((uint64_t)s->vaddr + s->memsz > 0xc0000000ull)
-			abort(); /* kseg2/3 must have been refused */
-	}
-	elf_image_close(&img);
+	check(path, size, MIPS_ELF_PHYS);
+	check(path, size, MIPS_ELF_SYMBOLS);
 	return 0;
 }

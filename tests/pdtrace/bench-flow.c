@@ -65,11 +65,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct pdt_code *root = load(argv[2]);
+	struct pdt_crashme *crashme;
+	if (pdt_crashme_new(&crashme, 1, 64) != PDT_OK) {
+		fputs("pdt-bench-flow: out of memory\n", stderr);
+		return 2;
+	}
 	struct pdt_flow_config cfg = {
 		.root = root,
-		.crashme = true,
-		.crashme_seed = 1,
-		.crashme_words = 64,
+		.code = pdt_crashme_provider(crashme),
 	};
 	struct pdt_code *guest = argc == 4 ? load(argv[3]) : NULL;
 	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++)
@@ -127,6 +130,7 @@ int main(int argc, char **argv)
 	pdt_flow_free(flow);
 	pdt_code_free(root);
 	pdt_code_free(guest);
+	pdt_crashme_free(crashme);
 	pdt_file_close(&f);
 	return 0;
 }

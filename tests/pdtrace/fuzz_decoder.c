@@ -183,9 +183,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	flow_cfg.root = flow;
 	flow_cfg.guest[1] = flow;
 	flow_cfg.guest[2] = data;
-	flow_cfg.crashme = true;
-	flow_cfg.crashme_seed = CRASHME_SEED;
-	flow_cfg.crashme_words = CRASHME_WORDS;
+	/* crashme's blocks come from their code provider, as in pdtrace. */
+	static struct pdt_crashme *crashme;
+	if (pdt_crashme_new(&crashme, CRASHME_SEED, CRASHME_WORDS) != PDT_OK)
+		abort();
+	flow_cfg.code = pdt_crashme_provider(crashme);
 	return 0;
 }
 

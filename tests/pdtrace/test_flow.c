@@ -165,8 +165,12 @@ struct flow_out {
 
 static struct pdt_flow_config config(void)
 {
-	struct pdt_flow_config c = { .root = img, .crashme = true, .crashme_seed = SEED,
-				     .crashme_words = WORDS };
+	/* crashme's blocks through their code provider: one for the whole
+	 * run (each decoder restarts it), reachable until the end. */
+	static struct pdt_crashme *crashme;
+	if (!crashme)
+		assert_int_equal(pdt_crashme_new(&crashme, SEED, WORDS), PDT_OK);
+	struct pdt_flow_config c = { .root = img, .code = pdt_crashme_provider(crashme) };
 	c.guest[1] = img;
 	c.guest[2] = img;
 	return c;
@@ -695,7 +699,7 @@ static void expect_guest(struct flow_out *o, enum pdt_flow_event k, unsigned gid
 {
 	const struct pdt_flow_item *it = expect_event(o, k, index);
 	assert_int_equal(it->ev.guest.gid, gid);
-	const struct utm_vmexit_view *s = &it->ev.guest.st;
+	const struct pdt_flow_vmexit *s = &it->ev.guest.st;
 	assert_int_equal(s->code, v->code);
 	assert_int_equal(s->pc, v->pc);
 	assert_int_equal(s->epc, v->epc);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf.h"
+#include <mips/elf.h>
 #include <vzsoak/bootargs.h>
 
 void board_set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -269,27 +269,27 @@ static bool loadable(const vzsim *sim, uint32_t pa, uint32_t len)
 int vzsim_load_elf(vzsim *sim, const char *path, uint32_t *entry, char *err,
 		   size_t errlen)
 {
-	struct elf_image img;
-	if (elf_image_open(&img, path, err, errlen) != 0)
+	struct mips_elf img;
+	if (mips_elf_open(&img, path, MIPS_ELF_PHYS, err, errlen) != 0)
 		return -1;
 	/* Check every segment before writing any, so a bad image leaves
 	 * memory untouched. */
-	for (size_t i = 0; i < img.nsegs; i++) {
-		const struct elf_segment *s = &img.segs[i];
+	for (size_t i = 0; i < img.nseg; i++) {
+		const struct mips_elf_seg *s = &img.seg[i];
 		if (!loadable(sim, s->pa, s->memsz)) {
 			board_set_err(err, errlen,
-				"%s: segment at vaddr 0x%08x (physical 0x%08x, "
-				"0x%x bytes) is outside RAM (0x0-0x%x) and boot "
+				"%s: segment %u at vaddr 0x%08x: physical 0x%08x "
+				"(0x%x bytes) is outside RAM (0x0-0x%x) and boot "
 				"flash (0x%08x-0x%08x)",
-				path, s->vaddr, s->pa, s->memsz,
+				path, s->index, s->vaddr, s->pa, s->memsz,
 				sim->ram_size - 1, BOARD_FLASH_BASE,
 				BOARD_FLASH_BASE + BOARD_FLASH_SIZE - 1);
-			elf_image_close(&img);
+			mips_elf_close(&img);
 			return -1;
 		}
 	}
-	for (size_t i = 0; i < img.nsegs; i++) {
-		const struct elf_segment *s = &img.segs[i];
+	for (size_t i = 0; i < img.nseg; i++) {
+		const struct mips_elf_seg *s = &img.seg[i];
 		/* Cannot fail: the range was checked above. */
 		vzsim_mem_write(sim, s->pa, s->data, s->filesz);
 		mem_zero(sim, s->pa + s->filesz, s->memsz - s->filesz);
@@ -298,7 +298,7 @@ int vzsim_load_elf(vzsim *sim, const char *path, uint32_t *entry, char *err,
 		sim->images[sim->nimages++] = strdup(path);
 	if (entry)
 		*entry = img.entry;
-	elf_image_close(&img);
+	mips_elf_close(&img);
 	return 0;
 }
 

@@ -4,33 +4,35 @@
  * instructions without binutils.
  *
  *   mipsdis [--base ADDR] FILE   raw words, the first at ADDR (default 0)
- *   mipsdis --elf FILE           the executable sections of an ELF32 LE MIPS
+ *   mipsdis --elf FILE...        the executable sections of ELF32 LE MIPS
+ *                                images (their executable segments when
+ *                                they have no section headers)
  *
  * One line per word: "ADDR:\tWORD\tTEXT".  Bad input: one line on stderr
  * naming the file, offset or option, exit status 2.
  */
+#include <mips/elf.h>
 #include <mips/isa.h>
 
+#include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
 	"usage: mipsdis [--base ADDR] FILE\n"
-	"       mipsdis --elf FILE\n"
+	"       mipsdis --elf FILE...\n"
 	"Disassembles MIPS32r5 little-endian code the way objdump -d prints it.\n"
 	"  --base ADDR  address of the first word of a raw FILE (default 0;\n"
 	"               C syntax: 0x80000000, a multiple of 4)\n"
-	"  --elf        FILE is an ELF32 little-endian MIPS image: list every\n"
-	"               executable section, with its symbols as labels\n"
+	"  --elf        each FILE is an ELF32 little-endian MIPS image: list\n"
+	"               every executable section, with its symbols as labels\n"
+	"               (an image without section headers: its executable\n"
+	"               segments); several FILEs: each under its name\n"
 	"  --help       this text\n"
 	"Output: one line per word, ADDR:<TAB>WORD<TAB>INSTRUCTION.\n";
 
@@ -117,11 +119,10 @@ struct label {
 };
 
 /* Functions before other symbols, then global, weak, local; then by name. */
-static int symbol_rank(const GElf_Sym *sym)
+static int symbol_rank(const struct mips_elf_sym *sym)
 {
-	int bind = GELF_ST_BIND(sym->st_info);
-	int rank = GELF_ST_TYPE(sym->st_info) == STT_FUNC ? 0 : 3;
-	return rank + (bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2);
+	int rank = sym->type == STT_FUNC ? 0 : 3;
+	return rank + (sym->bind == STB_GLOBAL ? 0 : sym->bind == STB_WEAK ? 1 : 2);
 }
 
 static int label_cmp(const void *a, const void *b)
@@ -134,36 +135,26 @@ static int label_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Symbols defined in section `shndx`, sorted by address, best name first. */
-static struct label *section_labels(const char *path, Elf *e, size_t shndx, size_t *count)
+/* The symbols that label [lo, lo + size): those defined in section
+ * `shndx`, or (shndx 0, a segment) any defined at an address inside it;
+ * sorted by address, best name first. */
+static struct label *labels_of(const struct mips_elf *e, size_t shndx, uint32_t lo,
+			       uint32_t size, size_t *count)
 {
-	struct label *labels = NULL;
+	struct label *labels = malloc((e->nsym ? e->nsym : 1) * sizeof *labels);
+	if (!labels)
+		die("%s: out of memory", e->path);
 	size_t n = 0;
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
+	for (size_t i = 0; i < e->nsym; i++) {
+		const struct mips_elf_sym *sym = &e->sym[i];
+		if (shndx ? sym->shndx != shndx
+			  : sym->shndx == SHN_UNDEF || sym->value - lo >= size)
 			continue;
-		Elf_Data *data = elf_getdata(scn, NULL);
-		if (!data)
+		if (sym->type != STT_FUNC && sym->type != STT_NOTYPE && sym->type != STT_OBJECT)
 			continue;
-		size_t nsyms = sh.sh_size / sh.sh_entsize;
-		for (size_t i = 0; i < nsyms; i++) {
-			GElf_Sym sym;
-			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx != shndx)
-				continue;
-			int type = GELF_ST_TYPE(sym.st_info);
-			if (type != STT_FUNC && type != STT_NOTYPE && type != STT_OBJECT)
-				continue;
-			const char *name = elf_strptr(e, sh.sh_link, sym.st_name);
-			if (!name || !*name || name[0] == '$')
-				continue;
-			struct label *more = realloc(labels, (n + 1) * sizeof *labels);
-			if (!more)
-				die("%s: out of memory", path);
-			labels = more;
-			labels[n++] = (struct label){(uint32_t)sym.st_value, symbol_rank(&sym), name};
-		}
+		if (!sym->name[0] || sym->name[0] == '$')
+			continue;
+		labels[n++] = (struct label){sym->value, symbol_rank(sym), sym->name};
 	}
 	if (n)
 		qsort(labels, n, sizeof *labels, label_cmp);
@@ -171,91 +162,78 @@ static struct label *section_labels(const char *path, Elf *e, size_t shndx, size
 	return labels;
 }
 
-static void dis_section(const char *path, Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
-			const char *name, uint64_t file_size)
+/* One listing: "Disassembly of section NAME:" (or of a segment), then
+ * the words, each symbol as a label before the word it names. */
+static void dis_range(const struct mips_elf *e, const char *title, const char *what,
+		      uint32_t addr, uint32_t size, const uint8_t *bytes,
+		      const struct label *labels, size_t nlabels)
 {
-	if (sh->sh_offset > file_size || sh->sh_size > file_size - sh->sh_offset)
-		die("%s: section %s: bytes 0x%llx..0x%llx lie past the end of the file (size 0x%llx)",
-		    path, name, (unsigned long long)sh->sh_offset,
-		    (unsigned long long)(sh->sh_offset + sh->sh_size),
-		    (unsigned long long)file_size);
-	if (sh->sh_size % 4)
-		die("%s: section %s: size 0x%llx is not a multiple of 4", path, name,
-		    (unsigned long long)sh->sh_size);
-	if (sh->sh_addr % 4)
-		die("%s: section %s: address 0x%llx is not word aligned", path, name,
-		    (unsigned long long)sh->sh_addr);
-	size_t nlabels;
-	struct label *labels = section_labels(path, e, elf_ndxscn(scn), &nlabels);
+	if (size % 4)
+		die("%s: %s: size 0x%x is not a multiple of 4", e->path, what, (unsigned)size);
+	if (addr % 4)
+		die("%s: %s: address 0x%x is not word aligned", e->path, what, (unsigned)addr);
+	if ((uint64_t)addr + size > UINT64_C(0x100000000))
+		die("%s: %s: runs past the end of the address space", e->path, what);
 	size_t next = 0;
-
-	printf("\nDisassembly of section %s:\n", name);
-	Elf_Data *data = NULL;
-	uint64_t done = 0;
-	while ((data = elf_getdata(scn, data))) {
-		if (data->d_size % 4 || !data->d_buf)
-			die("%s: section %s: unreadable data at offset 0x%llx", path, name,
-			    (unsigned long long)(sh->sh_offset + done));
-		for (size_t off = 0; off < data->d_size; off += 4) {
-			uint32_t addr = (uint32_t)(sh->sh_addr + data->d_off + off);
-			while (next < nlabels && labels[next].addr < addr)
-				next++;
-			if (next < nlabels && labels[next].addr == addr)
-				printf("\n%08x <%s>:\n", (unsigned)addr, labels[next].name);
-			print_word(addr, le32((const unsigned char *)data->d_buf + off));
-		}
-		done += data->d_size;
+	printf("\nDisassembly of %s:\n", title);
+	for (uint32_t off = 0; off < size; off += 4) {
+		uint32_t at = addr + off;
+		while (next < nlabels && labels[next].addr < at)
+			next++;
+		if (next < nlabels && labels[next].addr == at)
+			printf("\n%08x <%s>:\n", (unsigned)at, labels[next].name);
+		print_word(at, le32(bytes + off));
 	}
-	free(labels);
 }
 
-static void dis_elf(const char *path)
+/*
+ * Every executable section with its symbols as labels; an image without
+ * section headers (stripped of them) by its executable segments instead,
+ * as the loader sees it.
+ */
+static void dis_elf(const char *path, bool title)
 {
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		die("libelf: %s", elf_errmsg(-1));
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		die("%s: %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) != 0)
-		die("%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		die("%s: not a regular file", path);
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF)
-		die("%s: not an ELF file", path);
-	GElf_Ehdr eh;
-	if (!gelf_getehdr(e, &eh))
-		die("%s: bad ELF header: %s", path, elf_errmsg(-1));
-	if (eh.e_ident[EI_CLASS] != ELFCLASS32 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh.e_machine != EM_MIPS)
-		die("%s: not a 32-bit little-endian MIPS ELF", path);
-	/* libelf quietly reports no sections when their headers are cut off. */
-	uint64_t shnum = eh.e_shnum;
-	if (shnum && (eh.e_shoff > (uint64_t)st.st_size ||
-		     shnum * eh.e_shentsize > (uint64_t)st.st_size - eh.e_shoff))
-		die("%s: truncated: section headers at offset 0x%llx lie past the end (size 0x%llx)",
-		    path, (unsigned long long)eh.e_shoff, (unsigned long long)st.st_size);
-	size_t shstrndx;
-	if (elf_getshdrstrndx(e, &shstrndx) != 0)
-		die("%s: no section name table: %s", path, elf_errmsg(-1));
-
-	unsigned sections = 0;
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh))
-			die("%s: bad section header: %s", path, elf_errmsg(-1));
-		if (sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR))
+	struct mips_elf e;
+	char err[512];
+	if (mips_elf_open(&e, path, MIPS_ELF_SYMBOLS, err, sizeof err) != 0)
+		die("%s", err);
+	if (title)
+		printf("\n%s:\n", path);
+	unsigned listed = 0;
+	char head[160], what[160];
+	for (size_t i = 1; i < e.nsec; i++) {
+		const struct mips_elf_sec *sh = &e.sec[i];
+		if (sh->type != SHT_PROGBITS || !(sh->flags & SHF_EXECINSTR))
 			continue;
-		const char *name = elf_strptr(e, shstrndx, sh.sh_name);
-		dis_section(path, e, scn, &sh, name ? name : "?", (uint64_t)st.st_size);
-		sections++;
+		const char *name = sh->name[0] ? sh->name : "?";
+		snprintf(head, sizeof head, "section %s", name);
+		snprintf(what, sizeof what, "section %s", name);
+		size_t nlabels;
+		struct label *labels = labels_of(&e, i, sh->addr, sh->size, &nlabels);
+		dis_range(&e, head, what, sh->addr, sh->size, sh->data, labels, nlabels);
+		free(labels);
+		listed++;
 	}
-	if (!sections)
-		die("%s: no executable sections", path);
-	elf_end(e);
-	close(fd);
+	bool by_segments = !listed;
+	for (size_t i = 0; by_segments && i < e.nseg; i++) {
+		const struct mips_elf_seg *sg = &e.seg[i];
+		if (!(sg->flags & PF_X))
+			continue;
+		snprintf(head, sizeof head, "segment %u (0x%08x..0x%08x)", sg->index,
+			 (unsigned)sg->vaddr, (unsigned)(sg->vaddr + sg->filesz));
+		snprintf(what, sizeof what, "segment %u at vaddr 0x%08x", sg->index,
+			 (unsigned)sg->vaddr);
+		size_t nlabels;
+		struct label *labels = labels_of(&e, 0, sg->vaddr, sg->filesz, &nlabels);
+		/* The file's bytes only: the rest of memsz is zeros, no code. */
+		dis_range(&e, head, what, sg->vaddr, sg->filesz & ~3u, sg->data, labels,
+			  nlabels);
+		free(labels);
+		listed++;
+	}
+	if (!listed)
+		die("%s: no executable section or segment", path);
+	mips_elf_close(&e);
 }
 
 /* ------------------------------------------------------------ main */
@@ -277,6 +255,10 @@ int main(int argc, char **argv)
 	bool elf = false, have_base = false;
 	uint32_t base = 0;
 	const char *file = NULL;
+	char **files = calloc((size_t)argc, sizeof *files);
+	int nfiles = 0;
+	if (!files)
+		die("out of memory");
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -295,21 +277,25 @@ int main(int argc, char **argv)
 			have_base = true;
 		} else if (a[0] == '-' && a[1]) {
 			die("%s: unknown option (try --help)", a);
-		} else if (file) {
-			die("%s: only one FILE, already have %s", a, file);
 		} else {
-			file = a;
+			if (!file)
+				file = a;
+			files[nfiles++] = argv[i];
 		}
 	}
 	if (!file)
 		die("no FILE given (try --help)");
 	if (elf && have_base)
 		die("--base: not allowed with --elf (sections carry their addresses)");
+	if (!elf && nfiles > 1)
+		die("%s: only one raw FILE, already have %s", files[1], file);
 
 	if (elf)
-		dis_elf(file);
+		for (int i = 0; i < nfiles; i++)
+			dis_elf(files[i], nfiles > 1);
 	else
 		dis_raw(file, base);
+	free(files);
 	if (fflush(stdout) != 0)
 		die("writing output: %s", strerror(errno));
 	return 0;

@@ -7,7 +7,6 @@
  * first entry point, run in chunks (so a signal can stop the run cleanly),
  * and report why it stopped through the exit status (docs/vzsim.md).
  */
-#include <elf.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -22,8 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "board/elf.h"
-#include <mips/isa.h>
 #include <vzsim/vzsim.h>
 
 enum exit_status {
@@ -55,7 +52,7 @@ struct options {
 	const char *uart_out, *uart_in, *log_insns;
 	const char *board_opts[MAX_BOARD_OPTS];
 	int nboard_opts;
-	bool stats, disasm;
+	bool stats;
 	const char *trace, *tcb_out;
 	const char *bootargs;
 	bool trace_data;
@@ -183,8 +180,6 @@ static void usage(FILE *f)
 	      "  --tcb-out FILE      at the end, the on-chip TCB memory as a "
 	      "trace file\n"
 	      "  --stats             counters to stderr at the end\n"
-	      "  --disasm            disassemble the images' executable "
-	      "segments and exit\n"
 	      "  --help              this text\n\n"
 	      "board options:\n", f);
 	size_t n;
@@ -204,7 +199,7 @@ static void usage(FILE *f)
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_RAM = 256, O_MAX, O_SEED, O_UOUT, O_UIN, O_BOPT, O_STATS,
-	       O_LOG, O_DISASM, O_ENTRY, O_HELP, O_TRACE, O_TDATA, O_TSYP,
+	       O_LOG, O_ENTRY, O_HELP, O_TRACE, O_TDATA, O_TSYP,
 	       O_TCBOUT, O_BOOTARGS };
 	static const struct option longopts[] = {
 		{"ram", required_argument, NULL, O_RAM},
@@ -215,7 +210,6 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{"board-opt", required_argument, NULL, O_BOPT},
 		{"stats", no_argument, NULL, O_STATS},
 		{"log-insns", required_argument, NULL, O_LOG},
-		{"disasm", no_argument, NULL, O_DISASM},
 		{"entry", required_argument, NULL, O_ENTRY},
 		{"help", no_argument, NULL, O_HELP},
 		{"trace", required_argument, NULL, O_TRACE},
@@ -282,9 +276,6 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		case O_TCBOUT:
 			o->tcb_out = optarg;
-			break;
-		case O_DISASM:
-			o->disasm = true;
 			break;
 		case O_ENTRY:
 			v = opt_u64("--entry", optarg);
@@ -451,38 +442,6 @@ static void log_sink(void *ctx, const struct vzsim_insn_event *ev)
 	fwrite(line, 1, (size_t)(p - line), ctx);
 }
 
-/* ------------------------------------------------------------ --disasm */
-
-static void disasm_images(const struct options *o)
-{
-	for (int i = 0; i < o->nimages; i++) {
-		struct elf_image img;
-		char err[512];
-		if (elf_image_open(&img, o->images[i], err, sizeof err) != 0)
-			die(EXIT_USAGE, "%s", err);
-		for (size_t s = 0; s < img.nsegs; s++) {
-			const struct elf_segment *seg = &img.segs[s];
-			if (!(seg->flags & PF_X))
-				continue;
-			printf("%s: executable segment 0x%08" PRIx32 "..0x%08" PRIx32
-			       ":\n", o->images[i], seg->vaddr,
-			       seg->vaddr + seg->filesz);
-			for (uint32_t off = 0; off + 4 <= seg->filesz; off += 4) {
-				const uint8_t *b = seg->data + off;
-				uint32_t w = b[0] | b[1] << 8 | b[2] << 16 |
-					     (uint32_t)b[3] << 24;
-				char text[128];
-				isa_disasm(seg->vaddr + off, w, text, sizeof text);
-				printf("%8" PRIx32 ":\t%08" PRIx32 " \t%s\n",
-				       seg->vaddr + off, w, text);
-			}
-		}
-		elf_image_close(&img);
-	}
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die(EXIT_INTERNAL, "write error on stdout");
-}
-
 /* ------------------------------------------------------------ --stats */
 
 static double now_s(void)
@@ -645,12 +604,6 @@ int main(int argc, char **argv)
 		entry = o.entry;
 	if (o.bootargs && vzsim_set_bootargs(sim, o.bootargs, err, sizeof err) != 0)
 		die(EXIT_USAGE, "--bootargs: %s", err);
-
-	if (o.disasm) {
-		disasm_images(&o);
-		vzsim_free(sim);
-		return 0;
-	}
 
 	FILE *uart_in = NULL;
 	if (o.uart_in) {

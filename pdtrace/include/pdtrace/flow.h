@@ -5,13 +5,16 @@
  * running context with the shared instruction table (boards/mips),
  * taking one ICNT unit for each ordinary instruction and one BRANCH bit
  * for each conditional branch, and follows TARGET, EXCEPTION, MODE and
- * SYNC records; the vzsoak hypervisor's user trace messages
- * (hypervisor/include/vzsoak/utm.h) become events by meaning.
+ * SYNC records.  The vzsoak hypervisor's user trace messages
+ * (hypervisor/include/vzsoak/utm.h) become events by meaning in a layer
+ * of their own (pdtrace/flow/hvmsg.c): the walker knows records and code.
  *
  * Code comes from images: the hypervisor's ELF for root, a guest kernel's
  * ELF for each GuestID (its kseg0 kernel and the user code it maps one to
- * one), and crashme blocks regenerated from (seed, guest, block number)
- * with crashme/block.c.  Where no code is known the flow is lost: a GAP
+ * one).  Code no image holds comes from a code provider in the
+ * configuration, as libipt's image callback: crashme blocks regenerated
+ * from (seed, guest, block number) are one (pdt_crashme_provider, in
+ * pdtrace/flow/crashme_code.c).  Where no code is known the flow is lost: a GAP
  * event says where and why, instructions are still counted (the records
  * say how many ran), and decoding goes on at the next EXCEPTION (its
  * vector is a known PC) or SYNC.
@@ -50,13 +53,56 @@ const char *pdt_code_path(const struct pdt_code *c);
 
 #define PDT_FLOW_GUESTS 8
 
+struct pdt_flow_item;
+
+/*
+ * A source of code that no image holds (code written at run time: crashme
+ * blocks), asked when the context's image has no word at a PC.  One
+ * provider serves one decoder at a time: pdt_flow_new calls start.
+ */
+struct pdt_flow_code_provider {
+	void *priv;
+	/*
+	 * The word at pc in context c: PDT_OK and *word, with *unit the
+	 * number of the piece of code it belongs to (-1: none; a crashme
+	 * block's number), or PDT_FLOW_CODE_NEW when a new piece starts at
+	 * this instruction (the decoder says so with a PDT_EV_BLOCK event
+	 * before it); PDT_FLOW_NO_CODE if it has none; PDT_E_NOMEM.
+	 */
+	int (*read)(void *priv, const struct pdt_ctx *c, uint32_t pc, uint32_t *word,
+		    int *unit);
+	/* Optional: each event the decoder returns, just before it does, and
+	 * whether the flow was lost then; a provider follows what it needs
+	 * (crashme's markers; a gap for dropped records, PDT_FGAP_TRACE,
+	 * OVERFLOW or UNSYNCED, means any code may have run). */
+	void (*event)(void *priv, const struct pdt_flow_item *ev, bool lost);
+	/* Optional: a decoder starts; forget what an earlier one taught. */
+	void (*start)(void *priv);
+};
+#define PDT_FLOW_CODE_NEW 1
+#define PDT_FLOW_NO_CODE 2
+
 struct pdt_flow_config {
 	const struct pdt_code *root;                     /* NULL: root not decoded */
 	const struct pdt_code *guest[PDT_FLOW_GUESTS + 1]; /* by GuestID, [0] unused */
-	bool crashme;             /* regenerate crashme blocks (crashme/block.h) */
-	uint32_t crashme_seed;
-	uint32_t crashme_words;   /* words per block */
+	struct pdt_flow_code_provider code;              /* read NULL: none */
 };
+
+/* ------------------------------------------------------------ crashme code */
+
+/*
+ * crashme's blocks as a code provider: a guest's user code at the block
+ * page (crashme/block.h) is block N, regenerated from (seed, guest, N),
+ * where N counts on from the guest's last "blocks from N follow" marker,
+ * one more each time user code starts at the page under a new ASID (the
+ * stress kernel gives every block a fresh one).
+ */
+struct pdt_crashme;
+/* words: per block (the hypervisor's crashme=; at most one page). */
+int pdt_crashme_new(struct pdt_crashme **out, uint32_t seed, uint32_t words);
+void pdt_crashme_free(struct pdt_crashme *cm);
+/* The provider for pdt_flow_config.code; cm must outlive the decoders. */
+struct pdt_flow_code_provider pdt_crashme_provider(struct pdt_crashme *cm);
 
 /* ------------------------------------------------------------ items */
 
@@ -73,7 +119,7 @@ enum pdt_flow_event {
 	PDT_EV_MARKER,     /* hypercall 3 */
 	PDT_EV_ANOMALY,    /* hypercall 4 */
 	PDT_EV_HEARTBEAT,  /* hypercall 2 */
-	PDT_EV_BLOCK,      /* a crashme block starts */
+	PDT_EV_BLOCK,      /* a crashme block (a provider's piece of code) starts */
 	PDT_EV_UTM,        /* a user trace message that is not the hypervisor's */
 	PDT_EV_GAP,        /* the flow could not be followed: why, how much */
 	PDT_EV_NKINDS
@@ -85,6 +131,11 @@ enum pdt_flow_gap {
 	PDT_FGAP_NO_CODE,   /* no image holds the next PC */
 	PDT_FGAP_MISMATCH,  /* the records do not fit the code (wrong image?) */
 	PDT_FGAP_UNSYNCED,  /* records before the first SYNC */
+};
+
+/* A guest's CP0 state as a hypervisor message (exit, entry) reports it. */
+struct pdt_flow_vmexit {
+	uint32_t code, pc, epc, status, cause, badvaddr, entryhi, pagemask, index;
 };
 
 struct pdt_flow_item {
@@ -107,9 +158,7 @@ struct pdt_flow_item {
 				struct { uint8_t code; bool root; uint32_t pc, vector; } exc;
 				struct { uint32_t from, to; } eret;
 				struct { uint32_t pc; } sync;
-				struct { unsigned gid; struct utm_vmexit_view {
-					uint32_t code, pc, epc, status, cause, badvaddr,
-						 entryhi, pagemask, index; } st; } guest;
+				struct { unsigned gid; struct pdt_flow_vmexit st; } guest;
 				struct { unsigned from, to; uint32_t code; } sw;
 				struct { unsigned gid; uint32_t from, to; } pagemask;
 				struct { unsigned gid; uint32_t value, detail; } msg;
@@ -146,10 +195,42 @@ struct pdt_flow; /* opaque; pdt_flow_new allocates it */
 int pdt_flow_new(struct pdt_flow **out, const struct pdt_flow_config *cfg,
 		 const uint8_t *words, uint64_t len);
 void pdt_flow_free(struct pdt_flow *f);
-/* The next instruction or event: 0, or PDT_E_EOS at the end. */
+/* The next instruction or event: 0, PDT_E_EOS at the end, or PDT_E_NOMEM
+ * (the code provider found no memory: nothing was consumed, a later call
+ * tries again). */
 int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it);
 
 /* Instructions decoded (shown) and counted so far. */
 uint64_t pdt_flow_insns(const struct pdt_flow *f);
+
+/* ------------------------------------------------------------ around a failure */
+
+/*
+ * The excerpt a bug report wants (pdtrace/flow/around.c): the failure
+ * first, then the failing guest's last instructions before it.
+ */
+enum pdt_around {
+	PDT_AROUND_PAGEMASK = 1, /* a guest's first PageMask shrink (hypervisor messages) */
+	PDT_AROUND_ANOMALY,      /* a guest's first anomaly report */
+	PDT_AROUND_INDEX,        /* the instruction at (or first after) an index */
+};
+
+/* Where the failure is: 0 with its item's index and guest (0: root), or
+ * PDT_E_EOS if the trace has none; PDT_E_NOMEM. */
+int pdt_flow_find_failure(const struct pdt_flow_config *cfg, const uint8_t *words,
+			  uint64_t len, enum pdt_around what, uint64_t index, uint64_t *at,
+			  int *guest);
+
+/*
+ * The window around index `at`: of the items keep() takes (NULL: all),
+ * the last `before` instructions before it with the events among them,
+ * then everything from it on up to `after` instructions past the first
+ * one at or after it; each passed to show() in trace order.  0, or
+ * PDT_E_NOMEM.
+ */
+int pdt_flow_window(const struct pdt_flow_config *cfg, const uint8_t *words, uint64_t len,
+		    uint64_t at, uint64_t before, uint64_t after,
+		    bool (*keep)(void *priv, const struct pdt_flow_item *it),
+		    void (*show)(void *priv, const struct pdt_flow_item *it), void *priv);
 
 #endif
