@@ -144,9 +144,9 @@ static enum hc_result handle_gsfc(struct vcpu *v, const struct exit_info *e)
 		return HCR_STOPPED;
 	}
 	if (RD(w) == 12)
-		write_gc0(12, 0, val);
+		write_gc0(CP0_STATUS, val);
 	else if (RD(w) == 13)
-		write_gc0(13, 0, val);
+		write_gc0(CP0_CAUSE, val);
 	else {
 		stop_with_report(v, e, "GSFC on a register not emulated");
 		return HCR_STOPPED;
@@ -294,6 +294,6 @@ void hv_root_fault(void)
 	uint32_t cause = read_c0_cause();
 	hv_printf("hv: PANIC: root exception %s cause=%x epc=%x badvaddr=%x\n",
 		  exc_names[CAUSE_EXC(cause)] ? exc_names[CAUSE_EXC(cause)] : "?",
-		  cause, read_c0(14, 0), read_c0_badvaddr());
+		  cause, read_c0(CP0_EPC), read_c0_badvaddr());
 	hv_finish();
 }
