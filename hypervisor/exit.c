@@ -41,15 +41,14 @@ struct exit_info {
 	unsigned exc, gexc;
 };
 
+/* Names for the reports (boards/mips exc.def); "?" for a code without. */
 static const char *const exc_names[32] = {
-	[0] = "Int", [1] = "Mod", [2] = "TLBL", [3] = "TLBS", [4] = "AdEL",
-	[5] = "AdES", [6] = "IBE", [7] = "DBE", [8] = "Sys", [9] = "Bp",
-	[10] = "RI", [11] = "CpU", [12] = "Ov", [13] = "Tr", [24] = "MCheck",
-	[27] = "GE",
+#define EXC(code, sym, name) [code] = name,
+#include <mips/exc.def>
 };
 static const char *const gexc_names[32] = {
-	[0] = "GPSI", [1] = "GSFC", [2] = "HC", [3] = "GRR", [8] = "GVA",
-	[9] = "GHFC", [10] = "GPA",
+#define GEXC(code, sym, name) [code] = name,
+#include <mips/exc.def>
 };
 
 /* Stops the guest with the reason and the state of the exit. */

@@ -205,11 +205,11 @@ static uint32_t tick_count[TICKS];
 
 static const char *exc_name(unsigned code)
 {
-	static const char *const names[] = {
-		"Int", "Mod", "TLBL", "TLBS", "AdEL", "AdES", "IBE", "DBE",
-		"Sys", "Bp", "RI", "CpU", "Ov", "Tr",
+	static const char *const names[32] = {
+#define EXC(code, sym, name) [code] = name,
+#include <mips/exc.def>
 	};
-	return code < sizeof names / sizeof names[0] ? names[code] : "?";
+	return code < 32 && names[code] ? names[code] : "?";
 }
 
 /* Called by demo.S for every exception and interrupt. */
