@@ -12,6 +12,8 @@
 #ifndef ITERATIONS
 #define ITERATIONS	83333333
 #endif
+#include <mips/cp0.h>
+
 #include "lcg_loop.h"
 
 	.set	noreorder
@@ -19,7 +21,7 @@
 	.globl	_start
 _start:
 	la	$sp, __stack
-	mtc0	$zero, $12		/* Status: kernel, ERL/EXL/IE off */
+	mtc0	$zero, CP0_STATUS	/* kernel, ERL/EXL/IE off */
 	ehb
 	LCG_SETUP(array, ITERATIONS)
 	LCG_LOOP

@@ -16,27 +16,26 @@
 #ifndef PINGS
 #define PINGS		0
 #endif
+#include <mips/cp0.h>
+#include <mips/exc.h>
+
 #include "lcg_loop.h"
 
-#define PM_16M		0x01ffe000
-#define LO_FLAGS	0x1f	/* C=3 cacheable, D, V, G */
-#define GC0_GM		0x80000000
-#define GC0_CP0		0x10000000
-#define EXC_GE		27
-#define GEXC_HC		2
+/* Cacheable (C = 3), dirty (writable), valid, global. */
+#define LO_FLAGS	((3 << ENTRYLO_C_SHIFT) | ENTRYLO_D | ENTRYLO_V | ENTRYLO_G)
 
 /* TLB entry 0 (of whoever runs it: root or the guest) maps 0..32M to
  * 0..32M with two 16M pages, global, cacheable, writable. */
-#define MAP_FIRST_32M                                                         \
-	mtc0	$zero, $10;		/* EntryHi: VPN2 0 */                   \
-	li	$t0, PM_16M;                                                  \
-	mtc0	$t0, $5;                                                      \
-	li	$t0, LO_FLAGS;                                                \
-	mtc0	$t0, $2;                                                      \
-	li	$t0, ((16 << 20) >> 6) | LO_FLAGS;                            \
-	mtc0	$t0, $3;                                                      \
-	mtc0	$zero, $0;                                                    \
-	ehb;                                                                  \
+#define MAP_FIRST_32M								\
+	mtc0	$zero, CP0_ENTRYHI;	/* VPN2 0 */				\
+	li	$t0, PM_16M;						\
+	mtc0	$t0, CP0_PAGEMASK;					\
+	li	$t0, LO_FLAGS;						\
+	mtc0	$t0, CP0_ENTRYLO0;					\
+	li	$t0, ((16 << 20) >> 6) | LO_FLAGS;			\
+	mtc0	$t0, CP0_ENTRYLO1;					\
+	mtc0	$zero, CP0_INDEX;					\
+	ehb;								\
 	tlbwi
 
 	.set	noreorder
@@ -45,57 +44,57 @@
 	.section .text.start, "ax"
 	.globl	_start
 _start:
-	mtc0	$zero, $12		/* Status: root kernel, BEV/ERL off */
+	mtc0	$zero, CP0_STATUS	/* root kernel, BEV/ERL off */
 	ehb
 	/* One root entry, tagged GuestID 1 (RID), maps guest physical
 	 * 0..32M to physical 0..32M: two 16M pages. */
-	li	$t0, (1 << 16) | 1	/* GuestCtl1: RID = ID = 1 */
-	mtc0	$t0, $10, 4
+	li	$t0, (1 << GC1_RID_SHIFT) | 1	/* GuestCtl1: RID = ID = 1 */
+	mtc0	$t0, CP0_GUESTCTL1
 	MAP_FIRST_32M
 	/* The guest's CP0: kernel mode, its vectors at 0x80200000. */
-	mtgc0	$zero, $12
+	mtgc0	$zero, CP0_STATUS
 	li	$t0, 0x80200000
-	mtgc0	$t0, $15, 1
+	mtgc0	$t0, CP0_EBASE
 	/* Enter the guest kernel: GM, the guest owns its CP0; eret. */
-	mfc0	$t0, $12, 6
+	mfc0	$t0, CP0_GUESTCTL0
 	li	$t1, GC0_GM | GC0_CP0
 	or	$t0, $t0, $t1
-	mtc0	$t0, $12, 6
+	mtc0	$t0, CP0_GUESTCTL0
 	la	$t0, guest_kernel
-	mtc0	$t0, $14		/* EPC */
-	li	$t0, 2			/* EXL */
-	mtc0	$t0, $12
+	mtc0	$t0, CP0_EPC
+	li	$t0, ST_EXL
+	mtc0	$t0, CP0_STATUS
 	ehb
 	eret
 
 	.section .root_vector, "ax"
 root_vector:
-	mfc0	$k0, $13		/* Cause */
-	srl	$k0, $k0, 2
-	andi	$k0, $k0, 0x1f
+	mfc0	$k0, CP0_CAUSE
+	srl	$k0, $k0, CAUSE_EXC_SHIFT
+	andi	$k0, $k0, CAUSE_EXC_MASK >> CAUSE_EXC_SHIFT
 	li	$k1, EXC_GE
 	bne	$k0, $k1, root_fail
-	mfc0	$k0, $12, 6		/* GuestCtl0.GExcCode */
-	srl	$k0, $k0, 2
-	andi	$k0, $k0, 0x1f
+	mfc0	$k0, CP0_GUESTCTL0	/* GExcCode */
+	srl	$k0, $k0, GC0_GEXC_SHIFT
+	andi	$k0, $k0, GC0_GEXC_MASK >> GC0_GEXC_SHIFT
 	li	$k1, GEXC_HC
 	bne	$k0, $k1, root_fail
-	mfc0	$k0, $8, 1		/* BadInstr: the hypercall code */
+	mfc0	$k0, CP0_BADINSTR	/* the hypercall code */
 	srl	$k0, $k0, 11
 	andi	$k0, $k0, 0x3ff
 	li	$k1, 1
 	beq	$k0, $k1, root_done
-	mfc0	$k1, $14		/* code 2: step over, back to the guest */
+	mfc0	$k1, CP0_EPC		/* code 2: step over, back to the guest */
 	addiu	$k1, $k1, 4
-	mtc0	$k1, $14
+	mtc0	$k1, CP0_EPC
 	ehb
 	eret
 root_done:				/* code 1: checksum in s3 */
-	mfc0	$t0, $12, 6		/* leave guest mode for good */
+	mfc0	$t0, CP0_GUESTCTL0	/* leave guest mode for good */
 	li	$t1, ~GC0_GM
 	and	$t0, $t0, $t1
-	mtc0	$t0, $12, 6
-	mtc0	$zero, $12
+	mtc0	$t0, CP0_GUESTCTL0
+	mtc0	$zero, CP0_STATUS
 	la	$t0, report_and_reset
 	jr	$t0
 	nop
@@ -121,9 +120,9 @@ guest_kernel:
 	addiu	$t0, $t0, -1
 2:	/* Drop to user mode at the user program: EPC, KSU=user, EXL. */
 	la	$t0, guest_user
-	mtc0	$t0, $14
-	li	$t0, 0x12
-	mtc0	$t0, $12
+	mtc0	$t0, CP0_EPC
+	li	$t0, ST_UM | ST_EXL
+	mtc0	$t0, CP0_STATUS
 	ehb
 	eret
 

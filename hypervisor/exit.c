@@ -41,15 +41,14 @@ struct exit_info {
 	unsigned exc, gexc;
 };
 
+/* Names for the reports (boards/mips exc.def); "?" for a code without. */
 static const char *const exc_names[32] = {
-	[0] = "Int", [1] = "Mod", [2] = "TLBL", [3] = "TLBS", [4] = "AdEL",
-	[5] = "AdES", [6] = "IBE", [7] = "DBE", [8] = "Sys", [9] = "Bp",
-	[10] = "RI", [11] = "CpU", [12] = "Ov", [13] = "Tr", [24] = "MCheck",
-	[27] = "GE",
+#define EXC(code, sym, name) [code] = name,
+#include <mips/exc.def>
 };
 static const char *const gexc_names[32] = {
-	[0] = "GPSI", [1] = "GSFC", [2] = "HC", [3] = "GRR", [8] = "GVA",
-	[9] = "GHFC", [10] = "GPA",
+#define GEXC(code, sym, name) [code] = name,
+#include <mips/exc.def>
 };
 
 /* Stops the guest with the reason and the state of the exit. */
@@ -144,9 +143,9 @@ static enum hc_result handle_gsfc(struct vcpu *v, const struct exit_info *e)
 		return HCR_STOPPED;
 	}
 	if (RD(w) == 12)
-		write_gc0(12, 0, val);
+		write_gc0(CP0_STATUS, val);
 	else if (RD(w) == 13)
-		write_gc0(13, 0, val);
+		write_gc0(CP0_CAUSE, val);
 	else {
 		stop_with_report(v, e, "GSFC on a register not emulated");
 		return HCR_STOPPED;
@@ -294,6 +293,6 @@ void hv_root_fault(void)
 	uint32_t cause = read_c0_cause();
 	hv_printf("hv: PANIC: root exception %s cause=%x epc=%x badvaddr=%x\n",
 		  exc_names[CAUSE_EXC(cause)] ? exc_names[CAUSE_EXC(cause)] : "?",
-		  cause, read_c0(14, 0), read_c0_badvaddr());
+		  cause, read_c0(CP0_EPC), read_c0_badvaddr());
 	hv_finish();
 }

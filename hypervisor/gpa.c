@@ -22,12 +22,8 @@
  */
 #include "hv.h"
 
-#define PM_16M		0x01ffe000u
-#define LO_PFN(pa)	(((pa) >> 12) << 6)
-#define LO_C_CACHED	(3u << 3)
-#define LO_D		0x4u
-#define LO_V		0x2u
-#define LO_G		0x1u
+#define LO_PFN(pa)	(((pa) >> 12) << ENTRYLO_PFN_SHIFT)
+#define LO_C_CACHED	(3u << ENTRYLO_C_SHIFT)
 
 static unsigned root_slots; /* entries 0..root_slots-1 are root's */
 static unsigned next_victim;
@@ -36,7 +32,7 @@ void gpa_init(void)
 {
 	uint32_t c1 = read_c0_config1();
 	unsigned entries = ((c1 >> 25) & 0x3f) + 1;
-	unsigned guest = ((read_gc0(16, 1) >> 25) & 0x3f) + 1;
+	unsigned guest = ((read_gc0(CP0_CONFIG1) >> 25) & 0x3f) + 1;
 
 	/* Config4.MMUSizeExt extends both sizes past 64; the hypervisor
 	 * only needs a handful of root entries, so the low field will do. */
@@ -65,8 +61,8 @@ int gpa_handle_fault(struct vcpu *v, uint32_t gpa)
 		return -1;
 	}
 	write_c0_pagemask(PM_16M);
-	write_c0_entrylo0(LO_PFN(HV_WINDOW_PA(v->id)) | LO_C_CACHED | LO_D | LO_V | LO_G);
-	write_c0_entrylo1(LO_G); /* invalid: GPA 16M..32M is not the guest's */
+	write_c0_entrylo0(LO_PFN(HV_WINDOW_PA(v->id)) | LO_C_CACHED | ENTRYLO_D | ENTRYLO_V | ENTRYLO_G);
+	write_c0_entrylo1(ENTRYLO_G); /* invalid: GPA 16M..32M is not the guest's */
 	write_c0_index(next_victim);
 	tlbwi();
 	next_victim = (next_victim + 1) % root_slots;

@@ -11,75 +11,47 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <mips/cp0.h>
+#include <mips/exc.h>
 #include <vzsoak/utm.h>
 
 #include <vzsoak/bootargs_parse.h>
 #include "vcpu_regs.h"
 
 /* ---------------------------------------------------------- CP0 access */
-/* Root CP0: mfc0/mtc0.  Guest CP0 (the context the running guest sees):
- * mfgc0/mtgc0.  Every write is followed by ehb so the next instruction
- * sees it (an execution hazard barrier is what MIPS32r2+ requires). */
-#define read_c0(reg, sel) ({ uint32_t v__; \
-	__asm__ volatile("mfc0 %0, $" #reg ", " #sel : "=r"(v__)); v__; })
-#define write_c0(reg, sel, val) \
-	__asm__ volatile("mtc0 %z0, $" #reg ", " #sel "\n\tehb" \
-			 :: "Jr"((uint32_t)(val)) : "memory")
-#define read_gc0(reg, sel) ({ uint32_t v__; \
-	__asm__ volatile("mfgc0 %0, $" #reg ", " #sel : "=r"(v__)); v__; })
-#define write_gc0(reg, sel, val) \
-	__asm__ volatile("mtgc0 %z0, $" #reg ", " #sel "\n\tehb" \
-			 :: "Jr"((uint32_t)(val)) : "memory")
+/* Root CP0: read_c0/write_c0.  Guest CP0 (the context the running guest
+ * sees): read_gc0/write_gc0 (<mips/cp0.h>, with the registers and bits). */
 
 /* Root registers by name. */
-#define read_c0_index()        read_c0(0, 0)
-#define write_c0_index(v)      write_c0(0, 0, v)
-#define write_c0_entrylo0(v)   write_c0(2, 0, v)
-#define write_c0_entrylo1(v)   write_c0(3, 0, v)
-#define write_c0_pagemask(v)   write_c0(5, 0, v)
-#define read_c0_badvaddr()     read_c0(8, 0)
-#define read_c0_badinstr()     read_c0(8, 1)
-#define read_c0_badinstrp()    read_c0(8, 2)
-#define read_c0_count()        read_c0(9, 0)
-#define read_c0_entryhi()      read_c0(10, 0)
-#define write_c0_entryhi(v)    write_c0(10, 0, v)
-#define read_c0_guestctl1()    read_c0(10, 4)
-#define write_c0_guestctl1(v)  write_c0(10, 4, v)
-#define read_c0_guestctl2()    read_c0(10, 5)
-#define write_c0_guestctl2(v)  write_c0(10, 5, v)
-#define write_c0_guestctl0ext(v) write_c0(11, 4, v)
-#define write_c0_compare(v)    write_c0(11, 0, v)
-#define read_c0_status()       read_c0(12, 0)
-#define write_c0_status(v)     write_c0(12, 0, v)
-#define read_c0_guestctl0()    read_c0(12, 6)
-#define write_c0_guestctl0(v)  write_c0(12, 6, v)
-#define read_c0_gtoffset()     read_c0(12, 7)
-#define write_c0_gtoffset(v)   write_c0(12, 7, v)
-#define read_c0_cause()        read_c0(13, 0)
-#define read_c0_config1()      read_c0(16, 1)
-#define write_c0_tracecontrol(v) write_c0(23, 1, v)
-#define write_c0_usertracedata1(v) write_c0(23, 3, v)
+#define read_c0_index()        read_c0(CP0_INDEX)
+#define write_c0_index(v)      write_c0(CP0_INDEX, v)
+#define write_c0_entrylo0(v)   write_c0(CP0_ENTRYLO0, v)
+#define write_c0_entrylo1(v)   write_c0(CP0_ENTRYLO1, v)
+#define write_c0_pagemask(v)   write_c0(CP0_PAGEMASK, v)
+#define read_c0_badvaddr()     read_c0(CP0_BADVADDR)
+#define read_c0_badinstr()     read_c0(CP0_BADINSTR)
+#define read_c0_badinstrp()    read_c0(CP0_BADINSTRP)
+#define read_c0_count()        read_c0(CP0_COUNT)
+#define read_c0_entryhi()      read_c0(CP0_ENTRYHI)
+#define write_c0_entryhi(v)    write_c0(CP0_ENTRYHI, v)
+#define read_c0_guestctl1()    read_c0(CP0_GUESTCTL1)
+#define write_c0_guestctl1(v)  write_c0(CP0_GUESTCTL1, v)
+#define read_c0_guestctl2()    read_c0(CP0_GUESTCTL2)
+#define write_c0_guestctl2(v)  write_c0(CP0_GUESTCTL2, v)
+#define write_c0_guestctl0ext(v) write_c0(CP0_GUESTCTL0EXT, v)
+#define write_c0_compare(v)    write_c0(CP0_COMPARE, v)
+#define read_c0_status()       read_c0(CP0_STATUS)
+#define write_c0_status(v)     write_c0(CP0_STATUS, v)
+#define read_c0_guestctl0()    read_c0(CP0_GUESTCTL0)
+#define write_c0_guestctl0(v)  write_c0(CP0_GUESTCTL0, v)
+#define read_c0_gtoffset()     read_c0(CP0_GTOFFSET)
+#define write_c0_gtoffset(v)   write_c0(CP0_GTOFFSET, v)
+#define read_c0_cause()        read_c0(CP0_CAUSE)
+#define read_c0_config1()      read_c0(CP0_CONFIG1)
+#define write_c0_tracecontrol(v) write_c0(CP0_TRACECONTROL, v)
+#define write_c0_usertracedata1(v) write_c0(CP0_USERTRACEDATA1, v)
 
-#define ST_IE		0x00000001u
-#define ST_EXL		0x00000002u
-#define ST_IM7		0x00008000u
-#define CAUSE_BD	0x80000000u
-#define CAUSE_IP7	0x00008000u
-#define CAUSE_TI	0x40000000u
-#define CAUSE_EXC(c)	(((c) >> 2) & 0x1fu)
-#define INDEX_P		0x80000000u
-
-#define GC0_GM		0x80000000u
-#define GC0_RI		0x40000000u
-#define GC0_CP0		0x10000000u
-#define GC0_GT		0x02000000u
-#define GC0_GEXC(g)	(((g) >> 2) & 0x1fu)
-#define GC1_RID(id)	((uint32_t)(id) << 16)
-
-/* Root Cause.ExcCode values the exit path sees. */
-enum { EXC_INT = 0, EXC_MOD = 1, EXC_TLBL = 2, EXC_TLBS = 3, EXC_GE = 27 };
-/* GuestCtl0.GExcCode values. */
-enum { GEXC_GPSI = 0, GEXC_GSFC = 1, GEXC_HC = 2, GEXC_GRR = 3, GEXC_GPA = 10 };
+#define GC1_RID(id)	((uint32_t)(id) << GC1_RID_SHIFT)
 
 static inline void tlbp(void)   { __asm__ volatile("tlbp\n\tehb" ::: "memory"); }
 static inline void tlbwi(void)  { __asm__ volatile("tlbwi\n\tehb" ::: "memory"); }

@@ -21,9 +21,9 @@ $(eval $(call library,bootargs,hypervisor/args.c))
 
 $(BUILD)/target/guests/%.elf: hypervisor/guests/%.c hypervisor/guests/start.S \
 		hypervisor/guests/guest.h hypervisor/guests/guest.ld \
-		hypervisor/include/vzsoak/hypercall.h | $(BUILD)/.deps-ok
+		hypervisor/include/vzsoak/hypercall.h boards/mips/include/mips/cp0.h | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Ihypervisor/include -T hypervisor/guests/guest.ld \
+	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Iboards/mips/include -Ihypervisor/include -T hypervisor/guests/guest.ld \
 		hypervisor/guests/start.S $< -o $@
 
 $(BUILD)/target/guests/%.bin: $(BUILD)/target/guests/%.elf

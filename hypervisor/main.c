@@ -71,7 +71,7 @@ static const struct guest_image *find_image(const char *name)
 static void vz_init(void)
 {
 	uint32_t gc0 = read_c0_guestctl0();
-	gc0 &= ~(GC0_GM | GC0_RI | 0x01800000u /* CG, CF */);
+	gc0 &= ~(GC0_GM | GC0_RI | GC0_CG | GC0_CF);
 	gc0 |= GC0_CP0 | GC0_GT;
 	if (hv_args.ri_exit)
 		gc0 |= GC0_RI;

@@ -41,16 +41,16 @@ void preserve_on_put(struct vcpu *v)
 
 	/* vcpu_put has saved the guest's TLB registers: use them freely. */
 	write_c0_guestctl1(GC1_RID(v->id) | v->id);
-	write_gc0(10, 0, (c->badvaddr & 0xffffe000u) | (c->entryhi & 0xffu));
+	write_gc0(CP0_ENTRYHI, (c->badvaddr & 0xffffe000u) | (c->entryhi & 0xffu));
 	tlbgp();
-	uint32_t idx = read_gc0(0, 0);
+	uint32_t idx = read_gc0(CP0_INDEX);
 	if (!(idx & INDEX_P)) {
 		tlbgr();
 		v->saved_tlb.index = idx;
-		v->saved_tlb.entryhi = read_gc0(10, 0);
-		v->saved_tlb.entrylo0 = read_gc0(2, 0);
-		v->saved_tlb.entrylo1 = read_gc0(3, 0);
-		v->saved_tlb.pagemask = read_gc0(5, 0);
+		v->saved_tlb.entryhi = read_gc0(CP0_ENTRYHI);
+		v->saved_tlb.entrylo0 = read_gc0(CP0_ENTRYLO0);
+		v->saved_tlb.entrylo1 = read_gc0(CP0_ENTRYLO1);
+		v->saved_tlb.pagemask = read_gc0(CP0_PAGEMASK);
 		v->saved_tlb.valid = 1;
 		v->stats.preserved++;
 	}
@@ -66,16 +66,16 @@ void preserve_on_load(struct vcpu *v)
 		return;
 	s->valid = 0;
 	write_c0_guestctl1(GC1_RID(v->id) | v->id);
-	write_gc0(10, 0, s->entryhi);
+	write_gc0(CP0_ENTRYHI, s->entryhi);
 	tlbgp();
-	if (read_gc0(0, 0) & INDEX_P) {
+	if (read_gc0(CP0_INDEX) & INDEX_P) {
 		/* Evicted while the guest was out: put it back.  Whatever
 		 * now sits at that index belongs to some guest that will
 		 * refill it, outside a critical section. */
-		write_gc0(0, 0, s->index);
-		write_gc0(2, 0, s->entrylo0);
-		write_gc0(3, 0, s->entrylo1);
-		write_gc0(5, 0, s->pagemask);
+		write_gc0(CP0_INDEX, s->index);
+		write_gc0(CP0_ENTRYLO0, s->entrylo0);
+		write_gc0(CP0_ENTRYLO1, s->entrylo1);
+		write_gc0(CP0_PAGEMASK, s->pagemask);
 		tlbgwi();
 		v->stats.restored++;
 	}

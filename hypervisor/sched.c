@@ -78,7 +78,7 @@ int sched_should_preempt(struct vcpu *v)
 {
 	if (hv_args.sched != HV_SCHED_AIM)
 		return 1;
-	uint32_t status = read_gc0(12, 0), cause = read_gc0(13, 0);
+	uint32_t status = read_gc0(CP0_STATUS), cause = read_gc0(CP0_CAUSE);
 	int in_tlb_handler = (status & ST_EXL) && CAUSE_EXC(cause) >= EXC_MOD &&
 			     CAUSE_EXC(cause) <= EXC_TLBS;
 	if (in_tlb_handler || read_c0_count() - v->switched_in >= hv_args.quantum)

@@ -8,11 +8,9 @@
  * exception can arrive in the middle of one, so the vector parks the
  * guest's k0/k1 in root KScratch1/2 (CP0 31, 2 and 3) before using them.
  */
-#include "vcpu_regs.h"
+#include <mips/cp0.h>
 
-#define C0_KSCRATCH1	$31, 2
-#define C0_KSCRATCH2	$31, 3
-#define C0_GUESTCTL0	$12, 6
+#include "vcpu_regs.h"
 
 	.set	noreorder
 	.set	noat
@@ -22,10 +20,10 @@
 	.globl	_start
 _start:
 	/* Root kernel mode, interrupts off, BEV clear: our own vectors. */
-	mtc0	$zero, $12
+	mtc0	$zero, CP0_STATUS
 	la	$t0, hv_vectors
-	mtc0	$t0, $15, 1		/* EBase */
-	mtc0	$zero, $13		/* Cause: IV = 0, one general vector */
+	mtc0	$t0, CP0_EBASE
+	mtc0	$zero, CP0_CAUSE	/* IV = 0: one general vector */
 	ehb
 	/* Clear .bss, set the stack, run C. */
 	la	$t0, __bss_start
@@ -50,13 +48,13 @@ _start:
 	.balign	4096
 	.globl	hv_vectors
 hv_vectors:
-	mtc0	$k0, C0_KSCRATCH1
+	mtc0	$k0, CP0_KSCRATCH1
 	j	hv_exit_entry
-	mtc0	$k1, C0_KSCRATCH2
+	mtc0	$k1, CP0_KSCRATCH2
 	.org	0x180
-	mtc0	$k0, C0_KSCRATCH1
+	mtc0	$k0, CP0_KSCRATCH1
 	j	hv_exit_entry
-	mtc0	$k1, C0_KSCRATCH2
+	mtc0	$k1, CP0_KSCRATCH2
 	.org	0x200
 
 	.text
@@ -67,14 +65,14 @@ hv_vectors:
  * is a bug, reported by hv_root_fault.
  */
 hv_exit_entry:
-	mfc0	$k0, C0_GUESTCTL0
+	mfc0	$k0, CP0_GUESTCTL0
 	bgez	$k0, hv_fault		/* GM is bit 31 */
 	nop
 	lui	$k0, %hi(hv_current)
 	lw	$k0, %lo(hv_current)($k0)
 	/* Root Count as early as the exit path can note it: the end of
 	 * the guest's time and the start of the exit's cost (stats.c). */
-	mfc0	$k1, $9
+	mfc0	$k1, CP0_COUNT
 	sw	$k1, VCPU_EXIT_COUNT($k0)
 	sw	$1, VCPU_GPR(1)($k0)
 	sw	$2, VCPU_GPR(2)($k0)
@@ -105,22 +103,22 @@ hv_exit_entry:
 	sw	$29, VCPU_GPR(29)($k0)
 	sw	$30, VCPU_GPR(30)($k0)
 	sw	$31, VCPU_GPR(31)($k0)
-	mfc0	$k1, C0_KSCRATCH1	/* the guest's own k0 and k1 */
+	mfc0	$k1, CP0_KSCRATCH1	/* the guest's own k0 and k1 */
 	sw	$k1, VCPU_GPR(26)($k0)
-	mfc0	$k1, C0_KSCRATCH2
+	mfc0	$k1, CP0_KSCRATCH2
 	sw	$k1, VCPU_GPR(27)($k0)
 	mfhi	$k1
 	sw	$k1, VCPU_HI($k0)
 	mflo	$k1
 	sw	$k1, VCPU_LO($k0)
-	mfc0	$k1, $14		/* EPC: where the guest stopped */
+	mfc0	$k1, CP0_EPC		/* where the guest stopped */
 	sw	$k1, VCPU_PC($k0)
 	/* Clear GM while EXL is still set: root code must never drop EXL
 	 * with GM on, or it would find itself running as the guest. */
-	mfc0	$k1, C0_GUESTCTL0
+	mfc0	$k1, CP0_GUESTCTL0
 	sll	$k1, $k1, 1
 	srl	$k1, $k1, 1
-	mtc0	$k1, C0_GUESTCTL0
+	mtc0	$k1, CP0_GUESTCTL0
 	ehb
 	la	$sp, __stack
 	la	$gp, _gp
@@ -140,16 +138,16 @@ hv_enter_guest:
 	lui	$k1, %hi(hv_current)
 	sw	$k0, %lo(hv_current)($k1)
 	lw	$k1, VCPU_PC($k0)
-	mtc0	$k1, $14
+	mtc0	$k1, CP0_EPC
 	/* Root Status while the guest runs: kernel, IE and IM7 (the root
 	 * timer preempts the guest), EXL for the eret. */
-	li	$k1, 0x8003
-	mtc0	$k1, $12
+	li	$k1, ST_IM7 | ST_EXL | ST_IE
+	mtc0	$k1, CP0_STATUS
 	ehb
-	mfc0	$k1, C0_GUESTCTL0
-	lui	$at, 0x8000
+	mfc0	$k1, CP0_GUESTCTL0
+	lui	$at, GC0_GM >> 16
 	or	$k1, $k1, $at
-	mtc0	$k1, C0_GUESTCTL0
+	mtc0	$k1, CP0_GUESTCTL0
 	lw	$k1, VCPU_HI($k0)
 	mthi	$k1
 	lw	$k1, VCPU_LO($k0)
@@ -185,7 +183,7 @@ hv_enter_guest:
 	lw	$31, VCPU_GPR(31)($k0)
 	/* Root Count as late as possible before the eret: the guest's
 	 * time starts here, and the exit that led here ends (stats.c). */
-	mfc0	$k1, $9
+	mfc0	$k1, CP0_COUNT
 	sw	$k1, VCPU_LOAD_COUNT($k0)
 	lw	$27, VCPU_GPR(27)($k0)
 	lw	$k0, VCPU_GPR(26)($k0)	/* last: k0 was the base */

@@ -28,7 +28,7 @@
 void trace_init(void)
 {
 	if (hv_args.trace) {
-		write_c0(23, 2, TC2_SYP_1024);
+		write_c0(CP0_TRACECONTROL2, TC2_SYP_1024);
 		write_c0_tracecontrol(TC_ALL | TC_ON);
 	}
 }
@@ -47,10 +47,10 @@ void trace_msg(unsigned kind, unsigned gid, const uint32_t *payload, unsigned n)
 static void vmexit_msg(const struct vcpu *v, unsigned kind, uint32_t code)
 {
 	struct utm_vmexit e = {
-		.code = code, .pc = v->pc, .epc = read_gc0(14, 0),
-		.status = read_gc0(12, 0), .cause = read_gc0(13, 0),
-		.badvaddr = read_gc0(8, 0), .entryhi = read_gc0(10, 0),
-		.pagemask = read_gc0(5, 0), .index = read_gc0(0, 0),
+		.code = code, .pc = v->pc, .epc = read_gc0(CP0_EPC),
+		.status = read_gc0(CP0_STATUS), .cause = read_gc0(CP0_CAUSE),
+		.badvaddr = read_gc0(CP0_BADVADDR), .entryhi = read_gc0(CP0_ENTRYHI),
+		.pagemask = read_gc0(CP0_PAGEMASK), .index = read_gc0(CP0_INDEX),
 	};
 	uint32_t w[UTM_VMEXIT_WORDS];
 

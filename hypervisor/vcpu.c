@@ -56,15 +56,15 @@ static void wired_save(struct vcpu *v)
 	v->nwired = n;
 	for (unsigned i = 0; i < n; i++) {
 		struct wired_tlb *t = &v->wired[i];
-		write_gc0(0, 0, i);
+		write_gc0(CP0_INDEX, i);
 		tlbgr();
 		/* tlbgr sets GuestCtl1.RID to the entry's GuestID: an entry
 		 * that is not this guest's (it wrote none there) is not kept. */
 		t->valid = ((read_c0_guestctl1() >> 16) & 0xffu) == v->id;
-		t->entryhi = read_gc0(10, 0);
-		t->entrylo0 = read_gc0(2, 0);
-		t->entrylo1 = read_gc0(3, 0);
-		t->pagemask = read_gc0(5, 0);
+		t->entryhi = read_gc0(CP0_ENTRYHI);
+		t->entrylo0 = read_gc0(CP0_ENTRYLO0);
+		t->entrylo1 = read_gc0(CP0_ENTRYLO1);
+		t->pagemask = read_gc0(CP0_PAGEMASK);
 	}
 	write_c0_guestctl1(v->id);
 }
@@ -80,14 +80,14 @@ static void wired_load(struct vcpu *v)
 		const struct wired_tlb *t = &v->wired[i];
 		if (!t->valid)
 			continue;
-		write_gc0(10, 0, t->entryhi);
+		write_gc0(CP0_ENTRYHI, t->entryhi);
 		tlbgp();
-		if (read_gc0(0, 0) == i)
+		if (read_gc0(CP0_INDEX) == i)
 			continue; /* still in place */
-		write_gc0(0, 0, i);
-		write_gc0(2, 0, t->entrylo0);
-		write_gc0(3, 0, t->entrylo1);
-		write_gc0(5, 0, t->pagemask);
+		write_gc0(CP0_INDEX, i);
+		write_gc0(CP0_ENTRYLO0, t->entrylo0);
+		write_gc0(CP0_ENTRYLO1, t->entrylo1);
+		write_gc0(CP0_PAGEMASK, t->pagemask);
 		tlbgwi();
 		v->stats.wired_restored++;
 	}
@@ -107,31 +107,31 @@ void vcpu_load(struct vcpu *v)
 
 	/* Config before what depends on it, then the TLB registers, then
 	 * Status/Cause and what may raise interrupts last. */
-	write_gc0(16, 0, c->config0);
-	write_gc0(0, 0, c->index);
-	write_gc0(2, 0, c->entrylo0);
-	write_gc0(3, 0, c->entrylo1);
-	write_gc0(4, 1, c->contextconfig);
-	write_gc0(4, 0, c->context);
-	write_gc0(4, 2, c->userlocal);
-	write_gc0(5, 0, c->pagemask);
-	write_gc0(5, 1, c->pagegrain);
-	write_gc0(6, 0, c->wired);
-	write_gc0(7, 0, c->hwrena);
+	write_gc0(CP0_CONFIG, c->config0);
+	write_gc0(CP0_INDEX, c->index);
+	write_gc0(CP0_ENTRYLO0, c->entrylo0);
+	write_gc0(CP0_ENTRYLO1, c->entrylo1);
+	write_gc0(CP0_CONTEXTCONFIG, c->contextconfig);
+	write_gc0(CP0_CONTEXT, c->context);
+	write_gc0(CP0_USERLOCAL, c->userlocal);
+	write_gc0(CP0_PAGEMASK, c->pagemask);
+	write_gc0(CP0_PAGEGRAIN, c->pagegrain);
+	write_gc0(CP0_WIRED, c->wired);
+	write_gc0(CP0_HWRENA, c->hwrena);
 	/* BadVAddr, as Linux KVM restores it: a guest handler that runs
 	 * after the switch reads its own fault address, not the last guest's. */
-	write_gc0(8, 0, c->badvaddr);
-	write_gc0(10, 0, c->entryhi);
-	write_gc0(12, 1, c->intctl);
-	write_gc0(14, 0, c->epc);
-	write_gc0(15, 1, c->ebase);
-	write_gc0(30, 0, c->errorepc);
-	write_gc0(31, 2, c->kscratch[0]);
-	write_gc0(31, 3, c->kscratch[1]);
-	write_gc0(31, 4, c->kscratch[2]);
-	write_gc0(31, 5, c->kscratch[3]);
-	write_gc0(31, 6, c->kscratch[4]);
-	write_gc0(31, 7, c->kscratch[5]);
+	write_gc0(CP0_BADVADDR, c->badvaddr);
+	write_gc0(CP0_ENTRYHI, c->entryhi);
+	write_gc0(CP0_INTCTL, c->intctl);
+	write_gc0(CP0_EPC, c->epc);
+	write_gc0(CP0_EBASE, c->ebase);
+	write_gc0(CP0_ERROREPC, c->errorepc);
+	write_gc0(CP0_KSCRATCH1, c->kscratch[0]);
+	write_gc0(CP0_KSCRATCH2, c->kscratch[1]);
+	write_gc0(CP0_KSCRATCH3, c->kscratch[2]);
+	write_gc0(CP0_KSCRATCH4, c->kscratch[3]);
+	write_gc0(CP0_KSCRATCH5, c->kscratch[4]);
+	write_gc0(CP0_KSCRATCH6, c->kscratch[5]);
 
 	/* Time: continue the guest's Count where it stopped, then Compare
 	 * (which also clears a stale guest Cause.TI).  Count moves on while
@@ -142,14 +142,14 @@ void vcpu_load(struct vcpu *v)
 	 * itself; keep it when Cause is written back. */
 	uint32_t now = read_c0_count();
 	write_c0_gtoffset(v->guest_count - now);
-	write_gc0(11, 0, c->compare);
+	write_gc0(CP0_COMPARE, c->compare);
 	uint32_t ran = read_c0_count() - now;
 	uint32_t due = c->compare - v->guest_count;
-	uint32_t cause = c->cause | (read_gc0(13, 0) & CAUSE_TI);
+	uint32_t cause = c->cause | (read_gc0(CP0_CAUSE) & CAUSE_TI);
 	if (due != 0 && due <= ran)
 		cause |= CAUSE_TI;
-	write_gc0(12, 0, c->status);
-	write_gc0(13, 0, cause);
+	write_gc0(CP0_STATUS, c->status);
+	write_gc0(CP0_CAUSE, cause);
 	write_c0_guestctl2(v->guestctl2);
 }
 
@@ -159,32 +159,32 @@ void vcpu_put(struct vcpu *v)
 	v->guest_count = read_c0_count() + read_c0_gtoffset();
 	v->guestctl2 = read_c0_guestctl2();
 
-	c->config0 = read_gc0(16, 0);
-	c->index = read_gc0(0, 0);
-	c->entrylo0 = read_gc0(2, 0);
-	c->entrylo1 = read_gc0(3, 0);
-	c->context = read_gc0(4, 0);
-	c->contextconfig = read_gc0(4, 1);
-	c->userlocal = read_gc0(4, 2);
-	c->pagemask = read_gc0(5, 0);
-	c->pagegrain = read_gc0(5, 1);
-	c->wired = read_gc0(6, 0);
-	c->hwrena = read_gc0(7, 0);
-	c->badvaddr = read_gc0(8, 0);
-	c->entryhi = read_gc0(10, 0);
-	c->compare = read_gc0(11, 0);
-	c->status = read_gc0(12, 0);
-	c->intctl = read_gc0(12, 1);
-	c->cause = read_gc0(13, 0);
-	c->epc = read_gc0(14, 0);
-	c->ebase = read_gc0(15, 1);
-	c->errorepc = read_gc0(30, 0);
-	c->kscratch[0] = read_gc0(31, 2);
-	c->kscratch[1] = read_gc0(31, 3);
-	c->kscratch[2] = read_gc0(31, 4);
-	c->kscratch[3] = read_gc0(31, 5);
-	c->kscratch[4] = read_gc0(31, 6);
-	c->kscratch[5] = read_gc0(31, 7);
+	c->config0 = read_gc0(CP0_CONFIG);
+	c->index = read_gc0(CP0_INDEX);
+	c->entrylo0 = read_gc0(CP0_ENTRYLO0);
+	c->entrylo1 = read_gc0(CP0_ENTRYLO1);
+	c->context = read_gc0(CP0_CONTEXT);
+	c->contextconfig = read_gc0(CP0_CONTEXTCONFIG);
+	c->userlocal = read_gc0(CP0_USERLOCAL);
+	c->pagemask = read_gc0(CP0_PAGEMASK);
+	c->pagegrain = read_gc0(CP0_PAGEGRAIN);
+	c->wired = read_gc0(CP0_WIRED);
+	c->hwrena = read_gc0(CP0_HWRENA);
+	c->badvaddr = read_gc0(CP0_BADVADDR);
+	c->entryhi = read_gc0(CP0_ENTRYHI);
+	c->compare = read_gc0(CP0_COMPARE);
+	c->status = read_gc0(CP0_STATUS);
+	c->intctl = read_gc0(CP0_INTCTL);
+	c->cause = read_gc0(CP0_CAUSE);
+	c->epc = read_gc0(CP0_EPC);
+	c->ebase = read_gc0(CP0_EBASE);
+	c->errorepc = read_gc0(CP0_ERROREPC);
+	c->kscratch[0] = read_gc0(CP0_KSCRATCH1);
+	c->kscratch[1] = read_gc0(CP0_KSCRATCH2);
+	c->kscratch[2] = read_gc0(CP0_KSCRATCH3);
+	c->kscratch[3] = read_gc0(CP0_KSCRATCH4);
+	c->kscratch[4] = read_gc0(CP0_KSCRATCH5);
+	c->kscratch[5] = read_gc0(CP0_KSCRATCH6);
 
 	/* With the registers saved, the TLB ones are scratch. */
 	wired_save(v);
@@ -203,8 +203,8 @@ static const char *const gpr_names[32] = {
 void vcpu_dump(const struct vcpu *v)
 {
 	hv_printf("hv:   g%u pc=%x status=%x cause=%x epc=%x badvaddr=%x\n",
-		  v->id, v->pc, read_gc0(12, 0), read_gc0(13, 0),
-		  read_gc0(14, 0), read_gc0(8, 0));
+		  v->id, v->pc, read_gc0(CP0_STATUS), read_gc0(CP0_CAUSE),
+		  read_gc0(CP0_EPC), read_gc0(CP0_BADVADDR));
 	for (unsigned r = 0; r < 32; r += 4)
 		hv_printf("hv:   %s=%x %s=%x %s=%x %s=%x\n",
 			  gpr_names[r], v->gpr[r], gpr_names[r + 1], v->gpr[r + 1],

@@ -80,7 +80,7 @@ if [ ! -f "$LCG" ]; then
 	# bench.sh builds it; alone, build it the same way.
 	CROSS=${CROSS:-mipsel-linux-gnu-}
 	# shellcheck disable=SC2086
-	${CROSS}gcc -Ibench -march=p5600 -mvirt -EL -ffreestanding -nostdlib -fno-pic \
+	${CROSS}gcc -Ibench -Iboards/mips/include -march=p5600 -mvirt -EL -ffreestanding -nostdlib -fno-pic \
 		-mno-abicalls -G0 -O2 -Wall -Wextra -Werror -nostdlib -static \
 		-Wl,--build-id=none -Wl,-z,noexecstack -T boards/sim/malta.ld bench/lcg.S -o "$LCG" \
 		|| die "building $LCG failed"

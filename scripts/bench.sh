@@ -17,7 +17,7 @@ SRC=bench/lcg.S
 LD=boards/sim/malta.ld
 GOAL=0.10
 # The Makefile's TARGET_CFLAGS and TARGET_LDFLAGS.
-CFLAGS="-Ibench -march=p5600 -mvirt -EL -ffreestanding -nostdlib -fno-pic \
+CFLAGS="-Ibench -Iboards/mips/include -march=p5600 -mvirt -EL -ffreestanding -nostdlib -fno-pic \
 -mno-abicalls -G0 -O2 -Wall -Wextra -Werror"
 LDFLAGS="-nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack"
 

@@ -112,7 +112,7 @@ $(BUILD)/target/e2e/%.elf: tests/e2e/%.S $(MALTA_LD) $(wildcard tests/e2e/*.h) |
 # whatever state the real guest kernel is in.
 FAKEHV := $(BUILD)/target/vzsoak/fakehv.elf
 $(FAKEHV): boards/sim/demo/demo.S tests/vzsoak/fakehv.c $(MALTA_LD) \
-		$(wildcard hypervisor/include/vzsoak/*.h stress/include/vzsoak/*.h) | $(BUILD)/.deps-ok
+		$(wildcard hypervisor/include/vzsoak/*.h stress/include/vzsoak/*.h boards/mips/include/mips/*) | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Iboards/mips/include $(INC_ABI) \
 		-T $(MALTA_LD) boards/sim/demo/demo.S tests/vzsoak/fakehv.c -o $@

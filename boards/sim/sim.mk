@@ -23,7 +23,8 @@ $(MIPSDIS_SAN): $(BUILD)/san/boards/sim/cli/mipsdis.o $(LIB_mips_SAN)
 	$(LINK_SAN)
 
 DEMO_ELF := $(BUILD)/target/demo.elf
-$(DEMO_ELF): boards/sim/demo/demo.S boards/sim/demo/demo.c $(MALTA_LD) | $(BUILD)/.deps-ok
+$(DEMO_ELF): boards/sim/demo/demo.S boards/sim/demo/demo.c $(MALTA_LD) \
+		$(wildcard boards/mips/include/mips/*) | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Iboards/mips/include -T $(MALTA_LD) \
 		boards/sim/demo/demo.S boards/sim/demo/demo.c -o $@

@@ -12,7 +12,6 @@
 #include "guest.h"
 
 #define VA		0x00400000u
-#define PM_16K		0x00006000u
 
 volatile uint32_t seen_index, seen_pagemask;
 
@@ -45,13 +44,13 @@ int main(void)
 {
 	uint32_t v;
 
-	mtc0(5, 0, PM_16K);
-	mtc0(10, 0, VA);
-	mtc0(2, 0, ((VA >> 12) << 6) | 0x1c); /* C=3, D, V clear: invalid */
-	mtc0(3, 0, (((VA + 0x4000) >> 12) << 6) | 0x1c);
-	mtc0(0, 0, 5);
+	write_c0(CP0_PAGEMASK, PM_16K);
+	write_c0(CP0_ENTRYHI, VA);
+	write_c0(CP0_ENTRYLO0, ((VA >> 12) << 6) | 0x1c); /* C=3, D, V clear: invalid */
+	write_c0(CP0_ENTRYLO1, (((VA + 0x4000) >> 12) << 6) | 0x1c);
+	write_c0(CP0_INDEX, 5);
 	__asm__ volatile("tlbwi\n\tehb" ::: "memory");
-	mtc0(5, 0, 0);
+	write_c0(CP0_PAGEMASK, 0);
 
 	g_puts("crit: touching an invalid 16K entry\n");
 	__asm__ volatile(".set push\n\t.set noreorder\n\tnop\n\t"

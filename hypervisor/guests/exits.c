@@ -14,14 +14,14 @@ int main(void)
 	__asm__ volatile("nop\n\twait\n\tnop" ::: "memory");
 	g_puts("gpsi wait: ok\n");
 
-	mtc0(9, 0, 0x10000000u);
-	uint32_t c = mfc0(9, 0);
+	write_c0(CP0_COUNT, 0x10000000u);
+	uint32_t c = read_c0(CP0_COUNT);
 	g_puts(c - 0x10000000u < 0x1000u ? "gpsi mtc0 count: ok\n" : "gpsi mtc0 count: BAD\n");
-	g_put_hex_line("gpsi mfc0 tracecontrol: ", mfc0(23, 1));
+	g_put_hex_line("gpsi mfc0 tracecontrol: ", read_c0(CP0_TRACECONTROL));
 
-	uint32_t st = mfc0(12, 0);
-	mtc0(12, 0, st | 0x20000000u); /* CU1: a sensitive field */
-	g_put_hex_line("gsfc status: ", mfc0(12, 0));
+	uint32_t st = read_c0(CP0_STATUS);
+	write_c0(CP0_STATUS, st | 0x20000000u); /* CU1: a sensitive field */
+	g_put_hex_line("gsfc status: ", read_c0(CP0_STATUS));
 
 	g_heartbeat(1);
 	g_marker(0xabc);

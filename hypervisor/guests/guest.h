@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include <mips/cp0.h>
 #include <vzsoak/hypercall.h>
 
 /* code: an HC_ name (include/vzsoak/hypercall.h), expanded, then made
@@ -58,10 +59,5 @@ static inline void g_put_hex_line(const char *text, uint32_t v)
 	buf[n++] = '\n';
 	g_write(buf, n);
 }
-
-#define mfc0(reg, sel) ({ uint32_t v__; \
-	__asm__ volatile("mfc0 %0, $" #reg ", " #sel : "=r"(v__)); v__; })
-#define mtc0(reg, sel, val) \
-	__asm__ volatile("mtc0 %z0, $" #reg ", " #sel "\n\tehb" :: "Jr"((uint32_t)(val)) : "memory")
 
 #endif

@@ -6,6 +6,7 @@
  * guest_general, an exception reports an anomaly (code 0xe0, detail =
  * guest Cause) and stops the guest.
  */
+#include <mips/cp0.h>
 #include <vzsoak/hypercall.h>
 
 	.set	noreorder
@@ -43,7 +44,7 @@ _start:
 guest_tlb_refill:
 guest_general:
 	li	$a0, 0xe0
-	mfc0	$a1, $13
+	mfc0	$a1, CP0_CAUSE
 	hypcall	HC_ANOMALY			/* anomaly */
 	li	$a0, 1
 	hypcall	HC_STOP			/* stop */

@@ -38,11 +38,11 @@ int main(void)
 {
 	uint32_t v;
 
-	mtc0(5, 0, 0);
-	mtc0(10, 0, VA);
-	mtc0(2, 0, ((VA >> 12) << 6) | 0x1c); /* C=3, D, V clear: invalid */
-	mtc0(3, 0, (((VA + 0x1000) >> 12) << 6) | 0x1c);
-	mtc0(0, 0, 3);
+	write_c0(CP0_PAGEMASK, 0);
+	write_c0(CP0_ENTRYHI, VA);
+	write_c0(CP0_ENTRYLO0, ((VA >> 12) << 6) | 0x1c); /* C=3, D, V clear: invalid */
+	write_c0(CP0_ENTRYLO1, (((VA + 0x1000) >> 12) << 6) | 0x1c);
+	write_c0(CP0_INDEX, 3);
 	__asm__ volatile("tlbwi\n\tehb" ::: "memory");
 
 	for (uint32_t i = 0; i < ROUNDS; i++) {

@@ -23,12 +23,12 @@ int main(void)
 	for (uint32_t i = 0; i < ROUNDS; i++)
 		direct[i] = 0x5a5a0000u | i;
 
-	mtc0(6, 0, 1);                          /* Wired = 1 */
-	mtc0(5, 0, 0);                          /* 4K pages */
-	mtc0(10, 0, VA);
-	mtc0(2, 0, ((GPA >> 12) << 6) | 0x1f);  /* C=3 D V G */
-	mtc0(3, 0, 0x1);                        /* odd page: invalid, G */
-	mtc0(0, 0, 0);
+	write_c0(CP0_WIRED, 1);                          /* Wired = 1 */
+	write_c0(CP0_PAGEMASK, 0);                          /* 4K pages */
+	write_c0(CP0_ENTRYHI, VA);
+	write_c0(CP0_ENTRYLO0, ((GPA >> 12) << 6) | 0x1f);  /* C=3 D V G */
+	write_c0(CP0_ENTRYLO1, 0x1);                        /* odd page: invalid, G */
+	write_c0(CP0_INDEX, 0);
 	__asm__ volatile("tlbwi\n\tehb" ::: "memory");
 
 	g_puts("wired: entry 0 written, Wired = 1\n");
@@ -39,6 +39,6 @@ int main(void)
 	}
 	g_put_hex_line("wired: reads through the wired entry: ", ROUNDS);
 	g_put_hex_line("wired: wrong values: ", bad);
-	g_put_hex_line("wired: Wired now: ", mfc0(6, 0));
+	g_put_hex_line("wired: Wired now: ", read_c0(CP0_WIRED));
 	return bad ? 1 : 0;
 }

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include <crashme/block.h>
+#include <mips/exc.h>
 #include <mips/isa.h>
 #include <pdtrace/flow.h>
 #include <vzsoak/bootargs_parse.h>
@@ -360,17 +361,14 @@ static void page_size(uint32_t pm, char *buf, size_t len)
 /* "guest exit HC 1 (console)", "timer", ...: an exit code word. */
 static void exit_text(uint32_t code, char *buf, size_t len)
 {
-	static const char *const gexc[32] = {
-		[0] = "GPSI", [1] = "GSFC", [2] = "HC", [3] = "GRR", [9] = "GVA",
-		[10] = "GPA", [8] = "GHFC",
-	};
 	unsigned exc = code & 0x1fu, g = (code >> 8) & 0x1fu, hc = (code >> 16) & 0x3ffu;
 	char tmp[16];
-	if (exc == 27 && g == 2)
+	const char *gname = mips_gexc_name(g);
+	if (exc == EXC_GE && g == GEXC_HC)
 		snprintf(buf, len, "HC %u", hc);
-	else if (exc == 27)
-		snprintf(buf, len, "%s", gexc[g] ? gexc[g] : "GE");
-	else if (exc == 0)
+	else if (exc == EXC_GE)
+		snprintf(buf, len, "%s", gname ? gname : "GE");
+	else if (exc == EXC_INT)
 		snprintf(buf, len, "timer");
 	else
 		snprintf(buf, len, "%s", exc_or_num(exc, tmp, sizeof tmp));

@@ -5,7 +5,7 @@
  */
 #include "vzt1.h"
 
-#include <mips/exc_names.h>
+#include <mips/exc.h>
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -54,11 +54,10 @@ const char *pdt_gap_name(enum pdt_gap_reason why)
 	return "?";
 }
 
-/* Cause.ExcCode mnemonics (MIPS32r5 with VZ), for readable dumps. */
+/* Cause.ExcCode mnemonics (boards/mips exc.def), for readable dumps. */
 const char *pdt_exc_name(unsigned code)
 {
-	static const char *const names[32] = ISA_EXC_NAMES;
-	return code < 32 ? names[code] : NULL;
+	return mips_exc_name(code);
 }
 
 static const char *ksu_name(uint8_t ksu)

@@ -14,7 +14,6 @@
 #include "kernel.h"
 
 #include <crashme/block.h>
-#include <mips/exc_names.h>
 
 #define BLOCK_BUDGET	4096u	/* guest Count ticks a block may run */
 
@@ -85,7 +84,10 @@ void crashme_slice(uint32_t until)
 /* The outcome line, as crashme prints its summary. */
 void crashme_report(void)
 {
-	static const char *const exc_names[32] = ISA_EXC_NAMES;
+	static const char *const exc_names[32] = {
+#define EXC(code, sym, name) [code] = name,
+#include <mips/exc.def>
+	};
 	const char *names[3 + 32];
 	uint32_t vals[3 + 32];
 	unsigned n = 3;

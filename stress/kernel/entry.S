@@ -10,13 +10,10 @@
  * the kernel's registers back and returns from enter_user with v0 =
  * Cause.  k0/k1 are the kernel's, as on any MIPS kernel.
  */
-#define C0_BADVADDR	$8
-#define C0_STATUS	$12
-#define C0_CAUSE	$13
-#define C0_EPC		$14
+#include <mips/cp0.h>
 
-#define ST_USER_RUN	0x8013		/* IM7 | UM | EXL | IE */
-#define ST_MODE_BITS	0x001f		/* KSU, ERL, EXL, IE */
+#define ST_USER_RUN	(ST_IM7 | ST_UM | ST_EXL | ST_IE)
+#define ST_MODE_BITS	(ST_KSU_MASK | ST_ERL | ST_EXL | ST_IE)
 
 /* uctx offsets (kernel.h) */
 #define U_GPR(n)	((n) * 4)
@@ -91,12 +88,12 @@ enter_user:
 	lw	$t0, U_LO($a0)
 	mtlo	$t0
 	lw	$t0, U_EPC($a0)
-	mtc0	$t0, C0_EPC
-	mfc0	$t0, C0_STATUS
+	mtc0	$t0, CP0_EPC
+	mfc0	$t0, CP0_STATUS
 	li	$t1, ~ST_MODE_BITS
 	and	$t0, $t0, $t1
 	ori	$t0, $t0, ST_USER_RUN
-	mtc0	$t0, C0_STATUS
+	mtc0	$t0, CP0_STATUS
 	ehb
 	move	$k0, $a0
 	UREGS	lw, $k0
@@ -113,16 +110,16 @@ user_exit:
 	sw	$k0, U_HI($k1)
 	mflo	$k0
 	sw	$k0, U_LO($k1)
-	mfc0	$k0, C0_EPC
+	mfc0	$k0, CP0_EPC
 	sw	$k0, U_EPC($k1)
-	mfc0	$k0, C0_CAUSE
+	mfc0	$k0, CP0_CAUSE
 	sw	$k0, U_CAUSE($k1)
-	mfc0	$k0, C0_BADVADDR
+	mfc0	$k0, CP0_BADVADDR
 	sw	$k0, U_BADVADDR($k1)
 	lui	$k1, %hi(kctx)
 	addiu	$k1, $k1, %lo(kctx)
 	KREGS	lw, $k1
-	mfc0	$v0, C0_CAUSE
+	mfc0	$v0, CP0_CAUSE
 	jr	$ra
 	nop
 	.size	user_exit, . - user_exit

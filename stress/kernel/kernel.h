@@ -15,11 +15,12 @@
 
 #include <stdint.h>
 
+#include <mips/cp0.h>
+#include <mips/exc.h>
 #include <vzsoak/kstats.h>
 
 #include "guest.h"
 
-#define PM_16K		0x00006000u
 #define PAGE_SHIFT	14
 #define PAGE_SIZE	(1u << PAGE_SHIFT)
 #define PTRS_PER_PTE	4096u		/* a 16K table of 32-bit PTEs: 64 MiB */
@@ -35,23 +36,10 @@
 #define _PAGE_DIRTY	0x100u
 #define _PAGE_CCA_WB	(3u << 9)	/* cacheable noncoherent */
 
-/* PageGrain: execute-inhibit on, with its own exception code (TLBXI),
- * as on cores with RI/XI exceptions (Linux's cpu_has_rixiex): data pages
- * carry _PAGE_NO_EXEC, so a jump into data ends in TLBXI instead of
- * running words no trace decoder can know. */
-#define PG_XIE		0x40000000u
-#define PG_IEC		0x08000000u
-
 /* Guest physical memory (the 16 MiB window): the kernel below 4 MiB. */
 #define WORK_FRAME_PA	0x00400000u	/* the memory worker's frames, <= 512 */
 #define CRASHME_FRAME_PA 0x00c00000u	/* crashme: code page, then scratch */
 #define KSEG0(pa)	((volatile uint32_t *)(0x80000000u | (pa)))
-
-/* Guest Cause / Status. */
-#define CAUSE_EXC(c)	(((c) >> 2) & 0x1fu)
-#define CAUSE_BD	0x80000000u
-#define EXC_INT		0
-#define EXC_SYS		8
 
 /* A user process's registers while it is not running (entry.S offsets). */
 struct uctx {
@@ -89,7 +77,7 @@ void crashme_init(uint32_t seed, uint32_t guest, uint32_t words);
 void crashme_slice(uint32_t until);
 void crashme_report(void);
 
-static inline uint32_t read_count(void) { return mfc0(9, 0); }
-static inline void set_timer(uint32_t when) { mtc0(11, 0, when); }
+static inline uint32_t read_count(void) { return read_c0(CP0_COUNT); }
+static inline void set_timer(uint32_t when) { write_c0(CP0_COMPARE, when); }
 
 #endif

@@ -93,18 +93,18 @@ void kputs_fields(const char *text, const char *const *names,
  * unmatchable EntryHi (UNIQUE_ENTRYHI: kseg0, which is never mapped). */
 static void flush_tlb_all(void)
 {
-	uint32_t entries = ((mfc0(16, 1) >> 25) & 0x3f) + 1;
-	uint32_t old = mfc0(10, 0);
+	uint32_t entries = ((read_c0(CP0_CONFIG1) >> 25) & 0x3f) + 1;
+	uint32_t old = read_c0(CP0_ENTRYHI);
 
-	mtc0(2, 0, 0);
-	mtc0(3, 0, 0);
-	mtc0(5, 0, PM_16K);
+	write_c0(CP0_ENTRYLO0, 0);
+	write_c0(CP0_ENTRYLO1, 0);
+	write_c0(CP0_PAGEMASK, PM_16K);
 	for (uint32_t i = 0; i < entries; i++) {
-		mtc0(0, 0, i);
-		mtc0(10, 0, 0x80000000u + (i << (PAGE_SHIFT + 1)));
+		write_c0(CP0_INDEX, i);
+		write_c0(CP0_ENTRYHI, 0x80000000u + (i << (PAGE_SHIFT + 1)));
 		__asm__ volatile("tlbwi\n\tehb" ::: "memory");
 	}
-	mtc0(10, 0, old);
+	write_c0(CP0_ENTRYHI, old);
 }
 
 /* get_new_mmu_context: the next ASID; when they run out, a new
@@ -129,7 +129,7 @@ void switch_mm(struct mm *mm)
 	if ((mm->asid ^ asid_cache) & ~0xffu)
 		new_asid(mm);
 	pgd_current = mm->pgd;
-	mtc0(10, 0, mm->asid & 0xff);
+	write_c0(CP0_ENTRYHI, mm->asid & 0xff);
 }
 
 void mm_init(struct mm *mm)
@@ -291,9 +291,13 @@ int main(void)
 	g_kstats(ks, KS_WORDS);
 
 	tlbex_select(flavour);
-	mtc0(5, 1, PG_XIE | PG_IEC);	/* RI/XI: data pages do not execute */
-	mtc0(5, 0, PM_16K);		/* r4k_tlb_configure: once */
-	mtc0(6, 0, 0);			/* Wired */
+	/* Execute-inhibit on, with its own exception code (TLBXI), as on cores
+	 * with RI/XI exceptions (Linux's cpu_has_rixiex): data pages carry
+	 * _PAGE_NO_EXEC, so a jump into data ends in TLBXI instead of running
+	 * words no trace decoder can know. */
+	write_c0(CP0_PAGEGRAIN, PG_XIE | PG_IEC);
+	write_c0(CP0_PAGEMASK, PM_16K);	/* r4k_tlb_configure: once */
+	write_c0(CP0_WIRED, 0);
 	flush_tlb_all();
 
 	for (uint32_t i = 0; i < PTRS_PER_PTE; i++)

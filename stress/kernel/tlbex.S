@@ -30,24 +30,9 @@
  * Statistics go to ks[] (include/vzsoak/kstats.h), which the harness
  * reads live.
  */
+#include <mips/cp0.h>
 #include <vzsoak/hypercall.h>
 #include <vzsoak/kstats.h>
-
-#define C0_INDEX	$0
-#define C0_ENTRYLO0	$2
-#define C0_ENTRYLO1	$3
-#define C0_CONTEXT	$4
-#define C0_PAGEMASK	$5
-#define C0_BADVADDR	$8
-#define C0_ENTRYHI	$10
-#define C0_STATUS	$12
-#define C0_CAUSE	$13
-#define C0_EPC		$14
-#define C0_KSCRATCH1	$31, 2
-#define C0_KSCRATCH2	$31, 3
-
-#define PM_16K		0x6000
-#define ST_UM		0x10
 
 	.set	noreorder
 	.set	noat
@@ -85,13 +70,13 @@
  * k1 = &PTE of the faulting page (k0 scratch).
  */
 	.macro	GET_PTEP
-	mfc0	$k0, C0_BADVADDR		/* build_get_pgde32: pgd index */
+	mfc0	$k0, CP0_BADVADDR		/* build_get_pgde32: pgd index */
 	lui	$k1, %hi(pgd_current)		/* pgd_current (no SMP, no pgd_reg) */
 	lw	$k1, %lo(pgd_current)($k1)
 	srl	$k0, $k0, 26			/* PGDIR_SHIFT, 16K pages */
 	sll	$k0, $k0, 2
 	addu	$k1, $k1, $k0			/* &pgd entry */
-	mfc0	$k0, C0_BADVADDR		/* build_get_ptep */
+	mfc0	$k0, CP0_BADVADDR		/* build_get_ptep */
 	lw	$k1, 0($k1)			/* PTE table */
 	srl	$k0, $k0, 12			/* PAGE_SHIFT - 2 */
 	andi	$k0, $k0, 0x3ffc		/* (PTRS_PER_PTE - 1) << 2 */
@@ -108,14 +93,14 @@
 	.type	guest_tlb_refill, @function
 guest_tlb_refill:
 	/* 1. build_get_pgde32: pgd_current + (BadVAddr >> PGDIR_SHIFT) << 2 */
-	mfc0	$k0, C0_BADVADDR
+	mfc0	$k0, CP0_BADVADDR
 	lui	$k1, %hi(pgd_current)
 	lw	$k1, %lo(pgd_current)($k1)
 	srl	$k0, $k0, 26
 	sll	$k0, $k0, 2
 	addu	$k1, $k1, $k0
 	/* 2. build_get_ptep / build_adjust_context: Context.BadVPN2 -> pair offset */
-	mfc0	$k0, C0_CONTEXT
+	mfc0	$k0, CP0_CONTEXT
 	lw	$k1, 0($k1)
 	srl	$k0, $k0, 3			/* 16K pages: srl 3; andi 0x3ff8 */
 	andi	$k0, $k0, 0x3ff8
@@ -124,9 +109,9 @@ guest_tlb_refill:
 	lw	$k0, 0($k1)
 	lw	$k1, 4($k1)
 	PTE_TO_ENTRYLO $k0
-	mtc0	$k0, C0_ENTRYLO0
+	mtc0	$k0, CP0_ENTRYLO0
 	PTE_TO_ENTRYLO $k1
-	mtc0	$k1, C0_ENTRYLO1
+	mtc0	$k1, CP0_ENTRYLO1
 	/* 4. build_tlb_write_entry(tlb_random): ehb; tlbwr.  PageMask never written. */
 	ehb
 	tlbwr
@@ -141,7 +126,7 @@ guest_tlb_refill:
 	.globl	guest_general
 	.type	guest_general, @function
 guest_general:
-	mfc0	$k1, C0_CAUSE
+	mfc0	$k1, CP0_CAUSE
 	andi	$k1, $k1, 0x7c			/* ExcCode << 2 */
 	lui	$k0, %hi(exception_handlers)
 	addu	$k0, $k0, $k1
@@ -159,7 +144,7 @@ guest_general:
 	tlbp					/* EntryHi from the exception */
 	.if	\fl >= 1
 	ehb					/* cpu_has_tlbex_tlbp_race() */
-	mfc0	$1, C0_INDEX
+	mfc0	$1, CP0_INDEX
 	bltz	$1, leave			/* missed: eret and retry */
 	nop
 	.endif
@@ -176,7 +161,7 @@ guest_general:
 handle_tlbl_\fl:
 	COUNT	KS_TLBL				/* vzsoak: counter */
 	/* build_r4000_tlbchange_handler_head */
-	mtc0	$1, C0_KSCRATCH1		/* build_get_work_registers: AT */
+	mtc0	$1, CP0_KSCRATCH1		/* build_get_work_registers: AT */
 	GET_PTEP
 	lw	$k0, 0($k1)			/* the PTE (lw: no SMP) */
 	TLBP_AND_CHECK \fl
@@ -194,22 +179,22 @@ handle_tlbl_\fl:
 	beqz	$1, 2f				/* tlbl_goaround */
 	nop
 	.if	\fl == 2
-	mfc0	$1, C0_ENTRYHI			/* vzsoak fix: keep EntryHi */
-	mtc0	$1, C0_KSCRATCH2
+	mfc0	$1, CP0_ENTRYHI			/* vzsoak fix: keep EntryHi */
+	mtc0	$1, CP0_KSCRATCH2
 	.endif
 	tlbr
 	ehb
 	.if	\fl == 2
-	mfc0	$1, C0_KSCRATCH2		/* vzsoak fix: put back EntryHi */
-	mtc0	$1, C0_ENTRYHI
+	mfc0	$1, CP0_KSCRATCH2		/* vzsoak fix: put back EntryHi */
+	mtc0	$1, CP0_ENTRYHI
 	li	$1, PM_16K			/* ... and PageMask */
-	mtc0	$1, C0_PAGEMASK
+	mtc0	$1, CP0_PAGEMASK
 	ehb
 	.endif
 	andi	$1, $k1, 4			/* odd PTE? pick EntryLo1 */
 	beqz	$1, 1f
-	mfc0	$1, C0_ENTRYLO0			/* delay slot */
-	mfc0	$1, C0_ENTRYLO1
+	mfc0	$1, CP0_ENTRYLO0			/* delay slot */
+	mfc0	$1, CP0_ENTRYLO1
 1:	andi	$1, $1, 2			/* ENTRYLO_V */
 	beqz	$1, 2f
 	nop
@@ -226,7 +211,7 @@ handle_tlbl_\fl:
 	.type	handle_tlbs_\fl, @function
 handle_tlbs_\fl:
 	COUNT	KS_TLBS				/* vzsoak: counter */
-	mtc0	$1, C0_KSCRATCH1		/* handler head, as in handle_tlbl */
+	mtc0	$1, CP0_KSCRATCH1		/* handler head, as in handle_tlbl */
 	GET_PTEP
 	lw	$k0, 0($k1)
 	TLBP_AND_CHECK \fl
@@ -246,7 +231,7 @@ handle_tlbs_\fl:
 	.type	handle_tlbm_\fl, @function
 handle_tlbm_\fl:
 	COUNT	KS_MOD				/* vzsoak: counter */
-	mtc0	$1, C0_KSCRATCH1
+	mtc0	$1, CP0_KSCRATCH1
 	GET_PTEP
 	lw	$k0, 0($k1)
 	TLBP_AND_CHECK \fl
@@ -276,9 +261,9 @@ tlbchange_tail:
 	lw	$k0, 0($k1)
 	lw	$k1, 4($k1)
 	PTE_TO_ENTRYLO $k0
-	mtc0	$k0, C0_ENTRYLO0
+	mtc0	$k0, CP0_ENTRYLO0
 	PTE_TO_ENTRYLO $k1
-	mtc0	$k1, C0_ENTRYLO1
+	mtc0	$k1, CP0_ENTRYLO1
 	ehb
 	tlbwi
 leave:
@@ -288,16 +273,16 @@ leave:
 	 * over and over is counted (ks[KS_REPEATS], which the harness
 	 * watches: the livelock of the shrinking page).
 	 */
-	mfc0	$k0, C0_PAGEMASK
+	mfc0	$k0, CP0_PAGEMASK
 	li	$k1, PM_16K
 	bne	$k0, $k1, pagemask_bad
 	nop
 check_repeat:
-	mfc0	$k0, C0_EPC
+	mfc0	$k0, CP0_EPC
 	KS_LOAD	$1, KS_LAST_EPC, $k1
 	bne	$k0, $1, new_fault
 	sw	$k0, %lo(ks + KS_OFF(KS_LAST_EPC))($k1)	/* delay slot: remember EPC */
-	mfc0	$k0, C0_BADVADDR
+	mfc0	$k0, CP0_BADVADDR
 	KS_LOAD	$1, KS_LAST_BADVADDR, $k1
 	bne	$k0, $1, new_fault
 	nop
@@ -309,19 +294,19 @@ check_repeat:
 	beqz	$1, restore			/* not a new longest run */
 	nop
 	KS_STORE $k0, KS_MAX_REPEATS, $k1
-	mfc0	$k0, C0_EPC
+	mfc0	$k0, CP0_EPC
 	KS_STORE $k0, KS_MAX_EPC, $k1
-	mfc0	$k0, C0_BADVADDR
+	mfc0	$k0, CP0_BADVADDR
 	KS_STORE $k0, KS_MAX_BADVADDR, $k1
 	b	restore
 	nop
 new_fault:
-	mfc0	$k0, C0_BADVADDR
+	mfc0	$k0, CP0_BADVADDR
 	KS_STORE $k0, KS_LAST_BADVADDR, $k1
 	KS_STORE $zero, KS_REPEATS, $k1
 restore:
 	/* leave: restore AT (build_get_work_registers' save), eret */
-	mfc0	$1, C0_KSCRATCH1
+	mfc0	$1, CP0_KSCRATCH1
 	eret
 
 /*
@@ -338,9 +323,9 @@ pagemask_bad:
 	bne	$1, $k1, check_repeat		/* reported already */
 	nop
 	KS_STORE $k0, KS_PM_BAD, $k1
-	mfc0	$1, C0_EPC
+	mfc0	$1, CP0_EPC
 	KS_STORE $1, KS_PM_BAD_EPC, $k1
-	mfc0	$1, C0_BADVADDR
+	mfc0	$1, CP0_BADVADDR
 	KS_STORE $1, KS_PM_BAD_BADVADDR, $k1
 	la	$k1, saved_regs
 	sw	$a0, 0($k1)
@@ -368,14 +353,14 @@ spurious:
 	nop
 nopage:
 	COUNT	KS_NOPAGE
-	mfc0	$k0, C0_STATUS
+	mfc0	$k0, CP0_STATUS
 	andi	$k0, $k0, ST_UM
 	beqz	$k0, 1f
 	nop
 	j	user_exit
-	mfc0	$1, C0_KSCRATCH1		/* delay slot: the user's AT */
+	mfc0	$1, CP0_KSCRATCH1		/* delay slot: the user's AT */
 1:	li	$a0, ANOM_NOPAGE
-	mfc0	$a1, C0_BADVADDR
+	mfc0	$a1, CP0_BADVADDR
 	hypcall	HC_ANOMALY
 	li	$a0, 3
 	hypcall	HC_STOP				/* stop, status 3 */
@@ -386,14 +371,14 @@ nopage:
  * call, the timer, a crashme block's fault); in the kernel, a bug. */
 	.type	handle_other, @function
 handle_other:
-	mfc0	$k0, C0_STATUS
+	mfc0	$k0, CP0_STATUS
 	andi	$k0, $k0, ST_UM
 	beqz	$k0, 1f
 	nop
 	j	user_exit
 	nop
 1:	li	$a0, ANOM_KFAULT
-	mfc0	$a1, C0_CAUSE
+	mfc0	$a1, CP0_CAUSE
 	hypcall	HC_ANOMALY
 	li	$a0, 4
 	hypcall	HC_STOP				/* stop, status 4 */

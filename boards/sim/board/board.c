@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <mips/elf.h>
+#include <mips/exc.h>
 #include <vzsoak/bootargs.h>
 
 void board_set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -512,7 +513,7 @@ uint64_t vzsim_sim_time_ns(const vzsim *sim)
 
 const char *vzsim_exc_name(unsigned code)
 {
-	const char *n = pdt_exc_name(code); /* one table, libpdtrace's */
+	const char *n = mips_exc_name(code);
 	return n ? n : "?";
 }
 

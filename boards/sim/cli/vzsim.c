@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mips/exc.h>
 #include <vzsim/vzsim.h>
 
 enum exit_status {
@@ -454,16 +455,8 @@ static double now_s(void)
 /* Names of GuestCtl0.GExcCode values. */
 static const char *gexc_name(unsigned c)
 {
-	switch (c) {
-	case 0: return "GPSI";
-	case 1: return "GSFC";
-	case 2: return "HC";
-	case 3: return "GRR";
-	case 8: return "GVA";
-	case 9: return "GHFC";
-	case 10: return "GPA";
-	default: return "?";
-	}
+	const char *n = mips_gexc_name(c);
+	return n ? n : "?";
 }
 
 /* The VZ part of --stats: only when a guest ran. */

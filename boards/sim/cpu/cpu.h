@@ -31,13 +31,8 @@
 #include <vzsim/vzsim.h>
 #include "trace.h"
 
-/* Cause.ExcCode values a MIPS32r5 core without FPU raises. */
-enum exc_code {
-	EXC_INT = 0, EXC_MOD = 1, EXC_TLBL = 2, EXC_TLBS = 3, EXC_ADEL = 4,
-	EXC_ADES = 5, EXC_IBE = 6, EXC_DBE = 7, EXC_SYS = 8, EXC_BP = 9,
-	EXC_RI = 10, EXC_CPU = 11, EXC_OV = 12, EXC_TR = 13, EXC_TLBRI = 19,
-	EXC_TLBXI = 20, EXC_MCHECK = 24, EXC_GE = 27,
-};
+/* Cause.ExcCode (EXC_*) and GuestCtl0.GExcCode (GEXC_*) values. */
+#include <mips/exc.h>
 
 /* CP0 register bits. */
 #define ST_CU0   (1u << 28)
@@ -243,10 +238,6 @@ enum vzsim_stop cpu_run(struct cpu *cpu, uint64_t max_insns);
 #define GC0EXT_CGI (1u << 4)
 #define GC0EXT_FCD (1u << 3)
 
-/* GuestCtl0.GExcCode values. */
-enum gexc_code { GEXC_GPSI = 0, GEXC_GSFC = 1, GEXC_HC = 2, GEXC_GRR = 3,
-		 GEXC_GVA = 8, GEXC_GHFC = 9, GEXC_GPA = 10 };
-
 /* The CP0 context instructions see now: the guest's in guest mode. */
 static inline struct cp0 *cpu_ctx(struct cpu *cpu)
 {
@@ -377,7 +368,7 @@ void cpu_exception(struct cpu *cpu, unsigned code, bool refill);
 /* An exception that goes to root whatever the mode (second-stage faults). */
 void cpu_root_exception(struct cpu *cpu, unsigned code, bool refill);
 /* A guest exit: root ExcCode 27 with GuestCtl0.GExcCode = gexc. */
-void cpu_guest_exit(struct cpu *cpu, enum gexc_code gexc);
+void cpu_guest_exit(struct cpu *cpu, enum mips_gexc gexc);
 void cpu_exception_cpu(struct cpu *cpu, unsigned ce);
 void cpu_address_error(struct cpu *cpu, unsigned code, uint32_t vaddr);
 /* Pending and enabled interrupt (root's first): take it; true if taken. */

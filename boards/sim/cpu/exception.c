@@ -84,7 +84,7 @@ void cpu_root_exception(struct cpu *cpu, unsigned code, bool refill)
 	deliver(cpu, &cpu->cp0, code, refill);
 }
 
-void cpu_guest_exit(struct cpu *cpu, enum gexc_code gexc)
+void cpu_guest_exit(struct cpu *cpu, enum mips_gexc gexc)
 {
 	cpu->guestctl0 = (cpu->guestctl0 & ~(0x1fu << GC0_GEXC_SHIFT)) |
 			 ((uint32_t)gexc << GC0_GEXC_SHIFT);

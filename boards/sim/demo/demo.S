@@ -8,12 +8,8 @@
  * epc, badvaddr), which handles the timer and resets the board on anything
  * else; if it returns, so does the exception (eret).
  */
-#define C0_STATUS	$12, 0
-#define C0_CAUSE	$13, 0
-#define C0_EPC		$14, 0
-#define C0_BADVADDR	$8, 0
-#define C0_EBASE	$15, 1
-#define ST_BEV		0x00400000
+#include <mips/cp0.h>
+
 #define RESET_REG	0xbf000500
 
 	.set	noreorder
@@ -30,13 +26,13 @@ _start:
 	b	1b
 	sw	$zero, -4($t0)
 2:	li	$t0, ST_BEV
-	mtc0	$t0, C0_STATUS
+	mtc0	$t0, CP0_STATUS
 	ehb
 	la	$t0, vectors
-	mtc0	$t0, C0_EBASE
+	mtc0	$t0, CP0_EBASE
 	ehb
-	mtc0	$zero, C0_STATUS	/* BEV, ERL, EXL, IE all clear */
-	mtc0	$zero, C0_CAUSE
+	mtc0	$zero, CP0_STATUS	/* BEV, ERL, EXL, IE all clear */
+	mtc0	$zero, CP0_CAUSE
 	ehb
 	jal	main
 	nop
@@ -88,10 +84,10 @@ exc_entry:
 	sw	$t0, 88($sp)
 	mflo	$t0
 	sw	$t0, 92($sp)
-	mfc0	$a0, C0_CAUSE
-	mfc0	$a1, C0_EPC
+	mfc0	$a0, CP0_CAUSE
+	mfc0	$a1, CP0_EPC
 	jal	demo_exception
-	mfc0	$a2, C0_BADVADDR
+	mfc0	$a2, CP0_BADVADDR
 	lw	$t0, 88($sp)
 	mthi	$t0
 	lw	$t0, 92($sp)

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <mips/cp0.h>
+
 /* Malta devices, through uncached kseg1. */
 #define UART_THR  ((volatile uint8_t *)0xb80003f8)
 #define UART_LSR  ((volatile uint8_t *)0xb80003fd)
@@ -16,14 +18,6 @@
 #define RESET_REG ((volatile uint32_t *)0xbf000500)
 #define GORESET   0x42
 
-#define mfc0(reg, sel) ({ uint32_t v_; \
-	__asm__ volatile("mfc0 %0, $" #reg ", " #sel : "=r"(v_)); v_; })
-#define mtc0(reg, sel, v) \
-	__asm__ volatile("mtc0 %z0, $" #reg ", " #sel "\n\tehb" : : "Jr"(v) : "memory")
-
-#define ST_IE     0x00000001u
-#define ST_IM7    0x00008000u
-#define CAUSE_TI  0x40000000u
 
 /* ------------------------------------------------------------- console */
 static void putc_(char c)
@@ -121,8 +115,8 @@ static unsigned tlb_entries;
 
 static void identify(void)
 {
-	uint32_t prid = mfc0(15, 0), c0 = mfc0(16, 0), c1 = mfc0(16, 1);
-	uint32_t c3 = mfc0(16, 3);
+	uint32_t prid = read_c0(CP0_PRID), c0 = read_c0(CP0_CONFIG), c1 = read_c0(CP0_CONFIG1);
+	uint32_t c3 = read_c0(CP0_CONFIG3);
 	uint32_t comp = field(prid, 16, 8), imp = field(prid, 8, 8);
 
 	say("PRId    %08x  %s, %s, revision %u.%u.%u\n", prid,
@@ -163,11 +157,11 @@ static void identify(void)
 static void tlb_write_index(unsigned index, uint32_t hi, uint32_t lo0,
 			    uint32_t lo1)
 {
-	mtc0(0, 0, index);
-	mtc0(10, 0, hi);
-	mtc0(2, 0, lo0);
-	mtc0(3, 0, lo1);
-	mtc0(5, 0, 0); /* 4 KiB pages */
+	write_c0(CP0_INDEX, index);
+	write_c0(CP0_ENTRYHI, hi);
+	write_c0(CP0_ENTRYLO0, lo0);
+	write_c0(CP0_ENTRYLO1, lo1);
+	write_c0(CP0_PAGEMASK, 0); /* 4 KiB pages */
 	__asm__ volatile("tlbwi\n\tehb" ::: "memory");
 }
 
@@ -180,7 +174,7 @@ static void tlb_demo(void)
 	/* Entry 0: the even page MAP_VA -> MAP_PA, cacheable, dirty, valid. */
 	uint32_t lo0 = (MAP_PA >> 12) << 6 | 3u << 3 | 1u << 2 | 1u << 1;
 	tlb_write_index(0, MAP_VA | ASID, lo0, 0);
-	mtc0(10, 0, ASID);
+	write_c0(CP0_ENTRYHI, ASID);
 
 	static const char msg[] = "hello through the TLB";
 	volatile char *va = (volatile char *)MAP_VA + 0x100;
@@ -193,10 +187,10 @@ static void tlb_demo(void)
 	for (unsigned i = 0; i < sizeof msg; i++)
 		back[i] = pa[i];
 
-	mtc0(10, 0, MAP_VA | ASID);
+	write_c0(CP0_ENTRYHI, MAP_VA | ASID);
 	__asm__ volatile("tlbp\n\tehb" ::: "memory");
-	uint32_t index = mfc0(0, 0);
-	mtc0(10, 0, 0);
+	uint32_t index = read_c0(CP0_INDEX);
+	write_c0(CP0_ENTRYHI, 0);
 	say("TLB     entry %u maps %08x (ASID %u) -> physical %08x;\n"
 	    "        wrote \"%s\" there, read \"%s\" through kseg0\n",
 	    index, MAP_VA, ASID, MAP_PA, msg, back);
@@ -211,11 +205,11 @@ static uint32_t tick_count[TICKS];
 
 static const char *exc_name(unsigned code)
 {
-	static const char *const names[] = {
-		"Int", "Mod", "TLBL", "TLBS", "AdEL", "AdES", "IBE", "DBE",
-		"Sys", "Bp", "RI", "CpU", "Ov", "Tr",
+	static const char *const names[32] = {
+#define EXC(code, sym, name) [code] = name,
+#include <mips/exc.def>
 	};
-	return code < sizeof names / sizeof names[0] ? names[code] : "?";
+	return code < 32 && names[code] ? names[code] : "?";
 }
 
 /* Called by demo.S for every exception and interrupt. */
@@ -224,12 +218,12 @@ void demo_exception(uint32_t cause, uint32_t epc, uint32_t badvaddr)
 {
 	unsigned code = field(cause, 2, 5);
 	if (code == 0 && (cause & CAUSE_TI)) {
-		uint32_t now = mfc0(9, 0);
+		uint32_t now = read_c0(CP0_COUNT);
 		if (ticks < TICKS)
 			tick_count[ticks++] = now;
 		/* Periodic, as a kernel's tick: the next one is always set
 		 * up, so a `wait` can never miss its wake-up. */
-		mtc0(11, 0, mfc0(11, 0) + PERIOD);
+		write_c0(CP0_COMPARE, read_c0(CP0_COMPARE) + PERIOD);
 		return;
 	}
 	say("\nunexpected exception %u (%s) at %08x, BadVAddr %08x: reset\n",
@@ -239,12 +233,12 @@ void demo_exception(uint32_t cause, uint32_t epc, uint32_t badvaddr)
 
 static void timer_demo(void)
 {
-	uint32_t start = mfc0(9, 0);
-	mtc0(11, 0, start + PERIOD);
-	mtc0(12, 0, ST_IM7 | ST_IE);
+	uint32_t start = read_c0(CP0_COUNT);
+	write_c0(CP0_COMPARE, start + PERIOD);
+	write_c0(CP0_STATUS, ST_IM7 | ST_IE);
 	while (ticks < TICKS)
 		__asm__ volatile("wait" ::: "memory");
-	mtc0(12, 0, 0);
+	write_c0(CP0_STATUS, 0);
 
 	say("Timer   %u interrupts on IP7, woken from wait, Compare step %u:\n",
 	    TICKS, PERIOD);
