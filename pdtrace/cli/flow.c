@@ -71,7 +71,7 @@ static void parse_context(struct flow_opts *o, const char *s)
 			return;
 		}
 	}
-	cli_die("--context: '%s' is not root, gN, gNk or gNu (N = 1..8)", s);
+	die(EXIT_BAD_INPUT, "--context: '%s' is not root, gN, gNk or gNu (N = 1..8)", s);
 }
 
 static uint64_t parse_index(const char *opt, const char *s)
@@ -80,7 +80,7 @@ static uint64_t parse_index(const char *opt, const char *s)
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 0);
 	if (errno || end == s || *end || s[0] == '-')
-		cli_die("%s: '%s' is not an instruction index", opt, s);
+		die(EXIT_BAD_INPUT, "%s: '%s' is not an instruction index", opt, s);
 	return v;
 }
 
@@ -88,14 +88,14 @@ static void parse_image(struct flow_opts *o, const char *s)
 {
 	const char *eq = strchr(s, '=');
 	if (!eq || !eq[1])
-		cli_die("--image: '%s': want CTX=ELF (CTX: root or g1..g8)", s);
+		die(EXIT_BAD_INPUT, "--image: '%s': want CTX=ELF (CTX: root or g1..g8)", s);
 	size_t n = (size_t)(eq - s);
 	if (n == 4 && !strncmp(s, "root", 4))
 		o->image[0] = eq + 1;
 	else if (n == 2 && s[0] == 'g' && s[1] >= '1' && s[1] <= '8')
 		o->image[s[1] - '0'] = eq + 1;
 	else
-		cli_die("--image: '%.*s' is not root or g1..g8", (int)n, s);
+		die(EXIT_BAD_INPUT, "--image: '%.*s' is not root or g1..g8", (int)n, s);
 }
 
 static void parse_args(struct flow_opts *o, int argc, char **argv)
@@ -122,7 +122,7 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 			   !strcmp(a, "--crashme") || !strcmp(a, "--around") ||
 			   !strcmp(a, "--before") || !strcmp(a, "--after")) {
 			if (!v)
-				cli_die("%s: needs a value", a);
+				die(EXIT_BAD_INPUT, "%s: needs a value", a);
 			i++;
 			if (!strcmp(a, "--around")) {
 				if (!strcmp(v, "pagemask"))
@@ -150,25 +150,25 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 				char tail;
 				if (sscanf(v, "%llu,%llu%c", &s, &w, &tail) != 2 || s > UINT32_MAX ||
 				    w > 4096)
-					cli_die("--crashme: '%s': want SEED,WORDS (WORDS <= 4096)", v);
+					die(EXIT_BAD_INPUT, "--crashme: '%s': want SEED,WORDS (WORDS <= 4096)", v);
 				o->crashme_given = true;
 				o->crashme_seed = (uint32_t)s;
 				o->crashme_words = (uint32_t)w;
 			}
 		} else if (a[0] == '-' && a[1]) {
-			cli_die("flow: unknown option '%s' (pdtrace --help)", a);
+			die(EXIT_BAD_INPUT, "flow: unknown option '%s' (pdtrace --help)", a);
 		} else if (!o->trace) {
 			o->trace = a;
 		} else {
-			cli_die("flow: one trace file only ('%s')", a);
+			die(EXIT_BAD_INPUT, "flow: one trace file only ('%s')", a);
 		}
 	}
 	if (!o->trace)
-		cli_die("flow: no trace file (pdtrace --help)");
+		die(EXIT_BAD_INPUT, "flow: no trace file (pdtrace --help)");
 	if (o->around && (o->from || o->to != UINT64_MAX))
-		cli_die("--around: not with --from/--to (it chooses the window)");
+		die(EXIT_BAD_INPUT, "--around: not with --from/--to (it chooses the window)");
 	if (o->from > o->to)
-		cli_die("--from %" PRIu64 " is past --to %" PRIu64, o->from, o->to);
+		die(EXIT_BAD_INPUT, "--from %" PRIu64 " is past --to %" PRIu64, o->from, o->to);
 }
 
 /* ------------------------------------------------------------ metadata */
@@ -211,7 +211,7 @@ static struct pdt_code *load(const char *what, const char *path)
 	struct pdt_code *c;
 	char err[256];
 	if (pdt_code_load(&c, path, err, sizeof err) != 0)
-		cli_die("%s image: %s", what, err);
+		die(EXIT_BAD_INPUT, "%s image: %s", what, err);
 	return c;
 }
 
@@ -462,20 +462,6 @@ static void symbol_of(const struct pdt_flow_config *cfg, const struct pdt_flow_i
 		snprintf(buf, len, "%s+0x%" PRIx32, s, off);
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	putc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", (unsigned char)*s);
-		else
-			putc(*s, out);
-	}
-	putc('"', out);
-}
-
 /*
  * The text of an instruction line after its index and context (PC,
  * symbol, disassembly) depends on the code only: cached by PC, so a loop
@@ -579,7 +565,7 @@ static bool find_failure(const struct flow_opts *o, const struct pdt_flow_config
 {
 	struct pdt_flow *flow;
 	if (pdt_flow_new(&flow, cfg, f->words, f->len) != 0)
-		cli_die("out of memory");
+		die(EXIT_INTERNAL, "out of memory");
 	struct pdt_flow_item it;
 	bool found = false;
 	while (!found && pdt_flow_next(flow, &it) == 0) {
@@ -617,7 +603,7 @@ static void print_around(const struct flow_opts *o, const struct pdt_flow_config
 	struct pdt_flow_item *ring = calloc(cap, sizeof *ring);
 	struct pdt_flow *flow;
 	if (!ring || pdt_flow_new(&flow, cfg, f->words, f->len) != 0)
-		cli_die("out of memory");
+		die(EXIT_INTERNAL, "out of memory");
 	size_t head = 0, n = 0;
 	uint64_t insns_kept = 0, after = 0;
 	bool past = false;
@@ -672,9 +658,9 @@ int cmd_flow(int argc, char **argv)
 	uint64_t eoff = 0;
 	int err = pdt_file_open(&f, o.trace, &eoff);
 	if (err == PDT_E_IO)
-		cli_die("%s: %s", o.trace, strerror(errno));
+		die(EXIT_BAD_INPUT, "%s: %s", o.trace, strerror(errno));
 	if (err)
-		cli_die("%s: file offset 0x%" PRIx64 ": %s", o.trace, eoff, pdt_errstr(err));
+		die(EXIT_BAD_INPUT, "%s: file offset 0x%" PRIx64 ": %s", o.trace, eoff, pdt_errstr(err));
 
 	struct pdt_flow_config cfg;
 	struct pdt_code *codes[PDT_FLOW_GUESTS + 1] = {0};
@@ -695,7 +681,7 @@ int cmd_flow(int argc, char **argv)
 		};
 		const char *const *n = names[o.around];
 		if (!find_failure(&o, &cfg, &f, &at, &guest))
-			cli_die("%s: --around %s: no such %s in the trace", o.trace, n[0], n[1]);
+			die(EXIT_BAD_INPUT, "%s: --around %s: no such %s in the trace", o.trace, n[0], n[1]);
 		if (o.only_guest < 0)
 			o.only_guest = guest;
 		fprintf(stdout, "%10s  %-5s -- around instruction %" PRIu64 ": %s of %s\n", "",
@@ -705,7 +691,7 @@ int cmd_flow(int argc, char **argv)
 	} else {
 		struct pdt_flow *flow;
 		if (pdt_flow_new(&flow, &cfg, f.words, f.len) != 0)
-			cli_die("out of memory");
+			die(EXIT_INTERNAL, "out of memory");
 		struct pdt_flow_item it;
 		while (pdt_flow_next(flow, &it) == 0) {
 			if (!it.is_insn && it.ev.kind == PDT_EV_GAP &&
@@ -723,7 +709,7 @@ int cmd_flow(int argc, char **argv)
 		pdt_code_free(codes[g]);
 	pdt_file_close(&f);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		cli_die("writing the output: %s", strerror(errno));
+		die(EXIT_INTERNAL, "writing the output: %s", strerror(errno));
 	if (gaps)
 		fprintf(stderr, "pdtrace: flow: %" PRIu64 " gap%s (see the gap lines)\n", gaps,
 			gaps == 1 ? "" : "s");
