@@ -7,15 +7,16 @@
  *   mipsdis --elf FILE           the executable sections of an ELF32 LE MIPS
  *
  * One line per word: "ADDR:\tWORD\tTEXT".  Bad input: one line on stderr
- * naming the file, offset or option, exit status 2.
+ * naming the file, offset or option, exit status 2 (docs/cli.md).
  */
 #include <mips/isa.h>
+#include <util/die.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,20 +34,6 @@ static const char usage[] =
 	"               executable section, with its symbols as labels\n"
 	"  --help       this text\n"
 	"Output: one line per word, ADDR:<TAB>WORD<TAB>INSTRUCTION.\n";
-
-static __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("mipsdis: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	/* Nothing to clean up; _exit also keeps LeakSanitizer (san builds) from
-	   reporting buffers still in use and replacing status 2 with 1. */
-	fflush(stdout);
-	_exit(2);
-}
 
 static uint32_t le32(const unsigned char *p)
 {
@@ -67,11 +54,11 @@ static unsigned char *read_file(const char *path, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		die("%s: %s", path, strerror(errno));
+		die(EXIT_BAD_INPUT, "%s: %s", path, strerror(errno));
 	size_t cap = 1 << 16, n = 0;
 	unsigned char *buf = malloc(cap);
 	if (!buf)
-		die("%s: out of memory", path);
+		die(EXIT_INTERNAL, "%s: out of memory", path);
 	for (;;) {
 		size_t got = fread(buf + n, 1, cap - n, f);
 		n += got;
@@ -79,15 +66,15 @@ static unsigned char *read_file(const char *path, size_t *size)
 			break;
 		if (n == cap) {
 			if (cap > SIZE_MAX / 2)
-				die("%s: file too large", path);
+				die(EXIT_BAD_INPUT, "%s: file too large", path);
 			unsigned char *bigger = realloc(buf, cap *= 2);
 			if (!bigger)
-				die("%s: out of memory", path);
+				die(EXIT_INTERNAL, "%s: out of memory", path);
 			buf = bigger;
 		}
 	}
 	if (ferror(f))
-		die("%s: read error at offset %zu: %s", path, n, strerror(errno));
+		die(EXIT_BAD_INPUT, "%s: read error at offset %zu: %s", path, n, strerror(errno));
 	fclose(f);
 	*size = n;
 	return buf;
@@ -98,10 +85,10 @@ static void dis_raw(const char *path, uint32_t base)
 	size_t size;
 	unsigned char *buf = read_file(path, &size);
 	if (size % 4)
-		die("%s: size %zu is not a multiple of 4 (partial word at offset %zu)",
+		die(EXIT_BAD_INPUT, "%s: size %zu is not a multiple of 4 (partial word at offset %zu)",
 		    path, size, size - size % 4);
 	if (size && (uint64_t)base + size - 1 > UINT32_MAX)
-		die("%s: %zu bytes at base 0x%08x run past 0xffffffff", path, size,
+		die(EXIT_BAD_INPUT, "%s: %zu bytes at base 0x%08x run past 0xffffffff", path, size,
 		    (unsigned)base);
 	for (size_t off = 0; off < size; off += 4)
 		print_word(base + (uint32_t)off, le32(buf + off));
@@ -160,7 +147,7 @@ static struct label *section_labels(const char *path, Elf *e, size_t shndx, size
 				continue;
 			struct label *more = realloc(labels, (n + 1) * sizeof *labels);
 			if (!more)
-				die("%s: out of memory", path);
+				die(EXIT_INTERNAL, "%s: out of memory", path);
 			labels = more;
 			labels[n++] = (struct label){(uint32_t)sym.st_value, symbol_rank(&sym), name};
 		}
@@ -175,15 +162,15 @@ static void dis_section(const char *path, Elf *e, Elf_Scn *scn, const GElf_Shdr 
 			const char *name, uint64_t file_size)
 {
 	if (sh->sh_offset > file_size || sh->sh_size > file_size - sh->sh_offset)
-		die("%s: section %s: bytes 0x%llx..0x%llx lie past the end of the file (size 0x%llx)",
+		die(EXIT_BAD_INPUT, "%s: section %s: bytes 0x%llx..0x%llx lie past the end of the file (size 0x%llx)",
 		    path, name, (unsigned long long)sh->sh_offset,
 		    (unsigned long long)(sh->sh_offset + sh->sh_size),
 		    (unsigned long long)file_size);
 	if (sh->sh_size % 4)
-		die("%s: section %s: size 0x%llx is not a multiple of 4", path, name,
+		die(EXIT_BAD_INPUT, "%s: section %s: size 0x%llx is not a multiple of 4", path, name,
 		    (unsigned long long)sh->sh_size);
 	if (sh->sh_addr % 4)
-		die("%s: section %s: address 0x%llx is not word aligned", path, name,
+		die(EXIT_BAD_INPUT, "%s: section %s: address 0x%llx is not word aligned", path, name,
 		    (unsigned long long)sh->sh_addr);
 	size_t nlabels;
 	struct label *labels = section_labels(path, e, elf_ndxscn(scn), &nlabels);
@@ -194,7 +181,7 @@ static void dis_section(const char *path, Elf *e, Elf_Scn *scn, const GElf_Shdr 
 	uint64_t done = 0;
 	while ((data = elf_getdata(scn, data))) {
 		if (data->d_size % 4 || !data->d_buf)
-			die("%s: section %s: unreadable data at offset 0x%llx", path, name,
+			die(EXIT_BAD_INPUT, "%s: section %s: unreadable data at offset 0x%llx", path, name,
 			    (unsigned long long)(sh->sh_offset + done));
 		for (size_t off = 0; off < data->d_size; off += 4) {
 			uint32_t addr = (uint32_t)(sh->sh_addr + data->d_off + off);
@@ -212,40 +199,40 @@ static void dis_section(const char *path, Elf *e, Elf_Scn *scn, const GElf_Shdr 
 static void dis_elf(const char *path)
 {
 	if (elf_version(EV_CURRENT) == EV_NONE)
-		die("libelf: %s", elf_errmsg(-1));
+		die(EXIT_BAD_INPUT, "libelf: %s", elf_errmsg(-1));
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
-		die("%s: %s", path, strerror(errno));
+		die(EXIT_BAD_INPUT, "%s: %s", path, strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) != 0)
-		die("%s: %s", path, strerror(errno));
+		die(EXIT_BAD_INPUT, "%s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		die("%s: not a regular file", path);
+		die(EXIT_BAD_INPUT, "%s: not a regular file", path);
 	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
 	if (!e || elf_kind(e) != ELF_K_ELF)
-		die("%s: not an ELF file", path);
+		die(EXIT_BAD_INPUT, "%s: not an ELF file", path);
 	GElf_Ehdr eh;
 	if (!gelf_getehdr(e, &eh))
-		die("%s: bad ELF header: %s", path, elf_errmsg(-1));
+		die(EXIT_BAD_INPUT, "%s: bad ELF header: %s", path, elf_errmsg(-1));
 	if (eh.e_ident[EI_CLASS] != ELFCLASS32 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
 	    eh.e_machine != EM_MIPS)
-		die("%s: not a 32-bit little-endian MIPS ELF", path);
+		die(EXIT_BAD_INPUT, "%s: not a 32-bit little-endian MIPS ELF", path);
 	/* libelf quietly reports no sections when their headers are cut off. */
 	uint64_t shnum = eh.e_shnum;
 	if (shnum && (eh.e_shoff > (uint64_t)st.st_size ||
 		     shnum * eh.e_shentsize > (uint64_t)st.st_size - eh.e_shoff))
-		die("%s: truncated: section headers at offset 0x%llx lie past the end (size 0x%llx)",
+		die(EXIT_BAD_INPUT, "%s: truncated: section headers at offset 0x%llx lie past the end (size 0x%llx)",
 		    path, (unsigned long long)eh.e_shoff, (unsigned long long)st.st_size);
 	size_t shstrndx;
 	if (elf_getshdrstrndx(e, &shstrndx) != 0)
-		die("%s: no section name table: %s", path, elf_errmsg(-1));
+		die(EXIT_BAD_INPUT, "%s: no section name table: %s", path, elf_errmsg(-1));
 
 	unsigned sections = 0;
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh))
-			die("%s: bad section header: %s", path, elf_errmsg(-1));
+			die(EXIT_BAD_INPUT, "%s: bad section header: %s", path, elf_errmsg(-1));
 		if (sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR))
 			continue;
 		const char *name = elf_strptr(e, shstrndx, sh.sh_name);
@@ -253,7 +240,7 @@ static void dis_elf(const char *path)
 		sections++;
 	}
 	if (!sections)
-		die("%s: no executable sections", path);
+		die(EXIT_BAD_INPUT, "%s: no executable sections", path);
 	elf_end(e);
 	close(fd);
 }
@@ -266,51 +253,62 @@ static uint32_t parse_base(const char *s)
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 0);
 	if (!*s || *end || errno || s[0] == '-' || v > UINT32_MAX)
-		die("--base %s: not an address (want e.g. 0x80000000)", s);
+		die(EXIT_BAD_INPUT, "--base %s: not an address (want e.g. 0x80000000)", s);
 	if (v % 4)
-		die("--base %s: not a multiple of 4", s);
+		die(EXIT_BAD_INPUT, "--base %s: not a multiple of 4", s);
 	return (uint32_t)v;
 }
 
 int main(int argc, char **argv)
 {
+	enum { O_BASE = 256, O_ELF, O_HELP };
+	static const struct option longopts[] = {
+		{"base", required_argument, NULL, O_BASE},
+		{"elf", no_argument, NULL, O_ELF},
+		{"help", no_argument, NULL, O_HELP},
+		{NULL, 0, NULL, 0},
+	};
 	bool elf = false, have_base = false;
 	uint32_t base = 0;
-	const char *file = NULL;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+	opterr = 0; /* our own one-line messages */
+	for (;;) {
+		int c = getopt_long(argc, argv, ":h", longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'h':
+		case O_HELP:
 			fputs(usage, stdout);
-			return 0;
-		} else if (!strcmp(a, "--elf")) {
+			return EXIT_CLEAN;
+		case O_ELF:
 			elf = true;
-		} else if (!strcmp(a, "--base")) {
-			if (i + 1 >= argc)
-				die("--base: missing ADDR");
-			base = parse_base(argv[++i]);
+			break;
+		case O_BASE:
+			base = parse_base(optarg);
 			have_base = true;
-		} else if (!strncmp(a, "--base=", 7)) {
-			base = parse_base(a + 7);
-			have_base = true;
-		} else if (a[0] == '-' && a[1]) {
-			die("%s: unknown option (try --help)", a);
-		} else if (file) {
-			die("%s: only one FILE, already have %s", a, file);
-		} else {
-			file = a;
+			break;
+		case ':':
+			die(EXIT_BAD_INPUT, "--base: missing ADDR");
+		default:
+			if (optopt > 0 && optopt < 256)
+				die(EXIT_BAD_INPUT, "-%c: unknown option (try --help)", optopt);
+			die(EXIT_BAD_INPUT, "%s: unknown option (try --help)", argv[optind - 1]);
 		}
 	}
-	if (!file)
-		die("no FILE given (try --help)");
+	if (optind == argc)
+		die(EXIT_BAD_INPUT, "no FILE given (try --help)");
+	const char *file = argv[optind];
+	if (argc - optind > 1)
+		die(EXIT_BAD_INPUT, "%s: only one FILE, already have %s", argv[optind + 1], file);
 	if (elf && have_base)
-		die("--base: not allowed with --elf (sections carry their addresses)");
+		die(EXIT_BAD_INPUT, "--base: not allowed with --elf (sections carry their addresses)");
 
 	if (elf)
 		dis_elf(file);
 	else
 		dis_raw(file, base);
 	if (fflush(stdout) != 0)
-		die("writing output: %s", strerror(errno));
-	return 0;
+		die(EXIT_INTERNAL, "writing output: %s", strerror(errno));
+	return EXIT_CLEAN;
 }
