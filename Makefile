@@ -11,15 +11,17 @@
 # its own folder's layer and of the layers below it, and no others, so an
 # upward #include is a build error:
 #
+#   util               what every host tool shares: exit statuses and
+#                      die(), the half-written-file-proof writer (a leaf)
 #   boards/mips        the architecture: instruction table, exception and
 #                      CP0 definitions, disassembler, ELF reader (a leaf)
 #   hypervisor/include the target<->host ABI headers (<vzsoak/*.h>, a leaf)
-#   pdtrace/packet     PDtrace records and the VZT1 trace file   (mips)
+#   pdtrace/packet     PDtrace records and the VZT1 trace file   (mips, util)
 #   crashme            the block generator, target and host      (mips)
 #   pdtrace/flow       the flow decoder  (packet, crashme, hypervisor ABI)
 #   boards/sim         vzsim              (packet, mips, hypervisor ABI)
 #   pdtrace/cli        pdtrace            (flow and below)
-#   harness            vzsoak             (vzsim's API, the ABI headers)
+#   harness            vzsoak             (vzsim's API, the ABI headers, util)
 #   tests, bench       anything
 
 .DEFAULT_GOAL := all
@@ -58,9 +60,10 @@ obj_san = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 layer = $(eval $(BUILD)/obj/$(1)/%.o $(BUILD)/san/$(1)/%.o: INCS := $(2))
 
 # The include paths of each layer, the ones below it included.
+INC_UTIL    := -Iutil/include
 INC_MIPS    := -Iboards/mips/include
 INC_ABI     := -Ihypervisor/include -Istress/include
-INC_PACKET  := -Ipdtrace/include $(INC_MIPS)
+INC_PACKET  := -Ipdtrace/include $(INC_MIPS) $(INC_UTIL)
 INC_CRASHME := -Icrashme/include $(INC_MIPS)
 INC_FLOW    := $(INC_PACKET) -Icrashme/include $(INC_ABI)
 INC_VZSIM   := -Iboards/sim/include $(INC_PACKET) $(INC_ABI)
@@ -122,6 +125,7 @@ HOST_BINS     :=
 TARGET_IMAGES :=
 TEST_DEPS     :=
 BENCH_DEPS    :=
+include util/util.mk
 include boards/mips/mips.mk
 include pdtrace/packet/packet.mk
 include crashme/crashme.mk

@@ -1,19 +1,11 @@
 /*
- * What vzsoak's commands share: the exit statuses and the one-line error.
+ * What vzsoak's commands share.  The exit statuses and the one-line error
+ * (die) are every CLI's: <util/die.h>, docs/cli.md.
  */
 #ifndef HARNESS_CLI_H
 #define HARNESS_CLI_H
 
-enum vzsoak_exit {
-	EXIT_CLEAN = 0,       /* nothing flagged */
-	EXIT_FLAGGED = 1,     /* something was flagged (or could not be judged) */
-	EXIT_BAD_INPUT = 2,   /* bad option, scenario, image or output folder */
-	EXIT_SIGNAL_BASE = 128, /* + signal number: interrupted */
-};
-
-/* "vzsoak: MESSAGE" on stderr, then exit(status). */
-void cli_die(int status, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 2, 3)));
+#include <util/die.h>
 
 /* The commands: prog is how vzsoak was invoked (for the reproduce
  * command), argv[0] the command's name. */

@@ -6,11 +6,9 @@
  * One table of commands; each lives in a file of its own (run.c for
  * `vzsoak run`), and the overnight `soak` and `report` will join it.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -21,20 +19,6 @@ static const struct command {
 } commands[] = {
 	{"run", cmd_run, "run one soak scenario on the simulated board"},
 };
-
-void cli_die(int status, const char *fmt, ...)
-{
-	va_list ap;
-	fflush(stdout);
-	fputs("vzsoak: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	/* _exit: LeakSanitizer (san builds) must not turn status 2 into 1
-	   over memory still held. */
-	_exit(status);
-}
 
 static void usage(FILE *f)
 {
@@ -51,7 +35,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		cli_die(EXIT_BAD_INPUT, "no command (try vzsoak --help)");
+		die(EXIT_BAD_INPUT, "no command (try vzsoak --help)");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);
@@ -60,5 +44,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argv[0], argc - 1, argv + 1);
-	cli_die(EXIT_BAD_INPUT, "unknown command '%s' (try vzsoak --help)", argv[1]);
+	die(EXIT_BAD_INPUT, "unknown command '%s' (try vzsoak --help)", argv[1]);
 }

@@ -6,12 +6,13 @@
  */
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "board.h"
+#include "target.h"
 #include "cli.h"
 #include "run.h"
 
@@ -37,8 +38,9 @@ static void usage(FILE *f)
 	fputs("\nThe run folder gets console.log (the board's UART), summary.txt "
 	      "(the summary\nprinted on stdout) and scenario.txt (the resolved "
 	      "keys and the command that\nreproduces the run).\n\n"
-	      "exit status: 0 clean, 1 something flagged, 2 bad input, 128+N "
-	      "signal N\n(130: interrupted).  Details: docs/soak.md\n", f);
+	      "exit status: 0 clean, 1 something flagged, 2 bad input, 70 "
+	      "internal error\n(out of memory, a write error), 128+N signal N "
+	      "(130: interrupted).\nDetails: docs/soak.md, docs/cli.md\n", f);
 }
 
 /* The image the build puts beside the executable: BUILD/bin/vzsoak ->
@@ -85,28 +87,36 @@ struct setting {
 	const char *arg;
 };
 
+/* The command line, parsed. */
+struct run_args {
+	struct setting *settings; /* --set and --seed, in command-line order */
+	size_t nsettings;
+	const char *scn_path;
+};
+
 /* Applies one --set or --seed; exits on a bad one. */
 static void apply(struct scenario *s, const struct setting *st, vzsim *checker)
 {
 	char err[512];
 	char *kv = strdup(st->arg);
 	if (!kv)
-		cli_die(EXIT_BAD_INPUT, "out of memory");
+		die(EXIT_INTERNAL, "out of memory");
 	const char *key = "seed", *value = kv;
 	if (!strcmp(st->opt, "--set")) {
 		char *eq = strchr(kv, '=');
 		if (!eq || eq == kv)
-			cli_die(EXIT_BAD_INPUT, "--set '%s': want KEY=VALUE", st->arg);
+			die(EXIT_BAD_INPUT, "--set '%s': want KEY=VALUE", st->arg);
 		*eq = 0;
 		key = kv;
 		value = eq + 1;
 	}
-	if (scenario_set(s, key, value, board_check_opt, checker, err, sizeof err) != 0)
-		cli_die(EXIT_BAD_INPUT, "%s: %s", st->opt, err);
+	if (scenario_set(s, key, value, target_check_opt, checker, err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "%s: %s", st->opt, err);
 	free(kv);
 }
 
-int cmd_run(const char *prog, int argc, char **argv)
+/* The options into c and a; false if --help was asked for (and printed). */
+static bool parse_options(int argc, char **argv, struct run_config *c, struct run_args *a)
 {
 	enum { O_SEED = 256, O_SET, O_HV, O_OUT, O_TRACE, O_QUIET, O_HELP };
 	static const struct option longopts[] = {
@@ -119,11 +129,10 @@ int cmd_run(const char *prog, int argc, char **argv)
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
-	struct run_config c = {0};
-	struct setting *settings = calloc((size_t)argc, sizeof *settings);
-	size_t nsettings = 0;
-	if (!settings)
-		cli_die(EXIT_BAD_INPUT, "out of memory");
+	a->settings = calloc((size_t)argc, sizeof *a->settings);
+	a->nsettings = 0;
+	if (!a->settings)
+		die(EXIT_INTERNAL, "out of memory");
 
 	opterr = 0; /* our own one-line messages */
 	for (;;) {
@@ -132,94 +141,118 @@ int cmd_run(const char *prog, int argc, char **argv)
 			break;
 		switch (o) {
 		case O_SEED:
-			settings[nsettings++] = (struct setting){"--seed", optarg};
+			a->settings[a->nsettings++] = (struct setting){"--seed", optarg};
 			break;
 		case O_SET:
-			settings[nsettings++] = (struct setting){"--set", optarg};
+			a->settings[a->nsettings++] = (struct setting){"--set", optarg};
 			break;
 		case O_HV:
-			c.hv = optarg;
-			c.hv_given = true;
+			c->hv = optarg;
+			c->hv_given = true;
 			break;
 		case O_OUT:
-			c.out = optarg;
+			c->out = optarg;
 			break;
 		case O_TRACE:
-			c.trace = optarg;
+			c->trace = optarg;
 			break;
 		case O_QUIET:
-			c.quiet = true;
+			c->quiet = true;
 			break;
 		case 'h':
 		case O_HELP:
 			usage(stdout);
-			free(settings);
-			return EXIT_CLEAN;
+			return false;
 		case ':':
-			cli_die(EXIT_BAD_INPUT, "run: option '%s' needs a value (try "
+			die(EXIT_BAD_INPUT, "run: option '%s' needs a value (try "
 				"vzsoak run --help)", argv[optind - 1]);
 		default:
-			cli_die(EXIT_BAD_INPUT, "run: unknown option '%s' (try vzsoak "
+			die(EXIT_BAD_INPUT, "run: unknown option '%s' (try vzsoak "
 				"run --help)", argv[optind - 1]);
 		}
 	}
 	if (optind == argc)
-		cli_die(EXIT_BAD_INPUT, "run: no scenario given (try vzsoak run --help)");
+		die(EXIT_BAD_INPUT, "run: no scenario given (try vzsoak run --help)");
 	if (argc - optind > 1)
-		cli_die(EXIT_BAD_INPUT, "run: one scenario at a time ('%s' and '%s')",
+		die(EXIT_BAD_INPUT, "run: one scenario at a time ('%s' and '%s')",
 			argv[optind], argv[optind + 1]);
-	const char *scn_path = argv[optind];
+	a->scn_path = argv[optind];
+	return true;
+}
 
+/* The scenario file with the settings applied, into c->scn. */
+static void resolve_scenario(struct run_config *c, const struct run_args *a)
+{
 	/* Board options are checked by libvzsim itself, on a scratch board. */
-	vzsim *checker = board_checker_new();
+	vzsim *checker = target_checker_new();
 	if (!checker)
-		cli_die(EXIT_BAD_INPUT, "cannot create a board");
+		die(EXIT_INTERNAL, "cannot create a board");
 	char err[512];
-	if (scenario_load(&c.scn, scn_path, board_check_opt, checker, err, sizeof err) != 0)
-		cli_die(EXIT_BAD_INPUT, "%s", err);
-	for (size_t i = 0; i < nsettings; i++)
-		apply(&c.scn, &settings[i], checker);
+	if (scenario_load(&c->scn, a->scn_path, target_check_opt, checker, err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "%s", err);
+	for (size_t i = 0; i < a->nsettings; i++)
+		apply(&c->scn, &a->settings[i], checker);
 	vzsim_free(checker);
-	if (c.trace)
-		c.scn.trace = 1; /* the hypervisor's messages belong in the capture */
+	if (c->trace)
+		c->scn.trace = 1; /* the hypervisor's messages belong in the capture */
+}
 
-	char *hv = NULL, *out = NULL, *repro = NULL;
-	if (!c.hv && !(c.hv = hv = default_hv()))
-		cli_die(EXIT_BAD_INPUT, "out of memory");
-	if (!c.out) {
-		if (asprintf(&out, "vzsoak-runs/%s-s%u", c.scn.name, (unsigned)c.scn.seed) < 0)
-			cli_die(EXIT_BAD_INPUT, "out of memory");
-		c.out = out;
-	}
-
-	/* The command that reproduces the run: the settings as given, then
-	 * the seed, explicit even when it is the scenario's. */
+/* The command that reproduces the run (malloc): the settings as given,
+ * then the seed, explicit even when it is the scenario's. */
+static char *build_repro(const char *prog, const struct run_config *c,
+			 const struct run_args *a)
+{
+	char *repro = NULL;
 	size_t len;
 	FILE *f = open_memstream(&repro, &len);
 	if (!f)
-		cli_die(EXIT_BAD_INPUT, "out of memory");
+		die(EXIT_INTERNAL, "out of memory");
 	fputs(prog, f);
 	fputs(" run", f);
-	shell_word(f, scn_path);
-	for (size_t i = 0; i < nsettings; i++)
-		if (!strcmp(settings[i].opt, "--set")) {
+	shell_word(f, a->scn_path);
+	for (size_t i = 0; i < a->nsettings; i++)
+		if (!strcmp(a->settings[i].opt, "--set")) {
 			shell_word(f, "--set");
-			shell_word(f, settings[i].arg);
+			shell_word(f, a->settings[i].arg);
 		}
-	if (c.hv_given) {
+	if (c->hv_given) {
 		shell_word(f, "--hv");
-		shell_word(f, c.hv);
+		shell_word(f, c->hv);
 	}
-	if (c.trace) {
+	if (c->trace) {
 		shell_word(f, "--trace");
-		shell_word(f, c.trace);
+		shell_word(f, c->trace);
 	}
-	fprintf(f, " --seed %u", (unsigned)c.scn.seed);
-	fclose(f);
+	fprintf(f, " --seed %u", (unsigned)c->scn.seed);
+	bool bad = ferror(f);
+	if (fclose(f) != 0 || bad)
+		die(EXIT_INTERNAL, "out of memory");
+	return repro;
+}
+
+int cmd_run(const char *prog, int argc, char **argv)
+{
+	struct run_config c = {0};
+	struct run_args a;
+	if (!parse_options(argc, argv, &c, &a)) {
+		free(a.settings);
+		return EXIT_CLEAN;
+	}
+	resolve_scenario(&c, &a);
+
+	char *hv = NULL, *out = NULL;
+	if (!c.hv && !(c.hv = hv = default_hv()))
+		die(EXIT_INTERNAL, "out of memory");
+	if (!c.out) {
+		if (asprintf(&out, "vzsoak-runs/%s-s%u", c.scn.name, (unsigned)c.scn.seed) < 0)
+			die(EXIT_INTERNAL, "out of memory");
+		c.out = out;
+	}
+	char *repro = build_repro(prog, &c, &a);
 	c.repro = repro;
 
 	int status = soak_run(&c);
-	free(settings);
+	free(a.settings);
 	free(hv);
 	free(out);
 	free(repro);

@@ -19,8 +19,9 @@ struct run_config {
 	const char *repro;   /* the one command that reproduces the run */
 };
 
-/* Runs the soak; returns vzsoak's exit status (cli.h).  Bad input (the
- * image, the run folder) ends the process with status 2. */
+/* Runs the soak; returns vzsoak's exit status (docs/cli.md).  Bad input
+ * (the image, the run folder) ends the process with status 2, out of
+ * memory with 70; a write error is reported and the status is 70. */
 int soak_run(const struct run_config *c);
 
 #endif

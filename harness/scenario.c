@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <util/wrap.h>
 #include <vzsoak/bootargs_parse.h>
 
 _Static_assert((int)SCN_SCHED_RR == (int)HV_SCHED_RR &&
@@ -536,19 +537,7 @@ void scenario_write(const struct scenario *s, FILE *f)
  * prints board options. */
 static void print_help(FILE *f, const char *text)
 {
-	int col = 0;
-	while (*text) {
-		int len = (int)strcspn(text, " ");
-		if (col && col + 1 + len > 78) {
-			fputc('\n', f);
-			col = 0;
-		}
-		col += col ? fprintf(f, " %.*s", len, text)
-			   : fprintf(f, "      %.*s", len, text);
-		text += len;
-		text += strspn(text, " ");
-	}
-	fputc('\n', f);
+	print_wrapped(f, text, 6);
 }
 
 void scenario_help(FILE *f)

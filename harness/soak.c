@@ -12,13 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#include "board.h"
+#include <util/outfile.h>
+
+#include "target.h"
 #include "cli.h"
 #include "detect.h"
-#include "outfile.h"
 #include "progress.h"
 #include "run.h"
 #include "summary.h"
@@ -46,20 +46,11 @@ static double now_s(void)
  * status block ("hv: bad boot arguments: ...").  Reads the file's tail
  * only: consoles of long runs are large.
  */
-static const char *last_line(FILE *f, const char *path, const char *prefix,
-			     char *buf, size_t len)
+static const char *last_line(struct outfile *console, const char *prefix, char *buf,
+			     size_t len)
 {
 	char tail[4096];
-	fflush(f);
-	FILE *r = fopen(path, "r");
-	if (!r)
-		return NULL;
-	struct stat st;
-	if (fstat(fileno(r), &st) == 0 && st.st_size >= (off_t)sizeof tail)
-		fseeko(r, st.st_size - (off_t)(sizeof tail - 1), SEEK_SET);
-	size_t n = fread(tail, 1, sizeof tail - 1, r);
-	fclose(r);
-	tail[n] = 0;
+	outfile_tail(console, tail, sizeof tail);
 	const char *found = NULL;
 	for (char *line = tail; line; ) {
 		char *nl = strchr(line, '\n');
@@ -77,18 +68,30 @@ static const char *last_line(FILE *f, const char *path, const char *prefix,
 	return buf;
 }
 
+/* dir/name under a temporary name (<util/outfile.h>); -1 with a reason. */
+static int open_in(struct outfile *o, const char *dir, const char *name, char *err,
+		   size_t errlen)
+{
+	char *path;
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		die(EXIT_INTERNAL, "out of memory");
+	int rc = outfile_open(o, path, err, errlen);
+	free(path);
+	return rc;
+}
+
 static void write_scenario(const struct run_config *c, const char *bootargs)
 {
 	struct outfile o;
 	char err[512];
-	if (outfile_open(&o, c->out, "scenario.txt", err, sizeof err) != 0)
-		cli_die(EXIT_BAD_INPUT, "--out %s: %s", c->out, err);
+	if (open_in(&o, c->out, "scenario.txt", err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "--out %s: %s", c->out, err);
 	fprintf(o.f, "# vzsoak run: the resolved scenario (it reads back as a "
 		"scenario file)\n# reproduce: %s\n# hypervisor: %s\n"
 		"# boot arguments: %s\n", c->repro, c->hv, bootargs);
 	scenario_write(&c->scn, o.f);
 	if (outfile_commit(&o, err, sizeof err) != 0)
-		cli_die(EXIT_BAD_INPUT, "--out %s: %s", c->out, err);
+		die(EXIT_INTERNAL, "--out %s: %s", c->out, err);
 }
 
 /* Runs until the end of the soak; returns how it ended. */
@@ -97,11 +100,11 @@ static enum run_end soak_loop(vzsim *sim, const struct scenario *s,
 			      struct soak_view *v)
 {
 	double t0 = now_s();
-	board_read_view(sim, 0, v);
+	target_read_view(sim, 0, v);
 	while (!got_signal && v->insns < s->duration) {
 		uint64_t n = s->duration - v->insns;
 		enum vzsim_stop why = vzsim_run(sim, n < s->check_every ? n : s->check_every);
-		board_read_view(sim, now_s() - t0, v);
+		target_read_view(sim, now_s() - t0, v);
 		unsigned raised = detect_check(d, v);
 		progress_update(p, v, d);
 		switch (why) {
@@ -121,25 +124,25 @@ int soak_run(const struct run_config *c)
 	const struct scenario *s = &c->scn;
 	char err[512], bootargs[1024];
 	if (scenario_bootargs(s, bootargs, sizeof bootargs) < 0)
-		cli_die(EXIT_BAD_INPUT, "boot arguments longer than %zu bytes",
+		die(EXIT_BAD_INPUT, "boot arguments longer than %zu bytes",
 			sizeof bootargs - 1);
-	vzsim *sim = board_open(s, c->hv, err, sizeof err);
+	vzsim *sim = target_open(s, c->hv, err, sizeof err);
 	if (!sim)
-		cli_die(EXIT_BAD_INPUT, "%s%s", c->hv_given ? "--hv: " : "hypervisor image: ",
+		die(EXIT_BAD_INPUT, "%s%s", c->hv_given ? "--hv: " : "hypervisor image: ",
 			err);
 	if (make_dirs(c->out, err, sizeof err) != 0)
-		cli_die(EXIT_BAD_INPUT, "--out: %s", err);
+		die(EXIT_BAD_INPUT, "--out: %s", err);
 	write_scenario(c, bootargs);
 
 	struct outfile console;
-	if (outfile_open(&console, c->out, "console.log", err, sizeof err) != 0)
-		cli_die(EXIT_BAD_INPUT, "--out %s: %s", c->out, err);
+	if (open_in(&console, c->out, "console.log", err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "--out %s: %s", c->out, err);
 	vzsim_uart_output(sim, console.f);
 	if (c->trace) {
 		struct vzsim_trace_opts topts = {.syp = 5, .command = c->repro};
 		if (vzsim_trace_start(sim, c->trace, &topts, err, sizeof err) != 0) {
 			outfile_discard(&console);
-			cli_die(EXIT_BAD_INPUT, "--trace: %s", err);
+			die(EXIT_BAD_INPUT, "--trace: %s", err);
 		}
 	}
 
@@ -162,18 +165,19 @@ int soak_run(const struct run_config *c)
 
 	char hint[160];
 	detect_end(&d, &v, end,
-		   d.seen_status ? NULL : last_line(console.f, console.tmp, "hv: ",
-						    hint, sizeof hint));
+		   d.seen_status ? NULL : last_line(&console, "hv: ", hint, sizeof hint));
 
+	/* A file the run could not complete is reported, named, and the run
+	 * ends with the internal-error status, whatever was found. */
 	int status = EXIT_CLEAN;
 	vzsim_uart_output(sim, NULL);
 	if (outfile_commit(&console, err, sizeof err) != 0) {
-		fprintf(stderr, "vzsoak: --out %s: %s\n", c->out, err);
-		status = EXIT_BAD_INPUT;
+		complain("--out %s: %s", c->out, err);
+		status = EXIT_INTERNAL;
 	}
 	if (c->trace && vzsim_trace_finish(sim, err, sizeof err) != 0) {
-		fprintf(stderr, "vzsoak: --trace: %s\n", err);
-		status = EXIT_BAD_INPUT;
+		complain("--trace: %s", err);
+		status = EXIT_INTERNAL;
 	}
 	vzsim_free(sim);
 
@@ -182,26 +186,32 @@ int soak_run(const struct run_config *c)
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
 	if (!mem)
-		cli_die(EXIT_BAD_INPUT, "out of memory");
+		die(EXIT_INTERNAL, "out of memory");
 	summary_write(mem, s, &v, &d, end, c->repro);
-	fclose(mem);
+	bool nomem = ferror(mem);
+	if (fclose(mem) != 0 || nomem)
+		die(EXIT_INTERNAL, "out of memory");
 	fwrite(text, 1, len, stdout);
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		complain("stdout: write error: %s", strerror(errno));
+		status = EXIT_INTERNAL;
+	}
+	/* The folder took two files already: failing now is no bad input. */
 	struct outfile sum;
-	int rc = outfile_open(&sum, c->out, "summary.txt", err, sizeof err);
+	int rc = open_in(&sum, c->out, "summary.txt", err, sizeof err);
 	if (rc == 0) {
-		fwrite(text, 1, len, sum.f);
+		outfile_write(&sum, text, 1, len);
 		rc = outfile_commit(&sum, err, sizeof err);
 	}
 	if (rc != 0) {
-		fprintf(stderr, "vzsoak: --out %s: %s\n", c->out, err);
-		status = EXIT_BAD_INPUT;
+		complain("--out %s: %s", c->out, err);
+		status = EXIT_INTERNAL;
 	}
 	free(text);
 
 	if (end == END_INTERRUPTED && got_signal)
 		return EXIT_SIGNAL_BASE + got_signal;
 	if (status == EXIT_CLEAN && d.nflags)
-		status = EXIT_FLAGGED;
+		status = EXIT_FINDING;
 	return status;
 }

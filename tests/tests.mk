@@ -84,7 +84,7 @@ $(FUZZ_ELF_BIN): tests/fuzz/fuzz_elf.c boards/mips/elf.c boards/mips/include/mip
 	$(call fuzz_build,ELF reader,$(INC_MIPS),tests/fuzz/fuzz_elf.c boards/mips/elf.c)
 # The trace decoders: packet and flow layers.
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_decoder
-FUZZ_DEC_SRC := $(PACKET_SRC) $(FLOW_SRC) $(CRASHME_SRC) $(MIPS_SRC)
+FUZZ_DEC_SRC := $(PACKET_SRC) $(FLOW_SRC) $(CRASHME_SRC) $(MIPS_SRC) $(UTIL_SRC)
 $(FUZZ_BIN): tests/pdtrace/fuzz_decoder.c $(FUZZ_DEC_SRC) $(wildcard pdtrace/*/*.h) \
 		pdtrace/include/pdtrace/pdtrace.h pdtrace/include/pdtrace/flow.h \
 		| $(BUILD)/.deps-ok $(FLOW_FIXTURE) $(CODE_FIXTURE_DIR)/code_fixture.elf

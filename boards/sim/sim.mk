@@ -5,8 +5,8 @@
 VZSIM_SRC := $(wildcard boards/sim/cpu/*.c boards/sim/board/*.c)
 $(call layer,boards/sim,$(INC_VZSIM) -Iboards/sim)
 $(eval $(call library,vzsim,$(VZSIM_SRC)))
-VZSIM_LIBS_REL := $(LIB_vzsim_REL) $(LIB_pdtpacket_REL) $(LIB_mips_REL)
-VZSIM_LIBS_SAN := $(LIB_vzsim_SAN) $(LIB_pdtpacket_SAN) $(LIB_mips_SAN)
+VZSIM_LIBS_REL := $(LIB_vzsim_REL) $(LIB_pdtpacket_REL) $(LIB_mips_REL) $(LIB_util_REL)
+VZSIM_LIBS_SAN := $(LIB_vzsim_SAN) $(LIB_pdtpacket_SAN) $(LIB_mips_SAN) $(LIB_util_SAN)
 
 VZSIM       := $(BUILD)/bin/vzsim
 VZSIM_SAN   := $(BUILD)/san/bin/vzsim

@@ -1,20 +1,22 @@
 /*
- * The pdtrace CLI's shared pieces: the error exit every subcommand uses,
- * and the subcommands that live in files of their own.
+ * The pdtrace CLI's shared pieces: the subcommands that live in files of
+ * their own and the output helpers they share (cli.c).  The exit statuses
+ * and the one-line error (die) are every CLI's: <util/die.h>,
+ * docs/cli.md.
  */
 #ifndef PDTRACE_CLI_H
 #define PDTRACE_CLI_H
 
+#include <stdio.h>
+
 #include <pdtrace/pdtrace.h>
-
-/* Exit status for bad usage or input. */
-#define EXIT_BAD 2
-
-/* "pdtrace: MESSAGE" on stderr and exit status 2. */
-__attribute__((noreturn, format(printf, 1, 2))) void cli_die(const char *fmt, ...);
+#include <util/die.h>
 
 /* The usage text on stdout (pdtrace --help). */
 void cli_usage(void);
+
+/* s as a JSON string, quoted and escaped, on out. */
+void json_string(FILE *out, const char *s);
 
 /* pdtrace flow (flow.c); argv[0] is "flow". */
 int cmd_flow(int argc, char **argv);

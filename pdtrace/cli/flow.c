@@ -75,7 +75,7 @@ static void parse_context(struct flow_opts *o, const char *s)
 			return;
 		}
 	}
-	cli_die("--context: '%s' is not root, gN, gNk or gNu (N = 1..8)", s);
+	die(EXIT_BAD_INPUT, "--context: '%s' is not root, gN, gNk or gNu (N = 1..8)", s);
 }
 
 static uint64_t parse_index(const char *opt, const char *s)
@@ -84,7 +84,7 @@ static uint64_t parse_index(const char *opt, const char *s)
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 0);
 	if (errno || end == s || *end || s[0] == '-')
-		cli_die("%s: '%s' is not an instruction index", opt, s);
+		die(EXIT_BAD_INPUT, "%s: '%s' is not an instruction index", opt, s);
 	return v;
 }
 
@@ -92,14 +92,14 @@ static void parse_image(struct flow_opts *o, const char *s)
 {
 	const char *eq = strchr(s, '=');
 	if (!eq || !eq[1])
-		cli_die("--image: '%s': want CTX=ELF (CTX: root or g1..g8)", s);
+		die(EXIT_BAD_INPUT, "--image: '%s': want CTX=ELF (CTX: root or g1..g8)", s);
 	size_t n = (size_t)(eq - s);
 	if (n == 4 && !strncmp(s, "root", 4))
 		o->image[0] = eq + 1;
 	else if (n == 2 && s[0] == 'g' && s[1] >= '1' && s[1] <= '8')
 		o->image[s[1] - '0'] = eq + 1;
 	else
-		cli_die("--image: '%.*s' is not root or g1..g8", (int)n, s);
+		die(EXIT_BAD_INPUT, "--image: '%.*s' is not root or g1..g8", (int)n, s);
 }
 
 static void parse_args(struct flow_opts *o, int argc, char **argv)
@@ -177,18 +177,18 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 			char tail;
 			if (sscanf(v, "%llu,%llu%c", &s, &w, &tail) != 2 || s > UINT32_MAX ||
 			    w > 4096)
-				cli_die("--crashme: '%s': want SEED,WORDS (WORDS <= 4096)", v);
+				die(EXIT_BAD_INPUT, "--crashme: '%s': want SEED,WORDS (WORDS <= 4096)", v);
 			o->crashme_given = true;
 			o->crashme_seed = (uint32_t)s;
 			o->crashme_words = (uint32_t)w;
 			break;
 		}
 		case ':':
-			cli_die("%s: needs a value", a);
+			die(EXIT_BAD_INPUT, "%s: needs a value", a);
 		default:
 			/* A short option ("-x", maybe among others in one
 			 * word) by its letter; a long one as written. */
-			cli_die("flow: unknown option '%s' (pdtrace --help)",
+			die(EXIT_BAD_INPUT, "flow: unknown option '%s' (pdtrace --help)",
 				optopt > ' ' && optopt < 127 ? (char[]){ '-', (char)optopt, 0 } : a);
 		}
 	}
@@ -197,14 +197,14 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 		if (!o->trace)
 			o->trace = argv[i];
 		else
-			cli_die("flow: one trace file only ('%s')", argv[i]);
+			die(EXIT_BAD_INPUT, "flow: one trace file only ('%s')", argv[i]);
 	}
 	if (!o->trace)
-		cli_die("flow: no trace file (pdtrace --help)");
+		die(EXIT_BAD_INPUT, "flow: no trace file (pdtrace --help)");
 	if (o->around && (o->from || o->to != UINT64_MAX))
-		cli_die("--around: not with --from/--to (it chooses the window)");
+		die(EXIT_BAD_INPUT, "--around: not with --from/--to (it chooses the window)");
 	if (o->from > o->to)
-		cli_die("--from %" PRIu64 " is past --to %" PRIu64, o->from, o->to);
+		die(EXIT_BAD_INPUT, "--from %" PRIu64 " is past --to %" PRIu64, o->from, o->to);
 }
 
 /* ------------------------------------------------------------ metadata */
@@ -214,7 +214,7 @@ static struct pdt_code *load(const char *what, const char *path)
 	struct pdt_code *c;
 	char err[256];
 	if (pdt_code_load(&c, path, err, sizeof err) != 0)
-		cli_die("%s image: %s", what, err);
+		die(EXIT_BAD_INPUT, "%s image: %s", what, err);
 	return c;
 }
 
@@ -279,7 +279,7 @@ static void setup(const struct flow_opts *o, const struct pdt_file_info *info,
 	*crashme = NULL;
 	if (words) {
 		if (pdt_crashme_new(crashme, seed, words) != 0)
-			cli_die("out of memory");
+			die(EXIT_INTERNAL, "out of memory");
 		cfg->code = pdt_crashme_provider(*crashme);
 	}
 }
@@ -471,20 +471,6 @@ static void symbol_of(const struct pdt_flow_config *cfg, const struct pdt_flow_i
 		snprintf(buf, len, "%s+0x%" PRIx32, s, off);
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	putc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", (unsigned char)*s);
-		else
-			putc(*s, out);
-	}
-	putc('"', out);
-}
-
 /*
  * The text of an instruction line after its index and context (PC,
  * symbol, disassembly) depends on the code only: cached by PC, so a loop
@@ -602,6 +588,14 @@ static void around_show(void *priv, const struct pdt_flow_item *it)
 
 /* The failure (the library finds it), a title line, then the chosen
  * context's window around it. */
+/* The walk stopped on an error: out of memory is ours, anything else the
+ * trace's. */
+static __attribute__((noreturn)) void flow_failed(const char *trace, int rc)
+{
+	die(rc == PDT_E_NOMEM ? EXIT_INTERNAL : EXIT_BAD_INPUT, "%s: %s", trace,
+	    pdt_errstr(rc));
+}
+
 static void print_around(struct flow_opts *o, const struct pdt_flow_config *cfg,
 			 const struct pdt_file *f)
 {
@@ -617,9 +611,9 @@ static void print_around(struct flow_opts *o, const struct pdt_flow_config *cfg,
 	int rc = pdt_flow_find_failure(cfg, f->words, f->len, o->around, o->around_index, &at,
 				       &guest);
 	if (rc == PDT_E_EOS)
-		cli_die("%s: --around %s: no such %s in the trace", o->trace, n[0], n[1]);
+		die(EXIT_BAD_INPUT, "%s: --around %s: no such %s in the trace", o->trace, n[0], n[1]);
 	if (rc)
-		cli_die("%s: %s", o->trace, pdt_errstr(rc));
+		flow_failed(o->trace, rc);
 	if (o->only_guest < 0)
 		o->only_guest = guest;
 	fprintf(stdout, "%10s  %-5s -- around instruction %" PRIu64 ": %s of %s\n", "",
@@ -629,7 +623,7 @@ static void print_around(struct flow_opts *o, const struct pdt_flow_config *cfg,
 	rc = pdt_flow_window(cfg, f->words, f->len, at, o->before, o->after, around_keep,
 			     around_show, &p);
 	if (rc)
-		cli_die("%s: %s", o->trace, pdt_errstr(rc));
+		flow_failed(o->trace, rc);
 }
 
 int cmd_flow(int argc, char **argv)
@@ -641,9 +635,9 @@ int cmd_flow(int argc, char **argv)
 	uint64_t eoff = 0;
 	int err = pdt_file_open(&f, o.trace, &eoff);
 	if (err == PDT_E_IO)
-		cli_die("%s: %s", o.trace, strerror(errno));
+		die(EXIT_BAD_INPUT, "%s: %s", o.trace, strerror(errno));
 	if (err)
-		cli_die("%s: file offset 0x%" PRIx64 ": %s", o.trace, eoff, pdt_errstr(err));
+		die(EXIT_BAD_INPUT, "%s: file offset 0x%" PRIx64 ": %s", o.trace, eoff, pdt_errstr(err));
 
 	struct pdt_flow_config cfg;
 	struct pdt_code *codes[PDT_FLOW_GUESTS + 1] = {0};
@@ -659,7 +653,7 @@ int cmd_flow(int argc, char **argv)
 	} else {
 		struct pdt_flow *flow;
 		if (pdt_flow_new(&flow, &cfg, f.words, f.len) != 0)
-			cli_die("out of memory");
+			die(EXIT_INTERNAL, "out of memory");
 		struct pdt_flow_item it;
 		int rc;
 		while ((rc = pdt_flow_next(flow, &it)) == 0) {
@@ -672,7 +666,7 @@ int cmd_flow(int argc, char **argv)
 				print_item(&o, &cfg, &it, stdout);
 		}
 		if (rc < 0 && rc != PDT_E_EOS)
-			cli_die("%s: %s", o.trace, pdt_errstr(rc));
+			flow_failed(o.trace, rc);
 		pdt_flow_free(flow);
 	}
 	free(tails);
@@ -681,7 +675,7 @@ int cmd_flow(int argc, char **argv)
 		pdt_code_free(codes[g]);
 	pdt_file_close(&f);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		cli_die("writing the output: %s", strerror(errno));
+		die(EXIT_INTERNAL, "writing the output: %s", strerror(errno));
 	if (gaps)
 		fprintf(stderr, "pdtrace: flow: %" PRIu64 " gap%s (see the gap lines)\n", gaps,
 			gaps == 1 ? "" : "s");

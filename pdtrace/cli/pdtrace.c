@@ -8,13 +8,13 @@
  *                [--json] [--no-events] [--crashme SEED,WORDS]   (flow.c)
  *
  * Bad usage or input: one line on stderr naming the option, or the file
- * and the offset, and exit status 2.
+ * and the offset, and exit status 2 (docs/cli.md).
  */
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,11 +55,12 @@ static const char usage[] =
 	"  help       this text (also --help, -h)\n"
 	"\n"
 	"Offsets are byte offsets in the trace words (0 = the first byte after\n"
-	"the file header).  Exit status: 0 on success; 2 on bad usage, a file\n"
-	"that cannot be read or has a bad header, or (dump) a trace with damage\n"
-	"(corrupt or truncated records: they are dumped as GAP records, and\n"
-	"the first one is named on stderr).  flow shows damage as gap lines,\n"
-	"counts them on stderr and exits 0.\n";
+	"the file header).  Exit status (docs/cli.md): 0 on success; 1 (dump)\n"
+	"for a trace with damage (corrupt or truncated records: they are dumped\n"
+	"as GAP records, and the first one is named on stderr); 2 on bad usage\n"
+	"or a file that cannot be read or has a bad header; 70 on a write error\n"
+	"or out of memory.  flow shows damage as gap lines, counts them on\n"
+	"stderr and exits 0.\n";
 
 /* For subcommands' --help. */
 void cli_usage(void)
@@ -67,35 +68,7 @@ void cli_usage(void)
 	fputs(usage, stdout);
 }
 
-void cli_die(const char *fmt, ...)
-{
-	va_list ap;
-	fflush(stdout);
-	fputs("pdtrace: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	/* _exit: LeakSanitizer (san builds) must not turn status 2 into 1
-	   over a mapping still open. */
-	_exit(EXIT_BAD);
-}
-
 /* ------------------------------------------------------------ output */
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
 
 static const char *codec_name(unsigned codec)
 {
@@ -107,25 +80,25 @@ static void print_header(const char *path, const struct pdt_file *f, bool json)
 	const struct pdt_file_info *h = &f->info;
 	if (json) {
 		printf("{\"header\":{\"file\":");
-		json_str(path);
+		json_string(stdout, path);
 		printf(",\"version\":%u,\"codec\":\"%s\",\"header_size\":%" PRIu32
 		       ",\"flags\":%u,\"tracecontrol\":\"0x%08" PRIx32
 		       "\",\"tracecontrol2\":\"0x%08" PRIx32 "\",\"prid\":\"0x%08" PRIx32
 		       "\",\"config3\":\"0x%08" PRIx32 "\",\"board\":",
 		       h->version, codec_name(h->codec), h->header_size, h->flags,
 		       h->tracecontrol, h->tracecontrol2, h->prid, h->config3);
-		json_str(h->board);
+		json_string(stdout, h->board);
 		printf(",\"images\":[");
 		for (unsigned i = 0; i < h->nimages; i++) {
 			printf("%s{\"hash\":\"0x%016" PRIx64 "\",\"path\":", i ? "," : "",
 			       h->images[i].hash);
-			json_str(h->images[i].path);
+			json_string(stdout, h->images[i].path);
 			putchar('}');
 		}
 		printf("],\"command\":");
-		json_str(h->command);
+		json_string(stdout, h->command);
 		printf(",\"bootargs\":");
-		json_str(h->bootargs);
+		json_string(stdout, h->bootargs);
 		if (h->has_seed)
 			printf(",\"seed\":%" PRIu64, h->seed);
 		printf(",\"trace_bytes\":%" PRIu64 "}}\n", f->len);
@@ -228,120 +201,160 @@ static void open_or_die(struct pdt_file *f, const char *path)
 	if (err == PDT_OK)
 		return;
 	if (err == PDT_E_IO)
-		cli_die("%s: %s", path, strerror(errno));
+		die(EXIT_BAD_INPUT, "%s: %s", path, strerror(errno));
 	if (err == PDT_E_FORMAT || err == PDT_E_VERSION) {
 		struct stat st;
 		if (stat(path, &st) == 0 && (uint64_t)st.st_size <= off)
-			cli_die("%s: offset %" PRIu64 ": file ends inside the header", path, off);
-		cli_die("%s: offset %" PRIu64 ": %s", path, off, header_field(off, err));
+			die(EXIT_BAD_INPUT, "%s: offset %" PRIu64 ": file ends inside the header", path, off);
+		die(EXIT_BAD_INPUT, "%s: offset %" PRIu64 ": %s", path, off, header_field(off, err));
 	}
-	cli_die("%s: %s", path, pdt_errstr(err));
+	die(EXIT_BAD_INPUT, "%s: %s", path, pdt_errstr(err));
 }
 
 /* ------------------------------------------------------------ dump */
 
-static int cmd_dump(int argc, char **argv)
+struct dump_opts {
+	bool json, header, stats, records;
+	const char *path;
+};
+
+/* The options; false if --help was asked for (and printed). */
+static bool parse_dump_args(int argc, char **argv, struct dump_opts *o)
 {
-	bool json = false, header = false, stats = false, records = false;
-	const char *path = NULL;
-	bool opts = true;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (opts && a[0] == '-' && a[1]) {
-			if (!strcmp(a, "--json"))
-				json = true;
-			else if (!strcmp(a, "--header"))
-				header = true;
-			else if (!strcmp(a, "--stats"))
-				stats = true;
-			else if (!strcmp(a, "--records"))
-				records = true;
-			else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-				fputs(usage, stdout);
-				return 0;
-			} else if (!strcmp(a, "--"))
-				opts = false;
-			else
-				cli_die("dump: unknown option '%s' (pdtrace --help)", a);
-		} else if (!path) {
-			path = a;
-		} else {
-			cli_die("dump: one FILE only: '%s' (pdtrace --help)", a);
+	enum { O_JSON = 256, O_HEADER, O_STATS, O_RECORDS, O_HELP };
+	static const struct option longopts[] = {
+		{"json", no_argument, NULL, O_JSON},
+		{"header", no_argument, NULL, O_HEADER},
+		{"stats", no_argument, NULL, O_STATS},
+		{"records", no_argument, NULL, O_RECORDS},
+		{"help", no_argument, NULL, O_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	memset(o, 0, sizeof *o);
+	opterr = 0; /* our own one-line messages */
+	optind = 1;
+	for (;;) {
+		int c = getopt_long(argc, argv, "h", longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case O_JSON: o->json = true; break;
+		case O_HEADER: o->header = true; break;
+		case O_STATS: o->stats = true; break;
+		case O_RECORDS: o->records = true; break;
+		case 'h':
+		case O_HELP:
+			fputs(usage, stdout);
+			return false;
+		default:
+			if (optopt > 0 && optopt < 256)
+				die(EXIT_BAD_INPUT, "dump: unknown option '-%c' (pdtrace --help)",
+				    optopt);
+			die(EXIT_BAD_INPUT, "dump: unknown option '%s' (pdtrace --help)",
+			    argv[optind - 1]);
 		}
 	}
-	if (!path)
-		cli_die("dump: no FILE given (pdtrace --help)");
-	if (!header && !stats)
-		records = true;
+	if (optind == argc)
+		die(EXIT_BAD_INPUT, "dump: no FILE given (pdtrace --help)");
+	if (argc - optind > 1)
+		die(EXIT_BAD_INPUT, "dump: one FILE only: '%s' (pdtrace --help)",
+		    argv[optind + 1]);
+	o->path = argv[optind];
+	if (!o->header && !o->stats)
+		o->records = true;
+	return true;
+}
 
-	struct pdt_file f;
-	open_or_die(&f, path);
-	static char obuf[1 << 20];
-	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-	if (header) {
-		print_header(path, &f, json);
-		if (!json && records)
-			putchar('\n');
+/* Counts one record into s. */
+static void stats_add(struct stats *s, const struct pdt_record *r)
+{
+	s->records++;
+	s->count[r->type < PDT_NTYPES ? r->type : PDT_PAD]++;
+	switch (r->type) {
+	case PDT_ICNT:
+		add_sat(&s->insns, r->icnt.n);
+		break;
+	case PDT_BRANCH:
+		add_sat(&s->insns, r->branch.n);
+		break;
+	case PDT_GAP:
+		s->gap_bytes[r->gap.why] += r->gap.skipped;
+		if (r->gap.why != PDT_GAP_UNSYNCED) {
+			if (!s->have_damage)
+				s->first_damage = *r;
+			s->have_damage = true;
+			s->damage++;
+			s->damage_bytes += r->gap.skipped;
+		}
+		break;
+	default:
+		break;
 	}
+}
 
-	struct stats s = { 0 };
+/* Decodes every record, counting each into s and printing it if asked;
+ * returns the decoder's last status (PDT_E_EOS at a clean end). */
+static int dump_records(const struct pdt_file *f, const struct dump_opts *o,
+			struct stats *s)
+{
 	struct pdt_decoder d;
 	struct pdt_record r;
 	char line[512];
 	int err;
-	pdt_dec_init(&d, f.words, f.len);
+	pdt_dec_init(&d, f->words, f->len);
 	while ((err = pdt_dec_next(&d, &r)) == PDT_OK) {
-		s.records++;
-		s.count[r.type < PDT_NTYPES ? r.type : PDT_PAD]++;
-		switch (r.type) {
-		case PDT_ICNT:
-			add_sat(&s.insns, r.icnt.n);
-			break;
-		case PDT_BRANCH:
-			add_sat(&s.insns, r.branch.n);
-			break;
-		case PDT_GAP:
-			s.gap_bytes[r.gap.why] += r.gap.skipped;
-			if (r.gap.why != PDT_GAP_UNSYNCED) {
-				if (!s.have_damage)
-					s.first_damage = r;
-				s.have_damage = true;
-				s.damage++;
-				s.damage_bytes += r.gap.skipped;
-			}
-			break;
-		default:
-			break;
-		}
-		if (records) {
-			size_t n = json ? pdt_record_json(&r, line, sizeof line)
-					: pdt_record_text(&r, line, sizeof line);
+		stats_add(s, &r);
+		if (o->records) {
+			size_t n = o->json ? pdt_record_json(&r, line, sizeof line)
+					   : pdt_record_text(&r, line, sizeof line);
 			if (n >= sizeof line)
 				n = sizeof line - 1;
 			line[n] = '\n';
 			fwrite(line, 1, n + 1, stdout);
 		}
 	}
-	if (stats) {
-		/* Text sections apart; JSON lines need no separator. */
-		if (!json && (header || records))
+	return err;
+}
+
+static int cmd_dump(int argc, char **argv)
+{
+	struct dump_opts o;
+	if (!parse_dump_args(argc, argv, &o))
+		return EXIT_CLEAN;
+
+	struct pdt_file f;
+	open_or_die(&f, o.path);
+	static char obuf[1 << 20];
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	if (o.header) {
+		print_header(o.path, &f, o.json);
+		if (!o.json && o.records)
 			putchar('\n');
-		print_stats(&s, f.len, json);
+	}
+	struct stats s = { 0 };
+	int err = dump_records(&f, &o, &s);
+	if (o.stats) {
+		/* Text sections apart; JSON lines need no separator. */
+		if (!o.json && (o.header || o.records))
+			putchar('\n');
+		print_stats(&s, f.len, o.json);
 	}
 	uint32_t hsize = f.info.header_size;
 	pdt_file_close(&f);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		cli_die("writing the output: %s", strerror(errno));
+		die(EXIT_INTERNAL, "writing the output: %s", strerror(errno));
 	if (err != PDT_E_EOS)
-		cli_die("%s: %s", path, pdt_errstr(err));
+		die(EXIT_BAD_INPUT, "%s: %s", o.path, pdt_errstr(err));
+	/* Damage is a finding about the trace, not bad input: the dump is
+	 * whole, the first damage named (docs/cli.md). */
 	if (s.have_damage) {
 		const struct pdt_record *g = &s.first_damage;
-		cli_die("%s: trace offset 0x%" PRIx64 " (file offset 0x%" PRIx64 "): %s trace: %" PRIu64
-		    " gap%s, %" PRIu64 " bytes skipped",
-		    path, g->offset, g->offset + hsize, pdt_gap_name(g->gap.why), s.damage,
+		die(EXIT_FINDING, "%s: trace offset 0x%" PRIx64 " (file offset 0x%" PRIx64
+		    "): %s trace: %" PRIu64 " gap%s, %" PRIu64 " bytes skipped",
+		    o.path, g->offset, g->offset + hsize, pdt_gap_name(g->gap.why), s.damage,
 		    s.damage == 1 ? "" : "s", s.damage_bytes);
 	}
-	return 0;
+	return EXIT_CLEAN;
 }
 
 /* ------------------------------------------------------------ main */
@@ -368,9 +381,9 @@ static const struct command {
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		cli_die("no command (pdtrace --help)");
+		die(EXIT_BAD_INPUT, "no command (pdtrace --help)");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	cli_die("unknown command '%s' (pdtrace --help)", argv[1]);
+	die(EXIT_BAD_INPUT, "unknown command '%s' (pdtrace --help)", argv[1]);
 }

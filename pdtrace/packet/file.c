@@ -8,10 +8,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <util/outfile.h>
 
 /* Fixed part of the header, and the offsets a bad-header error names. */
 #define H_MAGIC     0
@@ -161,6 +164,68 @@ int pdt_file_write_header(FILE *f, struct pdt_file_info *info)
 		return PDT_E_IO;
 	return PDT_OK;
 }
+
+/* ------------------------------------------------------------ writing */
+
+struct pdt_file_writer {
+	struct outfile out;
+};
+
+struct pdt_file_writer *pdt_file_create(const char *path, struct pdt_file_info *info,
+					char *err, size_t errlen)
+{
+	struct pdt_file_writer *w = calloc(1, sizeof *w);
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (outfile_open(&w->out, path, err, errlen) != 0) {
+		free(w);
+		return NULL;
+	}
+	int rc = pdt_file_write_header(w->out.f, info);
+	if (rc != PDT_OK) {
+		if (rc == PDT_E_IO)
+			snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
+		else
+			snprintf(err, errlen, "%s: %s", path, pdt_errstr(rc));
+		pdt_file_discard(w);
+		return NULL;
+	}
+	return w;
+}
+
+int pdt_file_write_words(struct pdt_file_writer *w, const uint64_t *words, size_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return outfile_write(&w->out, words, sizeof *words, n);
+#else
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b[8];
+		put64(b, words[i]);
+		if (outfile_write(&w->out, b, 1, sizeof b) != 0)
+			return -1;
+	}
+	return 0;
+#endif
+}
+
+int pdt_file_finish(struct pdt_file_writer *w, char *err, size_t errlen)
+{
+	int rc = outfile_commit(&w->out, err, errlen);
+	free(w);
+	return rc;
+}
+
+void pdt_file_discard(struct pdt_file_writer *w)
+{
+	if (!w)
+		return;
+	outfile_discard(&w->out);
+	free(w);
+}
+
+/* ------------------------------------------------------------ reading */
 
 static int bad(uint64_t *err_offset, uint64_t at, int err)
 {

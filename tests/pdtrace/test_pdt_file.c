@@ -7,8 +7,10 @@
 #include "pdt_test.h"
 #include "tmpfiles.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static void test_hash(void **state)
@@ -259,6 +261,69 @@ struct bad_header {
 	uint64_t offset;
 };
 
+/* Entries of the test's directory besides . and .. */
+static unsigned dir_entries(void)
+{
+	DIR *d = opendir(tmpdir);
+	assert_non_null(d);
+	unsigned n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* The writer: a file read back whole by the reader, nothing under the
+ * real name until finished, nothing at all when discarded, and a write
+ * error reported with the file's name. */
+static void test_file_writer(void **state)
+{
+	(void)state;
+	struct pdt_file_info info;
+	hand_info(&info);
+	char err[256];
+	const char *path = put_file("", 0);
+	assert_int_equal(unlink(path), 0);
+	struct pdt_file_writer *w = pdt_file_create(path, &info, err, sizeof err);
+	assert_non_null(w);
+	assert_int_equal(access(path, F_OK), -1);
+	uint64_t words[sizeof v_all / 8];
+	memcpy(words, v_all, sizeof words);
+	assert_int_equal(pdt_file_write_words(w, words, 1), 0);
+	assert_int_equal(pdt_file_write_words(w, words + 1, sizeof words / 8 - 1), 0);
+	assert_int_equal(pdt_file_finish(w, err, sizeof err), 0);
+	struct pdt_file pf;
+	uint64_t off;
+	assert_int_equal(pdt_file_open(&pf, path, &off), PDT_OK);
+	assert_info_eq(&pf.info, &info);
+	assert_int_equal(pf.len, sizeof words);
+	assert_memory_equal(pf.words, v_all, sizeof words);
+	pdt_file_close(&pf);
+	assert_int_equal(dir_entries(), ntmp);
+
+	/* Discarded: neither the file nor a temporary is left. */
+	assert_int_equal(unlink(path), 0);
+	w = pdt_file_create(path, &info, err, sizeof err);
+	assert_non_null(w);
+	pdt_file_write_words(w, words, 2);
+	pdt_file_discard(w);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(dir_entries(), ntmp - 1);
+	pdt_file_discard(NULL);
+
+	/* Cannot create; a full device (written in place, not replaced). */
+	assert_null(pdt_file_create("/nonexistent/t.vzt", &info, err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent/t.vzt: cannot create: "));
+	if (access("/dev/full", W_OK) == 0) {
+		w = pdt_file_create("/dev/full", &info, err, sizeof err);
+		assert_non_null(w);
+		pdt_file_write_words(w, words, 1);
+		assert_int_equal(pdt_file_finish(w, err, sizeof err), -1);
+		assert_string_equal(err, "/dev/full: write error: No space left on device");
+	}
+}
+
 static void test_bad_headers(void **state)
 {
 	(void)state;
@@ -407,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_header_round_trip),
 		cmocka_unit_test(test_bootargs),
 		cmocka_unit_test(test_writer_refuses),
+		cmocka_unit_test(test_file_writer),
 		cmocka_unit_test(test_bad_headers),
 		cmocka_unit_test(test_lenient_headers),
 		cmocka_unit_test(test_open_errors),

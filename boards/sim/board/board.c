@@ -178,12 +178,7 @@ void vzsim_free(vzsim *sim)
 	if (!sim)
 		return;
 	uart_flush(&sim->uart);
-	if (sim->tcb.stream) {
-		fclose(sim->tcb.stream);
-		remove(sim->trace_tmp);
-	}
-	free(sim->trace_tmp);
-	free(sim->trace_path);
+	pdt_file_discard(sim->tcb.stream); /* a capture never finished */
 	tcb_free(&sim->tcb);
 	for (unsigned i = 0; i < sim->nimages; i++)
 		free(sim->images[i]);

@@ -69,8 +69,6 @@ struct vzsim {
 	/* The boot arguments last given (vzsim_set_bootargs), for trace
 	 * file headers; NULL if none. */
 	char *bootargs;
-	/* The off-chip trace stream being written (vzsim_trace_start). */
-	char *trace_path, *trace_tmp;
 	/* Allocated once and re-initialised in place, so the devices may keep
 	 * a pointer to it. */
 	struct cpu *cpu;

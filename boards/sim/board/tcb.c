@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pdtrace/pdtrace.h>
+
 int tcb_init(struct tcb *t, uint32_t size_bytes)
 {
 	memset(t, 0, sizeof *t);
@@ -35,9 +37,9 @@ void tcb_word(void *ctx, uint64_t word)
 	if (!t->enabled)
 		return;
 	t->words++;
-	if (t->stream && !t->stream_error &&
-	    fwrite(&word, sizeof word, 1, t->stream) != 1)
-		t->stream_error = true;
+	/* A failed write stops the stream; pdt_file_finish reports it. */
+	if (t->stream)
+		pdt_file_write_words(t->stream, &word, 1);
 	if (t->stopped)
 		return;
 	t->mem[t->wrp++] = word;

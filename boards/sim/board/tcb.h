@@ -10,7 +10,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
+
+struct pdt_file_writer;
 
 struct tcb {
 	uint64_t *mem;     /* on-chip trace memory */
@@ -24,8 +25,8 @@ struct tcb {
 	uint32_t rdp;      /* TCBRDP, a byte address */
 	uint32_t control_e; /* TCBControlE, stored */
 	uint64_t words;    /* words received */
-	FILE *stream;      /* off-chip stream, or NULL */
-	bool stream_error;
+	/* Off-chip stream (a trace file being written), or NULL. */
+	struct pdt_file_writer *stream;
 };
 
 /* size_bytes: a power of two, 256 .. 8 MiB (TCBConfig.SZ 0..15). */

@@ -1,8 +1,8 @@
 /*
  * libvzsim's trace capture (vzsim.h, "PDtrace capture"): programs the trace
  * unit's debugger-side controls, wires the TCB to it, and writes trace
- * files (header from libpdtrace, then the words) under a temporary name
- * that is renamed when complete.
+ * files through libpdtrace's writer (pdt_file_create: a temporary name
+ * renamed when complete).
  */
 #include "board.h"
 
@@ -46,45 +46,6 @@ static void fill_info(vzsim *sim, struct pdt_file_info *info, uint16_t flags,
 	}
 }
 
-/* Opens "PATH.tmpPID" for writing; *tmp gets its name (malloc). */
-static FILE *open_tmp(const char *path, char **tmp, char *err, size_t errlen)
-{
-	size_t n = strlen(path) + 32;
-	*tmp = malloc(n);
-	if (!*tmp) {
-		board_set_err(err, errlen, "out of memory");
-		return NULL;
-	}
-	snprintf(*tmp, n, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(*tmp, "wb");
-	if (!f) {
-		board_set_err(err, errlen, "%s: %s", *tmp, strerror(errno));
-		free(*tmp);
-		*tmp = NULL;
-	}
-	return f;
-}
-
-/* Closes f and renames tmp to path; if writing failed (ok false, or the
- * close), removes tmp instead, so no half-written file is left.  Frees
- * tmp. */
-static int commit_tmp(FILE *f, bool ok, char *tmp, const char *path, char *err,
-		      size_t errlen)
-{
-	int rc = 0;
-	if (fclose(f) != 0 || !ok) {
-		board_set_err(err, errlen, "%s: write error", tmp);
-		remove(tmp);
-		rc = -1;
-	} else if (rename(tmp, path) != 0) {
-		board_set_err(err, errlen, "%s: %s", path, strerror(errno));
-		remove(tmp);
-		rc = -1;
-	}
-	free(tmp);
-	return rc;
-}
-
 int vzsim_trace_start(vzsim *sim, const char *path,
 		      const struct vzsim_trace_opts *opts, char *err, size_t errlen)
 {
@@ -105,38 +66,23 @@ int vzsim_trace_start(vzsim *sim, const char *path,
 	trace_set_debugger_controls(sim->cpu, control, control2);
 	if (!path)
 		return 0;
-	sim->trace_path = strdup(path);
-	if (!sim->trace_path) {
-		board_set_err(err, errlen, "out of memory");
-		return -1;
-	}
-	FILE *f = open_tmp(path, &sim->trace_tmp, err, errlen);
-	if (!f)
-		return -1;
 	struct pdt_file_info info;
 	fill_info(sim, &info, PDT_FLAG_OFFCHIP, opts->command);
-	if (pdt_file_write_header(f, &info) != 0) {
-		commit_tmp(f, false, sim->trace_tmp, path, err, errlen);
-		sim->trace_tmp = NULL;
+	struct pdt_file_writer *w = pdt_file_create(path, &info, err, errlen);
+	if (!w)
 		return -1;
-	}
-	sim->tcb.stream = f;
-	sim->tcb.stream_error = false;
+	sim->tcb.stream = w;
 	return 0;
 }
 
 int vzsim_trace_finish(vzsim *sim, char *err, size_t errlen)
 {
 	trace_flush(sim->cpu);
-	FILE *f = sim->tcb.stream;
-	if (!f)
+	struct pdt_file_writer *w = sim->tcb.stream;
+	if (!w)
 		return 0;
 	sim->tcb.stream = NULL;
-	int rc = commit_tmp(f, !sim->tcb.stream_error, sim->trace_tmp,
-			    sim->trace_path, err, errlen);
-	free(sim->trace_path);
-	sim->trace_tmp = sim->trace_path = NULL;
-	return rc;
+	return pdt_file_finish(w, err, errlen);
 }
 
 int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen)
@@ -149,15 +95,13 @@ int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	tcb_read(&sim->tcb, words);
-	char *tmp;
-	FILE *f = open_tmp(path, &tmp, err, errlen);
+	struct pdt_file_info info;
+	fill_info(sim, &info, PDT_FLAG_ONCHIP, NULL);
+	struct pdt_file_writer *w = pdt_file_create(path, &info, err, errlen);
 	int rc = -1;
-	if (f) {
-		struct pdt_file_info info;
-		fill_info(sim, &info, PDT_FLAG_ONCHIP, NULL);
-		bool ok = pdt_file_write_header(f, &info) == 0 &&
-			  fwrite(words, sizeof *words, n, f) == n;
-		rc = commit_tmp(f, ok, tmp, path, err, errlen);
+	if (w) {
+		pdt_file_write_words(w, words, n);
+		rc = pdt_file_finish(w, err, errlen);
 	}
 	free(words);
 	return rc;

@@ -9,14 +9,15 @@
  *                                they have no section headers)
  *
  * One line per word: "ADDR:\tWORD\tTEXT".  Bad input: one line on stderr
- * naming the file, offset or option, exit status 2.
+ * naming the file, offset or option, exit status 2 (docs/cli.md).
  */
 #include <mips/elf.h>
 #include <mips/isa.h>
+#include <util/die.h>
 
 #include <elf.h>
 #include <errno.h>
-#include <stdarg.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,20 +36,6 @@ static const char usage[] =
 	"               segments); several FILEs: each under its name\n"
 	"  --help       this text\n"
 	"Output: one line per word, ADDR:<TAB>WORD<TAB>INSTRUCTION.\n";
-
-static __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("mipsdis: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	/* Nothing to clean up; _exit also keeps LeakSanitizer (san builds) from
-	   reporting buffers still in use and replacing status 2 with 1. */
-	fflush(stdout);
-	_exit(2);
-}
 
 static uint32_t le32(const unsigned char *p)
 {
@@ -69,11 +56,11 @@ static unsigned char *read_file(const char *path, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		die("%s: %s", path, strerror(errno));
+		die(EXIT_BAD_INPUT, "%s: %s", path, strerror(errno));
 	size_t cap = 1 << 16, n = 0;
 	unsigned char *buf = malloc(cap);
 	if (!buf)
-		die("%s: out of memory", path);
+		die(EXIT_INTERNAL, "%s: out of memory", path);
 	for (;;) {
 		size_t got = fread(buf + n, 1, cap - n, f);
 		n += got;
@@ -81,15 +68,15 @@ static unsigned char *read_file(const char *path, size_t *size)
 			break;
 		if (n == cap) {
 			if (cap > SIZE_MAX / 2)
-				die("%s: file too large", path);
+				die(EXIT_BAD_INPUT, "%s: file too large", path);
 			unsigned char *bigger = realloc(buf, cap *= 2);
 			if (!bigger)
-				die("%s: out of memory", path);
+				die(EXIT_INTERNAL, "%s: out of memory", path);
 			buf = bigger;
 		}
 	}
 	if (ferror(f))
-		die("%s: read error at offset %zu: %s", path, n, strerror(errno));
+		die(EXIT_BAD_INPUT, "%s: read error at offset %zu: %s", path, n, strerror(errno));
 	fclose(f);
 	*size = n;
 	return buf;
@@ -100,10 +87,10 @@ static void dis_raw(const char *path, uint32_t base)
 	size_t size;
 	unsigned char *buf = read_file(path, &size);
 	if (size % 4)
-		die("%s: size %zu is not a multiple of 4 (partial word at offset %zu)",
+		die(EXIT_BAD_INPUT, "%s: size %zu is not a multiple of 4 (partial word at offset %zu)",
 		    path, size, size - size % 4);
 	if (size && (uint64_t)base + size - 1 > UINT32_MAX)
-		die("%s: %zu bytes at base 0x%08x run past 0xffffffff", path, size,
+		die(EXIT_BAD_INPUT, "%s: %zu bytes at base 0x%08x run past 0xffffffff", path, size,
 		    (unsigned)base);
 	for (size_t off = 0; off < size; off += 4)
 		print_word(base + (uint32_t)off, le32(buf + off));
@@ -143,7 +130,7 @@ static struct label *labels_of(const struct mips_elf *e, size_t shndx, uint32_t 
 {
 	struct label *labels = malloc((e->nsym ? e->nsym : 1) * sizeof *labels);
 	if (!labels)
-		die("%s: out of memory", e->path);
+		die(EXIT_INTERNAL, "%s: out of memory", e->path);
 	size_t n = 0;
 	for (size_t i = 0; i < e->nsym; i++) {
 		const struct mips_elf_sym *sym = &e->sym[i];
@@ -169,11 +156,11 @@ static void dis_range(const struct mips_elf *e, const char *title, const char *w
 		      const struct label *labels, size_t nlabels)
 {
 	if (size % 4)
-		die("%s: %s: size 0x%x is not a multiple of 4", e->path, what, (unsigned)size);
+		die(EXIT_BAD_INPUT, "%s: %s: size 0x%x is not a multiple of 4", e->path, what, (unsigned)size);
 	if (addr % 4)
-		die("%s: %s: address 0x%x is not word aligned", e->path, what, (unsigned)addr);
+		die(EXIT_BAD_INPUT, "%s: %s: address 0x%x is not word aligned", e->path, what, (unsigned)addr);
 	if ((uint64_t)addr + size > UINT64_C(0x100000000))
-		die("%s: %s: runs past the end of the address space", e->path, what);
+		die(EXIT_BAD_INPUT, "%s: %s: runs past the end of the address space", e->path, what);
 	size_t next = 0;
 	printf("\nDisassembly of %s:\n", title);
 	for (uint32_t off = 0; off < size; off += 4) {
@@ -196,7 +183,7 @@ static void dis_elf(const char *path, bool title)
 	struct mips_elf e;
 	char err[512];
 	if (mips_elf_open(&e, path, MIPS_ELF_SYMBOLS, err, sizeof err) != 0)
-		die("%s", err);
+		die(EXIT_BAD_INPUT, "%s", err);
 	if (title)
 		printf("\n%s:\n", path);
 	unsigned listed = 0;
@@ -232,7 +219,7 @@ static void dis_elf(const char *path, bool title)
 		listed++;
 	}
 	if (!listed)
-		die("%s: no executable section or segment", path);
+		die(EXIT_BAD_INPUT, "%s: no executable section or segment", path);
 	mips_elf_close(&e);
 }
 
@@ -244,59 +231,65 @@ static uint32_t parse_base(const char *s)
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 0);
 	if (!*s || *end || errno || s[0] == '-' || v > UINT32_MAX)
-		die("--base %s: not an address (want e.g. 0x80000000)", s);
+		die(EXIT_BAD_INPUT, "--base %s: not an address (want e.g. 0x80000000)", s);
 	if (v % 4)
-		die("--base %s: not a multiple of 4", s);
+		die(EXIT_BAD_INPUT, "--base %s: not a multiple of 4", s);
 	return (uint32_t)v;
 }
 
 int main(int argc, char **argv)
 {
+	enum { O_BASE = 256, O_ELF, O_HELP };
+	static const struct option longopts[] = {
+		{"base", required_argument, NULL, O_BASE},
+		{"elf", no_argument, NULL, O_ELF},
+		{"help", no_argument, NULL, O_HELP},
+		{NULL, 0, NULL, 0},
+	};
 	bool elf = false, have_base = false;
 	uint32_t base = 0;
-	const char *file = NULL;
-	char **files = calloc((size_t)argc, sizeof *files);
-	int nfiles = 0;
-	if (!files)
-		die("out of memory");
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+	opterr = 0; /* our own one-line messages */
+	for (;;) {
+		int c = getopt_long(argc, argv, ":h", longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'h':
+		case O_HELP:
 			fputs(usage, stdout);
-			return 0;
-		} else if (!strcmp(a, "--elf")) {
+			return EXIT_CLEAN;
+		case O_ELF:
 			elf = true;
-		} else if (!strcmp(a, "--base")) {
-			if (i + 1 >= argc)
-				die("--base: missing ADDR");
-			base = parse_base(argv[++i]);
+			break;
+		case O_BASE:
+			base = parse_base(optarg);
 			have_base = true;
-		} else if (!strncmp(a, "--base=", 7)) {
-			base = parse_base(a + 7);
-			have_base = true;
-		} else if (a[0] == '-' && a[1]) {
-			die("%s: unknown option (try --help)", a);
-		} else {
-			if (!file)
-				file = a;
-			files[nfiles++] = argv[i];
+			break;
+		case ':':
+			die(EXIT_BAD_INPUT, "--base: missing ADDR");
+		default:
+			if (optopt > 0 && optopt < 256)
+				die(EXIT_BAD_INPUT, "-%c: unknown option (try --help)", optopt);
+			die(EXIT_BAD_INPUT, "%s: unknown option (try --help)", argv[optind - 1]);
 		}
 	}
-	if (!file)
-		die("no FILE given (try --help)");
+	/* getopt moved the FILEs to the end. */
+	char **files = argv + optind;
+	int nfiles = argc - optind;
+	if (nfiles == 0)
+		die(EXIT_BAD_INPUT, "no FILE given (try --help)");
 	if (elf && have_base)
-		die("--base: not allowed with --elf (sections carry their addresses)");
+		die(EXIT_BAD_INPUT, "--base: not allowed with --elf (sections carry their addresses)");
 	if (!elf && nfiles > 1)
-		die("%s: only one raw FILE, already have %s", files[1], file);
+		die(EXIT_BAD_INPUT, "%s: only one raw FILE, already have %s", files[1], files[0]);
 
 	if (elf)
 		for (int i = 0; i < nfiles; i++)
 			dis_elf(files[i], nfiles > 1);
 	else
-		dis_raw(file, base);
-	free(files);
+		dis_raw(files[0], base);
 	if (fflush(stdout) != 0)
-		die("writing output: %s", strerror(errno));
-	return 0;
+		die(EXIT_INTERNAL, "writing output: %s", strerror(errno));
+	return EXIT_CLEAN;
 }

@@ -11,26 +11,24 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <mips/exc.h>
+#include <util/die.h>
+#include <util/outfile.h>
+#include <util/wrap.h>
 #include <vzsim/vzsim.h>
 
-enum exit_status {
-	EXIT_RESET = 0,     /* the program wrote 0x42 to the reset register */
-	EXIT_INTERNAL = 1,
-	EXIT_USAGE = 2,     /* bad input or usage                           */
-	EXIT_MAX_INSNS = 3,
-	EXIT_DEADLOCK = 4,
-	EXIT_SIGNAL_BASE = 128, /* + signal number: interrupted */
+/* vzsim's own statuses in the shared table (<util/die.h>, docs/cli.md). */
+enum vzsim_exit {
+	EXIT_RESET = EXIT_CLEAN, /* the program wrote 0x42 to the reset register */
+	EXIT_MAX_INSNS = 3,      /* --max-insns reached */
+	EXIT_DEADLOCK = 4,       /* WAIT that nothing can end */
 };
 
 /* Instructions per vzsim_run call: small enough that a signal is noticed
@@ -62,20 +60,6 @@ struct options {
 	bool entry_set;
 };
 
-static void die(int status, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 2, 3)));
-
-static void die(int status, const char *fmt, ...)
-{
-	va_list ap;
-	fputs("vzsim: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(status);
-}
-
 /* ------------------------------------------------------------ parsing */
 
 /* An unsigned integer in C syntax (decimal, 0x hex), nothing after it. */
@@ -100,7 +84,7 @@ static uint64_t opt_u64(const char *opt, const char *s)
 {
 	uint64_t v;
 	if (!parse_u64(s, &v, NULL))
-		die(EXIT_USAGE, "%s: '%s' is not a number", opt, s);
+		die(EXIT_BAD_INPUT, "%s: '%s' is not a number", opt, s);
 	return v;
 }
 
@@ -110,7 +94,7 @@ static uint64_t opt_size(const char *opt, const char *s)
 	uint64_t v;
 	char *end;
 	if (!parse_u64(s, &v, &end))
-		die(EXIT_USAGE, "%s: '%s' is not a size (e.g. 256M)", opt, s);
+		die(EXIT_BAD_INPUT, "%s: '%s' is not a size (e.g. 256M)", opt, s);
 	unsigned shift = 0;
 	switch (*end) {
 	case 'k': case 'K': shift = 10; end++; break;
@@ -121,30 +105,8 @@ static uint64_t opt_size(const char *opt, const char *s)
 	if (shift && (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0))
 		end += strlen(end);
 	if (*end || (shift && v > (UINT64_MAX >> shift)))
-		die(EXIT_USAGE, "%s: '%s' is not a size (e.g. 256M)", opt, s);
+		die(EXIT_BAD_INPUT, "%s: '%s' is not a size (e.g. 256M)", opt, s);
 	return v << shift;
-}
-
-/* Prints text word-wrapped to 78 columns, each line indented. */
-static void print_wrapped(FILE *f, const char *text, int indent)
-{
-	int col = 0;
-	while (*text) {
-		int len = (int)strcspn(text, " ");
-		if (col > indent && col + 1 + len > 78) {
-			fputc('\n', f);
-			col = 0;
-		}
-		if (col == 0)
-			col = fprintf(f, "%*s", indent, "");
-		else
-			col += fprintf(f, " ");
-		col += fprintf(f, "%.*s", len, text);
-		text += len;
-		while (*text == ' ')
-			text++;
-	}
-	fputc('\n', f);
 }
 
 static void usage(FILE *f)
@@ -191,10 +153,10 @@ static void usage(FILE *f)
 			t[i].fallback);
 		print_wrapped(f, t[i].help, 6);
 	}
-	fputs("\nexit status: 0 reset register written, 1 internal error, "
-	      "2 bad input,\n3 --max-insns reached, 4 deadlock (WAIT that "
-	      "nothing can end), 130 interrupted.\n"
-	      "Details: docs/vzsim.md\n", f);
+	fputs("\nexit status: 0 reset register written, 2 bad input, 3 "
+	      "--max-insns reached,\n4 deadlock (WAIT that nothing can end), "
+	      "70 internal error (a write error),\n128+N signal N (130: "
+	      "interrupted).  Details: docs/vzsim.md, docs/cli.md\n", f);
 }
 
 static void parse_args(int argc, char **argv, struct options *o)
@@ -247,10 +209,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		case O_BOPT:
 			if (o->nboard_opts == MAX_BOARD_OPTS)
-				die(EXIT_USAGE, "--board-opt: more than %d given",
+				die(EXIT_BAD_INPUT, "--board-opt: more than %d given",
 				    MAX_BOARD_OPTS);
 			if (!strchr(optarg, '='))
-				die(EXIT_USAGE, "--board-opt '%s': want NAME=VALUE",
+				die(EXIT_BAD_INPUT, "--board-opt '%s': want NAME=VALUE",
 				    optarg);
 			o->board_opts[o->nboard_opts++] = optarg;
 			break;
@@ -269,7 +231,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_TSYP:
 			v = opt_u64("--trace-syp", optarg);
 			if (v > 7)
-				die(EXIT_USAGE, "--trace-syp: '%s' is not 0..7", optarg);
+				die(EXIT_BAD_INPUT, "--trace-syp: '%s' is not 0..7", optarg);
 			o->trace_syp = (unsigned)v;
 			break;
 		case O_BOOTARGS:
@@ -281,7 +243,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_ENTRY:
 			v = opt_u64("--entry", optarg);
 			if (v > UINT32_MAX)
-				die(EXIT_USAGE, "--entry: '%s' is not a 32-bit address",
+				die(EXIT_BAD_INPUT, "--entry: '%s' is not a 32-bit address",
 				    optarg);
 			o->entry = (uint32_t)v;
 			o->entry_set = true;
@@ -291,105 +253,37 @@ static void parse_args(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		case ':':
-			die(EXIT_USAGE, "option '%s' needs a value (try --help)",
+			die(EXIT_BAD_INPUT, "option '%s' needs a value (try --help)",
 			    argv[optind - 1]);
 		default:
 			if (optopt > 0 && optopt < 256)
-				die(EXIT_USAGE, "unknown option '-%c' (try --help)",
+				die(EXIT_BAD_INPUT, "unknown option '-%c' (try --help)",
 				    optopt);
-			die(EXIT_USAGE, "unknown option '%s' (try --help)",
+			die(EXIT_BAD_INPUT, "unknown option '%s' (try --help)",
 			    argv[optind - 1]);
 		}
 	}
 	for (int i = optind; i < argc; i++) {
 		if (o->nimages == MAX_IMAGES)
-			die(EXIT_USAGE, "more than %d images", MAX_IMAGES);
+			die(EXIT_BAD_INPUT, "more than %d images", MAX_IMAGES);
 		o->images[o->nimages++] = argv[i];
 	}
 	if (o->nimages == 0)
-		die(EXIT_USAGE, "no image given (try --help)");
+		die(EXIT_BAD_INPUT, "no image given (try --help)");
 }
 
 /* ------------------------------------------------------------ output files */
 
-/*
- * A file the run writes: created under a temporary name next to its final
- * one and renamed into place only when complete, so a crash or a kill never
- * leaves a half-written file under the real name.  "-" means stdout.
- */
-struct outfile {
-	const char *path;
-	char *tmp;
-	FILE *f;
-};
-
-/* False (with a message) if it cannot be created. */
-static bool outfile_open(struct outfile *o, const char *opt, const char *path)
+/* Completes an output file (<util/outfile.h>: written under a temporary
+ * name, renamed now; "-" is stdout); false with a message naming the
+ * option and the file. */
+static bool commit_output(struct outfile *o, const char *opt)
 {
-	o->path = path;
-	o->tmp = NULL;
-	if (strcmp(path, "-") == 0) {
-		o->f = stdout;
+	char err[512];
+	if (outfile_commit(o, err, sizeof err) == 0)
 		return true;
-	}
-	if (asprintf(&o->tmp, "%s.tmp.XXXXXX", path) < 0)
-		die(EXIT_INTERNAL, "out of memory");
-	int fd = mkstemp(o->tmp);
-	if (fd < 0) {
-		fprintf(stderr, "vzsim: %s %s: cannot create: %s\n", opt, path,
-			strerror(errno));
-		free(o->tmp);
-		return false;
-	}
-	/* mkstemp makes it private; give it the mode a plain fopen would. */
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "w"))) {
-		int e = errno;
-		close(fd);
-		unlink(o->tmp);
-		free(o->tmp);
-		fprintf(stderr, "vzsim: %s %s: %s\n", opt, path, strerror(e));
-		return false;
-	}
-	return true;
-}
-
-/* Closes and renames into place; false (with a message) on a write error. */
-static bool outfile_commit(struct outfile *o)
-{
-	if (!o->f)
-		return true;
-	bool ok = fflush(o->f) == 0 && !ferror(o->f);
-	int e = errno;
-	if (o->f != stdout) {
-		if (fclose(o->f) != 0 && ok) {
-			e = errno;
-			ok = false;
-		}
-		if (ok && rename(o->tmp, o->path) != 0) {
-			e = errno;
-			ok = false;
-		}
-		if (!ok)
-			unlink(o->tmp);
-		free(o->tmp);
-	}
-	o->f = NULL;
-	if (!ok)
-		fprintf(stderr, "vzsim: %s: write error: %s\n", o->path,
-			strerror(e));
-	return ok;
-}
-
-static void outfile_discard(struct outfile *o)
-{
-	if (o->f && o->f != stdout) {
-		fclose(o->f);
-		unlink(o->tmp);
-		free(o->tmp);
-	}
-	o->f = NULL;
+	complain("%s: %s", opt, err);
+	return false;
 }
 
 /* ------------------------------------------------------------ --log-insns */
@@ -440,7 +334,8 @@ static void log_sink(void *ctx, const struct vzsim_insn_event *ev)
 		}
 	}
 	*p++ = '\n';
-	fwrite(line, 1, (size_t)(p - line), ctx);
+	/* A failure is kept for the commit's message. */
+	outfile_write(ctx, line, 1, (size_t)(p - line));
 }
 
 /* ------------------------------------------------------------ --stats */
@@ -557,169 +452,228 @@ static uint64_t icount(const vzsim *sim)
 	return st.insns;
 }
 
-int main(int argc, char **argv)
+/* The board with the options applied, before any image is loaded. */
+static vzsim *setup_board(const struct options *o)
 {
-	struct options o = {.trace_syp = 5};
-	parse_args(argc, argv, &o);
-
 	struct vzsim_config cfg;
 	vzsim_config_init(&cfg);
-	if (o.ram_set)
-		cfg.ram_size = o.ram;
-	if (o.seed_set)
-		cfg.seed = o.seed;
+	if (o->ram_set)
+		cfg.ram_size = o->ram;
+	if (o->seed_set)
+		cfg.seed = o->seed;
 	char err[512];
 	vzsim *sim = vzsim_new(&cfg, err, sizeof err);
 	if (!sim)
-		die(o.ram_set ? EXIT_USAGE : EXIT_INTERNAL, "%s%s",
-		    o.ram_set ? "--ram: " : "", err);
+		die(o->ram_set ? EXIT_BAD_INPUT : EXIT_INTERNAL, "%s%s",
+		    o->ram_set ? "--ram: " : "", err);
 
-	for (int i = 0; i < o.nboard_opts; i++) {
-		char *kv = strdup(o.board_opts[i]);
+	for (int i = 0; i < o->nboard_opts; i++) {
+		char *kv = strdup(o->board_opts[i]);
 		if (!kv)
 			die(EXIT_INTERNAL, "out of memory");
 		char *eq = strchr(kv, '=');
 		*eq = '\0';
 		if (vzsim_board_opt(sim, kv, eq + 1, err, sizeof err) != 0)
-			die(EXIT_USAGE, "%s", err);
+			die(EXIT_BAD_INPUT, "%s", err);
 		free(kv);
 	}
+	return sim;
+}
 
-	uint32_t entry = 0;
-	for (int i = 0; i < o.nimages; i++) {
-		uint32_t e;
-		if (vzsim_load_elf(sim, o.images[i], &e, err, sizeof err) != 0)
-			die(EXIT_USAGE, "%s", err);
-		if (i == 0)
-			entry = e;
+/* What the run reads and writes besides the board. */
+struct outputs {
+	FILE *uart_in;
+	struct outfile uart_out, log;
+	bool capture; /* --trace or --tcb-out */
+};
+
+/* --uart-in, --uart-out, --log-insns; from here on output files exist
+ * under temporary names, so signals only end the run: the files are
+ * renamed or removed on every path. */
+static void open_outputs(const struct options *o, vzsim *sim, struct outputs *out)
+{
+	memset(out, 0, sizeof *out);
+	if (o->uart_in) {
+		out->uart_in = strcmp(o->uart_in, "-") == 0 ? stdin
+							    : fopen(o->uart_in, "rb");
+		if (!out->uart_in)
+			die(EXIT_BAD_INPUT, "--uart-in %s: cannot open: %s",
+			    o->uart_in, strerror(errno));
+		vzsim_uart_input(sim, out->uart_in);
 	}
-	if (o.entry_set)
-		entry = o.entry;
-	if (o.bootargs && vzsim_set_bootargs(sim, o.bootargs, err, sizeof err) != 0)
-		die(EXIT_USAGE, "--bootargs: %s", err);
 
-	FILE *uart_in = NULL;
-	if (o.uart_in) {
-		uart_in = strcmp(o.uart_in, "-") == 0 ? stdin
-						      : fopen(o.uart_in, "rb");
-		if (!uart_in)
-			die(EXIT_USAGE, "--uart-in %s: cannot open: %s",
-			    o.uart_in, strerror(errno));
-		vzsim_uart_input(sim, uart_in);
-	}
-
-	/* From here on output files exist under temporary names: signals
-	 * only end the run, so they are renamed or removed on every path. */
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	struct outfile uart_out = {0}, log = {0};
-	if (o.uart_out) {
-		if (!outfile_open(&uart_out, "--uart-out", o.uart_out))
-			exit(EXIT_USAGE);
-		vzsim_uart_output(sim, uart_out.f);
+	char err[512];
+	if (o->uart_out) {
+		if (outfile_open(&out->uart_out, o->uart_out, err, sizeof err) != 0)
+			die(EXIT_BAD_INPUT, "--uart-out: %s", err);
+		vzsim_uart_output(sim, out->uart_out.f);
 	}
-	if (o.log_insns) {
-		if (!outfile_open(&log, "--log-insns", o.log_insns)) {
-			outfile_discard(&uart_out);
-			exit(EXIT_USAGE);
+	if (o->log_insns) {
+		if (outfile_open(&out->log, o->log_insns, err, sizeof err) != 0) {
+			outfile_discard(&out->uart_out);
+			die(EXIT_BAD_INPUT, "--log-insns: %s", err);
 		}
 		static char logbuf[1 << 20];
-		setvbuf(log.f, logbuf, _IOFBF, sizeof logbuf);
+		setvbuf(out->log.f, logbuf, _IOFBF, sizeof logbuf);
 	}
+}
 
-	vzsim_reset(sim, entry);
-	if (o.trace || o.tcb_out) {
+/* --trace, --tcb-out: the capture starts, from the reset state;
+ * --log-insns' sink is wired. */
+static void start_capture(const struct options *o, vzsim *sim, struct outputs *out,
+			  int argc, char **argv)
+{
+	out->capture = o->trace || o->tcb_out;
+	if (out->capture) {
 		/* The command line goes into the trace file header. */
 		static char command[512];
 		size_t used = 0;
 		for (int i = 0; i < argc && used < sizeof command; i++)
 			used += (size_t)snprintf(command + used, sizeof command - used,
 						 "%s%s", i ? " " : "", argv[i]);
-		struct vzsim_trace_opts topts = {.data = o.trace_data,
-						  .syp = o.trace_syp,
+		struct vzsim_trace_opts topts = {.data = o->trace_data,
+						  .syp = o->trace_syp,
 						  .command = command};
-		if (vzsim_trace_start(sim, o.trace, &topts, err, sizeof err) != 0) {
-			outfile_discard(&uart_out);
-			outfile_discard(&log);
-			die(EXIT_USAGE, "--trace: %s", err);
+		char err[512];
+		if (vzsim_trace_start(sim, o->trace, &topts, err, sizeof err) != 0) {
+			outfile_discard(&out->uart_out);
+			outfile_discard(&out->log);
+			die(EXIT_BAD_INPUT, "--trace: %s", err);
 		}
 	}
-	if (log.f)
-		vzsim_set_insn_sink(sim, log_sink, log.f);
+	if (out->log.f)
+		vzsim_set_insn_sink(sim, log_sink, &out->log);
+}
 
+/* How the run ended. */
+struct run_end {
+	enum vzsim_stop why;
+	bool hit_max, interrupted;
+	uint64_t ran;
+	double wall;
+};
+
+/* Runs in chunks until the program, --max-insns or a signal stops it. */
+static struct run_end run_chunks(vzsim *sim, const struct options *o, bool traced)
+{
+	struct run_end r = {.why = VZSIM_STOP_BUDGET};
 	double t0 = now_s();
 	uint64_t start = icount(sim);
-	enum vzsim_stop why = VZSIM_STOP_BUDGET;
-	bool hit_max = false, interrupted = false;
 	for (;;) {
 		/* Checked between chunks: a signal that arrives after the run
 		 * ended on its own does not change the outcome. */
 		if (got_signal) {
-			interrupted = true;
+			r.interrupted = true;
 			break;
 		}
-		uint64_t n = log.f ? RUN_CHUNK_TRACED : RUN_CHUNK;
-		if (o.max_set) {
+		uint64_t n = traced ? RUN_CHUNK_TRACED : RUN_CHUNK;
+		if (o->max_set) {
 			uint64_t done = icount(sim) - start;
-			if (done >= o.max_insns) {
-				hit_max = true;
+			if (done >= o->max_insns) {
+				r.hit_max = true;
 				break;
 			}
-			if (o.max_insns - done < n)
-				n = o.max_insns - done;
+			if (o->max_insns - done < n)
+				n = o->max_insns - done;
 		}
-		why = vzsim_run(sim, n);
-		if (why != VZSIM_STOP_BUDGET)
+		r.why = vzsim_run(sim, n);
+		if (r.why != VZSIM_STOP_BUDGET)
 			break;
 	}
-	double wall = now_s() - t0;
+	r.wall = now_s() - t0;
+	r.ran = icount(sim) - start;
+	return r;
+}
 
+/* Renames the outputs into place; false (each failure named on stderr)
+ * if any could not be completed. */
+static bool finish_outputs(const struct options *o, vzsim *sim, struct outputs *out)
+{
 	vzsim_set_insn_sink(sim, NULL, NULL);
 	vzsim_uart_output(sim, NULL);
-	bool ok = outfile_commit(&uart_out);
-	ok = outfile_commit(&log) && ok;
-	if (o.trace || o.tcb_out) {
+	bool ok = commit_output(&out->uart_out, "--uart-out");
+	ok = commit_output(&out->log, "--log-insns") && ok;
+	if (out->capture) {
+		char err[512];
 		if (vzsim_trace_finish(sim, err, sizeof err) != 0) {
-			fprintf(stderr, "vzsim: --trace: %s\n", err);
+			complain("--trace: %s", err);
 			ok = false;
 		}
-		if (o.tcb_out && vzsim_tcb_save(sim, o.tcb_out, err, sizeof err) != 0) {
-			fprintf(stderr, "vzsim: --tcb-out: %s\n", err);
+		if (o->tcb_out && vzsim_tcb_save(sim, o->tcb_out, err, sizeof err) != 0) {
+			complain("--tcb-out: %s", err);
 			ok = false;
 		}
 	}
-	if (uart_in && uart_in != stdin)
-		fclose(uart_in);
+	if (out->uart_in && out->uart_in != stdin)
+		fclose(out->uart_in);
+	return ok;
+}
 
-	uint64_t ran = icount(sim) - start;
-	int status;
-	if (interrupted) {
-		fprintf(stderr, "vzsim: interrupted after %" PRIu64
-			" instructions, pc 0x%08" PRIx32 "\n", ran, vzsim_pc(sim));
-		status = EXIT_SIGNAL_BASE + got_signal;
-	} else if (hit_max) {
-		fprintf(stderr, "vzsim: stopped after %" PRIu64
-			" instructions (--max-insns), pc 0x%08" PRIx32 "\n",
-			ran, vzsim_pc(sim));
-		status = EXIT_MAX_INSNS;
-	} else if (why == VZSIM_STOP_RESET) {
-		status = EXIT_RESET;
-	} else if (why == VZSIM_STOP_DEADLOCK) {
-		fprintf(stderr, "vzsim: deadlock: WAIT with no interrupt able "
-			"to end it, pc 0x%08" PRIx32 " after %" PRIu64
-			" instructions\n", vzsim_pc(sim), ran);
-		status = EXIT_DEADLOCK;
-	} else {
-		fprintf(stderr, "vzsim: internal error: the run stopped "
-			"unexpectedly (reason %d)\n", (int)why);
-		status = EXIT_INTERNAL;
+/* The exit status for how the run ended, with a line on stderr unless
+ * the program reset the board. */
+static int stop_status(const vzsim *sim, const struct run_end *r)
+{
+	if (r->interrupted) {
+		complain("interrupted after %" PRIu64 " instructions, pc 0x%08" PRIx32,
+			 r->ran, vzsim_pc(sim));
+		return EXIT_SIGNAL_BASE + got_signal;
 	}
+	if (r->hit_max) {
+		complain("stopped after %" PRIu64 " instructions (--max-insns), pc 0x%08"
+			 PRIx32, r->ran, vzsim_pc(sim));
+		return EXIT_MAX_INSNS;
+	}
+	switch (r->why) {
+	case VZSIM_STOP_RESET:
+		return EXIT_RESET;
+	case VZSIM_STOP_DEADLOCK:
+		complain("deadlock: WAIT with no interrupt able to end it, pc 0x%08"
+			 PRIx32 " after %" PRIu64 " instructions", vzsim_pc(sim), r->ran);
+		return EXIT_DEADLOCK;
+	default:
+		complain("internal error: the run stopped unexpectedly (reason %d)",
+			 (int)r->why);
+		return EXIT_INTERNAL;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {.trace_syp = 5};
+	parse_args(argc, argv, &o);
+	char err[512];
+	vzsim *sim = setup_board(&o);
+
+	uint32_t entry = 0;
+	for (int i = 0; i < o.nimages; i++) {
+		uint32_t e;
+		if (vzsim_load_elf(sim, o.images[i], &e, err, sizeof err) != 0)
+			die(EXIT_BAD_INPUT, "%s", err);
+		if (i == 0)
+			entry = e;
+	}
+	if (o.entry_set)
+		entry = o.entry;
+	if (o.bootargs && vzsim_set_bootargs(sim, o.bootargs, err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "--bootargs: %s", err);
+
+	struct outputs out;
+	open_outputs(&o, sim, &out);
+	vzsim_reset(sim, entry);
+	start_capture(&o, sim, &out, argc, argv);
+	struct run_end r = run_chunks(sim, &o, out.log.f != NULL);
+	bool ok = finish_outputs(&o, sim, &out);
+	int status = stop_status(sim, &r);
 	if (o.stats)
-		print_stats(sim, wall);
+		print_stats(sim, r.wall);
 	vzsim_free(sim);
+	/* A write error outranks only a clean end: the status still says
+	 * why a run that stopped otherwise stopped (docs/cli.md). */
 	if (!ok && status == EXIT_RESET)
 		status = EXIT_INTERNAL;
 	return status;

@@ -197,6 +197,28 @@ uint64_t pdt_hash_file(const char *path);
 int pdt_file_write_header(FILE *f, struct pdt_file_info *info);
 
 /*
+ * Writing a trace file: the header, then the words, under a temporary name
+ * renamed into place by pdt_file_finish only if every write succeeded (a
+ * failed or abandoned capture leaves no file; "-" is stdout).  The writer
+ * of the format sits here beside its reader.  Messages name the file:
+ * "PATH: cannot create: REASON", "PATH: write error: REASON".
+ */
+struct pdt_file_writer;
+
+/* Creates path and writes info's header (fills header_size); NULL with
+ * a one-line reason in err. */
+struct pdt_file_writer *pdt_file_create(const char *path, struct pdt_file_info *info,
+					char *err, size_t errlen);
+/* Appends n trace words (little-endian on disk).  After a failure it
+ * writes nothing more and returns -1; pdt_file_finish reports it. */
+int pdt_file_write_words(struct pdt_file_writer *w, const uint64_t *words, size_t n);
+/* Completes the file and frees w; -1 with a reason if any write failed
+ * (the file is then not created). */
+int pdt_file_finish(struct pdt_file_writer *w, char *err, size_t errlen);
+/* Abandons the file (nothing is left) and frees w; NULL is fine. */
+void pdt_file_discard(struct pdt_file_writer *w);
+
+/*
  * Checks a header already in memory (buf holds the first len bytes of a
  * file), as pdt_file_open does: for readers of other sources than a
  * file, and for fuzzing.

@@ -1,11 +1,12 @@
 /*
- * The soak's board: vzsim through libvzsim.  Everything `vzsoak run`
+ * The soak's target, the board under test: vzsim through libvzsim (named
+ * target_* apart from libvzsim's internal board_*).  Everything `vzsoak run`
  * asks of the board goes through here, so a second board driver (OpenOCD
  * on a real board) has one interface to provide: set up a run, read the
  * status (memory reads only), and board-option checks.
  */
-#ifndef HARNESS_BOARD_H
-#define HARNESS_BOARD_H
+#ifndef HARNESS_TARGET_H
+#define HARNESS_TARGET_H
 
 #include <stddef.h>
 
@@ -20,20 +21,20 @@
  * with a one-line reason in err (bad input, all of it: the options were
  * checked while reading the scenario, so what fails here is the image).
  */
-vzsim *board_open(const struct scenario *s, const char *hv_path, char *err,
+vzsim *target_open(const struct scenario *s, const char *hv_path, char *err,
 		  size_t errlen);
 
 /*
  * scn_board_check for scenario_load/scenario_set: checks one board option
  * against libvzsim's own parser on ctx, a scratch board from
- * board_checker_new (its RAM is tiny: it never runs).
+ * target_checker_new (its RAM is tiny: it never runs).
  */
-int board_check_opt(void *ctx, const char *name, const char *value, char *err,
+int target_check_opt(void *ctx, const char *name, const char *value, char *err,
 		    size_t errlen);
-vzsim *board_checker_new(void);
+vzsim *target_checker_new(void);
 
 /* Reads the status block and the guests' statistics blocks; wall is the
  * caller's clock. */
-void board_read_view(vzsim *sim, double wall, struct soak_view *v);
+void target_read_view(vzsim *sim, double wall, struct soak_view *v);
 
 #endif

@@ -1,13 +1,13 @@
 /*
- * The soak's board through libvzsim (board.h).
+ * The soak's target board through libvzsim (target.h).
  */
-#include "board.h"
+#include "target.h"
 
 #include <endian.h>
 #include <stdio.h>
 #include <string.h>
 
-vzsim *board_checker_new(void)
+vzsim *target_checker_new(void)
 {
 	struct vzsim_config cfg;
 	vzsim_config_init(&cfg);
@@ -16,13 +16,13 @@ vzsim *board_checker_new(void)
 	return vzsim_new(&cfg, err, sizeof err);
 }
 
-int board_check_opt(void *ctx, const char *name, const char *value, char *err,
+int target_check_opt(void *ctx, const char *name, const char *value, char *err,
 		    size_t errlen)
 {
 	return vzsim_board_opt(ctx, name, value, err, errlen);
 }
 
-vzsim *board_open(const struct scenario *s, const char *hv_path, char *err,
+vzsim *target_open(const struct scenario *s, const char *hv_path, char *err,
 		  size_t errlen)
 {
 	struct vzsim_config cfg;
@@ -99,7 +99,7 @@ static bool read_kstats(vzsim *sim, const struct status_guest *g, uint32_t *ks)
 	return ks[KS_MAGIC] == KSTATS_MAGIC && ks[KS_VERSION] == KSTATS_VERSION;
 }
 
-void board_read_view(vzsim *sim, double wall, struct soak_view *v)
+void target_read_view(vzsim *sim, double wall, struct soak_view *v)
 {
 	memset(v, 0, sizeof *v);
 	struct vzsim_stats st;
