@@ -24,17 +24,14 @@
 # keeps each run's console in RESULTS/hv/.  Exit status 0 if all passed.
 set -u
 
-if [ $# -ne 4 ]; then
-	echo "usage: $0 VZSIM HV_ELF TESTDIR RESULTS" >&2
-	exit 2
-fi
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_args 4 "VZSIM HV_ELF TESTDIR RESULTS" "$@"
 VZSIM=$1 HV=$2 DIR=$3 RESULTS=$4
 MAX_INSNS=${HV_MAX_INSNS:-50000000}
 TIMEOUT=${HV_TIMEOUT:-120}
 
 mkdir -p "$RESULTS/hv"
-# shellcheck source=scripts/results.sh
-. "$(dirname "$0")/results.sh"
 results_begin hv "$RESULTS"
 
 

@@ -28,7 +28,8 @@ for t in "$BUILD"/san/tests/test_*; do
 done
 
 # pdtrace: CLI tests and a short decoder fuzz (the cmocka tests ran above).
-[ -x scripts/run-pdtrace-tests.sh ] && scripts/run-pdtrace-tests.sh all "$BUILD" "$RESULTS"
+[ -x scripts/run-pdtrace-tests.sh ] && scripts/run-pdtrace-tests.sh "$BUILD" "$RESULTS"
+[ -x scripts/run-fuzz.sh ] && scripts/run-fuzz.sh "$BUILD" "$RESULTS"
 
 # Disassembler against GNU objdump.
 [ -x scripts/run-disasm-check.sh ] && scripts/run-disasm-check.sh "$BUILD" "$RESULTS"

@@ -19,17 +19,14 @@
 # REASON"), keeps each run in RESULTS/vzsoak/.  Exit status 0 if all passed.
 set -u
 
-if [ $# -ne 5 ]; then
-	echo "usage: $0 VZSOAK HV_ELF FAKEHV_ELF TESTDIR RESULTS" >&2
-	exit 2
-fi
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_args 5 "VZSOAK HV_ELF FAKEHV_ELF TESTDIR RESULTS" "$@"
 VZSOAK=$1 HV=$2 FAKE=$3 DIR=$4 RESULTS=$5
 TIMEOUT=${VZSOAK_TIMEOUT:-120}
 OUT=$RESULTS/vzsoak
 rm -rf "$OUT"
 mkdir -p "$OUT"
-# shellcheck source=scripts/results.sh
-. "$(dirname "$0")/results.sh"
 results_begin vzsoak "$RESULTS"
 
 
