@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../hypervisor/args.h"
+#include "hypervisor/args.h"
 #include <vzsoak/hypercall.h>
 
 static char err[96];
