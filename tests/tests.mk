@@ -90,10 +90,10 @@ $(FUZZ_ELF_BIN): tests/fuzz/fuzz_elf.c boards/sim/board/elf.c boards/sim/board/e
 # The trace decoders: packet and flow layers.
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_decoder
 FUZZ_DEC_SRC := $(PACKET_SRC) $(FLOW_SRC) $(CRASHME_SRC) $(MIPS_SRC)
-$(FUZZ_BIN): tests/fuzz/fuzz_decoder.c $(FUZZ_DEC_SRC) $(wildcard pdtrace/*/*.h) \
+$(FUZZ_BIN): tests/fuzz/fuzz_decoder.c tests/pdtrace/tbuf.h $(FUZZ_DEC_SRC) $(wildcard pdtrace/*/*.h) \
 		pdtrace/include/pdtrace/pdtrace.h pdtrace/include/pdtrace/flow.h \
 		| $(BUILD)/.deps-ok $(FLOW_FIXTURE) $(CODE_FIXTURE_DIR)/code_fixture.elf
-	$(call fuzz_build,decoder,$(INC_FLOW),tests/fuzz/fuzz_decoder.c $(FUZZ_DEC_SRC))
+	$(call fuzz_build,decoder,$(INC_FLOW) -I.,tests/fuzz/fuzz_decoder.c $(FUZZ_DEC_SRC))
 
 # ---- the differential test's program generator and the disassembler
 # check's word generator (the ISA table only)
