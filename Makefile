@@ -180,8 +180,8 @@ fuzz-diff: $(VZSIM) $(DIFFGEN)
 # Both fuzzers run, whatever the first finds; the summary says how each did.
 fuzz: $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(BUILD)/bin/pdt-mkvectors target
 	@rm -rf $(BUILD)/fuzz/results
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz.sh $(BUILD) $(BUILD)/fuzz/results; \
-		FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz-elf.sh $(BUILD) $(BUILD)/fuzz/results; \
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz.sh decoder $(BUILD) $(BUILD)/fuzz/results; \
+		FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz.sh elf $(BUILD) $(BUILD)/fuzz/results; \
 		scripts/test-summary.sh $(BUILD)/fuzz/results
 
 # ---------------------------------------------------------------- bench

@@ -42,7 +42,7 @@ step unit scripts/run-unit-tests.sh "$BUILD" "$RESULTS"
 
 # pdtrace's command line, and a short decoder fuzz.
 step pdtrace scripts/run-pdtrace-tests.sh "$BUILD" "$RESULTS"
-step fuzz scripts/run-fuzz.sh "$BUILD" "$RESULTS"
+step fuzz scripts/run-fuzz.sh decoder "$BUILD" "$RESULTS"
 
 # Disassembler against GNU objdump.
 step disasm scripts/run-disasm-check.sh "$BUILD" "$RESULTS"
@@ -66,6 +66,6 @@ step vzsoak scripts/run-vzsoak-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/h
 step diff scripts/run-diff.sh "$BUILD/san/bin/vzsim" "$BUILD/bin/diffgen" "$BUILD/diff" "$RESULTS" $DIFF_SEEDS
 
 # The ELF loader fuzzer, briefly (make fuzz runs it longer).
-FUZZ_SECONDS=$((${FUZZ_SECONDS:-20} / 2)) step fuzz-elf scripts/run-fuzz-elf.sh "$BUILD" "$RESULTS"
+FUZZ_SECONDS=$((${FUZZ_SECONDS:-20} / 2)) step fuzz-elf scripts/run-fuzz.sh elf "$BUILD" "$RESULTS"
 
 exec scripts/test-summary.sh "$RESULTS"
