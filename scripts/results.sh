@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by every test step (scripts/run-*.sh): the result lines of one
 # step, which scripts/test-summary.sh reads.  One format for all steps:
 #
