@@ -182,9 +182,12 @@ ttf: $(VZSOAK) $(HV_ELF)
 fuzz-diff: $(VZSIM) $(DIFFGEN)
 	@scripts/run-diff.sh $(VZSIM) $(DIFFGEN) $(BUILD)/fuzz-diff $(BUILD)/fuzz-results $$(seq 1000 $$((1000 + $(N) - 1)))
 
+# Both fuzzers run, whatever the first finds; the summary says how each did.
 fuzz: $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(BUILD)/bin/pdt-mkvectors target
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-pdtrace-tests.sh fuzz $(BUILD) $(BUILD)/fuzz/results
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz-elf.sh $(BUILD) $(BUILD)/fuzz/results
+	@rm -rf $(BUILD)/fuzz/results
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz.sh decoder $(BUILD) $(BUILD)/fuzz/results; \
+		FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz.sh elf $(BUILD) $(BUILD)/fuzz/results; \
+		scripts/test-summary.sh $(BUILD)/fuzz/results
 
 # ---------------------------------------------------------------- bench
 bench: $(BENCH_DEPS) | $(BUILD)/.deps-ok

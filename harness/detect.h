@@ -2,7 +2,7 @@
  * The soak's detectors: what `vzsoak run` flags, decided from the views
  * of successive status checks (view.h) alone, so that they are
  * deterministic (checks land on fixed instruction counts) and testable
- * without a board (tests/unit/test_detect.c).
+ * without a board (tests/vzsoak/test_detect.c).
  *
  * Each guest is flagged at most once per kind, at the first check that
  * shows it; the flag keeps that check's instruction count, simulated and

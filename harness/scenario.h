@@ -3,7 +3,7 @@
  * from a scenario file (stress/scenarios/NAME.scn: "key = value" lines)
  * and overridden from the command line (--set key=value, --seed N).
  *
- * Free of libvzsim so that the host unit tests (tests/unit/
+ * Free of libvzsim so that the host unit tests (tests/vzsoak/
  * test_scenario.c) exercise it alone: board options are only stored here
  * and checked through a callback the caller provides (vzsoak checks them
  * against libvzsim's own parser, so the two can never disagree).

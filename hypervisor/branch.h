@@ -2,7 +2,7 @@
  * Where a guest resumes after root has emulated the instruction that made
  * it exit (branch.c).  Plain C with no library calls, so the same file
  * builds into the hypervisor and into the host unit tests
- * (tests/unit/test_hv_branch.c).
+ * (tests/hv/test_hv_branch.c).
  */
 #ifndef HV_BRANCH_H
 #define HV_BRANCH_H

@@ -6,8 +6,8 @@
 #
 # VZSIM may be the word "qemu": QEMU is then compared with a second QEMU run,
 # which checks that the generated programs are deterministic.
-# Appends one line per seed to RESULTS/diff.results (run-tests.sh convention):
-#   pass diff.seedN | fail diff.seedN <first differing line> | skip ...
+# Writes RESULTS/diff.results (scripts/results.sh), one line per seed:
+#   pass diff.seedN | fail diff.seedN <first differing line> | skip diff.qemu REASON
 # Files of failing seeds stay in WORKDIR (seedN.S/.elf/.qemu.out/.vzsim.out/
 # .vzsim.err); those of passing seeds are removed.
 #
@@ -32,24 +32,27 @@ LEN_ARGS=()
 TIMEOUT=20
 MAX_INSNS=5000000
 
-mkdir -p "$WORK" "$RESULTS" || exit 1
-OUT=$RESULTS/diff.results
+mkdir -p "$WORK" || exit 1
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_begin diff "$RESULTS"
 
 if ! command -v "$QEMU" > /dev/null 2>&1; then
 	echo "*** difftest: QEMU not found, skipped ***"
-	echo "skip diff.qemu-missing" >> "$OUT"
+	skip qemu "$QEMU not found"
+	results_end
 	exit 0
 fi
 for tool in "$DIFFGEN" "$CROSS_CC"; do
 	if ! command -v "$tool" > /dev/null 2>&1; then
-		echo "difftest: $tool not found"
-		echo "fail diff.setup $tool not found" >> "$OUT"
+		fail setup "$tool not found"
+		results_end
 		exit 1
 	fi
 done
 if [ "$VZSIM" != qemu ] && [ ! -x "$VZSIM" ]; then
-	echo "difftest: $VZSIM not found"
-	echo "fail diff.setup $VZSIM not found" >> "$OUT"
+	fail setup "$VZSIM not found"
+	results_end
 	exit 1
 fi
 
@@ -75,23 +78,25 @@ first_diff() { # A B NAME-A NAME-B
 			else print "outputs differ" } }' "$1"
 }
 
-# Runs one seed and leaves its result line in $WORK/seedN.res.
+# Runs one seed and leaves its result in $WORK/seedN.res: "pass" or
+# "fail REASON" (the seeds run in parallel; the results are written in
+# seed order at the end).
 one_seed() {
 	local seed=$1 b=$WORK/seed$1 msg="" rc
 	local res=$b.res
 	rm -f "$b".S "$b".elf "$b".qemu.out "$b".qemu.err "$b".vzsim.out "$b".vzsim.err
 	if ! "$DIFFGEN" "$seed" "${LEN_ARGS[@]}" > "$b.S" 2> "$b.vzsim.err"; then
-		echo "fail diff.seed$seed diffgen failed" > "$res"; return
+		echo "fail diffgen failed" > "$res"; return
 	fi
 	if ! "$CROSS_CC" -march=24kc -EL -mno-abicalls -fno-pic -G0 -nostdlib -static \
 		-Wl,--build-id=none -Wl,-z,noexecstack -T "$LDSCRIPT" \
 		"$b.S" -o "$b.elf" 2> "$b.vzsim.err"; then
-		echo "fail diff.seed$seed assembler failed: $(head -n 1 "$b.vzsim.err")" > "$res"; return
+		echo "fail assembler failed: $(head -n 1 "$b.vzsim.err")" > "$res"; return
 	fi
 	run_qemu "$b.elf" "$b.qemu.out" "$b.qemu.err"
 	rc=$?
 	if [ $rc -ne 0 ] || [ "$(tail -n 1 "$b.qemu.out" 2> /dev/null)" != end ]; then
-		echo "fail diff.seed$seed qemu did not finish (exit $rc): $(head -n 1 "$b.qemu.err" 2> /dev/null)" > "$res"; return
+		echo "fail qemu did not finish (exit $rc): $(head -n 1 "$b.qemu.err" 2> /dev/null)" > "$res"; return
 	fi
 	if [ "$VZSIM" = qemu ]; then
 		run_qemu "$b.elf" "$b.vzsim.out" "$b.vzsim.err"
@@ -111,7 +116,7 @@ one_seed() {
 		esac
 	fi
 	if [ -z "$msg" ] && cmp -s "$b.qemu.out" "$b.vzsim.out"; then
-		echo "pass diff.seed$seed" > "$res"
+		echo pass > "$res"
 		rm -f "$b".S "$b".elf "$b".qemu.out "$b".qemu.err "$b".vzsim.out "$b".vzsim.err
 		return
 	fi
@@ -120,16 +125,14 @@ one_seed() {
 	else
 		msg="$msg$(first_diff "$b.qemu.out" "$b.vzsim.out" qemu vzsim)"
 	fi
-	echo "fail diff.seed$seed $msg" > "$res"
+	echo "fail $msg" > "$res"
 }
 
 seeds=("$@")
-running=0 bad=0
+running=0
 for seed in "${seeds[@]}"; do
 	if ! [[ $seed =~ ^[0-9]+$ ]]; then
-		echo "difftest: bad seed '$seed'" >&2
-		echo "fail diff.seed$seed bad seed" >> "$OUT"
-		bad=$((bad + 1))
+		fail "seed$seed" "bad seed"
 		continue
 	fi
 	one_seed "$seed" &
@@ -142,17 +145,18 @@ done
 wait
 
 # Collect in seed order so the results file does not depend on scheduling.
-n=$bad m=$bad
+n=0
 for seed in "${seeds[@]}"; do
 	res=$WORK/seed$seed.res
-	[ -e "$res" ] || continue
-	line=$(cat "$res")
+	[[ $seed =~ ^[0-9]+$ ]] || continue
+	word="" reason="it left no result"
+	[ -e "$res" ] && read -r word reason < "$res"
 	rm -f "$res"
-	echo "$line" >> "$OUT"
 	n=$((n + 1))
-	case $line in
-	fail*) m=$((m + 1)); echo "$line" ;;
+	case $word in
+	pass) pass "seed$seed" ;;
+	*) fail "seed$seed" "$reason" ;;
 	esac
 done
-echo "diff: $n seeds, $m mismatches"
-[ $m -eq 0 ]
+echo "diff: $n seeds, $failed mismatches"
+results_end

@@ -10,39 +10,41 @@
 # and `mipsdis --base 0x80000000`; both listings are reduced to
 # "ADDR WORD TEXT" (objdump's " <symbol+off>" suffixes dropped) and compared
 # line by line.  Writes $RESULTS/disasm.results:
-#   pass disasm.MNEMONIC | fail disasm.MNEMONIC (N of M words differ)
-#   skip disasm.objdump missing
+#   pass disasm.MNEMONIC | fail disasm.MNEMONIC N of M words differ
+#   skip disasm.objdump REASON
 # and prints up to 20 differing lines.  Work files: $RESULTS/disasm/.
-BUILD=${1:?usage: run-disasm-check.sh BUILD RESULTS}
-RESULTS=${2:?usage: run-disasm-check.sh BUILD RESULTS}
+set -u
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_args 2 "BUILD RESULTS" "$@"
+BUILD=$1 RESULTS=$2
 OBJDUMP=${OBJDUMP:-mipsel-linux-gnu-objdump}
 BASE=0x80000000
 GEN=$BUILD/bin/disasm-words
 DIS=$BUILD/san/bin/mipsdis
-OUT=$RESULTS/disasm.results
 WORK=$RESULTS/disasm
 
 mkdir -p "$WORK" || exit 2
-: > "$OUT"
+results_begin disasm "$RESULTS"
+
+# setup_failed REASON: the comparison cannot be made at all.
+setup_failed() {
+	fail setup "$1"
+	results_end
+	exit 1
+}
 
 if ! command -v "$OBJDUMP" > /dev/null 2>&1; then
-	echo "skip disasm.objdump missing" >> "$OUT"
+	skip objdump "$OBJDUMP not found"
 	echo "disasm: $OBJDUMP not found, skipped"
+	results_end
 	exit 0
 fi
 for tool in "$GEN" "$DIS"; do
-	if [ ! -x "$tool" ]; then
-		echo "fail disasm.setup ($tool not built)" >> "$OUT"
-		echo "disasm: $tool not built"
-		exit 1
-	fi
+	[ -x "$tool" ] || setup_failed "$tool not built"
 done
 
-if ! "$GEN" "$WORK/words.bin" "$WORK/words.map" > "$WORK/gen.out"; then
-	echo "fail disasm.setup (disasm-words failed)" >> "$OUT"
-	echo "disasm: $GEN failed"
-	exit 1
-fi
+"$GEN" "$WORK/words.bin" "$WORK/words.map" > "$WORK/gen.out" || setup_failed "$GEN failed"
 
 # objdump: "80000000:\t00801021 \tmove\tv0,a0" -> "80000000\t00801021\tmove\tv0,a0"
 "$OBJDUMP" -z -D -b binary -m mips:isa32r5 -EL --adjust-vma=$BASE "$WORK/words.bin" \
@@ -56,19 +58,18 @@ words=$(wc -l < "$WORK/words.map")
 for f in objdump mipsdis; do
 	lines=$(wc -l < "$WORK/$f.txt")
 	if [ "$lines" -ne "$words" ]; then
-		echo "fail disasm.setup ($f printed $lines lines for $words words)" >> "$OUT"
-		echo "disasm: $f printed $lines lines for $words words:"
 		head -n 3 "$WORK/$f.err"
-		exit 1
+		setup_failed "$f printed $lines lines for $words words"
 	fi
 done
 
-# Per group (row mnemonic), in table order: words compared and words differing.
-# Fields are joined with \001, which neither listing contains, so the TABs
-# inside each line are compared too.
+# Per group (row mnemonic), in table order: words compared and words
+# differing, as "GROUP BAD TOTAL" lines.  Fields are joined with \001,
+# which neither listing contains, so the TABs inside each line are
+# compared too.
 SEP=$(printf '\001')
 paste -d "$SEP$SEP" "$WORK/words.map" "$WORK/objdump.txt" "$WORK/mipsdis.txt" |
-	awk -F "$SEP" -v out="$OUT" '
+	awk -F "$SEP" -v counts="$WORK/counts" '
 {
 	g = $1; od = $2; us = $3
 	if (!(g in total)) order[++ngroups] = g
@@ -83,18 +84,22 @@ paste -d "$SEP$SEP" "$WORK/words.map" "$WORK/objdump.txt" "$WORK/mipsdis.txt" |
 	}
 }
 END {
-	for (k = 1; k <= ngroups; k++) {
-		g = order[k]
-		if (bad[g])
-			printf "fail disasm.%s (%d of %d words differ)\n", g, bad[g], total[g] >> out
-		else
-			printf "pass disasm.%s\n", g >> out
-	}
+	for (k = 1; k <= ngroups; k++)
+		print order[k], bad[order[k]] + 0, total[order[k]] > counts
 	if (shown > 20) print "disasm: " shown - 20 " more differing lines not shown"
 }'
-sed -n 's/^nowords \(.*\)$/fail disasm.\1 (no word decodes to this row)/p' "$WORK/gen.out" >> "$OUT"
+np=0 nf=0
+while read -r g bad total; do
+	if [ "$bad" -eq 0 ]; then
+		pass "$g"; np=$((np + 1))
+	else
+		fail "$g" "$bad of $total words differ"; nf=$((nf + 1))
+	fi
+done < "$WORK/counts"
+# Rows no generated word decodes to (gen_words.c says which).
+while read -r g; do
+	fail "$g" "no word decodes to this row"; nf=$((nf + 1))
+done < <(sed -n 's/^nowords //p' "$WORK/gen.out")
 
-pass=$(grep -c '^pass ' "$OUT")
-fail=$(grep -c '^fail ' "$OUT")
-echo "disasm: $pass rows match objdump, $fail differ"
-[ "$fail" -eq 0 ]
+echo "disasm: $np rows match objdump, $nf differ"
+results_end

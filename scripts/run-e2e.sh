@@ -13,10 +13,9 @@
 # keeps each run's output in RESULTS/e2e/.  Exit status: 0 if all passed.
 set -u
 
-if [ $# -ne 4 ]; then
-	echo "usage: $0 VZSIM ELFDIR SRCDIR RESULTS" >&2
-	exit 2
-fi
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_args 4 "VZSIM ELFDIR SRCDIR RESULTS" "$@"
 VZSIM=$1 ELFDIR=$2 SRCDIR=$3 RESULTS=$4
 MAX_INSNS=${E2E_MAX_INSNS:-20000000}
 # Far above what any program needs, even under the sanitizers.
@@ -28,8 +27,6 @@ if [ ! -x "$VZSIM" ]; then
 	exit 2
 fi
 mkdir -p "$RESULTS/e2e"
-# shellcheck source=scripts/results.sh
-. "$(dirname "$0")/results.sh"
 results_begin e2e "$RESULTS"
 
 # Why a run ended, from vzsim's exit status (see `vzsim --help`).

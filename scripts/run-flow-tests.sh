@@ -15,16 +15,13 @@
 # "fail flow.NAME REASON").
 set -u
 
-if [ $# -ne 4 ]; then
-	echo "usage: $0 VZSIM PDTRACE HV_ELF RESULTS" >&2
-	exit 2
-fi
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_args 4 "VZSIM PDTRACE HV_ELF RESULTS" "$@"
 VZSIM=$1 PDTRACE=$2 HV=$3 RESULTS=$4
 INSNS=${FLOW_INSNS:-3000000}
 OUT=$RESULTS/flow
 mkdir -p "$OUT"
-# shellcheck source=scripts/results.sh
-. "$(dirname "$0")/results.sh"
 results_begin flow "$RESULTS"
 
 # "INDEX CTX PC" lines from --log-insns (CTX: root, gNk, gNu).

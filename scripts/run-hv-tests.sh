@@ -18,23 +18,20 @@
 # hypervisor's keep their order but the interleaving between guests,
 # which depends on instruction counts, does not matter; the hypervisor's
 # "gN stopped" lines, whose order depends on them too, come last, sorted.  A few runs also
-# check the statistics table (check_stats below).
+# check the statistics table: TESTDIR/NAME.stats (the format is below).
 #
 # Writes RESULTS/hv.results ("pass hv.NAME" / "fail hv.NAME REASON"),
 # keeps each run's console in RESULTS/hv/.  Exit status 0 if all passed.
 set -u
 
-if [ $# -ne 4 ]; then
-	echo "usage: $0 VZSIM HV_ELF TESTDIR RESULTS" >&2
-	exit 2
-fi
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_args 4 "VZSIM HV_ELF TESTDIR RESULTS" "$@"
 VZSIM=$1 HV=$2 DIR=$3 RESULTS=$4
 MAX_INSNS=${HV_MAX_INSNS:-50000000}
 TIMEOUT=${HV_TIMEOUT:-120}
 
 mkdir -p "$RESULTS/hv"
-# shellcheck source=scripts/results.sh
-. "$(dirname "$0")/results.sh"
 results_begin hv "$RESULTS"
 
 
@@ -62,53 +59,73 @@ stats_field() {
 		$1 == "stats:" && $2 == g { for (i = 1; i <= NF; i++) if (name[i] == col) print $i }' "$1"
 }
 
-# Extra checks on the statistics table; prints a reason on failure.
+# The checks of TESTDIR/NAME.stats on the statistics table, one a line
+# ("#" starts a comment):
+#   SUM OP SUM    OP one of = >= > <= <; a SUM is terms joined by "+",
+#                 a term N, GUEST.COLUMN or N*GUEST.COLUMN (g1.tlbh is
+#                 the tlbh column of g1's row)
+#   line ERE      some console line matches ERE
+# A term whose guest or column is not in the table fails the check.
+
+# stats_term OUT TERM: the value of one term, or a reason (status 1).
+stats_term() {
+	local k=1 term=$2 v
+	if [[ $term =~ ^[0-9]+$ ]]; then
+		echo "$term"
+		return 0
+	fi
+	if [[ $term =~ ^([0-9]+)\*(.+)$ ]]; then
+		k=${BASH_REMATCH[1]} term=${BASH_REMATCH[2]}
+	fi
+	[[ $term =~ ^(g[0-9]+)\.([a-z0-9]+)$ ]] || { echo "bad term '$term'"; return 1; }
+	v=$(stats_field "$1" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")
+	[[ $v =~ ^[0-9]+$ ]] || { echo "$term is not one number in the table ('$v')"; return 1; }
+	echo $((k * v))
+}
+
+# stats_sum OUT SUM: the value of a sum, or a reason (status 1).
+stats_sum() {
+	local t v s=0 terms
+	IFS=+ read -r -a terms <<< "$2"
+	[ ${#terms[@]} -gt 0 ] || { echo "empty sum"; return 1; }
+	for t in "${terms[@]}"; do
+		v=$(stats_term "$1" "$t") || { echo "$v"; return 1; }
+		s=$((s + v))
+	done
+	echo $s
+}
+
+# check_stats OUT STATS: every check holds; prints a reason if not.
 check_stats() {
-	local name=$1 out=$2 c
-	case $name in
-	exits)	# one exit of each kind from the exits guest, timer for g2
-		for c in gpsi gsfc hc grr gpa; do
-			[ "$(stats_field "$out" g1 $c)" -ge 1 ] 2>/dev/null || { echo "g1 has no $c exit"; return 1; }
-		done
-		[ "$(stats_field "$out" g2 timer)" -ge 1 ] 2>/dev/null || { echo "g2 has no timer exit"; return 1; } ;;
-	loop)	# the looping guest was preempted, repeatedly
-		[ "$(stats_field "$out" g2 preempt)" -ge 3 ] 2>/dev/null || { echo "g2 was not preempted"; return 1; } ;;
-	dslot)	# every case exited in a delay slot and was resumed
-		[ "$(stats_field "$out" g1 dslot)" = 10 ] || { echo "g1: dslot != 10"; return 1; } ;;
-	wired)	# flood evicted g1's wired entry; the hypervisor put it back
-		[ "$(stats_field "$out" g1 wired)" -ge 1 ] 2>/dev/null || { echo "g1: no wired entry written back"; return 1; } ;;
-	storm-aim)	# aimed: most switches of the storm guest land in its TLB handler
-		local t p
-		t=$(stats_field "$out" g1 tlbh) p=$(stats_field "$out" g1 preempt)
-		[ "$t" -ge 8 ] 2>/dev/null && [ $((t * 2)) -gt "$p" ] ||
-			{ echo "g1: only $t of $p preemptions inside the TLB handler"; return 1; } ;;
-	preserve-on)
-		[ "$(stats_field "$out" g1 restored)" = 1 ] || { echo "g1: restored != 1"; return 1; } ;;
-	stress-aim)	# the fix was exercised: entries evicted inside handlers were put back
-		local g r=0
-		for g in g1 g2 g3 g4; do r=$((r + $(stats_field "$out" $g restored))); done
-		[ "$r" -ge 10 ] || { echo "only $r entries restored"; return 1; } ;;
-	stress-repro|stress-index-off)	# preserve=off: switched out inside handlers, nothing kept
-		local g t=0
-		for g in g1 g2 g3 g4; do
-			t=$((t + $(stats_field "$out" $g tlbh)))
-			[ "$(stats_field "$out" $g saved)" = 0 ] || { echo "$g: saved != 0"; return 1; }
-		done
-		[ "$t" -ge 10 ] || { echo "only $t switches inside TLB handlers"; return 1; } ;;
-	preserve-off)
-		[ "$(stats_field "$out" g1 tlbh)" = 1 ] || { echo "g1: tlbh != 1"; return 1; }
-		[ "$(stats_field "$out" g1 saved)" = 0 ] || { echo "g1: saved != 0"; return 1; } ;;
-	guests*|aim)
-		grep -q '^stats: total exits' "$out" || { echo "no statistics table"; return 1; }
-		# the exit-cost table has a timer row and the rates line
-		grep -q '^stats: timer  *[1-9][0-9]*  *[1-9]' "$out" || { echo "no timer exit cost"; return 1; }
-		grep -q '^stats: per simulated second: [1-9]' "$out" || { echo "no rates"; return 1; } ;;
-	esac
+	local out=$1 check lhs op rhs extra l r ok
+	while IFS= read -r check; do
+		case $check in
+		'' | '#'*) continue ;;
+		'line '*)
+			grep -Eq -e "${check#line }" "$out" || { echo "no console line matches: ${check#line }"; return 1; }
+			continue ;;
+		esac
+		read -r lhs op rhs extra <<< "$check"
+		[ -n "$rhs" ] && [ -z "$extra" ] || { echo "$2: bad check '$check'"; return 1; }
+		l=$(stats_sum "$out" "$lhs") || { echo "$l"; return 1; }
+		r=$(stats_sum "$out" "$rhs") || { echo "$r"; return 1; }
+		case $op in
+		=) ok=$((l == r)) ;;
+		'>=') ok=$((l >= r)) ;;
+		'>') ok=$((l > r)) ;;
+		'<=') ok=$((l <= r)) ;;
+		'<') ok=$((l < r)) ;;
+		*) echo "$2: bad operator in '$check'"; return 1 ;;
+		esac
+		[ $ok -eq 1 ] || { echo "$check does not hold: $l $op $r"; return 1; }
+	done < "$2"
 	return 0
 }
 
 shopt -s nullglob
-for args in "$DIR"/*.args; do
+cases=("$DIR"/*.args)
+[ ${#cases[@]} -gt 0 ] || fail none "no cases in $DIR"
+for args in "${cases[@]}"; do
 	name=$(basename "$args" .args)
 	out="$RESULTS/hv/$name.uart"
 	err="$RESULTS/hv/$name.stderr"
@@ -132,11 +149,16 @@ for args in "$DIR"/*.args; do
 	elif [ -f "$expected" ] && ! diff -u "$expected" <(normalise "$out") > "$RESULTS/hv/$name.diff"; then
 		fail "$name" "console differs from $expected"
 		head -n 30 "$RESULTS/hv/$name.diff"
-	elif ! why=$(check_stats "$name" "$out"); then
+	elif [ -f "$DIR/$name.stats" ] && ! why=$(check_stats "$out" "$DIR/$name.stats"); then
 		fail "$name" "$why"
 	else
 		pass "$name"
 	fi
+done
+# Data without its .args would be dropped silently.
+for f in "$DIR"/*.expected "$DIR"/*.match "$DIR"/*.opts "$DIR"/*.stats; do
+	name=$(basename "${f%.*}")
+	[ -f "$DIR/$name.args" ] || fail "$name" "$f without $DIR/$name.args"
 done
 
 # trace-guests: with a mask, guest-mode execution is traced only for the

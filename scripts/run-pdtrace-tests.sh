@@ -1,80 +1,195 @@
 #!/bin/bash
-# The pdtrace steps of `make test` that are not cmocka binaries: the CLI
-# tests (and the boot arguments from vzsim to a trace header) and a short
-# run of the decoder fuzzer (the packet decoder, then the flow decoder over
-# the same input, against build/target/pdtrace's fixture images).  `make
-# fuzz` runs the fuzzer alone, for longer.
+# The `pdtrace` command line (docs/pdtrace.md): dump output of the
+# hand-made vectors against tests/pdtrace/expected/, JSON shape, the
+# exit-2 cases (one line on stderr naming the file and offset, or the
+# option), and the boot arguments from vzsim to a trace header.
 #
-#   scripts/run-pdtrace-tests.sh all|cli|fuzz BUILD RESULTS
+#   scripts/run-pdtrace-tests.sh BUILD RESULTS
 #
-# Writes RESULTS/pdtrace.results (cli) and RESULTS/fuzz.results (fuzz),
-# one "pass NAME" / "fail NAME" / "skip NAME reason" line per test.
-# FUZZ_SECONDS (default 20) is how long the fuzzer runs.
+# Needs BUILD/san/bin/pdtrace and BUILD/bin/pdt-mkvectors
+# (tests/pdtrace/mkvectors.c), which writes the trace files into
+# RESULTS/pdtrace/, where the tests run; the boot-argument test also needs
+# BUILD/san/bin/vzsim and BUILD/target/hypervisor.elf.  Writes
+# RESULTS/pdtrace.results (scripts/results.sh).
 set -u
-if [ $# -ne 3 ]; then
-	echo "usage: $0 all|cli|fuzz BUILD RESULTS" >&2
-	exit 2
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_args 2 "BUILD RESULTS" "$@"
+# Absolute paths: the tests run inside RESULTS/pdtrace.
+BUILD=$(realpath "$1")
+PDTRACE=$BUILD/san/bin/pdtrace MKVECTORS=$BUILD/bin/pdt-mkvectors
+VZSIM=$BUILD/san/bin/vzsim HV=$BUILD/target/hypervisor.elf
+EXPECTED=$(realpath "$(dirname "$0")/../tests/pdtrace/expected")
+OUT=$2/pdtrace
+rm -rf "$OUT"
+mkdir -p "$OUT"
+results_begin pdtrace "$2"
+if ! "$MKVECTORS" "$OUT" 2> "$OUT/mkvectors.err"; then
+	fail mkvectors "$(head -n 1 "$OUT/mkvectors.err")"
+	results_end
+	exit 1
 fi
-STEP=$1 BUILD=$2 RESULTS=$3
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
-MKVECTORS=$BUILD/bin/pdt-mkvectors
-mkdir -p "$RESULTS"
-status=0
+cd "$OUT" || exit 1
 
-if [ "$STEP" = all ] || [ "$STEP" = cli ]; then
-	tests/pdtrace/cli.sh "$BUILD/san/bin/pdtrace" "$MKVECTORS" "$RESULTS/pdtrace" \
-		"$RESULTS/pdtrace.results" || status=1
-	# A capture carries the boot arguments vzsim was given (the flow
-	# decoder finds the guests' images and crashme's seed there).
-	VZSIM=$BUILD/san/bin/vzsim HV=$BUILD/target/hypervisor.elf
-	vzt=$RESULTS/pdtrace/bootargs.vzt
-	args="guests=2 image=stress"
-	if [ ! -x "$VZSIM" ] || [ ! -f "$HV" ]; then
-		echo "skip pdtrace.bootargs ($VZSIM or $HV not built)" >> "$RESULTS/pdtrace.results"
-	elif ! "$VZSIM" --bootargs "$args" --trace "$vzt" --max-insns 100000 "$HV" \
-		> /dev/null 2> "$vzt.err" && [ ! -f "$vzt" ]; then
-		echo "fail pdtrace.bootargs (vzsim: $(head -n 1 "$vzt.err"))" >> "$RESULTS/pdtrace.results"
-		status=1
-	elif "$BUILD/san/bin/pdtrace" dump --header "$vzt" | grep -qx "bootargs       $args" &&
-		"$BUILD/san/bin/pdtrace" dump --header --json "$vzt" | grep -qF "\"bootargs\":\"$args\""; then
-		echo "pass pdtrace.bootargs" >> "$RESULTS/pdtrace.results"
+# run NAME ARGS...: runs pdtrace, keeping NAME.out, NAME.err and $rc.
+run() {
+	local name=$1
+	shift
+	timeout 60 "$PDTRACE" "$@" > "$name.out" 2> "$name.err"
+	rc=$?
+}
+
+# expect_output NAME EXPECTED_FILE ARGS...: exit 0, stdout as expected,
+# nothing on stderr.
+expect_output() {
+	local name=$1 want=$2
+	shift 2
+	run "$name" "$@"
+	if [ $rc -ne 0 ]; then
+		fail "$name" "exit $rc: $(head -n 1 "$name.err")"
+	elif ! cmp -s "$name.out" "$EXPECTED/$want"; then
+		fail "$name" "output differs from expected/$want"
+		diff -u "$EXPECTED/$want" "$name.out" | head -n 20 >&2
+	elif [ -s "$name.err" ]; then
+		fail "$name" "stderr: $(head -n 1 "$name.err")"
 	else
-		echo "fail pdtrace.bootargs (not in the header of $vzt)" >> "$RESULTS/pdtrace.results"
-		status=1
+		pass "$name"
 	fi
+}
+
+# expect_error NAME PATTERN ARGS...: exit 2, exactly one line on stderr,
+# matching PATTERN (grep -E).
+expect_error() {
+	local name=$1 pattern=$2
+	shift 2
+	run "$name" "$@"
+	local lines
+	lines=$(wc -l < "$name.err")
+	if [ $rc -ne 2 ]; then
+		fail "$name" "exit $rc, want 2"
+	elif [ "$lines" -ne 1 ]; then
+		fail "$name" "$lines lines on stderr, want 1"
+	elif ! grep -qE "$pattern" "$name.err"; then
+		fail "$name" "stderr '$(cat "$name.err")' does not match '$pattern'"
+	else
+		pass "$name"
+	fi
+}
+
+# ------------------------------------------------------------ output
+expect_output dump.text small.dump dump small.vzt
+expect_output dump.json small.json dump --json small.vzt
+expect_output dump.header small.header dump --header small.vzt
+expect_output dump.stats small.stats dump --stats small.vzt
+expect_output dump.unsynced unsynced.dump dump unsynced.vzt
+expect_output dump.options-after-file small.dump dump small.vzt --records
+
+# Header and stats and records together: the three sections in order.
+run dump.all dump --header --stats --records small.vzt
+if [ $rc -eq 0 ] && cat "$EXPECTED/small.header" <(echo) "$EXPECTED/small.dump" <(echo) \
+	"$EXPECTED/small.stats" | cmp -s - dump.all.out; then
+	pass dump.all
+else
+	fail dump.all "exit $rc or sections differ"
 fi
 
-if [ "$STEP" = all ] || [ "$STEP" = fuzz ]; then
-	FUZZ=$BUILD/fuzz/fuzz_decoder
-	out=$RESULTS/fuzz.results
-	if [ ! -x "$FUZZ" ]; then
-		# Visible in the summary: the fuzz step did not run.
-		echo "skip fuzz.decoder (no clang/libFuzzer: $FUZZ not built)" > "$out"
+# Every JSON line has the shape of one flat object (the header's images
+# list aside), whatever the section.
+json_shape() {
+	local value='("([^"\\]|\\.)*"|[0-9]+|true|false)'
+	local member="\"[a-z_]+\":$value"
+	grep -vE "^\{\"offset\":[0-9]+,\"type\":\"[A-Z]+\"(,$member)*\}$" "$1" |
+		grep -vE "^\{\"header\":\{.*\}\}$" |
+		grep -vE "^\{\"stats\":\{\"records\":\{(\"[A-Z]+\":[0-9]+,?)+\},\"gap_bytes\":\{.*\}(,$member)*\}\}$"
+}
+for f in small damaged truncated unsynced; do
+	run "json.$f" dump --json --header --stats --records "$f.vzt"
+	bad=$(json_shape "json.$f.out")
+	n=$(grep -c '"type"' "json.$f.out")
+	want=$(grep -c . "$EXPECTED/$f.dump")
+	if [ -n "$bad" ]; then
+		fail "json.$f" "not JSON-shaped: $(echo "$bad" | head -n 1)"
+	elif [ "$n" -ne "$want" ]; then
+		fail "json.$f" "$n records, want $want"
+	elif [ "$(grep -c '^{"header"' "json.$f.out")" -ne 1 ] ||
+		[ "$(grep -c '^{"stats"' "json.$f.out")" -ne 1 ]; then
+		fail "json.$f" "no header or stats line"
 	else
-		work=$BUILD/fuzz
-		rm -rf "$work/seeds"
-		mkdir -p "$work/corpus" "$work/crashes"
-		"$MKVECTORS" "$work/seeds" > /dev/null
-		log=$RESULTS/fuzz.decoder.log
-		# The growing corpus is kept between runs (build/fuzz/corpus);
-		# the hand-made vectors seed it.
-		"$FUZZ" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
-			-artifact_prefix="$work/crashes/" -print_final_stats=1 \
-			"$work/corpus" "$work/seeds" "$work/seeds/corpus" > "$log" 2>&1
-		rc=$?
-		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-		cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1)
-		if [ $rc -eq 0 ]; then
-			echo "pass fuzz.decoder" > "$out"
-			echo "fuzz.decoder: ${FUZZ_SECONDS}s, ${runs:-?} inputs, ${cov:-cov: ?}, corpus $(ls "$work/corpus" | wc -l) files"
-		else
-			echo "fail fuzz.decoder (exit $rc, see $log; crash inputs in $work/crashes)" > "$out"
-			grep -E 'ERROR|SUMMARY|runtime error|crash-|timeout-|leak-' "$log" | head -n 10
-			status=1
-		fi
+		pass "json.$f"
 	fi
-	if [ "$STEP" = fuzz ]; then
-		cat "$out"
-	fi
+done
+# A quote in a path is escaped.
+if grep -q '"path":"guest \\"1\\".elf"' json.small.out; then
+	pass json.escape
+else
+	fail json.escape "image path not escaped"
 fi
-exit $status
+
+# ------------------------------------------------------------ damage
+# Damaged traces are dumped whole (GAP records), then exit 1 (a finding,
+# docs/cli.md) naming the first damage.
+for f in damaged truncated; do
+	run "dump.$f" dump "$f.vzt"
+	if [ $rc -ne 1 ]; then
+		fail "dump.$f" "exit $rc, want 1"
+	elif ! cmp -s "dump.$f.out" "$EXPECTED/$f.dump"; then
+		fail "dump.$f" "output differs from expected/$f.dump"
+	elif [ "$(wc -l < "dump.$f.err")" -ne 1 ]; then
+		fail "dump.$f" "want one line on stderr"
+	else
+		pass "dump.$f"
+	fi
+done
+grep -qE '^pdtrace: damaged\.vzt: trace offset 0x1e \(file offset 0x[0-9a-f]+\): corrupt trace: 2 gaps, 14 bytes skipped$' dump.damaged.err \
+	&& pass dump.damaged.message || fail dump.damaged.message "$(cat dump.damaged.err)"
+grep -qE '^pdtrace: truncated\.vzt: trace offset 0x20 .*: truncated trace' dump.truncated.err \
+	&& pass dump.truncated.message || fail dump.truncated.message "$(cat dump.truncated.err)"
+
+# ------------------------------------------------------------ errors
+expect_error err.no-command 'pdtrace: no command'
+expect_error err.unknown-command "unknown command 'flo'" flo small.vzt
+expect_error err.no-file 'dump: no FILE' dump
+expect_error err.unknown-option "dump: unknown option '--jsn'" dump --jsn small.vzt
+expect_error err.two-files "one FILE only: 'small.vzt'" dump small.vzt small.vzt
+expect_error err.missing-file '^pdtrace: nothere\.vzt: No such file' dump nothere.vzt
+expect_error err.directory '^pdtrace: corpus: Is a directory' dump corpus
+expect_error err.bad-magic '^pdtrace: bad-magic\.vzt: offset 0: not a trace file' dump bad-magic.vzt
+expect_error err.bad-version '^pdtrace: bad-version\.vzt: offset 8: unsupported format version' dump bad-version.vzt
+expect_error err.bad-hsize '^pdtrace: bad-hsize\.vzt: offset 10: bad header size' dump bad-hsize.vzt
+expect_error err.bad-order '^pdtrace: bad-order\.vzt: offset 12: unsupported byte order' dump bad-order.vzt
+expect_error err.bad-codec '^pdtrace: bad-codec\.vzt: offset 13: unsupported codec' dump bad-codec.vzt
+expect_error err.bad-prop '^pdtrace: bad-prop\.vzt: offset 32: bad header property' dump bad-prop.vzt
+expect_error err.bad-short '^pdtrace: bad-short\.vzt: offset 20: file ends inside the header' dump bad-short.vzt
+expect_error err.bad-empty '^pdtrace: bad-empty\.vzt: offset 0: file ends inside the header' dump --stats bad-empty.vzt
+# Nothing on stdout when the header is bad.
+[ ! -s err.bad-magic.out ] && pass err.no-output || fail err.no-output "stdout not empty"
+
+# ------------------------------------------------------------ help
+for args in "--help" "-h" "help" "dump --help"; do
+	name="help.$(echo "$args" | tr -d ' -')"
+	run "$name" $args
+	if [ $rc -eq 0 ] && grep -q '^usage: pdtrace' "$name.out" && grep -q 'dump FILE' "$name.out"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc or no usage"
+	fi
+done
+
+# ------------------------------------------------------------ boot arguments
+# A capture carries the boot arguments vzsim was given (the flow decoder
+# finds the guests' images and crashme's seed there).
+vzt=bootargs.vzt
+args="guests=2 image=stress"
+if [ ! -x "$VZSIM" ] || [ ! -f "$HV" ]; then
+	skip bootargs "$VZSIM or $HV not built"
+elif ! "$VZSIM" --bootargs "$args" --trace "$vzt" --max-insns 100000 "$HV" \
+	> /dev/null 2> "$vzt.err" && [ ! -f "$vzt" ]; then
+	fail bootargs "vzsim: $(head -n 1 "$vzt.err")"
+elif "$PDTRACE" dump --header "$vzt" | grep -qx "bootargs       $args" &&
+	"$PDTRACE" dump --header --json "$vzt" | grep -qF "\"bootargs\":\"$args\""; then
+	pass bootargs
+else
+	fail bootargs "not in the header of $OUT/$vzt"
+fi
+
+results_end

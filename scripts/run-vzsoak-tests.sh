@@ -3,9 +3,10 @@
 #
 #   scripts/run-vzsoak-tests.sh VZSOAK HV_ELF FAKEHV_ELF TESTDIR RESULTS
 #
-# 1. Bad input: each case must exit 2 with exactly one line on stderr,
-#    equal to the expected one (it names the file and line, or the
-#    option), and leave no run folder behind.
+# 1. Bad input, one case per TESTDIR/bad/NAME.args (the data format is
+#    below): each must exit 2 with exactly one line on stderr, equal to
+#    the expected one (it names the file and line, or the option), and
+#    leave no run folder behind.
 # 2. Runs of FAKEHV_ELF (tests/vzsoak/fakehv.c), a stand-in hypervisor
 #    that writes the status and statistics blocks and misbehaves on demand:
 #    each kind of flag, its instruction count, the exit status, the run
@@ -19,32 +20,56 @@
 # REASON"), keeps each run in RESULTS/vzsoak/.  Exit status 0 if all passed.
 set -u
 
-if [ $# -ne 5 ]; then
-	echo "usage: $0 VZSOAK HV_ELF FAKEHV_ELF TESTDIR RESULTS" >&2
-	exit 2
-fi
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_args 5 "VZSOAK HV_ELF FAKEHV_ELF TESTDIR RESULTS" "$@"
 VZSOAK=$1 HV=$2 FAKE=$3 DIR=$4 RESULTS=$5
 TIMEOUT=${VZSOAK_TIMEOUT:-120}
 OUT=$RESULTS/vzsoak
 rm -rf "$OUT"
 mkdir -p "$OUT"
-# shellcheck source=scripts/results.sh
-. "$(dirname "$0")/results.sh"
 results_begin vzsoak "$RESULTS"
 
 
 # ------------------------------------------------------------ bad input
+#
+# DIR/bad/NAME.args: the arguments of one vzsoak command line that must
+# be refused; NAME.stderr: the one line it must print (file and line, or
+# the option); NAME.status, if there, the exit status (else 2).  No run
+# folder may be left behind.  In both files @DIR@ stands for DIR, @FAKE@
+# for FAKEHV_ELF and @OUT@ for RESULTS/vzsoak.
 
-# bad NAME EXPECTED_STDERR_LINE ARGS...: exit 2, that one line, no folder.
+# subst TEXT: TEXT with the placeholders replaced.
+subst() {
+	local t=${1//@DIR@/$DIR}
+	t=${t//@FAKE@/$FAKE}
+	echo "${t//@OUT@/$OUT}"
+}
+
+# bad NAME: runs DIR/bad/NAME.args and checks what it must do.
 bad() {
-	local name=$1 want=$2 rc got lines
-	shift 2
-	timeout "$TIMEOUT" "$VZSOAK" "$@" --out "$OUT/$name.run" > "$OUT/$name.stdout" 2> "$OUT/$name.stderr"
+	local name=$1 case=$DIR/bad/$1 want_status=2 want words=() args=() w rc got lines
+	if [ ! -f "$case.stderr" ]; then
+		fail "$name" "no $case.stderr"
+		return
+	fi
+	if [ -f "$case.status" ]; then
+		want_status=$(cat "$case.status")
+		[[ $want_status =~ ^[0-9]+$ ]] || { fail "$name" "$case.status: '$want_status' is not a status"; return; }
+	fi
+	want=$(subst "$(cat "$case.stderr")")
+	read -r -a words < "$case.args"
+	# Split first, then substituted: a path with spaces stays one word.
+	for w in ${words[@]+"${words[@]}"}; do
+		args+=("$(subst "$w")")
+	done
+	timeout "$TIMEOUT" "$VZSOAK" ${args[@]+"${args[@]}"} --out "$OUT/$name.run" \
+		> "$OUT/$name.stdout" 2> "$OUT/$name.stderr"
 	rc=$?
 	got=$(cat "$OUT/$name.stderr")
 	lines=$(wc -l < "$OUT/$name.stderr")
-	if [ $rc -ne 2 ]; then
-		fail "$name" "exit status $rc, want 2 ($got)"
+	if [ $rc -ne "$want_status" ]; then
+		fail "$name" "exit status $rc, want $want_status ($got)"
 	elif [ "$lines" -ne 1 ]; then
 		fail "$name" "$lines lines on stderr, want 1"
 	elif [ "$got" != "$want" ]; then
@@ -56,38 +81,19 @@ bad() {
 	fi
 }
 
+shopt -s nullglob
+cases=("$DIR"/bad/*.args)
+[ ${#cases[@]} -gt 0 ] || fail bad-input "no cases in $DIR/bad"
+for f in "${cases[@]}"; do
+	bad "$(basename "$f" .args)"
+done
+# Expectations without a command line would be dropped silently.
+for f in "$DIR"/bad/*.stderr "$DIR"/bad/*.status; do
+	name=$(basename "${f%.*}")
+	[ -f "$DIR/bad/$name.args" ] || fail "$name" "$f without $DIR/bad/$name.args"
+done
+shopt -u nullglob
 S=$DIR/fake.scn
-bad missing-file "vzsoak: $DIR/nonexistent.scn: cannot open: No such file or directory" \
-	run "$DIR/nonexistent.scn" --hv "$FAKE"
-bad unknown-key "vzsoak: $DIR/unknown-key.scn:4: unknown key 'colour' (see vzsoak run --help)" \
-	run "$DIR/unknown-key.scn" --hv "$FAKE"
-bad bad-value "vzsoak: $DIR/bad-value.scn:3: guests: '9' is not 1..8" \
-	run "$DIR/bad-value.scn" --hv "$FAKE"
-bad duplicate-key "vzsoak: $DIR/duplicate-key.scn:3: duplicate key 'seed' (first on line 1)" \
-	run "$DIR/duplicate-key.scn" --hv "$FAKE"
-bad bad-board-file "vzsoak: $DIR/bad-board.scn:3: board option tlbr-bad-index: bad value 'sometimes' (want wrap|invalid|unchanged)" \
-	run "$DIR/bad-board.scn" --hv "$FAKE"
-bad bad-set "vzsoak: --set: guests: '9' is not 1..8" \
-	run "$S" --hv "$FAKE" --set guests=9
-bad bad-set-key "vzsoak: --set: unknown key 'colour' (see vzsoak run --help)" \
-	run "$S" --hv "$FAKE" --set colour=red
-bad bad-set-form "vzsoak: --set 'guests': want KEY=VALUE" \
-	run "$S" --hv "$FAKE" --set guests
-bad bad-set-board "vzsoak: --set: board option tlbr-bad-index: bad value 'maybe' (want wrap|invalid|unchanged)" \
-	run "$S" --hv "$FAKE" --set board.tlbr-bad-index=maybe
-bad bad-set-board-name "vzsoak: --set: unknown board option 'colour' (see --help)" \
-	run "$S" --hv "$FAKE" --set board.colour=red
-bad bad-seed "vzsoak: --seed: seed: 'x' is not 0..4294967295" \
-	run "$S" --hv "$FAKE" --seed x
-bad bad-hv "vzsoak: --hv: $OUT/nonexistent.elf: No such file or directory" \
-	run "$S" --hv "$OUT/nonexistent.elf"
-bad bad-hv-not-elf "vzsoak: --hv: $S: not a 32-bit little-endian MIPS ELF (not an ELF file)" \
-	run "$S" --hv "$S"
-bad unknown-option "vzsoak: run: unknown option '--colour' (try vzsoak run --help)" \
-	run "$S" --colour
-bad no-scenario "vzsoak: run: no scenario given (try vzsoak run --help)" \
-	run --hv "$FAKE"
-bad unknown-command "vzsoak: unknown command 'walk' (try vzsoak --help)" walk
 
 for args in "--help" "run --help"; do
 	name=help-${args// /-}

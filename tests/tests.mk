@@ -4,30 +4,35 @@ $(call layer,tests,$(INC_VZSIM) -Iboards/sim $(INC_FLOW) -I.)
 # Everything a unit test may link, in link order.
 TEST_LIBS_SAN := $(LIB_vzsim_SAN) $(PDTRACE_LIBS_SAN) $(LIB_bootargs_SAN)
 
-# ---- cmocka unit tests (tests/unit), sanitizers on
-UNIT_SRC     := $(wildcard tests/unit/test_*.c)
-UNIT_NAMES   := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
-UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
-UNIT_BINS    := $(addprefix $(BUILD)/san/tests/,$(UNIT_NAMES))
-$(UNIT_BINS): $(BUILD)/san/tests/%: $(BUILD)/san/tests/unit/%.o $(call obj_san,$(UNIT_HELPERS)) \
-		$(call obj_san,$(HV_HOST_SRC)) $(TEST_LIBS_SAN)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_SAN) $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS) -lcmocka -o $@
-# The harness's parts free of libvzsim (objects, linked before the archives
-# they call: the unit rule lists every .o first).
-$(BUILD)/san/tests/test_scenario $(BUILD)/san/tests/test_detect: $(call obj_san,$(HARNESS_HOST_SRC))
+# ---- cmocka tests, sanitizers on: tests/<folder>/test_*.c, each built to
+# $(BUILD)/san/tests/test_NAME, where scripts/run-unit-tests.sh runs them
+# all; so the names must be unique across the folders.
+# $(call cmocka_tests,FOLDER,WHAT-THEY-LINK): the tests of tests/FOLDER.
+define cmocka_tests
+TESTS_$(1) := $$(patsubst tests/$(1)/%.c,$(BUILD)/san/tests/%,$$(wildcard tests/$(1)/test_*.c))
+$$(TESTS_$(1)): $(BUILD)/san/tests/%: $(BUILD)/san/tests/$(1)/%.o $(2)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_SAN) $$(filter %.o %.a,$$^) $$(LDLIBS) -lcmocka -o $$@
+CMOCKA_BINS += $$(TESTS_$(1))
+endef
+CMOCKA_BINS :=
+# vzsim, the ISA and the trace library (tests/unit's helpers are the
+# files there that are not tests).
+UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+$(eval $(call cmocka_tests,unit,$(call obj_san,$(UNIT_HELPERS)) $(TEST_LIBS_SAN)))
+# libpdtrace.
+$(eval $(call cmocka_tests,pdtrace,$(PDTRACE_LIBS_SAN)))
+# The hypervisor's host-testable parts.
+$(eval $(call cmocka_tests,hv,$(call obj_san,$(HV_HOST_SRC)) $(LIB_bootargs_SAN)))
+# The harness's parts free of libvzsim.
+$(eval $(call cmocka_tests,vzsoak,$(call obj_san,$(HARNESS_HOST_SRC)) $(LIB_bootargs_SAN) $(LIB_util_SAN)))
+ifneq ($(words $(CMOCKA_BINS)),$(words $(sort $(CMOCKA_BINS))))
+$(error tests: two cmocka tests share a name: $(sort $(CMOCKA_BINS)))
+endif
 
-# ---- libpdtrace's tests (tests/pdtrace)
-PDT_TEST_SRC   := $(wildcard tests/pdtrace/test_*.c)
-PDT_TEST_NAMES := $(patsubst tests/pdtrace/%.c,%,$(PDT_TEST_SRC))
-PDT_TEST_BINS  := $(addprefix $(BUILD)/san/tests/,$(PDT_TEST_NAMES))
-$(PDT_TEST_BINS): $(BUILD)/san/tests/%: $(BUILD)/san/tests/pdtrace/%.o $(PDTRACE_LIBS_SAN)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_SAN) $(filter %.o %.a,$^) -lcmocka $(LDLIBS) -o $@
-
-# pdtrace test and bench tools (tests/pdtrace/*.c that are not tests).
-PDT_TOOLS := $(addprefix $(BUILD)/bin/,pdt-mkvectors pdt-bench-gen pdt-bench-dec pdt-bench-flow)
-$(PDT_TOOLS): $(BUILD)/bin/pdt-%: $(BUILD)/obj/tests/pdtrace/%.o $(PDTRACE_LIBS_REL)
+# The CLI tests' and the fuzzer's trace files (tests/pdtrace/mkvectors.c).
+PDT_MKVECTORS := $(BUILD)/bin/pdt-mkvectors
+$(PDT_MKVECTORS): $(BUILD)/obj/tests/pdtrace/mkvectors.o $(PDTRACE_LIBS_REL)
 	$(LINK_REL)
 
 # Target flags of the test fixtures (bare metal, no VZ needed).
@@ -85,10 +90,10 @@ $(FUZZ_ELF_BIN): tests/fuzz/fuzz_elf.c boards/mips/elf.c boards/mips/include/mip
 # The trace decoders: packet and flow layers.
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_decoder
 FUZZ_DEC_SRC := $(PACKET_SRC) $(FLOW_SRC) $(CRASHME_SRC) $(MIPS_SRC) $(UTIL_SRC)
-$(FUZZ_BIN): tests/pdtrace/fuzz_decoder.c $(FUZZ_DEC_SRC) $(wildcard pdtrace/*/*.h) \
+$(FUZZ_BIN): tests/fuzz/fuzz_decoder.c tests/pdtrace/tbuf.h $(FUZZ_DEC_SRC) $(wildcard pdtrace/*/*.h) \
 		pdtrace/include/pdtrace/pdtrace.h pdtrace/include/pdtrace/flow.h \
 		| $(BUILD)/.deps-ok $(FLOW_FIXTURE) $(CODE_FIXTURE_DIR)/code_fixture.elf
-	$(call fuzz_build,decoder,$(INC_FLOW),tests/pdtrace/fuzz_decoder.c $(FUZZ_DEC_SRC))
+	$(call fuzz_build,decoder,$(INC_FLOW) -I.,tests/fuzz/fuzz_decoder.c $(FUZZ_DEC_SRC))
 
 # ---- the differential test's program generator and the disassembler
 # check's word generator (the ISA table only)
@@ -118,5 +123,5 @@ $(FAKEHV): boards/sim/demo/demo.S tests/vzsoak/fakehv.c $(MALTA_LD) \
 		-T $(MALTA_LD) boards/sim/demo/demo.S tests/vzsoak/fakehv.c -o $@
 
 TARGET_IMAGES += $(E2E_ELFS)
-TEST_DEPS += $(UNIT_BINS) $(PDT_TEST_BINS) $(DIFFGEN) $(DISASM_WORDS) $(E2E_ELFS) \
-	$(BUILD)/bin/pdt-mkvectors $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(FAKEHV)
+TEST_DEPS += $(CMOCKA_BINS) $(DIFFGEN) $(DISASM_WORDS) $(E2E_ELFS) \
+	$(PDT_MKVECTORS) $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(FAKEHV)

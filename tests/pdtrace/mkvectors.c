@@ -1,6 +1,6 @@
 /*
  * pdt-mkvectors DIR: writes the hand-made vectors of vectors.h out as
- * files, for the CLI tests (tests/pdtrace/cli.sh) and the fuzzer's seed
+ * files, for the CLI tests (scripts/run-pdtrace-tests.sh) and the fuzzer's seed
  * corpus:
  *
  *   DIR/small.vzt        a clean capture: header + v_all

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../hypervisor/branch.h"
+#include "hypervisor/branch.h"
 
 #define PC	0x80001000u
 #define FALL	(PC + 8)

@@ -31,6 +31,8 @@
 
 #include <crashme/block.h>
 
+#include "tests/pdtrace/tbuf.h"
+
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -44,23 +46,6 @@
 		abort(); \
 	} \
 } while (0)
-
-struct buf {
-	uint8_t *b;
-	size_t len, cap;
-};
-
-static void sink(void *ctx, uint64_t w)
-{
-	struct buf *t = ctx;
-	if (t->len + 8 > t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 1024;
-		t->b = realloc(t->b, t->cap);
-		CHECK(t->b);
-	}
-	for (unsigned i = 0; i < 8; i++)
-		t->b[t->len++] = (uint8_t)(w >> (8 * i));
-}
 
 static bool same(const struct pdt_record *a, const struct pdt_record *b)
 {
@@ -116,9 +101,9 @@ static void check_words(const uint8_t *b, size_t len)
 	size_t n, m;
 	struct pdt_record *recs = decode(b, len, &n, true);
 	/* Valid records re-encode, and decode back unchanged. */
-	struct buf t = { 0 };
+	struct tbuf t = { 0 };
 	struct pdt_encoder e;
-	pdt_enc_init(&e, sink, &t);
+	pdt_enc_init(&e, tbuf_sink, &t);
 	for (size_t i = 0; i < n; i++)
 		CHECK(pdt_enc_record(&e, &recs[i]) == PDT_OK);
 	pdt_enc_flush(&e);
@@ -129,7 +114,7 @@ static void check_words(const uint8_t *b, size_t len)
 		CHECK(same(&again[i], &recs[i]));
 	free(again);
 	free(recs);
-	free(t.b);
+	tbuf_free(&t);
 }
 
 /* ------------------------------------------------------------ flow */

@@ -1,0 +1,68 @@
+#!/bin/bash
+# A run of one libFuzzer target for FUZZ_SECONDS (default 20); `make
+# test` runs each briefly, `make fuzz` for longer.
+#
+#   scripts/run-fuzz.sh decoder|elf BUILD RESULTS
+#
+# decoder: build/fuzz/fuzz_decoder (tests/fuzz/fuzz_decoder.c), the packet
+#   decoder, then the flow decoder over the same input, against
+#   build/target/pdtrace's fixture images; seeded with the hand-made
+#   vectors (pdt-mkvectors).  Step fuzz, test fuzz.decoder.
+# elf: build/fuzz/fuzz_elf (tests/fuzz/fuzz_elf.c), vzsim's ELF loader;
+#   seeded with the target images the build made.  Step fuzz-elf, test
+#   fuzz-elf.loader.
+#
+# Writes RESULTS/STEP.results (scripts/results.sh); skip when clang was
+# not there to build the fuzzer.  The growing corpus is kept between runs
+# (build/fuzz/corpus, build/fuzz/elf/corpus), crash inputs land in
+# crashes/ beside it.
+set -u
+# shellcheck source=scripts/results.sh
+. "$(dirname "$0")/results.sh"
+results_args 3 "decoder|elf BUILD RESULTS" "$@"
+TARGET=$1 BUILD=$2 RESULTS=$3
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+
+case $TARGET in
+decoder) step=fuzz name=decoder fuzz=$BUILD/fuzz/fuzz_decoder work=$BUILD/fuzz ;;
+elf) step=fuzz-elf name=loader fuzz=$BUILD/fuzz/fuzz_elf work=$BUILD/fuzz/elf ;;
+*) echo "run-fuzz.sh: unknown target '$TARGET'" >&2; exit 2 ;;
+esac
+results_begin "$step" "$RESULTS"
+if [ ! -x "$fuzz" ]; then
+	# Visible in the summary: the fuzzer did not run.
+	skip "$name" "no clang/libFuzzer: $fuzz not built"
+	results_end
+	exit
+fi
+
+mkdir -p "$work/corpus" "$work/crashes"
+rm -rf "$work/seeds"
+mkdir -p "$work/seeds"
+dirs=("$work/corpus" "$work/seeds")
+if [ "$TARGET" = decoder ]; then
+	if ! "$BUILD/bin/pdt-mkvectors" "$work/seeds" > /dev/null; then
+		fail "$name" "$BUILD/bin/pdt-mkvectors could not write the seeds"
+		results_end
+		exit
+	fi
+	dirs+=("$work/seeds/corpus")
+else
+	cp "$BUILD"/target/e2e/*.elf "$BUILD"/target/*.elf "$BUILD"/target/pdtrace/*.elf \
+		"$work/seeds/" 2>/dev/null
+fi
+
+log=$RESULTS/$step.$name.log
+"$fuzz" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+	-artifact_prefix="$work/crashes/" -print_final_stats=1 "${dirs[@]}" > "$log" 2>&1
+rc=$?
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1)
+if [ $rc -eq 0 ]; then
+	pass "$name"
+	echo "$step.$name: ${FUZZ_SECONDS}s, ${runs:-?} inputs, ${cov:-cov: ?}, corpus $(ls "$work/corpus" | wc -l) files"
+else
+	fail "$name" "exit $rc, see $log; crash inputs in $work/crashes"
+	grep -E 'ERROR|SUMMARY|runtime error|crash-|timeout-|leak-' "$log" | head -n 10
+fi
+results_end
