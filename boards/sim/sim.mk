@@ -4,7 +4,29 @@
 # board's linker script for bare-metal images.
 VZSIM_SRC := $(wildcard boards/sim/cpu/*.c boards/sim/board/*.c)
 $(call layer,boards/sim,$(INC_VZSIM) -Iboards/sim)
-$(eval $(call library,vzsim,$(VZSIM_SRC)))
+# libvzsim exports its API (vzsim_*, <vzsim/vzsim.h>) and nothing else: its
+# objects are linked into one (ld -r) whose other symbols are made local,
+# so cpu_, tlb_, trace_, bus_... can neither clash with a user's names nor be
+# called around the API.  References to the packet layer and libmips stay
+# undefined until the final link.
+VZSIM_EXPORTS := --wildcard --keep-global-symbol='vzsim_*'
+# ...and the build checks it: a global that is not vzsim_* fails here.
+define VZSIM_LOCALIZE
+$(CC) -nostdlib -r $^ -o $@.tmp
+objcopy $(VZSIM_EXPORTS) $@.tmp $@ && rm -f $@.tmp
+@bad=$$(nm -g --defined-only $@ | awk 'NF == 3 && $$3 !~ /^vzsim_/ { print $$3 }'); \
+	if [ -n "$$bad" ]; then echo "libvzsim exports more than vzsim_*: $$bad" >&2; rm -f $@; exit 1; fi
+endef
+$(BUILD)/obj/boards/sim/libvzsim.o: $(call obj_rel,$(VZSIM_SRC))
+	$(VZSIM_LOCALIZE)
+$(BUILD)/san/boards/sim/libvzsim.o: $(call obj_san,$(VZSIM_SRC))
+	$(VZSIM_LOCALIZE)
+LIB_vzsim_REL := $(BUILD)/lib/libvzsim.a
+LIB_vzsim_SAN := $(BUILD)/lib/libvzsim-san.a
+$(LIB_vzsim_REL): $(BUILD)/obj/boards/sim/libvzsim.o
+	rm -f $@ && ar rcs $@ $^
+$(LIB_vzsim_SAN): $(BUILD)/san/boards/sim/libvzsim.o
+	rm -f $@ && ar rcs $@ $^
 VZSIM_LIBS_REL := $(LIB_vzsim_REL) $(LIB_pdtpacket_REL) $(LIB_mips_REL) $(LIB_util_REL)
 VZSIM_LIBS_SAN := $(LIB_vzsim_SAN) $(LIB_pdtpacket_SAN) $(LIB_mips_SAN) $(LIB_util_SAN)
 
