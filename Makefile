@@ -57,15 +57,16 @@ obj_san = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 
 # $(call layer,FOLDER,INCLUDE-FLAGS): host objects of FOLDER are compiled
 # with these include paths only.
-layer = $(eval $(BUILD)/obj/$(1)/%.o $(BUILD)/san/$(1)/%.o: INCS := $(2))
+layer = $(eval $(BUILD)/obj/$(1)/%.o $(BUILD)/san/$(1)/%.o: INCS := $(2))$(eval LAYERS += $(1))$(eval LAYER_INCS.$(1) := $(2))
+LAYERS :=
 
 # The include paths of each layer, the ones below it included.
 INC_UTIL    := -Iutil/include
 INC_MIPS    := -Iboards/mips/include
 INC_ABI     := -Ihypervisor/include -Istress/include
-INC_PACKET  := -Ipdtrace/include $(INC_MIPS) $(INC_UTIL)
+INC_PACKET  := -Ipdtrace/packet/include $(INC_MIPS) $(INC_UTIL)
 INC_CRASHME := -Icrashme/include $(INC_MIPS)
-INC_FLOW    := $(INC_PACKET) -Icrashme/include $(INC_ABI)
+INC_FLOW    := -Ipdtrace/flow/include $(INC_PACKET) -Icrashme/include $(INC_ABI)
 INC_VZSIM   := -Iboards/sim/include $(INC_PACKET) $(INC_ABI)
 
 # $(call library,NAME,SOURCES): build/lib/libNAME.a and libNAME-san.a.
@@ -141,6 +142,14 @@ include bench/bench.mk
 
 host: $(HOST_BINS)
 target: $(TARGET_IMAGES)
+
+# Every layer's include paths, one line each ("FOLDER FLAGS..."), for the
+# test that proves an upward include fails (scripts/run-layer-check.sh).
+LAYER_TABLE := $(BUILD)/layers.txt
+$(LAYER_TABLE): $(MAKEFILE_LIST)
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(foreach l,$(LAYERS),'$(l) $(LAYER_INCS.$(l))') > $@.tmp && mv $@.tmp $@
+TEST_DEPS += $(LAYER_TABLE)
 
 # ---------------------------------------------------------------- main job
 # The shrinking page (docs/soak.md): four guests soaking with crashme and

@@ -44,6 +44,9 @@ step unit scripts/run-unit-tests.sh "$BUILD" "$RESULTS"
 step pdtrace scripts/run-pdtrace-tests.sh "$BUILD" "$RESULTS"
 step fuzz scripts/run-fuzz.sh decoder "$BUILD" "$RESULTS"
 
+# The layers: an upward include must not compile.
+step layers scripts/run-layer-check.sh "$BUILD" "$RESULTS"
+
 # Disassembler against GNU objdump.
 step disasm scripts/run-disasm-check.sh "$BUILD" "$RESULTS"
 

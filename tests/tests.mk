@@ -91,7 +91,7 @@ $(FUZZ_ELF_BIN): tests/fuzz/fuzz_elf.c boards/mips/elf.c boards/mips/include/mip
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_decoder
 FUZZ_DEC_SRC := $(PACKET_SRC) $(FLOW_SRC) $(CRASHME_SRC) $(MIPS_SRC) $(UTIL_SRC)
 $(FUZZ_BIN): tests/fuzz/fuzz_decoder.c tests/pdtrace/tbuf.h $(FUZZ_DEC_SRC) $(wildcard pdtrace/*/*.h) \
-		pdtrace/include/pdtrace/pdtrace.h pdtrace/include/pdtrace/flow.h \
+		pdtrace/*/include/pdtrace/*.h \
 		| $(BUILD)/.deps-ok $(FLOW_FIXTURE) $(CODE_FIXTURE_DIR)/code_fixture.elf
 	$(call fuzz_build,decoder,$(INC_FLOW) -I.,tests/fuzz/fuzz_decoder.c $(FUZZ_DEC_SRC))
 

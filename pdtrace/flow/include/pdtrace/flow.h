@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pdtrace.h"
+#include <pdtrace/pdtrace.h>
 
 /* ------------------------------------------------------------ code images */
 
