@@ -161,6 +161,9 @@ expect_error err.bad-codec '^pdtrace: bad-codec\.vzt: offset 13: unsupported cod
 expect_error err.bad-prop '^pdtrace: bad-prop\.vzt: offset 32: bad header property' dump bad-prop.vzt
 expect_error err.bad-short '^pdtrace: bad-short\.vzt: offset 20: file ends inside the header' dump bad-short.vzt
 expect_error err.bad-empty '^pdtrace: bad-empty\.vzt: offset 0: file ends inside the header' dump --stats bad-empty.vzt
+# --before and --after size --around's window: alone they are refused, not ignored.
+expect_error err.flow-before-alone '^pdtrace: --before: only with --around' flow --before 5 small.vzt
+expect_error err.flow-after-alone '^pdtrace: --after: only with --around' flow small.vzt --after 3
 # Nothing on stdout when the header is bad.
 [ ! -s err.bad-magic.out ] && pass err.no-output || fail err.no-output "stdout not empty"
 
