@@ -260,10 +260,10 @@ wait_long() {
 	rc=$?
 }
 
-# The writer's temporaries (NAME.tmp. and mkstemp's six characters) among
-# the names on stdin.
+# temporaries DIR NAME_ERE: the writer's temporaries of the names NAME_ERE
+# matches in DIR (NAME.tmp. and mkstemp's six characters), one a line.
 temporaries() {
-	grep -E '\.tmp\.[A-Za-z0-9]{6}$'
+	find "$1" -maxdepth 1 -regextype posix-extended -regex ".*/($2)\.tmp\.[A-Za-z0-9]{6}"
 }
 
 # SIGINT, SIGTERM, SIGHUP (a closed terminal): status 128+N, the summary
@@ -282,8 +282,9 @@ for sig in INT:130 TERM:143 HUP:129; do
 	elif [ ! -f "$OUT/$name/summary.txt" ] || [ ! -f "$OUT/$name/console.log" ] ||
 		! cmp -s "$OUT/$name/summary.txt" "$OUT/$name.stdout"; then
 		fail "$name" "the run folder is not complete: $(ls "$OUT/$name" | tr '\n' ' ')"
-	elif ls "$OUT/$name" | grep -q '\.tmp' || ls "$OUT" | grep -q "^$name\.vzt\.tmp"; then
-		fail "$name" "temporary files left: $(ls "$OUT/$name" "$OUT" | grep '\.tmp' | tr '\n' ' ')"
+	elif left=$(find "$OUT/$name" -name '*.tmp*'; find "$OUT" -maxdepth 1 -name "$name.vzt.tmp*");
+		[ -n "$left" ]; then
+		fail "$name" "temporary files left: $(echo "$left" | tr '\n' ' ')"
 	elif [ ! -s "$OUT/$name.vzt" ]; then
 		fail "$name" "no capture in $OUT/$name.vzt"
 	elif [ -s "$OUT/$name.stderr" ]; then
@@ -299,7 +300,7 @@ done
 start_long sweep --trace "$OUT/sweep.vzt"
 kill -KILL "$pid"
 wait_long 2> /dev/null # (not bash's "Killed" line about its job)
-left=$( { ls "$OUT/sweep"; ls "$OUT" | grep '^sweep\.vzt\.'; } | temporaries | wc -l)
+left=$( { temporaries "$OUT/sweep" 'console\.log'; temporaries "$OUT" 'sweep\.vzt'; } | wc -l)
 if [ "$left" -lt 2 ]; then
 	fail sigkill-sweep "the killed run left $left temporaries, want console.log's and the capture's"
 else
@@ -307,7 +308,7 @@ else
 	timeout "$TIMEOUT" "$VZSOAK" run "$S" --hv "$FAKE" --out "$OUT/sweep" --quiet \
 		--trace "$OUT/sweep.vzt" > "$OUT/sweep-2.stdout" 2> "$OUT/sweep-2.stderr"
 	rc=$?
-	left=$( { ls "$OUT/sweep"; ls "$OUT" | grep '^sweep\.vzt\.'; } | temporaries)
+	left=$(temporaries "$OUT/sweep" '.*'; temporaries "$OUT" 'sweep\.vzt')
 	if [ $rc -ne 0 ]; then
 		fail sigkill-sweep "the second run: exit status $rc: $(head -c 300 "$OUT/sweep-2.stderr")"
 	elif [ -n "$left" ]; then
@@ -331,7 +332,7 @@ stdout_error() {
 		fail "$name" "stderr '$(head -c 300 "$OUT/$name.stderr")', want '$want'"
 	elif ! tail -n 1 "$OUT/$name/summary.txt" 2> /dev/null | grep -q '^result: ANOMALY g2'; then
 		fail "$name" "no complete summary.txt: $(ls "$OUT/$name" 2>&1 | tr '\n' ' ')"
-	elif [ ! -f "$OUT/$name/console.log" ] || ls "$OUT/$name" | grep -q '\.tmp'; then
+	elif [ ! -f "$OUT/$name/console.log" ] || [ -n "$(find "$OUT/$name" -name '*.tmp*')" ]; then
 		fail "$name" "the run folder is not complete: $(ls "$OUT/$name" | tr '\n' ' ')"
 	else
 		pass "$name"
