@@ -39,8 +39,9 @@ static void usage(FILE *f)
 	      "(the summary\nprinted on stdout) and scenario.txt (the resolved "
 	      "keys and the command that\nreproduces the run).\n\n"
 	      "exit status: 0 clean, 1 something flagged, 2 bad input, 70 "
-	      "internal error\n(out of memory, a write error), 128+N signal N "
-	      "(130: interrupted).\nDetails: docs/soak.md, docs/cli.md\n", f);
+	      "internal error\n(out of memory, a write error, stdout's too), "
+	      "128+N signal N (130 SIGINT,\n143 SIGTERM, 129 SIGHUP: the run "
+	      "folder is still completed).\nDetails: docs/soak.md, docs/cli.md\n", f);
 }
 
 /* The image the build puts beside the executable: BUILD/bin/vzsoak ->

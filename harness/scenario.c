@@ -406,16 +406,52 @@ static char *trim(char *p)
 	return p;
 }
 
+/* What get_line found. */
+enum line_got { LINE_OK, LINE_EOF, LINE_LONG, LINE_NUL };
+
+/*
+ * One line, without its newline, into line (SCN_LINE_MAX + 1 bytes).  By
+ * the byte rather than with fgets: fgets cannot tell a NUL byte in the
+ * file from the end of the line it read, so the text after a NUL would
+ * vanish, or a line with one be called too long.  A NUL anywhere on the
+ * line wins over its length.
+ */
+static enum line_got get_line(FILE *f, char *line)
+{
+	size_t len = 0;
+	bool nul = false, any = false;
+	int c;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		any = true;
+		if (c == 0)
+			nul = true;
+		if (len <= SCN_LINE_MAX)
+			line[len++] = (char)c;
+	}
+	if (c == EOF && !any)
+		return LINE_EOF;
+	if (nul)
+		return LINE_NUL;
+	if (len > SCN_LINE_MAX)
+		return LINE_LONG;
+	line[len] = 0;
+	return LINE_OK;
+}
+
 int scenario_read(struct scenario *s, FILE *f, const char *fname,
 		  scn_board_check check, void *ctx, char *err, size_t errlen)
 {
-	char line[SCN_LINE_MAX + 2];
+	char line[SCN_LINE_MAX + 1];
 	char why[256];
 	unsigned n = 0;
+	enum line_got got;
 
-	while (fgets(line, sizeof line, f)) {
+	while ((got = get_line(f, line)) != LINE_EOF) {
 		n++;
-		if (!strchr(line, '\n') && !feof(f))
+		if (got == LINE_NUL)
+			return fail(err, errlen, "%s:%u: NUL byte (a scenario is text)",
+				    fname, n);
+		if (got == LINE_LONG)
 			return fail(err, errlen, "%s:%u: line longer than %d bytes",
 				    fname, n, SCN_LINE_MAX);
 		line[strcspn(line, "#")] = 0; /* values never hold a '#' */

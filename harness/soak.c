@@ -6,9 +6,16 @@
  * exactly.  Whatever ends the run (its duration, a flag, the hypervisor's
  * reset, a deadlock, a signal), the run folder is completed and the summary
  * printed.
+ *
+ * Signals: SIGINT, SIGTERM and SIGHUP (a closed terminal must not lose a
+ * night's results) end the run at the next slice, and it is completed as
+ * any other; SIGPIPE is ignored, so that a closed stdout (vzsoak run ... |
+ * head -1) is a write error of stdout (EPIPE), reported, and not the end
+ * of the process before the run folder is complete.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +28,7 @@
 #include "detect.h"
 #include "progress.h"
 #include "run.h"
+#include "rundir.h"
 #include "summary.h"
 
 static volatile sig_atomic_t got_signal;
@@ -28,9 +36,40 @@ static vzsim *running;
 
 static void on_signal(int sig)
 {
-	got_signal = sig;
+	if (!got_signal) /* the first one ends the run and names its status */
+		got_signal = sig;
 	if (running)
 		vzsim_request_stop(running);
+}
+
+/* Before anything is created: from then on a signal only ends the run,
+ * which completes its files. */
+static void catch_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* The summary on stdout.  Any failure (a full disk, a closed pipe, a
+ * hung-up terminal) is reported naming stdout; -1 then. */
+static int write_stdout(const char *text, size_t len)
+{
+	errno = 0;
+	size_t n = fwrite(text, 1, len, stdout);
+	int e = n == len ? 0 : errno;
+	if (fflush(stdout) != 0 && !e)
+		e = errno;
+	if (n == len && !ferror(stdout))
+		return 0;
+	if (e)
+		complain("stdout: write error: %s", strerror(e));
+	else
+		complain("stdout: write error");
+	return -1;
 }
 
 static double now_s(void)
@@ -80,18 +119,34 @@ static int open_in(struct outfile *o, const char *dir, const char *name, char *e
 	return rc;
 }
 
-static void write_scenario(const struct run_config *c, const char *bootargs)
+static void write_scenario(struct outfile *o, const struct run_config *c,
+			   const char *bootargs)
 {
-	struct outfile o;
-	char err[512];
-	if (open_in(&o, c->out, "scenario.txt", err, sizeof err) != 0)
-		die(EXIT_BAD_INPUT, "--out %s: %s", c->out, err);
-	fprintf(o.f, "# vzsoak run: the resolved scenario (it reads back as a "
+	fprintf(o->f, "# vzsoak run: the resolved scenario (it reads back as a "
 		"scenario file)\n# reproduce: %s\n# hypervisor: %s\n"
 		"# boot arguments: %s\n", c->repro, c->hv, bootargs);
-	scenario_write(&c->scn, o.f);
-	if (outfile_commit(&o, err, sizeof err) != 0)
-		die(EXIT_INTERNAL, "--out %s: %s", c->out, err);
+	scenario_write(&c->scn, o->f);
+}
+
+/*
+ * A run that is refused once files exist takes them back: the
+ * temporaries, the capture (vzsim_free discards it), the folders it made.
+ * Then the one line and the status.
+ */
+static __attribute__((noreturn, format(printf, 6, 7))) void
+refuse(struct outfile *scn, struct outfile *console, vzsim *sim, struct rundir *rd,
+       int status, const char *fmt, ...)
+{
+	outfile_discard(scn);
+	outfile_discard(console);
+	vzsim_free(sim);
+	rundir_undo(rd);
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	die(status, "%s", msg);
 }
 
 /* Runs until the end of the soak; returns how it ended. */
@@ -123,6 +178,7 @@ int soak_run(const struct run_config *c)
 {
 	const struct scenario *s = &c->scn;
 	char err[512], bootargs[1024];
+	catch_signals();
 	if (scenario_bootargs(s, bootargs, sizeof bootargs) < 0)
 		die(EXIT_BAD_INPUT, "boot arguments longer than %zu bytes",
 			sizeof bootargs - 1);
@@ -130,29 +186,35 @@ int soak_run(const struct run_config *c)
 	if (!sim)
 		die(EXIT_BAD_INPUT, "%s%s", c->hv_given ? "--hv: " : "hypervisor image: ",
 			err);
-	if (make_dirs(c->out, err, sizeof err) != 0)
-		die(EXIT_BAD_INPUT, "--out: %s", err);
-	write_scenario(c, bootargs);
 
-	struct outfile console;
-	if (open_in(&console, c->out, "console.log", err, sizeof err) != 0)
-		die(EXIT_BAD_INPUT, "--out %s: %s", c->out, err);
+	/* Every output is checked before the first is created; what fails
+	 * after that (rarely: the checks cannot foresee everything) is
+	 * taken back by refuse(). */
+	struct rundir rd = {0};
+	struct outfile scn = {0}, console = {0};
+	if (rundir_check(&rd, c->out, c->trace, err, sizeof err) != 0)
+		refuse(&scn, &console, sim, &rd, EXIT_BAD_INPUT, "%s", err);
+	if (rundir_make(&rd, err, sizeof err) != 0)
+		refuse(&scn, &console, sim, &rd, EXIT_BAD_INPUT, "--out: %s", err);
+	/* What a killed run left; before this run's own temporaries exist. */
+	rundir_sweep(&rd, c->trace);
+	if (open_in(&scn, c->out, "scenario.txt", err, sizeof err) != 0 ||
+	    open_in(&console, c->out, "console.log", err, sizeof err) != 0)
+		refuse(&scn, &console, sim, &rd, EXIT_BAD_INPUT, "--out %s: %s", c->out, err);
 	vzsim_uart_output(sim, console.f);
 	if (c->trace) {
 		struct vzsim_trace_opts topts = {.syp = 5, .command = c->repro};
-		if (vzsim_trace_start(sim, c->trace, &topts, err, sizeof err) != 0) {
-			outfile_discard(&console);
-			die(EXIT_BAD_INPUT, "--trace: %s", err);
-		}
+		if (vzsim_trace_start(sim, c->trace, &topts, err, sizeof err) != 0)
+			refuse(&scn, &console, sim, &rd, EXIT_BAD_INPUT, "--trace: %s", err);
 	}
+	write_scenario(&scn, c, bootargs);
+	if (outfile_commit(&scn, err, sizeof err) != 0)
+		refuse(&scn, &console, sim, &rd, EXIT_INTERNAL, "--out %s: %s", c->out, err);
+	rundir_free(&rd);
 
-	/* From here on files exist under temporary names: a signal only
-	 * ends the run, and the files are completed below. */
+	/* From here on a signal ends the run at the next slice
+	 * (catch_signals), and the files are completed below. */
 	running = sim;
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 
 	struct detector d;
 	struct progress p;
@@ -191,11 +253,8 @@ int soak_run(const struct run_config *c)
 	bool nomem = ferror(mem);
 	if (fclose(mem) != 0 || nomem)
 		die(EXIT_INTERNAL, "out of memory");
-	fwrite(text, 1, len, stdout);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		complain("stdout: write error: %s", strerror(errno));
+	if (write_stdout(text, len) != 0)
 		status = EXIT_INTERNAL;
-	}
 	/* The folder took two files already: failing now is no bad input. */
 	struct outfile sum;
 	int rc = open_in(&sum, c->out, "summary.txt", err, sizeof err);
@@ -209,6 +268,10 @@ int soak_run(const struct run_config *c)
 	}
 	free(text);
 
+	/* A signal's status first (the run was cut short, whatever else
+	 * happened; a write error still has its line on stderr), then a
+	 * write error's, which outranks what the run found: a summary that
+	 * was not delivered must not pass for "clean" or "flagged". */
 	if (end == END_INTERRUPTED && got_signal)
 		return EXIT_SIGNAL_BASE + got_signal;
 	if (status == EXIT_CLEAN && d.nflags)

@@ -156,11 +156,18 @@ expect_error err.directory '^pdtrace: corpus: Is a directory' dump corpus
 expect_error err.bad-magic '^pdtrace: bad-magic\.vzt: offset 0: not a trace file' dump bad-magic.vzt
 expect_error err.bad-version '^pdtrace: bad-version\.vzt: offset 8: unsupported format version' dump bad-version.vzt
 expect_error err.bad-hsize '^pdtrace: bad-hsize\.vzt: offset 10: bad header size' dump bad-hsize.vzt
+# A header size past the properties and their padding (docs/trace-format.md):
+# refused by dump and flow alike, not read as an unsynced gap.
+expect_error err.bad-hsize-big '^pdtrace: bad-hsize-big\.vzt: offset 10: bad header size$' dump bad-hsize-big.vzt
+expect_error err.bad-hsize-big-flow '^pdtrace: bad-hsize-big\.vzt: file offset 0xa: ' flow bad-hsize-big.vzt
 expect_error err.bad-order '^pdtrace: bad-order\.vzt: offset 12: unsupported byte order' dump bad-order.vzt
 expect_error err.bad-codec '^pdtrace: bad-codec\.vzt: offset 13: unsupported codec' dump bad-codec.vzt
 expect_error err.bad-prop '^pdtrace: bad-prop\.vzt: offset 32: bad header property' dump bad-prop.vzt
 expect_error err.bad-short '^pdtrace: bad-short\.vzt: offset 20: file ends inside the header' dump bad-short.vzt
 expect_error err.bad-empty '^pdtrace: bad-empty\.vzt: offset 0: file ends inside the header' dump --stats bad-empty.vzt
+# --before and --after size --around's window: alone they are refused, not ignored.
+expect_error err.flow-before-alone '^pdtrace: --before: only with --around' flow --before 5 small.vzt
+expect_error err.flow-after-alone '^pdtrace: --after: only with --around' flow small.vzt --after 3
 # Nothing on stdout when the header is bad.
 [ ! -s err.bad-magic.out ] && pass err.no-output || fail err.no-output "stdout not empty"
 

@@ -11,7 +11,9 @@
 #    that writes the status and statistics blocks and misbehaves on demand:
 #    each kind of flag, its instruction count, the exit status, the run
 #    folder, determinism, stop-on-anomaly = no, the duration, SIGINT,
-#    --trace.  It reports back the tlbp-check= it is given, as the stress
+#    SIGTERM and SIGHUP (sent to vzsoak's PID), SIGKILL and the sweep of
+#    its temporaries, stdout on a closed FIFO and on a private full-device
+#    node (status 70), refused runs that must create nothing, --trace.  It reports back the tlbp-check= it is given, as the stress
 #    kernel does, so only the config cases can be flagged config.
 # 3. Runs of the real hypervisor and stress kernel (HV_ELF): see the
 #    marked place at the end.
@@ -227,28 +229,196 @@ else
 	fail trace-capture "no capture, or trace = on missing from scenario.txt"
 fi
 
-# SIGINT: status 130, the summary still written, the run folder complete.
-timeout "$TIMEOUT" "$VZSOAK" run "$S" --hv "$FAKE" --out "$OUT/sigint" --quiet \
-	--set image=forever --set duration=1000G > "$OUT/sigint.stdout" 2> "$OUT/sigint.stderr" &
-pid=$!
-for _ in $(seq 100); do
-	[ -e "$OUT/sigint/scenario.txt" ] && break
-	sleep 0.1
+# ------------------------------------------------------------ signals, stdout, refused runs
+
+# start_long NAME ARGS...: a run of the fake that goes on until stopped,
+# vzsoak itself in the background (no timeout between: signals go to its
+# PID), $pid once it has begun (scenario.txt is written when every output
+# is open).
+start_long() {
+	local name=$1
+	shift
+	"$VZSOAK" run "$S" --hv "$FAKE" --out "$OUT/$name" --quiet --set image=forever \
+		--set duration=1000G "$@" > "$OUT/$name.stdout" 2> "$OUT/$name.stderr" &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -e "$OUT/$name/scenario.txt" ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+}
+
+# wait_long: $pid's exit status in $rc; killed if it outlives TIMEOUT.
+wait_long() {
+	local tenths=0
+	while kill -0 "$pid" 2> /dev/null && [ $tenths -lt $((TIMEOUT * 10)) ]; do
+		sleep 0.1
+		tenths=$((tenths + 1))
+	done
+	kill -KILL "$pid" 2> /dev/null
+	wait "$pid"
+	rc=$?
+}
+
+# temporaries DIR NAME_ERE: the writer's temporaries of the names NAME_ERE
+# matches in DIR (NAME.tmp. and mkstemp's six characters), one a line.
+temporaries() {
+	find "$1" -maxdepth 1 -regextype posix-extended -regex ".*/($2)\.tmp\.[A-Za-z0-9]{6}"
+}
+
+# SIGINT, SIGTERM, SIGHUP (a closed terminal): status 128+N, the summary
+# still on stdout and in summary.txt, the run folder and the capture
+# complete, no temporaries left.
+for sig in INT:130 TERM:143 HUP:129; do
+	name=sig${sig%%:*} want=${sig#*:}
+	name=${name,,}
+	start_long "$name" --trace "$OUT/$name.vzt"
+	kill -"${sig%%:*}" "$pid"
+	wait_long
+	if [ $rc -ne "$want" ]; then
+		fail "$name" "exit status $rc, want $want: $(head -c 300 "$OUT/$name.stderr")"
+	elif ! tail -n 1 "$OUT/$name.stdout" | grep -q '^result: interrupted ('; then
+		fail "$name" "last line: $(tail -n 1 "$OUT/$name.stdout")"
+	elif [ ! -f "$OUT/$name/summary.txt" ] || [ ! -f "$OUT/$name/console.log" ] ||
+		! cmp -s "$OUT/$name/summary.txt" "$OUT/$name.stdout"; then
+		fail "$name" "the run folder is not complete: $(ls "$OUT/$name" | tr '\n' ' ')"
+	elif left=$(find "$OUT/$name" -name '*.tmp*'; find "$OUT" -maxdepth 1 -name "$name.vzt.tmp*");
+		[ -n "$left" ]; then
+		fail "$name" "temporary files left: $(echo "$left" | tr '\n' ' ')"
+	elif [ ! -s "$OUT/$name.vzt" ]; then
+		fail "$name" "no capture in $OUT/$name.vzt"
+	elif [ -s "$OUT/$name.stderr" ]; then
+		fail "$name" "stderr: $(head -n 3 "$OUT/$name.stderr")"
+	else
+		pass "$name"
+	fi
 done
-sleep 0.5
-kill -INT $pid
-wait $pid
-rc=$?
-if [ $rc -ne 130 ]; then
-	fail sigint "exit status $rc, want 130"
-elif ! tail -n 1 "$OUT/sigint.stdout" | grep -q '^result: interrupted ('; then
-	fail sigint "last line: $(tail -n 1 "$OUT/sigint.stdout")"
-elif [ ! -f "$OUT/sigint/summary.txt" ] || [ ! -f "$OUT/sigint/console.log" ] ||
-	ls "$OUT/sigint" | grep -q '\.tmp'; then
-	fail sigint "the run folder is not complete: $(ls "$OUT/sigint" | tr '\n' ' ')"
+
+# SIGKILL leaves temporaries; the next run into the same folder (and the
+# same capture) removes them, and only them: names of the writer's
+# pattern, not console.log.tmp.keep-me or notes.txt.
+start_long sweep --trace "$OUT/sweep.vzt"
+kill -KILL "$pid"
+wait_long 2> /dev/null # (not bash's "Killed" line about its job)
+left=$( { temporaries "$OUT/sweep" 'console\.log'; temporaries "$OUT" 'sweep\.vzt'; } | wc -l)
+if [ "$left" -lt 2 ]; then
+	fail sigkill-sweep "the killed run left $left temporaries, want console.log's and the capture's"
 else
-	pass sigint
+	touch "$OUT/sweep/console.log.tmp.keep-me" "$OUT/sweep/notes.txt" "$OUT/sweep.vzt.tmp.keep-me"
+	timeout "$TIMEOUT" "$VZSOAK" run "$S" --hv "$FAKE" --out "$OUT/sweep" --quiet \
+		--trace "$OUT/sweep.vzt" > "$OUT/sweep-2.stdout" 2> "$OUT/sweep-2.stderr"
+	rc=$?
+	left=$(temporaries "$OUT/sweep" '.*'; temporaries "$OUT" 'sweep\.vzt')
+	if [ $rc -ne 0 ]; then
+		fail sigkill-sweep "the second run: exit status $rc: $(head -c 300 "$OUT/sweep-2.stderr")"
+	elif [ -n "$left" ]; then
+		fail sigkill-sweep "temporaries left: $(echo "$left" | tr '\n' ' ')"
+	elif [ ! -f "$OUT/sweep/console.log.tmp.keep-me" ] || [ ! -f "$OUT/sweep/notes.txt" ] ||
+		[ ! -f "$OUT/sweep.vzt.tmp.keep-me" ]; then
+		fail sigkill-sweep "a file outside the writer's pattern was removed"
+	else
+		pass sigkill-sweep
+	fi
 fi
+
+# stdout_error NAME WANT_LINE: the run just made ($rc, NAME.stderr) of a
+# flagged scenario whose stdout failed: status 70, not 1; the one line
+# naming stdout; the run folder complete all the same.
+stdout_error() {
+	local name=$1 want=$2
+	if [ $rc -ne 70 ]; then
+		fail "$name" "exit status $rc, want 70: $(head -c 300 "$OUT/$name.stderr")"
+	elif [ "$(cat "$OUT/$name.stderr")" != "$want" ]; then
+		fail "$name" "stderr '$(head -c 300 "$OUT/$name.stderr")', want '$want'"
+	elif ! tail -n 1 "$OUT/$name/summary.txt" 2> /dev/null | grep -q '^result: ANOMALY g2'; then
+		fail "$name" "no complete summary.txt: $(ls "$OUT/$name" 2>&1 | tr '\n' ' ')"
+	elif [ ! -f "$OUT/$name/console.log" ] || [ -n "$(find "$OUT/$name" -name '*.tmp*')" ]; then
+		fail "$name" "the run folder is not complete: $(ls "$OUT/$name" | tr '\n' ' ')"
+	else
+		pass "$name"
+	fi
+}
+
+# A stdout whose reader is gone (vzsoak run ... | head -1): EPIPE, not
+# death by SIGPIPE.  A FIFO opened read-write, written through a second
+# descriptor, then its only reader closed: every write fails, no race.
+mkfifo "$OUT/pipe"
+exec 8<> "$OUT/pipe" 9> "$OUT/pipe" 8<&-
+timeout "$TIMEOUT" "$VZSOAK" run "$S" --hv "$FAKE" --out "$OUT/stdout-epipe" --quiet \
+	--set image=pagemask >&9 2> "$OUT/stdout-epipe.stderr"
+rc=$?
+exec 9>&-
+stdout_error stdout-epipe "vzsoak: stdout: write error: Broken pipe"
+
+# A full disk: a private node of the full device (never the system's
+# /dev/full), where the system lets this user make one.
+if mknod "$OUT/full" c 1 7 2> /dev/null; then
+	timeout "$TIMEOUT" "$VZSOAK" run "$S" --hv "$FAKE" --out "$OUT/stdout-full" --quiet \
+		--set image=pagemask > "$OUT/full" 2> "$OUT/stdout-full.stderr"
+	rc=$?
+	stdout_error stdout-full "vzsoak: stdout: write error: No space left on device"
+else
+	skip stdout-full "mknod: this user may not make a device node"
+fi
+
+# A refused run creates nothing: no run folder, no capture, no temporary.
+# Every output is checked before the first is made.  R holds the
+# fixtures; its listing (and OUT's) must not change.
+R=$OUT/refuse
+mkdir -p "$R/adir" "$R/sumdir/summary.txt"
+touch "$R/afile"
+# refused NAME LINE_ERE ARGS...: exit 2, one line matching LINE_ERE,
+# nothing new under R or in OUT.  Run as the command in the array as_user
+# (setpriv ...) if it is set.
+as_user=()
+refused() {
+	local name=$1 re=$2 before after
+	shift 2
+	before=$(find "$OUT" | sort)
+	timeout "$TIMEOUT" ${as_user[@]+"${as_user[@]}"} "$VZSOAK" run "$S" --hv "$FAKE" --quiet "$@" \
+		> "$OUT/$name.stdout" 2> "$OUT/$name.stderr"
+	rc=$?
+	after=$(find "$OUT" | grep -v "^$OUT/$name\.std\(out\|err\)$" | sort)
+	if [ $rc -ne 2 ]; then
+		fail "$name" "exit status $rc, want 2: $(head -c 300 "$OUT/$name.stderr")"
+	elif [ "$(wc -l < "$OUT/$name.stderr")" -ne 1 ] || ! grep -Eq -e "$re" "$OUT/$name.stderr"; then
+		fail "$name" "stderr '$(head -c 300 "$OUT/$name.stderr")', want one line matching '$re'"
+	elif [ "$before" != "$after" ]; then
+		fail "$name" "it created: $(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')"
+	else
+		pass "$name"
+	fi
+}
+refused refuse-trace-nodir '^vzsoak: --trace: /nonexistent/t\.vzt: cannot create: No such file or directory$' \
+	--out "$R/run" --trace /nonexistent/t.vzt
+refused refuse-trace-dir ': --trace: .*/refuse/adir: cannot create: Is a directory$' \
+	--out "$R/run" --trace "$R/adir"
+refused refuse-out-file ': --out: .*/refuse/afile: not a directory$' --out "$R/afile"
+refused refuse-out-under-file ': --out: .*/refuse/afile/run: cannot create: Not a directory$' --out "$R/afile/run"
+refused refuse-out-summary-dir ': --out .*/refuse/sumdir: .*/sumdir/summary\.txt: cannot create: Is a directory$' \
+	--out "$R/sumdir"
+# A parent this user may not write: run as another user when root (who
+# may write anywhere), else with the folder made read-only.
+mkdir -p "$R/ro" "$R/rw"
+chmod 555 "$R/ro"
+chmod 777 "$R/rw"
+other_ok=true
+if [ "$(id -u)" -eq 0 ]; then
+	as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	"${as_user[@]}" test -x "$VZSOAK" -a -r "$S" -a -r "$FAKE" -a -x "$R" 2> /dev/null ||
+		other_ok=false
+fi
+if $other_ok; then
+	refused refuse-out-unwritable ': --out: .*/refuse/ro/run: cannot create: Permission denied$' \
+		--out "$R/ro/run"
+	refused refuse-trace-unwritable ': --trace: .*/refuse/ro/t\.vzt: cannot create: Permission denied$' \
+		--out "$R/rw/run" --trace "$R/ro/t.vzt"
+	as_user=()
+else
+	skip refuse-out-unwritable "root, and user 65534 cannot run $VZSOAK here"
+	skip refuse-trace-unwritable "root, and user 65534 cannot run $VZSOAK here"
+fi
+chmod 755 "$R/ro"
 
 # ------------------------------------------------------------ the real hypervisor
 #

@@ -8,7 +8,9 @@
  */
 #include <util/outfile.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -187,4 +189,42 @@ int make_dirs(const char *path, char *err, size_t errlen)
 	}
 	free(p);
 	return rc;
+}
+
+/* ------------------------------------------------------------ sweeping */
+
+/* mkstemp's six characters (glibc: letters and digits), and nothing of
+ * a name someone chose by hand ("keep-me", "bak"). */
+static bool tmp_suffix(const char *s)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz"
+				       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	return strlen(s) == 6 && strspn(s, alphabet) == 6;
+}
+
+int outfile_sweep(const char *dir, const char *name, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(err, errlen, "%s: cannot read: %s", dir, strerror(errno));
+		return -1;
+	}
+	size_t nlen = strlen(name);
+	int removed = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *s = e->d_name;
+		if (strncmp(s, name, nlen) != 0 || strncmp(s + nlen, ".tmp.", 5) != 0 ||
+		    !tmp_suffix(s + nlen + 5))
+			continue;
+		/* Only what the writer makes: a regular file, never a link
+		 * (which would not be its own) or a folder. */
+		struct stat st;
+		if (fstatat(dirfd(d), s, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (unlinkat(dirfd(d), s, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
 }

@@ -131,6 +131,7 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 	 * told from an unknown option. */
 	opterr = 0;
 	optind = 0;
+	const char *window_opt = NULL; /* --before or --after, as given */
 	int c;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		const char *a = argv[optind - 1], *v = optarg;
@@ -167,9 +168,11 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 			}
 			break;
 		case O_BEFORE:
+			window_opt = "--before";
 			o->before = parse_index("--before", v);
 			break;
 		case O_AFTER:
+			window_opt = "--after";
 			o->after = parse_index("--after", v);
 			break;
 		case O_CRASHME: {
@@ -201,6 +204,10 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 	}
 	if (!o->trace)
 		die(EXIT_BAD_INPUT, "flow: no trace file (pdtrace --help)");
+	/* They size --around's window; alone they would be ignored. */
+	if (window_opt && !o->around)
+		die(EXIT_BAD_INPUT, "%s: only with --around (it sizes the window around the failure)",
+		    window_opt);
 	if (o->around && (o->from || o->to != UINT64_MAX))
 		die(EXIT_BAD_INPUT, "--around: not with --from/--to (it chooses the window)");
 	if (o->from > o->to)

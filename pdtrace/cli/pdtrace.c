@@ -190,7 +190,7 @@ static const char *header_field(uint64_t off, int err)
 	case 13: return "unsupported codec";
 	}
 	if (off >= 32)
-		return "bad header property";
+		return "bad header property or padding";
 	return err == PDT_E_VERSION ? "unsupported header" : "bad header";
 }
 

@@ -30,6 +30,19 @@
 #define H_PROPS     32
 #define ORDER_LE    1
 
+/*
+ * The header ends where its properties end (the end property included),
+ * rounded up to H_ALIGN with zero bytes: at most H_ALIGN - 1 of them.  The
+ * writer pads that way and the reader accepts nothing else, so a header
+ * size field enlarged by damage cannot swallow trace words as padding.
+ */
+#define H_ALIGN     8
+
+static size_t header_end(size_t props_end)
+{
+	return (props_end + H_ALIGN - 1) & ~(size_t)(H_ALIGN - 1);
+}
+
 enum { P_END = 0, P_BOARD = 1, P_IMAGE = 2, P_COMMAND = 3, P_SEED = 4, P_BOOTARGS = 5 };
 
 /* The largest header the writer can produce: every property full (it
@@ -156,7 +169,7 @@ int pdt_file_write_header(FILE *f, struct pdt_file_info *info)
 		put_prop(h, &at, P_SEED, seed, 8, NULL, 0);
 	}
 	put_prop(h, &at, P_END, NULL, 0, NULL, 0);
-	at = (at + 7) & ~(size_t)7;
+	at = header_end(at);
 	put16(h + H_SIZE, (uint16_t)at);
 	info->header_size = (uint32_t)at;
 
@@ -257,7 +270,7 @@ int pdt_file_parse_header(struct pdt_file_info *info, const uint8_t *buf, uint64
 	if (info->version != PDT_FILE_VERSION)
 		return bad(err_offset, H_VERSION, PDT_E_VERSION);
 	uint16_t size = get16(buf + H_SIZE);
-	if (size < H_PROPS || size % 8 || size > len)
+	if (size < H_PROPS || size % H_ALIGN || size > len)
 		return bad(err_offset, H_SIZE, PDT_E_FORMAT);
 	if (buf[H_ORDER] != ORDER_LE)
 		return bad(err_offset, H_ORDER, PDT_E_FORMAT);
@@ -272,6 +285,7 @@ int pdt_file_parse_header(struct pdt_file_info *info, const uint8_t *buf, uint64
 	info->header_size = size;
 
 	/* Properties up to the end marker or the end of the header. */
+	size_t end = size; /* where they end */
 	for (size_t at = H_PROPS; at < size;) {
 		if (at + 4 > size)
 			return bad(err_offset, at, PDT_E_FORMAT);
@@ -280,6 +294,7 @@ int pdt_file_parse_header(struct pdt_file_info *info, const uint8_t *buf, uint64
 		if (type == P_END) {
 			if (plen != 0)
 				return bad(err_offset, at, PDT_E_FORMAT);
+			end = at + 4;
 			break;
 		}
 		if (at + 4 + plen > size)
@@ -320,6 +335,13 @@ int pdt_file_parse_header(struct pdt_file_info *info, const uint8_t *buf, uint64
 			return bad(err_offset, at, PDT_E_FORMAT);
 		at += (4u + plen + 3u) & ~3u;
 	}
+	/* Then the padding (header_end): a size past it is the size field's
+	 * fault; a byte that is not zero, that byte's. */
+	if (size > header_end(end))
+		return bad(err_offset, H_SIZE, PDT_E_FORMAT);
+	for (size_t at = end; at < size; at++)
+		if (buf[at])
+			return bad(err_offset, at, PDT_E_FORMAT);
 	return PDT_OK;
 }
 

@@ -8,7 +8,8 @@
  *   DIR/truncated.vzt    header + v_cut_word (a partial last word)
  *   DIR/unsynced.vzt     header + v_unsynced (garbage before the sync:
  *                        not damage)
- *   DIR/bad-NAME.vzt     one broken header field each
+ *   DIR/bad-NAME.vzt     one broken header field each (bad-hsize-big: a
+ *                        header size of 0xfff8 over 64 KiB of words)
  *   DIR/corpus/NAME[.vzt] every vector as raw words and as a .vzt file
  *   DIR/corpus/flow-NAME[.vzt] traces for the flow decoder: paths through
  *                        tests/pdtrace/flow_fixture.S (the fuzzer's code
@@ -239,6 +240,14 @@ int main(int argc, char **argv)
 	put("bad-prop.vzt", false, v_all, sizeof v_all, 34, (const uint8_t[]){ 0xff, 0x7f }, 2, -1);
 	put("bad-short.vzt", false, v_all, sizeof v_all, 0, NULL, 0, 20);
 	put("bad-empty.vzt", true, NULL, 0, 0, NULL, 0, -1);
+	/* A header size enlarged to 0xfff8 over more than 64 KiB of trace
+	 * words: the reader must not take the words for header padding. */
+	static uint8_t words64k[0x10000 + sizeof v_all];
+	for (size_t at = 0; at < sizeof words64k; at += sizeof v_all)
+		memcpy(words64k + at, v_all,
+		       sizeof words64k - at < sizeof v_all ? sizeof words64k - at : sizeof v_all);
+	put("bad-hsize-big.vzt", false, words64k, sizeof words64k, 10,
+	    (const uint8_t[]){ 0xf8, 0xff }, 2, -1);
 
 	for (size_t i = 0; i < NVECTORS; i++) {
 		char name[128];

@@ -375,6 +375,63 @@ static void test_bad_headers(void **state)
 	}
 }
 
+/* The padding after the end property: at most up to the next multiple of
+   8, and zeros only.  A size field enlarged past it (0xfff8: damage, not
+   a header) would make the first 64 KiB of trace words header. */
+static void test_header_padding(void **state)
+{
+	(void)state;
+	/* The fixed part, the end property at 32..35, zeros at 36..39. */
+	struct pdt_file_info info = { 0 }, back;
+	static uint8_t file[0x10000 + 64];
+	size_t n = write_trace(file, sizeof file, &info, NULL, 0);
+	assert_int_equal(n, 40);
+	memset(file + 40, 0x5a, sizeof file - 40); /* trace words, not zeros */
+	uint64_t off = 0;
+	assert_int_equal(pdt_file_parse_header(&back, file, sizeof file, &off), PDT_OK);
+	assert_int_equal(back.header_size, 40);
+
+	/* A padding byte that is not zero: named by its offset, through a
+	   real file too. */
+	for (size_t at = 36; at < 40; at++) {
+		file[at] = 1;
+		off = 0;
+		assert_int_equal(pdt_file_parse_header(&back, file, sizeof file, &off), PDT_E_FORMAT);
+		assert_int_equal(off, at);
+		struct pdt_file pf;
+		off = 0;
+		assert_int_equal(pdt_file_open(&pf, put_file(file, sizeof file), &off), PDT_E_FORMAT);
+		assert_int_equal(off, at);
+		file[at] = 0;
+	}
+
+	/* A size past the padding: the size field's fault (offset 10), with
+	   zeros or trace words after the properties. */
+	static const uint16_t sizes[] = { 48, 0x100, 0xfff8 };
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		file[10] = (uint8_t)sizes[i];
+		file[11] = (uint8_t)(sizes[i] >> 8);
+		off = 0;
+		assert_int_equal(pdt_file_parse_header(&back, file, sizeof file, &off), PDT_E_FORMAT);
+		assert_int_equal(off, 10);
+		memset(file + 40, 0, sizes[i] - 40u);
+		off = 0;
+		assert_int_equal(pdt_file_parse_header(&back, file, sizeof file, &off), PDT_E_FORMAT);
+		assert_int_equal(off, 10);
+		memset(file + 40, 0x5a, sizes[i] - 40u);
+	}
+
+	/* Without an end property the properties may fill the header to its
+	   last byte, and nothing is padding. */
+	uint8_t h[48] = { 'V', 'Z', 'T', 'R', 'A', 'C', 'E', 0, 1, 0, 48, 0, 1, 1 };
+	const uint8_t board[] = { 1, 0, 10, 0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j' };
+	memcpy(h + 32, board, sizeof board);
+	assert_int_equal(pdt_file_parse_header(&back, h, sizeof h, &off), PDT_OK);
+	assert_string_equal(back.board, "abcdefghij");
+	h[46] = 7; /* the property's own padding to 4 is not the header's */
+	assert_int_equal(pdt_file_parse_header(&back, h, sizeof h, &off), PDT_OK);
+}
+
 /* What a reader must accept: unknown properties, no end property, a
    header with room to spare, 16 images. */
 static void test_lenient_headers(void **state)
@@ -474,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_writer_refuses),
 		cmocka_unit_test(test_file_writer),
 		cmocka_unit_test(test_bad_headers),
+		cmocka_unit_test(test_header_padding),
 		cmocka_unit_test(test_lenient_headers),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_file_cut_everywhere),

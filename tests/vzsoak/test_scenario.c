@@ -39,6 +39,18 @@ static int check_board(void *ctx, const char *name, const char *value,
 
 static int checks;
 
+/* len bytes of text, which may hold NUL bytes. */
+static int read_bytes(struct scenario *s, const char *text, size_t len)
+{
+	scenario_defaults(s, "dir/test.scn");
+	FILE *f = fmemopen((void *)text, len, "r");
+	assert_non_null(f);
+	err[0] = 0;
+	int rc = scenario_read(s, f, "test.scn", check_board, &checks, err, sizeof err);
+	fclose(f);
+	return rc;
+}
+
 static int read_text(struct scenario *s, const char *text)
 {
 	scenario_defaults(s, "dir/test.scn");
@@ -214,6 +226,39 @@ static void test_errors(void **state)
 	assert_int_equal(scenario_load(&s, "/nonexistent/x.scn", NULL, NULL, err,
 				       sizeof err), -1);
 	assert_string_equal(err, "/nonexistent/x.scn: cannot open: No such file or directory");
+}
+
+/* A NUL byte anywhere is its own error, on its own line: not "line too
+   long", and the text after it is not dropped. */
+static void test_nul_byte(void **state)
+{
+	(void)state;
+	struct scenario s;
+	static const struct { const char *text; size_t len; const char *msg; } bad[] = {
+#define T(lit) lit, sizeof lit - 1
+		{T("guests = 4\0\nseed = 1\n"), "test.scn:1: NUL byte (a scenario is text)"},
+		{T("seed = 7\0junk = 9"), "test.scn:1: NUL byte (a scenario is text)"},
+		{T("seed = 7\n\0"), "test.scn:2: NUL byte (a scenario is text)"},
+		{T("# a comment\0\n"), "test.scn:1: NUL byte (a scenario is text)"},
+		{T("\n\nguests = 2\n\0\0\0\n"), "test.scn:4: NUL byte (a scenario is text)"},
+#undef T
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(read_bytes(&s, bad[i].text, bad[i].len), -1);
+		assert_string_equal(err, bad[i].msg);
+	}
+	/* On a line too long to keep, the NUL still wins. */
+	char line[700];
+	memset(line, 'x', sizeof line);
+	memcpy(line, "name = ", 7);
+	line[600] = 0;
+	assert_int_equal(read_bytes(&s, line, sizeof line), -1);
+	assert_string_equal(err, "test.scn:1: NUL byte (a scenario is text)");
+	/* 512 bytes is a line; the last line needs no newline. */
+	memset(line, ' ', 512);
+	memcpy(line, "seed = 3", 8);
+	assert_int_equal(read_bytes(&s, line, 512), 0);
+	assert_int_equal(s.seed, 3);
 }
 
 static void test_set_overrides(void **state)
@@ -442,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_set_overrides),
 		cmocka_unit_test(test_bootargs),
 		cmocka_unit_test(test_write_reads_back),

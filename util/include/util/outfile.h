@@ -51,4 +51,14 @@ size_t outfile_tail(struct outfile *o, char *buf, size_t len);
 /* mkdir -p; -1 with a reason in err. */
 int make_dirs(const char *path, char *err, size_t errlen);
 
+/*
+ * What a writer killed before its commit (SIGKILL, a power cut) left in
+ * dir for name: the regular files named exactly NAME.tmp.XXXXXX, XXXXXX
+ * six of mkstemp's letters and digits, are removed; nothing else is
+ * touched (NAME.tmp.keep-me, links, folders).  For a folder one writer
+ * at a time writes into.  Returns how many were removed, -1 with a reason
+ * in err if dir cannot be read.
+ */
+int outfile_sweep(const char *dir, const char *name, char *err, size_t errlen);
+
 #endif
