@@ -229,4 +229,7 @@ done
 [ $rc -eq 2 ] && pass usage
 : "$hsize"
 
+# The big intermediates (instruction logs and listings, about 1 GB) go
+# when every case passed; a failure keeps them for whoever looks into it.
+[ "$failed" -eq 0 ] && rm -f "$OUT"/*.log "$OUT"/*.flow "$OUT"/*.txt "$OUT"/*.decoded
 results_end
