@@ -157,8 +157,9 @@ static void usage(FILE *f)
 	}
 	fputs("\nexit status: 0 reset register written, 2 bad input, 3 "
 	      "--max-insns reached,\n4 deadlock (WAIT that nothing can end), "
-	      "70 internal error (a write error),\n128+N signal N (130: "
-	      "interrupted).  Details: docs/vzsim.md, docs/cli.md\n", f);
+	      "70 internal error (an output lost,\nwhatever ended the run), "
+	      "128+N signal N (130: interrupted; 141: stdout's\nreader went "
+	      "away).  Details: docs/vzsim.md, docs/cli.md\n", f);
 }
 
 static void parse_args(int argc, char **argv, struct options *o)
