@@ -79,10 +79,11 @@ static bool may_follow(const char *path, const struct stat *lst)
  * symbolic link, what the link leads to (followed link by link, each
  * relative link from its own folder), existing or not, so that the link
  * stays a link and a dangling one creates its target.  NULL with errno
- * set (ENOMEM, ELOOP, EACCES for a link may_follow refuses, readlink's).
+ * set (ENOMEM, ELOOP, readlink's), *refused when may_follow said no.
  */
-static char *resolve(const char *path)
+static char *resolve(const char *path, bool *refused)
 {
+	*refused = false;
 	char *p = strdup(path);
 	for (int links = 0; p; links++) {
 		struct stat st;
@@ -93,9 +94,10 @@ static char *resolve(const char *path)
 		ssize_t n = 0;
 		if (links == MAX_LINKS)
 			e = ELOOP;
-		else if (!may_follow(p, &st))
+		else if (!may_follow(p, &st)) {
 			e = EACCES;
-		else if ((n = readlink(p, to, sizeof to)) < 0)
+			*refused = true;
+		} else if ((n = readlink(p, to, sizeof to)) < 0)
 			e = errno;
 		else if ((size_t)n == sizeof to)
 			e = ENAMETOOLONG;
@@ -162,10 +164,11 @@ int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
 		o->f = stdout;
 		return 0;
 	}
-	if (!(o->target = resolve(path))) {
+	bool refused;
+	if (!(o->target = resolve(path, &refused))) {
 		snprintf(err, errlen, "%s: cannot create: %s", path,
-			 errno == EACCES ? "a symbolic link in a sticky folder, not ours "
-					   "nor the folder owner's" : strerror(errno));
+			 refused ? "a symbolic link in a sticky folder, not ours "
+				   "nor the folder owner's" : strerror(errno));
 		clear(o);
 		return -1;
 	}
@@ -305,7 +308,8 @@ static bool identify(const char *path, struct identity *id)
 	memset(id, 0, sizeof *id);
 	if (strcmp(path, "-") == 0)
 		return false;
-	char *target = resolve(path);
+	bool refused;
+	char *target = resolve(path, &refused);
 	if (!target)
 		return false;
 	struct stat st;
