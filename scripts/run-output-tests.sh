@@ -69,8 +69,8 @@ mount_tmpfs() {
 
 # The console the demo prints, written to a plain file: what every other
 # way of writing it must give.
-"$VZSIM" --uart-out "$OUT/demo.console" "$DEMO" 2> "$OUT/demo.stderr"
-if [ $? -ne 0 ] || [ ! -s "$OUT/demo.console" ]; then
+if ! "$VZSIM" --uart-out "$OUT/demo.console" "$DEMO" 2> "$OUT/demo.stderr" ||
+	[ ! -s "$OUT/demo.console" ]; then
 	fail reference "vzsim --uart-out FILE $DEMO failed: $(cat "$OUT/demo.stderr")"
 	results_end
 	exit
@@ -414,7 +414,7 @@ mkdir -p "$d"
 timeout "$TIMEOUT" "$VZSIM" --log-insns - --trace "$d/t" --uart-out "$d/u" "${FOREVER[@]}" \
 	2> "$OUT/sigpipe.stderr" | head -n 1 > "$d/head"
 rc=${PIPESTATUS[0]}
-if [ $rc -ne 141 ]; then
+if [ "$rc" -ne 141 ]; then
 	fail sigpipe "status $rc, want 141: $(cat "$OUT/sigpipe.stderr")"
 elif ! grep -q "stdout's reader has gone" "$OUT/sigpipe.stderr"; then
 	fail sigpipe "no line saying why it stopped: $(cat "$OUT/sigpipe.stderr")"
