@@ -41,7 +41,8 @@ static void usage(FILE *f)
 	      "exit status: 0 clean, 1 something flagged, 2 bad input, 70 "
 	      "internal error\n(out of memory, a write error, stdout's too), "
 	      "128+N signal N (130 SIGINT,\n143 SIGTERM, 129 SIGHUP: the run "
-	      "folder is still completed).\nDetails: docs/soak.md, docs/cli.md\n", f);
+	      "folder is still completed), 141\nstdout's reader gone before "
+	      "the summary.\nDetails: docs/soak.md, docs/cli.md\n", f);
 }
 
 /* The image the build puts beside the executable: BUILD/bin/vzsoak ->

@@ -10,8 +10,9 @@
  * Signals: SIGINT, SIGTERM and SIGHUP (a closed terminal must not lose a
  * night's results) end the run at the next slice, and it is completed as
  * any other; SIGPIPE is ignored, so that a closed stdout (vzsoak run ... |
- * head -1) is a write error of stdout (EPIPE), reported, and not the end
- * of the process before the run folder is complete.
+ * head -1) is seen as EPIPE when the summary is written, after the run
+ * folder is complete, not the end of the process before it: the run then
+ * ends with 141, as vzsim does (docs/cli.md).
  */
 #include <errno.h>
 #include <signal.h>
@@ -54,8 +55,10 @@ static void catch_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* The summary on stdout.  Any failure (a full disk, a closed pipe, a
- * hung-up terminal) is reported naming stdout; -1 then. */
+/* The summary on stdout.  Any failure (a full disk, a hung-up terminal)
+ * is reported naming stdout: -1 then; 1 when stdout's reader has gone
+ * (EPIPE: nothing the caller asked for is lost but what it chose not to
+ * read). */
 static int write_stdout(const char *text, size_t len)
 {
 	errno = 0;
@@ -65,6 +68,10 @@ static int write_stdout(const char *text, size_t len)
 		e = errno;
 	if (n == len && !ferror(stdout))
 		return 0;
+	if (e == EPIPE) {
+		complain("stdout's reader has gone: the summary is in summary.txt");
+		return 1;
+	}
 	if (e)
 		complain("stdout: write error: %s", strerror(e));
 	else
@@ -253,7 +260,8 @@ int soak_run(const struct run_config *c)
 	bool nomem = ferror(mem);
 	if (fclose(mem) != 0 || nomem)
 		die(EXIT_INTERNAL, "out of memory");
-	if (write_stdout(text, len) != 0)
+	int out_rc = write_stdout(text, len);
+	if (out_rc < 0)
 		status = EXIT_INTERNAL;
 	/* The folder took two files already: failing now is no bad input. */
 	struct outfile sum;
@@ -268,12 +276,16 @@ int soak_run(const struct run_config *c)
 	}
 	free(text);
 
-	/* A signal's status first (the run was cut short, whatever else
-	 * happened; a write error still has its line on stderr), then a
-	 * write error's, which outranks what the run found: a summary that
-	 * was not delivered must not pass for "clean" or "flagged". */
+	/* The one order of docs/cli.md: a lost output first (a file the
+	 * caller expects is not there, whatever else happened), then a
+	 * signal's status (the run was cut short), then stdout's reader gone
+	 * (128+SIGPIPE), then what the run found. */
+	if (status == EXIT_INTERNAL)
+		return status;
 	if (end == END_INTERRUPTED && got_signal)
 		return EXIT_SIGNAL_BASE + got_signal;
+	if (out_rc > 0)
+		return EXIT_SIGNAL_BASE + SIGPIPE;
 	if (status == EXIT_CLEAN && d.nflags)
 		status = EXIT_FINDING;
 	return status;

@@ -56,6 +56,12 @@ step e2e scripts/run-e2e.sh "$BUILD/san/bin/vzsim" "$BUILD/target/e2e" tests/e2e
 # The reference hypervisor on vzsim.
 step hv scripts/run-hv-tests.sh "$BUILD/san/bin/vzsim" "$BUILD/target/hypervisor.elf" tests/hv "$RESULTS"
 
+# vzsim's output files: what is never replaced, write errors, bad outputs
+# refused before the run, signals and a closed stdout.
+step outputs scripts/run-output-tests.sh "$BUILD/san/bin/vzsim" "$BUILD/san/bin/pdtrace" \
+	"$BUILD/target/demo.elf" "$BUILD/target/hypervisor.elf" "$BUILD/target/vzsoak/fakehv.elf" \
+	tests/outputs "$RESULTS"
+
 # pdtrace flow against vzsim's --log-insns, and on damaged traces.
 step flow scripts/run-flow-tests.sh "$BUILD/san/bin/vzsim" \
 	"$BUILD/san/bin/pdtrace" "$BUILD/target/hypervisor.elf" "$RESULTS"

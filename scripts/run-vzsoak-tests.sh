@@ -321,13 +321,14 @@ else
 	fi
 fi
 
-# stdout_error NAME WANT_LINE: the run just made ($rc, NAME.stderr) of a
-# flagged scenario whose stdout failed: status 70, not 1; the one line
-# naming stdout; the run folder complete all the same.
+# stdout_error NAME STATUS WANT_LINE: the run just made ($rc, NAME.stderr)
+# of a flagged scenario whose stdout failed: STATUS (70 for a lost
+# summary, 141 when the reader has gone; not 1), the one line naming
+# stdout, the run folder complete all the same.
 stdout_error() {
-	local name=$1 want=$2
-	if [ $rc -ne 70 ]; then
-		fail "$name" "exit status $rc, want 70: $(head -c 300 "$OUT/$name.stderr")"
+	local name=$1 status=$2 want=$3
+	if [ $rc -ne "$status" ]; then
+		fail "$name" "exit status $rc, want $status: $(head -c 300 "$OUT/$name.stderr")"
 	elif [ "$(cat "$OUT/$name.stderr")" != "$want" ]; then
 		fail "$name" "stderr '$(head -c 300 "$OUT/$name.stderr")', want '$want'"
 	elif ! tail -n 1 "$OUT/$name/summary.txt" 2> /dev/null | grep -q '^result: ANOMALY g2'; then
@@ -339,7 +340,7 @@ stdout_error() {
 	fi
 }
 
-# A stdout whose reader is gone (vzsoak run ... | head -1): EPIPE, not
+# A stdout whose reader is gone (vzsoak run ... | head -1): EPIPE (141), not
 # death by SIGPIPE.  A FIFO opened read-write, written through a second
 # descriptor, then its only reader closed: every write fails, no race.
 mkfifo "$OUT/pipe"
@@ -348,7 +349,7 @@ timeout "$TIMEOUT" "$VZSOAK" run "$S" --hv "$FAKE" --out "$OUT/stdout-epipe" --q
 	--set image=pagemask >&9 2> "$OUT/stdout-epipe.stderr"
 rc=$?
 exec 9>&-
-stdout_error stdout-epipe "vzsoak: stdout: write error: Broken pipe"
+stdout_error stdout-epipe 141 "vzsoak: stdout's reader has gone: the summary is in summary.txt"
 
 # A full disk: a private node of the full device (never the system's
 # /dev/full), where the system lets this user make one.
@@ -356,7 +357,7 @@ if mknod "$OUT/full" c 1 7 2> /dev/null; then
 	timeout "$TIMEOUT" "$VZSOAK" run "$S" --hv "$FAKE" --out "$OUT/stdout-full" --quiet \
 		--set image=pagemask > "$OUT/full" 2> "$OUT/stdout-full.stderr"
 	rc=$?
-	stdout_error stdout-full "vzsoak: stdout: write error: No space left on device"
+	stdout_error stdout-full 70 "vzsoak: stdout: write error: No space left on device"
 else
 	skip stdout-full "mknod: this user may not make a device node"
 fi

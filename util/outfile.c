@@ -11,10 +11,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Links followed before giving up (the kernel's own limit, ELOOP). */
+#define MAX_LINKS 40
 
 /* Written in place: stdout, or a device or FIFO (/dev/null), which a
  * rename would replace with a regular file. */
@@ -36,8 +40,118 @@ static const char *shown(const struct outfile *o)
 static void clear(struct outfile *o)
 {
 	free(o->path);
+	free(o->target);
 	free(o->tmp);
 	memset(o, 0, sizeof *o);
+}
+
+/* The folder part of path ("." when it has none, "/" for "/x"). */
+static char *folder_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+/*
+ * Whether the link at path (lst its lstat) may be followed: not one in a
+ * sticky world-writable folder (/tmp) that belongs neither to us nor to
+ * the folder's owner, the rule of Linux's fs.protected_symlinks, kept
+ * here whatever the system's setting, since the links are read by hand.
+ * Otherwise anyone who may write to /tmp could make us replace any file
+ * we may write.
+ */
+static bool may_follow(const char *path, const struct stat *lst)
+{
+	char *dir = folder_of(path);
+	struct stat dst;
+	bool ok = !dir || stat(dir, &dst) != 0 ||
+		  !(dst.st_mode & S_ISVTX) || !(dst.st_mode & S_IWOTH) ||
+		  lst->st_uid == geteuid() || lst->st_uid == dst.st_uid;
+	free(dir);
+	return ok;
+}
+
+/*
+ * The file an output at path replaces: path itself, or, if it is a
+ * symbolic link, what the link leads to (followed link by link, each
+ * relative link from its own folder), existing or not, so that the link
+ * stays a link and a dangling one creates its target.  NULL with errno
+ * set (ENOMEM, ELOOP, readlink's), *refused when may_follow said no.
+ */
+static char *resolve(const char *path, bool *refused)
+{
+	*refused = false;
+	char *p = strdup(path);
+	for (int links = 0; p; links++) {
+		struct stat st;
+		if (lstat(p, &st) != 0 || !S_ISLNK(st.st_mode))
+			return p; /* whatever is wrong, creating it will say */
+		int e = 0;
+		char to[PATH_MAX];
+		ssize_t n = 0;
+		if (links == MAX_LINKS)
+			e = ELOOP;
+		else if (!may_follow(p, &st)) {
+			e = EACCES;
+			*refused = true;
+		} else if ((n = readlink(p, to, sizeof to)) < 0)
+			e = errno;
+		else if ((size_t)n == sizeof to)
+			e = ENAMETOOLONG;
+		if (e) {
+			free(p);
+			errno = e;
+			return NULL;
+		}
+		to[n] = 0;
+		char *next = NULL;
+		const char *slash = strrchr(p, '/');
+		if (to[0] == '/' || !slash)
+			next = strdup(to);
+		else if (asprintf(&next, "%.*s/%s", (int)(slash - p + 1), p, to) < 0)
+			next = NULL;
+		free(p);
+		p = next;
+	}
+	errno = ENOMEM;
+	return NULL;
+}
+
+/* Opens an existing device or FIFO for writing in place; -1 (errno set)
+ * on a failure, 1 if target is now a regular file after all (it changed
+ * since it was looked at: it gets a temporary like any file). */
+static int open_in_place(struct outfile *o)
+{
+	int fd = open(o->target, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	int rc = 0;
+	if (fstat(fd, &st) != 0)
+		rc = -1;
+	else if (S_ISREG(st.st_mode))
+		rc = 1;
+	else if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		rc = -1;
+	}
+	if (rc != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return rc;
+	}
+	if (!(o->f = fdopen(fd, "w"))) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return 0;
 }
 
 int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
@@ -51,16 +165,36 @@ int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
 		o->f = stdout;
 		return 0;
 	}
+	bool refused;
+	if (!(o->target = resolve(path, &refused))) {
+		snprintf(err, errlen, "%s: cannot create: %s", path,
+			 refused ? "a symbolic link in a sticky folder, not ours "
+				   "nor the folder owner's" : strerror(errno));
+		clear(o);
+		return -1;
+	}
+	/* A folder is refused now, not by the rename at the end of a run. */
 	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-		if (!(o->f = fopen(path, "w"))) {
+	bool exists = lstat(o->target, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(EISDIR));
+		clear(o);
+		return -1;
+	}
+	if (exists && !S_ISREG(st.st_mode)) {
+		int rc = open_in_place(o);
+		if (rc < 0) {
 			snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
 			clear(o);
 			return -1;
 		}
-		return 0;
+		if (rc == 0)
+			return 0;
 	}
-	if (asprintf(&o->tmp, "%s.tmp.XXXXXX", path) < 0) {
+	/* Beside the file it replaces (the link's target), created with
+	 * O_EXCL: nothing already there, a planted link included, is
+	 * followed or reused. */
+	if (asprintf(&o->tmp, "%s.tmp.XXXXXX", o->target) < 0) {
 		o->tmp = NULL;
 		snprintf(err, errlen, "out of memory");
 		clear(o);
@@ -101,7 +235,7 @@ int outfile_commit(struct outfile *o, char *err, size_t errlen)
 		return 0;
 	/* The first failure's reason; UNKNOWN when a buffer flush inside an
 	 * fprintf long ago left only the error flag. */
-	enum { UNKNOWN = -1 };
+	enum { UNKNOWN = -1, NOT_REGULAR = -2 };
 	int e = o->err;
 	errno = 0;
 	if (fflush(o->f) != 0 && !e)
@@ -111,13 +245,21 @@ int outfile_commit(struct outfile *o, char *err, size_t errlen)
 	if (!is_stdout(o) && fclose(o->f) != 0 && !e)
 		e = errno ? errno : UNKNOWN;
 	if (!in_place(o)) {
-		if (!e && rename(o->tmp, o->path) != 0)
+		/* Only a regular file or nothing is replaced: what became
+		 * something else while the file was written stays. */
+		struct stat st;
+		if (!e && lstat(o->target, &st) == 0 && !S_ISREG(st.st_mode))
+			e = NOT_REGULAR;
+		if (!e && rename(o->tmp, o->target) != 0)
 			e = errno;
 		if (e)
 			unlink(o->tmp);
 	}
 	if (e == UNKNOWN)
 		snprintf(err, errlen, "%s: write error", shown(o));
+	else if (e == NOT_REGULAR)
+		snprintf(err, errlen, "%s: not replaced: no longer a regular file",
+			 shown(o));
 	else if (e)
 		snprintf(err, errlen, "%s: write error: %s", shown(o), strerror(e));
 	clear(o);
@@ -151,6 +293,60 @@ size_t outfile_tail(struct outfile *o, char *buf, size_t len)
 		n = 0;
 	buf[n] = 0;
 	return (size_t)n;
+}
+
+/* Who a file output is: its device and inode if it exists, else the real
+ * path of its folder and its name.  false when it is no file that a
+ * rename replaces (stdout, a device, a FIFO) or cannot be told. */
+struct identity {
+	dev_t dev;
+	ino_t ino;
+	char *where; /* NULL when dev and ino are set */
+};
+
+static bool identify(const char *path, struct identity *id)
+{
+	memset(id, 0, sizeof *id);
+	if (strcmp(path, "-") == 0)
+		return false;
+	bool refused;
+	char *target = resolve(path, &refused);
+	if (!target)
+		return false;
+	struct stat st;
+	bool ok = false;
+	if (lstat(target, &st) == 0) {
+		ok = S_ISREG(st.st_mode);
+		id->dev = st.st_dev;
+		id->ino = st.st_ino;
+	} else {
+		char *dir = folder_of(target);
+		char *real = dir ? realpath(dir, NULL) : NULL;
+		const char *slash = strrchr(target, '/');
+		const char *name = slash ? slash + 1 : target;
+		ok = real && asprintf(&id->where, "%s/%s", real, name) >= 0;
+		if (!ok)
+			id->where = NULL;
+		free(real);
+		free(dir);
+	}
+	free(target);
+	return ok;
+}
+
+bool outfile_same(const char *a, const char *b)
+{
+	struct identity x, y;
+	bool same = false;
+	if (identify(a, &x) && identify(b, &y)) {
+		if (x.where && y.where)
+			same = strcmp(x.where, y.where) == 0;
+		else if (!x.where && !y.where)
+			same = x.dev == y.dev && x.ino == y.ino;
+		free(y.where);
+	}
+	free(x.where);
+	return same;
 }
 
 int make_dirs(const char *path, char *err, size_t errlen)

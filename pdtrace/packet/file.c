@@ -182,26 +182,47 @@ int pdt_file_write_header(FILE *f, struct pdt_file_info *info)
 
 struct pdt_file_writer {
 	struct outfile out;
+	char *path; /* for messages */
 };
 
-struct pdt_file_writer *pdt_file_create(const char *path, struct pdt_file_info *info,
-					char *err, size_t errlen)
+struct pdt_file_writer *pdt_file_reserve(const char *path, char *err, size_t errlen)
 {
 	struct pdt_file_writer *w = calloc(1, sizeof *w);
 	if (!w) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (outfile_open(&w->out, path, err, errlen) != 0) {
+	if (!(w->path = strdup(path))) {
+		snprintf(err, errlen, "out of memory");
 		free(w);
 		return NULL;
 	}
+	if (outfile_open(&w->out, path, err, errlen) != 0) {
+		free(w->path);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+int pdt_file_begin(struct pdt_file_writer *w, struct pdt_file_info *info, char *err,
+		   size_t errlen)
+{
 	int rc = pdt_file_write_header(w->out.f, info);
-	if (rc != PDT_OK) {
-		if (rc == PDT_E_IO)
-			snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
-		else
-			snprintf(err, errlen, "%s: %s", path, pdt_errstr(rc));
+	if (rc == PDT_OK)
+		return 0;
+	if (rc == PDT_E_IO)
+		snprintf(err, errlen, "%s: write error: %s", w->path, strerror(errno));
+	else
+		snprintf(err, errlen, "%s: %s", w->path, pdt_errstr(rc));
+	return -1;
+}
+
+struct pdt_file_writer *pdt_file_create(const char *path, struct pdt_file_info *info,
+					char *err, size_t errlen)
+{
+	struct pdt_file_writer *w = pdt_file_reserve(path, err, errlen);
+	if (w && pdt_file_begin(w, info, err, errlen) != 0) {
 		pdt_file_discard(w);
 		return NULL;
 	}
@@ -226,6 +247,7 @@ int pdt_file_write_words(struct pdt_file_writer *w, const uint64_t *words, size_
 int pdt_file_finish(struct pdt_file_writer *w, char *err, size_t errlen)
 {
 	int rc = outfile_commit(&w->out, err, errlen);
+	free(w->path);
 	free(w);
 	return rc;
 }
@@ -235,6 +257,7 @@ void pdt_file_discard(struct pdt_file_writer *w)
 	if (!w)
 		return;
 	outfile_discard(&w->out);
+	free(w->path);
 	free(w);
 }
 

@@ -179,6 +179,7 @@ void vzsim_free(vzsim *sim)
 		return;
 	uart_flush(&sim->uart);
 	pdt_file_discard(sim->tcb.stream); /* a capture never finished */
+	pdt_file_discard(sim->tcb_file);   /* a TCB never saved */
 	tcb_free(&sim->tcb);
 	for (unsigned i = 0; i < sim->nimages; i++)
 		free(sim->images[i]);

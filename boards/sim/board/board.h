@@ -63,6 +63,8 @@ struct vzsim {
 	struct uart uart;
 	struct malta_fpga fpga;
 	struct tcb tcb;
+	/* The file vzsim_tcb_open created for vzsim_tcb_save, or NULL. */
+	struct pdt_file_writer *tcb_file;
 	/* Images loaded, for trace file headers. */
 	unsigned nimages;
 	char *images[16];

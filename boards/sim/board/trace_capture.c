@@ -85,23 +85,48 @@ int vzsim_trace_finish(vzsim *sim, char *err, size_t errlen)
 	return pdt_file_finish(w, err, errlen);
 }
 
+int vzsim_tcb_open(vzsim *sim, const char *path, char *err, size_t errlen)
+{
+	if (sim->tcb_file) {
+		board_set_err(err, errlen, "a TCB file is already open");
+		return -1;
+	}
+	sim->tcb_file = pdt_file_reserve(path, err, errlen);
+	return sim->tcb_file ? 0 : -1;
+}
+
 int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen)
 {
+	struct pdt_file_writer *w = sim->tcb_file;
+	sim->tcb_file = NULL;
+	if (path) {
+		pdt_file_discard(w);
+		w = pdt_file_reserve(path, err, errlen);
+	} else if (!w) {
+		board_set_err(err, errlen, "no TCB file open (vzsim_tcb_open)");
+		return -1;
+	}
+	if (!w)
+		return -1;
 	trace_flush(sim->cpu);
 	uint32_t n = tcb_count(&sim->tcb);
 	uint64_t *words = malloc((n ? n : 1) * sizeof *words);
 	if (!words) {
 		board_set_err(err, errlen, "out of memory");
+		pdt_file_discard(w);
 		return -1;
 	}
 	tcb_read(&sim->tcb, words);
+	/* The header as the capture ends: a program may have changed the
+	 * controls since the file was opened. */
 	struct pdt_file_info info;
 	fill_info(sim, &info, PDT_FLAG_ONCHIP, NULL);
-	struct pdt_file_writer *w = pdt_file_create(path, &info, err, errlen);
 	int rc = -1;
-	if (w) {
+	if (pdt_file_begin(w, &info, err, errlen) == 0) {
 		pdt_file_write_words(w, words, n);
 		rc = pdt_file_finish(w, err, errlen);
+	} else {
+		pdt_file_discard(w);
 	}
 	free(words);
 	return rc;

@@ -10,12 +10,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <mips/exc.h>
@@ -155,8 +157,9 @@ static void usage(FILE *f)
 	}
 	fputs("\nexit status: 0 reset register written, 2 bad input, 3 "
 	      "--max-insns reached,\n4 deadlock (WAIT that nothing can end), "
-	      "70 internal error (a write error),\n128+N signal N (130: "
-	      "interrupted).  Details: docs/vzsim.md, docs/cli.md\n", f);
+	      "70 internal error (an output lost,\nwhatever ended the run), "
+	      "128+N signal N (130: interrupted; 141: stdout's\nreader went "
+	      "away).  Details: docs/vzsim.md, docs/cli.md\n", f);
 }
 
 static void parse_args(int argc, char **argv, struct options *o)
@@ -274,16 +277,64 @@ static void parse_args(int argc, char **argv, struct options *o)
 
 /* ------------------------------------------------------------ output files */
 
-/* Completes an output file (<util/outfile.h>: written under a temporary
- * name, renamed now; "-" is stdout); false with a message naming the
- * option and the file. */
-static bool commit_output(struct outfile *o, const char *opt)
+/* Two outputs that would replace the same file (the same name, another
+ * spelling, a link to it) are refused before anything runs: one rename
+ * would silently undo the other.  stdout and devices may be shared. */
+static void check_distinct(const struct options *o)
 {
+	const struct {
+		const char *opt, *path;
+	} outs[] = {
+		{"--uart-out", o->uart_out},
+		{"--log-insns", o->log_insns},
+		{"--trace", o->trace},
+		{"--tcb-out", o->tcb_out},
+	};
+	size_t n = sizeof outs / sizeof outs[0];
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (outs[i].path && outs[j].path &&
+			    outfile_same(outs[i].path, outs[j].path))
+				die(EXIT_BAD_INPUT, "%s %s and %s %s: the same file",
+				    outs[i].opt, outs[i].path, outs[j].opt, outs[j].path);
+}
+
+/* Whether stdout is a pipe or socket whose reader has gone (what SIGPIPE,
+ * ignored, would have said): poll reports POLLERR on a pipe without
+ * readers. */
+static bool reader_gone(void)
+{
+	struct stat st;
+	if (fstat(STDOUT_FILENO, &st) != 0 ||
+	    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+		return false;
+	struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/* How the outputs ended: all complete, stdout's reader gone (a pipe
+ * closed early: `vzsim ... | head`), or an output lost. */
+enum out_end { OUT_OK, OUT_READER_GONE, OUT_LOST };
+
+static enum out_end worse(enum out_end a, enum out_end b)
+{
+	return a > b ? a : b;
+}
+
+/* Completes an output file (<util/outfile.h>: written under a temporary
+ * name, renamed now; "-" is stdout) or reports, naming the option (if
+ * given) and the file, why it could not be completed. */
+static enum out_end commit_output(struct outfile *o, const char *opt)
+{
+	bool to_stdout = o->f == stdout;
 	char err[512];
 	if (outfile_commit(o, err, sizeof err) == 0)
-		return true;
-	complain("%s: %s", opt, err);
-	return false;
+		return OUT_OK;
+	if (opt)
+		complain("%s: %s", opt, err);
+	else
+		complain("%s", err);
+	return to_stdout && reader_gone() ? OUT_READER_GONE : OUT_LOST;
 }
 
 /* ------------------------------------------------------------ --log-insns */
@@ -440,6 +491,9 @@ static void print_stats(const vzsim *sim, double wall)
 
 static volatile sig_atomic_t got_signal;
 
+/* The signals that end a run cleanly: outputs completed, 128+N. */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
 static void on_signal(int sig)
 {
 	got_signal = sig;
@@ -483,13 +537,29 @@ static vzsim *setup_board(const struct options *o)
 /* What the run reads and writes besides the board. */
 struct outputs {
 	FILE *uart_in;
-	struct outfile uart_out, log;
+	struct outfile uart_out, log; /* uart_out: stdout without --uart-out */
 	bool capture; /* --trace or --tcb-out */
 };
 
-/* --uart-in, --uart-out, --log-insns; from here on output files exist
- * under temporary names, so signals only end the run: the files are
- * renamed or removed on every path. */
+/* Every temporary removed (the board's too: a trace stream, a TCB file),
+ * then the status with "OPT: ERR"; 128+N if a signal cut an open short. */
+static _Noreturn void drop_outputs(vzsim *sim, struct outputs *out, const char *opt,
+				   const char *err)
+{
+	vzsim_set_insn_sink(sim, NULL, NULL);
+	vzsim_uart_output(sim, NULL);
+	outfile_discard(&out->uart_out);
+	outfile_discard(&out->log);
+	vzsim_free(sim);
+	if (got_signal)
+		die(EXIT_SIGNAL_BASE + got_signal, "interrupted: %s: %s", opt, err);
+	die(EXIT_BAD_INPUT, "%s: %s", opt, err);
+}
+
+/* --uart-in and every output, before the first instruction: an output
+ * that cannot be created stops vzsim now, not after the run.  From here on
+ * output files exist under temporary names, so signals only end the run:
+ * the files are renamed or removed on every path. */
 static void open_outputs(const struct options *o, vzsim *sim, struct outputs *out)
 {
 	memset(out, 0, sizeof *out);
@@ -499,28 +569,35 @@ static void open_outputs(const struct options *o, vzsim *sim, struct outputs *ou
 		if (!out->uart_in)
 			die(EXIT_BAD_INPUT, "--uart-in %s: cannot open: %s",
 			    o->uart_in, strerror(errno));
+		/* fopen opens a folder; reading it would fail at the first
+		 * byte the program asks for. */
+		struct stat st;
+		if (fstat(fileno(out->uart_in), &st) == 0 && S_ISDIR(st.st_mode))
+			die(EXIT_BAD_INPUT, "--uart-in %s: cannot open: %s",
+			    o->uart_in, strerror(EISDIR));
 		vzsim_uart_input(sim, out->uart_in);
 	}
 
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+		sigaction(stop_signals[i], &sa, NULL);
 
+	/* The console on stdout is an output like the others: a write error
+	 * there is reported too. */
 	char err[512];
-	if (o->uart_out) {
-		if (outfile_open(&out->uart_out, o->uart_out, err, sizeof err) != 0)
-			die(EXIT_BAD_INPUT, "--uart-out: %s", err);
-		vzsim_uart_output(sim, out->uart_out.f);
-	}
+	if (outfile_open(&out->uart_out, o->uart_out ? o->uart_out : "-", err,
+			 sizeof err) != 0)
+		drop_outputs(sim, out, "--uart-out", err);
+	vzsim_uart_output(sim, out->uart_out.f);
 	if (o->log_insns) {
-		if (outfile_open(&out->log, o->log_insns, err, sizeof err) != 0) {
-			outfile_discard(&out->uart_out);
-			die(EXIT_BAD_INPUT, "--log-insns: %s", err);
-		}
+		if (outfile_open(&out->log, o->log_insns, err, sizeof err) != 0)
+			drop_outputs(sim, out, "--log-insns", err);
 		static char logbuf[1 << 20];
 		setvbuf(out->log.f, logbuf, _IOFBF, sizeof logbuf);
 	}
+	if (o->tcb_out && vzsim_tcb_open(sim, o->tcb_out, err, sizeof err) != 0)
+		drop_outputs(sim, out, "--tcb-out", err);
 }
 
 /* --trace, --tcb-out: the capture starts, from the reset state;
@@ -540,11 +617,8 @@ static void start_capture(const struct options *o, vzsim *sim, struct outputs *o
 						  .syp = o->trace_syp,
 						  .command = command};
 		char err[512];
-		if (vzsim_trace_start(sim, o->trace, &topts, err, sizeof err) != 0) {
-			outfile_discard(&out->uart_out);
-			outfile_discard(&out->log);
-			die(EXIT_BAD_INPUT, "--trace: %s", err);
-		}
+		if (vzsim_trace_start(sim, o->trace, &topts, err, sizeof err) != 0)
+			drop_outputs(sim, out, "--trace", err);
 	}
 	if (out->log.f)
 		vzsim_set_insn_sink(sim, log_sink, &out->log);
@@ -553,7 +627,7 @@ static void start_capture(const struct options *o, vzsim *sim, struct outputs *o
 /* How the run ended. */
 struct run_end {
 	enum vzsim_stop why;
-	bool hit_max, interrupted;
+	bool hit_max, interrupted, reader_gone;
 	uint64_t ran;
 	double wall;
 };
@@ -569,6 +643,12 @@ static struct run_end run_chunks(vzsim *sim, const struct options *o, bool trace
 		 * ended on its own does not change the outcome. */
 		if (got_signal) {
 			r.interrupted = true;
+			break;
+		}
+		/* Nobody reads stdout any more: the run stops as SIGPIPE
+		 * would have stopped it, with the other outputs completed. */
+		if (ferror(stdout) && reader_gone()) {
+			r.reader_gone = true;
 			break;
 		}
 		uint64_t n = traced ? RUN_CHUNK_TRACED : RUN_CHUNK;
@@ -590,28 +670,32 @@ static struct run_end run_chunks(vzsim *sim, const struct options *o, bool trace
 	return r;
 }
 
-/* Renames the outputs into place; false (each failure named on stderr)
- * if any could not be completed. */
-static bool finish_outputs(const struct options *o, vzsim *sim, struct outputs *out)
+/* A trace file's failure: lost, unless it went to stdout ("-") and
+ * stdout's reader is gone. */
+static enum out_end trace_failed(const char *opt, const char *path, const char *err)
+{
+	complain("%s: %s", opt, err);
+	return strcmp(path, "-") == 0 && reader_gone() ? OUT_READER_GONE : OUT_LOST;
+}
+
+/* Renames the outputs into place, each failure named on stderr. */
+static enum out_end finish_outputs(const struct options *o, vzsim *sim,
+				   struct outputs *out)
 {
 	vzsim_set_insn_sink(sim, NULL, NULL);
 	vzsim_uart_output(sim, NULL);
-	bool ok = commit_output(&out->uart_out, "--uart-out");
-	ok = commit_output(&out->log, "--log-insns") && ok;
+	enum out_end end = commit_output(&out->uart_out, o->uart_out ? "--uart-out" : NULL);
+	end = worse(end, commit_output(&out->log, "--log-insns"));
 	if (out->capture) {
 		char err[512];
-		if (vzsim_trace_finish(sim, err, sizeof err) != 0) {
-			complain("--trace: %s", err);
-			ok = false;
-		}
-		if (o->tcb_out && vzsim_tcb_save(sim, o->tcb_out, err, sizeof err) != 0) {
-			complain("--tcb-out: %s", err);
-			ok = false;
-		}
+		if (vzsim_trace_finish(sim, err, sizeof err) != 0)
+			end = worse(end, trace_failed("--trace", o->trace, err));
+		if (o->tcb_out && vzsim_tcb_save(sim, NULL, err, sizeof err) != 0)
+			end = worse(end, trace_failed("--tcb-out", o->tcb_out, err));
 	}
 	if (out->uart_in && out->uart_in != stdin)
 		fclose(out->uart_in);
-	return ok;
+	return end;
 }
 
 /* The exit status for how the run ended, with a line on stderr unless
@@ -619,9 +703,14 @@ static bool finish_outputs(const struct options *o, vzsim *sim, struct outputs *
 static int stop_status(const vzsim *sim, const struct run_end *r)
 {
 	if (r->interrupted) {
-		complain("interrupted after %" PRIu64 " instructions, pc 0x%08" PRIx32,
-			 r->ran, vzsim_pc(sim));
+		complain("interrupted (%s) after %" PRIu64 " instructions, pc 0x%08" PRIx32,
+			 strsignal(got_signal), r->ran, vzsim_pc(sim));
 		return EXIT_SIGNAL_BASE + got_signal;
+	}
+	if (r->reader_gone) {
+		complain("stopped after %" PRIu64 " instructions, pc 0x%08" PRIx32
+			 ": stdout's reader has gone", r->ran, vzsim_pc(sim));
+		return EXIT_SIGNAL_BASE + SIGPIPE;
 	}
 	if (r->hit_max) {
 		complain("stopped after %" PRIu64 " instructions (--max-insns), pc 0x%08"
@@ -646,6 +735,10 @@ int main(int argc, char **argv)
 {
 	struct options o = {.trace_syp = 5};
 	parse_args(argc, argv, &o);
+	check_distinct(&o);
+	/* A closed pipe is a write error of stdout (EPIPE), seen and reported
+	 * like any other, not a death that leaves temporaries behind. */
+	signal(SIGPIPE, SIG_IGN);
 	char err[512];
 	vzsim *sim = setup_board(&o);
 
@@ -667,14 +760,18 @@ int main(int argc, char **argv)
 	vzsim_reset(sim, entry);
 	start_capture(&o, sim, &out, argc, argv);
 	struct run_end r = run_chunks(sim, &o, out.log.f != NULL);
-	bool ok = finish_outputs(&o, sim, &out);
+	enum out_end end = finish_outputs(&o, sim, &out);
 	int status = stop_status(sim, &r);
 	if (o.stats)
 		print_stats(sim, r.wall);
 	vzsim_free(sim);
-	/* A write error outranks only a clean end: the status still says
-	 * why a run that stopped otherwise stopped (docs/cli.md). */
-	if (!ok && status == EXIT_RESET)
+	/* A lost output outranks every other end (docs/cli.md): 3, 4 or
+	 * 128+N would hide that a file the caller expects is not there.
+	 * stdout's reader gone outranks an end of the run's own (as the
+	 * SIGPIPE it stands for would), not a signal that stopped it. */
+	if (end == OUT_LOST)
 		status = EXIT_INTERNAL;
+	else if (end == OUT_READER_GONE && !r.interrupted)
+		status = EXIT_SIGNAL_BASE + SIGPIPE;
 	return status;
 }

@@ -5,7 +5,12 @@
  * plain fopen would give) and renamed into place only when complete, so a
  * crash, a kill or a full disk never leaves a half-written file under the
  * real name.  "-" is stdout; a device or FIFO (/dev/null) is written in
- * place, not replaced.
+ * place, not replaced; a folder is refused.  A symbolic link is followed
+ * (link by link, a dangling one to the file it names): the file it leads
+ * to is replaced, the temporary beside it, and the link stays a link; a
+ * link in a sticky world-writable folder (/tmp) that is neither ours nor
+ * the folder owner's is refused.  Only a regular file or nothing is ever
+ * renamed over (docs/cli.md, "Output files").
  *
  * The messages have one format, naming the final file:
  *   "PATH: cannot create: REASON", "PATH: write error[: REASON]" (stdout:
@@ -20,10 +25,11 @@
 
 struct outfile {
 	FILE *f;    /* where to write; NULL when not open */
-	/* Private: the final and the temporary name (NULL when written in
-	 * place), and
-	 * the first write error outfile_write saw. */
+	/* Private: the name given (for messages), the file it replaces (a
+	 * link's target), the temporary name (NULL when written in place),
+	 * and the first write error outfile_write saw. */
 	char *path;
+	char *target;
 	char *tmp;
 	int err;
 };
@@ -47,6 +53,12 @@ void outfile_discard(struct outfile *o);
  * stdout or on an error): a reader of the file's tail before it is
  * complete needs no name for it (only files under a temporary name). */
 size_t outfile_tail(struct outfile *o, char *buf, size_t len);
+
+/* Whether outputs at a and b would replace the same file (the same
+ * device and inode, or the same name in the same real folder; through
+ * links as outfile_open follows them): two outputs of one run must not.
+ * false for "-", devices and FIFOs, which may be shared. */
+bool outfile_same(const char *a, const char *b);
 
 /* mkdir -p; -1 with a reason in err. */
 int make_dirs(const char *path, char *err, size_t errlen);

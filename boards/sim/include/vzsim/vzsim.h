@@ -120,7 +120,10 @@ void vzsim_uart_input(vzsim *sim, FILE *in);
  * written under a temporary name; vzsim_trace_finish flushes and renames
  * it.  A program may take over with TraceControl.TS = 1.  The on-chip TCB
  * memory (board option tcb-size) holds the last words either way;
- * vzsim_tcb_save writes it, oldest word first, as a trace file.
+ * vzsim_tcb_save writes it, oldest word first, as a trace file: into path,
+ * or, path NULL, into the file vzsim_tcb_open created before the run (so
+ * that a file that cannot be created is found before it, not after).
+ * vzsim_free removes a file opened and never saved.
  */
 struct vzsim_trace_opts {
 	bool data;           /* load/store addresses and data too */
@@ -130,6 +133,7 @@ struct vzsim_trace_opts {
 int vzsim_trace_start(vzsim *sim, const char *path,
 		      const struct vzsim_trace_opts *opts, char *err, size_t errlen);
 int vzsim_trace_finish(vzsim *sim, char *err, size_t errlen);
+int vzsim_tcb_open(vzsim *sim, const char *path, char *err, size_t errlen);
 int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen);
 /*
  * The TCB's registers as a debugger sees them through the EJTAG TAP

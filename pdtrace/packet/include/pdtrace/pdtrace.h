@@ -209,6 +209,14 @@ struct pdt_file_writer;
  * a one-line reason in err. */
 struct pdt_file_writer *pdt_file_create(const char *path, struct pdt_file_info *info,
 					char *err, size_t errlen);
+/* pdt_file_create in two steps, for a file whose header is known only
+ * when it is written (a TCB dump at the end of a run) but which must
+ * exist from the start, so that one that cannot be created is found
+ * before the run: reserve creates it (NULL with a reason), begin writes
+ * the header (-1 with a reason; then finish or discard it). */
+struct pdt_file_writer *pdt_file_reserve(const char *path, char *err, size_t errlen);
+int pdt_file_begin(struct pdt_file_writer *w, struct pdt_file_info *info, char *err,
+		   size_t errlen);
 /* Appends n trace words (little-endian on disk).  After a failure it
  * writes nothing more and returns -1; pdt_file_finish reports it. */
 int pdt_file_write_words(struct pdt_file_writer *w, const uint64_t *words, size_t n);
