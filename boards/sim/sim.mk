@@ -23,9 +23,13 @@ $(BUILD)/san/boards/sim/libvzsim.o: $(call obj_san,$(VZSIM_SRC))
 	$(VZSIM_LOCALIZE)
 LIB_vzsim_REL := $(BUILD)/lib/libvzsim.a
 LIB_vzsim_SAN := $(BUILD)/lib/libvzsim-san.a
+# build/lib may not exist yet: on an empty build folder `make run` builds
+# this library before any other.
 $(LIB_vzsim_REL): $(BUILD)/obj/boards/sim/libvzsim.o
+	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 $(LIB_vzsim_SAN): $(BUILD)/san/boards/sim/libvzsim.o
+	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 VZSIM_LIBS_REL := $(LIB_vzsim_REL) $(LIB_pdtpacket_REL) $(LIB_mips_REL) $(LIB_util_REL)
 VZSIM_LIBS_SAN := $(LIB_vzsim_SAN) $(LIB_pdtpacket_SAN) $(LIB_mips_SAN) $(LIB_util_SAN)
