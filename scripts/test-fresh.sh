@@ -55,7 +55,7 @@ mmss() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
 # ------------------------------------------------------------ preconditions
 [ "$(id -u)" -eq 0 ] || die "must run as root (it mounts and chroots); try: sudo make test-fresh"
-for tool in debootstrap unshare chroot findmnt mount umount git tar flock; do
+for tool in debootstrap unshare setpriv chroot findmnt mount umount git tar flock; do
 	command -v "$tool" > /dev/null 2>&1 ||
 		die "$tool not found (make deps installs debootstrap; the others are in Debian's base)"
 done
@@ -202,11 +202,12 @@ wait_child() {
 # login's environment (nothing of this shell's: no MAKEFLAGS, no CI), with
 # no stdin, output appended to LOG.  It is PID 1 of a new PID namespace
 # with its own /proc: when it ends or is killed, every process it started
-# dies with it.
+# dies with it; and setpriv makes it die with this script, even when this
+# script is killed with SIGKILL and cannot clean up.
 in_root() {
 	local label=$1 log=$2 cmd=$3
 	cp -L /etc/resolv.conf "$ROOTFS/etc/resolv.conf" 2>/dev/null
-	unshare --pid --fork --kill-child --mount-proc="$ROOTFS/proc" \
+	setpriv --pdeathsig KILL unshare --pid --fork --kill-child --mount-proc="$ROOTFS/proc" \
 		chroot "$ROOTFS" /usr/bin/env -i HOME=/root USER=root LOGNAME=root \
 		SHELL=/bin/bash TERM=dumb \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
@@ -300,7 +301,7 @@ else
 	mkdir -p "$ROOTFS" "$CACHE/debootstrap"
 	# Its own mount namespace: the /proc and /sys it mounts in the root go
 	# when it ends, however it ends.
-	unshare --pid --fork --kill-child --mount --propagation private \
+	setpriv --pdeathsig KILL unshare --pid --fork --kill-child --mount --propagation private \
 		debootstrap --variant=minbase --cache-dir="$CACHE/debootstrap" \
 		"$SUITE" "$ROOTFS" "$MIRROR" < /dev/null >> "$SETUP_LOG" 2>&1 &
 	CHILD=$!
