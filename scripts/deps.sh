@@ -27,5 +27,6 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# shellcheck disable=SC2086 # $missing is a list of names
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 echo "deps: done"

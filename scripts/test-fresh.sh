@@ -81,8 +81,8 @@ mounts_under() {
 # chroot's processes); they keep mounts busy.  Normally none is left: each
 # command runs as PID 1 of its own PID namespace, which dies with it.
 kill_rooted() {
-	local p r n
-	for n in 1 2 3 4 5; do
+	local p r _
+	for _ in 1 2 3 4 5; do
 		local found=0
 		for p in /proc/[0-9]*; do
 			r=$(readlink "$p/root" 2>/dev/null) || continue
@@ -95,8 +95,8 @@ kill_rooted() {
 
 # unmount_under DIR: unmounts everything at or below DIR; 0 if none is left.
 unmount_under() {
-	local m n
-	for n in 1 2 3 4 5; do
+	local m _
+	for _ in 1 2 3 4 5; do
 		[ -z "$(mounts_under "$1")" ] && return 0
 		while IFS= read -r m; do
 			umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
@@ -123,7 +123,7 @@ remove_root() {
 leftover=$(mounts_under "$WORK")
 if [ -n "$leftover" ]; then
 	say "a previous run left mounts under $WORK; unmounting them:"
-	echo "$leftover" | sed 's/^/  /'
+	mounts_under "$WORK" | sed 's/^/  /'
 	kill_rooted "$ROOTFS"
 	unmount_under "$WORK" ||
 		die "could not unmount them; see docs/testing-fresh.md (cleaning up by hand)"
@@ -133,6 +133,7 @@ remove_root || exit 2
 # ------------------------------------------------------------ clean-up trap
 CHILD=""	# the running command (its PID namespace's parent)
 SLEEPER=""
+# shellcheck disable=SC2317 # cleanup and interrupted run from the traps
 cleanup() {
 	local rc=$?
 	trap '' INT TERM HUP
@@ -151,11 +152,12 @@ cleanup() {
 	fi
 	remove_root || rc=2
 	[ -n "$(mounts_under "$WORK")" ] && rc=2
-	if [ $rc -ne 2 ]; then
+	if [ "$rc" -ne 2 ]; then
 		say "cleaned up: no mounts left under $WORK, root removed"
 	fi
-	exit $rc
+	exit "$rc"
 }
+# shellcheck disable=SC2317
 interrupted() {
 	trap '' INT TERM HUP
 	echo >&2
@@ -325,8 +327,12 @@ else
 	kill_rooted "$ROOTFS"
 	unmount_under "$ROOTFS" || die "root: cannot unmount before saving it"
 	rm -f "$CACHE"/root-*.tar
-	tar -C "$ROOTFS" --numeric-owner -cpf "$PRISTINE.tmp" . >> "$SETUP_LOG" 2>&1 &&
-		mv "$PRISTINE.tmp" "$PRISTINE" || { rm -f "$PRISTINE.tmp"; say "root: not cached (tar failed)"; }
+	if tar -C "$ROOTFS" --numeric-owner -cpf "$PRISTINE.tmp" . >> "$SETUP_LOG" 2>&1; then
+		mv "$PRISTINE.tmp" "$PRISTINE"
+	else
+		rm -f "$PRISTINE.tmp"
+		say "root: not cached (tar failed, $SETUP_LOG)"
+	fi
 	mount_root >> "$SETUP_LOG" 2>&1 || die "root: mounting failed; $SETUP_LOG"
 fi
 ROOT_TIME=$((SECONDS - root_start))
