@@ -22,9 +22,17 @@ for p in $PKGS; do
 	esac
 done
 [ -z "$missing" ] && exit 0
-echo "deps: installing$missing"
 SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO=sudo
+if [ "$(id -u)" -ne 0 ]; then
+	# A fresh Debian installed with a root password has no sudo: say what
+	# to do rather than "sudo: not found".
+	if ! command -v sudo > /dev/null 2>&1; then
+		echo "deps: missing:$missing; run 'make deps' as root (there is no sudo)" >&2
+		exit 1
+	fi
+	SUDO=sudo
+fi
+echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086 # $missing is a list of names
