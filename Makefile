@@ -100,7 +100,7 @@ help:
 	@echo "make            build host tools (build/bin) and target images (build/target)"
 	@echo "make run        the shrinking-page bug on vzsim: flagged with the fixes off, clean with either fix on"
 	@echo "make test       unit, end-to-end and differential tests (sanitizers on)"
-	@echo "make test-fresh make run and make test in a new Debian 12 minbase root (root; ~30-60 min)"
+	@echo "make test-fresh make run and make test in a new Debian 12 minbase root with only git and make (as root; ~7 min)"
 	@echo "make fuzz-diff  many more differential seeds against QEMU (N=500 by default)"
 	@echo "make fuzz       libFuzzer on the trace decoder and the ELF reader (FUZZ_SECONDS=300 each)"
 	@echo "make bench      vzsim vs QEMU speed on a 10^9-instruction loop; libpdtrace speed"

@@ -145,15 +145,19 @@ cleanup() {
 		wait "$CHILD" 2>/dev/null
 	fi
 	kill_rooted "$ROOTFS"
+	local clean=1
 	if ! unmount_under "$ROOTFS"; then
 		echo "test-fresh: could not unmount:" >&2
 		mounts_under "$ROOTFS" | sed 's/^/  /' >&2
-		rc=2
+		clean=0
 	fi
-	remove_root || rc=2
-	[ -n "$(mounts_under "$WORK")" ] && rc=2
-	if [ "$rc" -ne 2 ]; then
+	remove_root || clean=0
+	[ -n "$(mounts_under "$WORK")" ] && clean=0
+	if [ "$clean" -eq 1 ]; then
 		say "cleaned up: no mounts left under $WORK, root removed"
+	else
+		echo "test-fresh: NOT cleaned up; docs/testing-fresh.md says how to by hand" >&2
+		rc=2
 	fi
 	exit "$rc"
 }
