@@ -19,7 +19,7 @@
 #
 # Files, in $BUILD/fresh/: root/ (removed at the end, also when
 # interrupted), setup.log, make-run.log, make-test.log, test-results/
-# (make test's results inside the root).  $BUILD/fresh-cache/ keeps a
+# (make test's results inside the root, without files of 1 MB or more).  $BUILD/fresh-cache/ keeps a
 # tarball of the pristine root (minbase + git + make, nothing of the
 # project), keyed by the day and what goes into it, and the .debs apt
 # downloaded, so that a second run the same day skips debootstrap and the
@@ -366,7 +366,13 @@ for cmd in "${COMMANDS[@]}"; do
 	[ $rc -ne 0 ] && verdict=FAIL
 	if [ "$cmd" = "make test" ]; then
 		res=$ROOTFS$SRC/build/test-results
-		[ -d "$res" ] && cp -r "$res" "$WORK/test-results"
+		# The results and the steps' small work files (consoles, logs);
+		# not the flow step's instruction logs, over a gigabyte.
+		if [ -d "$res" ]; then
+			mkdir -p "$WORK/test-results"
+			(cd "$res" && find . -type f -size -1024k -print0 | tar --null -cf - -T -) |
+				tar -C "$WORK/test-results" -xf -
+		fi
 		summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 		[ -n "$summary" ] && note="  ($summary)"
 		# The host's make test skips nothing; a skip in a fresh root is a
