@@ -91,7 +91,7 @@ define LINK_SAN
 $(CC) $(CFLAGS_SAN) $(filter %.o %.a,$^) $(LDLIBS) -o $@
 endef
 
-.PHONY: all deps run test fuzz-diff fuzz bench ttf clean help host target
+.PHONY: all deps run test test-fresh fuzz-diff fuzz bench ttf clean help host target
 
 all: host target
 
@@ -100,6 +100,7 @@ help:
 	@echo "make            build host tools (build/bin) and target images (build/target)"
 	@echo "make run        the shrinking-page bug on vzsim: flagged with the fixes off, clean with either fix on"
 	@echo "make test       unit, end-to-end and differential tests (sanitizers on)"
+	@echo "make test-fresh make run and make test in a new Debian 12 minbase root with only git and make (as root; ~7 min)"
 	@echo "make fuzz-diff  many more differential seeds against QEMU (N=500 by default)"
 	@echo "make fuzz       libFuzzer on the trace decoder and the ELF reader (FUZZ_SECONDS=300 each)"
 	@echo "make bench      vzsim vs QEMU speed on a 10^9-instruction loop; libpdtrace speed"
@@ -179,6 +180,12 @@ DIFF_SEEDS ?= 1 2 3 4 5 6 7 8
 
 test: $(TEST_DEPS)
 	@BUILD=$(BUILD) DIFF_SEEDS="$(DIFF_SEEDS)" FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) scripts/run-tests.sh
+
+# The README's two commands on a fresh Debian 12 (docs/testing-fresh.md):
+# a debootstrap root with only git and make, in which they must install
+# everything themselves.  .deps-ok installs debootstrap.
+test-fresh: | $(BUILD)/.deps-ok
+	@BUILD=$(BUILD) scripts/test-fresh.sh
 
 N ?= 500
 # Time to failure of a scenario over many seeds (scripts/ttf.sh): with the

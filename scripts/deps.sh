@@ -1,9 +1,18 @@
 #!/bin/sh
 # Installs the Debian 12 packages vzsoak needs, only those missing.
 # Idempotent: when everything is present it only runs dpkg-query once.
+#
+# A fresh machine has Debian's minbase plus git and make and nothing else
+# (make test-fresh proves it, docs/testing-fresh.md): every tool a build
+# step, test or script uses beyond that must be listed here.
 set -e
+# Build and tests: host compiler, cross compiler for the target images,
+# libelf, cmocka, QEMU for the differential tests, clang and its runtime
+# for the fuzzers.
 PKGS="gcc make gcc-mipsel-linux-gnu binutils-mipsel-linux-gnu libelf-dev \
 libcmocka-dev qemu-system-mips pkg-config clang libclang-rt-14-dev"
+# make test-fresh: builds the fresh Debian root it runs the two commands in.
+PKGS="$PKGS debootstrap"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
@@ -13,10 +22,19 @@ for p in $PKGS; do
 	esac
 done
 [ -z "$missing" ] && exit 0
-echo "deps: installing$missing"
 SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO=sudo
+if [ "$(id -u)" -ne 0 ]; then
+	# A fresh Debian installed with a root password has no sudo: say what
+	# to do rather than "sudo: not found".
+	if ! command -v sudo > /dev/null 2>&1; then
+		echo "deps: missing:$missing; run 'make deps' as root (there is no sudo)" >&2
+		exit 1
+	fi
+	SUDO=sudo
+fi
+echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# shellcheck disable=SC2086 # $missing is a list of names
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 echo "deps: done"
