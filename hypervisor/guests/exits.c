@@ -25,7 +25,7 @@ int main(void)
 
 	g_heartbeat(1);
 	g_marker(0xabc);
-	g_anomaly(0x77, 0x88);
+	g_anomaly(ANOM_GUEST_TEST, 0x88);
 	g_puts("hc: ok\n");
 
 	g_puts("grr: next\n");

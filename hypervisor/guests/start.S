@@ -3,7 +3,7 @@
  * 0x80000000) and reset entry.  A guest runs in guest kernel mode at
  * guest kseg0; it talks to the world only through hypercalls
  * (guest.h).  Unless a guest defines its own guest_tlb_refill /
- * guest_general, an exception reports an anomaly (code 0xe0, detail =
+ * guest_general, an exception reports anomaly ANOM_GUEST_EXC (detail =
  * guest Cause) and stops the guest.
  */
 #include <mips/cp0.h>
@@ -43,7 +43,7 @@ _start:
 	.weak	guest_general
 guest_tlb_refill:
 guest_general:
-	li	$a0, 0xe0
+	li	$a0, ANOM_GUEST_EXC
 	mfc0	$a1, CP0_CAUSE
 	hypcall	HC_ANOMALY			/* anomaly */
 	li	$a0, 1

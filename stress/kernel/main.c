@@ -27,7 +27,6 @@
 
 #define WORKER_SLICE	20000u	/* guest Count ticks per worker slice */
 #define CRASHME_SLICE	20000u	/* ... per crashme slice */
-#define ANOM_WORKER	0x55	/* the worker took an exception it should not */
 
 volatile uint32_t ks[KS_WORDS] __attribute__((aligned(16)));
 

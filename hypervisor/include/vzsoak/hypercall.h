@@ -30,4 +30,29 @@
 #define GCONF_TLBP_INDEX 1 /* Index.P checked after tlbp (Linux 3.18+)  */
 #define GCONF_TLBP_ON    2 /* ... and PageMask/EntryHi put back after tlbr */
 
+/*
+ * The anomalies the hypervisor's test guests report (HC_ANOMALY: code,
+ * detail); the stress kernel's are in vzsoak/kstats.h, with the same
+ * columns and meaning (X(code, SYM, DETAIL, "name"), one definition, its
+ * name beside it), in one space of codes: no code is in both lists.
+ */
+#define HC_ANOMALIES(X) \
+	X(0xe0, GUEST_EXC, CAUSE, "test guest: unexpected exception") \
+	X(0x77, GUEST_TEST, VALUE, "test guest: the exits test's own report")
+/* 0xe0: an exception no handler of the guest's own took (start.S; stops
+ *       the guest, status 1)
+ * 0x77: the exits guest reports one to exercise the hypercall */
+
+#ifdef __ASSEMBLER__
+#define HC_ANOM_EQU(code, sym, detail, name) .equ ANOM_##sym, code;
+HC_ANOMALIES(HC_ANOM_EQU)
+#undef HC_ANOM_EQU
+#else
+enum hc_anomaly {
+#define HC_ANOM_ENUM(code, sym, detail, name) ANOM_##sym = code,
+	HC_ANOMALIES(HC_ANOM_ENUM)
+#undef HC_ANOM_ENUM
+};
+#endif
+
 #endif

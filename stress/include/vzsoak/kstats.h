@@ -67,10 +67,43 @@
 
 #define KS_WORDS       72
 
-/* Anomalies the stress kernel reports (hypercall 4: code, detail). */
-#define ANOM_PAGEMASK  0x51 /* a TLB handler left PageMask != 16K; detail: it */
-#define ANOM_BADDATA   0x53 /* the worker read a word back wrong; detail: VA */
-#define ANOM_NOPAGE    0x54 /* a kernel-mode fault with no PTE; detail: BadVAddr */
-#define ANOM_KFAULT    0xe1 /* an unexpected kernel-mode exception; detail: Cause */
+/*
+ * The anomalies the stress kernel reports (hypercall 4: code, detail), one
+ * line each: the one place a code is defined, so it cannot be added
+ * without its name.  C gets an enum, assembly the same constants (.equ,
+ * as mips/exc.h), the harness the names for its flag titles (harness/
+ * detect.c; docs/soak.md "Titles").
+ *
+ *   X(code, SYM, DETAIL, "name")   ANOM_SYM = code
+ *
+ * DETAIL says what the detail word holds: PAGEMASK (the PageMask a handler
+ * left), VA, BADVADDR, CAUSE (the Cause register: its ExcCode names the
+ * exception) or VALUE (anything else).  The name says what went wrong in
+ * words and holds no number: it titles a failure across runs.
+ */
+#define KS_ANOMALIES(X) \
+	X(0x51, PAGEMASK, PAGEMASK, "a TLB handler changed PageMask") \
+	X(0x53, BADDATA, VA, "memory worker: word read back wrong") \
+	X(0x54, NOPAGE, BADVADDR, "stress kernel: kernel-mode fault with no PTE") \
+	X(0x55, WORKER, CAUSE, "memory worker: unexpected exception") \
+	X(0xe1, KFAULT, CAUSE, "stress kernel: unexpected kernel-mode exception")
+/* 0x51: every handler exit is counted, the first reported (goes on)
+ * 0x53: the worker's first word read back wrong (goes on)
+ * 0x54: a kernel-mode fault with no PTE (stop, status 3)
+ * 0x55: the worker took an exception that is neither the timer nor a
+ *       system call (it is not run again)
+ * 0xe1: any other exception in kernel mode (stop, status 4) */
+
+#ifdef __ASSEMBLER__
+#define KS_ANOM_EQU(code, sym, detail, name) .equ ANOM_##sym, code;
+KS_ANOMALIES(KS_ANOM_EQU)
+#undef KS_ANOM_EQU
+#else
+enum ks_anomaly {
+#define KS_ANOM_ENUM(code, sym, detail, name) ANOM_##sym = code,
+	KS_ANOMALIES(KS_ANOM_ENUM)
+#undef KS_ANOM_ENUM
+};
+#endif
 
 #endif
