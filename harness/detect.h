@@ -12,6 +12,7 @@
 #define HARNESS_DETECT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "view.h"
@@ -38,7 +39,8 @@ struct flag {
 	uint64_t insns;  /* when first seen */
 	uint64_t sim_ns;
 	double wall;
-	char msg[240];   /* one line */
+	char title[96];  /* the failure in words, the same in every run (title.h) */
+	char msg[240];   /* one line: this run's details (addresses, counts) */
 };
 
 #define DETECT_MAX_FLAGS (FLAG_KINDS * (STATUS_GUESTS + 1))
@@ -90,10 +92,32 @@ unsigned detect_end(struct detector *d, const struct soak_view *v,
 
 const char *flag_kind_name(enum flag_kind kind);
 
+/* The flag's title (title.h): the failure in words, which its kind and,
+ * for an anomaly, its code (and the detail where it tells the failure
+ * apart: the page size, the exception) decide. */
+const char *flag_title(const struct flag *f);
+
+/* The title of a kind other than FLAG_ANOMALY ("heartbeat lost"); NULL
+ * for FLAG_ANOMALY, whose title is anomaly_title's. */
+const char *flag_kind_title(enum flag_kind kind);
+
+/* What anomaly `code` (vzsoak/kstats.h, vzsoak/hypercall.h) is, in words;
+ * NULL for a code no list has (a newer guest's). */
+const char *anomaly_name(uint32_t code);
+
+/* The title of a guest's anomaly report: its name, and what the detail
+ * adds that tells one failure from another ("shrinking page: PageMask
+ * 16K -> 4K after a TLB handler"; "stress kernel: unexpected kernel-mode
+ * exception (AdEL)"); "unknown anomaly 0xNN" for an unknown code. */
+const char *anomaly_title(uint32_t code, uint32_t detail, char *buf, size_t len);
+
 /* Instructions since guest g's (1..8) last heartbeat when it is running
  * and tracked, else 0: the progress line marks stalled guests. */
 uint64_t detect_silence(const struct detector *d, const struct soak_view *v,
 			unsigned g);
+
+/* The hypervisor's status.state in words ("running"). */
+const char *status_state_name(uint32_t state);
 
 /* "4K", "16K", "1M": the page size a PageMask value gives. */
 const char *pagemask_size(uint32_t pagemask, char *buf, unsigned len);

@@ -3,8 +3,9 @@
 # parser (libbootargs.a, hypervisor/hypervisor.mk), which checks a
 # scenario's boot arguments.
 HARNESS_SRC := $(wildcard harness/*.c)
-# The parts free of libvzsim, which the host unit tests link.
-HARNESS_HOST_SRC := harness/scenario.c harness/detect.c
+# The parts free of the board, which the host unit tests link (with
+# libvzsim for its names of the exception codes only).
+HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/title.c
 $(call layer,harness,-Iboards/sim/include $(INC_ABI) $(INC_UTIL))
 VZSOAK     := $(BUILD)/bin/vzsoak
 VZSOAK_SAN := $(BUILD)/san/bin/vzsoak

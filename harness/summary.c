@@ -26,17 +26,6 @@ static const char *state_name(uint32_t state, uint32_t exit_status, char *buf,
 	}
 }
 
-static const char *hv_state_name(uint32_t state)
-{
-	switch (state) {
-	case STATUS_BOOTING: return "booting";
-	case STATUS_RUNNING: return "running";
-	case STATUS_FINISHED: return "finished";
-	case STATUS_FAILED: return "failed";
-	default: return "?";
-	}
-}
-
 static const char *end_text(enum run_end end)
 {
 	switch (end) {
@@ -197,10 +186,12 @@ static void flag_list(FILE *f, const struct detector *d)
 		fprintf(f, "flags: none\n");
 		return;
 	}
-	fprintf(f, "flags (time to failure):\n");
+	/* The title on a line of its own, so that one failure reads the
+	 * same in every run; under it, this run's details. */
+	fprintf(f, "flags (title; time to failure):\n");
 	for (unsigned i = 0; i < d->nflags; i++) {
 		const struct flag *fl = &d->flags[i];
-		fputs("  ", f);
+		fprintf(f, "  %s\n    ", flag_title(fl));
 		who(f, fl->guest);
 		fprintf(f, " %s at %" PRIu64 " instructions (%.6f s simulated, %.3f s "
 			"wall): %s\n", flag_kind_name(fl->kind), fl->insns,
@@ -231,7 +222,7 @@ static void summary_result(FILE *f, const struct soak_view *v, const struct dete
 			first->sim_ns / 1e9, first->wall);
 		if (d->nflags > 1)
 			fprintf(f, ", %u flags in all", d->nflags);
-		fprintf(f, ": %s", first->msg);
+		fprintf(f, ": %s: %s", flag_title(first), first->msg);
 		return;
 	}
 	fprintf(f, "result: %s (%" PRIu64 " instructions, %.6f s simulated, %.1f s wall)",
@@ -251,7 +242,7 @@ void summary_write(FILE *f, const struct scenario *s, const struct soak_view *v,
 		v->sim_ns / 1e9, v->wall, end_text(end));
 	if (v->present)
 		fprintf(f, "hypervisor: %s, %" PRIu32 " guests, %" PRIu32
-			" guest switches\n", hv_state_name(v->st.state), v->st.guests,
+			" guest switches\n", status_state_name(v->st.state), v->st.guests,
 			v->st.switches);
 	else
 		fprintf(f, "hypervisor: no status block (magic 0x%08" PRIx32 " at "

@@ -143,7 +143,7 @@ fake() {
 }
 
 fake fake-clean 0 '^result: clean \(8[0-9]{5} instructions, [0-9.]+ s simulated, [0-9.]+ s wall\)$'
-fake fake-pagemask 1 '^result: ANOMALY g2 anomaly at 300000 instructions .*: PageMask 16K -> 4K \(shrinking page\): PageMask 0x00000000, left by a TLB handler at EPC 0x0040404c BadVAddr 0x00481000 \(1 time\)$' \
+fake fake-pagemask 1 '^result: ANOMALY g2 anomaly at 300000 instructions .*: shrinking page: PageMask 16K -> 4K after a TLB handler: PageMask 0x00000000, left by a TLB handler at EPC 0x0040404c BadVAddr 0x00481000 \(1 time\)$' \
 	--set image=pagemask
 fake fake-lockup 1 '^result: ANOMALY g2 lockup at 450000 instructions .*: repeats the same TLB fault 120 times: EPC 0x0040404c BadVAddr 0x00481000$' \
 	--set image=lockup
@@ -158,7 +158,7 @@ fake fake-config 1 '^result: FAILED g3 config at 50000 instructions .*: runs tlb
 	--set image=oldkernel
 fake fake-config-match 0 '^result: clean' --set image=oldkernel --set tlbp-check=off
 fake fake-deadlock 1 '^result: FAILED hv deadlock at [0-9]+ instructions' --set image=deadlock
-fake fake-reset 1 '^result: FAILED hv reset at [0-9]+ instructions .*status state 1\)$' --set image=reset
+fake fake-reset 1 '^result: FAILED hv reset at [0-9]+ instructions .*: board reset with guests still running: .*\(the hypervisor was running\)$' --set image=reset
 fake fake-failed 1 '^result: FAILED hv hv-failed at [0-9]+ instructions' --set image=failed
 fake fake-nostatus 1 '^result: FAILED hv no-status at [0-9]+ instructions .*console: "hv: bad boot arguments: nostatus asked for"$' \
 	--set image=nostatus
@@ -169,6 +169,8 @@ if [ -f "$OUT/fake-pagemask.stdout" ]; then
 	s=$OUT/fake-pagemask.stdout
 	if ! grep -Eq '^g2 +pagemask +running +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ .* 4K x1 +anomaly$' "$s"; then
 		fail fake-tables "no g2 row with PageMask 4K x1 and the anomaly flag"
+	elif ! grep -Eq '^  shrinking page: PageMask 16K -> 4K after a TLB handler$' "$s"; then
+		fail fake-tables "no title line: $(grep -A1 '^flags' "$s")"
 	elif ! grep -Eq '^crashme +blocks +completed +timeout +AdEL +RI$' "$s"; then
 		fail fake-tables "crashme header: $(grep '^crashme' "$s")"
 	elif ! grep -Eq '^worker +passes +pages touched +bad words$' "$s"; then
@@ -180,10 +182,11 @@ if [ -f "$OUT/fake-pagemask.stdout" ]; then
 	fi
 fi
 
-# Determinism: the same run twice flags the same guest at the same count.
+# Determinism: the same run twice flags the same guest at the same count,
+# under the same titles.
 fake fake-pagemask-again 1 '^result: ANOMALY g2 anomaly' --set image=pagemask &&
-if diff <(grep '^  g' "$OUT/fake-pagemask.stdout" | sed 's/, [0-9.]* s wall//') \
-	<(grep '^  g' "$OUT/fake-pagemask-again.stdout" | sed 's/, [0-9.]* s wall//') > /dev/null; then
+if diff <(grep '^  ' "$OUT/fake-pagemask.stdout" | sed 's/, [0-9.]* s wall//') \
+	<(grep '^  ' "$OUT/fake-pagemask-again.stdout" | sed 's/, [0-9.]* s wall//') > /dev/null; then
 	pass determinism
 else
 	fail determinism "the flags of two identical runs differ"
@@ -460,8 +463,10 @@ real() {
 }
 
 real shrinking-page 1 '^result: ANOMALY g[1-4] anomaly at [0-9]+ instructions' \
-	'^  g[1-4] anomaly at [0-9]+ instructions .*PageMask 16K -> 4K \(shrinking page\): PageMask 0x00000000' \
-	'^  g[1-4] lockup at [0-9]+ instructions .*repeats the same TLB fault' \
+	'^  shrinking page: PageMask 16K -> 4K after a TLB handler$' \
+	'^    g[1-4] anomaly at [0-9]+ instructions .*: PageMask 0x00000000' \
+	'^  lockup: the same TLB fault repeats$' \
+	'^    g[1-4] lockup at [0-9]+ instructions .*repeats the same TLB fault' \
 	'^g[1-4] +stress +running .* 4K x[0-9]+ +anomaly' \
 	-- --seed 5 --set duration=20M
 real shrinking-page-preserve 0 '^result: clean \(20000000 instructions' \

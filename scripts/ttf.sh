@@ -53,13 +53,14 @@ for ((s = FIRST; s < FIRST + N; s++)); do
 			exit 2
 		fi
 		flagged=$((flagged + 1))
-		# "  g2 anomaly at 1200000 instructions (0.001200 s simulated, ...": first flag line
-		first=$(grep -E '^  g[0-9]+ [a-z]+ at [0-9]+ instructions' "$out/sum" | head -1)
+		# "    g2 anomaly at 1200000 instructions (0.001200 s simulated, ...":
+		# the first flag's details (its title is the line above)
+		first=$(grep -E '^    g[0-9]+ [a-z]+ at [0-9]+ instructions' "$out/sum" | head -1)
 		what=$(echo "$first" | awk '{ print $1, $2 }')
 		insns=$(echo "$first" | awk '{ print $4 }')
 		sim=$(echo "$first" | sed -E 's/.*\(([0-9.]+) s simulated.*/\1/')
 		fwall=$(echo "$first" | sed -E 's/.* simulated, ([0-9.]+) s wall.*/\1/')
-		lock=$(grep -E '^  g[0-9]+ lockup at [0-9]+ instructions' "$out/sum" |
+		lock=$(grep -E '^    g[0-9]+ lockup at [0-9]+ instructions' "$out/sum" |
 			awk '{ print $4 }' | sort -n | head -1)
 		echo "$insns $sim $fwall $wall" >> "$out/first"
 		if [ -n "$lock" ]; then

@@ -74,9 +74,10 @@ static void test_pagemask_anomaly(void **state)
 	assert_int_equal(f->kind, FLAG_ANOMALY);
 	assert_int_equal(f->insns, 3 * M);
 	assert_int_equal(f->sim_ns, 3 * M);
-	assert_string_equal(f->msg, "PageMask 16K -> 4K (shrinking page): PageMask "
-			    "0x00000000, left by a TLB handler at EPC 0x80001234 "
-			    "BadVAddr 0x00481000 (3 times)");
+	assert_string_equal(flag_title(f), "shrinking page: PageMask 16K -> 4K "
+			    "after a TLB handler");
+	assert_string_equal(f->msg, "PageMask 0x00000000, left by a TLB handler at "
+			    "EPC 0x80001234 BadVAddr 0x00481000 (3 times)");
 	assert_string_equal(flag_kind_name(f->kind), "anomaly");
 
 	/* more reports: still one flag, with the time it was first seen */
@@ -86,18 +87,36 @@ static void test_pagemask_anomaly(void **state)
 	assert_int_equal(detect_check(&d, &v), 0);
 	assert_int_equal(d.nflags, 1);
 	assert_int_equal(d.flags[0].insns, 3 * M);
+
+	/* the latest report is named, never a bare code */
+	detect_init(&d, 20 * M, 100, GCONF_TLBP_ON);
+	assert_int_equal(detect_check(&d, &v), 1);
+	assert_string_equal(d.flags[0].msg, "PageMask 0x00000000, left by a TLB "
+			    "handler at EPC 0x80001234 BadVAddr 0x00481000 (3 times); "
+			    "2 reports, the latest: memory worker: word read back "
+			    "wrong (VA 0x00000000)");
 }
 
 static void test_other_anomalies(void **state)
 {
 	(void)state;
-	static const struct { uint32_t code, detail; const char *msg; } cases[] = {
-		{ANOM_BADDATA, 0x00601000, "word read back wrong at VA 0x00601000 "
-					   "(read 0xdeadbeef; 5 bad words)"},
-		{ANOM_NOPAGE, 0x7ff00000, "kernel-mode fault with no PTE at BadVAddr 0x7ff00000"},
-		{ANOM_KFAULT, 0x00000060, "unexpected kernel-mode exception: Cause "
-					  "0x00000060 (ExcCode 24)"},
-		{0x52, 0x00481000, "anomaly 0x52 detail 0x00481000"},
+	static const struct {
+		uint32_t code, detail;
+		const char *title, *msg;
+	} cases[] = {
+		{ANOM_BADDATA, 0x00601000, "memory worker: word read back wrong",
+		 "VA 0x00601000 (read 0xdeadbeef; 5 bad words)"},
+		{ANOM_NOPAGE, 0x7ff00000, "stress kernel: kernel-mode fault with no PTE",
+		 "BadVAddr 0x7ff00000"},
+		{ANOM_KFAULT, 0x00000060, "stress kernel: unexpected kernel-mode "
+		 "exception (MCheck)", "Cause 0x00000060"},
+		{ANOM_WORKER, 0x00000008, "memory worker: unexpected exception (TLBL)",
+		 "Cause 0x00000008"},
+		{ANOM_GUEST_EXC, 0x00000014, "test guest: unexpected exception (AdES)",
+		 "Cause 0x00000014"},
+		{ANOM_GUEST_TEST, 0x88, "test guest: the exits test's own report",
+		 "detail 0x00000088"},
+		{0x52, 0x00481000, "unknown anomaly 0x52", "detail 0x00481000"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct detector d;
@@ -110,6 +129,7 @@ static void test_other_anomalies(void **state)
 		v.ks[0][KS_BAD_WORDS] = 5;
 		v.ks[0][KS_FIRST_BAD_GOT] = 0xdeadbeef;
 		assert_int_equal(detect_check(&d, &v), 1);
+		assert_string_equal(flag_title(&d.flags[0]), cases[i].title);
 		assert_string_equal(d.flags[0].msg, cases[i].msg);
 	}
 }
@@ -251,6 +271,9 @@ static void test_hypervisor(void **state)
 	assert_int_equal(detect_check(&d, &v), 0);
 	assert_int_equal(detect_end(&d, &v, END_RESET, NULL), 1);
 	assert_int_equal(d.flags[0].kind, FLAG_RESET);
+	assert_string_equal(d.flags[0].msg, "the board was reset before every guest "
+			    "stopped (the hypervisor was running)");
+	assert_string_equal(flag_title(&d.flags[0]), "board reset with guests still running");
 	detect_init(&d, 0, 0, GCONF_TLBP_ON);
 	v.st.state = STATUS_FINISHED;
 	assert_int_equal(detect_check(&d, &v), 0);
