@@ -49,6 +49,31 @@ static void fill_info(vzsim *sim, struct pdt_file_info *info, uint16_t flags,
 
 /* ------------------------------------------------------------ the window */
 
+int vzsim_trace_window_parse(const char *text, uint64_t *bytes, char *err, size_t errlen)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = text[0] >= '0' && text[0] <= '9' ? strtoull(text, &end, 10) : 0;
+	unsigned shift = 20; /* a bare number is megabytes */
+	if (v && !errno) {
+		switch (*end) {
+		case 'k': case 'K': shift = 10; end++; break;
+		case 'm': case 'M': shift = 20; end++; break;
+		case 'g': case 'G': shift = 30; end++; break;
+		default: break;
+		}
+	}
+	if (!v || errno || *end || v > (VZSIM_TRACE_WINDOW_MAX >> shift) ||
+	    (v << shift) < VZSIM_TRACE_WINDOW_MIN) {
+		board_set_err(err, errlen, "'%s' is not a trace window: want 1K..%" PRIu64
+			      "M (megabytes, or with a suffix: 64K)", text,
+			      VZSIM_TRACE_WINDOW_MAX >> 20);
+		return -1;
+	}
+	*bytes = (uint64_t)v << shift;
+	return 0;
+}
+
 /*
  * A windowed capture creates its file now (a file that cannot be created
  * is found before the run) but writes it only at the finish, when it

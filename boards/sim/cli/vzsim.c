@@ -112,22 +112,6 @@ static uint64_t opt_size(const char *opt, const char *s)
 	return v << shift;
 }
 
-/* A trace window: megabytes (MiB), or a size with a suffix (64K); the
- * board's bounds checked here so that a bad one is refused before the run. */
-static uint64_t opt_window(const char *opt, const char *s)
-{
-	uint64_t v;
-	char *end;
-	if (parse_u64(s, &v, &end) && !*end)
-		v = v <= (UINT64_MAX >> 20) ? v << 20 : 0;
-	else
-		v = opt_size(opt, s);
-	if (v < VZSIM_TRACE_WINDOW_MIN || v > VZSIM_TRACE_WINDOW_MAX || v % 8)
-		die(EXIT_BAD_INPUT, "%s: '%s' is not 1K..1048576 (MB, or with a suffix: 64K), "
-		    "a multiple of 8 bytes", opt, s);
-	return v;
-}
-
 static void usage(FILE *f)
 {
 	fputs("usage: vzsim [options] image.elf...\n"
@@ -257,9 +241,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 				die(EXIT_BAD_INPUT, "--trace-syp: '%s' is not 0..7", optarg);
 			o->trace_syp = (unsigned)v;
 			break;
-		case O_TWIN:
-			o->trace_window = opt_window("--trace-window", optarg);
+		case O_TWIN: {
+			char err[256];
+			if (vzsim_trace_window_parse(optarg, &o->trace_window, err,
+						     sizeof err) != 0)
+				die(EXIT_BAD_INPUT, "--trace-window: %s", err);
 			break;
+		}
 		case O_BOOTARGS:
 			o->bootargs = optarg;
 			break;

@@ -141,6 +141,10 @@ struct vzsim_trace_opts {
 };
 #define VZSIM_TRACE_WINDOW_MIN 1024u
 #define VZSIM_TRACE_WINDOW_MAX (UINT64_C(1) << 40)
+/* A window as the tools' options give it (vzsim --trace-window, vzsoak
+ * run --trace-window): megabytes (MiB), or a size with a K, M or G suffix
+ * (64K); 0 and *bytes set, or -1 with a one-line reason in err. */
+int vzsim_trace_window_parse(const char *text, uint64_t *bytes, char *err, size_t errlen);
 int vzsim_trace_start(vzsim *sim, const char *path,
 		      const struct vzsim_trace_opts *opts, char *err, size_t errlen);
 int vzsim_trace_finish(vzsim *sim, char *err, size_t errlen);
