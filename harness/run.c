@@ -31,6 +31,8 @@ static void usage(FILE *f)
 	      "                   beside the vzsoak executable)\n"
 	      "  --out DIR        the run folder (default vzsoak-runs/NAME-sSEED)\n"
 	      "  --trace FILE     capture PDtrace into FILE (sets trace = on)\n"
+	      "  --trace-window MB  with --trace: keep only the last MB megabytes "
+	      "of trace\n                   (or 64K...): what led up to the end\n"
 	      "  --quiet          no progress line on stderr\n"
 	      "  --help           this text\n\n"
 	      "scenario keys (\"key = value\" lines, '#' comments):\n", f);
@@ -120,13 +122,14 @@ static void apply(struct scenario *s, const struct setting *st, vzsim *checker)
 /* The options into c and a; false if --help was asked for (and printed). */
 static bool parse_options(int argc, char **argv, struct run_config *c, struct run_args *a)
 {
-	enum { O_SEED = 256, O_SET, O_HV, O_OUT, O_TRACE, O_QUIET, O_HELP };
+	enum { O_SEED = 256, O_SET, O_HV, O_OUT, O_TRACE, O_TWIN, O_QUIET, O_HELP };
 	static const struct option longopts[] = {
 		{"seed", required_argument, NULL, O_SEED},
 		{"set", required_argument, NULL, O_SET},
 		{"hv", required_argument, NULL, O_HV},
 		{"out", required_argument, NULL, O_OUT},
 		{"trace", required_argument, NULL, O_TRACE},
+		{"trace-window", required_argument, NULL, O_TWIN},
 		{"quiet", no_argument, NULL, O_QUIET},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
@@ -158,6 +161,14 @@ static bool parse_options(int argc, char **argv, struct run_config *c, struct ru
 		case O_TRACE:
 			c->trace = optarg;
 			break;
+		case O_TWIN: {
+			char err[256];
+			if (vzsim_trace_window_parse(optarg, &c->trace_window, err,
+						     sizeof err) != 0)
+				die(EXIT_BAD_INPUT, "run: --trace-window: %s", err);
+			c->trace_window_arg = optarg;
+			break;
+		}
 		case O_QUIET:
 			c->quiet = true;
 			break;
@@ -179,6 +190,8 @@ static bool parse_options(int argc, char **argv, struct run_config *c, struct ru
 		die(EXIT_BAD_INPUT, "run: one scenario at a time ('%s' and '%s')",
 			argv[optind], argv[optind + 1]);
 	a->scn_path = argv[optind];
+	if (c->trace_window && !c->trace)
+		die(EXIT_BAD_INPUT, "run: --trace-window: only with --trace");
 	return true;
 }
 
@@ -224,6 +237,10 @@ static char *build_repro(const char *prog, const struct run_config *c,
 	if (c->trace) {
 		shell_word(f, "--trace");
 		shell_word(f, c->trace);
+	}
+	if (c->trace_window_arg) {
+		shell_word(f, "--trace-window");
+		shell_word(f, c->trace_window_arg);
 	}
 	fprintf(f, " --seed %u", (unsigned)c->scn.seed);
 	bool bad = ferror(f);

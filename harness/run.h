@@ -6,6 +6,7 @@
 #define HARNESS_RUN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "scenario.h"
 
@@ -15,6 +16,8 @@ struct run_config {
 	bool hv_given;       /* --hv (else the one beside the executable) */
 	const char *out;     /* the run folder */
 	const char *trace;   /* --trace: PDtrace capture file, or NULL */
+	const char *trace_window_arg; /* --trace-window as given, or NULL */
+	uint64_t trace_window; /* in bytes: keep only the last ones; 0 all */
 	bool quiet;
 	const char *repro;   /* the one command that reproduces the run */
 };

@@ -210,7 +210,8 @@ int soak_run(const struct run_config *c)
 		refuse(&scn, &console, sim, &rd, EXIT_BAD_INPUT, "--out %s: %s", c->out, err);
 	vzsim_uart_output(sim, console.f);
 	if (c->trace) {
-		struct vzsim_trace_opts topts = {.syp = 5, .command = c->repro};
+		struct vzsim_trace_opts topts = {.syp = 5, .command = c->repro,
+						  .window = c->trace_window};
 		if (vzsim_trace_start(sim, c->trace, &topts, err, sizeof err) != 0)
 			refuse(&scn, &console, sim, &rd, EXIT_BAD_INPUT, "--trace: %s", err);
 	}

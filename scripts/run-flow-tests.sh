@@ -62,6 +62,51 @@ else
 	pass ground-truth
 fi
 
+# A window (vzsim --trace-window 64K) of the same run, far longer than
+# the window: the file stays about the window's size, starts at a SYNC
+# (no unsynced or damage gap), says what it dropped, and what it decodes
+# is the tail of what ran, index for index.  The one thing a window cannot
+# show: a crashme block whose marker (its number) fell before the window
+# is "no code" until that guest's next block; those instructions are
+# counted as not shown, so decoded + not shown = the tail exactly.
+WIN=65536
+"$VZSIM" --max-insns "$INSNS" --bootargs "$ARGS" --trace "$OUT/win.vzt" --trace-window 64K \
+	"$HV" > /dev/null 2> "$OUT/win.stderr"
+rc=$?
+"$PDTRACE" flow "$OUT/win.vzt" > "$OUT/win.flow" 2> "$OUT/win.flow.stderr"
+frc=$?
+decoded "$OUT/win.flow" > "$OUT/win.decoded"
+wsize=$(stat -c %s "$OUT/win.vzt" 2>/dev/null || echo 0)
+first=$("$PDTRACE" dump --header "$OUT/win.vzt" 2>/dev/null |
+	sed -n 's/^window .* from instruction \([0-9]*\)$/\1/p')
+# truth.txt's line N is instruction N-1; from the window's first on.
+tail -n +"$((${first:-0} + 1))" "$OUT/truth.txt" > "$OUT/win.truth"
+hidden=$(sed -n 's/.*-- gap: no code at .*, \([0-9]*\) instructions\{0,1\} not shown.*/\1/p' \
+	"$OUT/win.flow" | awk '{ n += $1 } END { print n + 0 }')
+wrong=$(awk 'NR == FNR { d[$1] = $0; next } ($1 in d) && d[$1] != $0 { print; exit }' \
+	"$OUT/win.decoded" "$OUT/win.truth")
+if [ $rc -ne 3 ]; then
+	fail window "vzsim exit status $rc: $(tail -1 "$OUT/win.stderr")"
+elif [ "$wsize" -gt $((WIN + 4096)) ] || [ "$wsize" -lt $((WIN / 2)) ]; then
+	fail window "a $wsize-byte file for a $WIN-byte window"
+elif [ $frc -ne 0 ]; then
+	fail window "pdtrace flow exit status $frc: $(head -1 "$OUT/win.flow.stderr")"
+elif ! grep -q "window: the first [0-9]* bytes of the run's trace are not here" \
+	"$OUT/win.flow.stderr"; then
+	fail window "no window note: $(head -1 "$OUT/win.flow.stderr")"
+elif [ -z "$first" ] || [ "$(head -1 "$OUT/win.decoded" | cut -d' ' -f1)" != "$first" ]; then
+	fail window "the first instruction decoded is not the header's ($first)"
+elif grep -- '-- gap' "$OUT/win.flow" | grep -vq 'gap: no code at 001'; then
+	fail window "a gap: $(grep -- '-- gap' "$OUT/win.flow" | grep -v -m1 'gap: no code at 001')"
+elif [ -n "$wrong" ]; then
+	fail window "decoded != executed at: $wrong"
+elif [ $(($(wc -l < "$OUT/win.decoded") + hidden)) -ne "$(wc -l < "$OUT/win.truth")" ]; then
+	fail window "$(wc -l < "$OUT/win.decoded") decoded + $hidden not shown != $(wc -l < "$OUT/win.truth") run"
+else
+	echo "flow: a $wsize-byte window: instructions $first.. ($(wc -l < "$OUT/win.decoded") decoded, $hidden in crashme blocks before their marker)"
+	pass window
+fi
+
 # Every context is there: root, every guest's kernel and user code, and
 # crashme blocks regenerated on the host.
 missing=""
@@ -231,5 +276,5 @@ done
 
 # The big intermediates (instruction logs and listings, about 1 GB) go
 # when every case passed; a failure keeps them for whoever looks into it.
-[ "$failed" -eq 0 ] && rm -f "$OUT"/*.log "$OUT"/*.flow "$OUT"/*.txt "$OUT"/*.decoded
+[ "$failed" -eq 0 ] && rm -f "$OUT"/*.log "$OUT"/*.flow "$OUT"/*.txt "$OUT"/*.decoded "$OUT"/win.truth
 results_end

@@ -232,6 +232,16 @@ else
 	fail trace-capture "no capture, or trace = on missing from scenario.txt"
 fi
 
+# --trace-window: a window of the capture, the header says so, and the
+# command that reproduces the run keeps the option.
+fake fake-window 0 '^result: clean' --trace "$OUT/fake-window.vzt" --trace-window 4K &&
+if [ -s "$OUT/fake-window.vzt" ] && [ "$(stat -c %s "$OUT/fake-window.vzt")" -le $((4096 + 4096)) ] &&
+	grep -q -- '--trace-window 4K' "$OUT/fake-window/scenario.txt"; then
+	pass trace-window
+else
+	fail trace-window "no capture, one larger than the window, or no --trace-window in scenario.txt"
+fi
+
 # ------------------------------------------------------------ signals, stdout, refused runs
 
 # start_long NAME ARGS...: a run of the fake that goes on until stopped,
@@ -397,6 +407,10 @@ refused refuse-trace-nodir '^vzsoak: --trace: /nonexistent/t\.vzt: cannot create
 	--out "$R/run" --trace /nonexistent/t.vzt
 refused refuse-trace-dir ': --trace: .*/refuse/adir: cannot create: Is a directory$' \
 	--out "$R/run" --trace "$R/adir"
+refused refuse-trace-window "^vzsoak: run: --trace-window: '0' is not a trace window: want 1K\\.\\.[0-9]*M \\(megabytes, or with a suffix: 64K\\)$" \
+	--out "$R/run" --trace "$R/t.vzt" --trace-window 0
+refused refuse-trace-window-alone '^vzsoak: run: --trace-window: only with --trace$' \
+	--out "$R/run" --trace-window 1
 refused refuse-out-file ': --out: .*/refuse/afile: not a directory$' --out "$R/afile"
 refused refuse-out-under-file ': --out: .*/refuse/afile/run: cannot create: Not a directory$' --out "$R/afile/run"
 refused refuse-out-summary-dir ': --out .*/refuse/sumdir: .*/sumdir/summary\.txt: cannot create: Is a directory$' \

@@ -646,6 +646,7 @@ int cmd_flow(int argc, char **argv)
 	if (err)
 		die(EXIT_BAD_INPUT, "%s: file offset 0x%" PRIx64 ": %s", o.trace, eoff, pdt_errstr(err));
 
+	window_note(o.trace, &f.info);
 	struct pdt_flow_config cfg;
 	struct pdt_code *codes[PDT_FLOW_GUESTS + 1] = {0};
 	struct pdt_crashme *crashme;

@@ -101,6 +101,13 @@ static void print_header(const char *path, const struct pdt_file *f, bool json)
 		json_string(stdout, h->bootargs);
 		if (h->has_seed)
 			printf(",\"seed\":%" PRIu64, h->seed);
+		if (h->has_window) {
+			printf(",\"window\":{\"size\":%" PRIu64 ",\"dropped\":%" PRIu64,
+			       h->window_size, h->window_dropped);
+			if (h->window_index != PDT_WINDOW_NO_SYNC)
+				printf(",\"index\":%" PRIu64, h->window_index);
+			putchar('}');
+		}
 		printf(",\"trace_bytes\":%" PRIu64 "}}\n", f->len);
 		return;
 	}
@@ -124,6 +131,14 @@ static void print_header(const char *path, const struct pdt_file *f, bool json)
 		printf("seed           %" PRIu64 "\n", h->seed);
 	else
 		printf("seed           -\n");
+	if (h->has_window && h->window_index != PDT_WINDOW_NO_SYNC)
+		printf("window         %" PRIu64 " bytes; %" PRIu64
+		       " bytes of the run before it; from instruction %" PRIu64 "\n",
+		       h->window_size, h->window_dropped, h->window_index);
+	else if (h->has_window)
+		printf("window         %" PRIu64 " bytes; %" PRIu64
+		       " bytes of the run before it; no SYNC\n",
+		       h->window_size, h->window_dropped);
 	printf("trace          %" PRIu64 " bytes (%" PRIu64 " words%s)\n", f->len, f->len / 8,
 	       f->len % 8 ? " and a partial one" : "");
 }
@@ -331,6 +346,7 @@ static int cmd_dump(int argc, char **argv)
 		if (!o.json && o.records)
 			putchar('\n');
 	}
+	window_note(o.path, &f.info);
 	struct stats s = { 0 };
 	int err = dump_records(&f, &o, &s);
 	if (o.stats) {

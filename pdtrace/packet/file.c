@@ -43,12 +43,14 @@ static size_t header_end(size_t props_end)
 	return (props_end + H_ALIGN - 1) & ~(size_t)(H_ALIGN - 1);
 }
 
-enum { P_END = 0, P_BOARD = 1, P_IMAGE = 2, P_COMMAND = 3, P_SEED = 4, P_BOOTARGS = 5 };
+enum { P_END = 0, P_BOARD = 1, P_IMAGE = 2, P_COMMAND = 3, P_SEED = 4, P_BOOTARGS = 5,
+       P_WINDOW = 6 };
+#define P_WINDOW_LEN 24 /* size, dropped, first index: 8 bytes each */
 
 /* The largest header the writer can produce: every property full (it
  * must stay below 64 KiB: the header size is a 16-bit field). */
 #define H_MAX (H_PROPS + 4 + 64 + PDT_MAX_IMAGES * (4 + 8 + 256) + 4 + 512 + \
-	       4 + PDT_BOOTARGS_MAX + 4 + 8 + 4 + 8)
+	       4 + PDT_BOOTARGS_MAX + 4 + 8 + 4 + P_WINDOW_LEN + 4 + 8)
 _Static_assert(H_MAX <= UINT16_MAX, "the header size field is 16 bits");
 
 #define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
@@ -167,6 +169,13 @@ int pdt_file_write_header(FILE *f, struct pdt_file_info *info)
 		uint8_t seed[8];
 		put64(seed, info->seed);
 		put_prop(h, &at, P_SEED, seed, 8, NULL, 0);
+	}
+	if (info->has_window) {
+		uint8_t win[P_WINDOW_LEN];
+		put64(win, info->window_size);
+		put64(win + 8, info->window_dropped);
+		put64(win + 16, info->window_index);
+		put_prop(h, &at, P_WINDOW, win, sizeof win, NULL, 0);
 	}
 	put_prop(h, &at, P_END, NULL, 0, NULL, 0);
 	at = header_end(at);
@@ -349,6 +358,15 @@ int pdt_file_parse_header(struct pdt_file_info *info, const uint8_t *buf, uint64
 			if (ok) {
 				info->seed = get64(v);
 				info->has_seed = true;
+			}
+			break;
+		case P_WINDOW:
+			ok = plen == P_WINDOW_LEN;
+			if (ok) {
+				info->window_size = get64(v);
+				info->window_dropped = get64(v + 8);
+				info->window_index = get64(v + 16);
+				info->has_window = true;
 			}
 			break;
 		default: /* a property this reader does not know: skipped */

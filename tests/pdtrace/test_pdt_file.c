@@ -82,6 +82,10 @@ static void assert_info_eq(const struct pdt_file_info *a, const struct pdt_file_
 	assert_string_equal(a->bootargs, b->bootargs);
 	assert_int_equal(a->has_seed, b->has_seed);
 	assert_true(a->seed == b->seed);
+	assert_int_equal(a->has_window, b->has_window);
+	assert_true(a->window_size == b->window_size);
+	assert_true(a->window_dropped == b->window_dropped);
+	assert_true(a->window_index == b->window_index);
 	assert_int_equal(a->nimages, b->nimages);
 	for (unsigned i = 0; i < a->nimages; i++) {
 		assert_true(a->images[i].hash == b->images[i].hash);
@@ -144,7 +148,9 @@ static void test_header_round_trip(void **state)
 	struct pdt_file_info info = { .flags = 3, .tracecontrol = 0xffffffffu,
 				      .tracecontrol2 = 1, .prid = 2, .config3 = 3,
 				      .seed = UINT64_MAX, .has_seed = true,
-				      .nimages = PDT_MAX_IMAGES };
+				      .nimages = PDT_MAX_IMAGES, .has_window = true,
+				      .window_size = UINT64_MAX - 1, .window_dropped = UINT64_MAX,
+				      .window_index = PDT_WINDOW_NO_SYNC };
 	memset(info.board, 'b', sizeof info.board - 1);
 	memset(info.command, 'c', sizeof info.command - 1);
 	memset(info.bootargs, 'g', sizeof info.bootargs - 1);
@@ -224,6 +230,47 @@ static void test_bootargs(void **state)
 	big[35] = 0x7f;
 	assert_int_equal(pdt_file_parse_header(&back, big, size, &off), PDT_E_FORMAT);
 	assert_int_equal(off, 32);
+}
+
+/* The window (property 6), alone, byte for byte; any other length is a
+   bad header at the property. */
+static void test_window_property(void **state)
+{
+	(void)state;
+	static const uint8_t want[] = {
+	/*  0 */ 'V', 'Z', 'T', 'R', 'A', 'C', 'E', 0,
+	/*  8 */ 0x01, 0x00, 0x40, 0x00,                    /* version 1, header size 64 */
+	/* 12 */ 0x01, 0x01, 0x02, 0x00,                    /* little-endian, VZT1, off-chip */
+	/* 16 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 32 */ 0x06, 0x00, 0x18, 0x00,                    /* window, 24 bytes: */
+	/* 36 */ 0x00, 0x00, 0x01, 0, 0, 0, 0, 0,          /* size 64 KiB */
+	/* 44 */ 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, /* dropped */
+	/* 52 */ 0x2a, 0x00, 0x00, 0, 0, 0, 0, 0,          /* first SYNC's index 42 */
+	/* 60 */ 0x00, 0x00, 0x00, 0x00,                    /* end */
+	};
+	struct pdt_file_info info = { .flags = PDT_FLAG_OFFCHIP, .has_window = true,
+				      .window_size = 65536,
+				      .window_dropped = 0x0102030405060708ull,
+				      .window_index = 42 }, back;
+	uint8_t file[128];
+	size_t n = write_trace(file, sizeof file, &info, NULL, 0);
+	assert_int_equal(n, sizeof want);
+	assert_memory_equal(file, want, sizeof want);
+	uint64_t off;
+	assert_int_equal(pdt_file_parse_header(&back, file, n, &off), PDT_OK);
+	assert_info_eq(&back, &info);
+	/* 16 bytes (with the end property moved up, so only the length is
+	   wrong) */
+	memcpy(file, want, sizeof want);
+	file[34] = 16;
+	memset(file + 52, 0, 12);
+	assert_int_equal(pdt_file_parse_header(&back, file, n, &off), PDT_E_FORMAT);
+	assert_int_equal(off, 32);
+	/* No property: no window. */
+	info = (struct pdt_file_info){ 0 };
+	n = write_trace(file, sizeof file, &info, NULL, 0);
+	assert_int_equal(pdt_file_parse_header(&back, file, n, &off), PDT_OK);
+	assert_false(back.has_window);
 }
 
 static void test_writer_refuses(void **state)
@@ -528,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_header_by_hand),
 		cmocka_unit_test(test_header_round_trip),
 		cmocka_unit_test(test_bootargs),
+		cmocka_unit_test(test_window_property),
 		cmocka_unit_test(test_writer_refuses),
 		cmocka_unit_test(test_file_writer),
 		cmocka_unit_test(test_bad_headers),

@@ -356,6 +356,157 @@ static void test_tcb_readout_through_registers(void **state)
 	assert_int_equal(a & 0x1f011u, 0x1e011u);
 }
 
+/* ------------------------------------------------------------ the window */
+
+enum win_case { WIN_WHOLE, WIN_CUT, WIN_NO_SYNC };
+
+/* A loop with a UTM every pass (5-byte records, so records straddle words
+ * and a cut falls inside one), passes times, traced with a SYNC every
+ * 2^(syp+5) instructions. */
+static void run_window_prog(vzsim *sim, const char *path, uint64_t window, unsigned syp,
+			    uint32_t passes)
+{
+	h_prog(sim, PROG(enc_lui(T0, passes >> 16), enc_ori(T0, T0, passes & 0xffff),
+			 enc_addiu(T0, T0, -1),
+			 enc_mtc0(T0, 23, 3),
+			 enc_bne(T0, ZERO, -3),
+			 enc_nop()));
+	char err[256];
+	struct vzsim_trace_opts o = {.syp = syp, .command = "test", .window = window};
+	if (vzsim_trace_start(sim, path, &o, err, sizeof err) != 0)
+		fail_msg("vzsim_trace_start: %s", err);
+	assert_int_equal(h_run(sim, 10000000), VZSIM_STOP_DEADLOCK);
+	finish_trace(sim);
+}
+
+/*
+ * The same program traced whole and through a window of `window` bytes: the window's words are the
+ * whole trace's from where the header says the window starts, and it
+ * starts at a SYNC whose index the header holds (or, no SYNC in it, is
+ * the ring as it was).  Returns the whole trace's length.
+ */
+static uint64_t check_window(vzsim *sim, uint64_t window, unsigned syp, uint32_t passes,
+			     enum win_case want)
+{
+	char whole[128], win[128];
+	tmp_path(whole, sizeof whole, "whole");
+	tmp_path(win, sizeof win, "window");
+	/* Fresh boards, so that both runs are the same instruction for
+	 * instruction, indexes included. */
+	(void)sim;
+	vzsim *fa = h_new(), *fb = h_new();
+	h_setup(fa);
+	h_setup(fb);
+	run_window_prog(fa, whole, 0, syp, passes);
+	run_window_prog(fb, win, window, syp, passes);
+	assert_int_equal(vzsim_trace_words(fb, NULL), vzsim_trace_words(fa, NULL));
+	h_free(fa);
+	h_free(fb);
+
+	struct pdt_file a, w;
+	uint64_t off;
+	assert_int_equal(pdt_file_open(&a, whole, &off), 0);
+	assert_int_equal(pdt_file_open(&w, win, &off), 0);
+	assert_false(a.info.has_window);
+	assert_true(w.info.has_window);
+	assert_true(w.info.flags & PDT_FLAG_OFFCHIP);
+	assert_int_equal(w.info.window_size, window);
+	assert_string_equal(w.info.command, "test");
+	assert_true(w.len <= window);
+	assert_int_equal(w.info.window_dropped + w.len, a.len);
+	assert_memory_equal(w.words, a.words + w.info.window_dropped, w.len);
+	uint64_t cut = a.len > window ? a.len - window : 0; /* the ring's own */
+
+	struct pdt_decoder d;
+	struct pdt_record r;
+	pdt_dec_init(&d, w.words, w.len);
+	assert_int_equal(pdt_dec_next(&d, &r), 0);
+	switch (want) {
+	case WIN_WHOLE:
+		assert_int_equal(w.info.window_dropped, 0);
+		assert_int_equal(w.len, a.len);
+		break;
+	case WIN_CUT:
+		/* Moved on from the ring's cut to a SYNC: the record the cut
+		 * fell in, and the rest of its stretch, are not there. */
+		assert_true(w.info.window_dropped > cut);
+		assert_int_equal(r.type, PDT_SYNC);
+		assert_int_equal(r.offset, 0);
+		assert_int_equal(r.sync.index, w.info.window_index);
+		/* And no gap after it. */
+		while (pdt_dec_next(&d, &r) == 0)
+			assert_int_not_equal(r.type, PDT_GAP);
+		break;
+	case WIN_NO_SYNC:
+		assert_int_equal(w.info.window_index, PDT_WINDOW_NO_SYNC);
+		assert_int_equal(w.info.window_dropped, cut);
+		assert_int_equal(w.len, window);
+		assert_int_equal(r.type, PDT_GAP);
+		assert_int_equal(r.gap.why, PDT_GAP_UNSYNCED);
+		assert_int_equal(r.gap.skipped, window);
+		break;
+	}
+	uint64_t len = a.len;
+	pdt_file_close(&a);
+	pdt_file_close(&w);
+	remove(whole);
+	remove(win);
+	return len;
+}
+
+/* A window larger than the whole trace is the whole trace. */
+static void test_window_larger_than_trace(void **state)
+{
+	check_window(*state, 1u << 20, 0, 300, WIN_WHOLE);
+}
+
+/* Exactly full: the ring holds every word, nothing dropped; one word
+ * more and the window starts at a later SYNC. */
+static void test_window_exactly_full(void **state)
+{
+	uint64_t len = check_window(*state, 1u << 20, 0, 300, WIN_WHOLE);
+	assert_true(len >= VZSIM_TRACE_WINDOW_MIN + 8);
+	check_window(*state, len, 0, 300, WIN_WHOLE);
+	check_window(*state, len - 8, 0, 300, WIN_CUT);
+}
+
+/* Wrapped many times: the last words, from a SYNC, with no gap. */
+static void test_window_wraps_many_times(void **state)
+{
+	uint64_t len = check_window(*state, 1024, 0, 5000, WIN_CUT);
+	assert_true(len > 10 * 1024);
+}
+
+/* SYNCs further apart than the window: the ring kept whole, which the
+ * decoder reads as unsynced, and the header says there is no SYNC. */
+static void test_window_without_sync(void **state)
+{
+	check_window(*state, 1024, 7, 5000, WIN_NO_SYNC);
+}
+
+/* Bad windows are refused before anything is created. */
+static void test_window_bad_size(void **state)
+{
+	vzsim *sim = *state;
+	char path[128], err[256];
+	tmp_path(path, sizeof path, "badwin");
+	const uint64_t bad[] = {8, VZSIM_TRACE_WINDOW_MIN - 8, VZSIM_TRACE_WINDOW_MIN + 4,
+				VZSIM_TRACE_WINDOW_MAX + 8};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct vzsim_trace_opts o = {.window = bad[i]};
+		assert_int_equal(vzsim_trace_start(sim, path, &o, err, sizeof err), -1);
+		assert_int_equal(access(path, F_OK), -1);
+	}
+	uint64_t v = 0;
+	assert_int_equal(vzsim_trace_window_parse("1", &v, err, sizeof err), 0);
+	assert_int_equal(v, 1u << 20);
+	assert_int_equal(vzsim_trace_window_parse("64K", &v, err, sizeof err), 0);
+	assert_int_equal(v, 64u << 10);
+	const char *text[] = {"0", "", "1Q", "-1", "0K", "1048577", "x", "4G5"};
+	for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+		assert_int_equal(vzsim_trace_window_parse(text[i], &v, err, sizeof err), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +518,11 @@ int main(void)
 		T(test_trace_off_writes_nothing),
 		T(test_program_controls_trace),
 		T(test_tcb_readout_through_registers),
+		T(test_window_larger_than_trace),
+		T(test_window_exactly_full),
+		T(test_window_wraps_many_times),
+		T(test_window_without_sync),
+		T(test_window_bad_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,10 @@ int vzsim_board_opt(vzsim *sim, const char *name, const char *value, char *err,
 		}
 		fresh.stream = sim->tcb.stream; /* a running capture goes on */
 		fresh.words = sim->tcb.words;
+		fresh.win = sim->tcb.win; /* and its window */
+		fresh.win_n = sim->tcb.win_n;
+		fresh.win_next = sim->tcb.win_next;
+		fresh.win_total = sim->tcb.win_total;
 		tcb_free(&sim->tcb);
 		sim->tcb = fresh;
 	}
@@ -180,6 +184,8 @@ void vzsim_free(vzsim *sim)
 	uart_flush(&sim->uart);
 	pdt_file_discard(sim->tcb.stream); /* a capture never finished */
 	pdt_file_discard(sim->tcb_file);   /* a TCB never saved */
+	free(sim->tcb.win);
+	free(sim->win_info);
 	tcb_free(&sim->tcb);
 	for (unsigned i = 0; i < sim->nimages; i++)
 		free(sim->images[i]);

@@ -65,6 +65,9 @@ struct vzsim {
 	struct tcb tcb;
 	/* The file vzsim_tcb_open created for vzsim_tcb_save, or NULL. */
 	struct pdt_file_writer *tcb_file;
+	/* A windowed capture's header, taken as it starts (the header of a
+	 * streamed one is written then) and completed at its finish. */
+	struct pdt_file_info *win_info;
 	/* Images loaded, for trace file headers. */
 	unsigned nimages;
 	char *images[16];

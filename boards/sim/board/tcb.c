@@ -37,9 +37,15 @@ void tcb_word(void *ctx, uint64_t word)
 	if (!t->enabled)
 		return;
 	t->words++;
-	/* A failed write stops the stream; pdt_file_finish reports it. */
-	if (t->stream)
+	if (t->win) {
+		t->win[t->win_next] = word;
+		if (++t->win_next == t->win_n)
+			t->win_next = 0;
+		t->win_total++;
+	} else if (t->stream) {
+		/* A failed write stops the stream; pdt_file_finish reports it. */
 		pdt_file_write_words(t->stream, &word, 1);
+	}
 	if (t->stopped)
 		return;
 	t->mem[t->wrp++] = word;

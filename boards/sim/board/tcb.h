@@ -27,6 +27,15 @@ struct tcb {
 	uint64_t words;    /* words received */
 	/* Off-chip stream (a trace file being written), or NULL. */
 	struct pdt_file_writer *stream;
+	/*
+	 * A trace window (vzsim_trace_opts.window), or win NULL: the
+	 * stream's words go round this ring instead of into the file, so
+	 * that a run of any length holds only the last win_n words in
+	 * memory; vzsim_trace_finish writes them.  win_next: the slot of the
+	 * next word (the oldest once full); win_total: words of the capture.
+	 */
+	uint64_t *win;
+	uint64_t win_n, win_next, win_total;
 };
 
 /* size_bytes: a power of two, 256 .. 8 MiB (TCBConfig.SZ 0..15). */

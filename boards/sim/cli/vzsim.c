@@ -58,6 +58,7 @@ struct options {
 	const char *bootargs;
 	bool trace_data;
 	unsigned trace_syp;
+	uint64_t trace_window; /* --trace-window in bytes, 0 if not given */
 	uint32_t entry;
 	bool entry_set;
 };
@@ -142,6 +143,8 @@ static void usage(FILE *f)
 	      "too\n"
 	      "  --trace-syp N       sync every 2^(N+5) instructions, N 0..7 "
 	      "(default 5)\n"
+	      "  --trace-window MB   with --trace: keep only the last MB megabytes "
+	      "of trace\n                      (or 64K, 1M...), from a SYNC on\n"
 	      "  --tcb-out FILE      at the end, the on-chip TCB memory as a "
 	      "trace file\n"
 	      "  --stats             counters to stderr at the end\n"
@@ -166,7 +169,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_RAM = 256, O_MAX, O_SEED, O_UOUT, O_UIN, O_BOPT, O_STATS,
 	       O_LOG, O_ENTRY, O_HELP, O_TRACE, O_TDATA, O_TSYP,
-	       O_TCBOUT, O_BOOTARGS };
+	       O_TCBOUT, O_BOOTARGS, O_TWIN };
 	static const struct option longopts[] = {
 		{"ram", required_argument, NULL, O_RAM},
 		{"max-insns", required_argument, NULL, O_MAX},
@@ -181,6 +184,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{"trace", required_argument, NULL, O_TRACE},
 		{"trace-data", no_argument, NULL, O_TDATA},
 		{"trace-syp", required_argument, NULL, O_TSYP},
+		{"trace-window", required_argument, NULL, O_TWIN},
 		{"tcb-out", required_argument, NULL, O_TCBOUT},
 		{"bootargs", required_argument, NULL, O_BOOTARGS},
 		{NULL, 0, NULL, 0},
@@ -237,6 +241,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 				die(EXIT_BAD_INPUT, "--trace-syp: '%s' is not 0..7", optarg);
 			o->trace_syp = (unsigned)v;
 			break;
+		case O_TWIN: {
+			char err[256];
+			if (vzsim_trace_window_parse(optarg, &o->trace_window, err,
+						     sizeof err) != 0)
+				die(EXIT_BAD_INPUT, "--trace-window: %s", err);
+			break;
+		}
 		case O_BOOTARGS:
 			o->bootargs = optarg;
 			break;
@@ -273,6 +284,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->nimages == 0)
 		die(EXIT_BAD_INPUT, "no image given (try --help)");
+	if (o->trace_window && !o->trace)
+		die(EXIT_BAD_INPUT, "--trace-window: only with --trace");
 }
 
 /* ------------------------------------------------------------ output files */
@@ -615,6 +628,7 @@ static void start_capture(const struct options *o, vzsim *sim, struct outputs *o
 						 "%s%s", i ? " " : "", argv[i]);
 		struct vzsim_trace_opts topts = {.data = o->trace_data,
 						  .syp = o->trace_syp,
+						  .window = o->trace_window,
 						  .command = command};
 		char err[512];
 		if (vzsim_trace_start(sim, o->trace, &topts, err, sizeof err) != 0)

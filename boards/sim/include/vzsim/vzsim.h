@@ -124,12 +124,27 @@ void vzsim_uart_input(vzsim *sim, FILE *in);
  * or, path NULL, into the file vzsim_tcb_open created before the run (so
  * that a file that cannot be created is found before it, not after).
  * vzsim_free removes a file opened and never saved.
+ *
+ * A window (opts.window bytes, not 0) bounds the capture's memory and its
+ * file whatever the run's length: the words go round a ring of that size
+ * and vzsim_trace_finish writes the last of them, from the first SYNC in
+ * the ring on (all of them if none was dropped), with a header that says
+ * how many bytes of the run's trace are not there (docs/pdtrace.md, "The
+ * trace window").  The file is created at vzsim_trace_start all the same.
  */
 struct vzsim_trace_opts {
 	bool data;           /* load/store addresses and data too */
 	unsigned syp;        /* a SYNC every 2^(syp+5) instructions, 0..7 */
 	const char *command; /* recorded in the file header, may be NULL */
+	uint64_t window;     /* 0: the whole trace; else VZSIM_TRACE_WINDOW_MIN
+				..MAX bytes, a multiple of 8: the last ones */
 };
+#define VZSIM_TRACE_WINDOW_MIN 1024u
+#define VZSIM_TRACE_WINDOW_MAX (UINT64_C(1) << 40)
+/* A window as the tools' options give it (vzsim --trace-window, vzsoak
+ * run --trace-window): megabytes (MiB), or a size with a K, M or G suffix
+ * (64K); 0 and *bytes set, or -1 with a one-line reason in err. */
+int vzsim_trace_window_parse(const char *text, uint64_t *bytes, char *err, size_t errlen);
 int vzsim_trace_start(vzsim *sim, const char *path,
 		      const struct vzsim_trace_opts *opts, char *err, size_t errlen);
 int vzsim_trace_finish(vzsim *sim, char *err, size_t errlen);

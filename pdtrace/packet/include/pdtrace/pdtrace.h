@@ -186,8 +186,19 @@ struct pdt_file_info {
 	bool has_seed;
 	unsigned nimages;
 	struct pdt_image images[PDT_MAX_IMAGES];
+	/*
+	 * A window (vzsim --trace-window): the file holds only the last
+	 * words of the run's trace, from a SYNC on, so that a reader can say
+	 * what is missing instead of calling it damage.  window_size: the
+	 * window asked for, in bytes; window_dropped: bytes of the run's
+	 * trace before the file's first word; window_index: the instruction
+	 * index in the window's first SYNC (PDT_WINDOW_NO_SYNC: none).
+	 */
+	bool has_window;
+	uint64_t window_size, window_dropped, window_index;
 	uint32_t header_size; /* where the words start */
 };
+#define PDT_WINDOW_NO_SYNC UINT64_MAX
 
 /* FNV-1a 64 of a file's contents; 0 on error. */
 uint64_t pdt_hash_file(const char *path);
