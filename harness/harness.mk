@@ -4,7 +4,7 @@
 # scenario's boot arguments.
 HARNESS_SRC := $(wildcard harness/*.c)
 # The parts free of libvzsim, which the host unit tests link.
-HARNESS_HOST_SRC := harness/scenario.c harness/detect.c
+HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/crashdb.c
 $(call layer,harness,-Iboards/sim/include $(INC_ABI) $(INC_UTIL))
 VZSOAK     := $(BUILD)/bin/vzsoak
 VZSOAK_SAN := $(BUILD)/san/bin/vzsoak
