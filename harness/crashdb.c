@@ -130,6 +130,23 @@ static void flag_line(struct run_result *r, const char *line)
 	add_title(r, title);
 }
 
+/* The result line: "result: ANOMALY|FAILED WHO KIND at N instructions
+ * (... wall)[, N flags in all]: MSG" (summary.c, summary_result); its
+ * title and time to failure into r, true if it names a flag. */
+static bool result_line(struct run_result *r, const char *line)
+{
+	char word[16], kind[32];
+	unsigned long long at;
+	if (sscanf(line, "result: %15s %*s %31s at %llu instructions", word, kind, &at) != 3 ||
+	    (strcmp(word, "ANOMALY") && strcmp(word, "FAILED")))
+		return false;
+	const char *wall = strstr(line, " wall)");
+	const char *msg = wall ? strstr(wall, ": ") : NULL;
+	flag_title(kind, msg ? msg + 2 : "", r->title, sizeof r->title);
+	r->ttf = at;
+	return true;
+}
+
 void result_classify(const char *summary, int status, bool hung, double wall,
 		     struct run_result *r)
 {
@@ -137,6 +154,7 @@ void result_classify(const char *summary, int status, bool hung, double wall,
 	r->ttf = NO_TTF;
 	r->wall = wall;
 	bool flags = false, result = false;
+	struct run_result first = {.ttf = NO_TTF};
 	for (const char *line = summary; line && *line; ) {
 		const char *nl = strchr(line, '\n');
 		size_t l = nl ? (size_t)(nl - line) : strlen(line);
@@ -146,7 +164,7 @@ void result_classify(const char *summary, int status, bool hung, double wall,
 		if (sscanf(buf, "run: %llu instructions", &n) == 1)
 			r->insns = n;
 		else if (!strncmp(buf, "result: ", 8))
-			result = true;
+			result = result_line(&first, buf) || true;
 		else if (!strcmp(buf, "flags (time to failure):"))
 			flags = true;
 		else if (flags && !strncmp(buf, "  ", 2))
@@ -154,6 +172,22 @@ void result_classify(const char *summary, int status, bool hung, double wall,
 		else
 			flags = false;
 		line = nl ? nl + 1 : NULL;
+	}
+	/* The run's title is its result line's flag (summary.c picks a
+	 * guest's over the hypervisor's), the first of its titles. */
+	if (first.title[0]) {
+		char rest[TITLES_MAX];
+		snprintf(rest, sizeof rest, "%s", r->titles);
+		r->title[0] = r->titles[0] = 0;
+		add_title(r, first.title);
+		for (char *p = rest; *p; ) {
+			char *end = strstr(p, " | ");
+			if (end)
+				*end = 0;
+			add_title(r, p);
+			p = end ? end + 3 : p + strlen(p);
+		}
+		r->ttf = first.ttf;
 	}
 	/* The harness's own titles first: a run that died or hung may have
 	 * flagged on its way, but what ended it is what to look at. */

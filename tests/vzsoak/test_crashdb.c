@@ -32,7 +32,8 @@ static const char flagged[] =
 	"  g3 anomaly at 500000 instructions (0.000500 s simulated, 0.010 s wall): "
 	"PageMask 16K -> 4K (shrinking page): PageMask 0x00000000\n"
 	"reproduce: vzsoak run fake.scn --seed 3\n"
-	"result: ANOMALY g2 lockup at 450000 instructions (...), 2 flags in all: "
+	"result: ANOMALY g2 lockup at 450000 instructions (0.000450 s simulated, "
+	"0.010 s wall), 2 flags in all: "
 	"repeats the same TLB fault 120 times: EPC 0x0040404c BadVAddr 0x00481000\n";
 
 static const char clean[] =
@@ -53,6 +54,29 @@ static void test_flagged(void **state)
 			    "anomaly: PageMask 16K -> 4K (shrinking page)");
 	assert_int_equal(r.insns, 450000);
 	assert_int_equal(r.ttf, 450000);
+}
+
+/* The result line names the run's flag: a guest's before the
+ * hypervisor's, whatever came first. */
+static const char guest_first[] =
+	"run: 900 instructions (...)\n"
+	"flags (time to failure):\n"
+	"  hv reset at 800 instructions (0.1 s simulated, 0.1 s wall): the board was reset before\n"
+	"  g3 exit at 900 instructions (0.1 s simulated, 0.1 s wall): stopped with exit status 3\n"
+	"reproduce: x\n"
+	"result: ANOMALY g3 exit at 900 instructions (0.1 s simulated, 0.1 s wall), "
+	"2 flags in all: stopped with exit status 3\n";
+
+static void test_result_flag(void **state)
+{
+	(void)state;
+	struct run_result r;
+	result_classify(guest_first, EXITED(1), false, 1, &r);
+	assert_int_equal(r.outcome, OUT_FLAGGED);
+	assert_string_equal(r.title, "exit: stopped with exit status 3");
+	assert_string_equal(r.titles, "exit: stopped with exit status 3 | "
+			    "reset: the board was reset before");
+	assert_int_equal(r.ttf, 900);
 }
 
 static void test_clean(void **state)
@@ -143,6 +167,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flagged),
 		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_result_flag),
 		cmocka_unit_test(test_harness_titles),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_torn_journal),
