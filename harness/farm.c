@@ -595,23 +595,29 @@ static void progress(struct soak *k, bool force)
 	}
 	n += (size_t)snprintf(line + n, sizeof line - n, ", %.2fM insn/s, %zu flagged",
 			      el > 0 ? (double)k->insns_now / el / 1e6 : 0, flagged);
-	bool first = true;
-	/* The titles, in the order first seen (counted here: the journal is short
-	 * enough, one pass a line). */
-	for (size_t i = 0; i < k->j.n && n + 40 < sizeof line; i++) {
+	/* The titles, in the order first seen: one pass over the journal,
+	 * each run's title looked up among the few distinct ones (the line
+	 * only shows the first 32). */
+	struct title_count {
+		const char *title;
+		unsigned count;
+	} seen[32];
+	size_t nseen = 0;
+	for (size_t i = 0; i < k->j.n; i++) {
 		const char *title = k->j.e[i].r.title;
-		bool seen = !title[0];
-		for (size_t m = 0; m < i && !seen; m++)
-			seen = !strcmp(k->j.e[m].r.title, title);
-		if (seen)
+		if (!title[0])
 			continue;
-		unsigned c = 0;
-		for (size_t m = i; m < k->j.n; m++)
-			c += !strcmp(k->j.e[m].r.title, title);
-		n += (size_t)snprintf(line + n, sizeof line - n, "%s %ux %s",
-				      first ? ":" : ";", c, title);
-		first = false;
+		size_t m;
+		for (m = 0; m < nseen && strcmp(seen[m].title, title); m++)
+			;
+		if (m < nseen)
+			seen[m].count++;
+		else if (nseen < sizeof seen / sizeof seen[0])
+			seen[nseen++] = (struct title_count){title, 1};
 	}
+	for (size_t m = 0; m < nseen && n + 40 < sizeof line; m++)
+		n += (size_t)snprintf(line + n, sizeof line - n, "%s %ux %s",
+				      m ? ";" : ":", seen[m].count, seen[m].title);
 	if (n >= sizeof line)
 		n = sizeof line - 1;
 	if (k->tty) {

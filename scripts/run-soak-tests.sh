@@ -142,6 +142,16 @@ else
 	pass shard
 fi
 
+# Two scenarios: every seed with each, told apart by name.
+soak two "$SCN" "$DIR/fake-lockup.scn" --seeds 1-3 -j 2 --quiet
+got=$(grep -v '^#' "$OUT/two/journal" | cut -f1,2 | sort | tr '\t\n' ': ')
+if [ $rc -ne 1 ] || [ "$got" != "1:fake 1:fake-lockup 2:fake 2:fake-lockup 3:fake 3:fake-lockup " ] ||
+   [ "$(counts "$OUT/two")" != "3 lockup: repeats the same TLB fault N times" ]; then
+	fail two-scenarios "exit status $rc, journal '$got', counts '$(counts "$OUT/two")'"
+else
+	pass two-scenarios
+fi
+
 # ------------------------------------------------- resume after SIGKILL
 # Killed three times at random moments, resumed each time; at the end
 # every seed once and the counts of an uninterrupted soak (basic's, twice
