@@ -196,16 +196,16 @@ void result_classify(const char *summary, int status, bool hung, double wall,
 	if (hung) {
 		r->outcome = OUT_HUNG;
 		own = "harness: run hung";
-	} else if (WIFSIGNALED(status) || !result) {
-		/* No summary: the run died before it could write one, by a
-		 * signal or by a sanitizer's report (which exits). */
-		r->outcome = OUT_CRASHED;
-		own = "harness: run crashed";
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) > 1) {
 		r->outcome = OUT_FAILED;
 		snprintf(failed, sizeof failed, "harness: run failed (exit %d)",
 			 WEXITSTATUS(status));
 		own = failed;
+	} else if (WIFSIGNALED(status) || !result) {
+		/* No summary: the run died before it could write one, by a
+		 * signal or by a sanitizer's report (which exits with 1). */
+		r->outcome = OUT_CRASHED;
+		own = "harness: run crashed";
 	} else if (r->title[0] || (WIFEXITED(status) && WEXITSTATUS(status) == 1)) {
 		r->outcome = OUT_FLAGGED;
 		if (!r->title[0])

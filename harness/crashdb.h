@@ -36,10 +36,10 @@ const char *outcome_name(enum run_outcome o);
  * The one reading of a finished run: summary is summary.txt's text (NULL
  * if the run left none), status the child's wait status, hung whether the
  * watchdog stopped it.  A run killed by a signal (not ours) is "harness:
- * run crashed", and so is one that left no summary (a sanitizer's report
- * ends the process with a status, not a signal); one the watchdog stopped
- * is "harness: run hung", one that ended with another status than 0 or 1
- * "harness: run failed (exit N)".
+ * run crashed", and so is one that ended with 0 or 1 but left no summary
+ * (a sanitizer's report exits with 1); one the watchdog stopped is
+ * "harness: run hung", one that ended with another status than 0 or 1
+ * "harness: run failed (exit N)" (70: out of memory, --mem-limit).
  */
 void result_classify(const char *summary, int status, bool hung, double wall,
 		     struct run_result *r);

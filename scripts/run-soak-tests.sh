@@ -247,6 +247,16 @@ else
 	pass crashed
 fi
 
+# --mem-limit 64: a run over its limit (the sanitizer's shadow memory
+# alone is more) is a finding of its own, not the end of the soak.
+soak memlimit "$SCN" --seeds 1-2 -j 2 --mem-limit 64 --quiet
+if [ $rc -ne 1 ] || [ "$(grep -v '^#' "$OUT/memlimit/journal" | cut -f3 | grep -Ec '^(crashed|failed)$')" != 2 ] ||
+   ! grep -qx 'mem-limit = 64' "$OUT/memlimit/soak.conf"; then
+	fail mem-limit "exit status $rc, journal: $(cut -f3 "$OUT/memlimit/journal" | tr '\n' ' ')"
+else
+	pass mem-limit
+fi
+
 # ---------------------------------------------------------- time, signals
 # --hours 0.0005 (1.8 s) of clean runs: it stops on time, every run it
 # counted clean, the unfinished ones not counted.

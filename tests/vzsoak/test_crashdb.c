@@ -111,6 +111,8 @@ static void test_harness_titles(void **state)
 	result_classify(clean, EXITED(70), false, 1, &r);
 	assert_int_equal(r.outcome, OUT_FAILED);
 	assert_string_equal(r.title, "harness: run failed (exit 70)");
+	result_classify(NULL, EXITED(70), false, 1, &r);
+	assert_int_equal(r.outcome, OUT_FAILED);
 }
 
 static void test_ids(void **state)
