@@ -10,5 +10,6 @@
 /* The commands: prog is how vzsoak was invoked (for the reproduce
  * command), argv[0] the command's name. */
 int cmd_run(const char *prog, int argc, char **argv);
+int cmd_soak(const char *prog, int argc, char **argv);
 
 #endif

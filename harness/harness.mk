@@ -5,7 +5,7 @@
 HARNESS_SRC := $(wildcard harness/*.c)
 # The parts free of the board, which the host unit tests link (with
 # libvzsim for its names of the exception codes only).
-HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/title.c
+HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/title.c harness/crashdb.c
 $(call layer,harness,-Iboards/sim/include $(INC_ABI) $(INC_UTIL))
 VZSOAK     := $(BUILD)/bin/vzsoak
 VZSOAK_SAN := $(BUILD)/san/bin/vzsoak

@@ -18,6 +18,8 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{"run", cmd_run, "run one soak scenario on the simulated board"},
+	{"soak", cmd_soak, "run scenarios over many seeds, a process each; "
+			   "journal, crash folders, index"},
 };
 
 static void usage(FILE *f)

@@ -70,6 +70,11 @@ step flow scripts/run-flow-tests.sh "$BUILD/san/bin/vzsim" \
 step vzsoak scripts/run-vzsoak-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hypervisor.elf" \
 	"$BUILD/target/vzsoak/fakehv.elf" tests/vzsoak "$RESULTS"
 
+# vzsoak soak: journal, crash folders, index, resume after SIGKILL, hung
+# and crashed runs, --hours, SIGINT (the stand-in hypervisor).
+step soak scripts/run-soak-tests.sh "$BUILD/san/bin/vzsoak" \
+	"$BUILD/target/vzsoak/fakehv.elf" tests/vzsoak "$RESULTS"
+
 # Differential tests against QEMU Malta.
 # shellcheck disable=SC2086 # DIFF_SEEDS is a list
 step diff scripts/run-diff.sh "$BUILD/san/bin/vzsim" "$BUILD/bin/diffgen" "$BUILD/diff" "$RESULTS" $DIFF_SEEDS

@@ -28,6 +28,8 @@
  *   failed    the status block says FAILED at once; the board is reset
  *   nostatus  no status block: one console line and the reset, as the
  *             real hypervisor does when it refuses its boot arguments
+ *   byseed    by the seed= argument, for the soak's tests (several seeds,
+ *             some flagged): seed mod 4 = 1 pagemask, 3 lockup, else clean
  */
 #include <stdint.h>
 
@@ -192,6 +194,14 @@ int main(void)
 	uint32_t quantum = number(arg("quantum", text, sizeof text));
 	uint32_t tlbp = flavour(arg("tlbp-check", text, sizeof text));
 	arg("image", image, sizeof image);
+	if (same(image, "byseed")) {
+		static const char *const by[4] = {"clean", "pagemask", "clean", "lockup"};
+		const char *pick = by[number(arg("seed", text, sizeof text)) % 4];
+		unsigned c = 0;
+		for (; pick[c]; c++)
+			image[c] = pick[c];
+		image[c] = 0;
+	}
 	if (guests < 1 || guests > STATUS_GUESTS)
 		guests = 4;
 
