@@ -103,7 +103,7 @@ help:
 	@echo "make test-fresh make run and make test in a new Debian 12 minbase root with only git and make (as root; ~7 min)"
 	@echo "make fuzz-diff  many more differential seeds against QEMU (N=500 by default)"
 	@echo "make fuzz       libFuzzer on the trace decoder and the ELF reader (FUZZ_SECONDS=300 each)"
-	@echo "make bench      vzsim vs QEMU speed on a 10^9-instruction loop; libpdtrace speed"
+	@echo "make bench      vzsim vs QEMU speed on a 10^9-instruction loop; soak speed and -j scaling; libpdtrace speed"
 	@echo "make ttf        time to failure of the shrinking page over SEEDS=20 seeds (TTF_ARGS='--set k=v ...')"
 
 deps:
