@@ -360,6 +360,37 @@ badmerge bad-merge-again "vzsoak: --out $M: already a soak folder (it has a jour
 badmerge bad-merge-no-out "vzsoak: where to? (give --out DIR)" "$OUT/shard-a"
 [ -e "$OUT/merged-x" ] && fail bad-merge-overlap "it created $OUT/merged-x"
 
+# ------------------------------------------------------ --trace-window
+# Each run traces its last 16K (the fake's runs make less than 64K of
+# trace in all, so a 64K window would hold whole runs, not a window):
+# the flagged runs' reproducers keep a trace.vzt of about the window
+# that pdtrace reads whole; the clean runs leave none.
+PDTRACE=$(dirname "$VZSOAK")/pdtrace
+soak trace "$SCN" --seeds 1-4 -j 2 --set image=byseed --trace-window 16K --quiet
+T=$OUT/trace
+traces=$(find "$T" -name 'trace.vzt*' | sort)
+want_traces=$(ls -d "$T"/crashes/*/*/ | sed 's,/$,/trace.vzt,' | sort)
+bad_trace=
+for f in $traces; do
+	size=$(stat -c %s "$f")
+	if [ "$size" -lt 16384 ] || [ "$size" -gt 20480 ]; then
+		bad_trace="$f: $size bytes"
+	elif ! "$PDTRACE" dump --stats "$f" > /dev/null 2>&1; then
+		bad_trace="$f: pdtrace dump --stats exit status $?"
+	fi
+done
+if [ $rc -ne 1 ]; then
+	fail trace-window "exit status $rc, want 1 ($(cat "$OUT/trace.stderr"))"
+elif [ -z "$traces" ] || [ "$traces" != "$want_traces" ]; then
+	fail trace-window "traces '$traces', want '$want_traces'"
+elif [ -n "$bad_trace" ]; then
+	fail trace-window "$bad_trace"
+elif ! grep -qx 'trace-window = 16K' "$T/soak.conf"; then
+	fail trace-window "soak.conf has no trace-window line"
+else
+	pass trace-window
+fi
+
 # ---------------------------------------------------------- bad input
 # bad NAME WANT ARGS...: exit 2 and the one line WANT on stderr.
 bad() {
@@ -387,6 +418,8 @@ bad bad-resume-none "vzsoak: --resume: $OUT/none: no soak there (no soak.conf)" 
 	--resume --out "$OUT/none"
 bad bad-soak-again "vzsoak: --out $B: holds a soak already (--resume continues it)" \
 	"$SCN" --seeds 1-8 --set image=byseed --hv "$FAKE" --out "$B"
+bad bad-resume-window "vzsoak: --resume: $OUT/trace was made by another soak: soak.conf: it has 'trace-window = 16K', this command 'trace-window = 32K'" \
+	"$SCN" --resume --seeds 1-4 --set image=byseed --trace-window 32K --hv "$FAKE" --out "$OUT/trace"
 [ -e "$OUT/none" ] && fail bad-resume-none "it created $OUT/none"
 
 results_end
