@@ -222,13 +222,13 @@ int cmd_merge(const char *prog, int argc, char **argv)
 	const char *out = NULL;
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'o') {
 			out = optarg;
 		} else if (c == 'h') {
 			usage(stdout);
 			return EXIT_CLEAN;
-		} else if (optopt) {
+		} else if (c == ':') {
 			die(EXIT_BAD_INPUT, "%s needs a value (try vzsoak merge --help)",
 			    argv[optind - 1]);
 		} else {
@@ -306,8 +306,10 @@ int cmd_merge(const char *prog, int argc, char **argv)
 	char *runs;
 	if (asprintf(&runs, "%s/runs", out) < 0)
 		die(EXIT_INTERNAL, "out of memory");
-	if (make_dirs(runs, err, sizeof err) != 0 ||
-	    journal_load(&j, out, err, sizeof err) != 0)
+	/* A folder that cannot be made is the --out given, as in the soak. */
+	if (make_dirs(runs, err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "--out %s: %s", out, err);
+	if (journal_load(&j, out, err, sizeof err) != 0)
 		die(EXIT_INTERNAL, "--out %s: %s", out, err);
 
 	bool flagged = false;

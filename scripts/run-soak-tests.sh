@@ -358,6 +358,9 @@ badmerge bad-merge-not-soak "vzsoak: $OUT/a-dir: not a soak folder (no soak.conf
 badmerge bad-merge-again "vzsoak: --out $M: already a soak folder (it has a journal)" \
 	--out "$M" "$OUT/shard-a" "$OUT/shard-b"
 badmerge bad-merge-no-out "vzsoak: where to? (give --out DIR)" "$OUT/shard-a"
+badmerge bad-merge-option "vzsoak: unknown option '-x' (try vzsoak merge --help)" \
+	-x --out "$OUT/merged-x" "$OUT/shard-a"
+badmerge bad-merge-out-value "vzsoak: --out needs a value (try vzsoak merge --help)" "$OUT/shard-a" --out
 [ -e "$OUT/merged-x" ] && fail bad-merge-overlap "it created $OUT/merged-x"
 
 # ------------------------------------------------------ --trace-window
