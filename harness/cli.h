@@ -11,5 +11,6 @@
  * command), argv[0] the command's name. */
 int cmd_run(const char *prog, int argc, char **argv);
 int cmd_soak(const char *prog, int argc, char **argv);
+int cmd_merge(const char *prog, int argc, char **argv);
 
 #endif

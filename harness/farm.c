@@ -56,6 +56,7 @@ struct soak_opts {
 	unsigned long mem_mb;   /* 0: none */
 	bool mem_given;
 	unsigned keep;
+	char *trace_window;     /* --trace-window as given; NULL: no trace */
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -152,6 +153,14 @@ static void apply_opt(struct soak_opts *o, const char *key, const char *value,
 		if (!parse_u32(value, &a) || a < 1)
 			die(EXIT_BAD_INPUT, "%s '%s': want a count of at least 1", what, value);
 		o->keep = a;
+	} else if (!strcmp(key, "trace-window")) {
+		/* Checked here, not by every run's exit 2. */
+		uint64_t bytes;
+		char err[256];
+		if (vzsim_trace_window_parse(value, &bytes, err, sizeof err) != 0)
+			die(EXIT_BAD_INPUT, "%s '%s': %s", what, value, err);
+		free(o->trace_window);
+		o->trace_window = xstrdup(value);
 	} else {
 		die(EXIT_BAD_INPUT, "%s: unknown key '%s'", what, key);
 	}
@@ -166,6 +175,7 @@ static void opts_free(struct soak_opts *o)
 	free(o->scn);
 	free(o->sets);
 	free(o->hv);
+	free(o->trace_window);
 }
 
 /* soak.conf's text: the same options give the same text. */
@@ -194,6 +204,8 @@ static char *conf_text(const struct soak_opts *o)
 	if (o->mem_given)
 		fprintf(f, "mem-limit = %lu\n", o->mem_mb);
 	fprintf(f, "keep = %u\n", o->keep);
+	if (o->trace_window)
+		fprintf(f, "trace-window = %s\n", o->trace_window);
 	bool bad = ferror(f);
 	if (fclose(f) != 0 || bad)
 		die(EXIT_INTERNAL, "out of memory");
@@ -332,7 +344,7 @@ static void shell_word(FILE *f, const char *s)
 static char **run_argv(const struct soak *k, const struct slot *sl, char **repro)
 {
 	size_t n = 0;
-	char **av = xrealloc(NULL, (12 + 2 * k->o.nsets) * sizeof *av);
+	char **av = xrealloc(NULL, (16 + 2 * k->o.nsets) * sizeof *av);
 	char seed[16];
 	snprintf(seed, sizeof seed, "%" PRIu32, sl->seed);
 	av[n++] = xstrdup(k->prog);
@@ -352,6 +364,16 @@ static char **run_argv(const struct soak *k, const struct slot *sl, char **repro
 	av[n++] = xstrdup("--out");
 	av[n++] = xstrdup(sl->dir);
 	av[n++] = xstrdup("--quiet");
+	/* The last SIZE of trace, in the run folder: it goes with the run
+	 * to its crash folder, or with the folder of a clean run.  Not in
+	 * the replay command (a replay with "$@" can ask for a trace). */
+	if (k->o.trace_window) {
+		av[n++] = xstrdup("--trace");
+		if (asprintf(&av[n++], "%s/trace.vzt", sl->dir) < 0)
+			die(EXIT_INTERNAL, "out of memory");
+		av[n++] = xstrdup("--trace-window");
+		av[n++] = xstrdup(k->o.trace_window);
+	}
 	av[n] = NULL;
 	size_t len;
 	FILE *f = open_memstream(repro, &len);
@@ -655,6 +677,8 @@ static void usage(FILE *f)
 	      "  --mem-limit MB   address-space limit of each run (0: none; "
 	      "default 4096,\n                   none in a sanitizer build)\n"
 	      "  --keep K         reproducers kept per failure (default 5)\n"
+	      "  --trace-window SIZE  each run traces its last SIZE (64K, 1M) "
+	      "into trace.vzt,\n                   kept with its reproducer\n"
 	      "  --quiet          no progress line on stderr\n\n"
 	      "exit status: 0 every run clean, 1 some run flagged, 2 bad input, "
 	      "70 internal\nerror, 128+N signal N (the finished runs and the "
@@ -749,7 +773,7 @@ static int parse_args(int argc, char **argv, struct soak_opts *o, struct soak *k
 		      bool *resume)
 {
 	enum { O_SEEDS = 256, O_HOURS, O_OUT, O_RESUME, O_SHARD, O_SET, O_HV,
-	       O_TIMEOUT, O_MEM, O_KEEP, O_QUIET, O_HELP };
+	       O_TIMEOUT, O_MEM, O_KEEP, O_TWIN, O_QUIET, O_HELP };
 	static const struct option longopts[] = {
 		{"seeds", required_argument, NULL, O_SEEDS},
 		{"hours", required_argument, NULL, O_HOURS},
@@ -761,6 +785,7 @@ static int parse_args(int argc, char **argv, struct soak_opts *o, struct soak *k
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"mem-limit", required_argument, NULL, O_MEM},
 		{"keep", required_argument, NULL, O_KEEP},
+		{"trace-window", required_argument, NULL, O_TWIN},
 		{"quiet", no_argument, NULL, O_QUIET},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
@@ -770,6 +795,7 @@ static int parse_args(int argc, char **argv, struct soak_opts *o, struct soak *k
 		[O_SHARD - O_SEEDS] = "shard", [O_SET - O_SEEDS] = "set",
 		[O_HV - O_SEEDS] = "hv", [O_TIMEOUT - O_SEEDS] = "timeout",
 		[O_MEM - O_SEEDS] = "mem-limit", [O_KEEP - O_SEEDS] = "keep",
+		[O_TWIN - O_SEEDS] = "trace-window",
 	};
 	bool any = false;
 	opterr = 0;

@@ -20,6 +20,7 @@ static const struct command {
 	{"run", cmd_run, "run one soak scenario on the simulated board"},
 	{"soak", cmd_soak, "run scenarios over many seeds, a process each; "
 			   "journal, crash folders, index"},
+	{"merge", cmd_merge, "merge the folders of a soak's shards into one"},
 };
 
 static void usage(FILE *f)

@@ -290,6 +290,110 @@ else
 	pass sigint
 fi
 
+mkdir -p "$OUT/a-dir"
+# ------------------------------------------------------------ vzsoak merge
+# Seeds 1-8 as two shards, merged: the titles, counts and seeds of the
+# one soak (basic, -j 2), and reproducers that replay.
+soak shard-a "$SCN" --seeds 1-8 -j 2 --set image=byseed --shard 1/2 --quiet
+soak shard-b "$SCN" --seeds 1-8 -j 2 --set image=byseed --shard 2/2 --quiet
+M=$OUT/merged
+timeout "$TIMEOUT" "$VZSOAK" merge --out "$M" "$OUT/shard-a" "$OUT/shard-b" \
+	> "$OUT/merged.stdout" 2> "$OUT/merged.stderr"
+rc=$?
+mrepro=$(ls "$M"/crashes/*/*/repro.sh 2> /dev/null | wc -l)
+if [ $rc -ne 1 ]; then
+	fail merge "exit status $rc, want 1 ($(cat "$OUT/merged.stderr"))"
+elif [ "$(journal_seeds "$M")" != "1 2 3 4 5 6 7 8 " ]; then
+	fail merge "journal seeds '$(journal_seeds "$M")'"
+elif [ "$(counts "$M")" != "$(counts "$B")" ]; then
+	fail merge "crash counts '$(counts "$M")', the one soak's '$(counts "$B")'"
+elif [ "$mrepro" -ne 4 ]; then
+	fail merge "$mrepro reproducers, want 4"
+elif ! ktap_ok "$M/results.ktap" ||
+     [ "$(grep -v '^# .*first seen' "$M/results.ktap")" != "$(grep -v '^# .*first seen' "$B/results.ktap")" ] ||
+     [ "$(grep -E '"(runs|clean|flagged|instructions)"' "$M/soak.json")" != "$(grep -E '"(runs|clean|flagged|instructions)"' "$B/soak.json")" ] ||
+     [ "$(head -3 "$M/index.md")" != "$(head -3 "$B/index.md")" ]; then
+	fail merge "index.md, soak.json or results.ktap differ from the one soak's"
+elif ! grep -qx 'shard = 1/1' "$M/soak.conf" || [ -n "$(leftovers "$M")" ]; then
+	fail merge "soak.conf's shard line, or leftovers: $(leftovers "$M")"
+else
+	pass merge
+fi
+# --keep 1 over three shards: each title's runs are in two shards (1 and
+# 5, 7 and 3), with equal times to failure: as in the soak, the one that
+# finished first stays (the shards ran in order: 1 and 7).
+for k in 1 2 3; do
+	soak shard-k$k "$SCN" --seeds 1-8 -j 2 --set image=byseed --shard $k/3 --keep 1 --quiet
+done
+"$VZSOAK" merge --out "$OUT/merged-k" "$OUT"/shard-k[123] > /dev/null 2>&1
+rc=$?
+kept=$(cd "$OUT/merged-k/crashes" 2> /dev/null && ls -d */*/ | sed 's,.*/\(.*\)/,\1,' | sort | tr '\n' ' ')
+if [ $rc -ne 1 ] || [ "$kept" != "fake-s1 fake-s7 " ] ||
+   [ "$(counts "$OUT/merged-k")" != "$(counts "$B")" ]; then
+	fail merge-keep "exit status $rc, reproducers '$kept', want 1 and 'fake-s1 fake-s7 '"
+else
+	pass merge-keep
+fi
+
+# badmerge NAME WANT ARGS...: vzsoak merge exits 2 with the one line WANT.
+badmerge() {
+	local name=$1 want=$2
+	shift 2
+	timeout "$TIMEOUT" "$VZSOAK" merge "$@" > /dev/null 2> "$OUT/$name.stderr"
+	local rc=$?
+	if [ $rc -ne 2 ]; then
+		fail "$name" "exit status $rc, want 2"
+	elif [ "$(cat "$OUT/$name.stderr")" != "$want" ]; then
+		fail "$name" "stderr '$(cat "$OUT/$name.stderr")', want '$want'"
+	else
+		pass "$name"
+	fi
+}
+badmerge bad-merge-overlap "vzsoak: fake seed 2 is in both $OUT/shard-b and $B" \
+	--out "$OUT/merged-x" "$OUT/shard-b" "$B"
+badmerge bad-merge-other "vzsoak: $OUT/shard-a and $OUT/shard-k2 are not shards of one soak: 'keep = 5' against 'keep = 1'" \
+	--out "$OUT/merged-x" "$OUT/shard-a" "$OUT/shard-k2"
+badmerge bad-merge-not-soak "vzsoak: $OUT/a-dir: not a soak folder (no soak.conf)" \
+	--out "$OUT/merged-x" "$OUT/shard-a" "$OUT/a-dir"
+badmerge bad-merge-again "vzsoak: --out $M: already a soak folder (it has a journal)" \
+	--out "$M" "$OUT/shard-a" "$OUT/shard-b"
+badmerge bad-merge-no-out "vzsoak: where to? (give --out DIR)" "$OUT/shard-a"
+badmerge bad-merge-option "vzsoak: unknown option '-x' (try vzsoak merge --help)" \
+	-x --out "$OUT/merged-x" "$OUT/shard-a"
+badmerge bad-merge-out-value "vzsoak: --out needs a value (try vzsoak merge --help)" "$OUT/shard-a" --out
+[ -e "$OUT/merged-x" ] && fail bad-merge-overlap "it created $OUT/merged-x"
+
+# ------------------------------------------------------ --trace-window
+# Each run traces its last 16K (the fake's runs make less than 64K of
+# trace in all, so a 64K window would hold whole runs, not a window):
+# the flagged runs' reproducers keep a trace.vzt of about the window
+# that pdtrace reads whole; the clean runs leave none.
+PDTRACE=$(dirname "$VZSOAK")/pdtrace
+soak trace "$SCN" --seeds 1-4 -j 2 --set image=byseed --trace-window 16K --quiet
+T=$OUT/trace
+traces=$(find "$T" -name 'trace.vzt*' | sort)
+want_traces=$(ls -d "$T"/crashes/*/*/ | sed 's,/$,/trace.vzt,' | sort)
+bad_trace=
+for f in $traces; do
+	size=$(stat -c %s "$f")
+	if [ "$size" -lt 16384 ] || [ "$size" -gt 20480 ]; then
+		bad_trace="$f: $size bytes"
+	elif ! "$PDTRACE" dump --stats "$f" > /dev/null 2>&1; then
+		bad_trace="$f: pdtrace dump --stats exit status $?"
+	fi
+done
+if [ $rc -ne 1 ]; then
+	fail trace-window "exit status $rc, want 1 ($(cat "$OUT/trace.stderr"))"
+elif [ -z "$traces" ] || [ "$traces" != "$want_traces" ]; then
+	fail trace-window "traces '$traces', want '$want_traces'"
+elif [ -n "$bad_trace" ]; then
+	fail trace-window "$bad_trace"
+elif ! grep -qx 'trace-window = 16K' "$T/soak.conf"; then
+	fail trace-window "soak.conf has no trace-window line"
+else
+	pass trace-window
+fi
+
 # ---------------------------------------------------------- bad input
 # bad NAME WANT ARGS...: exit 2 and the one line WANT on stderr.
 bad() {
@@ -317,6 +421,8 @@ bad bad-resume-none "vzsoak: --resume: $OUT/none: no soak there (no soak.conf)" 
 	--resume --out "$OUT/none"
 bad bad-soak-again "vzsoak: --out $B: holds a soak already (--resume continues it)" \
 	"$SCN" --seeds 1-8 --set image=byseed --hv "$FAKE" --out "$B"
+bad bad-resume-window "vzsoak: --resume: $OUT/trace was made by another soak: soak.conf: it has 'trace-window = 16K', this command 'trace-window = 32K'" \
+	"$SCN" --resume --seeds 1-4 --set image=byseed --trace-window 32K --hv "$FAKE" --out "$OUT/trace"
 [ -e "$OUT/none" ] && fail bad-resume-none "it created $OUT/none"
 
 results_end
