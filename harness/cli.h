@@ -5,6 +5,8 @@
 #ifndef HARNESS_CLI_H
 #define HARNESS_CLI_H
 
+#include <stdio.h>
+
 #include <util/die.h>
 
 /* The commands: prog is how vzsoak was invoked (for the reproduce
@@ -12,5 +14,12 @@
 int cmd_run(const char *prog, int argc, char **argv);
 int cmd_soak(const char *prog, int argc, char **argv);
 int cmd_merge(const char *prog, int argc, char **argv);
+
+/* Appends " s" to the command line f is building, quoted for the shell
+ * if it needs to be (run.c): the reproduce lines and repro.sh. */
+void shell_word(FILE *f, const char *s);
+
+/* A whole small file as one string (farm.c); NULL if it cannot be read. */
+char *slurp(const char *path);
 
 #endif

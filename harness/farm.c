@@ -320,25 +320,6 @@ static bool next_run(struct soak *k, unsigned *scn, uint32_t *seed)
 	return false;
 }
 
-/* Appends s to the command f is building, quoted for the shell if it
- * needs to be (as run.c's reproduce line). */
-static void shell_word(FILE *f, const char *s)
-{
-	fputc(' ', f);
-	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			    "0123456789_-+=./,:@%") == strlen(s)) {
-		fputs(s, f);
-		return;
-	}
-	fputc('\'', f);
-	for (; *s; s++)
-		if (*s == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*s, f);
-	fputc('\'', f);
-}
-
 /* The child's arguments (NULL-terminated, malloc) and, into repro, the
  * command that replays the run (malloc). */
 static char **run_argv(const struct soak *k, const struct slot *sl, char **repro)
@@ -478,7 +459,7 @@ static void free_slot(struct slot *sl)
 }
 
 /* The text of a file (malloc), NULL if it cannot be read. */
-static char *slurp(const char *path)
+char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)

@@ -52,22 +52,6 @@ static void usage(FILE *f)
 }
 
 /* The text of a file (malloc), NULL if it cannot be read. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	char *text = NULL;
-	size_t cap = 0;
-	ssize_t n = getdelim(&text, &cap, 0, f);
-	fclose(f);
-	if (n < 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
 /* soak.conf without its "shard = K/N" line: what must be equal for two
  * folders to be shards of one soak. */
 static char *without_shard(const char *conf)

@@ -69,7 +69,7 @@ static char *default_hv(void)
 
 /* Appends s to the command f is building, quoted for the shell if it
  * needs to be. */
-static void shell_word(FILE *f, const char *s)
+void shell_word(FILE *f, const char *s)
 {
 	fputc(' ', f);
 	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

@@ -11,8 +11,9 @@ set -e
 # for the fuzzers.
 PKGS="gcc make gcc-mipsel-linux-gnu binutils-mipsel-linux-gnu libelf-dev \
 libcmocka-dev qemu-system-mips pkg-config clang libclang-rt-14-dev"
-# The outputs step traces vzsim's file creation (every one O_EXCL).
-PKGS="$PKGS strace"
+# The outputs step traces vzsim's file creation (every one O_EXCL); the
+# soak step finds a soak's children with pgrep (procps: not in minbase).
+PKGS="$PKGS strace procps"
 # make test-fresh: builds the fresh Debian root it runs the two commands in.
 PKGS="$PKGS debootstrap"
 missing=""
