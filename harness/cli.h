@@ -19,6 +19,11 @@ int cmd_merge(const char *prog, int argc, char **argv);
  * if it needs to be (run.c): the reproduce lines and repro.sh. */
 void shell_word(FILE *f, const char *s);
 
+/* SIGINT, SIGTERM and SIGHUP to on (a run or soak ends cleanly on any of
+ * them: a closed terminal must not lose a night's results), SIGPIPE
+ * ignored (a closed stdout is an EPIPE the caller reports) (run.c). */
+void catch_stop_signals(void (*on)(int));
+
 /* A whole small file as one string (farm.c); NULL if it cannot be read. */
 char *slurp(const char *path);
 

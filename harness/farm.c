@@ -1025,12 +1025,7 @@ int cmd_soak(const char *prog, int argc, char **argv)
 	k.t0 = now_s();
 	k.end_at = k.t0 + k.o.hours * 3600;
 
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	catch_stop_signals(on_signal);
 
 	int status = EXIT_CLEAN;
 	bool stopping = false;

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,17 @@ static char *default_hv(void)
 	if (asprintf(&path, "%s/target/hypervisor.elf", exe) < 0)
 		return NULL;
 	return path;
+}
+
+/* The stop signals of vzsoak run and soak (cli.h). */
+void catch_stop_signals(void (*on)(int))
+{
+	struct sigaction sa = {.sa_handler = on};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 /* Appends s to the command f is building, quoted for the shell if it

@@ -47,12 +47,7 @@ static void on_signal(int sig)
  * which completes its files. */
 static void catch_signals(void)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	catch_stop_signals(on_signal);
 }
 
 /* The summary on stdout.  Any failure (a full disk, a hung-up terminal)

@@ -335,11 +335,12 @@ else
 	pass merge-keep
 fi
 
-# badmerge NAME WANT ARGS...: vzsoak merge exits 2 with the one line WANT.
-badmerge() {
-	local name=$1 want=$2
-	shift 2
-	timeout "$TIMEOUT" "$VZSOAK" merge "$@" > /dev/null 2> "$OUT/$name.stderr"
+# refused COMMAND NAME WANT ARGS...: vzsoak COMMAND (soak, merge) exits 2
+# with the one line WANT on stderr.
+refused() {
+	local cmd=$1 name=$2 want=$3
+	shift 3
+	timeout "$TIMEOUT" "$VZSOAK" "$cmd" "$@" > /dev/null 2> "$OUT/$name.stderr"
 	local rc=$?
 	if [ $rc -ne 2 ]; then
 		fail "$name" "exit status $rc, want 2"
@@ -349,18 +350,18 @@ badmerge() {
 		pass "$name"
 	fi
 }
-badmerge bad-merge-overlap "vzsoak: fake seed 2 is in both $OUT/shard-b and $B" \
+refused merge bad-merge-overlap "vzsoak: fake seed 2 is in both $OUT/shard-b and $B" \
 	--out "$OUT/merged-x" "$OUT/shard-b" "$B"
-badmerge bad-merge-other "vzsoak: $OUT/shard-a and $OUT/shard-k2 are not shards of one soak: 'keep = 5' against 'keep = 1'" \
+refused merge bad-merge-other "vzsoak: $OUT/shard-a and $OUT/shard-k2 are not shards of one soak: 'keep = 5' against 'keep = 1'" \
 	--out "$OUT/merged-x" "$OUT/shard-a" "$OUT/shard-k2"
-badmerge bad-merge-not-soak "vzsoak: $OUT/a-dir: not a soak folder (no soak.conf)" \
+refused merge bad-merge-not-soak "vzsoak: $OUT/a-dir: not a soak folder (no soak.conf)" \
 	--out "$OUT/merged-x" "$OUT/shard-a" "$OUT/a-dir"
-badmerge bad-merge-again "vzsoak: --out $M: already a soak folder (it has a journal)" \
+refused merge bad-merge-again "vzsoak: --out $M: already a soak folder (it has a journal)" \
 	--out "$M" "$OUT/shard-a" "$OUT/shard-b"
-badmerge bad-merge-no-out "vzsoak: where to? (give --out DIR)" "$OUT/shard-a"
-badmerge bad-merge-option "vzsoak: unknown option '-x' (try vzsoak merge --help)" \
+refused merge bad-merge-no-out "vzsoak: where to? (give --out DIR)" "$OUT/shard-a"
+refused merge bad-merge-option "vzsoak: unknown option '-x' (try vzsoak merge --help)" \
 	-x --out "$OUT/merged-x" "$OUT/shard-a"
-badmerge bad-merge-out-value "vzsoak: --out needs a value (try vzsoak merge --help)" "$OUT/shard-a" --out
+refused merge bad-merge-out-value "vzsoak: --out needs a value (try vzsoak merge --help)" "$OUT/shard-a" --out
 [ -e "$OUT/merged-x" ] && fail bad-merge-overlap "it created $OUT/merged-x"
 
 # ------------------------------------------------------ --trace-window
@@ -395,33 +396,19 @@ else
 fi
 
 # ---------------------------------------------------------- bad input
-# bad NAME WANT ARGS...: exit 2 and the one line WANT on stderr.
-bad() {
-	local name=$1 want=$2
-	shift 2
-	timeout "$TIMEOUT" "$VZSOAK" soak "$@" > /dev/null 2> "$OUT/$name.stderr"
-	local rc=$?
-	if [ $rc -ne 2 ]; then
-		fail "$name" "exit status $rc, want 2"
-	elif [ "$(cat "$OUT/$name.stderr")" != "$want" ]; then
-		fail "$name" "stderr '$(cat "$OUT/$name.stderr")', want '$want'"
-	else
-		pass "$name"
-	fi
-}
 # (A file where a folder must be: root may write anywhere.)
 : > "$OUT/a-file"
-bad bad-out-unwritable "vzsoak: --out: $OUT/a-file/soak: cannot create: Not a directory" \
+refused soak bad-out-unwritable "vzsoak: --out: $OUT/a-file/soak: cannot create: Not a directory" \
 	"$SCN" --seeds 1-2 --hv "$FAKE" --out "$OUT/a-file/soak"
-bad bad-resume-other "vzsoak: --resume: $B was made by another soak: soak.conf: it has 'scenario = $SCN', this command 'scenario = $DIR/bad-value.scn'" \
+refused soak bad-resume-other "vzsoak: --resume: $B was made by another soak: soak.conf: it has 'scenario = $SCN', this command 'scenario = $DIR/bad-value.scn'" \
 	"$DIR/bad-value.scn" --resume --seeds 1-8 --set image=byseed --hv "$FAKE" --out "$B"
-bad bad-resume-seeds "vzsoak: --resume: $B was made by another soak: soak.conf: it has 'seeds = 1-8', this command 'seeds = 1-9'" \
+refused soak bad-resume-seeds "vzsoak: --resume: $B was made by another soak: soak.conf: it has 'seeds = 1-8', this command 'seeds = 1-9'" \
 	"$SCN" --resume --seeds 1-9 --set image=byseed --hv "$FAKE" --out "$B"
-bad bad-resume-none "vzsoak: --resume: $OUT/none: no soak there (no soak.conf)" \
+refused soak bad-resume-none "vzsoak: --resume: $OUT/none: no soak there (no soak.conf)" \
 	--resume --out "$OUT/none"
-bad bad-soak-again "vzsoak: --out $B: holds a soak already (--resume continues it)" \
+refused soak bad-soak-again "vzsoak: --out $B: holds a soak already (--resume continues it)" \
 	"$SCN" --seeds 1-8 --set image=byseed --hv "$FAKE" --out "$B"
-bad bad-resume-window "vzsoak: --resume: $OUT/trace was made by another soak: soak.conf: it has 'trace-window = 16K', this command 'trace-window = 32K'" \
+refused soak bad-resume-window "vzsoak: --resume: $OUT/trace was made by another soak: soak.conf: it has 'trace-window = 16K', this command 'trace-window = 32K'" \
 	"$SCN" --resume --seeds 1-4 --set image=byseed --trace-window 32K --hv "$FAKE" --out "$OUT/trace"
 [ -e "$OUT/none" ] && fail bad-resume-none "it created $OUT/none"
 
