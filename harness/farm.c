@@ -262,6 +262,7 @@ struct soak {
 	const char *prog, *exe, *out;
 	unsigned jobs;
 	bool quiet, tty;
+	bool check;            /* --check: only find bad input, run nothing */
 	struct journal j;
 	struct slot *slots;
 	/* The next run to start (seed order, then scenario order). */
@@ -293,6 +294,16 @@ static double now_s(void)
 static bool in_shard(const struct soak_opts *o, uint64_t seed)
 {
 	return seed % o->shard_n == o->shard_k % o->shard_n;
+}
+
+/* The runs of --seeds in this shard; 0 with --hours. */
+static uint64_t shard_runs(const struct soak_opts *o)
+{
+	uint64_t n = 0;
+	if (o->seeds_given)
+		for (uint64_t s = o->lo; s <= o->hi; s++)
+			n += in_shard(o, s) ? o->nscn : 0;
+	return n;
 }
 
 /* The next run to start that the journal does not hold; false when none. */
@@ -660,7 +671,9 @@ static void usage(FILE *f)
 	      "  --keep K         reproducers kept per failure (default 5)\n"
 	      "  --trace-window SIZE  each run traces its last SIZE (64K, 1M) "
 	      "into trace.vzt,\n                   kept with its reproducer\n"
-	      "  --quiet          no progress line on stderr\n\n"
+	      "  --quiet          no progress line on stderr\n"
+	      "  --check          check the options, scenarios, image and --out as the soak\n"
+	      "                   would, say what it would run, and stop (nothing written)\n\n"
 	      "exit status: 0 every run clean, 1 some run flagged, 2 bad input, "
 	      "70 internal\nerror, 128+N signal N (the finished runs and the "
 	      "index are kept).\nDetails: docs/soak.md\n", f);
@@ -754,7 +767,7 @@ static int parse_args(int argc, char **argv, struct soak_opts *o, struct soak *k
 		      bool *resume)
 {
 	enum { O_SEEDS = 256, O_HOURS, O_OUT, O_RESUME, O_SHARD, O_SET, O_HV,
-	       O_TIMEOUT, O_MEM, O_KEEP, O_TWIN, O_QUIET, O_HELP };
+	       O_TIMEOUT, O_MEM, O_KEEP, O_TWIN, O_QUIET, O_CHECK, O_HELP };
 	static const struct option longopts[] = {
 		{"seeds", required_argument, NULL, O_SEEDS},
 		{"hours", required_argument, NULL, O_HOURS},
@@ -768,6 +781,7 @@ static int parse_args(int argc, char **argv, struct soak_opts *o, struct soak *k
 		{"keep", required_argument, NULL, O_KEEP},
 		{"trace-window", required_argument, NULL, O_TWIN},
 		{"quiet", no_argument, NULL, O_QUIET},
+		{"check", no_argument, NULL, O_CHECK},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -800,6 +814,9 @@ static int parse_args(int argc, char **argv, struct soak_opts *o, struct soak *k
 			break;
 		case O_QUIET:
 			k->quiet = true;
+			break;
+		case O_CHECK:
+			k->check = true;
 			break;
 		case 'h':
 		case O_HELP:
@@ -892,6 +909,26 @@ static unsigned running(const struct soak *k)
 	return n;
 }
 
+/* --check: what the soak would run, on stdout, one line (a batch script
+ * that submits shards checks them with it before it queues anything). */
+static void check_report(const struct soak *k, bool resume)
+{
+	printf("vzsoak soak: ok: %s%s, ", resume ? "resumes " : "", k->out);
+	for (size_t i = 0; i < k->o.nscn; i++)
+		printf("%s%s", i ? " " : "", k->scn[i].s.name);
+	if (k->o.seeds_given) {
+		printf(", seeds %" PRIu32 "-%" PRIu32, k->o.lo, k->o.hi);
+		if (k->o.shard_n > 1)
+			printf(" shard %u/%u", k->o.shard_k, k->o.shard_n);
+		printf(": %" PRIu64 " runs\n", shard_runs(&k->o));
+	} else {
+		printf(", %g hours", k->o.hours);
+		if (k->o.shard_n > 1)
+			printf(" shard %u/%u", k->o.shard_k, k->o.shard_n);
+		putchar('\n');
+	}
+}
+
 int cmd_soak(const char *prog, int argc, char **argv)
 {
 	struct soak k = {.prog = prog};
@@ -968,6 +1005,16 @@ int cmd_soak(const char *prog, int argc, char **argv)
 	struct rundir rd = {0};
 	if (rundir_check(&rd, k.out, NULL, err, sizeof err) != 0)
 		die(EXIT_BAD_INPUT, "%s", err);
+	if (k.check) {
+		check_report(&k, resume);
+		rundir_free(&rd);
+		free(k.scn);
+		free(conf_path);
+		free(out);
+		free(text);
+		opts_free(&k.o);
+		return EXIT_CLEAN;
+	}
 	if (rundir_make(&rd, err, sizeof err) != 0)
 		die(EXIT_BAD_INPUT, "--out: %s", err);
 	rundir_free(&rd);
@@ -1018,9 +1065,7 @@ int cmd_soak(const char *prog, int argc, char **argv)
 	k.slots = xrealloc(NULL, k.jobs * sizeof *k.slots);
 	memset(k.slots, 0, k.jobs * sizeof *k.slots);
 	k.next_seed = k.o.hours > 0 ? 1 : k.o.lo;
-	if (k.o.seeds_given)
-		for (uint64_t s = k.o.lo; s <= k.o.hi; s++)
-			k.total += in_shard(&k.o, s) ? k.o.nscn : 0;
+	k.total = shard_runs(&k.o);
 	k.tty = isatty(2);
 	k.t0 = now_s();
 	k.end_at = k.t0 + k.o.hours * 3600;

@@ -16,6 +16,9 @@ libcmocka-dev qemu-system-mips pkg-config clang libclang-rt-14-dev"
 PKGS="$PKGS strace procps"
 # make test-fresh: builds the fresh Debian root it runs the two commands in.
 PKGS="$PKGS debootstrap"
+# The slurm step: a one-node Slurm cluster the test starts and stops itself
+# (scripts/slurm-soak.sh submits the soak as a job array to it).
+PKGS="$PKGS slurm-wlm munge"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

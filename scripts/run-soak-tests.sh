@@ -395,6 +395,47 @@ else
 	pass trace-window
 fi
 
+# ---------------------------------------------------------- --check
+# Says what the soak would run, writes nothing (a batch script checks its
+# shards with it before it queues them).
+# check NAME WANT ARGS...: vzsoak soak ARGS --check exits 0, prints WANT.
+check() {
+	local name=$1 want=$2 got rc
+	shift 2
+	got=$(timeout "$TIMEOUT" "$VZSOAK" soak "$@" --check 2> "$OUT/$name.stderr")
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "$name" "exit status $rc, want 0: $(cat "$OUT/$name.stderr")"
+	elif [ "$got" != "$want" ]; then
+		fail "$name" "stdout '$got', want '$want'"
+	else
+		return 0
+	fi
+	return 1
+}
+if check check-new "vzsoak soak: ok: $OUT/chk/new, fake, seeds 1-8 shard 2/4: 2 runs" \
+	"$SCN" --seeds 1-8 --shard 2/4 --hv "$FAKE" --out "$OUT/chk/new"; then
+	if [ -e "$OUT/chk" ]; then
+		fail check-new "it created $OUT/chk"
+	else
+		pass check-new
+	fi
+fi
+before=$(find "$B" -printf '%p %s %T@\n' | sort | md5sum)
+if check check-resume "vzsoak soak: ok: resumes $B, fake, seeds 1-8: 8 runs" --resume --out "$B"; then
+	if [ "$(find "$B" -printf '%p %s %T@\n' | sort | md5sum)" != "$before" ]; then
+		fail check-resume "it changed $B"
+	else
+		pass check-resume
+	fi
+fi
+check check-hours "vzsoak soak: ok: $OUT/chk, fake, 0.5 hours" "$SCN" --hours 0.5 --hv "$FAKE" --out "$OUT/chk" &&
+	pass check-hours
+refused soak bad-check-again "vzsoak: --out $B: holds a soak already (--resume continues it)" \
+	"$SCN" --seeds 1-8 --set image=byseed --hv "$FAKE" --out "$B" --check
+refused soak bad-check-set "vzsoak: --set: seed: 'x' is not 0..4294967295" \
+	"$SCN" --seeds 1-8 --set seed=x --hv "$FAKE" --out "$OUT/chk" --check
+
 # ---------------------------------------------------------- bad input
 # (A file where a folder must be: root may write anywhere.)
 : > "$OUT/a-file"

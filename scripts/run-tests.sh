@@ -75,6 +75,12 @@ step vzsoak scripts/run-vzsoak-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/h
 step soak scripts/run-soak-tests.sh "$BUILD/san/bin/vzsoak" \
 	"$BUILD/target/vzsoak/fakehv.elf" tests/vzsoak "$RESULTS"
 
+# scripts/slurm-soak.sh on a one-node Slurm cluster the step starts and
+# stops: a 4-task array against the same seeds run locally, a cancelled
+# array resumed, bad input.
+step slurm scripts/run-slurm-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hypervisor.elf" \
+	stress/scenarios "$RESULTS"
+
 # Differential tests against QEMU Malta.
 # shellcheck disable=SC2086 # DIFF_SEEDS is a list
 step diff scripts/run-diff.sh "$BUILD/san/bin/vzsim" "$BUILD/bin/diffgen" "$BUILD/diff" "$RESULTS" $DIFF_SEEDS
