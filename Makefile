@@ -212,4 +212,6 @@ bench: $(BENCH_DEPS) | $(BUILD)/.deps-ok
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files of every object; not the fresh roots (make test-fresh)
+# whose /etc has rc2.d folders.
+-include $(shell find $(BUILD) \( -path $(BUILD)/fresh -o -path $(BUILD)/fresh-cache \) -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -9,6 +9,10 @@
 
 #include <stdio.h>
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <pdtrace/flow.h>
 #include <pdtrace/pdtrace.h>
 #include <util/die.h>
 
@@ -21,6 +25,34 @@ void json_string(FILE *out, const char *s);
 /* A window's note on stderr (nothing for a whole capture): what a reader
  * would otherwise take for damage or a late start is the window's cut. */
 void window_note(const char *path, const struct pdt_file_info *h);
+
+/* ------------------------------------------------------------ captures */
+
+/* How a capture's code is found (capture.c): options over its header. */
+struct capture_opts {
+	const char *image[PDT_FLOW_GUESTS + 1]; /* [0] root; NULL: the header's */
+	bool crashme_given;
+	uint32_t crashme_seed, crashme_words;
+};
+/* --image CTX=ELF and --crashme SEED,WORDS; a bad value exits 2. */
+void capture_image_opt(struct capture_opts *o, const char *value);
+void capture_crashme_opt(struct capture_opts *o, const char *value);
+
+/* A trace file and the code it is decoded with. */
+struct capture {
+	const char *path;
+	struct pdt_file f;
+	struct pdt_flow_config cfg;
+	struct pdt_code *codes[PDT_FLOW_GUESTS + 1];
+	struct pdt_crashme *crashme;
+};
+/* Opens path (a bad file: exit 2 naming it and the offset), notes a
+ * window's cut on stderr, loads its code. */
+void capture_open(struct capture *c, const char *path, const struct capture_opts *o);
+void capture_close(struct capture *c);
+/* A walk of path stopped with rc: out of memory is ours (70), anything
+ * else the trace's (2). */
+__attribute__((noreturn)) void capture_failed(const char *path, int rc);
 
 /* pdtrace flow (flow.c); argv[0] is "flow". */
 int cmd_flow(int argc, char **argv);

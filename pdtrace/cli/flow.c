@@ -12,37 +12,25 @@
  * index), then shows that guest's last N instructions before it and M
  * after it, with the events between: the excerpt a bug report wants.
  *
- * Images come from the capture's header unless given: the first image it
- * names is the hypervisor (root); each guest runs the image its boot
- * arguments name (image=, gN=), found as guests/NAME.elf next to the
- * hypervisor's ELF; crashme's seed and block size come from the same boot
- * arguments (seed=, crashme=).  They are read by the hypervisor's own
- * parser (libbootargs), whose defaults stand for a key left out.
+ * The code a capture is decoded with: capture.c (the capture's header,
+ * unless options give it).
  */
 #include "cli.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <crashme/block.h>
 #include <mips/exc.h>
 #include <mips/isa.h>
 #include <pdtrace/flow.h>
-#include <vzsoak/bootargs_parse.h>
-
-_Static_assert(PDT_FLOW_GUESTS <= HV_MAX_GUESTS, "a guest's image from hv_args.image[]");
 
 struct flow_opts {
 	const char *trace;
-	const char *image[PDT_FLOW_GUESTS + 1]; /* [0] root */
-	bool crashme_given;
-	uint32_t crashme_seed, crashme_words;
+	struct capture_opts cap;
 	int only_guest;      /* -1: every context; 0 root; 1..8 a guest */
 	int only_ksu;        /* -1: kernel and user; else PDT_KERNEL/PDT_USER */
 	uint64_t from, to;
@@ -86,20 +74,6 @@ static uint64_t parse_index(const char *opt, const char *s)
 	if (errno || end == s || *end || s[0] == '-')
 		die(EXIT_BAD_INPUT, "%s: '%s' is not an instruction index", opt, s);
 	return v;
-}
-
-static void parse_image(struct flow_opts *o, const char *s)
-{
-	const char *eq = strchr(s, '=');
-	if (!eq || !eq[1])
-		die(EXIT_BAD_INPUT, "--image: '%s': want CTX=ELF (CTX: root or g1..g8)", s);
-	size_t n = (size_t)(eq - s);
-	if (n == 4 && !strncmp(s, "root", 4))
-		o->image[0] = eq + 1;
-	else if (n == 2 && s[0] == 'g' && s[1] >= '1' && s[1] <= '8')
-		o->image[s[1] - '0'] = eq + 1;
-	else
-		die(EXIT_BAD_INPUT, "--image: '%.*s' is not root or g1..g8", (int)n, s);
 }
 
 static void parse_args(struct flow_opts *o, int argc, char **argv)
@@ -146,7 +120,7 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 			o->events = false;
 			break;
 		case O_IMAGE:
-			parse_image(o, v);
+			capture_image_opt(&o->cap, v);
 			break;
 		case O_CONTEXT:
 			parse_context(o, v);
@@ -175,17 +149,9 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 			window_opt = "--after";
 			o->after = parse_index("--after", v);
 			break;
-		case O_CRASHME: {
-			unsigned long long s, w;
-			char tail;
-			if (sscanf(v, "%llu,%llu%c", &s, &w, &tail) != 2 || s > UINT32_MAX ||
-			    w > 4096)
-				die(EXIT_BAD_INPUT, "--crashme: '%s': want SEED,WORDS (WORDS <= 4096)", v);
-			o->crashme_given = true;
-			o->crashme_seed = (uint32_t)s;
-			o->crashme_words = (uint32_t)w;
+		case O_CRASHME:
+			capture_crashme_opt(&o->cap, v);
 			break;
-		}
 		case ':':
 			die(EXIT_BAD_INPUT, "%s: needs a value", a);
 		default:
@@ -214,101 +180,6 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 		die(EXIT_BAD_INPUT, "--from %" PRIu64 " is past --to %" PRIu64, o->from, o->to);
 }
 
-/* ------------------------------------------------------------ metadata */
-
-static struct pdt_code *load(const char *what, const char *path)
-{
-	struct pdt_code *c;
-	char err[256];
-	if (pdt_code_load(&c, path, err, sizeof err) != 0)
-		die(EXIT_BAD_INPUT, "%s image: %s", what, err);
-	return c;
-}
-
-/*
- * The images and crashme parameters: options first, then the capture's
- * header (its first image, its boot arguments).  A guest image the header
- * implies but that is not there is left out with a note: its code shows
- * as gaps, the rest still decodes.
- */
-static void setup(const struct flow_opts *o, const struct pdt_file_info *info,
-		  struct pdt_flow_config *cfg, struct pdt_code **codes,
-		  struct pdt_crashme **crashme)
-{
-	memset(cfg, 0, sizeof *cfg);
-	const char *root = o->image[0];
-	if (!root && info->nimages)
-		root = info->images[0].path;
-	if (root) {
-		if (!o->image[0] && access(root, R_OK) != 0)
-			fprintf(stderr, "pdtrace: note: the capture's image %s is not here "
-				"(--image root=ELF): root code shows as gaps\n", root);
-		else
-			codes[0] = load("root", root);
-	}
-	cfg->root = codes[0];
-
-	/* The capture's boot arguments, read by the hypervisor's own parser
-	 * over its defaults (<vzsoak/bootargs.def>): a key the capture leaves
-	 * out means here what it meant to the hypervisor. */
-	struct hv_args hv;
-	char why[96];
-	hv_args_defaults(&hv);
-	if (hv_args_parse(&hv, info->bootargs, sizeof info->bootargs, why,
-			  sizeof why) != 0) {
-		fprintf(stderr, "pdtrace: note: the capture's boot arguments: %s "
-			"(the hypervisor stops on them): decoding with its defaults\n",
-			why);
-		hv_args_defaults(&hv);
-	}
-	char dir[4096] = ".";
-	if (root) {
-		char copy[4096];
-		snprintf(copy, sizeof copy, "%s", root);
-		snprintf(dir, sizeof dir, "%s", dirname(copy));
-	}
-	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++) {
-		if (o->image[g]) {
-			codes[g] = load("guest", o->image[g]);
-		} else if (root) {
-			char path[4200];
-			snprintf(path, sizeof path, "%s/guests/%s.elf", dir, hv.image[g - 1]);
-			if (access(path, R_OK) == 0)
-				codes[g] = load("guest", path);
-		}
-		cfg->guest[g] = codes[g];
-	}
-	/* crashme's blocks are code no image holds: they come from a code
-	 * provider, with the capture's seed and block length unless the
-	 * options give them. */
-	uint32_t seed = o->crashme_given ? o->crashme_seed : hv.seed;
-	uint32_t words = o->crashme_given ? o->crashme_words : hv.crashme;
-	*crashme = NULL;
-	if (words) {
-		if (pdt_crashme_new(crashme, seed, words) != 0)
-			die(EXIT_INTERNAL, "out of memory");
-		cfg->code = pdt_crashme_provider(*crashme);
-	}
-}
-
-/* ------------------------------------------------------------ printing */
-
-/* The mode the context runs in: EXL or ERL make it kernel mode whatever
- * KSU says (an exception handler entered from user mode is kernel code). */
-static int effective_ksu(const struct pdt_ctx *c)
-{
-	return c->exl || c->erl ? PDT_KERNEL : c->ksu;
-}
-
-static void context_name(const struct pdt_ctx *c, char *buf, size_t len)
-{
-	int k = effective_ksu(c);
-	if (!c->guest)
-		snprintf(buf, len, "root");
-	else
-		snprintf(buf, len, "g%u %c", c->guestid,
-			 k == PDT_USER ? 'u' : k == PDT_SUPERVISOR ? 's' : 'k');
-}
 
 static bool wanted(const struct flow_opts *o, const struct pdt_flow_item *it)
 {
@@ -336,146 +207,9 @@ static bool wanted(const struct flow_opts *o, const struct pdt_flow_item *it)
 			return false;
 		}
 	}
-	int k = effective_ksu(&it->ctx);
+	int k = pdt_flow_effective_ksu(&it->ctx);
 	return o->only_ksu < 0 || k == o->only_ksu ||
 	       (o->only_ksu == PDT_KERNEL && k != PDT_USER);
-}
-
-static const char *exc_or_num(unsigned code, char *buf, size_t len)
-{
-	const char *n = pdt_exc_name(code);
-	if (n)
-		return n;
-	snprintf(buf, len, "exc%u", code);
-	return buf;
-}
-
-/* A PageMask as the page size each half maps ("16K"), or hex. */
-static void page_size(uint32_t pm, char *buf, size_t len)
-{
-	uint32_t mask = (pm >> 13) & 0xffffu;
-	if ((mask & (mask + 1)) != 0) {
-		snprintf(buf, len, "0x%08" PRIx32, pm);
-		return;
-	}
-	uint64_t bytes = (uint64_t)(mask + 1) * 4096;
-	if (bytes >= (1u << 20))
-		snprintf(buf, len, "%" PRIu64 "M", bytes >> 20);
-	else
-		snprintf(buf, len, "%" PRIu64 "K", bytes >> 10);
-}
-
-/* "guest exit HC 1 (console)", "timer", ...: an exit code word. */
-static void exit_text(uint32_t code, char *buf, size_t len)
-{
-	unsigned exc = code & 0x1fu, g = (code >> 8) & 0x1fu, hc = (code >> 16) & 0x3ffu;
-	char tmp[16];
-	const char *gname = mips_gexc_name(g);
-	if (exc == EXC_GE && g == GEXC_HC)
-		snprintf(buf, len, "HC %u", hc);
-	else if (exc == EXC_GE)
-		snprintf(buf, len, "%s", gname ? gname : "GE");
-	else if (exc == EXC_INT)
-		snprintf(buf, len, "timer");
-	else
-		snprintf(buf, len, "%s", exc_or_num(exc, tmp, sizeof tmp));
-}
-
-/* The event's words, after "-- ". */
-static void event_text(const struct pdt_flow_item *it, char *buf, size_t len)
-{
-	char a[24], b[24];
-	switch (it->ev.kind) {
-	case PDT_EV_EXCEPTION:
-		snprintf(buf, len, "exception %s%s at %08" PRIx32 " -> %08" PRIx32,
-			 exc_or_num(it->ev.exc.code, a, sizeof a),
-			 it->ctx.guest ? (it->ev.exc.root ? " (to root)" : " (to the guest)") : "",
-			 it->ev.exc.pc, it->ev.exc.vector);
-		break;
-	case PDT_EV_ERET:
-		snprintf(buf, len, "eret %08" PRIx32 " -> %08" PRIx32, it->ev.eret.from,
-			 it->ev.eret.to);
-		break;
-	case PDT_EV_MODE:
-		snprintf(buf, len, "mode %s%s%s asid=%02x", it->ctx.ksu == PDT_USER ? "user"
-			 : it->ctx.ksu == PDT_SUPERVISOR ? "supervisor" : "kernel",
-			 it->ctx.exl ? " exl" : "", it->ctx.erl ? " erl" : "", it->ctx.asid);
-		break;
-	case PDT_EV_SYNC:
-		snprintf(buf, len, "sync at %08" PRIx32, it->ev.sync.pc);
-		break;
-	case PDT_EV_GUEST_EXIT:
-	case PDT_EV_GUEST_ENTRY:
-		exit_text(it->ev.guest.st.code, a, sizeof a);
-		page_size(it->ev.guest.st.pagemask, b, sizeof b);
-		snprintf(buf, len, "g%u %s%s%s at %08" PRIx32 ": epc=%08" PRIx32 " status=%08" PRIx32
-			 " cause=%08" PRIx32 " badvaddr=%08" PRIx32 " entryhi=%08" PRIx32
-			 " pagemask=%s index=%08" PRIx32, it->ev.guest.gid,
-			 it->ev.kind == PDT_EV_GUEST_EXIT ? "guest exit " : "guest entry",
-			 it->ev.kind == PDT_EV_GUEST_EXIT ? a : "",
-			 "", it->ev.guest.st.pc, it->ev.guest.st.epc, it->ev.guest.st.status,
-			 it->ev.guest.st.cause, it->ev.guest.st.badvaddr, it->ev.guest.st.entryhi,
-			 b, it->ev.guest.st.index);
-		break;
-	case PDT_EV_SWITCH:
-		exit_text(it->ev.sw.code, a, sizeof a);
-		snprintf(buf, len, "%s g%u -> g%u (%s)",
-			 (it->ev.sw.code & 0x1f) == 0 ? "preempt" : "switch", it->ev.sw.from,
-			 it->ev.sw.to, a);
-		break;
-	case PDT_EV_PAGEMASK:
-		page_size(it->ev.pagemask.from, a, sizeof a);
-		page_size(it->ev.pagemask.to, b, sizeof b);
-		snprintf(buf, len, "g%u PageMask %s -> %s (0x%" PRIx32 " -> 0x%" PRIx32 ")",
-			 it->ev.pagemask.gid, a, b, it->ev.pagemask.from, it->ev.pagemask.to);
-		break;
-	case PDT_EV_MARKER:
-		snprintf(buf, len, "g%u marker 0x%08" PRIx32, it->ev.msg.gid, it->ev.msg.value);
-		break;
-	case PDT_EV_ANOMALY:
-		snprintf(buf, len, "g%u anomaly 0x%" PRIx32 " detail 0x%08" PRIx32,
-			 it->ev.msg.gid, it->ev.msg.value, it->ev.msg.detail);
-		break;
-	case PDT_EV_HEARTBEAT:
-		snprintf(buf, len, "g%u heartbeat %" PRIu32, it->ev.msg.gid, it->ev.msg.value);
-		break;
-	case PDT_EV_BLOCK:
-		snprintf(buf, len, "g%u crashme block %" PRIu32, it->ev.block.gid,
-			 it->ev.block.block);
-		break;
-	case PDT_EV_UTM:
-		snprintf(buf, len, "utm chan=%u value=0x%08" PRIx32, it->ev.utm.chan,
-			 it->ev.utm.value);
-		break;
-	case PDT_EV_GAP:
-		snprintf(buf, len, "gap: %s at %08" PRIx32 ", %" PRIu64 " instructions not shown"
-			 ", %" PRIu64 " trace bytes skipped (trace offset 0x%" PRIx64 ")",
-			 pdt_flow_gap_name(it->ev.gap.why), it->ev.gap.pc, it->ev.gap.insns,
-			 it->ev.gap.bytes, it->offset);
-		break;
-	default:
-		snprintf(buf, len, "%s", pdt_flow_event_name(it->ev.kind));
-		break;
-	}
-}
-
-/* "name+0x10", "crashme#12+0x8", or "" for the instruction's pc. */
-static void symbol_of(const struct pdt_flow_config *cfg, const struct pdt_flow_item *it,
-		      char *buf, size_t len)
-{
-	buf[0] = 0;
-	if (it->insn.block >= 0) {
-		snprintf(buf, len, "crashme#%d+0x%" PRIx32, it->insn.block,
-			 it->insn.pc - CRASHME_CODE_VA);
-		return;
-	}
-	const struct pdt_code *c = !it->ctx.guest ? cfg->root
-				   : it->ctx.guestid <= PDT_FLOW_GUESTS ? cfg->guest[it->ctx.guestid]
-									: NULL;
-	uint32_t off;
-	const char *s = c ? pdt_code_symbol(c, it->insn.pc, &off) : NULL;
-	if (s)
-		snprintf(buf, len, "%s+0x%" PRIx32, s, off);
 }
 
 /*
@@ -505,7 +239,7 @@ static const char *insn_tail(const struct pdt_flow_config *cfg, const struct pdt
 	if (!t)
 		t = &scratch;
 	char sym[96], dis[96];
-	symbol_of(cfg, it, sym, sizeof sym);
+	pdt_flow_symbol(cfg, it, sym, sizeof sym);
 	isa_disasm(it->insn.pc, it->insn.word, dis, sizeof dis);
 	snprintf(t->text, sizeof t->text, "%08" PRIx32 "  %-28s %s", it->insn.pc, sym, dis);
 	t->used = true;
@@ -520,21 +254,21 @@ static void print_item(const struct flow_opts *o, const struct pdt_flow_config *
 		       const struct pdt_flow_item *it, FILE *out)
 {
 	char ctx[16], sym[96], dis[96], ev[400], tmp[16];
-	context_name(&it->ctx, ctx, sizeof ctx);
+	pdt_flow_context_name(&it->ctx, ctx, sizeof ctx);
 	if (it->is_insn && !o->json && it->insn.have_word) {
 		const char *exc = it->insn.exc >= 0
-			? exc_or_num((unsigned)it->insn.exc, tmp, sizeof tmp) : NULL;
+			? pdt_exc_text((unsigned)it->insn.exc, tmp, sizeof tmp) : NULL;
 		fprintf(out, "%10" PRIu64 "  %-5s %s%s%s\n", it->index, ctx, insn_tail(cfg, it),
 			exc ? "    !" : "", exc ? exc : "");
 		return;
 	}
 	if (it->is_insn) {
-		symbol_of(cfg, it, sym, sizeof sym);
+		pdt_flow_symbol(cfg, it, sym, sizeof sym);
 		if (it->insn.have_word)
 			isa_disasm(it->insn.pc, it->insn.word, dis, sizeof dis);
 		else
 			snprintf(dis, sizeof dis, "?");
-		const char *exc = it->insn.exc >= 0 ? exc_or_num((unsigned)it->insn.exc, tmp, sizeof tmp)
+		const char *exc = it->insn.exc >= 0 ? pdt_exc_text((unsigned)it->insn.exc, tmp, sizeof tmp)
 						    : NULL;
 		if (o->json) {
 			fprintf(out, "{\"index\":%" PRIu64 ",\"context\":", it->index);
@@ -559,7 +293,7 @@ static void print_item(const struct flow_opts *o, const struct pdt_flow_config *
 		}
 		return;
 	}
-	event_text(it, ev, sizeof ev);
+	pdt_flow_event_text(it, ev, sizeof ev);
 	if (o->json) {
 		fputs("{\"event\":", out);
 		json_string(out, pdt_flow_event_name(it->ev.kind));
@@ -595,14 +329,6 @@ static void around_show(void *priv, const struct pdt_flow_item *it)
 
 /* The failure (the library finds it), a title line, then the chosen
  * context's window around it. */
-/* The walk stopped on an error: out of memory is ours, anything else the
- * trace's. */
-static __attribute__((noreturn)) void flow_failed(const char *trace, int rc)
-{
-	die(rc == PDT_E_NOMEM ? EXIT_INTERNAL : EXIT_BAD_INPUT, "%s: %s", trace,
-	    pdt_errstr(rc));
-}
-
 static void print_around(struct flow_opts *o, const struct pdt_flow_config *cfg,
 			 const struct pdt_file *f)
 {
@@ -620,7 +346,7 @@ static void print_around(struct flow_opts *o, const struct pdt_flow_config *cfg,
 	if (rc == PDT_E_EOS)
 		die(EXIT_BAD_INPUT, "%s: --around %s: no such %s in the trace", o->trace, n[0], n[1]);
 	if (rc)
-		flow_failed(o->trace, rc);
+		capture_failed(o->trace, rc);
 	if (o->only_guest < 0)
 		o->only_guest = guest;
 	fprintf(stdout, "%10s  %-5s -- around instruction %" PRIu64 ": %s of %s\n", "",
@@ -630,7 +356,7 @@ static void print_around(struct flow_opts *o, const struct pdt_flow_config *cfg,
 	rc = pdt_flow_window(cfg, f->words, f->len, at, o->before, o->after, around_keep,
 			     around_show, &p);
 	if (rc)
-		flow_failed(o->trace, rc);
+		capture_failed(o->trace, rc);
 }
 
 int cmd_flow(int argc, char **argv)
@@ -638,29 +364,19 @@ int cmd_flow(int argc, char **argv)
 	struct flow_opts o;
 	parse_args(&o, argc, argv);
 
-	struct pdt_file f;
-	uint64_t eoff = 0;
-	int err = pdt_file_open(&f, o.trace, &eoff);
-	if (err == PDT_E_IO)
-		die(EXIT_BAD_INPUT, "%s: %s", o.trace, strerror(errno));
-	if (err)
-		die(EXIT_BAD_INPUT, "%s: file offset 0x%" PRIx64 ": %s", o.trace, eoff, pdt_errstr(err));
-
-	window_note(o.trace, &f.info);
-	struct pdt_flow_config cfg;
-	struct pdt_code *codes[PDT_FLOW_GUESTS + 1] = {0};
-	struct pdt_crashme *crashme;
-	setup(&o, &f.info, &cfg, codes, &crashme);
+	struct capture cap;
+	capture_open(&cap, o.trace, &o.cap);
+	const struct pdt_flow_config *cfg = &cap.cfg;
 
 	tails = calloc(TAIL_CACHE, sizeof *tails); /* none: format every line */
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	uint64_t gaps = 0; /* counted in the full listing only */
 	if (o.around) {
-		print_around(&o, &cfg, &f);
+		print_around(&o, cfg, &cap.f);
 	} else {
 		struct pdt_flow *flow;
-		if (pdt_flow_new(&flow, &cfg, f.words, f.len) != 0)
+		if (pdt_flow_new(&flow, cfg, cap.f.words, cap.f.len) != 0)
 			die(EXIT_INTERNAL, "out of memory");
 		struct pdt_flow_item it;
 		int rc;
@@ -671,17 +387,14 @@ int cmd_flow(int argc, char **argv)
 			if (it.index > o.to)
 				break;
 			if ((it.is_insn || o.events) && wanted(&o, &it))
-				print_item(&o, &cfg, &it, stdout);
+				print_item(&o, cfg, &it, stdout);
 		}
 		if (rc < 0 && rc != PDT_E_EOS)
-			flow_failed(o.trace, rc);
+			capture_failed(o.trace, rc);
 		pdt_flow_free(flow);
 	}
 	free(tails);
-	pdt_crashme_free(crashme);
-	for (unsigned g = 0; g <= PDT_FLOW_GUESTS; g++)
-		pdt_code_free(codes[g]);
-	pdt_file_close(&f);
+	capture_close(&cap);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EXIT_INTERNAL, "writing the output: %s", strerror(errno));
 	if (gaps)

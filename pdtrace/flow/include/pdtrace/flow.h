@@ -203,6 +203,28 @@ int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it);
 /* Instructions decoded (shown) and counted so far. */
 uint64_t pdt_flow_insns(const struct pdt_flow *f);
 
+/* ------------------------------------------------------------ text */
+
+/* What every listing of a capture prints (pdtrace/flow/text.c). */
+
+/* The mode a context runs in: EXL or ERL make it kernel mode whatever KSU
+ * says (a handler entered from user mode is kernel code). */
+int pdt_flow_effective_ksu(const struct pdt_ctx *c);
+/* "root", or "g1 k" / "g1 u" / "g1 s": a guest and its mode. */
+void pdt_flow_context_name(const struct pdt_ctx *c, char *buf, size_t len);
+/* An ExcCode's name ("TLBL"), or "excN" in buf. */
+const char *pdt_exc_text(unsigned code, char *buf, size_t len);
+/* A PageMask as the page size each half maps ("16K", "1M"), or hex. */
+void pdt_page_size_text(uint32_t pagemask, char *buf, size_t len);
+/* A hypervisor exit code word (utm.h): "HC 1", "GPSI", "timer", "TLBL". */
+void pdt_exit_text(uint32_t code, char *buf, size_t len);
+/* An event's words: "exception TLBL (to the guest) at 00400010 -> 80000000",
+ * "preempt g1 -> g2 (timer)", "g1 PageMask 16K -> 4K (0x6000 -> 0x0)". */
+void pdt_flow_event_text(const struct pdt_flow_item *it, char *buf, size_t len);
+/* An instruction's place: "name+0x10", "crashme#12+0x8", or "". */
+void pdt_flow_symbol(const struct pdt_flow_config *cfg, const struct pdt_flow_item *it,
+		     char *buf, size_t len);
+
 /* ------------------------------------------------------------ around a failure */
 
 /*
