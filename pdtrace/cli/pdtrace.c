@@ -6,6 +6,7 @@
  *   pdtrace dump FILE [--json] [--header] [--stats] [--records]
  *   pdtrace flow FILE [--image CTX=ELF]... [--context CTX] [--from N] [--to M]
  *                [--json] [--no-events] [--crashme SEED,WORDS]   (flow.c)
+ *   pdtrace detect FILE [--json] [--bugs] ...                    (detect.c)
  *
  * Bad usage or input: one line on stderr naming the option, or the file
  * and the offset, and exit status 2 (docs/cli.md).
@@ -389,6 +390,7 @@ static const struct command {
 } commands[] = {
 	{ "dump", cmd_dump },
 	{ "flow", cmd_flow },
+	{ "detect", cmd_detect },
 	{ "help", cmd_help },
 	{ "--help", cmd_help },
 	{ "-h", cmd_help },

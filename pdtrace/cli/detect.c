@@ -1,0 +1,147 @@
+/*
+ * pdtrace detect: the trace detectors' findings over a capture
+ * (pdtrace/detect.h), a thin layer like flow.c.
+ *
+ *   pdtrace detect TRACE [--json] [--image CTX=ELF]... [--crashme SEED,WORDS]
+ *                  [--repeat-limit N] [--bugs]
+ *
+ * Text: one block per finding, most severe first: its severity, guest,
+ * instruction index and title, then its evidence, and how often it was
+ * seen.  Exit status 1 when a finding is a bug (the trace proves state
+ * went wrong), 0 otherwise: warnings and notes are there for the reader.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pdtrace/detect.h>
+
+struct detect_opts {
+	const char *trace;
+	struct capture_opts cap;
+	struct pdt_detect_config dc;
+	bool json, bugs_only;
+};
+
+static void parse_args(struct detect_opts *o, int argc, char **argv)
+{
+	memset(o, 0, sizeof *o);
+	enum { O_JSON = 1, O_IMAGE, O_CRASHME, O_REPEAT, O_BUGS };
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "image", required_argument, NULL, O_IMAGE },
+		{ "crashme", required_argument, NULL, O_CRASHME },
+		{ "repeat-limit", required_argument, NULL, O_REPEAT },
+		{ "bugs", no_argument, NULL, O_BUGS },
+		{ 0 },
+	};
+	opterr = 0;
+	optind = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		const char *a = argv[optind - 1], *v = optarg;
+		switch (c) {
+		case 'h':
+			cli_usage();
+			exit(0);
+		case O_JSON:
+			o->json = true;
+			break;
+		case O_IMAGE:
+			capture_image_opt(&o->cap, v);
+			break;
+		case O_CRASHME:
+			capture_crashme_opt(&o->cap, v);
+			break;
+		case O_REPEAT: {
+			char *end;
+			errno = 0;
+			unsigned long n = strtoul(v, &end, 10);
+			if (errno || end == v || *end || v[0] == '-' || n < 2 || n > 1000000)
+				die(EXIT_BAD_INPUT, "--repeat-limit: '%s': want 2 to 1000000 repeats", v);
+			o->dc.repeat_limit = (unsigned)n;
+			break;
+		}
+		case O_BUGS:
+			o->bugs_only = true;
+			break;
+		case ':':
+			die(EXIT_BAD_INPUT, "%s: needs a value", a);
+		default:
+			die(EXIT_BAD_INPUT, "detect: unknown option '%s' (pdtrace --help)",
+			    optopt > ' ' && optopt < 127 ? (char[]){ '-', (char)optopt, 0 } : a);
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (!o->trace)
+			o->trace = argv[i];
+		else
+			die(EXIT_BAD_INPUT, "detect: one trace file only ('%s')", argv[i]);
+	}
+	if (!o->trace)
+		die(EXIT_BAD_INPUT, "detect: no trace file (pdtrace --help)");
+}
+
+static void print_json(const struct pdt_finding *f)
+{
+	printf("{\"severity\":\"%s\",\"detector\":\"%s\",\"needs\":\"%s\",\"title\":",
+	       pdt_severity_name(f->sev), pdt_detector_name(f->det),
+	       pdt_detector_needs_messages(f->det) ? "hypervisor messages" : "control flow");
+	json_string(stdout, f->title);
+	printf(",\"guest\":%u,\"index\":%" PRIu64 ",\"pc\":\"%08" PRIx32 "\",\"evidence\":",
+	       f->guest, f->index, f->pc);
+	json_string(stdout, f->evidence);
+	printf(",\"count\":%" PRIu64 ",\"last_index\":%" PRIu64 "}\n", f->count, f->last_index);
+}
+
+static void print_text(const struct pdt_finding *f)
+{
+	printf("%-7s g%u  insn %-10" PRIu64 " %s\n", pdt_severity_name(f->sev), f->guest,
+	       f->index, f->title);
+	printf("        %s\n", f->evidence);
+	printf("        detector %s (%s)", pdt_detector_name(f->det),
+	       pdt_detector_needs_messages(f->det) ? "needs the hypervisor's messages"
+						   : "control flow only");
+	if (f->count > 1)
+		printf("; seen %" PRIu64 " times, the last at insn %" PRIu64, f->count,
+		       f->last_index);
+	putchar('\n');
+}
+
+int cmd_detect(int argc, char **argv)
+{
+	struct detect_opts o;
+	parse_args(&o, argc, argv);
+	struct capture cap;
+	capture_open(&cap, o.trace, &o.cap);
+	struct pdt_detect *d;
+	int rc = pdt_detect_capture(&cap.cfg, cap.f.words, cap.f.len, &o.dc, &d);
+	if (rc)
+		capture_failed(o.trace, rc);
+	const struct pdt_finding *list;
+	size_t n = pdt_detect_findings(d, &list);
+	size_t bugs = 0, shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		bugs += list[i].sev == PDT_SEV_BUG;
+		if (o.bugs_only && list[i].sev != PDT_SEV_BUG)
+			continue;
+		shown++;
+		if (o.json)
+			print_json(&list[i]);
+		else
+			print_text(&list[i]);
+	}
+	if (!o.json)
+		printf("%zu finding%s, %zu bug%s (%s)\n", shown, shown == 1 ? "" : "s", bugs,
+		       bugs == 1 ? "" : "s", o.trace);
+	pdt_detect_free(d);
+	capture_close(&cap);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die(EXIT_INTERNAL, "writing the output: %s", strerror(errno));
+	return bugs ? EXIT_FINDING : EXIT_CLEAN;
+}

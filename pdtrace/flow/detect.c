@@ -1,0 +1,571 @@
+/*
+ * Trace detectors (detect.h): one pass over the flow decoder's items,
+ * with a little state per guest.
+ *
+ * What "inside its TLB handler" means here: from a TLB exception the guest
+ * takes itself (TLB Modified, TLBL, TLBS: refills included) to the guest's
+ * next eret.  "Preempted": an instruction of another guest ran in that
+ * time (control flow alone: the hypervisor's messages are not needed).
+ * "Progress": an instruction that completed with EXL and ERL clear.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mips/exc.h>
+#include <mips/isa.h>
+#include <pdtrace/detect.h>
+
+#define MAX_FINDINGS 1024u
+#define AFTER_LEN 80 /* the TLB instructions a resumed handler ran, as words */
+
+struct guest {
+	/* The TLB handler now running. */
+	bool in_handler;
+	uint8_t h_code;
+	uint32_t h_epc;
+	uint64_t h_index;
+	bool h_preempted;          /* another guest ran since it began */
+	uint64_t h_preempt_index;  /* that guest's first instruction */
+	unsigned h_preempted_by;
+	uint64_t h_resume_index;   /* this guest's first instruction after */
+	char h_after[AFTER_LEN];   /* its TLB instructions from then on */
+	bool h_tlbp;               /* a tlbp ran in it */
+	uint64_t h_tlbp_index;
+	uint32_t h_tlbp_pc;
+	bool h_split;              /* another guest ran since that tlbp */
+	uint64_t h_split_index;
+	unsigned h_split_by;
+
+	/* A tlbr whose EntryHi (ASID) shows at the guest's next instruction. */
+	bool tlbr_pending;
+	uint8_t tlbr_asid;
+	uint64_t tlbr_index;
+	uint32_t tlbr_pc;
+	bool tlbr_after_tlbp, tlbr_preempted, tlbr_split;
+	uint64_t tlbr_tlbp_index, tlbr_other_index; /* the tlbp; the other guest's run */
+	unsigned tlbr_other;                         /* that guest */
+
+	/* The livelock: the last TLB exception and its repeats. */
+	bool exc_valid;
+	uint8_t exc_code;
+	uint32_t exc_pc;
+	uint64_t repeats, repeat_first;
+	bool progress, livelock_told;
+
+	/* The hypervisor's messages: PageMask at entry and exit, and what the
+	 * guest did to PageMask in between. */
+	bool running, have_entry_pm, have_exit_pm;
+	uint32_t entry_pm, exit_pm;
+	uint64_t entry_index;
+	bool wrote_pm;     /* mtc0 to PageMask */
+	bool tlbr;         /* any tlbr */
+	bool tlbr_bad;     /* a tlbr in a preempted handler */
+	uint64_t tlbr_bad_index;
+	uint32_t tlbr_bad_pc;
+	bool unknown;      /* a gap: the guest ran code we did not see */
+};
+
+struct pdt_detect {
+	struct pdt_detect_config cfg;
+	struct guest g[PDT_FLOW_GUESTS + 1];
+	unsigned last_guest; /* the guest whose instruction came last; 0 none */
+	struct pdt_finding *f;
+	size_t n, cap;
+	struct pdt_finding *sorted;
+};
+
+static const char *const names[PDT_DET_COUNT] = {
+	[PDT_DET_LIVELOCK] = "livelock",
+	[PDT_DET_PREEMPTED_TLB] = "preempted-tlb-handler",
+	[PDT_DET_TLBP_SPLIT] = "tlbp-split",
+	[PDT_DET_TLBR_FOREIGN] = "tlbr-foreign-entry",
+	[PDT_DET_PAGEMASK_RUN] = "pagemask-while-running",
+	[PDT_DET_PAGEMASK_OUT] = "pagemask-while-out",
+};
+
+const char *pdt_detector_name(enum pdt_detector det)
+{
+	return det < PDT_DET_COUNT ? names[det] : "?";
+}
+
+bool pdt_detector_needs_messages(enum pdt_detector det)
+{
+	return det == PDT_DET_PAGEMASK_RUN || det == PDT_DET_PAGEMASK_OUT;
+}
+
+const char *pdt_severity_name(enum pdt_severity sev)
+{
+	switch (sev) {
+	case PDT_SEV_NOTE: return "note";
+	case PDT_SEV_WARNING: return "warning";
+	case PDT_SEV_BUG: return "bug";
+	}
+	return "?";
+}
+
+int pdt_detect_new(struct pdt_detect **out, const struct pdt_detect_config *cfg)
+{
+	struct pdt_detect *d = calloc(1, sizeof *d);
+	if (!d)
+		return PDT_E_NOMEM;
+	if (cfg)
+		d->cfg = *cfg;
+	if (!d->cfg.repeat_limit)
+		d->cfg.repeat_limit = 100;
+	*out = d;
+	return 0;
+}
+
+void pdt_detect_free(struct pdt_detect *d)
+{
+	if (!d)
+		return;
+	free(d->f);
+	free(d->sorted);
+	free(d);
+}
+
+/* ------------------------------------------------------------ findings */
+
+static void report(struct pdt_detect *d, enum pdt_detector det, enum pdt_severity sev,
+		   unsigned guest, uint64_t index, uint32_t pc, const char *title,
+		   const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+static void report(struct pdt_detect *d, enum pdt_detector det, enum pdt_severity sev,
+		   unsigned guest, uint64_t index, uint32_t pc, const char *title,
+		   const char *fmt, ...)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct pdt_finding *f = &d->f[i];
+		if (f->det == det && f->guest == guest && !strcmp(f->title, title)) {
+			f->count++;
+			f->last_index = index;
+			return;
+		}
+	}
+	if (d->n == d->cap) {
+		if (d->cap == MAX_FINDINGS)
+			return; /* a flood of distinct titles: the first ones tell */
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct pdt_finding *f = realloc(d->f, cap * sizeof *f);
+		if (!f)
+			return;
+		d->f = f;
+		d->cap = cap;
+	}
+	struct pdt_finding *f = &d->f[d->n++];
+	memset(f, 0, sizeof *f);
+	f->det = det;
+	f->sev = sev;
+	snprintf(f->title, sizeof f->title, "%s", title);
+	f->guest = guest;
+	f->index = f->last_index = index;
+	f->pc = pc;
+	f->count = 1;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->evidence, sizeof f->evidence, fmt, ap);
+	va_end(ap);
+}
+
+static int by_severity(const void *a, const void *b)
+{
+	const struct pdt_finding *x = a, *y = b;
+	if (x->sev != y->sev)
+		return x->sev > y->sev ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+size_t pdt_detect_findings(struct pdt_detect *d, const struct pdt_finding **list)
+{
+	free(d->sorted);
+	d->sorted = NULL;
+	*list = NULL;
+	if (!d->n)
+		return 0;
+	d->sorted = malloc(d->n * sizeof *d->sorted);
+	if (!d->sorted) {
+		*list = d->f; /* unsorted beats none */
+		return d->n;
+	}
+	memcpy(d->sorted, d->f, d->n * sizeof *d->sorted);
+	qsort(d->sorted, d->n, sizeof *d->sorted, by_severity);
+	*list = d->sorted;
+	return d->n;
+}
+
+/* ------------------------------------------------------------ the handler */
+
+static bool is_tlb_exception(unsigned code)
+{
+	return code == EXC_MOD || code == EXC_TLBL || code == EXC_TLBS;
+}
+
+static void after_add(struct guest *g, const char *op)
+{
+	size_t n = strlen(g->h_after);
+	if (n + strlen(op) + 2 < sizeof g->h_after)
+		snprintf(g->h_after + n, sizeof g->h_after - n, "%s%s", n ? " " : "", op);
+}
+
+static void handler_end(struct pdt_detect *d, unsigned gid, uint64_t index)
+{
+	struct guest *g = &d->g[gid];
+	if (g->in_handler && g->h_preempted) {
+		char tmp[16];
+		report(d, PDT_DET_PREEMPTED_TLB, PDT_SEV_NOTE, gid, g->h_preempt_index, g->h_epc,
+		       "guest preempted inside its TLB handler",
+		       "g%u took %s at epc %08" PRIx32 " (insn %" PRIu64 "); g%u ran from insn %"
+		       PRIu64 "; g%u resumed at insn %" PRIu64 " and then ran: %s (eret at insn %"
+		       PRIu64 ")", gid, pdt_exc_text(g->h_code, tmp, sizeof tmp), g->h_epc,
+		       g->h_index, g->h_preempted_by, g->h_preempt_index, gid, g->h_resume_index,
+		       g->h_after[0] ? g->h_after : "no TLB instruction", index);
+	}
+	g->in_handler = false;
+	g->h_preempted = false;
+	g->h_tlbp = false;
+	g->h_split = false;
+}
+
+static void handler_begin(struct pdt_detect *d, unsigned gid, const struct pdt_flow_item *it)
+{
+	struct guest *g = &d->g[gid];
+	handler_end(d, gid, it->index); /* nested: the outer one is over */
+	g->in_handler = true;
+	g->h_code = it->ev.exc.code;
+	g->h_epc = it->ev.exc.pc;
+	g->h_index = it->index;
+	g->h_after[0] = 0;
+
+	/* The livelock: the same exception at the same PC with nothing done
+	 * outside the handler since the last one. */
+	if (g->exc_valid && g->exc_code == it->ev.exc.code && g->exc_pc == it->ev.exc.pc &&
+	    !g->progress) {
+		g->repeats++;
+	} else {
+		g->repeats = 1;
+		g->repeat_first = it->index;
+		g->livelock_told = false;
+	}
+	g->exc_valid = true;
+	g->exc_code = it->ev.exc.code;
+	g->exc_pc = it->ev.exc.pc;
+	g->progress = false;
+	if (g->repeats >= d->cfg.repeat_limit && !g->livelock_told) {
+		char tmp[16];
+		g->livelock_told = true;
+		report(d, PDT_DET_LIVELOCK, PDT_SEV_BUG, gid, it->index, it->ev.exc.pc,
+		       "livelock: the same TLB exception repeats with no progress",
+		       "g%u took %s at pc %08" PRIx32 " %" PRIu64 " times in a row from insn %"
+		       PRIu64 " to insn %" PRIu64 ", with no instruction completed outside the "
+		       "handler in between", gid, pdt_exc_text(it->ev.exc.code, tmp, sizeof tmp),
+		       it->ev.exc.pc, g->repeats, g->repeat_first, it->index);
+	}
+}
+
+/* Whatever a guest did in a gap is unknown: forget what it was doing. */
+static void forget(struct pdt_detect *d, unsigned gid)
+{
+	struct guest *g = &d->g[gid];
+	g->in_handler = false;
+	g->h_preempted = g->h_tlbp = g->h_split = false;
+	g->tlbr_pending = false;
+	g->exc_valid = false;
+	g->unknown = true;
+}
+
+/* ------------------------------------------------------------ instructions */
+
+/* Another guest than the last one runs: every guest inside its handler
+ * (other than this one) is preempted there. */
+static void guest_runs(struct pdt_detect *d, unsigned gid, uint64_t index)
+{
+	if (gid == d->last_guest)
+		return;
+	for (unsigned o = 1; o <= PDT_FLOW_GUESTS; o++) {
+		struct guest *g = &d->g[o];
+		if (o == gid || !g->in_handler)
+			continue;
+		if (!g->h_preempted) {
+			g->h_preempted = true;
+			g->h_preempt_index = index;
+			g->h_preempted_by = gid;
+			g->h_resume_index = 0;
+		}
+		if (g->h_tlbp && !g->h_split) {
+			g->h_split = true;
+			g->h_split_index = index;
+			g->h_split_by = gid;
+		}
+	}
+	struct guest *me = &d->g[gid];
+	if (me->in_handler && me->h_preempted && !me->h_resume_index)
+		me->h_resume_index = index;
+	d->last_guest = gid;
+}
+
+static void tlb_split(struct pdt_detect *d, unsigned gid, const struct pdt_flow_item *it,
+		      const char *op)
+{
+	struct guest *g = &d->g[gid];
+	char title[PDT_FINDING_TITLE];
+	snprintf(title, sizeof title, "TLB handler: tlbp and %s split by a world switch", op);
+	report(d, PDT_DET_TLBP_SPLIT, PDT_SEV_WARNING, gid, it->index, it->insn.pc, title,
+	       "g%u: tlbp at %08" PRIx32 " (insn %" PRIu64 "), g%u ran from insn %" PRIu64
+	       ", then %s at %08" PRIx32 " (insn %" PRIu64 ") uses the probe's Index", gid,
+	       g->h_tlbp_pc, g->h_tlbp_index, g->h_split_by, g->h_split_index, op,
+	       it->insn.pc, it->index);
+}
+
+/* The tlbr one instruction back loaded EntryHi: another ASID than the one
+ * it probed for means the tlbp missed and tlbr read a foreign entry. */
+static void tlbr_check(struct pdt_detect *d, unsigned gid, const struct pdt_flow_item *it)
+{
+	struct guest *g = &d->g[gid];
+	if (!g->tlbr_pending)
+		return;
+	g->tlbr_pending = false;
+	if (!g->tlbr_after_tlbp || it->ctx.asid == g->tlbr_asid)
+		return;
+	if (g->tlbr_split) {
+		/* The probe found its entry; another guest replaced it before
+		 * the tlbr read it back. */
+		report(d, PDT_DET_TLBR_FOREIGN, PDT_SEV_BUG, gid, g->tlbr_index, g->tlbr_pc,
+		       "TLB handler: tlbr read a replaced entry after a world switch",
+		       "g%u: tlbp at insn %" PRIu64 ", g%u ran from insn %" PRIu64 ", tlbr at %08"
+		       PRIx32 " (insn %" PRIu64 ") changed EntryHi's ASID %02x -> %02x: the "
+		       "entry at the probed Index was no longer the one the tlbp found", gid,
+		       g->tlbr_tlbp_index, g->tlbr_other, g->tlbr_other_index, g->tlbr_pc, g->tlbr_index,
+		       g->tlbr_asid, it->ctx.asid);
+		return;
+	}
+	char why[96] = "";
+	if (g->tlbr_preempted)
+		snprintf(why, sizeof why, "; g%u had run in the handler (from insn %" PRIu64
+			 ") before the tlbp", g->tlbr_other, g->tlbr_other_index);
+	report(d, PDT_DET_TLBR_FOREIGN, g->tlbr_preempted ? PDT_SEV_BUG : PDT_SEV_WARNING, gid,
+	       g->tlbr_index, g->tlbr_pc,
+	       g->tlbr_preempted ? "TLB handler: tlbr after a tlbp that missed, in a preempted handler"
+				 : "TLB handler: tlbr after a tlbp that missed",
+	       "g%u: tlbr at %08" PRIx32 " (insn %" PRIu64 ") after the tlbp at insn %" PRIu64
+	       " changed EntryHi's ASID %02x -> %02x: the probe found no entry and tlbr read "
+	       "the one Index named%s", gid, g->tlbr_pc, g->tlbr_index, g->tlbr_tlbp_index,
+	       g->tlbr_asid, it->ctx.asid, why);
+}
+
+static void insn(struct pdt_detect *d, const struct pdt_flow_item *it)
+{
+	if (!it->ctx.guest || !it->ctx.guestid || it->ctx.guestid > PDT_FLOW_GUESTS)
+		return;
+	unsigned gid = it->ctx.guestid;
+	struct guest *g = &d->g[gid];
+	guest_runs(d, gid, it->index);
+	tlbr_check(d, gid, it);
+	if (!it->insn.have_word || it->insn.exc >= 0)
+		return; /* unknown, or it did not complete */
+	if (!it->ctx.exl && !it->ctx.erl)
+		g->progress = true;
+	enum isa_op op = isa_decode(it->insn.word);
+	switch (op) {
+	case ISA_OP_TLBP:
+		if (g->in_handler) {
+			g->h_tlbp = true;
+			g->h_tlbp_index = it->index;
+			g->h_tlbp_pc = it->insn.pc;
+			g->h_split = false;
+		}
+		break;
+	case ISA_OP_TLBR:
+		if (g->in_handler && g->h_tlbp && g->h_split)
+			tlb_split(d, gid, it, "tlbr");
+		g->tlbr_pending = true;
+		g->tlbr_asid = it->ctx.asid;
+		g->tlbr_index = it->index;
+		g->tlbr_pc = it->insn.pc;
+		g->tlbr_after_tlbp = g->in_handler && g->h_tlbp;
+		g->tlbr_preempted = g->in_handler && g->h_preempted;
+		g->tlbr_split = g->in_handler && g->h_tlbp && g->h_split;
+		g->tlbr_tlbp_index = g->h_tlbp_index;
+		g->tlbr_other = g->tlbr_split ? g->h_split_by : g->h_preempted_by;
+		g->tlbr_other_index = g->tlbr_split ? g->h_split_index : g->h_preempt_index;
+		g->tlbr = true;
+		if (g->tlbr_preempted && !g->tlbr_bad) {
+			g->tlbr_bad = true;
+			g->tlbr_bad_index = it->index;
+			g->tlbr_bad_pc = it->insn.pc;
+		}
+		break;
+	case ISA_OP_TLBWI:
+		if (g->in_handler && g->h_tlbp && g->h_split)
+			tlb_split(d, gid, it, "tlbwi");
+		break;
+	case ISA_OP_MTC0:
+		if (isa_rd(it->insn.word) == 5 && isa_sel(it->insn.word) == 0)
+			g->wrote_pm = true;
+		break;
+	default:
+		break;
+	}
+	if (g->in_handler && g->h_preempted && g->h_resume_index) {
+		switch (op) {
+		case ISA_OP_TLBP: after_add(g, "tlbp"); break;
+		case ISA_OP_TLBR: after_add(g, "tlbr"); break;
+		case ISA_OP_TLBWI: after_add(g, "tlbwi"); break;
+		case ISA_OP_TLBWR: after_add(g, "tlbwr"); break;
+		case ISA_OP_MTC0:
+			if (isa_rd(it->insn.word) == 5 && isa_sel(it->insn.word) == 0)
+				after_add(g, "mtc0-pagemask");
+			break;
+		default: break;
+		}
+	}
+}
+
+/* ------------------------------------------------------------ messages */
+
+static void entry(struct pdt_detect *d, const struct pdt_flow_item *it)
+{
+	unsigned gid = it->ev.guest.gid;
+	if (!gid || gid > PDT_FLOW_GUESTS)
+		return;
+	struct guest *g = &d->g[gid];
+	uint32_t pm = it->ev.guest.st.pagemask;
+	if (g->have_exit_pm && pm != g->exit_pm) {
+		char a[12], b[12], title[PDT_FINDING_TITLE];
+		pdt_page_size_text(g->exit_pm, a, sizeof a);
+		pdt_page_size_text(pm, b, sizeof b);
+		snprintf(title, sizeof title, "PageMask %s -> %s while the guest was switched out",
+			 a, b);
+		report(d, PDT_DET_PAGEMASK_OUT, PDT_SEV_BUG, gid, it->index, it->ev.guest.st.pc,
+		       title,
+		       "g%u left with PageMask 0x%08" PRIx32 " and is entered at insn %" PRIu64
+		       " with 0x%08" PRIx32 ": the hypervisor did not give its PageMask back",
+		       gid, g->exit_pm, it->index, pm);
+	}
+	g->running = true;
+	g->have_entry_pm = true;
+	g->entry_pm = pm;
+	g->entry_index = it->index;
+	g->wrote_pm = g->tlbr = g->tlbr_bad = g->unknown = false;
+}
+
+static void leave(struct pdt_detect *d, const struct pdt_flow_item *it)
+{
+	unsigned gid = it->ev.guest.gid;
+	if (!gid || gid > PDT_FLOW_GUESTS)
+		return;
+	struct guest *g = &d->g[gid];
+	uint32_t pm = it->ev.guest.st.pagemask;
+	if (g->running && g->have_entry_pm && pm != g->entry_pm && !g->unknown && !g->wrote_pm) {
+		char a[12], b[12], title[PDT_FINDING_TITLE];
+		pdt_page_size_text(g->entry_pm, a, sizeof a);
+		pdt_page_size_text(pm, b, sizeof b);
+		if (g->tlbr_bad) {
+			snprintf(title, sizeof title, "shrinking page: PageMask %s -> %s after a "
+				 "tlbr in a preempted TLB handler", a, b);
+			if (pm < g->entry_pm)
+				report(d, PDT_DET_PAGEMASK_RUN, PDT_SEV_BUG, gid, g->tlbr_bad_index,
+				       g->tlbr_bad_pc, title,
+				       "g%u entered at insn %" PRIu64 " with PageMask 0x%08" PRIx32
+				       "; its TLB handler, preempted, ran tlbr at %08" PRIx32
+				       " (insn %" PRIu64 "); it left at insn %" PRIu64
+				       " with PageMask 0x%08" PRIx32 ", and no mtc0 to PageMask",
+				       gid, g->entry_index, g->entry_pm, g->tlbr_bad_pc,
+				       g->tlbr_bad_index, it->index, pm);
+			else
+				report(d, PDT_DET_PAGEMASK_RUN, PDT_SEV_BUG, gid, g->tlbr_bad_index,
+				       g->tlbr_bad_pc, title + strlen("shrinking page: "),
+				       "g%u entered at insn %" PRIu64 " with PageMask 0x%08" PRIx32
+				       "; its preempted TLB handler ran tlbr at insn %" PRIu64
+				       "; it left at insn %" PRIu64 " with 0x%08" PRIx32, gid,
+				       g->entry_index, g->entry_pm, g->tlbr_bad_index, it->index, pm);
+		} else if (g->tlbr) {
+			report(d, PDT_DET_PAGEMASK_RUN, PDT_SEV_NOTE, gid, it->index,
+			       it->ev.guest.st.pc, "PageMask changed by a tlbr",
+			       "g%u entered at insn %" PRIu64 " with PageMask 0x%08" PRIx32
+			       " and left at insn %" PRIu64 " with 0x%08" PRIx32
+			       ": a tlbr read an entry of another page size", gid, g->entry_index,
+			       g->entry_pm, it->index, pm);
+		} else {
+			snprintf(title, sizeof title, "PageMask %s -> %s with no guest write", a, b);
+			report(d, PDT_DET_PAGEMASK_RUN, PDT_SEV_BUG, gid, it->index,
+			       it->ev.guest.st.pc, title,
+			       "g%u entered at insn %" PRIu64 " with PageMask 0x%08" PRIx32
+			       " and left at insn %" PRIu64 " with 0x%08" PRIx32
+			       ", with no mtc0 to PageMask and no tlbr in between", gid,
+			       g->entry_index, g->entry_pm, it->index, pm);
+		}
+	}
+	g->running = false;
+	g->have_exit_pm = true;
+	g->exit_pm = pm;
+}
+
+/* ------------------------------------------------------------ items */
+
+void pdt_detect_feed(struct pdt_detect *d, const struct pdt_flow_item *it)
+{
+	if (it->is_insn) {
+		insn(d, it);
+		return;
+	}
+	unsigned gid = it->ctx.guest ? it->ctx.guestid : 0;
+	switch (it->ev.kind) {
+	case PDT_EV_EXCEPTION:
+		if (gid && gid <= PDT_FLOW_GUESTS && !it->ev.exc.root &&
+		    is_tlb_exception(it->ev.exc.code))
+			handler_begin(d, gid, it);
+		break;
+	case PDT_EV_ERET:
+		if (gid && gid <= PDT_FLOW_GUESTS)
+			handler_end(d, gid, it->index);
+		break;
+	case PDT_EV_GUEST_ENTRY:
+		entry(d, it);
+		break;
+	case PDT_EV_GUEST_EXIT:
+		leave(d, it);
+		break;
+	case PDT_EV_GAP:
+		if (it->ev.gap.why == PDT_FGAP_NO_CODE || it->ev.gap.why == PDT_FGAP_MISMATCH) {
+			if (gid && gid <= PDT_FLOW_GUESTS)
+				forget(d, gid);
+		} else if (it->ev.gap.why != PDT_FGAP_UNSYNCED) {
+			/* Records were lost: any guest may have run anything. */
+			for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++)
+				forget(d, g);
+			d->last_guest = 0;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+int pdt_detect_capture(const struct pdt_flow_config *cfg, const uint8_t *words, uint64_t len,
+		       const struct pdt_detect_config *dc, struct pdt_detect **out)
+{
+	struct pdt_detect *d;
+	int rc = pdt_detect_new(&d, dc);
+	if (rc)
+		return rc;
+	struct pdt_flow *flow;
+	rc = pdt_flow_new(&flow, cfg, words, len);
+	if (rc) {
+		pdt_detect_free(d);
+		return rc;
+	}
+	struct pdt_flow_item it;
+	while ((rc = pdt_flow_next(flow, &it)) == 0)
+		pdt_detect_feed(d, &it);
+	pdt_flow_free(flow);
+	if (rc != PDT_E_EOS) {
+		pdt_detect_free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
