@@ -226,7 +226,8 @@ fi
 
 # ------------------------------------------------------------ the cluster stops
 trap - EXIT
-pids=$(cat "$T"/cluster/slurmd.run "$T"/cluster/slurmctld.run "$T"/cluster/munge/munged.pid 2> /dev/null)
+mdir=$(cat "$T/cluster/munge.dir" 2> /dev/null)
+pids=$(cat "$T"/cluster/slurmd.run "$T"/cluster/slurmctld.run "$mdir/munged.pid" 2> /dev/null)
 "$SCRIPTS/slurm-local.sh" stop "$T/cluster" 2> "$T/stop.stderr"
 alive=""
 for p in $pids; do

@@ -1,3 +1,4 @@
+	mkdir -p "$D"/{state,spool,log} || die "$D: cannot create"
 #!/bin/bash
 # A one-node Slurm cluster on this machine, in a folder of its own, without
 # systemd: to try scripts/slurm-soak.sh before a real cluster, and for the
@@ -9,9 +10,10 @@
 #                                                 `export SLURM_CONF=...` line
 #   scripts/slurm-local.sh stop DIR               stops them (by their PIDs)
 #
-# Everything lives in DIR (config, state, spool, logs, munge's socket); the
-# only file outside it is munge's key, /etc/munge/munge.key, made (and
-# removed again at stop) only if the machine has none.  The ports are free
+# Everything lives in DIR (config, state, spool, logs) but munged's socket,
+# log and pid, in a folder of the munge user's under /tmp (DIR/munge.dir
+# names it; removed at stop), and munge's key, /etc/munge/munge.key, made
+# (and removed again at stop) only if the machine has none.  The ports are free
 # ones found at start, so this cluster never clashes with another one.
 # docs/soak.md, "Slurm", has the details.
 set -u
@@ -74,7 +76,13 @@ cmd_stop() {
 	[ -d "$d" ] || die "$d: no such folder"
 	stop_pid "$d/slurmd.run" slurmd
 	stop_pid "$d/slurmctld.run" slurmctld
-	stop_pid "$d/munge/munged.pid" munged
+	local m
+	m=$(cat "$d/munge.dir" 2> /dev/null)
+	if [ -n "$m" ]; then
+		stop_pid "$m/munged.pid" munged
+		rm -rf "$m"
+		rm -f "$d/munge.dir"
+	fi
 	if [ -f "$d/made-munge-key" ]; then
 		rm -f "$KEY" "$d/made-munge-key"
 	fi
@@ -109,11 +117,15 @@ cmd_start() {
 	done
 	getent passwd munge > /dev/null || die "no user 'munge' (is the munge package installed?)"
 	[ -e "$D/slurm.conf" ] && die "$D: holds a cluster already (stop it, or another folder)"
-	mkdir -p "$D"/{state,spool,log,munge} || die "$D: cannot create"
+	mkdir -p "$D"/{state,spool,log} || die "$D: cannot create"
 	D=$(cd "$D" && pwd)
-	# munged runs as munge: it must reach D and own its own folder.
-	chmod 0755 "$D"
-	chown munge:munge "$D/munge"
+	# munged runs as munge: its socket, log, pid and seed go in a folder
+	# munge owns under /tmp, which it can reach wherever D is (a folder
+	# under /root is closed to it).
+	M=$(mktemp -d /tmp/vzsoak-munge.XXXXXX) || die "/tmp: cannot make a folder for munged"
+	echo "$M" > "$D/munge.dir"
+	chmod 0755 "$M"
+	chown munge:munge "$M"
 	if [ ! -e "$KEY" ]; then
 		mkdir -p "$(dirname "$KEY")"
 		mungekey --create --keyfile="$KEY" || die "$KEY: cannot create"
@@ -121,11 +133,11 @@ cmd_start() {
 		chmod 0400 "$KEY"
 		: > "$D/made-munge-key"
 	fi
-	sock=$D/munge/munge.socket
+	sock=$M/munge.socket
 	runuser -u munge -- munged --socket="$sock" --key-file="$KEY" \
-		--pid-file="$D/munge/munged.pid" --log-file="$D/munge/munged.log" \
-		--seed-file="$D/munge/munged.seed" ||
-		{ cmd_stop "$D"; die "munged did not start ($D/munge/munged.log)"; }
+		--pid-file="$M/munged.pid" --log-file="$M/munged.log" \
+		--seed-file="$M/munged.seed" ||
+		{ cmd_stop "$D"; die "munged did not start: $(tail -1 "$M/munged.log" 2> /dev/null)"; }
 	wait_for 10 sh -c "munge -n --socket='$sock' | unmunge --socket='$sock'" ||
 		{ cmd_stop "$D"; die "munged does not answer on $sock"; }
 

@@ -1,0 +1,436 @@
+/*
+ * The trace detectors (pdtrace/detect.h) on hand-made item streams: each
+ * detector fires on the pattern it proves and stays quiet on the near
+ * misses (one repeat short, a guest mtc0 to PageMask, a gap, a probe that
+ * still matches), titles are the same across episodes, and episodes of one
+ * title in one guest are one finding with a count.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include <mips/exc.h>
+#include <pdtrace/detect.h>
+
+#define W_NOP 0x00000000u
+#define W_TLBP 0x42000008u
+#define W_TLBR 0x42000001u
+#define W_TLBWI 0x42000002u
+#define W_MTC0_PAGEMASK 0x409a2800u /* mtc0 k0, c0_pagemask */
+#define W_MTC0_ENTRYHI 0x409a5000u  /* mtc0 k0, c0_entryhi */
+
+#define PM_16K 0x6000u
+#define PM_4K 0x0u
+
+struct stream {
+	struct pdt_detect *d;
+	uint64_t index;
+};
+
+static void start(struct stream *s)
+{
+	memset(s, 0, sizeof *s);
+	assert_int_equal(pdt_detect_new(&s->d, NULL), 0);
+	s->index = 1000;
+}
+
+static struct pdt_ctx guest_ctx(unsigned gid, bool exl, uint8_t asid)
+{
+	return (struct pdt_ctx){ .ksu = exl ? PDT_KERNEL : PDT_USER, .exl = exl, .guest = true,
+				 .asid = asid, .guestid = (uint8_t)gid };
+}
+
+/* One instruction of guest gid; exc: the ExcCode it raised, or -1. */
+static void insn(struct stream *s, unsigned gid, bool exl, uint8_t asid, uint32_t pc,
+		 uint32_t word, int exc)
+{
+	struct pdt_flow_item it = { .is_insn = true, .index = s->index++,
+				    .ctx = guest_ctx(gid, exl, asid) };
+	it.insn.pc = pc;
+	it.insn.word = word;
+	it.insn.have_word = true;
+	it.insn.exc = exc;
+	it.insn.block = -1;
+	pdt_detect_feed(s->d, &it);
+}
+
+static void event(struct stream *s, struct pdt_flow_item *it)
+{
+	it->is_insn = false;
+	it->index = s->index;
+	pdt_detect_feed(s->d, it);
+}
+
+static void tlb_exception(struct stream *s, unsigned gid, uint8_t asid, unsigned code,
+			  uint32_t pc)
+{
+	struct pdt_flow_item it = { .ctx = guest_ctx(gid, true, asid) };
+	it.ev.kind = PDT_EV_EXCEPTION;
+	it.ev.exc.code = (uint8_t)code;
+	it.ev.exc.pc = pc;
+	it.ev.exc.vector = 0x80000180;
+	event(s, &it);
+}
+
+static void eret(struct stream *s, unsigned gid, uint8_t asid, uint32_t to)
+{
+	struct pdt_flow_item it = { .ctx = guest_ctx(gid, false, asid) };
+	it.ev.kind = PDT_EV_ERET;
+	it.ev.eret.to = to;
+	event(s, &it);
+}
+
+/* A hypervisor message: guest gid's exit or entry with its PageMask. */
+static void message(struct stream *s, enum pdt_flow_event kind, unsigned gid, uint32_t pm)
+{
+	struct pdt_flow_item it = { .ctx = { .ksu = PDT_KERNEL } };
+	it.ev.kind = kind;
+	it.ev.guest.gid = gid;
+	it.ev.guest.st.pagemask = pm;
+	event(s, &it);
+}
+
+static void gap(struct stream *s, unsigned gid, enum pdt_flow_gap why)
+{
+	struct pdt_flow_item it = { .ctx = guest_ctx(gid, true, 2) };
+	it.ev.kind = PDT_EV_GAP;
+	it.ev.gap.why = why;
+	event(s, &it);
+}
+
+/* The findings of one detector. */
+static size_t of(struct stream *s, enum pdt_detector det, const struct pdt_finding **first)
+{
+	const struct pdt_finding *list;
+	size_t n = pdt_detect_findings(s->d, &list), k = 0;
+	*first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].det != det)
+			continue;
+		if (!k++)
+			*first = &list[i];
+	}
+	return k;
+}
+
+static void finish(struct stream *s)
+{
+	pdt_detect_free(s->d);
+}
+
+/* ------------------------------------------------------------ livelock */
+
+/* A user load at 0x4000 that takes TLBL n times, its handler doing
+ * nothing useful in between. */
+static void repeat_fault(struct stream *s, unsigned n, bool progress_between)
+{
+	for (unsigned i = 0; i < n; i++) {
+		insn(s, 1, false, 2, 0x4000, W_NOP, EXC_TLBL);
+		tlb_exception(s, 1, 2, EXC_TLBL, 0x4000);
+		insn(s, 1, true, 2, 0x80000180, W_NOP, -1);
+		insn(s, 1, true, 2, 0x80000184, W_NOP, -1);
+		eret(s, 1, 2, 0x4000);
+		if (progress_between)
+			insn(s, 1, false, 2, 0x3ffc, W_NOP, -1);
+	}
+}
+
+static void test_livelock(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	repeat_fault(&s, 100, false);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_LIVELOCK, &f), 1);
+	assert_int_equal(f->sev, PDT_SEV_BUG);
+	assert_int_equal(f->guest, 1);
+	assert_int_equal(f->pc, 0x4000);
+	assert_string_equal(f->title, "livelock: the same TLB exception repeats with no progress");
+	assert_non_null(strstr(f->evidence, "TLBL at pc 00004000 100 times"));
+	assert_false(pdt_detector_needs_messages(f->det));
+	finish(&s);
+}
+
+static void test_livelock_one_short(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	repeat_fault(&s, 99, false);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_LIVELOCK, &f), 0);
+	finish(&s);
+}
+
+static void test_livelock_progress(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	repeat_fault(&s, 300, true);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_LIVELOCK, &f), 0);
+	finish(&s);
+}
+
+static void test_livelock_limit(void **state)
+{
+	(void)state;
+	struct stream s;
+	memset(&s, 0, sizeof s);
+	struct pdt_detect_config cfg = { .repeat_limit = 5 };
+	assert_int_equal(pdt_detect_new(&s.d, &cfg), 0);
+	repeat_fault(&s, 5, false);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_LIVELOCK, &f), 1);
+	finish(&s);
+}
+
+/* ------------------------------------------------------------ the shrinking page */
+
+/*
+ * Guest 1 is entered with 16K pages, takes TLBL, is preempted (guest 2
+ * runs), resumes, probes (the entry is gone), reads Index's entry back
+ * (EntryHi's ASID becomes 0), writes it, erets and exits with 4K, unless
+ * put_back: then it writes PageMask back first.
+ */
+static void shrinking_page(struct stream *s, bool put_back, uint32_t pc)
+{
+	message(s, PDT_EV_GUEST_ENTRY, 1, PM_16K);
+	insn(s, 1, false, 2, pc, W_NOP, EXC_TLBL);
+	tlb_exception(s, 1, 2, EXC_TLBL, pc);
+	insn(s, 1, true, 2, 0x80000180, W_NOP, -1);
+	message(s, PDT_EV_GUEST_EXIT, 1, PM_16K);
+	message(s, PDT_EV_GUEST_ENTRY, 2, PM_16K);
+	insn(s, 2, false, 7, 0x5000, W_NOP, -1);
+	message(s, PDT_EV_GUEST_EXIT, 2, PM_16K);
+	message(s, PDT_EV_GUEST_ENTRY, 1, PM_16K);
+	insn(s, 1, true, 2, 0x80000184, W_TLBP, -1);
+	insn(s, 1, true, 2, 0x80000188, W_TLBR, -1);
+	insn(s, 1, true, 0, 0x8000018c, W_TLBWI, -1);
+	if (put_back)
+		insn(s, 1, true, 0, 0x80000190, W_MTC0_PAGEMASK, -1);
+	eret(s, 1, 0, pc);
+	insn(s, 1, false, 0, pc, W_NOP, EXC_TLBL);
+	message(s, PDT_EV_GUEST_EXIT, 1, put_back ? PM_16K : PM_4K);
+}
+
+static void test_shrinking_page(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	shrinking_page(&s, false, 0x4000);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_PAGEMASK_RUN, &f), 1);
+	assert_int_equal(f->sev, PDT_SEV_BUG);
+	assert_string_equal(f->title, "shrinking page: PageMask 16K -> 4K after a tlbr in a "
+				      "preempted TLB handler");
+	assert_int_equal(f->pc, 0x80000188);
+	assert_true(pdt_detector_needs_messages(f->det));
+	assert_int_equal(of(&s, PDT_DET_TLBR_FOREIGN, &f), 1);
+	assert_int_equal(f->sev, PDT_SEV_BUG);
+	assert_string_equal(f->title,
+			    "TLB handler: tlbr after a tlbp that missed, in a preempted handler");
+	assert_non_null(strstr(f->evidence, "ASID 02 -> 00"));
+	assert_int_equal(of(&s, PDT_DET_PREEMPTED_TLB, &f), 1);
+	assert_int_equal(f->sev, PDT_SEV_NOTE);
+	assert_non_null(strstr(f->evidence, "then ran: tlbp tlbr tlbwi"));
+	/* The probe came after the preemption: no split. */
+	assert_int_equal(of(&s, PDT_DET_TLBP_SPLIT, &f), 0);
+	/* Bugs first. */
+	const struct pdt_finding *list;
+	size_t n = pdt_detect_findings(s.d, &list);
+	assert_true(n >= 3);
+	assert_int_equal(list[0].sev, PDT_SEV_BUG);
+	assert_int_equal(list[n - 1].sev, PDT_SEV_NOTE);
+	finish(&s);
+}
+
+static void test_shrinking_page_put_back(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	shrinking_page(&s, true, 0x4000);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_PAGEMASK_RUN, &f), 0);
+	assert_int_equal(of(&s, PDT_DET_PAGEMASK_OUT, &f), 0);
+	finish(&s);
+}
+
+/* Two episodes at other PCs and indices: one finding, counted twice, the
+ * same title. */
+static void test_one_title_counted(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	shrinking_page(&s, false, 0x4000);
+	shrinking_page(&s, false, 0x7008);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_PAGEMASK_RUN, &f), 1);
+	assert_int_equal(f->count, 2);
+	assert_true(f->last_index > f->index);
+	assert_int_equal(of(&s, PDT_DET_TLBR_FOREIGN, &f), 1);
+	assert_int_equal(f->count, 2);
+	finish(&s);
+}
+
+/* ------------------------------------------------------------ PageMask */
+
+static void test_pagemask_while_out(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	message(&s, PDT_EV_GUEST_ENTRY, 1, PM_16K);
+	insn(&s, 1, false, 2, 0x4000, W_NOP, -1);
+	message(&s, PDT_EV_GUEST_EXIT, 1, PM_16K);
+	message(&s, PDT_EV_GUEST_ENTRY, 1, PM_4K);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_PAGEMASK_OUT, &f), 1);
+	assert_int_equal(f->sev, PDT_SEV_BUG);
+	assert_string_equal(f->title, "PageMask 16K -> 4K while the guest was switched out");
+	finish(&s);
+}
+
+static void test_pagemask_no_write(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	message(&s, PDT_EV_GUEST_ENTRY, 1, PM_16K);
+	insn(&s, 1, false, 2, 0x4000, W_NOP, -1);
+	insn(&s, 1, true, 2, 0x80000180, W_MTC0_ENTRYHI, -1); /* not PageMask */
+	message(&s, PDT_EV_GUEST_EXIT, 1, PM_4K);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_PAGEMASK_RUN, &f), 1);
+	assert_string_equal(f->title, "PageMask 16K -> 4K with no guest write");
+	finish(&s);
+}
+
+/* What the guest ran in a gap is unknown: no claim about it. */
+static void test_gap_forgets(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	message(&s, PDT_EV_GUEST_ENTRY, 1, PM_16K);
+	insn(&s, 1, false, 2, 0x4000, W_NOP, -1);
+	gap(&s, 1, PDT_FGAP_NO_CODE);
+	message(&s, PDT_EV_GUEST_EXIT, 1, PM_4K);
+	repeat_fault(&s, 60, false);
+	gap(&s, 1, PDT_FGAP_OVERFLOW);
+	repeat_fault(&s, 60, false);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_PAGEMASK_RUN, &f), 0);
+	assert_int_equal(of(&s, PDT_DET_LIVELOCK, &f), 0);
+	finish(&s);
+}
+
+/* ------------------------------------------------------------ tlbp split */
+
+/* tlbp, another guest runs, then tlbr: a warning; EntryHi unchanged, so
+ * the entry read back is the one probed: no foreign-entry finding. */
+static void test_split(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	tlb_exception(&s, 1, 2, EXC_TLBL, 0x4000);
+	insn(&s, 1, true, 2, 0x80000180, W_TLBP, -1);
+	insn(&s, 2, false, 7, 0x5000, W_NOP, -1);
+	insn(&s, 1, true, 2, 0x80000184, W_TLBR, -1);
+	insn(&s, 1, true, 2, 0x80000188, W_TLBWI, -1);
+	eret(&s, 1, 2, 0x4000);
+	const struct pdt_finding *list;
+	size_t n = pdt_detect_findings(s.d, &list);
+	unsigned tlbr = 0, tlbwi = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(list[i].title, "TLB handler: tlbp and tlbr split by a world switch"))
+			tlbr++;
+		if (!strcmp(list[i].title, "TLB handler: tlbp and tlbwi split by a world switch"))
+			tlbwi++;
+		if (list[i].det == PDT_DET_TLBP_SPLIT)
+			assert_int_equal(list[i].sev, PDT_SEV_WARNING);
+	}
+	assert_int_equal(tlbr, 1);
+	assert_int_equal(tlbwi, 1);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_TLBR_FOREIGN, &f), 0);
+	finish(&s);
+}
+
+/* tlbp, another guest runs, tlbr loads another ASID: the found entry was
+ * replaced. */
+static void test_split_replaced(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	tlb_exception(&s, 1, 2, EXC_TLBL, 0x4000);
+	insn(&s, 1, true, 2, 0x80000180, W_TLBP, -1);
+	insn(&s, 3, false, 7, 0x5000, W_NOP, -1);
+	insn(&s, 1, true, 2, 0x80000184, W_TLBR, -1);
+	insn(&s, 1, true, 9, 0x80000188, W_NOP, -1);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_TLBR_FOREIGN, &f), 1);
+	assert_int_equal(f->sev, PDT_SEV_BUG);
+	assert_string_equal(f->title, "TLB handler: tlbr read a replaced entry after a world switch");
+	assert_non_null(strstr(f->evidence, "g3 ran"));
+	finish(&s);
+}
+
+/* No other guest ran: a missed probe read back is a warning only. */
+static void test_missed_unpreempted(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	tlb_exception(&s, 1, 2, EXC_TLBL, 0x4000);
+	insn(&s, 1, true, 2, 0x80000180, W_TLBP, -1);
+	insn(&s, 1, true, 2, 0x80000184, W_TLBR, -1);
+	insn(&s, 1, true, 0, 0x80000188, W_NOP, -1);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_TLBR_FOREIGN, &f), 1);
+	assert_int_equal(f->sev, PDT_SEV_WARNING);
+	assert_string_equal(f->title, "TLB handler: tlbr after a tlbp that missed");
+	finish(&s);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	for (int d = 0; d < PDT_DET_COUNT; d++) {
+		assert_string_not_equal(pdt_detector_name((enum pdt_detector)d), "?");
+		assert_null(strchr(pdt_detector_name((enum pdt_detector)d), ' '));
+	}
+	assert_string_equal(pdt_severity_name(PDT_SEV_BUG), "bug");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_livelock),
+		cmocka_unit_test(test_livelock_one_short),
+		cmocka_unit_test(test_livelock_progress),
+		cmocka_unit_test(test_livelock_limit),
+		cmocka_unit_test(test_shrinking_page),
+		cmocka_unit_test(test_shrinking_page_put_back),
+		cmocka_unit_test(test_one_title_counted),
+		cmocka_unit_test(test_pagemask_while_out),
+		cmocka_unit_test(test_pagemask_no_write),
+		cmocka_unit_test(test_gap_forgets),
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_split_replaced),
+		cmocka_unit_test(test_missed_unpreempted),
+		cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
