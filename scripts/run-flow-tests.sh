@@ -185,6 +185,83 @@ else
 	pass around
 fi
 
+
+# pdtrace detect on the same shrinking page: the trace alone proves it
+# (docs/pdtrace.md, "pdtrace detect").  With the hypervisor's messages:
+# the PageMask that shrank after a tlbr in a preempted handler; from
+# control flow only (trace=off: no messages): the tlbr after the tlbp that
+# missed, and the livelock.  The same run with the hypervisor's fix on
+# has no bug; the guests of the ground-truth run neither.
+SHRINK_ARGS="guests=4 image=stress sched=aim seed=5 quantum=8000 tlbp-check=off"
+"$PDTRACE" detect "$OUT/shrink.vzt" > "$OUT/detect.txt" 2> "$OUT/detect.stderr"
+rc=$?
+if [ $rc -ne 1 ]; then
+	fail detect "exit status $rc, want 1: $(head -1 "$OUT/detect.stderr")"
+elif ! grep -q "^bug .*shrinking page: PageMask 16K -> 4K after a tlbr in a preempted TLB handler$" "$OUT/detect.txt"; then
+	fail detect "no shrinking-page finding: $(head -3 "$OUT/detect.txt")"
+elif ! grep -qE "^bug .*TLB handler: tlbr (after a tlbp that missed, in a preempted handler|read a replaced entry after a world switch)$" "$OUT/detect.txt"; then
+	fail detect "no finding of a tlbr that read a foreign entry"
+elif ! grep -q "^bug .*livelock: the same TLB exception repeats with no progress$" "$OUT/detect.txt"; then
+	fail detect "no livelock finding"
+elif grep -q '0x[0-9a-f]\|[0-9]\{4,\}' <(grep -E '^(bug|warning|note) ' "$OUT/detect.txt" | sed 's/^[a-z]* *g[1-8]  insn [0-9]* *//'); then
+	fail detect "a title with an address or a count: $(grep -E '^(bug|warning|note) ' "$OUT/detect.txt" | head -1)"
+else
+	pass detect
+fi
+"$PDTRACE" detect "$OUT/shrink.vzt" --json > "$OUT/detect.json" 2> "$OUT/detect-json.stderr"
+rc=$?
+n=$(grep -cE '^(bug|warning|note) ' "$OUT/detect.txt")
+if [ $rc -ne 1 ]; then
+	fail detect-json "exit status $rc, want 1"
+elif [ "$(wc -l < "$OUT/detect.json")" -ne "$n" ] ||
+	grep -v '^{"severity":"[a-z]*","detector":"[a-z-]*","needs":"[a-z ]*","title":"[^"]*","guest":[1-8],"index":[0-9]*,"pc":"[0-9a-f]\{8\}","evidence":"[^"]*","count":[0-9]*,"last_index":[0-9]*}$' "$OUT/detect.json" | grep -q .; then
+	fail detect-json "not one object a finding ($n): $(head -1 "$OUT/detect.json")"
+else
+	pass detect-json
+fi
+"$VZSIM" --max-insns 1500000 --board-opt tlbr-bad-index=invalid --trace "$OUT/shrink-noutm.vzt" \
+	--bootargs "$SHRINK_ARGS preserve=off trace=off" "$HV" > /dev/null 2>&1
+"$PDTRACE" detect "$OUT/shrink-noutm.vzt" --bugs > "$OUT/detect-cf.txt" 2>&1
+rc=$?
+if [ $rc -ne 1 ]; then
+	fail detect-control-flow "exit status $rc, want 1: $(head -1 "$OUT/detect-cf.txt")"
+elif ! grep -qE "TLB handler: tlbr (after a tlbp that missed, in a preempted handler|read a replaced entry after a world switch)$" "$OUT/detect-cf.txt"; then
+	fail detect-control-flow "no finding of a tlbr that read a foreign entry, without messages"
+elif grep -q "PageMask" "$OUT/detect-cf.txt"; then
+	fail detect-control-flow "a PageMask finding without the hypervisor's messages"
+else
+	pass detect-control-flow
+fi
+"$VZSIM" --max-insns 1500000 --board-opt tlbr-bad-index=invalid --trace "$OUT/fixed.vzt" \
+	--bootargs "$SHRINK_ARGS preserve=on" "$HV" > /dev/null 2>&1
+bad=""
+for t in fixed run; do
+	"$PDTRACE" detect "$OUT/$t.vzt" --bugs > "$OUT/detect-$t.txt" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && grep -q '^0 findings, 0 bugs' "$OUT/detect-$t.txt" ||
+		bad+=" $t.vzt: exit status $rc: $(head -1 "$OUT/detect-$t.txt");"
+done
+if [ -n "$bad" ]; then
+	fail detect-clean "$bad"
+else
+	pass detect-clean
+fi
+bad=""
+for args in "|detect: no trace file" "$OUT/none.vzt|none.vzt: No such file" \
+	"$OUT/run.vzt --repeat-limit 1|--repeat-limit: '1'" "$OUT/run.vzt --frob|unknown option '--frob'" \
+	"$OUT/run.vzt $OUT/run.vzt|one trace file only"; do
+	# shellcheck disable=SC2086 # the arguments are words
+	"$PDTRACE" detect ${args%%|*} > /dev/null 2> "$OUT/detect-bad.stderr"
+	rc=$?
+	[ $rc -eq 2 ] && [ "$(wc -l < "$OUT/detect-bad.stderr")" -eq 1 ] &&
+		grep -qF -- "${args#*|}" "$OUT/detect-bad.stderr" ||
+		bad+=" '${args%%|*}': exit status $rc, $(head -1 "$OUT/detect-bad.stderr");"
+done
+if [ -n "$bad" ]; then
+	fail detect-bad "$bad"
+else
+	pass detect-bad
+fi
 # The capture's boot arguments are read as the hypervisor reads them
 # (its parser, its defaults): "crashme=010" is ten words to the hypervisor
 # (decimal, not octal), and the blocks decode only with the same count.
