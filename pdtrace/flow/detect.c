@@ -332,8 +332,10 @@ static void tlbr_check(struct pdt_detect *d, unsigned gid, const struct pdt_flow
 		return;
 	if (g->tlbr_split) {
 		/* The probe found its entry; another guest replaced it before
-		 * the tlbr read it back. */
-		report(d, PDT_DET_TLBR_FOREIGN, PDT_SEV_BUG, gid, g->tlbr_index, g->tlbr_pc,
+		 * the tlbr read it back.  A warning: a kernel that puts EntryHi
+		 * and PageMask back after tlbr (tlbp-check=on) makes it
+		 * harmless; when it is not, the PageMask detector proves it. */
+		report(d, PDT_DET_TLBR_FOREIGN, PDT_SEV_WARNING, gid, g->tlbr_index, g->tlbr_pc,
 		       "TLB handler: tlbr read a replaced entry after a world switch",
 		       "g%u: tlbp at insn %" PRIu64 ", g%u ran from insn %" PRIu64 ", tlbr at %08"
 		       PRIx32 " (insn %" PRIu64 ") changed EntryHi's ASID %02x -> %02x: the "

@@ -381,7 +381,7 @@ static void test_split_replaced(void **state)
 	insn(&s, 1, true, 9, 0x80000188, W_NOP, -1);
 	const struct pdt_finding *f;
 	assert_int_equal(of(&s, PDT_DET_TLBR_FOREIGN, &f), 1);
-	assert_int_equal(f->sev, PDT_SEV_BUG);
+	assert_int_equal(f->sev, PDT_SEV_WARNING);
 	assert_string_equal(f->title, "TLB handler: tlbr read a replaced entry after a world switch");
 	assert_non_null(strstr(f->evidence, "g3 ran"));
 	finish(&s);
