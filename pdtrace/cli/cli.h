@@ -30,9 +30,7 @@ void window_note(const char *path, const struct pdt_file_info *h);
 
 /* How a capture's code is found (capture.c): options over its header. */
 struct capture_opts {
-	const char *image[PDT_FLOW_GUESTS + 1]; /* [0] root; NULL: the header's */
-	bool crashme_given;
-	uint32_t crashme_seed, crashme_words;
+	struct pdt_code_opts code;
 };
 /* --image CTX=ELF and --crashme SEED,WORDS; a bad value exits 2. */
 void capture_image_opt(struct capture_opts *o, const char *value);
@@ -42,9 +40,8 @@ void capture_crashme_opt(struct capture_opts *o, const char *value);
 struct capture {
 	const char *path;
 	struct pdt_file f;
-	struct pdt_flow_config cfg;
-	struct pdt_code *codes[PDT_FLOW_GUESTS + 1];
-	struct pdt_crashme *crashme;
+	struct pdt_capture_code code;
+	struct pdt_flow_config cfg; /* code.cfg */
 };
 /* Opens path (a bad file: exit 2 naming it and the offset), notes a
  * window's cut on stderr, loads its code. */

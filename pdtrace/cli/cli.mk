@@ -1,13 +1,12 @@
-# pdtrace/cli: the pdtrace command (dump, flow) over libpdtrace, and the
-# hypervisor's boot-argument parser (libbootargs.a) for a capture's header.
+# pdtrace/cli: the pdtrace command (dump, flow, detect) over libpdtrace.
 PDT_CLI_SRC := $(wildcard pdtrace/cli/*.c)
 $(call layer,pdtrace/cli,$(INC_FLOW))
 PDTRACE     := $(BUILD)/bin/pdtrace
 PDTRACE_SAN := $(BUILD)/san/bin/pdtrace
 
-$(PDTRACE): $(call obj_rel,$(PDT_CLI_SRC)) $(PDTRACE_LIBS_REL) $(LIB_bootargs_REL)
+$(PDTRACE): $(call obj_rel,$(PDT_CLI_SRC)) $(PDTRACE_LIBS_REL)
 	$(LINK_REL)
-$(PDTRACE_SAN): $(call obj_san,$(PDT_CLI_SRC)) $(PDTRACE_LIBS_SAN) $(LIB_bootargs_SAN)
+$(PDTRACE_SAN): $(call obj_san,$(PDT_CLI_SRC)) $(PDTRACE_LIBS_SAN)
 	$(LINK_SAN)
 
 HOST_BINS  += $(PDTRACE)

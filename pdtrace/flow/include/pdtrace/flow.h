@@ -104,6 +104,35 @@ void pdt_crashme_free(struct pdt_crashme *cm);
 /* The provider for pdt_flow_config.code; cm must outlive the decoders. */
 struct pdt_flow_code_provider pdt_crashme_provider(struct pdt_crashme *cm);
 
+/* ------------------------------------------------------------ a capture's code */
+
+/*
+ * The code a capture is decoded with (pdtrace/flow/capture.c): its images
+ * and crashme's parameters, from options over the capture's header (the
+ * hypervisor image it names, guests/NAME.elf beside it for each guest's
+ * image=, seed= and crashme= of its boot arguments, read by the
+ * hypervisor's own parser: link libbootargs).
+ */
+struct pdt_code_opts {
+	const char *image[PDT_FLOW_GUESTS + 1]; /* [0] root; NULL: the header's */
+	bool crashme_given;
+	uint32_t crashme_seed, crashme_words;
+};
+struct pdt_capture_code {
+	struct pdt_flow_config cfg;
+	struct pdt_code *codes[PDT_FLOW_GUESTS + 1];
+	struct pdt_crashme *crashme;
+};
+/* A note for the reader: a missing image (its code shows as gaps), boot
+ * arguments the hypervisor would refuse (decoded with its defaults). */
+typedef void pdt_note_fn(void *priv, const char *msg);
+/* 0, or PDT_E_* with a one-line reason in err (an image that cannot be
+ * loaded; out of memory).  o may be NULL; note may be NULL. */
+int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_info *info,
+			  const struct pdt_code_opts *o, pdt_note_fn *note, void *priv,
+			  char *err, size_t errlen);
+void pdt_capture_code_free(struct pdt_capture_code *cc);
+
 /* ------------------------------------------------------------ items */
 
 enum pdt_flow_event {

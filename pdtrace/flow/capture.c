@@ -1,0 +1,121 @@
+/*
+ * The code a capture is decoded with (flow.h, "A capture's code"): the
+ * images and crashme's parameters, from the caller's options over the
+ * capture's own header.  pdtrace's commands and vzsoak's reports find a
+ * capture's code here, so they all find the same code the same way.
+ *
+ * The header names the hypervisor image first (root); each guest runs the
+ * image its boot arguments name (image=, gN=), found as guests/NAME.elf
+ * next to the hypervisor's ELF; crashme's seed and block size come from the
+ * same boot arguments (seed=, crashme=).  They are read by the
+ * hypervisor's own parser (libbootargs), whose defaults stand for a key
+ * left out.
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pdtrace/flow.h>
+#include <vzsoak/bootargs_parse.h>
+
+_Static_assert(PDT_FLOW_GUESTS <= HV_MAX_GUESTS, "a guest's image from hv_args.image[]");
+
+static void note(pdt_note_fn *fn, void *priv, const char *msg)
+{
+	if (fn)
+		fn(priv, msg);
+}
+
+static int load(struct pdt_code **c, const char *what, const char *path, char *err,
+		size_t errlen)
+{
+	char why[256];
+	int rc = pdt_code_load(c, path, why, sizeof why);
+	if (rc)
+		snprintf(err, errlen, "%s image: %s", what, why);
+	return rc;
+}
+
+int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_info *info,
+			  const struct pdt_code_opts *o, pdt_note_fn *note_fn, void *priv,
+			  char *err, size_t errlen)
+{
+	static const struct pdt_code_opts none;
+	if (!o)
+		o = &none;
+	memset(cc, 0, sizeof *cc);
+	char msg[512];
+	int rc;
+	const char *root = o->image[0];
+	if (!root && info->nimages)
+		root = info->images[0].path;
+	if (root) {
+		if (!o->image[0] && access(root, R_OK) != 0) {
+			snprintf(msg, sizeof msg, "the capture's image %s is not here "
+				 "(--image root=ELF): root code shows as gaps", root);
+			note(note_fn, priv, msg);
+		} else if ((rc = load(&cc->codes[0], "root", root, err, errlen)) != 0) {
+			return rc;
+		}
+	}
+	cc->cfg.root = cc->codes[0];
+
+	/* The capture's boot arguments over the hypervisor's defaults
+	 * (<vzsoak/bootargs.def>): a key the capture leaves out means here
+	 * what it meant to the hypervisor. */
+	struct hv_args hv;
+	char why[96];
+	hv_args_defaults(&hv);
+	if (hv_args_parse(&hv, info->bootargs, sizeof info->bootargs, why, sizeof why) != 0) {
+		snprintf(msg, sizeof msg, "the capture's boot arguments: %s (the hypervisor "
+			 "stops on them): decoding with its defaults", why);
+		note(note_fn, priv, msg);
+		hv_args_defaults(&hv);
+	}
+	char dir[4096] = ".";
+	if (root) {
+		char copy[4096];
+		snprintf(copy, sizeof copy, "%s", root);
+		snprintf(dir, sizeof dir, "%s", dirname(copy));
+	}
+	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++) {
+		if (o->image[g]) {
+			rc = load(&cc->codes[g], "guest", o->image[g], err, errlen);
+		} else if (root) {
+			char path[4200];
+			snprintf(path, sizeof path, "%s/guests/%s.elf", dir, hv.image[g - 1]);
+			rc = access(path, R_OK) == 0 ? load(&cc->codes[g], "guest", path, err, errlen)
+						     : 0;
+		} else {
+			rc = 0;
+		}
+		if (rc) {
+			pdt_capture_code_free(cc);
+			return rc;
+		}
+		cc->cfg.guest[g] = cc->codes[g];
+	}
+	/* crashme's blocks are code no image holds: a code provider makes
+	 * them, with the capture's seed and block length unless the options
+	 * give them. */
+	uint32_t seed = o->crashme_given ? o->crashme_seed : hv.seed;
+	uint32_t words = o->crashme_given ? o->crashme_words : hv.crashme;
+	if (words) {
+		if (pdt_crashme_new(&cc->crashme, seed, words) != 0) {
+			pdt_capture_code_free(cc);
+			snprintf(err, errlen, "out of memory");
+			return PDT_E_NOMEM;
+		}
+		cc->cfg.code = pdt_crashme_provider(cc->crashme);
+	}
+	return 0;
+}
+
+void pdt_capture_code_free(struct pdt_capture_code *cc)
+{
+	pdt_crashme_free(cc->crashme);
+	for (unsigned g = 0; g <= PDT_FLOW_GUESTS; g++)
+		pdt_code_free(cc->codes[g]);
+	memset(cc, 0, sizeof *cc);
+}
