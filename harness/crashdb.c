@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <util/die.h>
+#include <util/json.h>
 #include <util/outfile.h>
 
 const char *outcome_name(enum run_outcome o)
@@ -445,20 +446,6 @@ static void seen_text(const struct entry *e, char *buf, size_t len)
 	snprintf(buf, len, "%s %s seed %" PRIu32, when, e->scn, e->seed);
 }
 
-/* JSON string body: the titles are printable text from summary.txt. */
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++)
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	fputc('"', f);
-}
-
 /* Markdown table cell: '|' would end it. */
 static void md_cell(FILE *f, const char *s)
 {
@@ -612,11 +599,11 @@ int crashdb_write(const struct journal *j, const char *dir, char *err, size_t er
 		fprintf(fm, " | %u | %s | %s | [crashes/%s](crashes/%s/) |\n", s->count,
 			first, ttf, s->id, s->id);
 		fprintf(fj, "%s\n    {\"title\": ", k ? "," : "");
-		json_str(fj, s->title);
+		json_string(fj, s->title);
 		fprintf(fj, ", \"id\": \"%s\", \"count\": %u, \"first_seen\": ", s->id, s->count);
-		json_str(fj, first);
+		json_string(fj, first);
 		fputs(", \"last_seen\": ", fj);
-		json_str(fj, last);
+		json_string(fj, last);
 		fputs(", \"shortest_ttf\": ", fj);
 		if (s->shortest)
 			fprintf(fj, "%" PRIu64, s->shortest->r.ttf);
@@ -626,7 +613,7 @@ int crashdb_write(const struct journal *j, const char *dir, char *err, size_t er
 		size_t r = 0;
 		for (char *w = strtok(kept, " "); w; w = strtok(NULL, " "), r++) {
 			fprintf(fj, "%s", r ? ", " : "");
-			json_str(fj, w);
+			json_string(fj, w);
 		}
 		fputs("]}", fj);
 		/* KTAP names: no '#' (it starts a directive). */

@@ -5,22 +5,6 @@
 
 #include <inttypes.h>
 
-/* JSON (RFC 8259): quote and backslash escaped, control characters as
- * \uXXXX; other bytes, UTF-8 included, pass through. */
-void json_string(FILE *out, const char *s)
-{
-	putc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			putc(*p, out);
-	}
-	putc('"', out);
-}
-
 void window_note(const char *path, const struct pdt_file_info *h)
 {
 	if (!h->has_window || !h->window_dropped)

@@ -15,12 +15,10 @@
 #include <pdtrace/flow.h>
 #include <pdtrace/pdtrace.h>
 #include <util/die.h>
+#include <util/json.h>
 
 /* The usage text on stdout (pdtrace --help). */
 void cli_usage(void);
-
-/* s as a JSON string, quoted and escaped, on out. */
-void json_string(FILE *out, const char *s);
 
 /* A window's note on stderr (nothing for a whole capture): what a reader
  * would otherwise take for damage or a late start is the window's cut. */

@@ -87,32 +87,6 @@ static void parse_args(struct detect_opts *o, int argc, char **argv)
 		die(EXIT_BAD_INPUT, "detect: no trace file (pdtrace --help)");
 }
 
-static void print_json(const struct pdt_finding *f)
-{
-	printf("{\"severity\":\"%s\",\"detector\":\"%s\",\"needs\":\"%s\",\"title\":",
-	       pdt_severity_name(f->sev), pdt_detector_name(f->det),
-	       pdt_detector_needs_messages(f->det) ? "hypervisor messages" : "control flow");
-	json_string(stdout, f->title);
-	printf(",\"guest\":%u,\"index\":%" PRIu64 ",\"pc\":\"%08" PRIx32 "\",\"evidence\":",
-	       f->guest, f->index, f->pc);
-	json_string(stdout, f->evidence);
-	printf(",\"count\":%" PRIu64 ",\"last_index\":%" PRIu64 "}\n", f->count, f->last_index);
-}
-
-static void print_text(const struct pdt_finding *f)
-{
-	printf("%-7s g%u  insn %-10" PRIu64 " %s\n", pdt_severity_name(f->sev), f->guest,
-	       f->index, f->title);
-	printf("        %s\n", f->evidence);
-	printf("        detector %s (%s)", pdt_detector_name(f->det),
-	       pdt_detector_needs_messages(f->det) ? "needs the hypervisor's messages"
-						   : "control flow only");
-	if (f->count > 1)
-		printf("; seen %" PRIu64 " times, the last at insn %" PRIu64, f->count,
-		       f->last_index);
-	putchar('\n');
-}
-
 int cmd_detect(int argc, char **argv)
 {
 	struct detect_opts o;
@@ -131,10 +105,7 @@ int cmd_detect(int argc, char **argv)
 		if (o.bugs_only && list[i].sev != PDT_SEV_BUG)
 			continue;
 		shown++;
-		if (o.json)
-			print_json(&list[i]);
-		else
-			print_text(&list[i]);
+		pdt_finding_print(stdout, &list[i], o.json);
 	}
 	if (!o.json)
 		printf("%zu finding%s, %zu bug%s (%s)\n", shown, shown == 1 ? "" : "s", bugs,

@@ -17,6 +17,7 @@
 #include <mips/exc.h>
 #include <mips/isa.h>
 #include <pdtrace/detect.h>
+#include <util/json.h>
 
 #define MAX_FINDINGS 1024u
 #define AFTER_LEN 80 /* the TLB instructions a resumed handler ran, as words */
@@ -570,4 +571,32 @@ int pdt_detect_capture(const struct pdt_flow_config *cfg, const uint8_t *words, 
 	}
 	*out = d;
 	return 0;
+}
+
+/* ------------------------------------------------------------ output */
+
+void pdt_finding_print(FILE *out, const struct pdt_finding *f, bool json)
+{
+	bool msgs = pdt_detector_needs_messages(f->det);
+	if (json) {
+		fprintf(out, "{\"severity\":\"%s\",\"detector\":\"%s\",\"needs\":\"%s\",\"title\":",
+			pdt_severity_name(f->sev), pdt_detector_name(f->det),
+			msgs ? "hypervisor messages" : "control flow");
+		json_string(out, f->title);
+		fprintf(out, ",\"guest\":%u,\"index\":%" PRIu64 ",\"pc\":\"%08" PRIx32
+			"\",\"evidence\":", f->guest, f->index, f->pc);
+		json_string(out, f->evidence);
+		fprintf(out, ",\"count\":%" PRIu64 ",\"last_index\":%" PRIu64 "}\n", f->count,
+			f->last_index);
+		return;
+	}
+	fprintf(out, "%-7s g%u  insn %-10" PRIu64 " %s\n", pdt_severity_name(f->sev), f->guest,
+		f->index, f->title);
+	fprintf(out, "        %s\n", f->evidence);
+	fprintf(out, "        detector %s (%s)", pdt_detector_name(f->det),
+		msgs ? "needs the hypervisor's messages" : "control flow only");
+	if (f->count > 1)
+		fprintf(out, "; seen %" PRIu64 " times, the last at insn %" PRIu64, f->count,
+			f->last_index);
+	fputc('\n', out);
 }

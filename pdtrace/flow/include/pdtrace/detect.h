@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <pdtrace/flow.h>
 
@@ -99,5 +100,10 @@ const char *pdt_detector_name(enum pdt_detector det);
 bool pdt_detector_needs_messages(enum pdt_detector det);
 /* "note", "warning", "bug". */
 const char *pdt_severity_name(enum pdt_severity sev);
+
+/* A finding as `pdtrace detect` prints it (docs/pdtrace.md): three lines
+ * of text (severity, guest, index and title; the evidence; the detector
+ * and the count), or one JSON object on a line. */
+void pdt_finding_print(FILE *out, const struct pdt_finding *f, bool json);
 
 #endif
