@@ -15,6 +15,7 @@ static const char *const kind_names[FLAG_KINDS] = {
 	[FLAG_ANOMALY] = "anomaly",     [FLAG_LOCKUP] = "lockup",
 	[FLAG_HEARTBEAT] = "heartbeat", [FLAG_EXIT] = "exit",
 	[FLAG_KILLED] = "killed",       [FLAG_CONFIG] = "config",
+	[FLAG_TRACE] = "trace",
 	[FLAG_HV_FAILED] = "hv-failed",
 	[FLAG_NO_STATUS] = "no-status", [FLAG_DEADLOCK] = "deadlock",
 	[FLAG_RESET] = "reset",
@@ -33,6 +34,7 @@ static const char *const kind_titles[FLAG_KINDS] = {
 	[FLAG_EXIT] = "guest stopped with an error status",
 	[FLAG_KILLED] = "guest killed by the hypervisor",
 	[FLAG_CONFIG] = "config: the guest kernel runs another tlbp-check than the scenario",
+	[FLAG_TRACE] = "trace detector",
 	[FLAG_HV_FAILED] = "hypervisor: boot arguments or a guest image refused",
 	[FLAG_NO_STATUS] = "hypervisor: no status block",
 	[FLAG_DEADLOCK] = "deadlock: WAIT with nothing to wake the CPU",
@@ -169,21 +171,12 @@ static unsigned raise_flag(struct detector *d, const struct soak_view *v,
 			   unsigned guest, enum flag_kind kind, const char *title,
 			   const char *fmt, ...)
 {
-	if (d->flagged[guest] & (1u << kind) || d->nflags == DETECT_MAX_FLAGS)
-		return 0;
-	d->flagged[guest] |= 1u << kind;
-	struct flag *f = &d->flags[d->nflags++];
-	f->guest = guest;
-	f->kind = kind;
-	f->insns = v->insns;
-	f->sim_ns = v->sim_ns;
-	f->wall = v->wall;
-	snprintf(f->title, sizeof f->title, "%s", title ? title : flag_kind_title(kind));
+	char msg[sizeof d->flags[0].msg];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(f->msg, sizeof f->msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return 1;
+	return detect_add(d, guest, kind, v->insns, v->sim_ns, v->wall, title, msg);
 }
 
 const char *pagemask_size(uint32_t pagemask, char *buf, unsigned len)
@@ -326,4 +319,23 @@ uint64_t detect_silence(const struct detector *d, const struct soak_view *v,
 	    !d->hb[g - 1].running_seen)
 		return 0;
 	return v->insns - d->hb[g - 1].since;
+}
+
+unsigned detect_add(struct detector *d, unsigned guest, enum flag_kind kind,
+		    uint64_t insns, uint64_t sim_ns, double wall, const char *title,
+		    const char *msg)
+{
+	if (guest > STATUS_GUESTS || d->flagged[guest] & (1u << kind) ||
+	    d->nflags == DETECT_MAX_FLAGS)
+		return 0;
+	d->flagged[guest] |= 1u << kind;
+	struct flag *f = &d->flags[d->nflags++];
+	f->guest = guest;
+	f->kind = kind;
+	f->insns = insns;
+	f->sim_ns = sim_ns;
+	f->wall = wall;
+	snprintf(f->title, sizeof f->title, "%s", title ? title : flag_kind_title(kind));
+	snprintf(f->msg, sizeof f->msg, "%s", msg);
+	return 1;
 }

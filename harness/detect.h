@@ -25,6 +25,7 @@ enum flag_kind {
 	FLAG_EXIT,      /* it stopped with a non-zero exit status */
 	FLAG_KILLED,    /* the hypervisor stopped it */
 	FLAG_CONFIG,    /* its kernel runs another tlbp-check than the scenario's */
+	FLAG_TRACE,     /* the trace detectors proved it (tracecheck.c), after the run */
 	/* The hypervisor's or the board's (guest 0). */
 	FLAG_HV_FAILED, /* bad boot arguments or a missing image */
 	FLAG_NO_STATUS, /* no status block by the end of the run */
@@ -58,6 +59,9 @@ struct detector {
 	uint32_t flagged[STATUS_GUESTS + 1]; /* 1 << kind, per guest (0: hv) */
 	struct flag flags[DETECT_MAX_FLAGS];
 	unsigned nflags;
+	/* The trace detectors (tracecheck.c), when they read the capture. */
+	bool traced;
+	unsigned trace_findings, trace_bugs;
 };
 
 /* How the run ended, for detect_end. */
@@ -89,6 +93,16 @@ unsigned detect_check(struct detector *d, const struct soak_view *v);
  */
 unsigned detect_end(struct detector *d, const struct soak_view *v,
 		    enum run_end end, const char *hint);
+
+/*
+ * A flag from outside the status checks: the trace detectors read the
+ * run's capture after it ended (tracecheck.c).  It keeps the instruction
+ * count the trace proves it at, and the simulated and wall time there.
+ * Returns 1, or 0 if that guest has that kind already.
+ */
+unsigned detect_add(struct detector *d, unsigned guest, enum flag_kind kind,
+		    uint64_t insns, uint64_t sim_ns, double wall, const char *title,
+		    const char *msg);
 
 const char *flag_kind_name(enum flag_kind kind);
 

@@ -246,7 +246,7 @@ static char *build_repro(const char *prog, const struct run_config *c,
 		shell_word(f, "--hv");
 		shell_word(f, c->hv);
 	}
-	if (c->trace) {
+	if (c->trace && !c->trace_auto) {
 		shell_word(f, "--trace");
 		shell_word(f, c->trace);
 	}
@@ -279,6 +279,16 @@ int cmd_run(const char *prog, int argc, char **argv)
 			die(EXIT_INTERNAL, "out of memory");
 		c.out = out;
 	}
+	/* detect = trace: the detectors need a capture; without --trace the run
+	 * keeps one in its folder. */
+	char *auto_trace = NULL;
+	if (c.scn.detect == SCN_DETECT_TRACE && !c.trace) {
+		if (asprintf(&auto_trace, "%s/trace.vzt", c.out) < 0)
+			die(EXIT_INTERNAL, "out of memory");
+		c.trace = auto_trace;
+		c.trace_auto = true;
+		c.scn.trace = 1;
+	}
 	char *repro = build_repro(prog, &c, &a);
 	c.repro = repro;
 
@@ -286,6 +296,7 @@ int cmd_run(const char *prog, int argc, char **argv)
 	free(a.settings);
 	free(hv);
 	free(out);
+	free(auto_trace);
 	free(repro);
 	return status;
 }

@@ -16,6 +16,7 @@ struct run_config {
 	bool hv_given;       /* --hv (else the one beside the executable) */
 	const char *out;     /* the run folder */
 	const char *trace;   /* --trace: PDtrace capture file, or NULL */
+	bool trace_auto;     /* the trace is the run folder's trace.vzt (detect = trace) */
 	const char *trace_window_arg; /* --trace-window as given, or NULL */
 	uint64_t trace_window; /* in bytes: keep only the last ones; 0 all */
 	bool quiet;

@@ -74,6 +74,9 @@ static const struct key keys[] = {
 	 "times the same TLB fault may recur in a row (0: not checked)"},
 	{"stop-on-anomaly", T_CHOICE, F(stop_on_anomaly), 0, 0, "no|yes", "yes",
 	 "end the run at the first check that flags something"},
+	{"detect", T_CHOICE, F(detect), 0, 0, "off|flagged|trace", "flagged",
+	 "the trace detectors: off; on a flagged run's capture (--trace); trace: every "
+	 "run, traced into its folder (trace.vzt) unless --trace names a file"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= sizeof ((struct scenario *)0)->set_on_line /

@@ -24,6 +24,13 @@
 
 enum scn_sched { SCN_SCHED_RR, SCN_SCHED_AIM };
 
+/* When the trace detectors (pdtrace/detect.h) read the run's capture. */
+enum scn_detect {
+	SCN_DETECT_OFF,     /* never */
+	SCN_DETECT_FLAGGED, /* a flagged run's, when it has one (--trace) */
+	SCN_DETECT_TRACE,   /* every run's: traced into its folder if not asked to */
+};
+
 struct scn_board_opt {
 	char name[SCN_OPT_MAX];  /* without "board." */
 	char value[SCN_OPT_MAX];
@@ -44,6 +51,7 @@ struct scenario {
 	uint64_t duration, check_every, heartbeat_timeout;
 	uint32_t repeat_limit;
 	uint32_t stop_on_anomaly;
+	uint32_t detect;     /* enum scn_detect */
 	struct scn_board_opt board[SCN_BOARD_MAX];
 	unsigned nboard;
 	/* Line of the file that set each key (index: the key table), for

@@ -31,6 +31,7 @@
 #include "run.h"
 #include "rundir.h"
 #include "summary.h"
+#include "tracecheck.h"
 
 static volatile sig_atomic_t got_signal;
 static vzsim *running;
@@ -240,11 +241,23 @@ int soak_run(const struct run_config *c)
 		complain("--out %s: %s", c->out, err);
 		status = EXIT_INTERNAL;
 	}
+	bool traced = false;
 	if (c->trace && vzsim_trace_finish(sim, err, sizeof err) != 0) {
 		complain("--trace: %s", err);
 		status = EXIT_INTERNAL;
+	} else if (c->trace) {
+		traced = true;
 	}
 	vzsim_free(sim);
+
+	/* The trace detectors: on a flagged run's capture, or on every run's
+	 * (detect = trace); not on a run a signal cut short. */
+	if (traced && s->detect != SCN_DETECT_OFF && end != END_INTERRUPTED &&
+	    (d.nflags || s->detect == SCN_DETECT_TRACE) &&
+	    tracecheck_run(&d, &v, c->trace, c->out, s->repeat_limit, err, sizeof err) != 0) {
+		complain("trace detectors: %s", err);
+		status = EXIT_INTERNAL;
+	}
 
 	/* One text for stdout and summary.txt. */
 	char *text = NULL;

@@ -257,6 +257,10 @@ void summary_write(FILE *f, const struct scenario *s, const struct soak_view *v,
 		fputc('\n', f);
 	}
 	flag_list(f, d);
+	if (d->traced)
+		fprintf(f, "trace detectors: %u finding%s, %u bug%s (detect.txt)\n",
+			d->trace_findings, d->trace_findings == 1 ? "" : "s", d->trace_bugs,
+			d->trace_bugs == 1 ? "" : "s");
 	fprintf(f, "reproduce: %s\n", repro);
 	summary_result(f, v, d, end);
 	fputc('\n', f);

@@ -492,4 +492,39 @@ real shrinking-page-guest-fix 0 '^result: clean \(20000000 instructions' \
 real shrinking-page-index-only 1 '^result: ANOMALY g[1-4] anomaly .*PageMask 16K -> 4K' \
 	-- --seed 5 --set duration=20M --set tlbp-check=index
 
+# The trace detectors (docs/soak.md, "Trace detectors"): on a flagged run's
+# capture, with flags of their own in the summary and detect.txt in the
+# folder; on every run with detect = trace (traced into its folder); not
+# with detect = off.
+real trace-detect-flagged 1 '^result: ANOMALY g[1-4] anomaly' \
+	'^  shrinking page: PageMask 16K -> 4K after a tlbr in a preempted TLB handler$' \
+	'^    g[1-4] trace at [0-9]+ instructions \(.*\): g[1-4] entered at insn' \
+	'^trace detectors: [0-9]+ findings, [1-9][0-9]* bugs? \(detect.txt\)$' \
+	-- --seed 5 --set duration=20M --trace "$OUT/trace-detect-flagged.vzt"
+if [ ! -s "$OUT/trace-detect-flagged.run/detect.txt" ] ||
+	! grep -q "^bug .*shrinking page: PageMask 16K -> 4K after a tlbr" "$OUT/trace-detect-flagged.run/detect.txt"; then
+	fail trace-detect-file "no shrinking page in the run folder's detect.txt"
+else
+	pass trace-detect-file
+fi
+real trace-detect-clean 0 '^result: clean \(20000000 instructions' \
+	'^flags: none$' '^trace detectors: [0-9]+ findings?, 0 bugs \(detect.txt\)$' \
+	-- --seed 5 --set duration=20M --set preserve=on --set detect=trace
+R=$OUT/trace-detect-clean.run
+if [ ! -s "$R/trace.vzt" ] || [ ! -s "$R/detect.txt" ]; then
+	fail trace-detect-auto "detect = trace left no trace.vzt or detect.txt in the run folder"
+elif grep -q -- "--trace" "$R/scenario.txt"; then
+	fail trace-detect-auto "the reproduce command names the folder's own trace"
+else
+	pass trace-detect-auto
+fi
+real trace-detect-off 1 '^result: ANOMALY g[1-4] anomaly' \
+	-- --seed 5 --set duration=20M --set detect=off --trace "$OUT/trace-detect-off.vzt"
+if grep -q "^trace detectors" "$OUT/trace-detect-off.stdout" ||
+	[ -e "$OUT/trace-detect-off.run/detect.txt" ]; then
+	fail trace-detect-off-quiet "detect = off ran the detectors"
+else
+	pass trace-detect-off-quiet
+fi
+
 results_end

@@ -172,12 +172,25 @@ static void report(struct pdt_detect *d, enum pdt_detector det, enum pdt_severit
 	va_end(ap);
 }
 
+/* Of findings proven at one instruction, the one that names what went
+ * wrong (a PageMask that shrank) before the one that says how. */
+static int rank(enum pdt_detector det)
+{
+	static const int r[PDT_DET_COUNT] = {
+		[PDT_DET_PAGEMASK_RUN] = 0, [PDT_DET_PAGEMASK_OUT] = 1, [PDT_DET_LIVELOCK] = 2,
+		[PDT_DET_TLBR_FOREIGN] = 3, [PDT_DET_TLBP_SPLIT] = 4, [PDT_DET_PREEMPTED_TLB] = 5,
+	};
+	return det < PDT_DET_COUNT ? r[det] : PDT_DET_COUNT;
+}
+
 static int by_severity(const void *a, const void *b)
 {
 	const struct pdt_finding *x = a, *y = b;
 	if (x->sev != y->sev)
 		return x->sev > y->sev ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	return rank(x->det) - rank(y->det);
 }
 
 size_t pdt_detect_findings(struct pdt_detect *d, const struct pdt_finding **list)

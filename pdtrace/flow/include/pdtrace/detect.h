@@ -83,7 +83,8 @@ int pdt_detect_new(struct pdt_detect **out, const struct pdt_detect_config *cfg)
 void pdt_detect_free(struct pdt_detect *d);
 /* Each item of one capture, in the decoder's order. */
 void pdt_detect_feed(struct pdt_detect *d, const struct pdt_flow_item *it);
-/* The findings so far, most severe first, then by index; valid until the
+/* The findings so far, most severe first, then by index (at one index,
+ * what went wrong before how: PageMask, livelock, tlbr); valid until the
  * next feed or free. */
 size_t pdt_detect_findings(struct pdt_detect *d, const struct pdt_finding **list);
 
