@@ -14,6 +14,7 @@
 int cmd_run(const char *prog, int argc, char **argv);
 int cmd_soak(const char *prog, int argc, char **argv);
 int cmd_merge(const char *prog, int argc, char **argv);
+int cmd_report(const char *prog, int argc, char **argv);
 
 /* Appends " s" to the command line f is building, quoted for the shell
  * if it needs to be (run.c): the reproduce lines and repro.sh. */

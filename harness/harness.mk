@@ -3,13 +3,15 @@
 # run's capture (tracecheck.c); and the hypervisor's own boot-argument
 # parser (libbootargs.a, which libpdtrace's libraries bring), which checks
 # a scenario's boot arguments.
-HARNESS_SRC := $(wildcard harness/*.c)
+HARNESS_SRC := $(wildcard harness/*.c harness/report/*.c)
 # The parts free of the board, which the host unit tests link (with
 # libvzsim for its names of the exception codes only).
 HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/title.c harness/crashdb.c
 # The trace detectors (tracecheck.c) are libpdtrace's: its two headers'
 # folders, not the ISA below them.
 $(call layer,harness,-Iboards/sim/include -Ipdtrace/flow/include -Ipdtrace/packet/include $(INC_ABI) $(INC_UTIL))
+# The report disassembles and reads instruction fields: the ISA too.
+$(call layer,harness/report,-Iboards/sim/include -Ipdtrace/flow/include -Ipdtrace/packet/include $(INC_MIPS) $(INC_ABI) $(INC_UTIL))
 VZSOAK     := $(BUILD)/bin/vzsoak
 VZSOAK_SAN := $(BUILD)/san/bin/vzsoak
 

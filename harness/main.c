@@ -4,7 +4,7 @@
  *   vzsoak COMMAND [options]
  *
  * One table of commands; each lives in a file of its own (run.c for
- * `vzsoak run`), and the overnight `soak` and `report` will join it.
+ * `vzsoak run`), and `soak`, `merge` and `report` in theirs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +21,8 @@ static const struct command {
 	{"soak", cmd_soak, "run scenarios over many seeds, a process each; "
 			   "journal, crash folders, index"},
 	{"merge", cmd_merge, "merge the folders of a soak's shards into one"},
+	{"report", cmd_report, "the bug report of a run or crash folder: the story, "
+			       "findings, registers, TLB"},
 };
 
 static void usage(FILE *f)

@@ -8,7 +8,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <signal.h>
+
+#include <vzsim/vzsim.h>
+
+#include "detect.h"
+#include "progress.h"
 #include "scenario.h"
+#include "view.h"
 
 struct run_config {
 	struct scenario scn; /* the file, then --set and --seed in order */
@@ -27,5 +34,16 @@ struct run_config {
  * (the image, the run folder) ends the process with status 2, out of
  * memory with 70; a write error is reported and the status is 70. */
 int soak_run(const struct run_config *c);
+
+/*
+ * The run itself, shared with the report's replay: slices of check-every
+ * instructions up to `until` (at most the duration), the detectors at each
+ * check, the progress line (p), until a flag with stop-on-anomaly, the
+ * board's reset or deadlock, or *stop.  Deterministic: the slices end at
+ * the same counts in every run.  Returns how it ended; v is the last view.
+ */
+enum run_end soak_checks(vzsim *sim, const struct scenario *s, uint64_t until,
+			 struct detector *d, struct progress *p, struct soak_view *v,
+			 const volatile sig_atomic_t *stop);
 
 #endif

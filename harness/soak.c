@@ -152,15 +152,16 @@ refuse(struct outfile *scn, struct outfile *console, vzsim *sim, struct rundir *
 	die(status, "%s", msg);
 }
 
-/* Runs until the end of the soak; returns how it ended. */
-static enum run_end soak_loop(vzsim *sim, const struct scenario *s,
-			      struct detector *d, struct progress *p,
-			      struct soak_view *v)
+enum run_end soak_checks(vzsim *sim, const struct scenario *s, uint64_t until,
+			 struct detector *d, struct progress *p, struct soak_view *v,
+			 const volatile sig_atomic_t *stop)
 {
 	double t0 = now_s();
+	if (until > s->duration)
+		until = s->duration;
 	target_read_view(sim, 0, v);
-	while (!got_signal && v->insns < s->duration) {
-		uint64_t n = s->duration - v->insns;
+	while (!*stop && v->insns < until) {
+		uint64_t n = until - v->insns;
 		enum vzsim_stop why = vzsim_run(sim, n < s->check_every ? n : s->check_every);
 		target_read_view(sim, now_s() - t0, v);
 		unsigned raised = detect_check(d, v);
@@ -174,7 +175,7 @@ static enum run_end soak_loop(vzsim *sim, const struct scenario *s,
 		if (raised && s->stop_on_anomaly)
 			return END_FLAGGED;
 	}
-	return got_signal ? END_INTERRUPTED : END_DURATION;
+	return *stop ? END_INTERRUPTED : END_DURATION;
 }
 
 int soak_run(const struct run_config *c)
@@ -225,7 +226,7 @@ int soak_run(const struct run_config *c)
 	struct soak_view v;
 	detect_init(&d, s->heartbeat_timeout, s->repeat_limit, s->tlbp_check);
 	progress_init(&p, stderr, c->quiet, s->duration, s->heartbeat_timeout);
-	enum run_end end = soak_loop(sim, s, &d, &p, &v);
+	enum run_end end = soak_checks(sim, s, s->duration, &d, &p, &v, &got_signal);
 	progress_finish(&p, &v, &d);
 	running = NULL;
 

@@ -1,0 +1,255 @@
+/*
+ * vzsoak report DIR [--out DIR] [--quiet]: the bug report of a run
+ * (report.h, docs/report.md).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <util/outfile.h>
+
+#include "../cli.h"
+#include "../crashdb.h"
+#include "report.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: vzsoak report DIR [--out DIR] [--quiet]\n"
+	      "Writes the bug report of a run: DIR is a run folder (vzsoak run) or a\n"
+	      "crash folder of a soak (its reproducer with the shortest time to failure).\n"
+	      "The run is replayed on vzsim and traced; the trace detectors say what went\n"
+	      "wrong; the story is the failing guest's steps from its last good state to\n"
+	      "the failure, with its instructions, registers and TLB entries.\n\n"
+	      "options:\n"
+	      "  --out DIR   where report.md and the replay's trace go (default DIR/report)\n"
+	      "  --quiet     no line on stderr at the end\n\n"
+	      "exit status: 0 the report is written, 2 bad input, 70 internal error.\n"
+	      "Details: docs/report.md\n", f);
+}
+
+static void note(void *priv, const char *msg)
+{
+	(void)priv;
+	fprintf(stderr, "vzsoak: report: note: %s\n", msg);
+}
+
+/* The replay must flag what the run flagged, where it did: else the
+ * report is of another run (an image rebuilt since, another vzsim). */
+static void check_replay(struct report *r)
+{
+	const struct detector *d = &r->flags;
+	const struct flag *first = NULL;
+	for (unsigned i = 0; i < d->nflags && !first; i++)
+		if (d->flags[i].guest && d->flags[i].kind != FLAG_CONFIG)
+			first = &d->flags[i];
+	if (!first && d->nflags)
+		first = &d->flags[0];
+	if (!r->in.title[0]) {
+		r->replay_matches = !first;
+		snprintf(r->replay_note, sizeof r->replay_note, "%s",
+			 first ? "the replay flagged a run that was clean: not the same run"
+			       : "the replay ran clean, as the run did");
+	} else if (first && !strcmp(flag_title(first), r->in.title) && first->insns == r->in.ttf) {
+		r->replay_matches = true;
+		snprintf(r->replay_note, sizeof r->replay_note, "the replay flagged \"%s\" at "
+			 "instruction %" PRIu64 ", as the run did", r->in.title, r->in.ttf);
+	} else {
+		r->replay_matches = false;
+		snprintf(r->replay_note, sizeof r->replay_note, "NOT the same run: it flagged "
+			 "\"%s\" at %" PRIu64 ", the replay %s%s%s at %" PRIu64, r->in.title,
+			 r->in.ttf, first ? "\"" : "nothing", first ? flag_title(first) : "",
+			 first ? "\"" : "", first ? first->insns : 0);
+	}
+}
+
+static void add_evictions(struct report *r);
+
+static void build_story(struct report *r, const struct pdt_flow_config *cfg,
+			const struct pdt_file *f)
+{
+	const struct pdt_finding *bug = NULL;
+	for (size_t i = 0; i < r->nfindings && !bug; i++)
+		if (r->findings[i].sev == PDT_SEV_BUG)
+			bug = &r->findings[i];
+	if (!bug)
+		return;
+	char err[512];
+	struct story *s = &r->story;
+	if (story_build(s, bug, cfg, f->words, f->len, err, sizeof err) != 0) {
+		fprintf(stderr, "vzsoak: report: note: no story: %s\n", err);
+		return;
+	}
+	/* The address the handler was about: BadVAddr after the exception. */
+	uint64_t at0 = s->step[0].index;
+	unsigned g = s->guest;
+	uint32_t va0 = 0;
+	struct replay_state st0;
+	if (replay_states(&r->in, &at0, 1, &g, &va0, &st0, err, sizeof err) != 0)
+		die(EXIT_INTERNAL, "report: the second replay: %s", err);
+	s->va = st0.cp0[SR_BADVADDR];
+	uint64_t at[STORY_MAX_STEPS];
+	unsigned guest[STORY_MAX_STEPS];
+	uint32_t va[STORY_MAX_STEPS];
+	struct replay_state out[STORY_MAX_STEPS];
+	for (unsigned k = 0; k < s->nsteps; k++) {
+		at[k] = s->step[k].index;
+		guest[k] = s->guest;
+		va[k] = s->va;
+	}
+	if (replay_states(&r->in, at, s->nsteps, guest, va, out, err, sizeof err) != 0)
+		die(EXIT_INTERNAL, "report: the second replay: %s", err);
+	for (unsigned k = 0; k < s->nsteps; k++)
+		s->step[k].st = out[k];
+	add_evictions(r);
+	r->have_story = true;
+}
+
+/* Whether g's entries that map the story's address differ. */
+static bool entries_differ(const struct replay_state *a, const struct replay_state *b)
+{
+	if (a->nmaps != b->nmaps)
+		return true;
+	for (unsigned i = 0; i < a->nmaps; i++)
+		if (a->tlb[i].entry != b->tlb[i].entry ||
+		    memcmp(&a->tlb[i].e, &b->tlb[i].e, sizeof a->tlb[i].e))
+			return true;
+	return false;
+}
+
+/* Of the other guests' TLB writes while the failing guest was out, the
+ * ones that changed its entries for the address, as steps. */
+static void add_evictions(struct report *r)
+{
+	struct story *s = &r->story;
+	if (!s->ncand)
+		return;
+	uint64_t at[2 * STORY_MAX_CANDS];
+	unsigned guest[2 * STORY_MAX_CANDS];
+	uint32_t va[2 * STORY_MAX_CANDS];
+	static struct replay_state st[2 * STORY_MAX_CANDS];
+	for (unsigned k = 0; k < s->ncand; k++) {
+		at[2 * k] = s->cand[k].index - 1;
+		at[2 * k + 1] = s->cand[k].index;
+		guest[2 * k] = guest[2 * k + 1] = s->guest;
+		va[2 * k] = va[2 * k + 1] = s->va;
+	}
+	char err[512];
+	if (replay_states(&r->in, at, 2 * s->ncand, guest, va, st, err, sizeof err) != 0)
+		die(EXIT_INTERNAL, "report: the second replay: %s", err);
+	for (unsigned k = 0; k < s->ncand; k++) {
+		if (!entries_differ(&st[2 * k], &st[2 * k + 1]))
+			continue;
+		struct story_step step = s->cand[k];
+		size_t n = strlen(step.what);
+		snprintf(step.what + n, sizeof step.what - n, ", which replaces g%u's entry for "
+			 "0x%08" PRIx32, s->guest, s->va);
+		step.st = st[2 * k + 1];
+		story_insert(s, &step);
+	}
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+	char *p;
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		die(EXIT_INTERNAL, "out of memory");
+	return p;
+}
+
+int cmd_report(const char *prog, int argc, char **argv)
+{
+	(void)prog;
+	enum { O_OUT = 256, O_QUIET, O_HELP };
+	static const struct option longopts[] = {
+		{"out", required_argument, NULL, O_OUT},
+		{"quiet", no_argument, NULL, O_QUIET},
+		{"help", no_argument, NULL, O_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	const char *out = NULL;
+	bool quiet = false;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_OUT:
+			out = optarg;
+			break;
+		case O_QUIET:
+			quiet = true;
+			break;
+		case 'h':
+		case O_HELP:
+			usage(stdout);
+			return EXIT_CLEAN;
+		case ':':
+			die(EXIT_BAD_INPUT, "report: option '%s' needs a value (try vzsoak report "
+				"--help)", argv[optind - 1]);
+		default:
+			die(EXIT_BAD_INPUT, "report: unknown option '%s' (try vzsoak report --help)",
+				argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		die(EXIT_BAD_INPUT, "report: which run? (give a run or crash folder)");
+	if (argc - optind > 1)
+		die(EXIT_BAD_INPUT, "report: one folder at a time ('%s' and '%s')", argv[optind],
+		    argv[optind + 1]);
+
+	static struct report r;
+	char err[1024];
+	if (report_input_read(&r.in, argv[optind], err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "report: %s", err);
+	char *out_own = NULL;
+	if (!out)
+		out = out_own = path_in(argv[optind], "report");
+	if (mkdir(out, 0777) != 0 && errno != EEXIST)
+		die(EXIT_BAD_INPUT, "report: --out %s: cannot create: %s", out, strerror(errno));
+	r.out_dir = out;
+	snprintf(r.trace, sizeof r.trace, "%s/trace.vzt", out);
+
+	/* The replay, traced, to where the run ended. */
+	if (replay_trace(&r.in, r.trace, r.in.insns, &r.flags, &r.view, err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "report: the replay: %s", err);
+	check_replay(&r);
+
+	/* The trace detectors over it, then the story of the first bug. */
+	struct pdt_file f;
+	uint64_t off = 0;
+	int rc = pdt_file_open(&f, r.trace, &off);
+	if (rc)
+		die(EXIT_INTERNAL, "report: %s: offset 0x%" PRIx64 ": %s", r.trace, off, pdt_errstr(rc));
+	struct pdt_capture_code code;
+	if (pdt_capture_code_load(&code, &f.info, NULL, note, NULL, err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "report: %s", err);
+	struct pdt_detect_config dc = {.repeat_limit = r.in.scn.repeat_limit};
+	struct pdt_detect *det;
+	if ((rc = pdt_detect_capture(&code.cfg, f.words, f.len, &dc, &det)) != 0)
+		die(EXIT_INTERNAL, "report: %s: %s", r.trace, pdt_errstr(rc));
+	r.nfindings = pdt_detect_findings(det, &r.findings);
+	for (size_t i = 0; i < r.nfindings; i++)
+		r.bugs += r.findings[i].sev == PDT_SEV_BUG;
+	build_story(&r, &code.cfg, &f);
+
+	char *md = path_in(out, "report.md");
+	struct outfile o;
+	if (outfile_open(&o, md, err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "report: %s", err);
+	report_markdown(o.f, &r);
+	if (outfile_commit(&o, err, sizeof err) != 0)
+		die(EXIT_INTERNAL, "report: %s", err);
+	if (!quiet)
+		fprintf(stderr, "vzsoak: report: %s%s\n", md,
+			r.replay_matches ? "" : " (the replay is NOT the run: see its table)");
+	pdt_detect_free(det);
+	pdt_capture_code_free(&code);
+	pdt_file_close(&f);
+	free(md);
+	free(out_own);
+	report_input_free(&r.in);
+	return EXIT_CLEAN;
+}

@@ -1,0 +1,138 @@
+/*
+ * The report's replays (report.h).  vzsim is deterministic: the same
+ * scenario, seed and board options run the same instructions at the same
+ * counts, whatever the slices, so the run can be traced after the fact
+ * and stopped exactly after any instruction to read what a trace cannot
+ * carry (the guest's registers, the TLB).  Both replays trace the same way
+ * (the second into /dev/null), so that nothing differs between them but
+ * where they stop.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../cli.h"
+#include "../run.h"
+#include "../target.h"
+#include "report.h"
+
+static const char *const reg_names[SR_COUNT] = {
+	[SR_BADVADDR] = "BadVAddr", [SR_ENTRYHI] = "EntryHi", [SR_INDEX] = "Index",
+	[SR_PAGEMASK] = "PageMask", [SR_ENTRYLO0] = "EntryLo0", [SR_ENTRYLO1] = "EntryLo1",
+	[SR_STATUS] = "Status",     [SR_CAUSE] = "Cause",     [SR_EPC] = "EPC",
+};
+
+/* Their CP0 numbers (register, select). */
+static const unsigned char reg_num[SR_COUNT][2] = {
+	[SR_BADVADDR] = {8, 0}, [SR_ENTRYHI] = {10, 0}, [SR_INDEX] = {0, 0},
+	[SR_PAGEMASK] = {5, 0}, [SR_ENTRYLO0] = {2, 0}, [SR_ENTRYLO1] = {3, 0},
+	[SR_STATUS] = {12, 0},  [SR_CAUSE] = {13, 0},   [SR_EPC] = {14, 0},
+};
+
+#define CP0_GUESTCTL1 10, 4
+
+const char *story_reg_name(enum story_reg r)
+{
+	return r < SR_COUNT ? reg_names[r] : "?";
+}
+
+static vzsim *open_traced(const struct report_input *in, const char *trace, char *err,
+			  size_t errlen)
+{
+	vzsim *sim = target_open(&in->scn, in->hv, err, errlen);
+	if (!sim)
+		return NULL;
+	/* The replay's console is the run's: console.log has it. */
+	vzsim_uart_output(sim, NULL);
+	struct vzsim_trace_opts topts = {.syp = 5, .command = in->repro};
+	char why[512];
+	if (vzsim_trace_start(sim, trace, &topts, why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s: %s", trace, why);
+		vzsim_free(sim);
+		return NULL;
+	}
+	return sim;
+}
+
+int replay_trace(const struct report_input *in, const char *trace, uint64_t until,
+		 struct detector *d, struct soak_view *v, char *err, size_t errlen)
+{
+	vzsim *sim = open_traced(in, trace, err, errlen);
+	if (!sim)
+		return -1;
+	static const volatile sig_atomic_t never;
+	struct progress p;
+	const struct scenario *s = &in->scn;
+	detect_init(d, s->heartbeat_timeout, s->repeat_limit, s->tlbp_check);
+	progress_init(&p, stderr, true, s->duration, s->heartbeat_timeout);
+	enum run_end end = soak_checks(sim, s, until ? until : s->duration, d, &p, v, &never);
+	detect_end(d, v, end, NULL);
+	char why[512];
+	int rc = vzsim_trace_finish(sim, why, sizeof why);
+	vzsim_free(sim);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", trace, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether TLB entry e maps va (its VPN2 under its PageMask). */
+static bool maps(const struct vzsim_tlb_entry *e, uint32_t va)
+{
+	uint32_t mask = ~(e->pagemask | 0x1fffu);
+	return (e->entryhi & mask) == (va & mask);
+}
+
+static void read_state(vzsim *sim, unsigned guest, uint32_t va, struct replay_state *st)
+{
+	memset(st, 0, sizeof *st);
+	st->valid = true;
+	st->in_guest = vzsim_in_guest(sim);
+	uint32_t gc1 = 0;
+	vzsim_cp0_read(sim, CP0_GUESTCTL1, &gc1);
+	st->guestid = gc1 & 0xffu;
+	for (unsigned r = 0; r < SR_COUNT; r++)
+		vzsim_guest_cp0_read(sim, reg_num[r][0], reg_num[r][1], &st->cp0[r]);
+	for (unsigned r = 0; r < 32; r++)
+		st->gpr[r] = vzsim_gpr(sim, r);
+	/* The guest's entries: those that map va first, then the others. */
+	unsigned n = vzsim_tlb_size(sim, NULL);
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < n && st->ntlb < STORY_TLB_ROWS; i++) {
+			struct vzsim_tlb_entry e;
+			if (vzsim_tlb_read(sim, i, &e) != 0 || !e.guest || e.invalid ||
+			    e.guestid != guest || maps(&e, va) != (pass == 0))
+				continue;
+			st->tlb[st->ntlb].entry = i;
+			st->tlb[st->ntlb].e = e;
+			st->ntlb++;
+			st->nmaps += pass == 0;
+		}
+}
+
+int replay_states(const struct report_input *in, const uint64_t *at, size_t n,
+		  const unsigned *guest, const uint32_t *va, struct replay_state *out,
+		  char *err, size_t errlen)
+{
+	vzsim *sim = open_traced(in, "/dev/null", err, errlen);
+	if (!sim)
+		return -1;
+	struct vzsim_stats stats;
+	for (size_t i = 0; i < n; i++) {
+		vzsim_get_stats(sim, &stats);
+		uint64_t want = at[i] + 1; /* the state after instruction at[i] */
+		if (want > stats.insns) {
+			enum vzsim_stop why = vzsim_run(sim, want - stats.insns);
+			vzsim_get_stats(sim, &stats);
+			if (why != VZSIM_STOP_BUDGET && stats.insns < want) {
+				memset(&out[i], 0, sizeof out[i]);
+				continue; /* the run ended before it: no state */
+			}
+		}
+		read_state(sim, guest[i], va[i], &out[i]);
+	}
+	char why[512];
+	vzsim_trace_finish(sim, why, sizeof why);
+	vzsim_free(sim);
+	return 0;
+}

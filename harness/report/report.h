@@ -1,0 +1,154 @@
+/*
+ * `vzsoak report` (docs/report.md): the bug report of a flagged run,
+ * written from the run alone.  The run is replayed on vzsim from its
+ * scenario.txt (deterministic: the same instructions at the same counts),
+ * traced; the trace detectors find what went wrong; the story is the
+ * failing guest's steps from its last good state to the failure, each with
+ * its instructions, the guest's registers and the TLB entries that matter,
+ * read from a second replay stopped exactly there.
+ *
+ * The pieces, one file each: input.c (which run, its scenario), replay.c
+ * (the two replays), story.c (the steps), markdown.c and html.c (the
+ * report), plot.c (gnuplot), cmd.c (the command).
+ */
+#ifndef HARNESS_REPORT_H
+#define HARNESS_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <pdtrace/detect.h>
+#include <vzsim/vzsim.h>
+
+#include "../detect.h"
+#include "../scenario.h"
+#include "../view.h"
+
+/* ------------------------------------------------------------ the run */
+
+struct report_input {
+	char *run_dir;     /* the run folder read (a crash folder's best reproducer) */
+	char *crash_dir;   /* the crash folder given, or NULL */
+	char *hv;          /* the hypervisor image (scenario.txt) */
+	char *repro;       /* the command that reproduces it (scenario.txt) */
+	struct scenario scn;
+	char *title;       /* the run's first flag's title (summary.txt) */
+	uint64_t ttf;      /* its instruction count (0: a clean run) */
+	uint64_t insns;    /* instructions the run ran */
+};
+
+/* Reads DIR: a run folder (scenario.txt, summary.txt) or a soak's crash
+ * folder (title, count, reproducers: the shortest time to failure is
+ * read).  0, or -1 with a one-line reason. */
+int report_input_read(struct report_input *in, const char *dir, char *err, size_t errlen);
+void report_input_free(struct report_input *in);
+
+/* ------------------------------------------------------------ replay */
+
+/* The guest CP0 registers a story shows, in this order. */
+enum story_reg {
+	SR_BADVADDR, SR_ENTRYHI, SR_INDEX, SR_PAGEMASK, SR_ENTRYLO0, SR_ENTRYLO1,
+	SR_STATUS, SR_CAUSE, SR_EPC, SR_COUNT
+};
+const char *story_reg_name(enum story_reg r);
+
+#define STORY_TLB_ROWS 8
+
+/* The state after one instruction, from the second replay. */
+struct replay_state {
+	bool valid;
+	bool in_guest;        /* the CPU was in guest mode: the guest CP0 is the running guest's */
+	unsigned guestid;     /* that guest */
+	uint32_t cp0[SR_COUNT];
+	uint32_t gpr[32];
+	unsigned ntlb;        /* the guest's TLB entries (and the one a step names) */
+	unsigned nmaps;       /* of them, those that map the story's address (first) */
+	struct {
+		unsigned entry;
+		struct vzsim_tlb_entry e;
+	} tlb[STORY_TLB_ROWS];
+};
+
+/*
+ * The first replay: the run again, on vzsim, traced into `trace` with the
+ * run's own boot arguments, up to `until` instructions (the run's end),
+ * with the run's detectors.  The runner's flags land in d, the last view
+ * in v.  0, or -1 with a one-line reason.
+ */
+int replay_trace(const struct report_input *in, const char *trace, uint64_t until,
+		 struct detector *d, struct soak_view *v, char *err, size_t errlen);
+
+/*
+ * The second replay: the state after each instruction index in `at`
+ * (ascending), the guest's TLB entries chosen by `guest` (its GuestID)
+ * and `va` (the entries mapping it first).  0, or -1.
+ */
+int replay_states(const struct report_input *in, const uint64_t *at, size_t n,
+		  const unsigned *guest, const uint32_t *va, struct replay_state *out,
+		  char *err, size_t errlen);
+
+/* ------------------------------------------------------------ the story */
+
+#define STORY_MAX_STEPS 16
+#define STORY_EXCERPT 6
+#define STORY_MAX_CANDS 256
+
+struct story_insn {
+	uint64_t index;
+	uint32_t pc, word;
+	char text[208]; /* "80000734  handle_tlbl_0+0x60  tlbr" */
+};
+
+struct story_step {
+	uint64_t index;     /* the instruction (or the next one, for an event) */
+	unsigned guest;     /* whose step: the failing guest, or the one that ran */
+	char what[320];     /* the step in words */
+	struct story_insn insn[STORY_EXCERPT];
+	unsigned ninsn;
+	struct replay_state st; /* after the step's instruction */
+};
+
+struct story {
+	const struct pdt_finding *finding; /* the failure it tells */
+	unsigned guest;
+	uint32_t va;        /* the address the failing handler was about (BadVAddr) */
+	struct story_step step[STORY_MAX_STEPS];
+	unsigned nsteps;
+	bool truncated;     /* more steps than shown */
+	/* Other guests' TLB writes while the failing guest was out: steps
+	 * only if the replay shows them changing its entries (cmd.c). */
+	struct story_step cand[STORY_MAX_CANDS];
+	unsigned ncand;
+};
+
+/* The steps of guest f->guest's failing TLB handler invocation, from its
+ * exception to a little past f->index, from the capture (cfg, words). */
+int story_build(struct story *s, const struct pdt_finding *f, const struct pdt_flow_config *cfg,
+		const uint8_t *words, uint64_t len, char *err, size_t errlen);
+/* Puts step st among the steps in instruction order (the latest kept when
+ * they are too many). */
+void story_insert(struct story *s, const struct story_step *st);
+
+/* ------------------------------------------------------------ the report */
+
+struct report {
+	struct report_input in;
+	const char *out_dir;
+	struct detector flags;          /* the replay's runner flags */
+	struct soak_view view;
+	const struct pdt_finding *findings;
+	size_t nfindings;
+	unsigned bugs;
+	struct story story;             /* when a bug was found */
+	bool have_story;
+	char trace[4096];               /* the replay's capture */
+	bool replay_matches;            /* the replay flagged what the run did, where it did */
+	char replay_note[256];
+};
+
+/* report.md: Markdown, short at the top, evidence below. */
+void report_markdown(FILE *f, const struct report *r);
+
+#endif
