@@ -527,4 +527,64 @@ else
 	pass trace-detect-off-quiet
 fi
 
+
+# vzsoak report (docs/report.md): the story of the shrinking page, checked
+# against vzsim itself.  The run (trace off, as a soak's runs are) is
+# replayed; the story must name the other guest's tlbwr that replaced the
+# failing guest's entry, the tlbp that then missed (Index.P), and the tlbr
+# that loaded PageMask 4K; vzsim's own --log-insns of the same boot
+# arguments must show those instructions at those indices in those guests.
+VZSIM=$(dirname "$VZSOAK")/vzsim # the same build's simulator
+R=$OUT/report-run
+timeout "$TIMEOUT" "$VZSOAK" run "$SCN" --hv "$HV" --quiet --out "$R" --seed 5 \
+	--set duration=20M > /dev/null 2>&1
+timeout "$TIMEOUT" "$VZSOAK" report "$R" --quiet > "$OUT/report.stdout" 2> "$OUT/report.stderr"
+rc=$?
+MD=$R/report/report.md
+# step_line ERE: the "What happened" line matching ERE.
+step_line() { sed -n '/^## What happened/,/^## /p' "$MD" | grep -E -m1 -- "$1"; }
+# step_of LINE: its number; insn_of LINE: its instruction.
+step_of() { sed -n 's/^\([0-9]*\)\. .*/\1/p' <<< "$1"; }
+insn_of() { sed -n 's/.*(instruction \([0-9]*\))$/\1/p' <<< "$1"; }
+# step_rows K: step K's detail section.
+step_rows() { awk -v k="### $1. " 'index($0, k) == 1 { on = 1; next } /^### / { on = 0 } on' "$MD"; }
+if [ $rc -ne 0 ]; then
+	fail report "exit status $rc: $(head -c 300 "$OUT/report.stderr")"
+elif ! head -1 "$MD" | grep -qx '# TLB handler: tlbr after a tlbp that missed, in a preempted handler'; then
+	fail report "title: $(head -1 "$MD")"
+elif ! grep -q '^| replay | the replay flagged "shrinking page: PageMask 16K -> 4K after a TLB handler" at instruction [0-9]*, as the run did |$' "$MD"; then
+	fail report "the replay is not the run: $(grep '^| replay' "$MD")"
+else
+	evict=$(step_line "^[0-9]+\. g[1-4], while g[1-4] is out: tlbwr, which replaces g[1-4]'s entry for 0x[0-9a-f]{8} ")
+	g=$(sed -n "s/.* which replaces g\([1-4]\)'s entry.*/\1/p" <<< "$evict")
+	h=$(sed -n 's/^[0-9]*\. g\([1-4]\), while.*/\1/p' <<< "$evict")
+	tlbp=$(step_line "^[0-9]+\. g$g: tlbp ")
+	tlbr=$(step_line "^[0-9]+\. g$g: tlbr: the trace proves ")
+	E=$(insn_of "$evict") P=$(insn_of "$tlbp") Q=$(insn_of "$tlbr")
+	if [ -z "$evict" ] || [ -z "$tlbp" ] || [ -z "$tlbr" ]; then
+		fail report "steps missing: evict '$evict' tlbp '$tlbp' tlbr '$tlbr'"
+	elif ! [ "$E" -lt "$P" ] || ! [ "$P" -lt "$Q" ]; then
+		fail report "steps out of order: $E $P $Q"
+	elif ! step_rows "$(step_of "$tlbp")" | grep -q '^| Index | 0x8[0-9a-f]\{7\} | P set'; then
+		fail report "the tlbp step's Index has no P bit"
+	elif ! step_rows "$(step_of "$tlbr")" | grep -q '^| PageMask | 0x00000000 | 4K pages |$'; then
+		fail report "the tlbr step's PageMask is not 4K"
+	else
+		# vzsim itself, with the run's boot arguments, board and seed.
+		args=$(sed -n 's/^# boot arguments: //p' "$R/scenario.txt")
+		"$VZSIM" --max-insns $((Q + 1)) --seed 5 --board-opt tlbr-bad-index=invalid \
+			--bootargs "$args" --log-insns "$OUT/report.log" "$HV" > /dev/null 2>&1
+		line() { sed -n "$(($1 + 1))p" "$OUT/report.log"; }
+		if ! [[ $(line "$E") =~ ^$E\ [0-9a-f]{8}\ 42000006\ .*guest=$h$ ]]; then
+			fail report "vzsim ran no tlbwr of g$h at $E: '$(line "$E")'"
+		elif ! [[ $(line "$P") =~ ^$P\ [0-9a-f]{8}\ 42000008\ .*guest=$g$ ]]; then
+			fail report "vzsim ran no tlbp of g$g at $P: '$(line "$P")'"
+		elif ! [[ $(line "$Q") =~ ^$Q\ [0-9a-f]{8}\ 42000001\ .*guest=$g$ ]]; then
+			fail report "vzsim ran no tlbr of g$g at $Q: '$(line "$Q")'"
+		else
+			pass report
+		fi
+	fi
+fi
+rm -f "$OUT/report.log"
 results_end
