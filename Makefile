@@ -168,6 +168,9 @@ run: $(VZSOAK) $(HV_ELF)
 	@echo
 	@echo "==== the same seed, tlbp-check = on (the guest kernel's fix)"
 	@$(VZSOAK) run $(SHRINK) --set tlbp-check=on
+	@echo
+	@echo "==== the bug report of the flagged run (vzsoak report: docs/report.md)"
+	@$(VZSOAK) report vzsoak-runs/shrinking-page-s5
 
 # ---------------------------------------------------------------- tests
 # Everything the tests need is built first; scripts/run-tests.sh then runs
