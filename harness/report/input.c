@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <util/sha256.h>
+
 #include "../cli.h"
 #include "../crashdb.h"
 #include "../target.h"
@@ -167,6 +169,16 @@ int report_input_read(struct report_input *in, const char *dir, char *err, size_
 	in->title = strdup(r.title);
 	in->ttf = r.ttf == NO_TTF ? 0 : r.ttf;
 	in->insns = r.insns;
+	/* Which images exactly: a report read later must say what it was made
+	 * of (a rebuilt hypervisor replays another run). */
+	if (sha256_file(in->hv, in->hv_sha256) != 0)
+		in->hv_sha256[0] = 0;
+	char *slash = strrchr(in->hv, '/');
+	if (asprintf(&in->guest_image, "%.*sguests/%s.elf", slash ? (int)(slash - in->hv + 1) : 0,
+		     in->hv, in->scn.image) < 0)
+		die(EXIT_INTERNAL, "out of memory");
+	if (sha256_file(in->guest_image, in->guest_sha256) != 0)
+		in->guest_sha256[0] = 0;
 	if (!in->title)
 		die(EXIT_INTERNAL, "out of memory");
 	return 0;
@@ -179,5 +191,6 @@ void report_input_free(struct report_input *in)
 	free(in->hv);
 	free(in->repro);
 	free(in->title);
+	free(in->guest_image);
 	memset(in, 0, sizeof *in);
 }

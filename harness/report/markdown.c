@@ -176,7 +176,9 @@ void report_markdown(FILE *f, const struct report *r)
 	fprintf(f, "| board | vzsim");
 	for (unsigned i = 0; i < scn->nboard; i++)
 		fprintf(f, ", %s=%s", scn->board[i].name, scn->board[i].value);
-	fprintf(f, " |\n| hypervisor | `%s` |\n| guest image | %s |\n", in->hv, scn->image);
+	fprintf(f, " |\n| hypervisor | `%s` (sha256 %s) |\n| guest image | %s: `%s` (sha256 %s) |\n",
+		in->hv, in->hv_sha256[0] ? in->hv_sha256 : "unreadable", scn->image,
+		in->guest_image, in->guest_sha256[0] ? in->guest_sha256 : "unreadable");
 	fprintf(f, "| replay | %s |\n\n", r->replay_note);
 
 	if (r->have_story) {

@@ -37,6 +37,9 @@ struct report_input {
 	char *title;       /* the run's first flag's title (summary.txt) */
 	uint64_t ttf;      /* its instruction count (0: a clean run) */
 	uint64_t insns;    /* instructions the run ran */
+	char hv_sha256[65];    /* of the hypervisor image; "" if unreadable */
+	char *guest_image;     /* guests/IMAGE.elf beside it */
+	char guest_sha256[65];
 };
 
 /* Reads DIR: a run folder (scenario.txt, summary.txt) or a soak's crash
