@@ -1,11 +1,16 @@
 /*
- * pdt-bench-flow TRACE ROOT.ELF [GUEST.ELF]: libpdtrace's flow decoder
+ * pdt-bench-flow [--detect] TRACE ROOT.ELF [GUEST.ELF]: libpdtrace's flow decoder
  * alone, no output: runs pdt_flow_next over the whole trace against the
  * root image (and GUEST.ELF for every GuestID, when given; crashme on with
  * the hypervisor's defaults, seed 1 and 64 words) and prints one line for
  * scripts/bench-pdtrace.sh:
  *
  *   flow: I insns shown, E events, G gaps, N items; S s, R M insn/s, max RSS K KiB
+ *
+ * With --detect the trace detectors (pdtrace/detect.h) read every item too
+ * (the time and memory above include them), and a second line follows:
+ *
+ *   detect: F findings, B bugs
  *
  * Memory: the trace is a read-only file mapping, and the pages of it the
  * decoder has read count in the RSS in proportion to the trace, which
@@ -14,6 +19,7 @@
  * with MADV_DONTNEED as it goes, as a streaming reader would; what is left
  * in max RSS is the decoder, the images and a window of the trace.
  */
+#include <pdtrace/detect.h>
 #include <pdtrace/flow.h>
 #include <pdtrace/pdtrace.h>
 
@@ -52,8 +58,19 @@ static struct pdt_code *load(const char *path)
 
 int main(int argc, char **argv)
 {
+	/* --detect: the trace detectors (pdtrace/detect.h) read every item too. */
+	bool detect = argc > 1 && !strcmp(argv[1], "--detect");
+	if (detect) {
+		argc--;
+		argv++;
+	}
 	if (argc < 3 || argc > 4) {
-		fputs("usage: pdt-bench-flow TRACE ROOT.ELF [GUEST.ELF]\n", stderr);
+		fputs("usage: pdt-bench-flow [--detect] TRACE ROOT.ELF [GUEST.ELF]\n", stderr);
+		return 2;
+	}
+	struct pdt_detect *det = NULL;
+	if (detect && pdt_detect_new(&det, NULL) != 0) {
+		fputs("pdt-bench-flow: out of memory\n", stderr);
 		return 2;
 	}
 	struct pdt_file f;
@@ -93,6 +110,8 @@ int main(int argc, char **argv)
 	double t0 = now();
 	while ((err = pdt_flow_next(flow, &it)) == 0) {
 		items++;
+		if (det)
+			pdt_detect_feed(det, &it);
 		if (it.is_insn) {
 			insns++;
 		} else {
@@ -127,6 +146,14 @@ int main(int argc, char **argv)
 	       " items; %.3f s, %.1f M insn/s, max RSS %ld KiB\n",
 	       insns, events, gaps, items, secs, secs > 0 ? insns / secs / 1e6 : 0.0,
 	       ru.ru_maxrss);
+	if (det) {
+		const struct pdt_finding *list;
+		size_t n = pdt_detect_findings(det, &list), bugs = 0;
+		for (size_t i = 0; i < n; i++)
+			bugs += list[i].sev == PDT_SEV_BUG;
+		printf("detect: %zu findings, %zu bugs\n", n, bugs);
+		pdt_detect_free(det);
+	}
 	pdt_flow_free(flow);
 	pdt_code_free(root);
 	pdt_code_free(guest);

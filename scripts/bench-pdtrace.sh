@@ -149,6 +149,18 @@ if [ -f "$HV" ] && [ -f "$BUILD/target/guests/stress.elf" ]; then
 		"$(field "$line" secs)" "$(field "$line" rate)" "$(field "$line" rss)"
 	echo "    ($hn instructions run; gaps, where no image holds the code: $(field "$line" gaps))"
 	rm -f "$t" "$t.err"
+	# The trace detectors over the shrinking page (both fixes off), the
+	# hypervisor's messages on: the flow decoder and every detector.
+	t=$OUT/detect-hv.vzt
+	capture "$FLOW_INSNS" "$t" "$HV" --board-opt tlbr-bad-index=invalid --bootargs \
+		"guests=4 image=stress sched=aim seed=1 quantum=8000 preserve=off tlbp-check=off"
+	line=$(best_flow --detect "$t" "$HV" "$BUILD/target/guests/stress.elf") \
+		|| die "pdt-bench-flow --detect $t failed"
+	row "shrinking page + trace detectors" "$(field "$line" insns)" \
+		"$(awk -v b="$(stat -c %s "$t")" 'BEGIN { printf "%.1f", b / 1e6 }')" \
+		"$(field "$line" secs)" "$(field "$line" rate)" "$(field "$line" rss)"
+	echo "    ($(echo "$line" | sed -n 's/.*detect: \(.*\)/\1/p'); gaps: $(field "$line" gaps))"
+	rm -f "$t" "$t.err"
 fi
 t=$OUT/flow-lcg-$FLOW_INSNS.vzt
 t0=$(now)

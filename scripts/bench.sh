@@ -217,6 +217,17 @@ read -r ov_ms ov_pct <<< "$(awk -v ts="$st_secs" -v tr="$st_runs" -v ti="$st_ins
 	printf "%.0f %.1f", fixed * 1000, fixed / per_run * 100 }')"
 echo "harness overhead per run: $ov_ms ms ($ov_pct% of a 10^8-instruction run)"
 rm -rf "$OUT/soak-j1" "$OUT/soak-j2" "$OUT/soak-tiny" "$OUT"/soak-*.log
+# vzsoak report: the bug report of a flagged shrinking-page run (both
+# fixes off, seed 5), its replays, the detectors and the story
+# included; the run itself is not counted.
+"$BUILD/bin/vzsoak" run stress/scenarios/shrinking-page.scn --quiet --out "$OUT/report-run" \
+	> /dev/null 2>&1
+[ $? -eq 1 ] || die "the shrinking-page run was not flagged"
+t0=$(now)
+"$BUILD/bin/vzsoak" report "$OUT/report-run" --quiet || die "vzsoak report failed"
+t1=$(now)
+echo "vzsoak report of a flagged shrinking-page run: $(secs "$t0" "$t1") s (the replays to $(sed -n 's/^run: \([0-9]*\) instructions.*/\1/p' "$OUT/report-run/summary.txt") instructions included)"
+rm -rf "$OUT/report-run"
 # libpdtrace: encoder and decoder speed on a synthetic 10^9-instruction trace.
 scripts/bench-pdtrace.sh "$BUILD"
 exit 0

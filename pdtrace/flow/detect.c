@@ -384,6 +384,10 @@ static void insn(struct pdt_detect *d, const struct pdt_flow_item *it)
 		return; /* unknown, or it did not complete */
 	if (!it->ctx.exl && !it->ctx.erl)
 		g->progress = true;
+	/* Every instruction the detectors act on is a COP0 one (major opcode
+	 * 0x10): the others need no decoding. */
+	if ((it->insn.word >> 26) != 0x10)
+		return;
 	enum isa_op op = isa_decode(it->insn.word);
 	switch (op) {
 	case ISA_OP_TLBP:
