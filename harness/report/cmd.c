@@ -18,7 +18,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: vzsoak report DIR [--out DIR] [--quiet]\n"
+	fputs("usage: vzsoak report DIR [--out DIR] [--trace FILE] [--quiet]\n"
 	      "Writes the bug report of a run: DIR is a run folder (vzsoak run) or a\n"
 	      "crash folder of a soak (its reproducer with the shortest time to failure).\n"
 	      "The run is replayed on vzsim and traced; the trace detectors say what went\n"
@@ -26,6 +26,8 @@ static void usage(FILE *f)
 	      "the failure, with its instructions, registers and TLB entries.\n\n"
 	      "options:\n"
 	      "  --out DIR   where report.md and the replay's trace go (default DIR/report)\n"
+	      "  --trace FILE  tell the story from this capture (a board's), without\n"
+	      "              replaying: no registers or TLB entries\n"
 	      "  --quiet     no line on stderr at the end\n\n"
 	      "exit status: 0 the report is written, 2 bad input, 70 internal error.\n"
 	      "Details: docs/report.md\n", f);
@@ -81,6 +83,11 @@ static void build_story(struct report *r, const struct pdt_flow_config *cfg,
 	struct story *s = &r->story;
 	if (story_build(s, bug, cfg, f->words, f->len, err, sizeof err) != 0) {
 		fprintf(stderr, "vzsoak: report: note: no story: %s\n", err);
+		return;
+	}
+	if (r->no_replay) {
+		/* A capture alone (a board): what the trace proves, no state. */
+		r->have_story = true;
 		return;
 	}
 	/* The address the handler was about: BadVAddr after the exception. */
@@ -163,14 +170,16 @@ static char *path_in(const char *dir, const char *name)
 int cmd_report(const char *prog, int argc, char **argv)
 {
 	(void)prog;
-	enum { O_OUT = 256, O_QUIET, O_HELP };
+	enum { O_OUT = 256, O_TRACE, O_QUIET, O_HELP };
 	static const struct option longopts[] = {
 		{"out", required_argument, NULL, O_OUT},
+		{"trace", required_argument, NULL, O_TRACE},
 		{"quiet", no_argument, NULL, O_QUIET},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
 	const char *out = NULL;
+	const char *trace = NULL; /* --trace: that capture, no replay */
 	bool quiet = false;
 	opterr = 0;
 	int c;
@@ -178,6 +187,9 @@ int cmd_report(const char *prog, int argc, char **argv)
 		switch (c) {
 		case O_OUT:
 			out = optarg;
+			break;
+		case O_TRACE:
+			trace = optarg;
 			break;
 		case O_QUIET:
 			quiet = true;
@@ -210,19 +222,29 @@ int cmd_report(const char *prog, int argc, char **argv)
 	if (mkdir(out, 0777) != 0 && errno != EEXIST)
 		die(EXIT_BAD_INPUT, "report: --out %s: cannot create: %s", out, strerror(errno));
 	r.out_dir = out;
-	snprintf(r.trace, sizeof r.trace, "%s/trace.vzt", out);
-
-	/* The replay, traced, to where the run ended. */
-	if (replay_trace(&r.in, r.trace, r.in.insns, &r.flags, &r.view, err, sizeof err) != 0)
-		die(EXIT_BAD_INPUT, "report: the replay: %s", err);
-	check_replay(&r);
+	if (trace) {
+		/* A board's capture (or one kept from the run): no replay. */
+		r.no_replay = true;
+		snprintf(r.trace, sizeof r.trace, "%s", trace);
+		snprintf(r.replay_note, sizeof r.replay_note, "not replayed: the story is what "
+			 "the capture and the hypervisor's messages prove; registers and TLB "
+			 "entries need a replay on vzsim");
+	} else {
+		snprintf(r.trace, sizeof r.trace, "%s/trace.vzt", out);
+		/* The replay, traced, to where the run ended. */
+		if (replay_trace(&r.in, r.trace, r.in.insns, &r.flags, &r.view, err,
+				 sizeof err) != 0)
+			die(EXIT_BAD_INPUT, "report: the replay: %s", err);
+		check_replay(&r);
+	}
 
 	/* The trace detectors over it, then the story of the first bug. */
 	struct pdt_file f;
 	uint64_t off = 0;
 	int rc = pdt_file_open(&f, r.trace, &off);
 	if (rc)
-		die(EXIT_INTERNAL, "report: %s: offset 0x%" PRIx64 ": %s", r.trace, off, pdt_errstr(rc));
+		die(r.no_replay ? EXIT_BAD_INPUT : EXIT_INTERNAL, "report: %s: offset 0x%" PRIx64
+		    ": %s", r.trace, off, rc == PDT_E_IO ? strerror(errno) : pdt_errstr(rc));
 	struct pdt_capture_code code;
 	if (pdt_capture_code_load(&code, &f.info, NULL, note, NULL, err, sizeof err) != 0)
 		die(EXIT_BAD_INPUT, "report: %s", err);
@@ -244,7 +266,7 @@ int cmd_report(const char *prog, int argc, char **argv)
 		die(EXIT_INTERNAL, "report: %s", err);
 	if (!quiet)
 		fprintf(stderr, "vzsoak: report: %s%s\n", md,
-			r.replay_matches ? "" : " (the replay is NOT the run: see its table)");
+			r.replay_matches || r.no_replay ? "" : " (the replay is NOT the run: see its table)");
 	pdt_detect_free(det);
 	pdt_capture_code_free(&code);
 	pdt_file_close(&f);

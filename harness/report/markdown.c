@@ -106,7 +106,7 @@ static void tlb_table(FILE *f, const struct replay_state *st, unsigned guest)
 	fputc('\n', f);
 }
 
-static void step_detail(FILE *f, const struct story *s, unsigned k)
+static void step_detail(FILE *f, const struct story *s, unsigned k, bool r_no_replay)
 {
 	const struct story_step *st = &s->step[k];
 	fprintf(f, "### %u. ", k + 1);
@@ -120,7 +120,9 @@ static void step_detail(FILE *f, const struct story *s, unsigned k)
 	}
 	const struct replay_state *rs = &st->st;
 	if (!rs->valid) {
-		fprintf(f, "(the replay ended before this instruction: no state)\n\n");
+		fprintf(f, "%s\n\n", r_no_replay ? "(not replayed: no registers or TLB entries; "
+			"the capture shows the control flow and the hypervisor's messages)"
+			: "(the replay ended before this instruction: no state)");
 		return;
 	}
 	if (rs->guestid == s->guest) {
@@ -210,8 +212,13 @@ void report_markdown(FILE *f, const struct report *r)
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "The runner's flags in the replay:");
-	if (!r->flags.nflags)
+	if (r->no_replay)
+		fprintf(f, "The runner's flags: see the run's summary.txt (not replayed).\n\n");
+	else
+		fprintf(f, "The runner's flags in the replay:");
+	if (r->no_replay)
+		;
+	else if (!r->flags.nflags)
 		fprintf(f, " none.\n\n");
 	else
 		fputs("\n\n", f);
@@ -231,7 +238,7 @@ void report_markdown(FILE *f, const struct report *r)
 	if (r->have_story) {
 		fprintf(f, "## The story, step by step\n\n");
 		for (unsigned k = 0; k < r->story.nsteps; k++)
-			step_detail(f, &r->story, k);
+			step_detail(f, &r->story, k, r->no_replay);
 		fprintf(f, "## Evidence\n\n");
 		for (size_t i = 0; i < r->nfindings; i++)
 			if (r->findings[i].sev == PDT_SEV_BUG)

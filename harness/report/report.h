@@ -148,6 +148,7 @@ struct report {
 	bool have_story;
 	char trace[4096];               /* the replay's capture */
 	bool replay_matches;            /* the replay flagged what the run did, where it did */
+	bool no_replay;                 /* --trace: a capture alone, no state */
 	char replay_note[256];
 };
 
