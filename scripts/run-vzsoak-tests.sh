@@ -587,4 +587,24 @@ else
 	fi
 fi
 rm -f "$OUT/report.log"
+
+# vzsoak report --trace: a capture alone (as from a board): the story
+# from the trace and the hypervisor's messages, no replay.
+timeout "$TIMEOUT" "$VZSOAK" report "$OUT/trace-detect-flagged.run" --trace "$OUT/trace-detect-flagged.vzt" \
+	--out "$OUT/report-capture" --quiet > /dev/null 2> "$OUT/report-capture.stderr"
+rc=$?
+MD=$OUT/report-capture/report.md
+if [ $rc -ne 0 ]; then
+	fail report-capture "exit status $rc: $(head -c 300 "$OUT/report-capture.stderr")"
+elif ! head -1 "$MD" | grep -qx '# shrinking page: PageMask 16K -> 4K after a tlbr in a preempted TLB handler'; then
+	fail report-capture "title: $(head -1 "$MD")"
+elif ! grep -q '^| replay | not replayed' "$MD"; then
+	fail report-capture "no 'not replayed' in the table"
+elif ! grep -Eq '^[0-9]+\. g[1-4] exits to the hypervisor \(HC 4\): its message says PageMask 4K, Index 0x8' "$MD"; then
+	fail report-capture "no exit step with the hypervisor's PageMask 4K and Index.P"
+elif [ -e "$OUT/report-capture/trace.vzt" ]; then
+	fail report-capture "it replayed (trace.vzt in the report folder)"
+else
+	pass report-capture
+fi
 results_end
