@@ -477,6 +477,9 @@ static void list_kept(const struct journal *j, const char *cdir, const char *tit
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		char *p;
+		/* vzsoak report's folder (docs/report.md) is no reproducer. */
+		if (!strcmp(de->d_name, REPORT_DIR_NAME))
+			continue;
 		if (de->d_name[0] == '.' ||
 		    asprintf(&p, "%s/%s", cdir, de->d_name) < 0)
 			continue;

@@ -17,6 +17,9 @@
 #define TITLE_MAX 256
 #define TITLES_MAX 1024
 #define NO_TTF UINT64_MAX
+/* The folder `vzsoak report` writes into a run or crash folder: a crash
+ * folder's sub-folders are its reproducers, but for this one. */
+#define REPORT_DIR_NAME "report"
 
 enum run_outcome { OUT_CLEAN, OUT_FLAGGED, OUT_CRASHED, OUT_HUNG, OUT_FAILED };
 

@@ -436,6 +436,24 @@ refused soak bad-check-again "vzsoak: --out $B: holds a soak already (--resume c
 refused soak bad-check-set "vzsoak: --set: seed: 'x' is not 0..4294967295" \
 	"$SCN" --seeds 1-8 --set seed=x --hv "$FAKE" --out "$OUT/chk" --check
 
+# vzsoak report into a crash folder (docs/report.md): the report's folder
+# is no reproducer: a resumed soak keeps it and does not list it.
+C=$(ls -d "$B"/crashes/*/ | head -1)
+timeout "$TIMEOUT" "$VZSOAK" report "$C" --quiet > /dev/null 2> "$OUT/crash-report.stderr"
+rrc=$?
+timeout "$TIMEOUT" "$VZSOAK" soak --resume --out "$B" --quiet > /dev/null 2> "$OUT/crash-report-resume.stderr"
+src=$?
+if [ $rrc -ne 0 ]; then
+	fail crash-report "vzsoak report: exit status $rrc: $(head -c 300 "$OUT/crash-report.stderr")"
+elif [ $src -ne 1 ]; then
+	fail crash-report "the resume: exit status $src, want 1: $(head -c 300 "$OUT/crash-report-resume.stderr")"
+elif [ ! -s "$C/report/report.md" ]; then
+	fail crash-report "no report.md in $C/report after a resume"
+elif grep -q 'report' "$B/index.md" "$B/soak.json"; then
+	fail crash-report "the index lists the report folder"
+else
+	pass crash-report
+fi
 # ---------------------------------------------------------- bad input
 # (A file where a folder must be: root may write anywhere.)
 : > "$OUT/a-file"

@@ -218,7 +218,7 @@ int cmd_report(const char *prog, int argc, char **argv)
 		die(EXIT_BAD_INPUT, "report: %s", err);
 	char *out_own = NULL;
 	if (!out)
-		out = out_own = path_in(argv[optind], "report");
+		out = out_own = path_in(argv[optind], REPORT_DIR_NAME);
 	if (mkdir(out, 0777) != 0 && errno != EEXIST)
 		die(EXIT_BAD_INPUT, "report: --out %s: cannot create: %s", out, strerror(errno));
 	r.out_dir = out;
