@@ -142,6 +142,14 @@ void detect_init(struct detector *d, uint64_t heartbeat_timeout,
 	d->heartbeat_timeout = heartbeat_timeout;
 	d->repeat_limit = repeat_limit;
 	d->tlbp_check = tlbp_check;
+	d->guest_reports = true;
+}
+
+void detect_without_guest_reports(struct detector *d)
+{
+	d->guest_reports = false;
+	d->heartbeat_timeout = 0;
+	d->repeat_limit = 0;
 }
 
 /* A tlbp-check flavour as the scenario spells it; a number for a value
@@ -235,7 +243,7 @@ static unsigned check_guest(struct detector *d, const struct soak_view *v,
 	const uint32_t *ks = v->ks[i];
 	unsigned id = i + 1, raised = 0;
 
-	if (g->anomalies && !(d->flagged[id] & 1u << FLAG_ANOMALY)) {
+	if (d->guest_reports && g->anomalies && !(d->flagged[id] & 1u << FLAG_ANOMALY)) {
 		char text[200], title[96];
 		anomaly_text(text, sizeof text, g, v->ks_ok[i], ks);
 		anomaly_title(g->first_anomaly, g->first_detail, title, sizeof title);

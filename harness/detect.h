@@ -49,6 +49,7 @@ struct detector {
 	uint64_t heartbeat_timeout; /* 0: not checked */
 	uint32_t repeat_limit;      /* 0: not checked */
 	uint32_t tlbp_check;        /* GCONF_TLBP_* the scenario asks for */
+	bool guest_reports;         /* the guests report anomalies (selfcheck=on) */
 	bool seen_status;           /* some check found the status block */
 	struct {
 		bool running_seen;  /* heartbeat tracking started */
@@ -77,6 +78,19 @@ enum run_end {
  */
 void detect_init(struct detector *d, uint64_t heartbeat_timeout,
 		 uint32_t repeat_limit, uint32_t tlbp_check);
+
+/*
+ * For guests that check nothing themselves (selfcheck=off, as a Linux
+ * guest): they send no heartbeats, count no repeated faults (KS_REPEATS
+ * stays 0) and report no anomalies, so the detectors that read those
+ * (heartbeat, lockup, anomaly) are off: silence is no failure, and what
+ * finds the bug must be what the hypervisor and the trace see.  The
+ * detectors of the hypervisor's status block (exit, killed, hv-failed,
+ * no-status, deadlock, reset) stay, and so does config: the kernel still
+ * writes its flavour into its statistics block, and a guest without a
+ * block is not checked.  Call after detect_init.
+ */
+void detect_without_guest_reports(struct detector *d);
 
 /* Runs every detector on one check; returns how many new flags it raised. */
 unsigned detect_check(struct detector *d, const struct soak_view *v);
