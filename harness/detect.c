@@ -330,8 +330,8 @@ unsigned detect_end(struct detector *d, const struct soak_view *v,
 uint64_t detect_silence(const struct detector *d, const struct soak_view *v,
 			unsigned g)
 {
-	if (g < 1 || g > view_guests(v) || v->st.g[g - 1].state != GSTATE_RUNNING ||
-	    !d->hb[g - 1].running_seen)
+	if (!d->guest_reports || g < 1 || g > view_guests(v) ||
+	    v->st.g[g - 1].state != GSTATE_RUNNING || !d->hb[g - 1].running_seen)
 		return 0;
 	return v->insns - d->hb[g - 1].since;
 }

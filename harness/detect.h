@@ -126,7 +126,8 @@ const char *anomaly_name(uint32_t code);
 const char *anomaly_title(uint32_t code, uint32_t detail, char *buf, size_t len);
 
 /* Instructions since guest g's (1..8) last heartbeat when it is running
- * and tracked, else 0: the progress line marks stalled guests. */
+ * and tracked, else 0 (and 0 for guests that send none:
+ * detect_without_guest_reports): the progress line marks stalled guests. */
 uint64_t detect_silence(const struct detector *d, const struct soak_view *v,
 			unsigned g);
 
