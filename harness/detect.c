@@ -144,6 +144,14 @@ void detect_init(struct detector *d, uint64_t heartbeat_timeout,
 	d->heartbeat_timeout = heartbeat_timeout;
 	d->repeat_limit = repeat_limit;
 	d->tlbp_check = tlbp_check;
+	d->guest_reports = true;
+}
+
+void detect_without_guest_reports(struct detector *d)
+{
+	d->guest_reports = false;
+	d->heartbeat_timeout = 0;
+	d->repeat_limit = 0;
 }
 
 /* A tlbp-check flavour as the scenario spells it; a number for a value
@@ -228,7 +236,7 @@ static unsigned check_guest(struct detector *d, const struct soak_view *v,
 	const uint32_t *ks = v->ks[i];
 	unsigned id = i + 1, raised = 0;
 
-	if (g->anomalies && !(d->flagged[id] & 1u << FLAG_ANOMALY)) {
+	if (d->guest_reports && g->anomalies && !(d->flagged[id] & 1u << FLAG_ANOMALY)) {
 		char text[200], title[96];
 		anomaly_text(text, sizeof text, g, v->ks_ok[i], ks);
 		anomaly_title(g->first_anomaly, g->first_detail, title, sizeof title);
@@ -315,8 +323,8 @@ unsigned detect_end(struct detector *d, const struct soak_view *v,
 uint64_t detect_silence(const struct detector *d, const struct soak_view *v,
 			unsigned g)
 {
-	if (g < 1 || g > view_guests(v) || v->st.g[g - 1].state != GSTATE_RUNNING ||
-	    !d->hb[g - 1].running_seen)
+	if (!d->guest_reports || g < 1 || g > view_guests(v) ||
+	    v->st.g[g - 1].state != GSTATE_RUNNING || !d->hb[g - 1].running_seen)
 		return 0;
 	return v->insns - d->hb[g - 1].since;
 }

@@ -50,6 +50,7 @@ struct detector {
 	uint64_t heartbeat_timeout; /* 0: not checked */
 	uint32_t repeat_limit;      /* 0: not checked */
 	uint32_t tlbp_check;        /* GCONF_TLBP_* the scenario asks for */
+	bool guest_reports;         /* the guests report anomalies (selfcheck=on) */
 	bool seen_status;           /* some check found the status block */
 	struct {
 		bool running_seen;  /* heartbeat tracking started */
@@ -81,6 +82,19 @@ enum run_end {
  */
 void detect_init(struct detector *d, uint64_t heartbeat_timeout,
 		 uint32_t repeat_limit, uint32_t tlbp_check);
+
+/*
+ * For guests that check nothing themselves (selfcheck=off, as a Linux
+ * guest): they send no heartbeats, count no repeated faults (KS_REPEATS
+ * stays 0) and report no anomalies, so the detectors that read those
+ * (heartbeat, lockup, anomaly) are off: silence is no failure, and what
+ * finds the bug must be what the hypervisor and the trace see.  The
+ * detectors of the hypervisor's status block (exit, killed, hv-failed,
+ * no-status, deadlock, reset) stay, and so does config: the kernel still
+ * writes its flavour into its statistics block, and a guest without a
+ * block is not checked.  Call after detect_init.
+ */
+void detect_without_guest_reports(struct detector *d);
 
 /* Runs every detector on one check; returns how many new flags it raised. */
 unsigned detect_check(struct detector *d, const struct soak_view *v);
@@ -126,7 +140,8 @@ const char *anomaly_name(uint32_t code);
 const char *anomaly_title(uint32_t code, uint32_t detail, char *buf, size_t len);
 
 /* Instructions since guest g's (1..8) last heartbeat when it is running
- * and tracked, else 0: the progress line marks stalled guests. */
+ * and tracked, else 0 (and 0 for guests that send none:
+ * detect_without_guest_reports): the progress line marks stalled guests. */
 uint64_t detect_silence(const struct detector *d, const struct soak_view *v,
 			unsigned g);
 

@@ -61,6 +61,9 @@ static const struct key keys[] = {
 	{"image", T_BOOTARG, F(image), 0, 0, NULL, "stress", NULL},
 	{"crashme", T_BOOTARG, F(crashme), 0, 0, NULL, NULL, NULL},
 	{"worker-pages", T_BOOTARG, F(worker_pages), 0, 0, NULL, NULL, NULL},
+	/* Off: a guest like Linux, which tells the harness nothing itself. */
+	{"selfcheck", T_BOOTARG, F(selfcheck), 0, 0, NULL, NULL,
+	 "(with off, vzsoak skips its heartbeat, lockup and anomaly detectors)"},
 	/* Trace messages cost time and only matter in a capture. */
 	{"trace", T_BOOTARG, F(trace), 0, 0, NULL, "off", "(on with --trace)"},
 	{"duration", T_COUNT, F(duration), 1, UINT64_C(1) << 50, NULL, "200M",

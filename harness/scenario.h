@@ -46,6 +46,7 @@ struct scenario {
 	uint32_t tlbp_check; /* GCONF_TLBP_* (vzsoak/hypercall.h) */
 	char image[SCN_IMAGE_MAX];
 	uint32_t crashme, worker_pages;
+	uint32_t selfcheck;  /* 1: the guest kernel checks itself and reports */
 	uint32_t trace;
 	/* The harness's own. */
 	uint64_t duration, check_every, heartbeat_timeout;
@@ -94,7 +95,7 @@ int scenario_load(struct scenario *s, const char *path, scn_board_check check,
 /*
  * The hypervisor's boot arguments: "guests=G seed=S quantum=Q jitter=J
  * sched=X preserve=P tlbp-check=T image=I crashme=C worker-pages=W
- * trace=on|off".  Returns the length, or -1 if it did not fit.
+ * selfcheck=on|off trace=on|off".  Returns the length, or -1 if it did not fit.
  */
 int scenario_bootargs(const struct scenario *s, char *buf, size_t len);
 

@@ -225,7 +225,10 @@ int soak_run(const struct run_config *c)
 	struct progress p;
 	struct soak_view v;
 	detect_init(&d, s->heartbeat_timeout, s->repeat_limit, s->tlbp_check);
-	progress_init(&p, stderr, c->quiet, s->duration, s->heartbeat_timeout);
+	if (!s->selfcheck)
+		detect_without_guest_reports(&d);
+	/* A guest that sends no heartbeats is never marked silent. */
+	progress_init(&p, stderr, c->quiet, s->duration, d.heartbeat_timeout);
 	enum run_end end = soak_checks(sim, s, s->duration, &d, &p, &v, &got_signal);
 	progress_finish(&p, &v, &d);
 	running = NULL;

@@ -82,7 +82,11 @@ static void guest_table(FILE *f, const struct soak_view *v, const struct detecto
 			state_name(g->state, g->exit_status, state, sizeof state),
 			g->heartbeats, g->switched_in);
 		if (v->ks_ok[i]) {
-			if (ks[KS_PM_BAD_COUNT])
+			/* A kernel without self-checks does not look at
+			 * PageMask: no value here would be a finding. */
+			if (!d->guest_reports)
+				snprintf(pm, sizeof pm, "unchecked");
+			else if (ks[KS_PM_BAD_COUNT])
 				snprintf(pm, sizeof pm, "%s x%" PRIu32,
 					 pagemask_size(ks[KS_PM_BAD], size, sizeof size),
 					 ks[KS_PM_BAD_COUNT]);
@@ -159,17 +163,24 @@ static void crashme_table(FILE *f, const struct scenario *s, const struct soak_v
 	}
 }
 
-static void worker_table(FILE *f, const struct scenario *s, const struct soak_view *v)
+static void worker_table(FILE *f, const struct scenario *s, const struct soak_view *v,
+			 const struct detector *d)
 {
 	if (!table_shown(f, "worker", "worker-pages", s->worker_pages, v))
 		return;
 	fprintf(f, "%-7s %8s %13s %9s\n", "worker", "passes", "pages touched",
 		"bad words");
+	char bad[16];
 	for (unsigned i = 0; i < view_guests(v); i++)
-		if (v->ks_ok[i])
-			fprintf(f, "g%-6u %8" PRIu32 " %13" PRIu32 " %9" PRIu32 "\n", i + 1,
-				v->ks[i][KS_PASSES], v->ks[i][KS_PAGES_TOUCHED],
-				v->ks[i][KS_BAD_WORDS]);
+		if (v->ks_ok[i]) {
+			/* Without self-checks the kernel does not count them. */
+			if (d->guest_reports)
+				snprintf(bad, sizeof bad, "%" PRIu32, v->ks[i][KS_BAD_WORDS]);
+			else
+				snprintf(bad, sizeof bad, "unchecked");
+			fprintf(f, "g%-6u %8" PRIu32 " %13" PRIu32 " %9s\n", i + 1,
+				v->ks[i][KS_PASSES], v->ks[i][KS_PAGES_TOUCHED], bad);
+		}
 }
 
 static void who(FILE *f, unsigned guest)
@@ -247,13 +258,16 @@ void summary_write(FILE *f, const struct scenario *s, const struct soak_view *v,
 	else
 		fprintf(f, "hypervisor: no status block (magic 0x%08" PRIx32 " at "
 			"physical 0x%08x)\n", v->st.magic, STATUS_PA);
+	if (!s->selfcheck)
+		fprintf(f, "guest self-checks: off (selfcheck = off): no heartbeat, "
+			"lockup or anomaly flags; the hypervisor's status is checked\n");
 	fputc('\n', f);
 	if (view_guests(v)) {
 		guest_table(f, v, d);
 		fputc('\n', f);
 		crashme_table(f, s, v);
 		fputc('\n', f);
-		worker_table(f, s, v);
+		worker_table(f, s, v, d);
 		fputc('\n', f);
 	}
 	flag_list(f, d);

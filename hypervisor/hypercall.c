@@ -35,6 +35,7 @@ static uint32_t config(const struct vcpu *v, uint32_t key)
 	case GCONF_WORKER_PAGES: return hv_args.worker_pages;
 	case GCONF_GUESTS:       return hv_args.guests;
 	case GCONF_ROUNDS:       return hv_args.rounds;
+	case GCONF_SELFCHECK:    return hv_args.selfcheck;
 	default:                 return (uint32_t)-1;
 	}
 }

@@ -10,7 +10,8 @@
  * critical-section entries the fix kept / had to write back; dslot:
  * emulated exits in a branch delay slot (the branch emulated too);
  * wired: wired guest TLB entries written back after another guest
- * evicted them.
+ * evicted them; heartbeats: heartbeat hypercalls (none from a guest that
+ * checks nothing itself, stress with selfcheck=off).
  *
  * A second table: per exit kind, how many exits were measured, and the
  * root cycles spent handling them (root Count from the exit vector to
@@ -91,7 +92,7 @@ void stats_print(void)
 {
 	uint32_t total[HV_EXIT_KINDS] = { 0 };
 
-	hv_puts("stats: guest image       ticks      gpsi  gsfc    hc   grr   gpa timer other preempt  tlbh saved restored dslot wired\n");
+	hv_puts("stats: guest image       ticks      gpsi  gsfc    hc   grr   gpa timer other preempt  tlbh saved restored dslot wired heartbeats\n");
 	for (unsigned i = 0; i < hv_nvcpus; i++) {
 		const struct vcpu *v = &hv_vcpus[i];
 		hv_printf("stats: g%u    ", v->id);
@@ -107,6 +108,7 @@ void stats_print(void)
 		hv_put_dec_w(v->stats.restored, 9);
 		hv_put_dec_w(v->stats.delay_slot, 6);
 		hv_put_dec_w(v->stats.wired_restored, 6);
+		hv_put_dec_w(v->stats.heartbeats, 11);
 		hv_printf("  %s\n", state_name(v));
 	}
 	uint32_t all = 0;

@@ -51,10 +51,16 @@ struct uctx {
 _Static_assert(__builtin_offsetof(struct uctx, hi) == 128, "entry.S layout");
 _Static_assert(__builtin_offsetof(struct uctx, badvaddr) == 144, "entry.S layout");
 
-/* An address space: a pgd, the PTE table for VA 0..64M, an ASID. */
+/*
+ * An address space: a pgd, the PTE table for VA 0..64M, an ASID.  The PTE
+ * table is 8-byte aligned, as Linux's (a whole page) is: the TLB handlers'
+ * tail finds the even PTE of a pair by clearing bit 2 of a PTE's address
+ * (tlbex.S, "ori 4; xori 4"), so a table at an odd word would pair each
+ * PTE with its neighbour below and map the wrong pages.
+ */
 struct mm {
 	uint32_t pgd[PTRS_PER_PGD];
-	volatile uint32_t pte[PTRS_PER_PTE];
+	volatile uint32_t pte[PTRS_PER_PTE] __attribute__((aligned(8)));
 	uint32_t asid;
 };
 

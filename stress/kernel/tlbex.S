@@ -140,34 +140,36 @@ guest_general:
  * TLBP_AND_CHECK after the PTE load, SAVE_ENTRYHI / PUT_BACK around the
  * RI/XI tlbr.
  */
-	.macro	TLBP_AND_CHECK fl
+	.macro	TLBP_AND_CHECK fl, leave
 	tlbp					/* EntryHi from the exception */
 	.if	\fl >= 1
 	ehb					/* cpu_has_tlbex_tlbp_race() */
 	mfc0	$1, CP0_INDEX
-	bltz	$1, leave			/* missed: eret and retry */
+	bltz	$1, \leave			/* missed: eret and retry */
 	nop
 	.endif
 	.endm
 
 /*
  * The three handlers of one flavour: handle_tlbm_FL, handle_tlbl_FL,
- * handle_tlbs_FL.
+ * handle_tlbs_FL (with selfcheck=off, handle_tlbm_FL_unchecked...: the
+ * same instructions, leaving through other labels; see the end of the
+ * file).
  */
-	.macro	TLBCHANGE_HANDLERS fl
+	.macro	TLBCHANGE_HANDLERS fl, sfx=, leave=leave, tail=tlbchange_tail, spurious=spurious, nopage=nopage
 
 /* handle_tlbl (ExcCode 2): build_r4000_tlb_load_handler. */
-	.type	handle_tlbl_\fl, @function
-handle_tlbl_\fl:
+	.type	handle_tlbl_\fl\sfx, @function
+handle_tlbl_\fl\sfx:
 	COUNT	KS_TLBL				/* vzsoak: counter */
 	/* build_r4000_tlbchange_handler_head */
 	mtc0	$1, CP0_KSCRATCH1		/* build_get_work_registers: AT */
 	GET_PTEP
 	lw	$k0, 0($k1)			/* the PTE (lw: no SMP) */
-	TLBP_AND_CHECK \fl
+	TLBP_AND_CHECK \fl, \leave
 	/* build_pte_present (RIXI): PRESENT only */
 	andi	$1, $k0, 0x1
-	beqz	$1, nopage
+	beqz	$1, \nopage
 	nop
 	/*
 	 * cpu_has_rixi && !cpu_has_rixiex: a TLBL with a valid PTE may be an
@@ -198,53 +200,53 @@ handle_tlbl_\fl:
 1:	andi	$1, $1, 2			/* ENTRYLO_V */
 	beqz	$1, 2f
 	nop
-	b	spurious			/* V set: RI/XI -> tlb_do_page_fault_0 */
+	b	\spurious			/* V set: RI/XI -> tlb_do_page_fault_0 */
 	nop
 2:	/* tlbl_goaround, build_make_valid: VALID | ACCESSED */
 	ori	$k0, $k0, 0x84
 	sw	$k0, 0($k1)
-	b	tlbchange_tail
+	b	\tail
 	nop
-	.size	handle_tlbl_\fl, . - handle_tlbl_\fl
+	.size	handle_tlbl_\fl\sfx, . - handle_tlbl_\fl\sfx
 
 /* handle_tlbs (ExcCode 3): build_r4000_tlb_store_handler. */
-	.type	handle_tlbs_\fl, @function
-handle_tlbs_\fl:
+	.type	handle_tlbs_\fl\sfx, @function
+handle_tlbs_\fl\sfx:
 	COUNT	KS_TLBS				/* vzsoak: counter */
 	mtc0	$1, CP0_KSCRATCH1		/* handler head, as in handle_tlbl */
 	GET_PTEP
 	lw	$k0, 0($k1)
-	TLBP_AND_CHECK \fl
+	TLBP_AND_CHECK \fl, \leave
 	/* build_pte_writable: PRESENT | WRITE */
 	andi	$1, $k0, 0x3
 	xori	$1, $1, 0x3
-	bnez	$1, nopage
+	bnez	$1, \nopage
 	nop
 	/* build_make_write: ACCESSED | MODIFIED | VALID | DIRTY */
 	ori	$k0, $k0, 0x18c
 	sw	$k0, 0($k1)
-	b	tlbchange_tail
+	b	\tail
 	nop
-	.size	handle_tlbs_\fl, . - handle_tlbs_\fl
+	.size	handle_tlbs_\fl\sfx, . - handle_tlbs_\fl\sfx
 
 /* handle_tlbm (ExcCode 1, Mod): build_r4000_tlb_modify_handler. */
-	.type	handle_tlbm_\fl, @function
-handle_tlbm_\fl:
+	.type	handle_tlbm_\fl\sfx, @function
+handle_tlbm_\fl\sfx:
 	COUNT	KS_MOD				/* vzsoak: counter */
 	mtc0	$1, CP0_KSCRATCH1
 	GET_PTEP
 	lw	$k0, 0($k1)
-	TLBP_AND_CHECK \fl
+	TLBP_AND_CHECK \fl, \leave
 	/* build_pte_modifiable: WRITE */
 	andi	$1, $k0, 0x2
-	beqz	$1, nopage
+	beqz	$1, \nopage
 	nop
 	/* build_make_write */
 	ori	$k0, $k0, 0x18c
 	sw	$k0, 0($k1)
-	b	tlbchange_tail
+	b	\tail
 	nop
-	.size	handle_tlbm_\fl, . - handle_tlbm_\fl
+	.size	handle_tlbm_\fl\sfx, . - handle_tlbm_\fl\sfx
 	.endm
 
 	TLBCHANGE_HANDLERS 0
@@ -255,7 +257,7 @@ handle_tlbm_\fl:
  * build_r4000_tlbchange_handler_tail: align the PTE pointer to the even
  * PTE, reload the pair, EntryLo0/1, tlbwi at the Index tlbp left.
  */
-tlbchange_tail:
+	.macro	TLBCHANGE_TAIL
 	ori	$k1, $k1, 4
 	xori	$k1, $k1, 4
 	lw	$k0, 0($k1)
@@ -266,6 +268,16 @@ tlbchange_tail:
 	mtc0	$k1, CP0_ENTRYLO1
 	ehb
 	tlbwi
+	.endm
+
+/* leave: restore AT (build_get_work_registers' save), eret */
+	.macro	RESTORE_AT_AND_ERET
+	mfc0	$1, CP0_KSCRATCH1
+	eret
+	.endm
+
+tlbchange_tail:
+	TLBCHANGE_TAIL
 leave:
 	/*
 	 * vzsoak: after every TLBL/TLBS/Mod handler (k0, k1, AT free):
@@ -305,9 +317,7 @@ new_fault:
 	KS_STORE $k0, KS_LAST_BADVADDR, $k1
 	KS_STORE $zero, KS_REPEATS, $k1
 restore:
-	/* leave: restore AT (build_get_work_registers' save), eret */
-	mfc0	$1, CP0_KSCRATCH1
-	eret
+	RESTORE_AT_AND_ERET
 
 /*
  * vzsoak: PageMask is no longer 16K.  Count it; the first time, record
@@ -386,6 +396,58 @@ handle_other:
 	nop
 	.size	handle_other, . - handle_other
 
+/*
+ * selfcheck=off (main.c, tlbex_select): the kernel checks nothing and
+ * reports nothing, as Linux does, so that a bug must be found from what
+ * the hypervisor and the trace see.  The same three flavours, the same
+ * Linux instructions and the same plain counters, but every way out
+ * skips vzsoak's checks at `leave` (no PageMask check, no anomaly 0x51,
+ * no repeated-fault counting: ks[KS_REPEATS] stays 0), and the kernel-
+ * mode faults stop the guest without an anomaly report, as a panic would.
+ * Assembled after everything else of this file, so that the selfcheck=on
+ * handlers keep their addresses and instructions.
+ */
+	TLBCHANGE_HANDLERS 0, _unchecked, leave_unchecked, tlbchange_tail_unchecked, spurious_unchecked, nopage_unchecked
+	TLBCHANGE_HANDLERS 1, _unchecked, leave_unchecked, tlbchange_tail_unchecked, spurious_unchecked, nopage_unchecked
+	TLBCHANGE_HANDLERS 2, _unchecked, leave_unchecked, tlbchange_tail_unchecked, spurious_unchecked, nopage_unchecked
+
+tlbchange_tail_unchecked:
+	TLBCHANGE_TAIL
+leave_unchecked:
+	RESTORE_AT_AND_ERET
+
+spurious_unchecked:
+	COUNT	KS_SPURIOUS
+	RESTORE_AT_AND_ERET
+
+nopage_unchecked:
+	COUNT	KS_NOPAGE
+	mfc0	$k0, CP0_STATUS
+	andi	$k0, $k0, ST_UM
+	beqz	$k0, 1f
+	nop
+	j	user_exit
+	mfc0	$1, CP0_KSCRATCH1		/* delay slot: the user's AT */
+1:	li	$a0, 3
+	hypcall	HC_STOP				/* stop, status 3, unreported */
+1:	b	1b
+	nop
+
+	.globl	handle_other_unchecked
+	.type	handle_other_unchecked, @function
+handle_other_unchecked:
+	mfc0	$k0, CP0_STATUS
+	andi	$k0, $k0, ST_UM
+	beqz	$k0, 1f
+	nop
+	j	user_exit
+	nop
+1:	li	$a0, 4
+	hypcall	HC_STOP				/* stop, status 4, unreported */
+1:	b	1b
+	nop
+	.size	handle_other_unchecked, . - handle_other_unchecked
+
 /* exception_handlers[ExcCode] (trap_init's set_except_vector); entries
  * 1..3 are set at boot from tlbex_handlers (main.c, tlbex_select). */
 	.section .data.exception_handlers, "aw"
@@ -396,7 +458,8 @@ exception_handlers:
 	.word	handle_other
 	.endr
 
-/* The flavours' Mod, TLBL, TLBS handlers, three words each. */
+/* The flavours' Mod, TLBL, TLBS handlers, three words each: with the
+ * kernel's own checks (selfcheck=on), then without them (off). */
 	.section .rodata.tlbex_handlers, "a"
 	.balign	4
 	.globl	tlbex_handlers
@@ -404,6 +467,9 @@ tlbex_handlers:
 	.word	handle_tlbm_0, handle_tlbl_0, handle_tlbs_0
 	.word	handle_tlbm_1, handle_tlbl_1, handle_tlbs_1
 	.word	handle_tlbm_2, handle_tlbl_2, handle_tlbs_2
+	.word	handle_tlbm_0_unchecked, handle_tlbl_0_unchecked, handle_tlbs_0_unchecked
+	.word	handle_tlbm_1_unchecked, handle_tlbl_1_unchecked, handle_tlbs_1_unchecked
+	.word	handle_tlbm_2_unchecked, handle_tlbl_2_unchecked, handle_tlbs_2_unchecked
 
 	.section .bss.tlbex, "aw", @nobits
 	.balign	4

@@ -40,6 +40,7 @@ static void test_defaults(void **state)
 	assert_int_equal(a.crashme, 64);
 	assert_int_equal(a.worker_pages, 64);
 	assert_int_equal(a.rounds, 0);
+	assert_int_equal(a.selfcheck, 1);
 	for (int g = 0; g < HV_MAX_GUESTS; g++)
 		assert_string_equal(a.image[g], "demo");
 	assert_string_equal(err, "");
@@ -52,7 +53,8 @@ static void test_every_key(void **state)
 	assert_int_equal(parse(&a, "  guests=8 seed=0x10 quantum=5000 jitter=300\n"
 				   "sched=aim preserve=off trace=off trace-guests=0x6 "
 				   "ri-exit=on runtime=1000000 image=loop g3=wild "
-				   "tlbp-check=index crashme=4096 worker-pages=512 rounds=7"), 0);
+				   "tlbp-check=index crashme=4096 worker-pages=512 rounds=7 "
+				   "selfcheck=off"), 0);
 	assert_int_equal(a.guests, 8);
 	assert_int_equal(a.seed, 16);
 	assert_int_equal(a.quantum, 5000);
@@ -67,6 +69,7 @@ static void test_every_key(void **state)
 	assert_int_equal(a.crashme, 4096);
 	assert_int_equal(a.worker_pages, 512);
 	assert_int_equal(a.rounds, 7);
+	assert_int_equal(a.selfcheck, 0);
 	assert_string_equal(a.image[0], "loop");
 	assert_string_equal(a.image[2], "wild");
 	assert_string_equal(a.image[7], "loop");
@@ -109,6 +112,7 @@ static void test_errors(void **state)
 		{ "worker-pages=514", "worker-pages=514: want an even 0..512" },
 		{ "worker-pages=3", "worker-pages=3: want an even 0..512" },
 		{ "rounds=-1", "rounds=-1: not a number" },
+		{ "selfcheck=maybe", "selfcheck=maybe: want on or off" },
 		{ "colour=red", "unknown key 'colour'" },
 		{ "g9=demo", "unknown key 'g9'" },
 		{ "image=Demo", "image=Demo: not an image name" },

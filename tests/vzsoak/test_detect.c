@@ -338,6 +338,37 @@ static void test_config(void **state)
 	assert_string_equal(d.flags[0].msg, "runs tlbp-check=off, the scenario asks for on");
 }
 
+/* selfcheck=off: the guests send no heartbeats, keep no repeat count and
+ * report nothing, so silence, KS_REPEATS and the status block's anomaly
+ * count flag nothing (and no guest is marked silent); what the
+ * hypervisor's status block says (a bad exit status, a killed guest) and
+ * a kernel of another flavour are still flagged. */
+static void test_without_guest_reports(void **state)
+{
+	(void)state;
+	struct detector d;
+	struct soak_view v;
+	detect_init(&d, 5 * M, 100, GCONF_TLBP_ON);
+	detect_without_guest_reports(&d);
+	view_init(&v, 4, M);
+	v.st.g[0].anomalies = 1;
+	v.st.g[0].first_anomaly = ANOM_PAGEMASK;
+	v.ks[1][KS_REPEATS] = 1000;
+	for (uint64_t at = 1; at <= 20; at++) {
+		v.insns = at * M;
+		assert_int_equal(detect_check(&d, &v), 0);
+		assert_int_equal(detect_silence(&d, &v, 3), 0);
+	}
+	v.st.g[2].state = GSTATE_STOPPED;
+	v.st.g[2].exit_status = 3;
+	v.st.g[3].state = GSTATE_KILLED;
+	v.ks[0][KS_TLBP_CHECK] = GCONF_TLBP_OFF;
+	assert_int_equal(detect_check(&d, &v), 3);
+	assert_int_equal(d.flags[0].kind, FLAG_CONFIG);
+	assert_int_equal(d.flags[1].kind, FLAG_EXIT);
+	assert_int_equal(d.flags[2].kind, FLAG_KILLED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_exit_and_killed),
 		cmocka_unit_test(test_hypervisor),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_without_guest_reports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,6 +78,7 @@ static void test_defaults(void **state)
 	assert_string_equal(s.image, "stress");
 	assert_int_equal(s.crashme, 64);
 	assert_int_equal(s.worker_pages, 64);
+	assert_int_equal(s.selfcheck, 1);
 	assert_int_equal(s.trace, 0);
 	assert_int_equal(s.duration, 200000000);
 	assert_int_equal(s.check_every, 1000000);
@@ -111,6 +112,7 @@ static void test_every_key(void **state)
 		"image = stress_chk\n"
 		"crashme = 4096\n"
 		"worker-pages = 0\n"
+		"selfcheck = off\n"
 		"trace = on\n"
 		"duration = 1G\n"
 		"check-every = 500k\n"
@@ -130,6 +132,7 @@ static void test_every_key(void **state)
 	assert_string_equal(s.image, "stress_chk");
 	assert_int_equal(s.crashme, 4096);
 	assert_int_equal(s.worker_pages, 0);
+	assert_int_equal(s.selfcheck, 0);
 	assert_int_equal(s.trace, 1);
 	assert_int_equal(s.duration, 1000000000);
 	assert_int_equal(s.check_every, 500000);
@@ -296,14 +299,14 @@ static void test_bootargs(void **state)
 	assert_int_equal(n, (int)strlen(args));
 	assert_string_equal(args, "guests=4 seed=1 quantum=20000 jitter=0 sched=rr "
 			    "preserve=on tlbp-check=on image=stress crashme=64 "
-			    "worker-pages=64 trace=off");
+			    "worker-pages=64 selfcheck=on trace=off");
 	assert_int_equal(read_text(&s, "guests = 2\nsched = aim\npreserve = off\n"
 				       "tlbp-check = index\ntrace = on\nseed = 99\n"), 0);
 	n = scenario_bootargs(&s, args, sizeof args);
 	assert_int_equal(n, (int)strlen(args));
 	assert_string_equal(args, "guests=2 seed=99 quantum=20000 jitter=0 sched=aim "
 			    "preserve=off tlbp-check=index image=stress crashme=64 "
-			    "worker-pages=64 trace=on");
+			    "worker-pages=64 selfcheck=on trace=on");
 	/* too small: -1, still terminated */
 	assert_int_equal(scenario_bootargs(&s, args, 20), -1);
 	assert_true(strlen(args) < 20);
@@ -463,7 +466,7 @@ static void test_bootargs_read_by_hv(void **state)
 	assert_int_equal(read_text(&s, "guests = 7\nseed = 0x12345678\nquantum = 100\n"
 				       "jitter = 9\nsched = aim\npreserve = off\n"
 				       "tlbp-check = index\nimage = crit\ncrashme = 0\n"
-				       "worker-pages = 512\ntrace = on\n"), 0);
+				       "worker-pages = 512\nselfcheck = off\ntrace = on\n"), 0);
 	assert_true(scenario_bootargs(&s, args, sizeof args) > 0);
 	hv_args_defaults(&got);
 	assert_int_equal(hv_args_parse(&got, args, sizeof args, herr, sizeof herr), 0);
@@ -477,7 +480,43 @@ static void test_bootargs_read_by_hv(void **state)
 	assert_string_equal(got.image[0], s.image);
 	assert_int_equal(got.crashme, s.crashme);
 	assert_int_equal(got.worker_pages, s.worker_pages);
+	assert_int_equal(got.selfcheck, s.selfcheck);
 	assert_int_equal(got.trace, s.trace);
+}
+
+/* selfcheck: on by default (the stress kernel checks itself); off from a
+ * file or --set, written back as such, and passed to the hypervisor, which
+ * reads it as its own boot argument; a value the hypervisor would refuse
+ * is refused with its choices named. */
+static void test_selfcheck(void **state)
+{
+	(void)state;
+	struct scenario s;
+	struct hv_args got;
+	char args[512], v[16], herr[96];
+
+	scenario_defaults(&s, NULL);
+	assert_int_equal(s.selfcheck, 1);
+	assert_string_equal(scenario_value(&s, "selfcheck", v, sizeof v), "on");
+	assert_int_equal(read_text(&s, "selfcheck = off\n"), 0);
+	assert_int_equal(s.selfcheck, 0);
+	assert_string_equal(scenario_value(&s, "selfcheck", v, sizeof v), "off");
+	assert_true(scenario_bootargs(&s, args, sizeof args) > 0);
+	assert_non_null(strstr(args, " selfcheck=off "));
+	hv_args_defaults(&got);
+	assert_int_equal(got.selfcheck, 1);
+	assert_int_equal(hv_args_parse(&got, args, sizeof args, herr, sizeof herr), 0);
+	assert_int_equal(got.selfcheck, 0);
+
+	assert_int_equal(scenario_set(&s, "selfcheck", "on", NULL, NULL, err,
+				      sizeof err), 0);
+	assert_int_equal(s.selfcheck, 1);
+	assert_int_equal(scenario_set(&s, "selfcheck", "maybe", NULL, NULL, err,
+				      sizeof err), -1);
+	assert_string_equal(err, "selfcheck: 'maybe' is not off or on");
+	assert_int_equal(s.selfcheck, 1);
+	assert_int_equal(read_text(&s, "selfcheck = off\nselfcheck = on\n"), -1);
+	assert_string_equal(err, "test.scn:2: duplicate key 'selfcheck' (first on line 1)");
 }
 
 int main(void)
@@ -493,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_write_reads_back),
 		cmocka_unit_test(test_bootarg_table),
 		cmocka_unit_test(test_bootargs_read_by_hv),
+		cmocka_unit_test(test_selfcheck),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

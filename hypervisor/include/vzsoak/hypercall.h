@@ -24,6 +24,8 @@
 #define GCONF_WORKER_PAGES 4 /* 16K pages per memory-worker pass, 0: none */
 #define GCONF_GUESTS       5 /* guests in the run                        */
 #define GCONF_ROUNDS       6 /* stress rounds before stopping, 0: for ever */
+#define GCONF_SELFCHECK    7 /* 1: the guest checks itself and reports (anomalies,
+			    * repeats, heartbeats); 0: it only runs its workload */
 
 /* The guest-side fix of the stress kernel (docs/stress.md). */
 #define GCONF_TLBP_OFF   0 /* no check after tlbp (Linux's RIXI path)   */
