@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include <getopt.h>
 #include <inttypes.h>
 
 void window_note(const char *path, const struct pdt_file_info *h)
@@ -15,4 +16,27 @@ void window_note(const char *path, const struct pdt_file_info *h)
 		fprintf(stderr, " (it starts at instruction %" PRIu64 ")\n", h->window_index);
 	else
 		fprintf(stderr, " (and it holds no SYNC)\n");
+}
+
+void cli_option_error(const char *cmd, int c, const char *arg)
+{
+	if (c == ':')
+		die(EXIT_BAD_INPUT, "%s: needs a value", arg);
+	/* A short option ("-x", maybe among others in one word) by its
+	 * letter; a long one as written. */
+	die(EXIT_BAD_INPUT, "%s: unknown option '%s' (pdtrace --help)", cmd,
+	    optopt > ' ' && optopt < 127 ? (char[]){ '-', (char)optopt, 0 } : arg);
+}
+
+void cli_traces(const char *cmd, int argc, char **argv, int first, const char **out, int n)
+{
+	int got = argc - first;
+	if (got > n)
+		die(EXIT_BAD_INPUT, "%s: %s ('%s')", cmd,
+		    n == 1 ? "one trace file only" : "two trace files only", argv[first + n]);
+	if (got < n)
+		die(EXIT_BAD_INPUT, "%s: %s (pdtrace --help)", cmd,
+		    got == 0 ? "no trace file" : "a second trace file is missing");
+	for (int i = 0; i < n; i++)
+		out[i] = argv[first + i];
 }

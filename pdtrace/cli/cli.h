@@ -49,6 +49,13 @@ void capture_close(struct capture *c);
  * else the trace's (2). */
 __attribute__((noreturn)) void capture_failed(const char *path, int rc);
 
+/* A subcommand's getopt error (c is getopt_long's ':' or '?', arg the
+ * word it stopped at): one line naming the option, exit 2. */
+__attribute__((noreturn)) void cli_option_error(const char *cmd, int c, const char *arg);
+/* The trace operands of cmd: argv[first..argc-1] must be exactly n files
+ * (exit 2 otherwise); they go to out[0..n-1]. */
+void cli_traces(const char *cmd, int argc, char **argv, int first, const char **out, int n);
+
 /* pdtrace flow (flow.c); argv[0] is "flow". */
 int cmd_flow(int argc, char **argv);
 /* pdtrace detect (detect.c); argv[0] is "detect". */

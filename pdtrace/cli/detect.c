@@ -70,21 +70,11 @@ static void parse_args(struct detect_opts *o, int argc, char **argv)
 		case O_BUGS:
 			o->bugs_only = true;
 			break;
-		case ':':
-			die(EXIT_BAD_INPUT, "%s: needs a value", a);
 		default:
-			die(EXIT_BAD_INPUT, "detect: unknown option '%s' (pdtrace --help)",
-			    optopt > ' ' && optopt < 127 ? (char[]){ '-', (char)optopt, 0 } : a);
+			cli_option_error("detect", c, a);
 		}
 	}
-	for (int i = optind; i < argc; i++) {
-		if (!o->trace)
-			o->trace = argv[i];
-		else
-			die(EXIT_BAD_INPUT, "detect: one trace file only ('%s')", argv[i]);
-	}
-	if (!o->trace)
-		die(EXIT_BAD_INPUT, "detect: no trace file (pdtrace --help)");
+	cli_traces("detect", argc, argv, optind, &o->trace, 1);
 }
 
 int cmd_detect(int argc, char **argv)

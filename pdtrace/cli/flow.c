@@ -152,24 +152,12 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 		case O_CRASHME:
 			capture_crashme_opt(&o->cap, v);
 			break;
-		case ':':
-			die(EXIT_BAD_INPUT, "%s: needs a value", a);
 		default:
-			/* A short option ("-x", maybe among others in one
-			 * word) by its letter; a long one as written. */
-			die(EXIT_BAD_INPUT, "flow: unknown option '%s' (pdtrace --help)",
-				optopt > ' ' && optopt < 127 ? (char[]){ '-', (char)optopt, 0 } : a);
+			cli_option_error("flow", c, a);
 		}
 	}
 	/* argv[0] is "flow"; getopt moved the operands to the end. */
-	for (int i = optind; i < argc; i++) {
-		if (!o->trace)
-			o->trace = argv[i];
-		else
-			die(EXIT_BAD_INPUT, "flow: one trace file only ('%s')", argv[i]);
-	}
-	if (!o->trace)
-		die(EXIT_BAD_INPUT, "flow: no trace file (pdtrace --help)");
+	cli_traces("flow", argc, argv, optind, &o->trace, 1);
 	/* They size --around's window; alone they would be ignored. */
 	if (window_opt && !o->around)
 		die(EXIT_BAD_INPUT, "%s: only with --around (it sizes the window around the failure)",

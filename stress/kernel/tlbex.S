@@ -357,11 +357,9 @@ pagemask_bad:
  * mode the process gets the fault (user_exit: a crashme block ends, like
  * SIGSEGV); from the kernel it is a kernel bug: report and stop.
  */
-spurious:
-	COUNT	KS_SPURIOUS
-	b	leave
-	nop
-nopage:
+/* No page from user mode: the process gets the fault (user_exit); from
+ * the kernel, fall through to the "1:" after it. */
+	.macro	NOPAGE_FROM_USER
 	COUNT	KS_NOPAGE
 	mfc0	$k0, CP0_STATUS
 	andi	$k0, $k0, ST_UM
@@ -369,6 +367,14 @@ nopage:
 	nop
 	j	user_exit
 	mfc0	$1, CP0_KSCRATCH1		/* delay slot: the user's AT */
+	.endm
+
+spurious:
+	COUNT	KS_SPURIOUS
+	b	leave
+	nop
+nopage:
+	NOPAGE_FROM_USER
 1:	li	$a0, ANOM_NOPAGE
 	mfc0	$a1, CP0_BADVADDR
 	hypcall	HC_ANOMALY
@@ -421,13 +427,7 @@ spurious_unchecked:
 	RESTORE_AT_AND_ERET
 
 nopage_unchecked:
-	COUNT	KS_NOPAGE
-	mfc0	$k0, CP0_STATUS
-	andi	$k0, $k0, ST_UM
-	beqz	$k0, 1f
-	nop
-	j	user_exit
-	mfc0	$1, CP0_KSCRATCH1		/* delay slot: the user's AT */
+	NOPAGE_FROM_USER
 1:	li	$a0, 3
 	hypcall	HC_STOP				/* stop, status 3, unreported */
 1:	b	1b
