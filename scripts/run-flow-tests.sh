@@ -164,7 +164,7 @@ fi
 
 # --around pagemask on a shrinking page (both fixes off): the failing
 # guest's handler, its tlbr, the 4K PageMask the hypervisor saw.
-"$VZSIM" --max-insns 1500000 --board-opt tlbr-bad-index=invalid --trace "$OUT/shrink.vzt" \
+"$VZSIM" --max-insns 3000000 --board-opt tlbr-bad-index=invalid --trace "$OUT/shrink.vzt" \
 	--bootargs "guests=4 image=stress sched=aim seed=5 quantum=8000 preserve=off tlbp-check=off" \
 	"$HV" > /dev/null 2>&1
 "$PDTRACE" flow "$OUT/shrink.vzt" --around pagemask --before 100 --after 5 \
@@ -219,7 +219,7 @@ elif [ "$(wc -l < "$OUT/detect.json")" -ne "$n" ] ||
 else
 	pass detect-json
 fi
-"$VZSIM" --max-insns 1500000 --board-opt tlbr-bad-index=invalid --trace "$OUT/shrink-noutm.vzt" \
+"$VZSIM" --max-insns 3000000 --board-opt tlbr-bad-index=invalid --trace "$OUT/shrink-noutm.vzt" \
 	--bootargs "$SHRINK_ARGS preserve=off trace=off" "$HV" > /dev/null 2>&1
 "$PDTRACE" detect "$OUT/shrink-noutm.vzt" > "$OUT/detect-cf.txt" 2>&1
 rc=$?
@@ -234,7 +234,7 @@ elif grep -q "PageMask" "$OUT/detect-cf.txt"; then
 else
 	pass detect-control-flow
 fi
-"$VZSIM" --max-insns 1500000 --board-opt tlbr-bad-index=invalid --trace "$OUT/fixed.vzt" \
+"$VZSIM" --max-insns 3000000 --board-opt tlbr-bad-index=invalid --trace "$OUT/fixed.vzt" \
 	--bootargs "$SHRINK_ARGS preserve=on" "$HV" > /dev/null 2>&1
 bad=""
 for t in fixed run; do
