@@ -102,6 +102,13 @@ static void flag_of(struct flag *out, enum flag_kind kind, uint32_t code, unsign
 	case FLAG_CONFIG:
 		ks[KS_TLBP_CHECK] = r ? GCONF_TLBP_OFF : GCONF_TLBP_INDEX;
 		break;
+	case FLAG_TRACE:
+		/* as tracecheck.c adds it after the run: the finding's title,
+		 * this run's evidence */
+		detect_add(&d, i + 1, FLAG_TRACE, v.insns, v.sim_ns, v.wall,
+			   "shrinking page: a guest's entry replaced in its TLB handler",
+			   r ? "entry 40 replaced at insn 9" : "entry 33 replaced at insn 5");
+		break;
 	case FLAG_HV_FAILED:
 		v.st.state = STATUS_FAILED;
 		break;
