@@ -60,6 +60,8 @@ static int setup_cpu(vzsim *sim, bool reinit, char *err, size_t errlen)
 	struct cpu *cpu = sim->cpu;
 	vzsim_insn_sink sink = cpu->sink;
 	void *sink_ctx = cpu->sink_ctx;
+	vzsim_tlb_hook tlb_hook = cpu->tlb_hook;
+	void *tlb_hook_ctx = cpu->tlb_hook_ctx;
 	if (reinit)
 		cpu_destroy(cpu);
 	memset(cpu, 0, sizeof *cpu);
@@ -75,6 +77,8 @@ static int setup_cpu(vzsim *sim, bool reinit, char *err, size_t errlen)
 	cpu_reset(cpu, BOARD_RESET_VECTOR);
 	cpu->sink = sink;
 	cpu->sink_ctx = sink_ctx;
+	cpu->tlb_hook = tlb_hook;
+	cpu->tlb_hook_ctx = tlb_hook_ctx;
 	return 0;
 }
 
@@ -453,10 +457,7 @@ int vzsim_tlb_read(const vzsim *sim, unsigned index, struct vzsim_tlb_entry *e)
 {
 	if (index >= sim->cpu->tlb_entries)
 		return -1;
-	const struct tlb_entry *t = &sim->cpu->tlb[index];
-	*e = (struct vzsim_tlb_entry){
-		.invalid = t->ehinv, .guest = t->guest, .guestid = t->guestid};
-	tlb_entry_regs(t, &e->entryhi, &e->pagemask, &e->entrylo0, &e->entrylo1);
+	tlb_entry_public(&sim->cpu->tlb[index], e);
 	return 0;
 }
 
@@ -465,11 +466,14 @@ int vzsim_tlb_write(vzsim *sim, unsigned index, const struct vzsim_tlb_entry *e)
 	if (index >= sim->cpu->tlb_entries)
 		return -1;
 	struct tlb_entry *t = &sim->cpu->tlb[index];
+	const struct tlb_entry before = *t;
 	*t = tlb_entry_make(e->entryhi, e->pagemask, e->entrylo0, e->entrylo1);
 	t->ehinv = t->ehinv || e->invalid;
 	t->guest = e->guest;
 	t->guestid = e->guestid;
 	mmu_flush(sim->cpu);
+	if (sim->cpu->tlb_hook)
+		tlb_report_api(sim->cpu, index, &before);
 	return 0;
 }
 
@@ -494,6 +498,13 @@ void vzsim_set_insn_sink(vzsim *sim, vzsim_insn_sink sink, void *ctx)
 	cpu->sink_ctx = ctx;
 	/* The loop picks its fast or slow path at an event. */
 	cpu->next_event = cpu->icount;
+}
+
+void vzsim_set_tlb_hook(vzsim *sim, vzsim_tlb_hook hook, void *ctx)
+{
+	/* tlb.c tests it on every TLB write: no loop variant to pick. */
+	sim->cpu->tlb_hook = hook;
+	sim->cpu->tlb_hook_ctx = ctx;
 }
 
 void vzsim_get_stats(const vzsim *sim, struct vzsim_stats *st)

@@ -214,6 +214,8 @@ struct cpu {
 	/* Sinks and statistics. */
 	vzsim_insn_sink sink;
 	void *sink_ctx;
+	vzsim_tlb_hook tlb_hook; /* every TLB entry written (tlb.c), or NULL */
+	void *tlb_hook_ctx;
 	struct vzsim_stats stats;
 };
 
@@ -323,6 +325,11 @@ void tlb_entry_regs(const struct tlb_entry *e, uint32_t *hi, uint32_t *pm,
 		    uint32_t *lo0, uint32_t *lo1);
 struct tlb_entry tlb_entry_make(uint32_t hi, uint32_t pm, uint32_t lo0,
 				uint32_t lo1);
+/* An entry as vzsim_tlb_read gives it. */
+void tlb_entry_public(const struct tlb_entry *t, struct vzsim_tlb_entry *e);
+/* vzsim_tlb_write wrote entry idx, which held *before: tell the hook
+ * (cpu->tlb_hook, which the caller checked is set). */
+void tlb_report_api(struct cpu *cpu, unsigned idx, const struct tlb_entry *before);
 /* Wired was written: Random restarts at the top of the view. */
 void tlb_wired_written(struct cpu *cpu, struct cp0 *c, unsigned n);
 /*

@@ -20,8 +20,14 @@
  * - Writing an entry that would match an address together with another
  *   valid entry of the same tags raises Machine Check (Status.TS set, entry
  *   not written) when the board option tlb-mcheck is on, as on P5600.
+ *
+ * The write hook (vzsim_set_tlb_hook) costs one branch per TLB write when
+ * none is set: each writing instruction tests cpu->tlb_hook once and takes
+ * a separate hooked path, which does the same write and then reports it.
  */
 #include "cpu.h"
+
+#define unlikely(x) __builtin_expect(!!(x), 0)
 
 static inline uint32_t entry_span_mask(uint32_t mask)
 {
@@ -247,9 +253,137 @@ static bool write_entry(struct cpu *cpu, const struct tlb_view *v, unsigned idx)
 	return true;
 }
 
+/* The entries tlbinv (all false: the non-global ones of EntryHi's ASID)
+ * and tlbinvf (all) invalidate, among those of the view's tags. */
+static inline bool inv_target(const struct tlb_entry *e, const struct tlb_view *v,
+			      bool all, uint8_t asid)
+{
+	return e->guest == v->guest && e->guestid == v->tag &&
+	       (all || (!e->g && e->asid == asid));
+}
+
+static void invalidate(struct cpu *cpu, const struct tlb_view *v, bool all)
+{
+	uint8_t asid = (uint8_t)v->c->entryhi;
+	for (unsigned i = 0; i < v->n; i++) {
+		struct tlb_entry *e = &cpu->tlb[v->base + i];
+		if (inv_target(e, v, all, asid))
+			e->ehinv = true;
+	}
+	mmu_flush(cpu);
+}
+
+/* ------------------------------------------------------------ the write hook */
+
+void tlb_entry_public(const struct tlb_entry *t, struct vzsim_tlb_entry *e)
+{
+	*e = (struct vzsim_tlb_entry){
+		.invalid = t->ehinv, .guest = t->guest, .guestid = t->guestid};
+	tlb_entry_regs(t, &e->entryhi, &e->pagemask, &e->entrylo0, &e->entrylo1);
+}
+
+/*
+ * The word of the instruction being executed.  The loop dispatched it
+ * from fetch_page at pc - fetch_vbase; a TLB write's flush drops the fetch
+ * page, so read it before writing.
+ */
+static uint32_t current_word(const struct cpu *cpu)
+{
+	return cpu->fetch_page[((cpu->pc - cpu->fetch_vbase) >> 2) & 1023u].word;
+}
+
+/* The form of a TLB instruction: root's tlbg* work on the guest part
+ * from root mode. */
+static enum vzsim_tlb_how how_of(const struct cpu *cpu, const struct tlb_view *v,
+				 enum vzsim_tlb_how how)
+{
+	if (!v->guest || cpu->guest)
+		return how;
+	switch (how) {
+	case VZSIM_TLB_TLBWI: return VZSIM_TLB_TLBGWI;
+	case VZSIM_TLB_TLBWR: return VZSIM_TLB_TLBGWR;
+	case VZSIM_TLB_TLBINV: return VZSIM_TLB_TLBGINV;
+	case VZSIM_TLB_TLBINVF: return VZSIM_TLB_TLBGINVF;
+	default: return how;
+	}
+}
+
+/* Calls the hook for entry phys, which held *before.  index and pc are the
+ * current instruction's (counted already: icount is one past it), or for
+ * the API (word 0) the next one's. */
+static void report(struct cpu *cpu, enum vzsim_tlb_how how, uint32_t word,
+		   unsigned phys, const struct tlb_entry *before, unsigned random)
+{
+	bool api = how == VZSIM_TLB_API;
+	struct vzsim_tlb_write_event ev = {
+		.index = cpu->icount - cpu->wait_cycles - (api ? 0 : 1),
+		.pc = cpu->pc,
+		.word = word,
+		.guest = !api && cpu->guest,
+		.guestid = !api && cpu->guest ? cpu_guestid(cpu) : 0,
+		.entry = phys,
+		.random = random,
+		.how = how,
+	};
+	tlb_entry_public(before, &ev.before);
+	tlb_entry_public(&cpu->tlb[phys], &ev.after);
+	cpu->tlb_hook(cpu->tlb_hook_ctx, &ev);
+}
+
+void tlb_report_api(struct cpu *cpu, unsigned idx, const struct tlb_entry *before)
+{
+	report(cpu, VZSIM_TLB_API, 0, idx, before, 0);
+}
+
+/* tlbwi/tlbwr (and the tlbg forms) with a hook: the same write, reported
+ * after it and after tlbwr's Random step. */
+static bool write_hooked(struct cpu *cpu, const struct tlb_view *v, unsigned idx,
+			 bool random)
+{
+	unsigned phys = v->base + idx;
+	struct tlb_entry before = cpu->tlb[phys];
+	uint32_t word = current_word(cpu);
+	if (!write_entry(cpu, v, idx))
+		return false;
+	if (random)
+		random_advance(cpu, v->c, v->n);
+	report(cpu, how_of(cpu, v, random ? VZSIM_TLB_TLBWR : VZSIM_TLB_TLBWI), word,
+	       phys, &before, random ? idx : 0);
+	return true;
+}
+
+/* tlbinv/tlbinvf with a hook: the same invalidation, then one report per
+ * entry it changed (valid before; only EHINV changed), lowest first. */
+static void invalidate_hooked(struct cpu *cpu, const struct tlb_view *v, bool all)
+{
+	uint32_t word = current_word(cpu);
+	uint8_t asid = (uint8_t)v->c->entryhi;
+	bool changed[TLB_MAX_ENTRIES];
+	for (unsigned i = 0; i < v->n; i++) {
+		struct tlb_entry *e = &cpu->tlb[v->base + i];
+		changed[i] = inv_target(e, v, all, asid) && !e->ehinv;
+		if (inv_target(e, v, all, asid))
+			e->ehinv = true;
+	}
+	mmu_flush(cpu);
+	enum vzsim_tlb_how how = how_of(cpu, v, all ? VZSIM_TLB_TLBINVF : VZSIM_TLB_TLBINV);
+	for (unsigned i = 0; i < v->n && cpu->tlb_hook; i++) {
+		if (!changed[i])
+			continue;
+		struct tlb_entry before = cpu->tlb[v->base + i];
+		before.ehinv = false;
+		report(cpu, how, word, v->base + i, &before, 0);
+	}
+}
+
+/* ------------------------------------------------------------ writes */
+
 bool tlb_tlbwi(struct cpu *cpu, const struct tlb_view *v)
 {
-	return write_entry(cpu, v, (v->c->index & ~INDEX_P) % v->n);
+	unsigned idx = (v->c->index & ~INDEX_P) % v->n;
+	if (unlikely(cpu->tlb_hook))
+		return write_hooked(cpu, v, idx, false);
+	return write_entry(cpu, v, idx);
 }
 
 bool tlb_tlbwr(struct cpu *cpu, const struct tlb_view *v)
@@ -257,6 +391,8 @@ bool tlb_tlbwr(struct cpu *cpu, const struct tlb_view *v)
 	unsigned idx = v->c->random_next;
 	if (idx >= v->n)
 		idx = v->n - 1;
+	if (unlikely(cpu->tlb_hook))
+		return write_hooked(cpu, v, idx, true);
 	if (!write_entry(cpu, v, idx))
 		return false;
 	random_advance(cpu, v->c, v->n);
@@ -265,22 +401,16 @@ bool tlb_tlbwr(struct cpu *cpu, const struct tlb_view *v)
 
 void tlb_tlbinv(struct cpu *cpu, const struct tlb_view *v)
 {
-	uint8_t asid = (uint8_t)v->c->entryhi;
-	for (unsigned i = 0; i < v->n; i++) {
-		struct tlb_entry *e = &cpu->tlb[v->base + i];
-		if (e->guest == v->guest && e->guestid == v->tag && !e->g &&
-		    e->asid == asid)
-			e->ehinv = true;
-	}
-	mmu_flush(cpu);
+	if (unlikely(cpu->tlb_hook))
+		invalidate_hooked(cpu, v, false);
+	else
+		invalidate(cpu, v, false);
 }
 
 void tlb_tlbinvf(struct cpu *cpu, const struct tlb_view *v)
 {
-	for (unsigned i = 0; i < v->n; i++) {
-		struct tlb_entry *e = &cpu->tlb[v->base + i];
-		if (e->guest == v->guest && e->guestid == v->tag)
-			e->ehinv = true;
-	}
-	mmu_flush(cpu);
+	if (unlikely(cpu->tlb_hook))
+		invalidate_hooked(cpu, v, true);
+	else
+		invalidate(cpu, v, true);
 }

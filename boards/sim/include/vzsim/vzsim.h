@@ -204,6 +204,58 @@ typedef void (*vzsim_insn_sink)(void *ctx, const struct vzsim_insn_event *ev);
 /* Calls sink for every instruction (the slow path); NULL detaches. */
 void vzsim_set_insn_sink(vzsim *sim, vzsim_insn_sink sink, void *ctx);
 
+/* What wrote a TLB entry (struct vzsim_tlb_write_event). */
+enum vzsim_tlb_how {
+	VZSIM_TLB_TLBWI = 0, /* tlbwi: root's, or a guest's in guest mode   */
+	VZSIM_TLB_TLBWR,     /* tlbwr: root's, or a guest's (random says where) */
+	VZSIM_TLB_TLBINV,    /* tlbinv: root's, or a guest's                */
+	VZSIM_TLB_TLBINVF,   /* tlbinvf: root's, or a guest's               */
+	VZSIM_TLB_TLBGWI,    /* root's tlbgwi: the guest part, tagged RID    */
+	VZSIM_TLB_TLBGWR,    /* root's tlbgwr: the guest part at guest Random */
+	VZSIM_TLB_TLBGINV,   /* root's tlbginv                               */
+	VZSIM_TLB_TLBGINVF,  /* root's tlbginvf                              */
+	VZSIM_TLB_API,       /* vzsim_tlb_write                              */
+};
+
+/*
+ * One TLB entry written: by an instruction (root's or a guest's) or through
+ * vzsim_tlb_write.  An invalidation (tlbinv, tlbinvf and their tlbg forms)
+ * gives one event per entry it changed, lowest entry first; one that found
+ * nothing to invalidate gives none.  A tlbwi/tlbwr that raised Machine
+ * Check wrote nothing and gives none; nor do vzsim_reset and a board
+ * option that rebuilds the CPU.
+ */
+struct vzsim_tlb_write_event {
+	uint64_t index;  /* the writing instruction's index (0-based count of
+			    executed instructions, as in vzsim_insn_event);
+			    API: the index the next instruction will have */
+	uint32_t pc;     /* its PC; API: the PC of the next instruction     */
+	uint32_t word;   /* its instruction word; 0 for VZSIM_TLB_API       */
+	bool guest;      /* the instruction ran in guest mode (VZ)          */
+	uint8_t guestid; /* GuestCtl1.ID it ran as when guest, else 0 (the
+			    entry's own tag is in before/after.guestid)     */
+	unsigned entry;  /* the entry written, 0..size-1 as vzsim_tlb_read
+			    numbers them (guest index i is size-guest+i)     */
+	unsigned random; /* tlbwr/tlbgwr: the Random value it used (an index
+			    into its view: root's whole TLB, or the guest
+			    part for a guest's tlbwr and tlbgwr); else 0     */
+	enum vzsim_tlb_how how;
+	struct vzsim_tlb_entry before, after; /* as vzsim_tlb_read reads them */
+};
+typedef void (*vzsim_tlb_hook)(void *ctx, const struct vzsim_tlb_write_event *ev);
+
+/*
+ * Calls hook for every TLB entry written (the record of who wrote which
+ * entry and when, for a replayed run); NULL detaches.  The hook runs after
+ * the write (and after tlbwr's Random step), before the next instruction
+ * and before the writing instruction's own event reaches the insn sink.
+ * It changes nothing the simulation does: the same run with and without a
+ * hook executes the same instructions with the same Random values.  The
+ * hook may read the board (vzsim_tlb_read, the CP0 accessors...) and call
+ * vzsim_request_stop; it must not run the board.
+ */
+void vzsim_set_tlb_hook(vzsim *sim, vzsim_tlb_hook hook, void *ctx);
+
 /* Counters since the board was created. */
 struct vzsim_stats {
 	uint64_t insns;          /* instructions executed (incl. faulting ones) */
