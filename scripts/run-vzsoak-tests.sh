@@ -597,7 +597,9 @@ fi
 # vzsoak report (docs/report.md): the story of the shrinking page, checked
 # against vzsim itself.  The run (trace off, as a soak's runs are) is
 # replayed; the story must name the other guest's tlbwr that replaced the
-# failing guest's entry, the tlbp that then missed (Index.P), and the tlbr
+# failing guest's entry (the entry that mapped the address at the exception,
+# gone from its TLB after that tlbwr; the TLB write hook names it), the
+# tlbp that then missed (Index.P), and the tlbr
 # that loaded PageMask 4K; vzsim's own --log-insns of the same boot
 # arguments must show those instructions at those indices in those guests.
 VZSIM=$(dirname "$VZSOAK")/vzsim # the same build's simulator
@@ -621,9 +623,10 @@ elif ! head -1 "$MD" | grep -qx '# TLB handler: tlbr after a tlbp that missed, i
 elif ! grep -q '^| replay | the replay flagged "shrinking page: PageMask 16K -> 4K after a TLB handler" at instruction [0-9]*, as the run did |$' "$MD"; then
 	fail report "the replay is not the run: $(grep '^| replay' "$MD")"
 else
-	evict=$(step_line "^[0-9]+\. g[1-4], while g[1-4] is out: tlbwr, which replaces g[1-4]'s entry for 0x[0-9a-f]{8} ")
-	g=$(sed -n "s/.* which replaces g\([1-4]\)'s entry.*/\1/p" <<< "$evict")
-	h=$(sed -n 's/^[0-9]*\. g\([1-4]\), while.*/\1/p' <<< "$evict")
+	evict=$(step_line "^[0-9]+\. g[1-4]: tlbwr \(Random [0-9]+\) replaces g[1-4]'s entry [0-9]+ for 0x[0-9a-f]{8} with another guest's mapping ")
+	g=$(sed -n "s/.* replaces g\([1-4]\)'s entry.*/\1/p" <<< "$evict")
+	h=$(sed -n 's/^[0-9]*\. g\([1-4]\): tlbwr.*/\1/p' <<< "$evict")
+	entry=$(sed -n "s/.*'s entry \([0-9]*\) for .*/\1/p" <<< "$evict")
 	tlbp=$(step_line "^[0-9]+\. g$g: tlbp ")
 	tlbr=$(step_line "^[0-9]+\. g$g: tlbr: the trace proves ")
 	E=$(insn_of "$evict") P=$(insn_of "$tlbp") Q=$(insn_of "$tlbr")
@@ -635,6 +638,10 @@ else
 		fail report "the tlbp step's Index has no P bit"
 	elif ! step_rows "$(step_of "$tlbr")" | grep -q '^| PageMask | 0x00000000 | 4K pages |$'; then
 		fail report "the tlbr step's PageMask is not 4K"
+	elif ! step_rows 1 | grep -q "^| $entry | $g | "; then
+		fail report "the exception step's TLB has no entry $entry of g$g"
+	elif step_rows "$(step_of "$evict")" | grep -q "^| $entry | $g | "; then
+		fail report "entry $entry is still g$g's after the tlbwr"
 	else
 		# vzsim itself, with the run's boot arguments, board and seed.
 		args=$(sed -n 's/^# boot arguments: //p' "$R/scenario.txt")

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <mips/isa.h>
 #include <util/outfile.h>
 
 #include "../cli.h"
@@ -68,7 +69,62 @@ static void check_replay(struct report *r)
 	}
 }
 
-static void add_evictions(struct report *r);
+/* The writes that took the failing guest's entry, as steps, with the TLB
+ * right after each (a third replay, stopped there). */
+static void add_evictions(struct report *r, const struct pdt_flow_config *cfg,
+			  const struct replay_watch *w)
+{
+	struct story *s = &r->story;
+	if (!w->nev)
+		return;
+	uint64_t at[REPLAY_MAX_EVICTIONS];
+	unsigned guest[REPLAY_MAX_EVICTIONS];
+	uint32_t va[REPLAY_MAX_EVICTIONS];
+	static struct replay_state st[REPLAY_MAX_EVICTIONS];
+	for (unsigned k = 0; k < w->nev; k++) {
+		at[k] = w->ev[k].ev.index;
+		guest[k] = s->guest;
+		va[k] = s->va;
+	}
+	char err[512];
+	if (replay_states(&r->in, at, w->nev, guest, va, st, NULL, err, sizeof err) != 0)
+		die(EXIT_INTERNAL, "report: the second replay: %s", err);
+	for (unsigned k = 0; k < w->nev; k++) {
+		const struct vzsim_tlb_write_event *e = &w->ev[k].ev;
+		struct story_step step = {.index = e->index, .guest = e->guest ? e->guestid : 0};
+		char who[16], how[48];
+		if (e->guest)
+			snprintf(who, sizeof who, "g%u", e->guestid);
+		else
+			snprintf(who, sizeof who, "the hypervisor");
+		if (e->how == VZSIM_TLB_TLBWR || e->how == VZSIM_TLB_TLBGWR)
+			snprintf(how, sizeof how, "%s (Random %u)", tlb_how_name(e->how), e->random);
+		else
+			snprintf(how, sizeof how, "%s", tlb_how_name(e->how));
+		snprintf(step.what, sizeof step.what, "%s: %s replaces g%u's entry %u for "
+			 "0x%08" PRIx32 " with %s", who, how, s->guest, e->entry, s->va,
+			 e->after.invalid ? "nothing (invalidated)" :
+			 e->after.guest ? "another guest's mapping" : "a root mapping");
+		/* Its one instruction, with the symbol its image gives. */
+		const struct pdt_code *code = !e->guest ? cfg->root
+					      : e->guestid <= PDT_FLOW_GUESTS ? cfg->guest[e->guestid]
+										  : NULL;
+		uint32_t off;
+		const char *sym = code ? pdt_code_symbol(code, e->pc, &off) : NULL;
+		char symtext[96] = "", dis[96];
+		if (sym)
+			snprintf(symtext, sizeof symtext, "%s+0x%" PRIx32, sym, off);
+		isa_disasm(e->pc, e->word, dis, sizeof dis);
+		step.insn[0].index = e->index;
+		step.insn[0].pc = e->pc;
+		step.insn[0].word = e->word;
+		snprintf(step.insn[0].text, sizeof step.insn[0].text, "%08" PRIx32 "  %-24s %s",
+			 e->pc, symtext, dis);
+		step.ninsn = 1;
+		step.st = st[k];
+		story_insert(s, &step);
+	}
+}
 
 static void build_story(struct report *r, const struct pdt_flow_config *cfg,
 			const struct pdt_file *f)
@@ -95,7 +151,7 @@ static void build_story(struct report *r, const struct pdt_flow_config *cfg,
 	unsigned g = s->guest;
 	uint32_t va0 = 0;
 	struct replay_state st0;
-	if (replay_states(&r->in, &at0, 1, &g, &va0, &st0, err, sizeof err) != 0)
+	if (replay_states(&r->in, &at0, 1, &g, &va0, &st0, NULL, err, sizeof err) != 0)
 		die(EXIT_INTERNAL, "report: the second replay: %s", err);
 	s->va = st0.cp0[SR_BADVADDR];
 	uint64_t at[STORY_MAX_STEPS];
@@ -107,56 +163,17 @@ static void build_story(struct report *r, const struct pdt_flow_config *cfg,
 		guest[k] = s->guest;
 		va[k] = s->va;
 	}
-	if (replay_states(&r->in, at, s->nsteps, guest, va, out, err, sizeof err) != 0)
+	/* Who took the guest's entry for the address while its handler ran:
+	 * the TLB write hook sees every write, the hypervisor's too. */
+	static struct replay_watch watch;
+	watch = (struct replay_watch){.from = s->step[0].index, .to = bug->index,
+				      .guest = s->guest, .va = s->va};
+	if (replay_states(&r->in, at, s->nsteps, guest, va, out, &watch, err, sizeof err) != 0)
 		die(EXIT_INTERNAL, "report: the second replay: %s", err);
 	for (unsigned k = 0; k < s->nsteps; k++)
 		s->step[k].st = out[k];
-	add_evictions(r);
+	add_evictions(r, cfg, &watch);
 	r->have_story = true;
-}
-
-/* Whether g's entries that map the story's address differ. */
-static bool entries_differ(const struct replay_state *a, const struct replay_state *b)
-{
-	if (a->nmaps != b->nmaps)
-		return true;
-	for (unsigned i = 0; i < a->nmaps; i++)
-		if (a->tlb[i].entry != b->tlb[i].entry ||
-		    memcmp(&a->tlb[i].e, &b->tlb[i].e, sizeof a->tlb[i].e))
-			return true;
-	return false;
-}
-
-/* Of the other guests' TLB writes while the failing guest was out, the
- * ones that changed its entries for the address, as steps. */
-static void add_evictions(struct report *r)
-{
-	struct story *s = &r->story;
-	if (!s->ncand)
-		return;
-	uint64_t at[2 * STORY_MAX_CANDS];
-	unsigned guest[2 * STORY_MAX_CANDS];
-	uint32_t va[2 * STORY_MAX_CANDS];
-	static struct replay_state st[2 * STORY_MAX_CANDS];
-	for (unsigned k = 0; k < s->ncand; k++) {
-		at[2 * k] = s->cand[k].index - 1;
-		at[2 * k + 1] = s->cand[k].index;
-		guest[2 * k] = guest[2 * k + 1] = s->guest;
-		va[2 * k] = va[2 * k + 1] = s->va;
-	}
-	char err[512];
-	if (replay_states(&r->in, at, 2 * s->ncand, guest, va, st, err, sizeof err) != 0)
-		die(EXIT_INTERNAL, "report: the second replay: %s", err);
-	for (unsigned k = 0; k < s->ncand; k++) {
-		if (!entries_differ(&st[2 * k], &st[2 * k + 1]))
-			continue;
-		struct story_step step = s->cand[k];
-		size_t n = strlen(step.what);
-		snprintf(step.what + n, sizeof step.what - n, ", which replaces g%u's entry for "
-			 "0x%08" PRIx32, s->guest, s->va);
-		step.st = st[2 * k + 1];
-		story_insert(s, &step);
-	}
 }
 
 static char *path_in(const char *dir, const char *name)

@@ -91,17 +91,25 @@ static void tlb_table(FILE *f, const struct replay_state *st, unsigned guest)
 		fprintf(f, "g%u has no valid entry in the TLB here.\n\n", guest);
 		return;
 	}
-	fprintf(f, "| entry | GuestID | VPN2 | ASID | page | PFN0 | V0 D0 | PFN1 | V1 D1 |\n"
-		   "|---:|---:|---|---|---|---|---|---|---|\n");
+	fprintf(f, "| entry | GuestID | VPN2 | ASID | page | PFN0 | V0 D0 | PFN1 | V1 D1 | written by |\n"
+		   "|---:|---:|---|---|---|---|---|---|---|---|\n");
 	for (unsigned i = 0; i < st->ntlb; i++) {
 		const struct vzsim_tlb_entry *e = &st->tlb[i].e;
 		char pm[16];
 		page_size(e->pagemask, pm, sizeof pm);
 		fprintf(f, "| %u | %u | 0x%08" PRIx32 " | 0x%02" PRIx32 " | %s | 0x%05" PRIx32
-			" | %u %u | 0x%05" PRIx32 " | %u %u |\n", st->tlb[i].entry, e->guestid,
+			" | %u %u | 0x%05" PRIx32 " | %u %u |", st->tlb[i].entry, e->guestid,
 			e->entryhi & 0xffffe000u, e->entryhi & 0xffu, pm,
 			(e->entrylo0 >> 6) & 0xfffffu, (e->entrylo0 >> 1) & 1, (e->entrylo0 >> 2) & 1,
 			(e->entrylo1 >> 6) & 0xfffffu, (e->entrylo1 >> 1) & 1, (e->entrylo1 >> 2) & 1);
+		const struct tlb_writer *by = &st->tlb[i].by;
+		if (!by->known)
+			fprintf(f, " - |\n");
+		else if (by->guest)
+			fprintf(f, " g%u %s at %" PRIu64 " |\n", by->guestid, tlb_how_name(by->how),
+				by->index);
+		else
+			fprintf(f, " hv %s at %" PRIu64 " |\n", tlb_how_name(by->how), by->index);
 	}
 	fputc('\n', f);
 }

@@ -83,7 +83,48 @@ static bool maps(const struct vzsim_tlb_entry *e, uint32_t va)
 	return (e->entryhi & mask) == (va & mask);
 }
 
-static void read_state(vzsim *sim, unsigned guest, uint32_t va, struct replay_state *st)
+/* The second replay's record of TLB writes (vzsim_set_tlb_hook). */
+struct tlb_record {
+	struct tlb_writer last[256]; /* by entry */
+	struct replay_watch *watch;
+};
+
+static const char *const how_names[] = {
+	[VZSIM_TLB_TLBWI] = "tlbwi",     [VZSIM_TLB_TLBWR] = "tlbwr",
+	[VZSIM_TLB_TLBINV] = "tlbinv",   [VZSIM_TLB_TLBINVF] = "tlbinvf",
+	[VZSIM_TLB_TLBGWI] = "tlbgwi",   [VZSIM_TLB_TLBGWR] = "tlbgwr",
+	[VZSIM_TLB_TLBGINV] = "tlbginv", [VZSIM_TLB_TLBGINVF] = "tlbginvf",
+	[VZSIM_TLB_API] = "a write through the API",
+};
+
+const char *tlb_how_name(enum vzsim_tlb_how how)
+{
+	return how < sizeof how_names / sizeof how_names[0] && how_names[how] ? how_names[how]
+									   : "?";
+}
+
+static void on_tlb_write(void *ctx, const struct vzsim_tlb_write_event *e)
+{
+	struct tlb_record *rec = ctx;
+	if (e->entry < 256)
+		rec->last[e->entry] = (struct tlb_writer){true, e->index, e->guest, e->guestid,
+							  e->how};
+	struct replay_watch *w = rec->watch;
+	if (!w || e->index < w->from || e->index > w->to || w->nev == REPLAY_MAX_EVICTIONS)
+		return;
+	/* The guest's own writes are its handler's business. */
+	if (e->guest && e->guestid == w->guest)
+		return;
+	const struct vzsim_tlb_entry *b = &e->before, *a = &e->after;
+	if (!b->guest || b->invalid || b->guestid != w->guest || !maps(b, w->va))
+		return;
+	if (!a->invalid && a->guest && a->guestid == w->guest && maps(a, w->va))
+		return; /* still its entry for the address */
+	w->ev[w->nev++].ev = *e;
+}
+
+static void read_state(vzsim *sim, unsigned guest, uint32_t va, const struct tlb_record *rec,
+		       struct replay_state *st)
 {
 	memset(st, 0, sizeof *st);
 	st->valid = true;
@@ -105,6 +146,7 @@ static void read_state(vzsim *sim, unsigned guest, uint32_t va, struct replay_st
 				continue;
 			st->tlb[st->ntlb].entry = i;
 			st->tlb[st->ntlb].e = e;
+			st->tlb[st->ntlb].by = i < 256 ? rec->last[i] : (struct tlb_writer){0};
 			st->ntlb++;
 			st->nmaps += pass == 0;
 		}
@@ -112,11 +154,17 @@ static void read_state(vzsim *sim, unsigned guest, uint32_t va, struct replay_st
 
 int replay_states(const struct report_input *in, const uint64_t *at, size_t n,
 		  const unsigned *guest, const uint32_t *va, struct replay_state *out,
-		  char *err, size_t errlen)
+		  struct replay_watch *watch, char *err, size_t errlen)
 {
 	vzsim *sim = open_traced(in, "/dev/null", err, errlen);
 	if (!sim)
 		return -1;
+	static struct tlb_record rec;
+	memset(&rec, 0, sizeof rec);
+	rec.watch = watch;
+	if (watch)
+		watch->nev = 0;
+	vzsim_set_tlb_hook(sim, on_tlb_write, &rec);
 	struct vzsim_stats stats;
 	for (size_t i = 0; i < n; i++) {
 		vzsim_get_stats(sim, &stats);
@@ -129,7 +177,7 @@ int replay_states(const struct report_input *in, const uint64_t *at, size_t n,
 				continue; /* the run ended before it: no state */
 			}
 		}
-		read_state(sim, guest[i], va[i], &out[i]);
+		read_state(sim, guest[i], va[i], &rec, &out[i]);
 	}
 	char why[512];
 	vzsim_trace_finish(sim, why, sizeof why);

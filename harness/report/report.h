@@ -59,6 +59,32 @@ const char *story_reg_name(enum story_reg r);
 
 #define STORY_TLB_ROWS 8
 
+/* Who last wrote a TLB entry, from the replay's TLB write hook. */
+struct tlb_writer {
+	bool known;
+	uint64_t index;       /* the writing instruction */
+	bool guest;           /* a guest's instruction (guestid), else the hypervisor's */
+	uint8_t guestid;
+	enum vzsim_tlb_how how;
+};
+const char *tlb_how_name(enum vzsim_tlb_how how);
+
+/* A write that took a guest's entry for an address away. */
+struct tlb_eviction {
+	struct vzsim_tlb_write_event ev;
+};
+#define REPLAY_MAX_EVICTIONS 8
+
+/* What the second replay watches for, between two instructions: writes by
+ * anyone but `guest` itself that replace its entry mapping `va`. */
+struct replay_watch {
+	uint64_t from, to;
+	unsigned guest;
+	uint32_t va;
+	struct tlb_eviction ev[REPLAY_MAX_EVICTIONS];
+	unsigned nev;
+};
+
 /* The state after one instruction, from the second replay. */
 struct replay_state {
 	bool valid;
@@ -71,6 +97,7 @@ struct replay_state {
 	struct {
 		unsigned entry;
 		struct vzsim_tlb_entry e;
+		struct tlb_writer by;
 	} tlb[STORY_TLB_ROWS];
 };
 
@@ -86,17 +113,17 @@ int replay_trace(const struct report_input *in, const char *trace, uint64_t unti
 /*
  * The second replay: the state after each instruction index in `at`
  * (ascending), the guest's TLB entries chosen by `guest` (its GuestID)
- * and `va` (the entries mapping it first).  0, or -1.
+ * and `va` (the entries mapping it first), each with who last wrote it;
+ * and, if watch is not NULL, the writes it asks for.  0, or -1.
  */
 int replay_states(const struct report_input *in, const uint64_t *at, size_t n,
 		  const unsigned *guest, const uint32_t *va, struct replay_state *out,
-		  char *err, size_t errlen);
+		  struct replay_watch *watch, char *err, size_t errlen);
 
 /* ------------------------------------------------------------ the story */
 
 #define STORY_MAX_STEPS 16
 #define STORY_EXCERPT 6
-#define STORY_MAX_CANDS 256
 
 struct story_insn {
 	uint64_t index;
@@ -120,10 +147,6 @@ struct story {
 	struct story_step step[STORY_MAX_STEPS];
 	unsigned nsteps;
 	bool truncated;     /* more steps than shown */
-	/* Other guests' TLB writes while the failing guest was out: steps
-	 * only if the replay shows them changing its entries (cmd.c). */
-	struct story_step cand[STORY_MAX_CANDS];
-	unsigned ncand;
 };
 
 /* The steps of guest f->guest's failing TLB handler invocation, from its

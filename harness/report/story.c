@@ -82,29 +82,6 @@ static struct story_step *add(struct walk *w, unsigned g, uint64_t index, const 
 	return st;
 }
 
-/* Another guest's TLB write while the failing guest is out: a step if
- * the replay shows it changed that guest's entries (the latest kept). */
-static void candidate(struct walk *w, unsigned h, uint64_t index, const char *op)
-{
-	struct story *s = w->s;
-	if (s->ncand == STORY_MAX_CANDS) {
-		memmove(&s->cand[0], &s->cand[1], (STORY_MAX_CANDS - 1) * sizeof s->cand[0]);
-		s->ncand--;
-	}
-	struct story_step *st = &s->cand[s->ncand++];
-	memset(st, 0, sizeof *st);
-	st->index = index;
-	st->guest = h;
-	if (h)
-		snprintf(st->what, sizeof st->what, "g%u, while g%u is out: %s", h, s->guest, op);
-	else
-		snprintf(st->what, sizeof st->what, "the hypervisor, while g%u is out: %s",
-			 s->guest, op);
-	const struct ring *r = &w->ring[h];
-	for (unsigned i = 0; i < r->n; i++)
-		st->insn[st->ninsn++] = r->insn[(r->next + STORY_EXCERPT - r->n + i) % STORY_EXCERPT];
-}
-
 void story_insert(struct story *s, const struct story_step *st)
 {
 	unsigned at = s->nsteps;
@@ -158,20 +135,7 @@ static void finding_mark(struct walk *w, struct story_step *st)
 static void insn(struct walk *w, const struct pdt_flow_item *it)
 {
 	struct story *s = w->s;
-	if (!it->ctx.guest) {
-		/* The hypervisor: its TLB writes share the TLB with the guests'. */
-		struct pdt_flow_item root = *it;
-		root.ctx.guestid = 0;
-		ring_add(w, &root);
-		const char *op = it->insn.have_word && it->insn.exc < 0 ? tlb_op(it->insn.word)
-								       : NULL;
-		if (w->in_handler && w->out && op &&
-		    (!strcmp(op, "tlbwr") || !strcmp(op, "tlbwi") || !strcmp(op, "tlbgwr") ||
-		     !strcmp(op, "tlbgwi")))
-			candidate(w, 0, it->index, op);
-		return;
-	}
-	if (!it->ctx.guestid || it->ctx.guestid > PDT_FLOW_GUESTS)
+	if (!it->ctx.guest || !it->ctx.guestid || it->ctx.guestid > PDT_FLOW_GUESTS)
 		return;
 	unsigned h = it->ctx.guestid, g = s->guest;
 	ring_add(w, it);
@@ -181,10 +145,6 @@ static void insn(struct walk *w, const struct pdt_flow_item *it)
 			add(w, g, it->index, "g%u is switched out inside its TLB handler; g%u runs "
 			    "from instruction %" PRIu64, g, h, it->index);
 		}
-		const char *op = it->insn.have_word && it->insn.exc < 0 ? tlb_op(it->insn.word)
-								       : NULL;
-		if (w->in_handler && w->out && op && (!strcmp(op, "tlbwr") || !strcmp(op, "tlbwi")))
-			candidate(w, h, it->index, op);
 		w->last_guest = h;
 		return;
 	}
@@ -222,7 +182,6 @@ static void event(struct walk *w, const struct pdt_flow_item *it)
 			 * again from its last good state. */
 			s->nsteps = 0;
 			s->truncated = false;
-			s->ncand = 0;
 			w->in_handler = true;
 			w->out = false;
 			add(w, g, it->index, "g%u takes %s at %08" PRIx32 ": its TLB handler starts",
