@@ -34,10 +34,13 @@ static void usage(FILE *f)
 	      "Details: docs/report.md\n", f);
 }
 
+/* A note of the capture's decoding: on stderr, and in the report. */
 static void note(void *priv, const char *msg)
 {
-	(void)priv;
+	struct report *r = priv;
 	fprintf(stderr, "vzsoak: report: note: %s\n", msg);
+	size_t n = strlen(r->notes);
+	snprintf(r->notes + n, sizeof r->notes - n, "%s%s", n ? "; " : "", msg);
 }
 
 /* The replay must flag what the run flagged, where it did: else the
@@ -263,7 +266,7 @@ int cmd_report(const char *prog, int argc, char **argv)
 		die(r.no_replay ? EXIT_BAD_INPUT : EXIT_INTERNAL, "report: %s: offset 0x%" PRIx64
 		    ": %s", r.trace, off, rc == PDT_E_IO ? strerror(errno) : pdt_errstr(rc));
 	struct pdt_capture_code code;
-	if (pdt_capture_code_load(&code, &f.info, NULL, note, NULL, err, sizeof err) != 0)
+	if (pdt_capture_code_load(&code, &f.info, NULL, note, &r, err, sizeof err) != 0)
 		die(EXIT_BAD_INPUT, "report: %s", err);
 	struct pdt_detect_config dc = {.repeat_limit = r.in.scn.repeat_limit};
 	struct pdt_detect *det;

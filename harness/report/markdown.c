@@ -189,6 +189,11 @@ void report_markdown(FILE *f, const struct report *r)
 	fprintf(f, " |\n| hypervisor | `%s` (sha256 %s) |\n| guest image | %s: `%s` (sha256 %s) |\n",
 		in->hv, in->hv_sha256[0] ? in->hv_sha256 : "unreadable", scn->image,
 		in->guest_image, in->guest_sha256[0] ? in->guest_sha256 : "unreadable");
+	if (r->notes[0]) {
+		fprintf(f, "| decoding | ");
+		cell(f, r->notes);
+		fprintf(f, " |\n");
+	}
 	fprintf(f, "| replay | %s |\n\n", r->replay_note);
 
 	if (r->have_story) {

@@ -173,6 +173,7 @@ struct report {
 	bool replay_matches;            /* the replay flagged what the run did, where it did */
 	bool no_replay;                 /* --trace: a capture alone, no state */
 	char replay_note[256];
+	char notes[1024];               /* what decoding the capture noted (missing images) */
 };
 
 /* report.md: Markdown, short at the top, evidence below. */

@@ -45,7 +45,7 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 	if (!o)
 		o = &none;
 	memset(cc, 0, sizeof *cc);
-	char msg[512];
+	char msg[4400];
 	int rc;
 	const char *root = o->image[0];
 	if (!root && info->nimages)
@@ -85,8 +85,22 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 		} else if (root) {
 			char path[4200];
 			snprintf(path, sizeof path, "%s/guests/%s.elf", dir, hv.image[g - 1]);
-			rc = access(path, R_OK) == 0 ? load(&cc->codes[g], "guest", path, err, errlen)
-						     : 0;
+			if (access(path, R_OK) == 0) {
+				rc = load(&cc->codes[g], "guest", path, err, errlen);
+			} else {
+				rc = 0;
+				/* Once for all the guests of one image, and only for
+				 * guests the run had. */
+				bool told = false;
+				for (unsigned p = 1; p < g && !told; p++)
+					told = !o->image[p] && !strcmp(hv.image[p - 1], hv.image[g - 1]);
+				if (g <= hv.guests && !told) {
+					snprintf(msg, sizeof msg, "the capture's guest image %s is "
+						 "not here (--image gN=ELF): that code shows as "
+						 "gaps", path);
+					note(note_fn, priv, msg);
+				}
+			}
 		} else {
 			rc = 0;
 		}
