@@ -102,6 +102,13 @@ static void flag_of(struct flag *out, enum flag_kind kind, uint32_t code, unsign
 	case FLAG_CONFIG:
 		ks[KS_TLBP_CHECK] = r ? GCONF_TLBP_OFF : GCONF_TLBP_INDEX;
 		break;
+	case FLAG_TRACE:
+		/* Added after the run (tracecheck.c): the finding's title, the
+		 * same in both runs; its evidence is this run's. */
+		detect_add(&d, i + 1, FLAG_TRACE, r ? 3 * M : 2 * M, 0, 0,
+			   "shrinking page: PageMask 16K -> 4K after a tlbr in a preempted TLB handler",
+			   r ? "tlbr at 80000734 (insn 3000000)" : "tlbr at 80000738 (insn 2000000)");
+		break;
 	case FLAG_HV_FAILED:
 		v.st.state = STATUS_FAILED;
 		break;
