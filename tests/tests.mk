@@ -89,7 +89,9 @@ $(FUZZ_ELF_BIN): tests/fuzz/fuzz_elf.c boards/mips/elf.c boards/mips/include/mip
 	$(call fuzz_build,ELF reader,$(INC_MIPS),tests/fuzz/fuzz_elf.c boards/mips/elf.c)
 # The trace decoders: packet and flow layers.
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_decoder
-FUZZ_DEC_SRC := $(PACKET_SRC) $(FLOW_SRC) $(CRASHME_SRC) $(MIPS_SRC) $(UTIL_SRC)
+# With the boot-argument parser, which the flow layer's capture.c calls
+# (libbootargs's one source).
+FUZZ_DEC_SRC := $(PACKET_SRC) $(FLOW_SRC) $(CRASHME_SRC) $(MIPS_SRC) $(UTIL_SRC) hypervisor/args.c
 $(FUZZ_BIN): tests/fuzz/fuzz_decoder.c tests/pdtrace/tbuf.h $(FUZZ_DEC_SRC) $(wildcard pdtrace/*/*.h) \
 		pdtrace/*/include/pdtrace/*.h \
 		| $(BUILD)/.deps-ok $(FLOW_FIXTURE) $(CODE_FIXTURE_DIR)/code_fixture.elf
