@@ -6,7 +6,8 @@
 HARNESS_SRC := $(wildcard harness/*.c harness/report/*.c)
 # The parts free of the board, which the host unit tests link (with
 # libvzsim for its names of the exception codes only).
-HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/title.c harness/crashdb.c
+HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/title.c harness/crashdb.c \
+	harness/report/base64.c
 # The trace detectors (tracecheck.c) are libpdtrace's: its two headers'
 # folders, not the ISA below them.
 $(call layer,harness,-Iboards/sim/include -Ipdtrace/flow/include -Ipdtrace/packet/include $(INC_ABI) $(INC_UTIL))

@@ -19,6 +19,12 @@ PKGS="$PKGS debootstrap"
 # The slurm step: a one-node Slurm cluster the test starts and stops itself
 # (scripts/slurm-soak.sh submits the soak as a job array to it).
 PKGS="$PKGS slurm-wlm munge"
+# vzsoak report draws its plots (harness/report/plot.c) with gnuplot; the
+# report step renders report.html with headless Chromium and checks the
+# screenshot and the plots with tests/vzsoak/pngcheck.c (libpng).  gnuplot and
+# Chromium draw their text in DejaVu Sans, named so that a font is there
+# whichever one fontconfig's dependencies would bring.
+PKGS="$PKGS gnuplot-nox chromium libpng-dev fonts-dejavu-core"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

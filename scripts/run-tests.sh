@@ -75,6 +75,11 @@ step vzsoak scripts/run-vzsoak-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/h
 step soak scripts/run-soak-tests.sh "$BUILD/san/bin/vzsoak" \
 	"$BUILD/target/vzsoak/fakehv.elf" tests/vzsoak "$RESULTS"
 
+# vzsoak report on a shrinking-page run of its own: report.md, the plots
+# (gnuplot), report.html rendered by headless Chromium; without gnuplot.
+step report scripts/run-report-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hypervisor.elf" \
+	"$RESULTS"
+
 # scripts/slurm-soak.sh on a one-node Slurm cluster the step starts and
 # stops: a 4-task array against the same seeds run locally, a cancelled
 # array resumed, bad input.

@@ -123,6 +123,15 @@ $(FAKEHV): boards/sim/demo/demo.S tests/vzsoak/fakehv.c $(MALTA_LD) \
 	$(TCC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -Iboards/mips/include $(INC_ABI) \
 		-T $(MALTA_LD) boards/sim/demo/demo.S tests/vzsoak/fakehv.c -o $@
 
+# ---- the report step's checker of PNGs (tests/vzsoak/pngcheck.c): the
+# screenshot of report.html and the plots must decode (libpng) and not be
+# blank.  Beside the sanitized vzsoak, where scripts/run-report-tests.sh
+# finds it.
+PNGCHECK := $(BUILD)/san/bin/pngcheck
+$(PNGCHECK): $(BUILD)/san/tests/vzsoak/pngcheck.o
+	 -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) $^ -lpng -o $@
+
 TARGET_IMAGES += $(E2E_ELFS)
 TEST_DEPS += $(CMOCKA_BINS) $(DIFFGEN) $(DISASM_WORDS) $(E2E_ELFS) \
-	$(PDT_MKVECTORS) $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(FAKEHV)
+	$(PDT_MKVECTORS) $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(FAKEHV) $(PNGCHECK)

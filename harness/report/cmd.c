@@ -26,7 +26,8 @@ static void usage(FILE *f)
 	      "wrong; the story is the failing guest's steps from its last good state to\n"
 	      "the failure, with its instructions, registers and TLB entries.\n\n"
 	      "options:\n"
-	      "  --out DIR   where report.md and the replay's trace go (default DIR/report)\n"
+	      "  --out DIR   where report.md, report.html, the plots and the replay's trace\n"
+	      "              go (default DIR/report)\n"
 	      "  --trace FILE  tell the story from this capture (a board's), without\n"
 	      "              replaying: no registers or TLB entries\n"
 	      "  --quiet     no line on stderr at the end\n\n"
@@ -187,6 +188,19 @@ static char *path_in(const char *dir, const char *name)
 	return p;
 }
 
+/* path, written by write() under a temporary name and renamed into place. */
+static void write_report(const char *path, void (*write)(FILE *, const struct report *),
+			 const struct report *r)
+{
+	char err[1024];
+	struct outfile o;
+	if (outfile_open(&o, path, err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "report: %s", err);
+	write(o.f, r);
+	if (outfile_commit(&o, err, sizeof err) != 0)
+		die(EXIT_INTERNAL, "report: %s", err);
+}
+
 int cmd_report(const char *prog, int argc, char **argv)
 {
 	(void)prog;
@@ -277,20 +291,22 @@ int cmd_report(const char *prog, int argc, char **argv)
 		r.bugs += r.findings[i].sev == PDT_SEV_BUG;
 	build_story(&r, &code.cfg, &f);
 
+	/* The plots first: both reports link them, or say why they are missing. */
+	report_plots(&r);
+	if (r.plots.missing[0])
+		fprintf(stderr, "vzsoak: report: note: plots missing: %s\n", r.plots.missing);
 	char *md = path_in(out, "report.md");
-	struct outfile o;
-	if (outfile_open(&o, md, err, sizeof err) != 0)
-		die(EXIT_BAD_INPUT, "report: %s", err);
-	report_markdown(o.f, &r);
-	if (outfile_commit(&o, err, sizeof err) != 0)
-		die(EXIT_INTERNAL, "report: %s", err);
+	write_report(md, report_markdown, &r);
+	char *html = path_in(out, "report.html");
+	write_report(html, report_html, &r);
 	if (!quiet)
-		fprintf(stderr, "vzsoak: report: %s%s\n", md,
+		fprintf(stderr, "vzsoak: report: %s, %s%s\n", md, html,
 			r.replay_matches || r.no_replay ? "" : " (the replay is NOT the run: see its table)");
 	pdt_detect_free(det);
 	pdt_capture_code_free(&code);
 	pdt_file_close(&f);
 	free(md);
+	free(html);
 	free(out_own);
 	report_input_free(&r.in);
 	return EXIT_CLEAN;

@@ -1,15 +1,14 @@
 /*
  * report.md (report.h): what a kernel engineer pastes into a bug tracker.
  * Short at the top (the title, the verdict, the command that reproduces
- * it, the steps in one line each), the evidence below (each step with its
- * instructions, the guest's registers and TLB entries; the detectors'
- * findings; the runner's flags).
+ * it, the steps in one line each), the evidence below (the detectors'
+ * findings; the runner's flags; the plots; each step with its
+ * instructions, the guest's registers and TLB entries).  What it says is
+ * facts.c's, shared with report.html; this file adds the Markdown.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <mips/isa.h>
 
 #include "report.h"
 
@@ -23,103 +22,35 @@ static void cell(FILE *f, const char *s)
 			fputc(*s, f);
 }
 
-static void page_size(uint32_t pm, char *buf, size_t len)
-{
-	pdt_page_size_text(pm, buf, len);
-}
-
-/* What a register's value says, where it says something at a glance. */
-static void reg_note(enum story_reg r, uint32_t v, char *buf, size_t len)
-{
-	char tmp[16];
-	buf[0] = 0;
-	switch (r) {
-	case SR_INDEX:
-		if (v & 0x80000000u)
-			snprintf(buf, len, "P set: the last tlbp found no entry");
-		else
-			snprintf(buf, len, "entry %" PRIu32, v & 0x3fu);
-		break;
-	case SR_PAGEMASK:
-		page_size(v, tmp, sizeof tmp);
-		snprintf(buf, len, "%s pages", tmp);
-		break;
-	case SR_ENTRYHI:
-		snprintf(buf, len, "VPN2 0x%08" PRIx32 ", ASID 0x%02" PRIx32, v & 0xffffe000u,
-			 v & 0xffu);
-		break;
-	case SR_ENTRYLO0:
-	case SR_ENTRYLO1:
-		snprintf(buf, len, "PFN 0x%05" PRIx32 "%s%s", (v >> 6) & 0xfffffu,
-			 v & 2 ? ", valid" : ", not valid", v & 4 ? ", dirty" : "");
-		break;
-	case SR_CAUSE:
-		snprintf(buf, len, "ExcCode %s", pdt_exc_text((v >> 2) & 0x1f, tmp, sizeof tmp));
-		break;
-	case SR_STATUS:
-		snprintf(buf, len, "%s%s", v & 2 ? "EXL" : "EXL clear", v & 4 ? ", ERL" : "");
-		break;
-	default:
-		break;
-	}
-}
-
-/* The GPRs an excerpt's instructions name (rs, rt, rd of each). */
-static uint32_t gprs_used(const struct story_step *st)
-{
-	uint32_t m = 0;
-	for (unsigned i = 0; i < st->ninsn; i++) {
-		uint32_t w = st->insn[i].word;
-		if (!w)
-			continue;
-		m |= 1u << isa_rs(w) | 1u << isa_rt(w);
-		if ((w >> 26) == 0)
-			m |= 1u << isa_rd(w);
-	}
-	return m & ~1u; /* not $zero */
-}
-
-static const char *const gpr_names[32] = {
-	"zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "t0", "t1", "t2", "t3", "t4",
-	"t5", "t6", "t7", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "t8", "t9",
-	"k0", "k1", "gp", "sp", "fp", "ra",
-};
-
 static void tlb_table(FILE *f, const struct replay_state *st, unsigned guest)
 {
 	if (!st->ntlb) {
 		fprintf(f, "g%u has no valid entry in the TLB here.\n\n", guest);
 		return;
 	}
-	fprintf(f, "| entry | GuestID | VPN2 | ASID | page | PFN0 | V0 D0 | PFN1 | V1 D1 | written by |\n"
-		   "|---:|---:|---|---|---|---|---|---|---|---|\n");
+	fputc('|', f);
+	for (unsigned c = 0; c < REPORT_TLB_COLS; c++)
+		fprintf(f, " %s |", report_tlb_header[c]);
+	fprintf(f, "\n|---:|---:|---|---|---|---|---|---|---|---|\n");
 	for (unsigned i = 0; i < st->ntlb; i++) {
-		const struct vzsim_tlb_entry *e = &st->tlb[i].e;
-		char pm[16];
-		page_size(e->pagemask, pm, sizeof pm);
-		fprintf(f, "| %u | %u | 0x%08" PRIx32 " | 0x%02" PRIx32 " | %s | 0x%05" PRIx32
-			" | %u %u | 0x%05" PRIx32 " | %u %u |", st->tlb[i].entry, e->guestid,
-			e->entryhi & 0xffffe000u, e->entryhi & 0xffu, pm,
-			(e->entrylo0 >> 6) & 0xfffffu, (e->entrylo0 >> 1) & 1, (e->entrylo0 >> 2) & 1,
-			(e->entrylo1 >> 6) & 0xfffffu, (e->entrylo1 >> 1) & 1, (e->entrylo1 >> 2) & 1);
-		const struct tlb_writer *by = &st->tlb[i].by;
-		if (!by->known)
-			fprintf(f, " - |\n");
-		else if (by->guest)
-			fprintf(f, " g%u %s at %" PRIu64 " |\n", by->guestid, tlb_how_name(by->how),
-				by->index);
-		else
-			fprintf(f, " hv %s at %" PRIu64 " |\n", tlb_how_name(by->how), by->index);
+		char cells[REPORT_TLB_COLS][REPORT_CELL];
+		report_tlb_cells(st->tlb[i].entry, &st->tlb[i].e, &st->tlb[i].by, cells);
+		fputc('|', f);
+		for (unsigned c = 0; c < REPORT_TLB_COLS; c++)
+			fprintf(f, " %s |", cells[c]);
+		fputc('\n', f);
 	}
 	fputc('\n', f);
 }
 
-static void step_detail(FILE *f, const struct story *s, unsigned k, bool r_no_replay)
+static void step_detail(FILE *f, const struct story *s, unsigned k, bool failing,
+			bool r_no_replay)
 {
 	const struct story_step *st = &s->step[k];
 	fprintf(f, "### %u. ", k + 1);
 	cell(f, st->what);
-	fprintf(f, "\n\nInstruction %" PRIu64 ", g%u.\n\n", st->index, st->guest);
+	fprintf(f, "\n\n%sInstruction %" PRIu64 ", g%u.\n\n",
+		failing ? "**The failure.** " : "", st->index, st->guest);
 	if (st->ninsn) {
 		fprintf(f, "```\n");
 		for (unsigned i = 0; i < st->ninsn; i++)
@@ -128,9 +59,7 @@ static void step_detail(FILE *f, const struct story *s, unsigned k, bool r_no_re
 	}
 	const struct replay_state *rs = &st->st;
 	if (!rs->valid) {
-		fprintf(f, "%s\n\n", r_no_replay ? "(not replayed: no registers or TLB entries; "
-			"the capture shows the control flow and the hypervisor's messages)"
-			: "(the replay ended before this instruction: no state)");
+		fprintf(f, "(%s)\n\n", report_no_state(r_no_replay));
 		return;
 	}
 	if (rs->guestid == s->guest) {
@@ -139,14 +68,15 @@ static void step_detail(FILE *f, const struct story *s, unsigned k, bool r_no_re
 						       "is still loaded)");
 		for (unsigned r = 0; r < SR_COUNT; r++) {
 			char note[96];
-			reg_note(r, rs->cp0[r], note, sizeof note);
+			report_reg_note(r, rs->cp0[r], note, sizeof note);
 			fprintf(f, "| %s | 0x%08" PRIx32 " | %s |\n", story_reg_name(r), rs->cp0[r],
 				note);
 		}
-		uint32_t used = rs->in_guest ? gprs_used(st) : 0;
+		uint32_t used = report_gprs_used(st);
 		for (unsigned r = 0; r < 32; r++)
 			if (used & (1u << r))
-				fprintf(f, "| $%s | 0x%08" PRIx32 " | |\n", gpr_names[r], rs->gpr[r]);
+				fprintf(f, "| $%s | 0x%08" PRIx32 " | |\n", report_gpr_name(r),
+					rs->gpr[r]);
 		fputc('\n', f);
 	} else {
 		fprintf(f, "g%u's CP0 is not loaded here (GuestID %u is): the hypervisor keeps "
@@ -156,39 +86,46 @@ static void step_detail(FILE *f, const struct story *s, unsigned k, bool r_no_re
 	tlb_table(f, rs, s->guest);
 }
 
+static void plots(FILE *f, const struct report *r)
+{
+	const struct report_plots *p = &r->plots;
+	fprintf(f, "## Plots\n\n");
+	if (!p->n) {
+		fprintf(f, "The plots are missing: %s.\n\n", p->missing);
+		return;
+	}
+	fprintf(f, "Per guest over the trace: TLB exceptions it took, its entries, its "
+		"heartbeats and its PageMask at its exits; the red line is the failure.\n\n");
+	if (p->missing[0])
+		fprintf(f, "Some plots are missing: %s.\n\n", p->missing);
+	for (unsigned i = 0; i < p->n; i++)
+		fprintf(f, "![g%u over the trace](%s)\n\n", p->plot[i].guest, p->plot[i].file);
+}
+
 void report_markdown(FILE *f, const struct report *r)
 {
 	const struct report_input *in = &r->in;
-	const struct scenario *scn = &in->scn;
-	const char *title = r->have_story ? r->story.finding->title
-			    : in->title[0] ? in->title : "clean run";
-	fprintf(f, "# %s\n\n", title);
-	if (r->have_story)
-		fprintf(f, "**Verdict:** a bug in g%u, proven by the trace at instruction %" PRIu64
-			" (%s). The run's own first flag: %s.\n\n", r->story.guest,
-			r->story.finding->index, pdt_detector_name(r->story.finding->det),
-			in->title[0] ? in->title : "none");
-	else if (in->title[0])
-		fprintf(f, "**Verdict:** flagged by the runner (%s); the trace detectors found no "
-			"bug to tell the story of.\n\n", in->title);
-	else
-		fprintf(f, "**Verdict:** clean: no flag, no bug in the trace.\n\n");
+	char text[1024];
+	fprintf(f, "# %s\n\n", report_title(r));
+	report_verdict(r, text, sizeof text);
+	fprintf(f, "**Verdict:** %s\n\n", text);
 
 	fprintf(f, "Reproduce:\n\n```sh\n%s\n```\n\n", in->repro ? in->repro : "?");
 	fprintf(f, "| | |\n|---|---|\n");
 	fprintf(f, "| run | `%s`%s%s%s |\n", in->run_dir, in->crash_dir ? " (of the crash folder `" : "",
 		in->crash_dir ? in->crash_dir : "", in->crash_dir ? "`)" : "");
-	fprintf(f, "| scenario | %s, seed %" PRIu32 ", %" PRIu32 " guests, sched %s, quantum %"
-		PRIu32 ", preserve %s, tlbp-check %s |\n", scn->name, scn->seed, scn->guests,
-		scn->sched == SCN_SCHED_AIM ? "aim" : "rr", scn->quantum,
-		scn->preserve ? "on" : "off",
-		scn->tlbp_check == 0 ? "off" : scn->tlbp_check == 1 ? "index" : "on");
-	fprintf(f, "| board | vzsim");
-	for (unsigned i = 0; i < scn->nboard; i++)
-		fprintf(f, ", %s=%s", scn->board[i].name, scn->board[i].value);
-	fprintf(f, " |\n| hypervisor | `%s` (sha256 %s) |\n| guest image | %s: `%s` (sha256 %s) |\n",
-		in->hv, in->hv_sha256[0] ? in->hv_sha256 : "unreadable", scn->image,
-		in->guest_image, in->guest_sha256[0] ? in->guest_sha256 : "unreadable");
+	report_scenario_text(&in->scn, text, sizeof text);
+	fprintf(f, "| scenario | %s |\n", text);
+	report_board_text(&in->scn, text, sizeof text);
+	fprintf(f, "| board | ");
+	cell(f, text);
+	char hv[4200], guest[4300];
+	report_images_text(in, hv, sizeof hv, guest, sizeof guest);
+	fprintf(f, " |\n| hypervisor | ");
+	cell(f, hv);
+	fprintf(f, " |\n| guest image | ");
+	cell(f, guest);
+	fprintf(f, " |\n");
 	if (r->notes[0]) {
 		fprintf(f, "| decoding | ");
 		cell(f, r->notes);
@@ -227,31 +164,24 @@ void report_markdown(FILE *f, const struct report *r)
 	}
 	if (r->no_replay)
 		fprintf(f, "The runner's flags: see the run's summary.txt (not replayed).\n\n");
-	else
-		fprintf(f, "The runner's flags in the replay:");
-	if (r->no_replay)
-		;
 	else if (!r->flags.nflags)
-		fprintf(f, " none.\n\n");
+		fprintf(f, "The runner's flags in the replay: none.\n\n");
 	else
-		fputs("\n\n", f);
+		fprintf(f, "The runner's flags in the replay:\n\n");
 	for (unsigned i = 0; i < r->flags.nflags; i++) {
-		const struct flag *fl = &r->flags.flags[i];
-		fprintf(f, "- ");
-		if (fl->guest)
-			fprintf(f, "g%u", fl->guest);
-		else
-			fprintf(f, "hv");
-		fprintf(f, " %s at instruction %" PRIu64 ": %s (%s)\n", flag_kind_name(fl->kind),
-			fl->insns, flag_title(fl), fl->msg);
+		report_flag_text(&r->flags.flags[i], text, sizeof text);
+		fprintf(f, "- %s\n", text);
 	}
 	if (r->flags.nflags)
 		fputc('\n', f);
 
+	plots(f, r);
+
 	if (r->have_story) {
+		int failing = report_failing_step(r);
 		fprintf(f, "## The story, step by step\n\n");
 		for (unsigned k = 0; k < r->story.nsteps; k++)
-			step_detail(f, &r->story, k, r->no_replay);
+			step_detail(f, &r->story, k, (int)k == failing, r->no_replay);
 		fprintf(f, "## Evidence\n\n");
 		for (size_t i = 0; i < r->nfindings; i++)
 			if (r->findings[i].sev == PDT_SEV_BUG)

@@ -8,8 +8,10 @@
  * read from a second replay stopped exactly there.
  *
  * The pieces, one file each: input.c (which run, its scenario), replay.c
- * (the two replays), story.c (the steps), markdown.c and html.c (the
- * report), plot.c (gnuplot), cmd.c (the command).
+ * (the two replays), story.c (the steps), facts.c (what both reports say),
+ * markdown.c and html.c (the reports; base64.c for html.c's images),
+ * plotdata.c, plot.c and gnuplot.c (the plots: their data from the trace,
+ * their files, gnuplot run; plot.h), cmd.c (the command).
  */
 #ifndef HARNESS_REPORT_H
 #define HARNESS_REPORT_H
@@ -157,6 +159,22 @@ int story_build(struct story *s, const struct pdt_finding *f, const struct pdt_f
  * they are too many). */
 void story_insert(struct story *s, const struct story_step *st);
 
+/* ------------------------------------------------------------ the plots */
+
+/* Per guest, one PNG of four panels over the trace (plot.c). */
+#define REPORT_PLOT_BINS 200
+/* Each plot's size in pixels (the tests check it). */
+#define REPORT_PLOT_WIDTH 1000
+#define REPORT_PLOT_HEIGHT 800
+struct report_plots {
+	unsigned n;
+	struct {
+		unsigned guest;
+		char file[32];  /* "plot-g1.png", beside report.md */
+	} plot[PDT_FLOW_GUESTS];
+	char missing[256];      /* why there are none, one line; "" when made */
+};
+
 /* ------------------------------------------------------------ the report */
 
 struct report {
@@ -174,9 +192,57 @@ struct report {
 	bool no_replay;                 /* --trace: a capture alone, no state */
 	char replay_note[256];
 	char notes[1024];               /* what decoding the capture noted (missing images) */
+	struct report_plots plots;      /* made before the writers run */
 };
 
 /* report.md: Markdown, short at the top, evidence below. */
 void report_markdown(FILE *f, const struct report *r);
+
+/* report.html: the same content in the same order, one file (CSS inline,
+ * the plots embedded as data: URIs). */
+void report_html(FILE *f, const struct report *r);
+
+/*
+ * The plots of r->trace into r->out_dir (data files, gnuplot scripts,
+ * plot-gN.png) and r->plots.  Never fatal: without gnuplot, or when it
+ * fails, r->plots.missing says why and the report goes on without them.
+ */
+void report_plots(struct report *r);
+
+/* ------------------------------------------------------------ shared by the writers (facts.c) */
+
+const char *report_title(const struct report *r);
+/* The verdict in one sentence, without markup. */
+void report_verdict(const struct report *r, char *buf, size_t len);
+/* The run table's scenario and board cells. */
+void report_scenario_text(const struct scenario *scn, char *buf, size_t len);
+void report_board_text(const struct scenario *scn, char *buf, size_t len);
+/* "g1 anomaly at instruction N: TITLE (MESSAGE)". */
+void report_flag_text(const struct flag *fl, char *buf, size_t len);
+/* The instruction the failure is at (the story's finding, else the first
+ * bug, else the run's first flag); false for a clean run. */
+bool report_failure_index(const struct report *r, uint64_t *at);
+/* The step that shows the failure (highlighted), or -1. */
+int report_failing_step(const struct report *r);
+/* A PageMask as a page size ("16K"). */
+void report_page_size(uint32_t pagemask, char *buf, size_t len);
+/* What a register's value says, where it says something at a glance. */
+void report_reg_note(enum story_reg r, uint32_t v, char *buf, size_t len);
+/* The GPRs a step's excerpt names (rs, rt, rd), as a mask; none when the
+ * CPU was in root mode (the registers read are the hypervisor's). */
+uint32_t report_gprs_used(const struct story_step *st);
+const char *report_gpr_name(unsigned r);
+/* The TLB table: its columns and one entry's cells. */
+#define REPORT_TLB_COLS 10
+#define REPORT_CELL 40
+extern const char *const report_tlb_header[REPORT_TLB_COLS];
+void report_tlb_cells(unsigned entry, const struct vzsim_tlb_entry *e,
+		      const struct tlb_writer *by, char cell[REPORT_TLB_COLS][REPORT_CELL]);
+/* Why a step has no registers or TLB table. */
+const char *report_no_state(bool no_replay);
+/* The images the report was made with: the hypervisor's and the guest's
+ * paths and SHA-256. */
+void report_images_text(const struct report_input *in, char *hv, size_t hvlen, char *guest,
+			size_t guestlen);
 
 #endif
