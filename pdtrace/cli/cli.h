@@ -56,5 +56,7 @@ __attribute__((noreturn)) void capture_failed(const char *path, int rc);
 
 /* pdtrace flow (flow.c); argv[0] is "flow". */
 int cmd_flow(int argc, char **argv);
+/* pdtrace diff (diff.c); argv[0] is "diff". */
+int cmd_diff(int argc, char **argv);
 
 #endif
