@@ -46,6 +46,9 @@ struct capture {
 	struct pdt_code *codes[PDT_FLOW_GUESTS + 1];
 	struct pdt_crashme *crashme;
 };
+/* The trace file alone: a bad one exits 2 naming it (and the offset of a
+ * bad header field). */
+void capture_file_open(struct pdt_file *f, const char *path);
 /* Opens path (a bad file: exit 2 naming it and the offset), notes a
  * window's cut on stderr, loads its code. */
 void capture_open(struct capture *c, const char *path, const struct capture_opts *o);

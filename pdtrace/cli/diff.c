@@ -127,10 +127,19 @@ static void insn_column(const struct pdt_flow_config *cfg, const struct pdt_flow
 		isa_disasm(it->insn.pc, it->insn.word, dis, sizeof dis);
 	else
 		snprintf(dis, sizeof dis, "?");
+	/* Columns: the mnemonic padded instead of a tab. */
+	char *tab = strchr(dis, '\t');
+	char op[112];
+	if (tab) {
+		*tab = 0;
+		snprintf(op, sizeof op, "%-7s %s", dis, tab + 1);
+	} else {
+		snprintf(op, sizeof op, "%s", dis);
+	}
 	const char *exc = it->insn.exc >= 0 ? pdt_exc_text((unsigned)it->insn.exc, tmp, sizeof tmp)
 					    : NULL;
 	snprintf(buf, len, "%10" PRIu64 "  %-4s %08" PRIx32 "  %-24.24s %s%s%s", it->index, ctx,
-		 it->insn.pc, sym, dis, exc ? " !" : "", exc ? exc : "");
+		 it->insn.pc, sym, op, exc ? " !" : "", exc ? exc : "");
 }
 
 #define COLUMN 78
@@ -348,6 +357,13 @@ int cmd_diff(int argc, char **argv)
 	struct diff_opts o;
 	parse_args(&o, argc, argv);
 
+	/* Both files first: a bad second one is the one line on stderr, not
+	 * after the first one's notes. */
+	for (int s = 0; s < 2; s++) {
+		struct pdt_file f;
+		capture_file_open(&f, o.trace[s]);
+		pdt_file_close(&f);
+	}
 	struct capture cap[2];
 	for (int s = 0; s < 2; s++) {
 		capture_open(&cap[s], o.trace[s], &o.cap);
@@ -374,7 +390,9 @@ int cmd_diff(int argc, char **argv)
 	int status = EXIT_CLEAN;
 	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++) {
 		const struct pdt_diff_guest *r = pdt_diff_guest(d, g);
-		bool asked = o.d.guests != 0;
+		bool asked = o.d.guests & (1u << g);
+		if (o.d.guests && !asked)
+			continue;
 		if (r->status == PDT_DIFF_ABSENT && !asked)
 			continue;
 		if (r->status == PDT_DIFF_DIVERGED || r->status == PDT_DIFF_NOT_ALIGNED ||
