@@ -1,5 +1,6 @@
 /*
- * A growing ring of flow items (itemring.h).
+ * A growing ring of flow items (itemring.h); its size is a power of two,
+ * so positions wrap with a mask.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@ int ring_push(struct item_ring *r, const struct pdt_flow_item *it)
 {
 	if (r->n == r->cap && grow(r) != 0)
 		return PDT_E_NOMEM;
-	r->buf[(r->head + r->n) % r->cap] = *it;
+	r->buf[(r->head + r->n) & (r->cap - 1)] = *it;
 	r->n++;
 	return 0;
 }
@@ -40,14 +41,14 @@ int ring_push_keep(struct item_ring *r, const struct pdt_flow_item *it, size_t m
 
 struct pdt_flow_item *ring_at(const struct item_ring *r, size_t k)
 {
-	return &r->buf[(r->head + k) % r->cap];
+	return &r->buf[(r->head + k) & (r->cap - 1)];
 }
 
 void ring_drop(struct item_ring *r, size_t k)
 {
 	if (!k)
 		return;
-	r->head = (r->head + k) % r->cap;
+	r->head = (r->head + k) & (r->cap - 1);
 	r->n -= k;
 	r->popped += k;
 }
