@@ -659,7 +659,7 @@ const struct pdt_diff_guest *pdt_diff_guest(const struct pdt_diff *d, unsigned g
 	return g >= 1 && g <= NG ? &d->g[g].r : NULL;
 }
 
-uint64_t pdt_diff_items(const struct pdt_diff *d, int side)
+uint64_t pdt_diff_insns(const struct pdt_diff *d, int side)
 {
 	return d->insns[side & 1];
 }

@@ -148,7 +148,7 @@ static void test_same_interleaved(void **state)
 		assert_true(r->queue_max <= 300);
 	}
 	assert_int_equal(pdt_diff_guest(d, 3)->status, PDT_DIFF_ABSENT);
-	assert_int_equal(pdt_diff_items(d, 0), 670);
+	assert_int_equal(pdt_diff_insns(d, 0), 670);
 	pdt_diff_free(d);
 }
 
@@ -291,7 +291,7 @@ static void test_one_side_ends(void **state)
 	/* The walk stopped once nothing could change: BAD's g2, which
 	 * GOOD never ran, was not read. */
 	assert_int_equal(pdt_diff_guest(d, 2)->status, PDT_DIFF_ABSENT);
-	assert_true(pdt_diff_items(d, 0) < 200);
+	assert_true(pdt_diff_insns(d, 0) < 200);
 	pdt_diff_free(d);
 }
 

@@ -29,7 +29,8 @@
  * A guest still looking for its first common anchor keeps at most
  * `queue` items and PDT_DIFF_ANCHORS anchors on each side, dropping the
  * oldest.  Besides: per guest and side, the last `before` instructions
- * and `events` events.  So at most 2 x 8 x (queue + before + 2 x events)
+ * and `events` events, and after a divergence `after` instructions and
+ * `events` events.  So at most 2 x 8 x (queue + before + after + 2 x events)
  * items of sizeof(struct pdt_flow_item) bytes, allocated as they are used.
  */
 #ifndef PDTRACE_DIFF_H
@@ -132,8 +133,8 @@ int pdt_diff_flows(struct pdt_diff *d, const struct pdt_flow_config *const cfg[2
 
 /* After the walk: guest g's comparison (1..8). */
 const struct pdt_diff_guest *pdt_diff_guest(const struct pdt_diff *d, unsigned g);
-/* Instructions both walks took (for speed figures). */
-uint64_t pdt_diff_items(const struct pdt_diff *d, int side);
+/* The instructions side `side` took (for speed figures). */
+uint64_t pdt_diff_insns(const struct pdt_diff *d, int side);
 
 const char *pdt_diff_status_name(enum pdt_diff_status s);  /* "same", "diverged"... */
 const char *pdt_diff_anchor_name(enum pdt_diff_anchor a);  /* "start", "block", "marker" */
