@@ -275,7 +275,13 @@ fi
 "$VZSOAK" soak "$SCN" --seeds 1-1000 -j 2 --set image=byseed --hv "$FAKE" \
 	--out "$OUT/sigint" --quiet 2> "$OUT/sigint.stderr" &
 pid=$!
-sleep 1.5
+# Interrupted once a run has finished (its journal line is there), not
+# after a fixed time: on a loaded machine no run may have finished by then.
+for _ in $(seq 600); do
+	[ -s "$OUT/sigint/journal" ] && break
+	sleep 0.1
+done
+sleep 0.5
 kill -INT $pid
 wait $pid
 rc=$?
