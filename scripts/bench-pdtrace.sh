@@ -11,7 +11,9 @@
 # (pdt-bench-flow: instructions/s and max RSS, which must not grow with
 # the trace), a 4-guest stress capture of the hypervisor for a busier mix,
 # and `pdtrace flow --no-events` (text to /dev/null) on the first
-# PDT_FLOW_CLI_INSNS (default 10^7) instructions for comparison.
+# PDT_FLOW_CLI_INSNS (default 10^7) instructions for comparison; and
+# `pdtrace diff` of the stress capture against itself (M instructions/s,
+# both sides counted).
 #
 #   scripts/bench-pdtrace.sh BUILD
 set -u
@@ -148,6 +150,20 @@ if [ -f "$HV" ] && [ -f "$BUILD/target/guests/stress.elf" ]; then
 		"$(awk -v b="$(stat -c %s "$t")" 'BEGIN { printf "%.1f", b / 1e6 }')" \
 		"$(field "$line" secs)" "$(field "$line" rate)" "$(field "$line" rss)"
 	echo "    ($hn instructions run; gaps, where no image holds the code: $(field "$line" gaps))"
+	# The capture diff (pdtrace diff) of the same capture against itself:
+	# every guest compared to the end; both walks' instructions counted.
+	t0=$(now)
+	"$PDTRACE" diff --image root="$HV" "$t" "$t" > "$OUT/diff-self.txt" 2> "$OUT/diff-self.err"
+	drc=$?
+	t1=$(now)
+	[ $drc -eq 0 ] || die "pdtrace diff $t $t: exit $drc: $(head -n 1 "$OUT/diff-self.err")"
+	df_secs=$(secs "$t0" "$t1")
+	both=$((2 * $(field "$line" insns)))
+	row "4 stress guests, pdtrace diff itself" "$both" "" "$df_secs" \
+		"$(rate "$both" "$df_secs" 1e6)" ""
+	echo "    (pdtrace diff of the capture against itself: $(grep -c ' same for ' "$OUT/diff-self.txt") guests the same;" \
+		"instructions of both sides counted once each)"
+	DIFF_RATE=$(rate "$both" "$df_secs" 1e6)
 	rm -f "$t" "$t.err"
 	# The trace detectors over the shrinking page (both fixes off), the
 	# hypervisor's messages on: the flow decoder and every detector.
@@ -177,6 +193,7 @@ lo=${RSS[$FLOW_INSNS]} hi=${RSS[$((2 * FLOW_INSNS))]}
 echo "flow decoder memory: max RSS $lo KiB at $FLOW_INSNS instructions, $hi KiB at twice that" \
 	"($(awk -v a="$lo" -v b="$hi" 'BEGIN { d = b - a; printf "%+d KiB", d }');" \
 	"pdt-bench-flow releases the trace's pages behind the decoder)"
+[ -n "${DIFF_RATE:-}" ] && echo "capture diff speed: $DIFF_RATE M insn/s (pdtrace diff of a 4-guest capture against itself)"
 r=${RATE[$FLOW_INSNS]}
 echo "flow decoder speed: $r M insn/s on $FLOW_INSNS instructions" \
 	"(goal >= $FLOW_GOAL: $(awk -v r="$r" -v g="$FLOW_GOAL" 'BEGIN { print (r >= g) ? "met" : "NOT met" }'))"

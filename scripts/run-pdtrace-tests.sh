@@ -2,14 +2,16 @@
 # The `pdtrace` command line (docs/pdtrace.md): dump output of the
 # hand-made vectors against tests/pdtrace/expected/, JSON shape, the
 # exit-2 cases (one line on stderr naming the file and offset, or the
-# option), and the boot arguments from vzsim to a trace header.
+# option), the boot arguments from vzsim to a trace header, and pdtrace
+# diff on captures of the shrinking page made by vzsoak.
 #
 #   scripts/run-pdtrace-tests.sh BUILD RESULTS
 #
 # Needs BUILD/san/bin/pdtrace and BUILD/bin/pdt-mkvectors
 # (tests/pdtrace/mkvectors.c), which writes the trace files into
 # RESULTS/pdtrace/, where the tests run; the boot-argument test also needs
-# BUILD/san/bin/vzsim and BUILD/target/hypervisor.elf.  Writes
+# BUILD/san/bin/vzsim and BUILD/target/hypervisor.elf, the diff tests
+# BUILD/san/bin/vzsoak and the same hypervisor.  Writes
 # RESULTS/pdtrace.results (scripts/results.sh).
 set -u
 # shellcheck source=scripts/results.sh
@@ -19,6 +21,8 @@ results_args 2 "BUILD RESULTS" "$@"
 BUILD=$(realpath "$1")
 PDTRACE=$BUILD/san/bin/pdtrace MKVECTORS=$BUILD/bin/pdt-mkvectors
 VZSIM=$BUILD/san/bin/vzsim HV=$BUILD/target/hypervisor.elf
+VZSOAK=$BUILD/san/bin/vzsoak
+SHRINK=$(realpath "$(dirname "$0")/../stress/scenarios/shrinking-page.scn")
 EXPECTED=$(realpath "$(dirname "$0")/../tests/pdtrace/expected")
 OUT=$2/pdtrace
 rm -rf "$OUT"
@@ -198,5 +202,117 @@ elif "$PDTRACE" dump --header "$vzt" | grep -qx "bootargs       $args" &&
 else
 	fail bootargs "not in the header of $OUT/$vzt"
 fi
+
+# ------------------------------------------------------------ diff
+# The shrinking page (stress/scenarios/shrinking-page.scn) made twice by
+# vzsoak with the same seed: BAD with both fixes off, GOOD with the
+# hypervisor's (preserve = on).  vzsim is deterministic, so the guests'
+# flows are the same up to where the bad PageMask makes one branch the
+# other way: the diff must name that divergence (exit 1).  A capture
+# against itself and a --trace-window capture against the whole capture
+# of the same run are the same (exit 0; the window aligned at anchors).
+# shrink NAME ARGS...: a capture of the scenario, 4M instructions at most.
+shrink() {
+	local name=$1
+	shift
+	timeout 300 "$VZSOAK" run "$SHRINK" --hv "$HV" --set duration=4M --out "$name.run" \
+		--trace "$name.vzt" --quiet "$@" > "$name.run.out" 2>&1
+}
+if [ ! -x "$VZSOAK" ] || [ ! -f "$HV" ]; then
+	skip diff "$VZSOAK or $HV not built"
+else
+	shrink bad
+	shrink good --set preserve=on
+	shrink badwin --trace-window 256K
+	if [ ! -f bad.vzt ] || [ ! -f good.vzt ] || [ ! -f badwin.vzt ]; then
+		fail diff.captures "vzsoak made no capture: $(head -n 1 bad.run.out)"
+	else
+		pass diff.captures
+	fi
+
+	run diff.shrinking diff bad.vzt good.vzt
+	div=$(grep -E '^g[1-8]: diverged at BAD [0-9]+ / GOOD [0-9]+, its instruction [0-9]+ from ' \
+		diff.shrinking.out | head -n 1)
+	g=${div%%:*}
+	if [ $rc -ne 1 ]; then
+		fail diff.shrinking "exit $rc, want 1: $(head -n 1 diff.shrinking.err)"
+	elif [ -z "$div" ]; then
+		fail diff.shrinking "no 'gN: diverged at BAD I / GOOD J' line"
+	elif ! grep -qE "^  > +[0-9]+  $g [ku] [0-9a-f]{8}  .* \| +[0-9]+  $g [ku] " diff.shrinking.out; then
+		fail diff.shrinking "no marked row of $g side by side"
+	elif ! grep -q "^  events of $g in GOOD:" diff.shrinking.out; then
+		fail diff.shrinking "no events of $g"
+	elif [ -s diff.shrinking.err ]; then
+		fail diff.shrinking "stderr: $(head -n 1 diff.shrinking.err)"
+	else
+		echo "pdtrace: diff of the shrinking page: $div"
+		pass diff.shrinking
+	fi
+
+	# JSON: one object per guest; the diverged guest with both indexes,
+	# the pairs before it and the events.
+	run diff.json diff --json bad.vzt good.vzt
+	n=$(grep -c . diff.json.out)
+	if [ $rc -ne 1 ]; then
+		fail diff.json "exit $rc, want 1"
+	elif [ "$n" -ne "$(grep -c '^g[1-8]: ' diff.shrinking.out)" ] ||
+		grep -vqE '^\{"guest":[1-8],"status":"(same|diverged|not-aligned|no-anchor)",.*\}$' diff.json.out; then
+		fail diff.json "not one object per guest: $(head -c 100 diff.json.out)"
+	elif ! grep -qE "^\{\"guest\":${g#g},\"status\":\"diverged\",.*\"bad\":[0-9]+,\"good\":[0-9]+,\"local\":[0-9]+,.*\"before\":\[\{\"bad\":\{\"index\":.*\"events\":\{\"bad\":\[" diff.json.out; then
+		fail diff.json "no diverged object for $g with bad, good, before, events"
+	else
+		pass diff.json
+	fi
+
+	run diff.self diff bad.vzt bad.vzt
+	if [ $rc -ne 0 ]; then
+		fail diff.self "exit $rc, want 0: $(head -n 1 diff.self.err)"
+	elif grep -vqE '^g[1-8]: same for [0-9]+ instructions, from the start of both captures, to the end of both streams$' diff.self.out ||
+		[ "$(grep -c . diff.self.out)" -ne 4 ]; then
+		fail diff.self "not 4 guests the same: $(head -n 1 diff.self.out)"
+	else
+		pass diff.self
+	fi
+
+	# The window starts mid-run: each guest compared from an anchor both
+	# hold, to the end of both.
+	run diff.window diff badwin.vzt bad.vzt
+	if [ $rc -ne 0 ]; then
+		fail diff.window "exit $rc, want 0: $(head -n 1 diff.window.out)"
+	elif grep -vqE '^g[1-8]: same for [0-9]+ instructions, from (crashme block [0-9]+|marker 0x[0-9a-f]+) \(BAD ([0-9]+), GOOD \2\), to the end of both streams$' diff.window.out; then
+		fail diff.window "a guest not aligned at an anchor: $(grep -v ' same for ' diff.window.out | head -n 1)"
+	elif [ "$(grep -c . diff.window.out)" -ne 4 ]; then
+		fail diff.window "not 4 guests"
+	elif ! grep -q "window: the first [0-9]* bytes" diff.window.err; then
+		fail diff.window "no window note"
+	else
+		pass diff.window
+	fi
+
+	run diff.context diff bad.vzt good.vzt --context "$g" --before 3
+	if [ $rc -ne 1 ] || [ "$(grep -c '^g[1-8]: ' diff.context.out)" -ne 1 ] ||
+		! grep -q "^$g: diverged" diff.context.out ||
+		[ "$(grep -c '^     ' diff.context.out | head -n 1)" -lt 3 ]; then
+		fail diff.context "exit $rc or not $g alone: $(head -n 1 diff.context.out)"
+	else
+		pass diff.context
+	fi
+	# A queue too small for how the hypervisors interleave the guests.
+	run diff.queue diff bad.vzt good.vzt --queue 1
+	if [ $rc -ne 1 ] || ! grep -qE '^g[1-8]: not aligned within 1 items: (BAD|GOOD) ran ahead' diff.queue.out; then
+		fail diff.queue "exit $rc or no 'not aligned within 1': $(head -n 1 diff.queue.out)"
+	else
+		pass diff.queue
+	fi
+fi
+expect_error err.diff-one-file '^pdtrace: diff: want two trace files' diff small.vzt
+expect_error err.diff-three-files "^pdtrace: diff: two trace files only, BAD and GOOD \('small.vzt'\)$" \
+	diff small.vzt small.vzt small.vzt
+expect_error err.diff-missing '^pdtrace: nothere\.vzt: No such file' diff small.vzt nothere.vzt
+expect_error err.diff-bad-magic '^pdtrace: bad-magic\.vzt: file offset 0x0: ' diff bad-magic.vzt small.vzt
+expect_error err.diff-before "^pdtrace: --before: 'x' is not a count" diff --before x small.vzt small.vzt
+expect_error err.diff-context "^pdtrace: --context: 'root' is not a guest" diff --context root small.vzt small.vzt
+expect_error err.diff-queue "^pdtrace: --queue: '0': at least 1" diff --queue 0 small.vzt small.vzt
+expect_error err.diff-option "^pdtrace: diff: unknown option '--bfore'" diff --bfore 3 small.vzt small.vzt
 
 results_end

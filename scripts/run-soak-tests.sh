@@ -175,7 +175,14 @@ for i in 1 2 3; do
 	# them to be gone.
 	sleep 0.2
 done
-timeout "$TIMEOUT" "$VZSOAK" soak --resume --out "$K" -j 2 --quiet 2> "$OUT/killed.end.stderr"
+# Killed each time before its soak.conf was in place (a loaded machine):
+# this run starts it afresh, as the loop would have.
+if [ -f "$K/soak.conf" ]; then
+	timeout "$TIMEOUT" "$VZSOAK" soak --resume --out "$K" -j 2 --quiet 2> "$OUT/killed.end.stderr"
+else
+	timeout "$TIMEOUT" "$VZSOAK" soak "$SCN" --seeds 1-16 -j 2 --set image=byseed --hv "$FAKE" \
+		--out "$K" --quiet 2> "$OUT/killed.end.stderr"
+fi
 rc=$?
 if [ $rc -ne 1 ]; then
 	fail resume-after-kill "exit status $rc, want 1 ($(cat "$OUT/killed.end.stderr"))"

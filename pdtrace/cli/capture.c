@@ -44,16 +44,21 @@ static void note(void *priv, const char *msg)
 	fprintf(stderr, "pdtrace: note: %s\n", msg);
 }
 
-void capture_open(struct capture *c, const char *path, const struct capture_opts *o)
+void capture_file_open(struct pdt_file *f, const char *path)
 {
-	memset(c, 0, sizeof *c);
-	c->path = path;
 	uint64_t eoff = 0;
-	int err = pdt_file_open(&c->f, path, &eoff);
+	int err = pdt_file_open(f, path, &eoff);
 	if (err == PDT_E_IO)
 		die(EXIT_BAD_INPUT, "%s: %s", path, strerror(errno));
 	if (err)
 		die(EXIT_BAD_INPUT, "%s: file offset 0x%" PRIx64 ": %s", path, eoff, pdt_errstr(err));
+}
+
+void capture_open(struct capture *c, const char *path, const struct capture_opts *o)
+{
+	memset(c, 0, sizeof *c);
+	c->path = path;
+	capture_file_open(&c->f, path);
 	window_note(path, &c->f.info);
 	char why[512];
 	int rc = pdt_capture_code_load(&c->code, &c->f.info, &o->code, note, NULL, why, sizeof why);

@@ -33,10 +33,11 @@ void cli_traces(const char *cmd, int argc, char **argv, int first, const char **
 	int got = argc - first;
 	if (got > n)
 		die(EXIT_BAD_INPUT, "%s: %s ('%s')", cmd,
-		    n == 1 ? "one trace file only" : "two trace files only", argv[first + n]);
+		    n == 1 ? "one trace file only" : "two trace files only, BAD and GOOD",
+		    argv[first + n]);
 	if (got < n)
 		die(EXIT_BAD_INPUT, "%s: %s (pdtrace --help)", cmd,
-		    got == 0 ? "no trace file" : "a second trace file is missing");
+		    n == 1 ? "no trace file" : "want two trace files, BAD and GOOD");
 	for (int i = 0; i < n; i++)
 		out[i] = argv[first + i];
 }

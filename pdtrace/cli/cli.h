@@ -41,6 +41,9 @@ struct capture {
 	struct pdt_capture_code code;
 	struct pdt_flow_config cfg; /* code.cfg */
 };
+/* The trace file alone: a bad one exits 2 naming it (and the offset of a
+ * bad header field). */
+void capture_file_open(struct pdt_file *f, const char *path);
 /* Opens path (a bad file: exit 2 naming it and the offset), notes a
  * window's cut on stderr, loads its code. */
 void capture_open(struct capture *c, const char *path, const struct capture_opts *o);
@@ -60,5 +63,7 @@ void cli_traces(const char *cmd, int argc, char **argv, int first, const char **
 int cmd_flow(int argc, char **argv);
 /* pdtrace detect (detect.c); argv[0] is "detect". */
 int cmd_detect(int argc, char **argv);
+/* pdtrace diff (diff.c); argv[0] is "diff". */
+int cmd_diff(int argc, char **argv);
 
 #endif

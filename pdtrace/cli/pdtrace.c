@@ -7,6 +7,8 @@
  *   pdtrace flow FILE [--image CTX=ELF]... [--context CTX] [--from N] [--to M]
  *                [--json] [--no-events] [--crashme SEED,WORDS]   (flow.c)
  *   pdtrace detect FILE [--json] [--bugs] ...                    (detect.c)
+ *   pdtrace diff BAD GOOD [--image CTX=ELF]... [--context gN] [--before N]
+ *                [--after M] [--queue K] [--json]                (diff.c)
  *
  * Bad usage or input: one line on stderr naming the option, or the file
  * and the offset, and exit status 2 (docs/cli.md).
@@ -53,6 +55,19 @@ static const char usage[] =
 	"                 the failing guest's last N (200) instructions before\n"
 	"                 its first PageMask shrink, anomaly, or an index, and\n"
 	"                 M (20) after\n"
+	"  diff BAD GOOD [--image CTX=ELF]... [--crashme SEED,WORDS] [--context gN]\n"
+	"            [--before N] [--after M] [--queue K] [--json]\n"
+	"      where each guest's flow in BAD first parts from GOOD, guest by\n"
+	"      guest (root is not compared), from the first common anchor (a\n"
+	"      crashme block, a kernel marker; two whole captures: their start):\n"
+	"      the index in both, the last N (16) equal instructions side by\n"
+	"      side, M (4) from the differing one on, and the guest's events\n"
+	"      around it; or \"same for N instructions\".  --image and --crashme\n"
+	"      apply to both captures\n"
+	"      --context gN     only that guest\n"
+	"      --queue K  items a guest may run ahead in one capture (65536);\n"
+	"                 beyond: \"not aligned within K\"\n"
+	"      --json     one JSON object per guest\n"
 	"  help       this text (also --help, -h)\n"
 	"\n"
 	"Offsets are byte offsets in the trace words (0 = the first byte after\n"
@@ -61,7 +76,8 @@ static const char usage[] =
 	"as GAP records, and the first one is named on stderr); 2 on bad usage\n"
 	"or a file that cannot be read or has a bad header; 70 on a write error\n"
 	"or out of memory.  flow shows damage as gap lines, counts them on\n"
-	"stderr and exits 0.\n";
+	"stderr and exits 0.  diff exits as diff(1): 0 every guest the same, 1 a\n"
+	"guest diverged, could not be aligned or has no common anchor.\n";
 
 /* For subcommands' --help. */
 void cli_usage(void)
@@ -391,6 +407,7 @@ static const struct command {
 	{ "dump", cmd_dump },
 	{ "flow", cmd_flow },
 	{ "detect", cmd_detect },
+	{ "diff", cmd_diff },
 	{ "help", cmd_help },
 	{ "--help", cmd_help },
 	{ "-h", cmd_help },
