@@ -36,6 +36,8 @@
 #ifndef PDTRACE_DIFF_H
 #define PDTRACE_DIFF_H
 
+#include <stdio.h>
+
 #include <pdtrace/flow.h>
 
 #define PDT_DIFF_BAD 0
@@ -138,5 +140,14 @@ uint64_t pdt_diff_insns(const struct pdt_diff *d, int side);
 
 const char *pdt_diff_status_name(enum pdt_diff_status s);  /* "same", "diverged"... */
 const char *pdt_diff_anchor_name(enum pdt_diff_anchor a);  /* "start", "block", "marker" */
+
+/* A guest's result as pdtrace diff prints it (diff_text.c): one line,
+ * and for a divergence the two sides' instructions side by side (the
+ * differing one marked) and the events of the guest around it in each.
+ * queue: the cap the walk ran with, for a guest not aligned within it. */
+void pdt_diff_print(FILE *out, const struct pdt_diff_guest *r,
+		    const struct pdt_flow_config *const cfg[2], size_t queue);
+/* What differs at a divergence (pdt_diff_guest.differs): "pc, word". */
+void pdt_diff_differs_text(unsigned mask, char *buf, size_t len);
 
 #endif
