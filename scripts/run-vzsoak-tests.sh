@@ -642,6 +642,10 @@ else
 		fail report "the exception step's TLB has no entry $entry of g$g"
 	elif step_rows "$(step_of "$evict")" | grep -q "^| $entry | $g | "; then
 		fail report "entry $entry is still g$g's after the tlbwr"
+	elif ! grep -q '^Good run: the same seed with the hypervisor'"'"'s fix on (preserve = on), clean' "$MD"; then
+		fail report "no good run with preserve = on: $(grep '^Good run' "$MD")"
+	elif ! grep -q "^g$g: diverged at BAD [0-9]* \/ GOOD [0-9]*, " "$MD"; then
+		fail report "no divergence of g$g from the good run"
 	else
 		# vzsim itself, with the run's boot arguments, board and seed.
 		args=$(sed -n 's/^# boot arguments: //p' "$R/scenario.txt")

@@ -30,6 +30,9 @@ static void usage(FILE *f)
 	      "              go (default DIR/report)\n"
 	      "  --trace FILE  tell the story from this capture (a board's), without\n"
 	      "              replaying: no registers or TLB entries\n"
+	      "  --good auto|none|FILE  the good run the failing guest's trace is compared\n"
+	      "              with: auto (the same seed with the fix on; the default), none,\n"
+	      "              or a capture\n"
 	      "  --quiet     no line on stderr at the end\n\n"
 	      "exit status: 0 the report is written, 2 bad input, 70 internal error.\n"
 	      "Details: docs/report.md\n", f);
@@ -204,16 +207,18 @@ static void write_report(const char *path, void (*write)(FILE *, const struct re
 int cmd_report(const char *prog, int argc, char **argv)
 {
 	(void)prog;
-	enum { O_OUT = 256, O_TRACE, O_QUIET, O_HELP };
+	enum { O_OUT = 256, O_TRACE, O_GOOD, O_QUIET, O_HELP };
 	static const struct option longopts[] = {
 		{"out", required_argument, NULL, O_OUT},
 		{"trace", required_argument, NULL, O_TRACE},
+		{"good", required_argument, NULL, O_GOOD},
 		{"quiet", no_argument, NULL, O_QUIET},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
 	const char *out = NULL;
 	const char *trace = NULL; /* --trace: that capture, no replay */
+	const char *good = "auto"; /* --good: auto, none, or a capture */
 	bool quiet = false;
 	opterr = 0;
 	int c;
@@ -224,6 +229,9 @@ int cmd_report(const char *prog, int argc, char **argv)
 			break;
 		case O_TRACE:
 			trace = optarg;
+			break;
+		case O_GOOD:
+			good = optarg;
 			break;
 		case O_QUIET:
 			quiet = true;
@@ -290,6 +298,8 @@ int cmd_report(const char *prog, int argc, char **argv)
 	for (size_t i = 0; i < r.nfindings; i++)
 		r.bugs += r.findings[i].sev == PDT_SEV_BUG;
 	build_story(&r, &code.cfg, &f);
+	if (report_good(&r, good, &code.cfg, &f, err, sizeof err) != 0)
+		die(EXIT_BAD_INPUT, "report: the good run: %s", err);
 
 	/* The plots first: both reports link them, or say why they are missing. */
 	report_plots(&r);
@@ -307,6 +317,7 @@ int cmd_report(const char *prog, int argc, char **argv)
 	pdt_file_close(&f);
 	free(md);
 	free(html);
+	free(r.diff_text);
 	free(out_own);
 	report_input_free(&r.in);
 	return EXIT_CLEAN;

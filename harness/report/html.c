@@ -315,6 +315,15 @@ void report_html(FILE *f, const struct report *r)
 		what_happened(f, r);
 	findings(f, r);
 	plots(f, r);
+	fputs("<h2>The trace diff against a good run</h2>\n<p>Good run: ", f);
+	text(f, r->good_note);
+	fputs(".</p>\n", f);
+	if (r->diff_text) {
+		fprintf(f, "<p>Where g%u's flow in this run parts from the good run's "
+			"(<code>pdtrace diff</code>):</p>\n<pre class=\"diff\">", r->story.guest);
+		text(f, r->diff_text);
+		fputs("</pre>\n", f);
+	}
 	if (r->have_story) {
 		int failing = report_failing_step(r);
 		fputs("<h2>The story, step by step</h2>\n", f);

@@ -176,6 +176,14 @@ void report_markdown(FILE *f, const struct report *r)
 		fputc('\n', f);
 
 	plots(f, r);
+	fprintf(f, "## The trace diff against a good run\n\n");
+	fprintf(f, "Good run: ");
+	cell(f, r->good_note);
+	fprintf(f, ".\n\n");
+	if (r->diff_text) {
+		fprintf(f, "Where g%u's flow in this run parts from the good run's (`pdtrace diff`):\n\n"
+			"```\n%s```\n\n", r->story.guest, r->diff_text);
+	}
 
 	if (r->have_story) {
 		int failing = report_failing_step(r);

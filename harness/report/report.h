@@ -193,7 +193,19 @@ struct report {
 	char replay_note[256];
 	char notes[1024];               /* what decoding the capture noted (missing images) */
 	struct report_plots plots;      /* made before the writers run */
+	/* The trace diff against a good run (--good): the story's guest. */
+	char good[4096];                /* the good capture; "" none */
+	char good_note[8800];           /* how it was made, or why there is none */
+	char *diff_text;                /* pdt_diff_print's text (malloc), or NULL */
+	bool diverged;                  /* the guest's flow parts from the good run */
 };
+
+/* The good run and the diff of the story's guest against it (good.c):
+ * good is "auto" (on vzsim: the same seed with the fix on), "none", or a
+ * capture.  0 (r->good_note says what came of it), or -1 with a reason
+ * (the good run's replay failed). */
+int report_good(struct report *r, const char *good, const struct pdt_flow_config *bad_cfg,
+		const struct pdt_file *bad, char *err, size_t errlen);
 
 /* report.md: Markdown, short at the top, evidence below. */
 void report_markdown(FILE *f, const struct report *r);

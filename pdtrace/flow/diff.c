@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mips/exc.h>
+#include <mips/isa.h>
 #include <pdtrace/diff.h>
 
 #include "itemring.h"
@@ -63,6 +65,12 @@ struct pdt_diff {
 	uint64_t insns[2];
 	bool walked;
 	bool ended[2];       /* a side's items have all come */
+	/* Per side and guest: its last instruction that counted, and a branch
+	 * that will run again because its delay slot went to root (redo). */
+	struct {
+		uint32_t pc, word;
+		bool have, redo;
+	} last[2][NG + 1];
 };
 
 void pdt_diff_opts_default(struct pdt_diff_opts *o)
@@ -134,8 +142,14 @@ static unsigned concerns(const struct pdt_flow_item *it, bool *loss)
 {
 	unsigned own = it->ctx.guest ? bit(it->ctx.guestid) : 0;
 	*loss = false;
+	/* An instruction that an interrupt or a root TLB fault took to root did
+	 * not run for the guest: it runs again when the guest resumes, at a
+	 * point that depends on timing (the hypervisor's code, which the good
+	 * run changes), not on the guest.  A guest exit (GE: a hypercall, an
+	 * emulated instruction) is the guest's own doing. */
 	if (it->is_insn)
-		return own;
+		return own; /* (feed leaves out what went to root) */
+
 	switch (it->ev.kind) {
 	case PDT_EV_EXCEPTION:
 	case PDT_EV_ERET:
@@ -485,6 +499,35 @@ static int take(struct pdt_diff *d, unsigned g, int s, const struct pdt_flow_ite
 
 static int feed(struct pdt_diff *d, int s, const struct pdt_flow_item *it)
 {
+	/* An interrupt taken to root before a delay slot ran: the branch runs
+	 * again too. */
+	if (!it->is_insn && it->ev.kind == PDT_EV_EXCEPTION && it->ctx.guest &&
+	    it->ctx.guestid >= 1 && it->ctx.guestid <= NG && it->ev.exc.root &&
+	    it->ev.exc.code != EXC_GE) {
+		__typeof__(d->last[0][0]) *L = &d->last[s][it->ctx.guestid];
+		if (L->have && it->ev.exc.pc == L->pc + 4 &&
+		    (isa_describe(isa_decode(L->word))->flags & ISA_F_DSLOT))
+			L->redo = true;
+	}
+	if (it->is_insn && it->ctx.guest && it->ctx.guestid >= 1 && it->ctx.guestid <= NG) {
+		__typeof__(d->last[0][0]) *L = &d->last[s][it->ctx.guestid];
+		if (it->insn.exc >= 0 && it->insn.exc_root && it->insn.exc != EXC_GE) {
+			/* Taken to root in a delay slot: the branch before it runs
+			 * again when the guest resumes; count it once. */
+			if (L->have && it->insn.pc == L->pc + 4 &&
+			    (isa_describe(isa_decode(L->word))->flags & ISA_F_DSLOT))
+				L->redo = true;
+			return 0;
+		}
+		if (L->redo && it->insn.pc == L->pc && it->insn.word == L->word) {
+			L->redo = false;
+			return 0;
+		}
+		L->redo = false;
+		L->have = it->insn.have_word;
+		L->pc = it->insn.pc;
+		L->word = it->insn.word;
+	}
 	bool loss;
 	unsigned m = concerns(it, &loss) & d->mask;
 	for (unsigned g = 1; m && g <= NG; g++) {

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include <mips/exc.h>
 #include <pdtrace/diff.h>
 
 #define MAXITEMS 4096
@@ -371,10 +372,39 @@ static void test_one_guest(void **state)
 	pdt_diff_free(d);
 }
 
+
+/*
+ * An interrupt taken to root in a branch's delay slot: the branch runs
+ * again when the guest resumes.  It is one instruction of the guest's, not
+ * two: BAD (interrupted there) and GOOD (not) are the same.
+ */
+static void test_delay_slot_interrupt(void **state)
+{
+	(void)state;
+	struct stream *a = &sides[0], *b = &sides[1];
+	run(a, 1, 0x80000000, 4);
+	insn(a, 1, 0x80000010)->insn.word = 0x14000003; /* bne zero,zero: a delay slot */
+	struct pdt_flow_item *e = event(a, 1, PDT_EV_EXCEPTION);
+	e->ev.exc.code = EXC_INT;
+	e->ev.exc.root = true;
+	e->ev.exc.pc = 0x80000014;
+	run(a, 0, 0x80100000, 30); /* the hypervisor */
+	insn(a, 1, 0x80000010)->insn.word = 0x14000003; /* again */
+	run(a, 1, 0x80000014, 10);
+	run(b, 1, 0x80000000, 4);
+	insn(b, 1, 0x80000010)->insn.word = 0x14000003;
+	run(b, 1, 0x80000014, 10);
+	struct pdt_diff *d = walk(NULL);
+	const struct pdt_diff_guest *r = pdt_diff_guest(d, 1);
+	assert_int_equal(r->status, PDT_DIFF_SAME);
+	assert_int_equal(r->compared, 15);
+	pdt_diff_free(d);
+}
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_same_interleaved, setup),
+		cmocka_unit_test_setup(test_delay_slot_interrupt, setup),
 		cmocka_unit_test_setup(test_diverge_first, setup),
 		cmocka_unit_test_setup(test_diverge_excerpt, setup),
 		cmocka_unit_test_setup(test_anchor_window, setup),
