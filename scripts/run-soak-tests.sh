@@ -470,6 +470,24 @@ elif grep -q 'report' "$B/index.md" "$B/soak.json"; then
 else
 	pass crash-report
 fi
+# vzsoak report of the whole soak: its titles, runs and time to failure
+# (from the journal), and the plot of it over the seeds (gnuplot; four
+# points, axes and a key: at least 1% ink).
+timeout "$TIMEOUT" "$VZSOAK" report "$B" --quiet > /dev/null 2> "$OUT/soak-report.stderr"
+rc=$?
+M=$B/report/report.md
+if [ $rc -ne 0 ]; then
+	fail soak-report "exit status $rc: $(head -c 300 "$OUT/soak-report.stderr")"
+elif ! grep -qx '8 runs, 4 clean, 4 flagged, 2 distinct titles.' "$M"; then
+	fail soak-report "no '8 runs, 4 clean, 4 flagged, 2 distinct titles.': $(sed -n 3p "$M")"
+elif [ "$(grep -c '^| [a-z].* | 2 | [0-9]* | [0-9]* | [0-9]* |$' "$M")" != 2 ]; then
+	fail soak-report "not two titles with 2 runs each: $(grep '^| ' "$M" | head -4)"
+elif ! "$(dirname "$VZSOAK")/pngcheck" "$B/report/ttf.png" --size 1000x500 --min-ink 1 \
+	> /dev/null 2> "$OUT/soak-report.png"; then
+	fail soak-report "ttf.png: $(cat "$OUT/soak-report.png")"
+else
+	pass soak-report
+fi
 # ---------------------------------------------------------- bad input
 # (A file where a folder must be: root may write anywhere.)
 : > "$OUT/a-file"

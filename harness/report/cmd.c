@@ -21,7 +21,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: vzsoak report DIR [--out DIR] [--trace FILE] [--quiet]\n"
 	      "Writes the bug report of a run: DIR is a run folder (vzsoak run) or a\n"
-	      "crash folder of a soak (its reproducer with the shortest time to failure).\n"
+	      "crash folder of a soak (its reproducer with the shortest time to failure);\n"
+	      "or of a whole soak folder: its titles, runs and time to failure over seeds.\n"
 	      "The run is replayed on vzsim and traced; the trace detectors say what went\n"
 	      "wrong; the story is the failing guest's steps from its last good state to\n"
 	      "the failure, with its instructions, registers and TLB entries.\n\n"
@@ -254,6 +255,21 @@ int cmd_report(const char *prog, int argc, char **argv)
 		die(EXIT_BAD_INPUT, "report: one folder at a time ('%s' and '%s')", argv[optind],
 		    argv[optind + 1]);
 
+	/* A whole soak (its journal): the morning's view. */
+	char *conf = path_in(argv[optind], "soak.conf"), *jn = path_in(argv[optind], "journal");
+	struct stat sst;
+	bool is_soak = stat(conf, &sst) == 0 && stat(jn, &sst) == 0;
+	free(conf);
+	free(jn);
+	if (is_soak) {
+		if (trace)
+			die(EXIT_BAD_INPUT, "report: --trace: %s is a soak folder (give one of its "
+			    "runs or crash folders)", argv[optind]);
+		char *own = out ? NULL : path_in(argv[optind], REPORT_DIR_NAME);
+		int st = report_soak(argv[optind], out ? out : own, quiet);
+		free(own);
+		return st;
+	}
 	static struct report r;
 	char err[1024];
 	if (report_input_read(&r.in, argv[optind], err, sizeof err) != 0)

@@ -200,6 +200,11 @@ struct report {
 	bool diverged;                  /* the guest's flow parts from the good run */
 };
 
+/* vzsoak report SOAK_DIR (soak_report.c): a whole soak from its journal:
+ * each title's runs and time to failure, and a plot of it over the seeds.
+ * Writes OUT/report.md (and ttf.png); returns the exit status. */
+int report_soak(const char *dir, const char *out, bool quiet);
+
 /* The good run and the diff of the story's guest against it (good.c):
  * good is "auto" (on vzsim: the same seed with the fix on), "none", or a
  * capture.  0 (r->good_note says what came of it), or -1 with a reason

@@ -94,7 +94,9 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 				bool told = false;
 				for (unsigned p = 1; p < g && !told; p++)
 					told = !o->image[p] && !strcmp(hv.image[p - 1], hv.image[g - 1]);
-				if (g <= hv.guests && !told) {
+				/* A capture without boot arguments ran no hypervisor:
+				 * no guest image is missing. */
+				if (info->bootargs[0] && g <= hv.guests && !told) {
 					snprintf(msg, sizeof msg, "the capture's guest image %s is "
 						 "not here (--image gN=ELF): that code shows as "
 						 "gaps", path);
