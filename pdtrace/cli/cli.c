@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <inttypes.h>
 
 void window_note(const char *path, const struct pdt_file_info *h)
@@ -40,4 +41,24 @@ void cli_traces(const char *cmd, int argc, char **argv, int first, const char **
 		    n == 1 ? "no trace file" : "want two trace files, BAD and GOOD");
 	for (int i = 0; i < n; i++)
 		out[i] = argv[first + i];
+}
+
+bool cli_common_opt(int c, const char *value, struct capture_opts *cap, bool *json)
+{
+	switch (c) {
+	case 'h':
+		cli_usage();
+		exit(0);
+	case CLI_O_JSON:
+		*json = true;
+		return true;
+	case CLI_O_IMAGE:
+		capture_image_opt(cap, value);
+		return true;
+	case CLI_O_CRASHME:
+		capture_crashme_opt(cap, value);
+		return true;
+	default:
+		return false;
+	}
 }

@@ -52,6 +52,18 @@ void capture_close(struct capture *c);
  * else the trace's (2). */
 __attribute__((noreturn)) void capture_failed(const char *path, int rc);
 
+/* The options of every subcommand that walks a capture (flow, detect,
+ * diff): their getopt_long codes (a command's own start at CLI_O_OWN) and
+ * long options, and their handling. */
+enum { CLI_O_JSON = 1, CLI_O_IMAGE, CLI_O_CRASHME, CLI_O_OWN };
+#define CLI_COMMON_LONGOPTS                                                     \
+	{ "help", no_argument, NULL, 'h' }, { "json", no_argument, NULL, CLI_O_JSON }, \
+	{ "image", required_argument, NULL, CLI_O_IMAGE },                           \
+	{ "crashme", required_argument, NULL, CLI_O_CRASHME }
+/* Handles c if it is one of those (--help prints the usage and exits 0):
+ * true if it was. */
+bool cli_common_opt(int c, const char *value, struct capture_opts *cap, bool *json);
+
 /* A subcommand's getopt error (c is getopt_long's ':' or '?', arg the
  * word it stopped at): one line naming the option, exit 2. */
 __attribute__((noreturn)) void cli_option_error(const char *cmd, int c, const char *arg);

@@ -30,12 +30,9 @@ struct detect_opts {
 static void parse_args(struct detect_opts *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof *o);
-	enum { O_JSON = 1, O_IMAGE, O_CRASHME, O_REPEAT, O_BUGS };
+	enum { O_REPEAT = CLI_O_OWN, O_BUGS };
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "image", required_argument, NULL, O_IMAGE },
-		{ "crashme", required_argument, NULL, O_CRASHME },
+		CLI_COMMON_LONGOPTS,
 		{ "repeat-limit", required_argument, NULL, O_REPEAT },
 		{ "bugs", no_argument, NULL, O_BUGS },
 		{ 0 },
@@ -45,19 +42,9 @@ static void parse_args(struct detect_opts *o, int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		const char *a = argv[optind - 1], *v = optarg;
+		if (cli_common_opt(c, v, &o->cap, &o->json))
+			continue;
 		switch (c) {
-		case 'h':
-			cli_usage();
-			exit(0);
-		case O_JSON:
-			o->json = true;
-			break;
-		case O_IMAGE:
-			capture_image_opt(&o->cap, v);
-			break;
-		case O_CRASHME:
-			capture_crashme_opt(&o->cap, v);
-			break;
 		case O_REPEAT: {
 			char *end;
 			errno = 0;

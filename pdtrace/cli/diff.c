@@ -47,12 +47,9 @@ static void parse_args(struct diff_opts *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof *o);
 	pdt_diff_opts_default(&o->d);
-	enum { O_JSON = 1, O_IMAGE, O_CRASHME, O_CONTEXT, O_BEFORE, O_AFTER, O_QUEUE };
+	enum { O_CONTEXT = CLI_O_OWN, O_BEFORE, O_AFTER, O_QUEUE };
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "image", required_argument, NULL, O_IMAGE },
-		{ "crashme", required_argument, NULL, O_CRASHME },
+		CLI_COMMON_LONGOPTS,
 		{ "context", required_argument, NULL, O_CONTEXT },
 		{ "before", required_argument, NULL, O_BEFORE },
 		{ "after", required_argument, NULL, O_AFTER },
@@ -64,19 +61,9 @@ static void parse_args(struct diff_opts *o, int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		const char *a = argv[optind - 1], *v = optarg;
+		if (cli_common_opt(c, v, &o->cap, &o->json))
+			continue;
 		switch (c) {
-		case 'h':
-			cli_usage();
-			exit(0);
-		case O_JSON:
-			o->json = true;
-			break;
-		case O_IMAGE:
-			capture_image_opt(&o->cap, v);
-			break;
-		case O_CRASHME:
-			capture_crashme_opt(&o->cap, v);
-			break;
 		case O_CONTEXT:
 			if (v[0] != 'g' || v[1] < '1' || v[1] > '8' || v[2])
 				die(EXIT_BAD_INPUT, "--context: '%s' is not a guest g1..g8 "

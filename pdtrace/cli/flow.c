@@ -85,17 +85,13 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 	o->events = true;
 	o->before = 200;
 	o->after = 20;
-	enum { O_JSON = 1, O_NOEV, O_IMAGE, O_CONTEXT, O_FROM, O_TO, O_CRASHME, O_AROUND,
-	       O_BEFORE, O_AFTER };
+	enum { O_NOEV = CLI_O_OWN, O_CONTEXT, O_FROM, O_TO, O_AROUND, O_BEFORE, O_AFTER };
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, O_JSON },
+		CLI_COMMON_LONGOPTS,
 		{ "no-events", no_argument, NULL, O_NOEV },
-		{ "image", required_argument, NULL, O_IMAGE },
 		{ "context", required_argument, NULL, O_CONTEXT },
 		{ "from", required_argument, NULL, O_FROM },
 		{ "to", required_argument, NULL, O_TO },
-		{ "crashme", required_argument, NULL, O_CRASHME },
 		{ "around", required_argument, NULL, O_AROUND },
 		{ "before", required_argument, NULL, O_BEFORE },
 		{ "after", required_argument, NULL, O_AFTER },
@@ -109,18 +105,11 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		const char *a = argv[optind - 1], *v = optarg;
+		if (cli_common_opt(c, v, &o->cap, &o->json))
+			continue;
 		switch (c) {
-		case 'h':
-			cli_usage();
-			exit(0);
-		case O_JSON:
-			o->json = true;
-			break;
 		case O_NOEV:
 			o->events = false;
-			break;
-		case O_IMAGE:
-			capture_image_opt(&o->cap, v);
 			break;
 		case O_CONTEXT:
 			parse_context(o, v);
@@ -148,9 +137,6 @@ static void parse_args(struct flow_opts *o, int argc, char **argv)
 		case O_AFTER:
 			window_opt = "--after";
 			o->after = parse_index("--after", v);
-			break;
-		case O_CRASHME:
-			capture_crashme_opt(&o->cap, v);
 			break;
 		default:
 			cli_option_error("flow", c, a);
