@@ -45,26 +45,13 @@ static int write_findings(const char *dir, const char *trace, const struct pdt_f
 int tracecheck_run(struct detector *d, const struct soak_view *v, const char *trace,
 		   const char *dir, uint32_t repeat_limit, char *err, size_t errlen)
 {
-	struct pdt_file f;
-	uint64_t off = 0;
-	int rc = pdt_file_open(&f, trace, &off);
-	if (rc) {
-		snprintf(err, errlen, "%s: offset 0x%" PRIx64 ": %s", trace, off, pdt_errstr(rc));
+	struct pdt_capture cap;
+	if (pdt_capture_open(&cap, trace, NULL, NULL, NULL, err, errlen) != 0)
 		return -1;
-	}
-	struct pdt_capture_code code;
-	char why[512];
-	rc = pdt_capture_code_load(&code, &f.info, NULL, NULL, NULL, why, sizeof why);
-	if (rc) {
-		pdt_file_close(&f);
-		snprintf(err, errlen, "%s: %s", trace, why);
-		return -1;
-	}
 	struct pdt_detect_config dc = {.repeat_limit = repeat_limit};
 	struct pdt_detect *det;
-	rc = pdt_detect_capture(&code.cfg, f.words, f.len, &dc, &det);
-	pdt_capture_code_free(&code);
-	pdt_file_close(&f);
+	int rc = pdt_detect_capture(&cap.code.cfg, cap.f.words, cap.f.len, &dc, &det);
+	pdt_capture_close(&cap);
 	if (rc) {
 		snprintf(err, errlen, "%s: %s", trace, pdt_errstr(rc));
 		return -1;

@@ -297,15 +297,12 @@ int cmd_report(const char *prog, int argc, char **argv)
 	}
 
 	/* The trace detectors over it, then the story of the first bug. */
-	struct pdt_file f;
-	uint64_t off = 0;
-	int rc = pdt_file_open(&f, r.trace, &off);
+	struct pdt_capture cap;
+	int rc = pdt_capture_open(&cap, r.trace, NULL, note, &r, err, sizeof err);
 	if (rc)
-		die(r.no_replay ? EXIT_BAD_INPUT : EXIT_INTERNAL, "report: %s: offset 0x%" PRIx64
-		    ": %s", r.trace, off, rc == PDT_E_IO ? strerror(errno) : pdt_errstr(rc));
-	struct pdt_capture_code code;
-	if (pdt_capture_code_load(&code, &f.info, NULL, note, &r, err, sizeof err) != 0)
-		die(EXIT_BAD_INPUT, "report: %s", err);
+		die(rc == PDT_E_NOMEM ? EXIT_INTERNAL : EXIT_BAD_INPUT, "report: %s", err);
+	const struct pdt_file f = cap.f;
+	const struct pdt_capture_code code = cap.code;
 	struct pdt_detect_config dc = {.repeat_limit = r.in.scn.repeat_limit};
 	struct pdt_detect *det;
 	if ((rc = pdt_detect_capture(&code.cfg, f.words, f.len, &dc, &det)) != 0)
@@ -329,8 +326,7 @@ int cmd_report(const char *prog, int argc, char **argv)
 		fprintf(stderr, "vzsoak: report: %s, %s%s\n", md, html,
 			r.replay_matches || r.no_replay ? "" : " (the replay is NOT the run: see its table)");
 	pdt_detect_free(det);
-	pdt_capture_code_free(&code);
-	pdt_file_close(&f);
+	pdt_capture_close(&cap);
 	free(md);
 	free(html);
 	free(r.diff_text);

@@ -36,20 +36,14 @@ static bool fixed(struct scenario *s, char *note, size_t len)
 static void diff_guest(struct report *r, const struct pdt_flow_config *bad_cfg,
 		       const struct pdt_file *bad, char *err, size_t errlen)
 {
-	struct pdt_file good;
-	uint64_t off = 0;
-	int rc = pdt_file_open(&good, r->good, &off);
-	if (rc) {
-		snprintf(r->good_note, sizeof r->good_note, "no diff: %s: offset 0x%" PRIx64 ": %s",
-			 r->good, off, pdt_errstr(rc));
-		return;
-	}
-	struct pdt_capture_code code;
-	if (pdt_capture_code_load(&code, &good.info, NULL, NULL, NULL, err, errlen) != 0) {
+	struct pdt_capture cap;
+	if (pdt_capture_open(&cap, r->good, NULL, NULL, NULL, err, errlen) != 0) {
 		snprintf(r->good_note, sizeof r->good_note, "no diff: %s", err);
-		pdt_file_close(&good);
 		return;
 	}
+	const struct pdt_file good = cap.f;
+	const struct pdt_capture_code code = cap.code;
+	int rc;
 	struct pdt_diff_opts o;
 	pdt_diff_opts_default(&o);
 	o.guests = 1u << r->story.guest;
@@ -81,8 +75,7 @@ static void diff_guest(struct report *r, const struct pdt_flow_config *bad_cfg,
 		r->diverged = g->status == PDT_DIFF_DIVERGED;
 	}
 	pdt_diff_free(d);
-	pdt_capture_code_free(&code);
-	pdt_file_close(&good);
+	pdt_capture_close(&cap);
 }
 
 int report_good(struct report *r, const char *good, const struct pdt_flow_config *bad_cfg,

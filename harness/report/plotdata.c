@@ -89,21 +89,12 @@ int plot_series_read(struct plot_series *ps, const char *path, uint64_t insns, c
 	ps->bin_insns = insns / REPORT_PLOT_BINS + (insns % REPORT_PLOT_BINS != 0);
 	if (!ps->bin_insns)
 		ps->bin_insns = 1;
-	struct pdt_file f;
-	uint64_t off = 0;
-	int rc = pdt_file_open(&f, path, &off);
-	if (rc) {
-		snprintf(err, errlen, "%s: offset 0x%" PRIx64 ": %s", path, off, pdt_errstr(rc));
-		return -1;
-	}
-	struct pdt_capture_code code;
 	/* cmd.c already said what the code misses: no notes twice. */
-	if (pdt_capture_code_load(&code, &f.info, NULL, NULL, NULL, err, errlen) != 0) {
-		pdt_file_close(&f);
+	struct pdt_capture cap;
+	if (pdt_capture_open(&cap, path, NULL, NULL, NULL, err, errlen) != 0)
 		return -1;
-	}
 	struct pdt_flow *flow;
-	rc = pdt_flow_new(&flow, &code.cfg, f.words, f.len);
+	int rc = pdt_flow_new(&flow, &cap.code.cfg, cap.f.words, cap.f.len);
 	if (!rc) {
 		struct pdt_flow_item it;
 		while ((rc = pdt_flow_next(flow, &it)) == 0)
@@ -112,8 +103,7 @@ int plot_series_read(struct plot_series *ps, const char *path, uint64_t insns, c
 			rc = 0;
 		pdt_flow_free(flow);
 	}
-	pdt_capture_code_free(&code);
-	pdt_file_close(&f);
+	pdt_capture_close(&cap);
 	if (rc) {
 		snprintf(err, errlen, "%s: %s", path, pdt_errstr(rc));
 		return -1;

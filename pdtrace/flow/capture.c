@@ -11,6 +11,8 @@
  * hypervisor's own parser (libbootargs), whose defaults stand for a key
  * left out.
  */
+#include <errno.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
@@ -134,4 +136,35 @@ void pdt_capture_code_free(struct pdt_capture_code *cc)
 	for (unsigned g = 0; g <= PDT_FLOW_GUESTS; g++)
 		pdt_code_free(cc->codes[g]);
 	memset(cc, 0, sizeof *cc);
+}
+
+int pdt_capture_open(struct pdt_capture *c, const char *path, const struct pdt_code_opts *o,
+		     pdt_note_fn *note_fn, void *priv, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	uint64_t off = 0;
+	int rc = pdt_file_open(&c->f, path, &off);
+	if (rc == PDT_E_IO) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	if (rc) {
+		snprintf(err, errlen, "%s: offset 0x%" PRIx64 ": %s", path, off, pdt_errstr(rc));
+		return rc;
+	}
+	char why[512];
+	rc = pdt_capture_code_load(&c->code, &c->f.info, o, note_fn, priv, why, sizeof why);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		pdt_file_close(&c->f);
+		return rc;
+	}
+	return 0;
+}
+
+void pdt_capture_close(struct pdt_capture *c)
+{
+	pdt_capture_code_free(&c->code);
+	pdt_file_close(&c->f);
+	memset(c, 0, sizeof *c);
 }

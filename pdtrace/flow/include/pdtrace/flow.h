@@ -133,6 +133,16 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 			  char *err, size_t errlen);
 void pdt_capture_code_free(struct pdt_capture_code *cc);
 
+/* A trace file and its code, opened together: 0, or PDT_E_* with one line
+ * in err naming the file (and the offset of a bad header). */
+struct pdt_capture {
+	struct pdt_file f;
+	struct pdt_capture_code code;
+};
+int pdt_capture_open(struct pdt_capture *c, const char *path, const struct pdt_code_opts *o,
+		     pdt_note_fn *note, void *priv, char *err, size_t errlen);
+void pdt_capture_close(struct pdt_capture *c);
+
 /* ------------------------------------------------------------ items */
 
 enum pdt_flow_event {
