@@ -12,6 +12,11 @@
  *
  *   detect: F findings, B bugs
  *
+ * With --diff it aligns the capture with itself (pdt_diff_flows, both
+ * walks), the line then:
+ *
+ *   diff: I insns (both sides); S s, R M insn/s, max RSS K KiB; G of N guests the same
+ *
  * Memory: the trace is a read-only file mapping, and the pages of it the
  * decoder has read count in the RSS in proportion to the trace, which
  * would hide what the decoder itself holds.  So pages well behind the
@@ -20,6 +25,7 @@
  * in max RSS is the decoder, the images and a window of the trace.
  */
 #include <pdtrace/detect.h>
+#include <pdtrace/diff.h>
 #include <pdtrace/flow.h>
 #include <pdtrace/pdtrace.h>
 
@@ -58,14 +64,16 @@ static struct pdt_code *load(const char *path)
 
 int main(int argc, char **argv)
 {
-	/* --detect: the trace detectors (pdtrace/detect.h) read every item too. */
+	/* --detect: the trace detectors (pdtrace/detect.h) read every item too;
+	 * --diff: the capture against itself (pdtrace/diff.h) instead. */
 	bool detect = argc > 1 && !strcmp(argv[1], "--detect");
-	if (detect) {
+	bool diff = argc > 1 && !strcmp(argv[1], "--diff");
+	if (detect || diff) {
 		argc--;
 		argv++;
 	}
 	if (argc < 3 || argc > 4) {
-		fputs("usage: pdt-bench-flow [--detect] TRACE ROOT.ELF [GUEST.ELF]\n", stderr);
+		fputs("usage: pdt-bench-flow [--detect|--diff] TRACE ROOT.ELF [GUEST.ELF]\n", stderr);
 		return 2;
 	}
 	struct pdt_detect *det = NULL;
@@ -95,6 +103,51 @@ int main(int argc, char **argv)
 	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++)
 		cfg.guest[g] = guest;
 
+	if (diff) {
+		/* Two walks of the capture, each with its own crashme provider
+		 * (a provider serves one decoder at a time). */
+		struct pdt_crashme *cm2;
+		if (pdt_crashme_new(&cm2, 1, 64) != PDT_OK) {
+			fputs("pdt-bench-flow: out of memory\n", stderr);
+			return 2;
+		}
+		struct pdt_flow_config cfg2 = cfg;
+		cfg2.code = pdt_crashme_provider(cm2);
+		struct pdt_diff_opts o;
+		pdt_diff_opts_default(&o);
+		o.whole[0] = o.whole[1] = true;
+		struct pdt_diff *d;
+		if (pdt_diff_new(&d, &o) != 0) {
+			fputs("pdt-bench-flow: out of memory\n", stderr);
+			return 2;
+		}
+		const struct pdt_flow_config *const cfgs[2] = {&cfg, &cfg2};
+		const uint8_t *const words[2] = {f.words, f.words};
+		const uint64_t lens[2] = {f.len, f.len};
+		int failed;
+		double t0 = now();
+		err = pdt_diff_flows(d, cfgs, words, lens, &failed);
+		double secs = now() - t0;
+		if (err) {
+			fprintf(stderr, "pdt-bench-flow: pdt_diff_flows: %s\n", pdt_errstr(err));
+			return 1;
+		}
+		unsigned same = 0, present = 0;
+		for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++) {
+			enum pdt_diff_status st = pdt_diff_guest(d, g)->status;
+			present += st != PDT_DIFF_ABSENT;
+			same += st == PDT_DIFF_SAME;
+		}
+		uint64_t both = pdt_diff_insns(d, 0) + pdt_diff_insns(d, 1);
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		printf("diff: %" PRIu64 " insns (both sides); %.3f s, %.1f M insn/s, max RSS %ld "
+		       "KiB; %u of %u guests the same\n", both, secs,
+		       secs > 0 ? both / secs / 1e6 : 0.0, ru.ru_maxrss, same, present);
+		pdt_diff_free(d);
+		pdt_crashme_free(cm2);
+		return same == present ? 0 : 1;
+	}
 	struct pdt_flow *flow;
 	if (pdt_flow_new(&flow, &cfg, f.words, f.len) != 0) {
 		fputs("pdt-bench-flow: out of memory\n", stderr);

@@ -176,6 +176,17 @@ if [ -f "$HV" ] && [ -f "$BUILD/target/guests/stress.elf" ]; then
 		"$(awk -v b="$(stat -c %s "$t")" 'BEGIN { printf "%.1f", b / 1e6 }')" \
 		"$(field "$line" secs)" "$(field "$line" rate)" "$(field "$line" rss)"
 	echo "    ($(echo "$line" | sed -n 's/.*detect: \(.*\)/\1/p'); gaps: $(field "$line" gaps))"
+	# The same capture against itself through the diff's library: both
+	# walks, every guest compared to the end.
+	dl=$("$BENCH_FLOW" --diff "$t" "$HV" "$BUILD/target/guests/stress.elf") \
+		|| die "pdt-bench-flow --diff $t failed: $dl"
+	row "shrinking page, diff against itself" \
+		"$(echo "$dl" | sed -n 's/^diff: \([0-9]*\) insns.*/\1/p')" "" \
+		"$(echo "$dl" | sed -n 's/^[^;]*; \([0-9.]*\) s,.*/\1/p')" \
+		"$(echo "$dl" | sed -n 's/.* s, \([0-9.]*\) M insn\/s.*/\1/p')" \
+		"$(echo "$dl" | sed -n 's/.*max RSS \([0-9]*\) KiB.*/\1/p')"
+	echo "    (guest instructions of both walks; $(echo "$dl" | sed -n 's/.*KiB; //p'); the RSS holds the"\
+		"capture's pages, which the diff does not hand back)"
 	rm -f "$t" "$t.err"
 fi
 t=$OUT/flow-lcg-$FLOW_INSNS.vzt

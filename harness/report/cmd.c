@@ -31,9 +31,9 @@ static void usage(FILE *f)
 	      "              go (default DIR/report)\n"
 	      "  --trace FILE  tell the story from this capture (a board's), without\n"
 	      "              replaying: no registers or TLB entries\n"
-	      "  --good auto|none|FILE  the good run the failing guest's trace is compared\n"
-	      "              with: auto (the same seed with the fix on; the default), none,\n"
-	      "              or a capture\n"
+	      "  --good auto|none|FILE|DIR  the good run the failing guest's trace is\n"
+	      "              compared with: auto (the same seed with the fix on; the\n"
+	      "              default), none, a capture, or a run folder with one\n"
 	      "  --quiet     no line on stderr at the end\n\n"
 	      "exit status: 0 the report is written, 2 bad input, 70 internal error.\n"
 	      "Details: docs/report.md\n", f);

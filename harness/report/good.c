@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <pdtrace/diff.h>
 #include <vzsoak/hypercall.h>
 
 #include "../cli.h"
+#include "../crashdb.h"
 #include "report.h"
 
 /* The scenario with a fix on; false (and why in note) if there is none. */
@@ -107,8 +109,17 @@ int report_good(struct report *r, const char *good, const struct pdt_flow_config
 		snprintf(r->good_note + n, sizeof r->good_note - n, ", %s (%s)",
 			 d.nflags ? "which the runner flagged too" : "clean", r->good);
 	} else {
+		/* A run folder: its own capture (detect = trace), or its
+		 * report's replay; else the file named. */
+		struct stat st;
 		snprintf(r->good, sizeof r->good, "%s", good);
-		snprintf(r->good_note, sizeof r->good_note, "the capture %s", good);
+		if (stat(good, &st) == 0 && S_ISDIR(st.st_mode)) {
+			snprintf(r->good, sizeof r->good, "%s/trace.vzt", good);
+			if (stat(r->good, &st) != 0)
+				snprintf(r->good, sizeof r->good, "%s/" REPORT_DIR_NAME "/trace.vzt",
+					 good);
+		}
+		snprintf(r->good_note, sizeof r->good_note, "the capture %s", r->good);
 	}
 	diff_guest(r, bad_cfg, bad, err, errlen);
 	return 0;
