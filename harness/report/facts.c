@@ -96,8 +96,9 @@ void report_page_size(uint32_t pagemask, char *buf, size_t len)
 	pdt_page_size_text(pagemask, buf, len);
 }
 
-void report_reg_note(enum story_reg r, uint32_t v, char *buf, size_t len)
+void report_reg_note(enum story_reg r, const struct replay_state *st, char *buf, size_t len)
 {
+	uint32_t v = st->cp0[r];
 	char tmp[16];
 	buf[0] = 0;
 	switch (r) {
@@ -105,7 +106,10 @@ void report_reg_note(enum story_reg r, uint32_t v, char *buf, size_t len)
 		if (v & 0x80000000u)
 			snprintf(buf, len, "P set: the last tlbp found no entry");
 		else
-			snprintf(buf, len, "entry %" PRIu32, v & 0x3fu);
+			/* The guest's Index counts its part of the TLB, which the
+			 * tables number among all the entries. */
+			snprintf(buf, len, "guest entry %" PRIu32 " (TLB entry %" PRIu32 ")", v & 0xffu,
+				 st->guest_base + (v & 0xffu));
 		break;
 	case SR_PAGEMASK:
 		report_page_size(v, tmp, sizeof tmp);

@@ -227,7 +227,7 @@ static void registers(FILE *f, const struct story *s, const struct story_step *s
 	fputs("<table class=\"hex\">\n<tr><th>register</th><th>value</th><th>note</th></tr>\n", f);
 	for (unsigned r = 0; r < SR_COUNT; r++) {
 		char note[96];
-		report_reg_note(r, rs->cp0[r], note, sizeof note);
+		report_reg_note(r, rs, note, sizeof note);
 		fprintf(f, "<tr><td>%s</td><td>0x%08" PRIx32 "</td><td>", story_reg_name(r),
 			rs->cp0[r]);
 		text(f, note);

@@ -68,7 +68,7 @@ static void step_detail(FILE *f, const struct story *s, unsigned k, bool failing
 						       "is still loaded)");
 		for (unsigned r = 0; r < SR_COUNT; r++) {
 			char note[96];
-			report_reg_note(r, rs->cp0[r], note, sizeof note);
+			report_reg_note(r, rs, note, sizeof note);
 			fprintf(f, "| %s | 0x%08" PRIx32 " | %s |\n", story_reg_name(r), rs->cp0[r],
 				note);
 		}

@@ -137,7 +137,9 @@ static void read_state(vzsim *sim, unsigned guest, uint32_t va, const struct tlb
 	for (unsigned r = 0; r < 32; r++)
 		st->gpr[r] = vzsim_gpr(sim, r);
 	/* The guest's entries: those that map va first, then the others. */
-	unsigned n = vzsim_tlb_size(sim, NULL);
+	unsigned guest_entries = 0;
+	unsigned n = vzsim_tlb_size(sim, &guest_entries);
+	st->guest_base = n - guest_entries;
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned i = 0; i < n && st->ntlb < STORY_TLB_ROWS; i++) {
 			struct vzsim_tlb_entry e;

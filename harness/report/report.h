@@ -96,6 +96,7 @@ struct replay_state {
 	uint32_t gpr[32];
 	unsigned ntlb;        /* the guest's TLB entries (and the one a step names) */
 	unsigned nmaps;       /* of them, those that map the story's address (first) */
+	unsigned guest_base;  /* the first entry of the guest part (a guest's Index 0) */
 	struct {
 		unsigned entry;
 		struct vzsim_tlb_entry e;
@@ -244,7 +245,7 @@ int report_failing_step(const struct report *r);
 /* A PageMask as a page size ("16K"). */
 void report_page_size(uint32_t pagemask, char *buf, size_t len);
 /* What a register's value says, where it says something at a glance. */
-void report_reg_note(enum story_reg r, uint32_t v, char *buf, size_t len);
+void report_reg_note(enum story_reg r, const struct replay_state *st, char *buf, size_t len);
 /* The GPRs a step's excerpt names (rs, rt, rd), as a mask; none when the
  * CPU was in root mode (the registers read are the hypervisor's). */
 uint32_t report_gprs_used(const struct story_step *st);
