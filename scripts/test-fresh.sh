@@ -241,7 +241,10 @@ mount_root() {
 	ln -s /proc/self/fd/0 "$d/stdin"
 	ln -s /proc/self/fd/1 "$d/stdout"
 	ln -s /proc/self/fd/2 "$d/stderr"
-	mkdir -p "$ROOTFS/sys" && mount --bind /sys "$ROOTFS/sys" &&
+	# /sys with what is mounted under it (/sys/fs/cgroup: slurmd will not
+	# start without it, as on a real machine), none of it coming back out.
+	mkdir -p "$ROOTFS/sys" && mount --rbind /sys "$ROOTFS/sys" &&
+		mount --make-rslave "$ROOTFS/sys" &&
 		mount -o remount,bind,ro "$ROOTFS/sys" || return 1
 	mkdir -p "$CACHE/apt-archives/partial" "$ROOTFS/var/cache/apt/archives" &&
 		mount --bind "$CACHE/apt-archives" "$ROOTFS/var/cache/apt/archives"
