@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define TITLE_MAX 256
 #define TITLES_MAX 1024
@@ -98,6 +99,10 @@ int crashdb_write(const struct journal *j, const char *dir, char *err, size_t er
 int crashdb_keep(const struct journal *j, const char *dir, const char *run_dir,
 		 const struct entry *e, const char *repro, unsigned keep, char *err,
 		 size_t errlen);
+
+/* Text in a Markdown table cell: a '|' would end it (index.md, the
+ * reports). */
+void md_cell(FILE *f, const char *s);
 
 /* Removes a folder and what it holds (the run folders: no sub-folders
  * deeper than one level). */

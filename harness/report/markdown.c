@@ -10,17 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../crashdb.h"
 #include "report.h"
 
-/* A cell without the '|' that would end it. */
-static void cell(FILE *f, const char *s)
-{
-	for (; *s; s++)
-		if (*s == '|')
-			fputs("\\|", f);
-		else
-			fputc(*s, f);
-}
 
 static void tlb_table(FILE *f, const struct replay_state *st, unsigned guest)
 {
@@ -48,7 +40,7 @@ static void step_detail(FILE *f, const struct story *s, unsigned k, bool failing
 {
 	const struct story_step *st = &s->step[k];
 	fprintf(f, "### %u. ", k + 1);
-	cell(f, st->what);
+	md_cell(f, st->what);
 	fprintf(f, "\n\n%sInstruction %" PRIu64 ", g%u.\n\n",
 		failing ? "**The failure.** " : "", st->index, st->guest);
 	if (st->ninsn) {
@@ -118,17 +110,17 @@ void report_markdown(FILE *f, const struct report *r)
 	fprintf(f, "| scenario | %s |\n", text);
 	report_board_text(&in->scn, text, sizeof text);
 	fprintf(f, "| board | ");
-	cell(f, text);
+	md_cell(f, text);
 	char hv[4200], guest[4300];
 	report_images_text(in, hv, sizeof hv, guest, sizeof guest);
 	fprintf(f, " |\n| hypervisor | ");
-	cell(f, hv);
+	md_cell(f, hv);
 	fprintf(f, " |\n| guest image | ");
-	cell(f, guest);
+	md_cell(f, guest);
 	fprintf(f, " |\n");
 	if (r->notes[0]) {
 		fprintf(f, "| decoding | ");
-		cell(f, r->notes);
+		md_cell(f, r->notes);
 		fprintf(f, " |\n");
 	}
 	fprintf(f, "| replay | %s |\n\n", r->replay_note);
@@ -138,7 +130,7 @@ void report_markdown(FILE *f, const struct report *r)
 		fprintf(f, "## What happened\n\n");
 		for (unsigned k = 0; k < s->nsteps; k++) {
 			fprintf(f, "%u. ", k + 1);
-			cell(f, s->step[k].what);
+			md_cell(f, s->step[k].what);
 			fprintf(f, " (instruction %" PRIu64 ")\n", s->step[k].index);
 		}
 		if (s->truncated)
@@ -157,7 +149,7 @@ void report_markdown(FILE *f, const struct report *r)
 			const struct pdt_finding *x = &r->findings[i];
 			fprintf(f, "| %s | g%u | %" PRIu64 " | ", pdt_severity_name(x->sev), x->guest,
 				x->index);
-			cell(f, x->title);
+			md_cell(f, x->title);
 			fprintf(f, " | %" PRIu64 " |\n", x->count);
 		}
 		fputc('\n', f);
@@ -178,7 +170,7 @@ void report_markdown(FILE *f, const struct report *r)
 	plots(f, r);
 	fprintf(f, "## The trace diff against a good run\n\n");
 	fprintf(f, "Good run: ");
-	cell(f, r->good_note);
+	md_cell(f, r->good_note);
 	fprintf(f, ".\n\n");
 	if (r->diff_text) {
 		fprintf(f, "Where g%u's flow in this run parts from the good run's (`pdtrace diff`):\n\n"

@@ -117,11 +117,7 @@ static void write_md(FILE *f, const char *dir, const struct journal *j,
 		for (size_t k = 0; k < nt; k++) {
 			const struct title_runs *x = &t[k];
 			fputs("| ", f);
-			for (const char *s = x->title; *s; s++) {
-				if (*s == '|')
-					fputc('\\', f);
-				fputc(*s, f);
-			}
+			md_cell(f, x->title);
 			if (x->n)
 				fprintf(f, " | %zu | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " |\n", x->n,
 					x->ttf[0], x->ttf[x->n / 2], x->ttf[x->n - 1]);
