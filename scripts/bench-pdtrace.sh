@@ -185,7 +185,7 @@ if [ -f "$HV" ] && [ -f "$BUILD/target/guests/stress.elf" ]; then
 		"$(echo "$dl" | sed -n 's/^[^;]*; \([0-9.]*\) s,.*/\1/p')" \
 		"$(echo "$dl" | sed -n 's/.* s, \([0-9.]*\) M insn\/s.*/\1/p')" \
 		"$(echo "$dl" | sed -n 's/.*max RSS \([0-9]*\) KiB.*/\1/p')"
-	echo "    (guest instructions of both walks; $(echo "$dl" | sed -n 's/.*KiB; //p'); the RSS holds the"\
+	echo "    (instructions of both walks; $(echo "$dl" | sed -n 's/.*KiB; //p'); the RSS holds the"\
 		"capture's pages, which the diff does not hand back)"
 	rm -f "$t" "$t.err"
 fi
