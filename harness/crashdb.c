@@ -628,6 +628,9 @@ int crashdb_write(const struct journal *j, const char *dir, char *err, size_t er
 			k + 1, name, s->count, first, s->id);
 		free(cdir);
 	}
+	if (nt)
+		fprintf(fm, "\nThe time to failure over the seeds: `vzsoak report` of this folder; a "
+			    "failure's story: `vzsoak report crashes/ID` (docs/report.md).\n");
 	fprintf(fj, "%s]\n}\n", nt ? "\n  " : "");
 	fprintf(fk, "ok %zu clean runs\n# %zu of %zu runs clean\n", nt + 1, nclean, j->n);
 	bool bad = ferror(fm) || ferror(fj) || ferror(fk);
