@@ -162,6 +162,12 @@ vzsim *vzsim_new(const struct vzsim_config *cfg, char *err, size_t errlen)
 		       &sim->uart.dev);
 	bus_add_device(&sim->bus, BOARD_FPGA_BASE, BOARD_FPGA_SIZE,
 		       &sim->fpga.dev);
+	/* vzsim's own IDCODE (version 0, part 0x000a, manufacturer 0x2d0: no
+	 * JEDEC maker's); IMPCODE says what the debug side offers: for now
+	 * nothing but the TAP (EJTAGver 0, no DINT, no debug mode), MIPS32. */
+	sim->tap.idcode = 0x0000a5a1u;
+	sim->tap.impcode = 0;
+	tap_reset(&sim->tap);
 	if (tcb_init(&sim->tcb, sim->opts.tcb_size) != 0) {
 		board_set_err(err, errlen, "out of memory");
 		free(sim->ram);

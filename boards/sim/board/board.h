@@ -13,6 +13,7 @@
 #include "../cpu/cpu.h"
 #include "bus.h"
 #include "malta.h"
+#include "tap.h"
 #include "tcb.h"
 #include "uart.h"
 #include <vzsim/vzsim.h>
@@ -63,6 +64,8 @@ struct vzsim {
 	struct uart uart;
 	struct malta_fpga fpga;
 	struct tcb tcb;
+	/* The EJTAG TAP a probe drives (tap.c). */
+	struct tap tap;
 	/* The file vzsim_tcb_open created for vzsim_tcb_save, or NULL. */
 	struct pdt_file_writer *tcb_file;
 	/* A windowed capture's header, taken as it starts (the header of a

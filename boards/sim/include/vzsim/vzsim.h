@@ -256,6 +256,28 @@ typedef void (*vzsim_tlb_hook)(void *ctx, const struct vzsim_tlb_write_event *ev
  */
 void vzsim_set_tlb_hook(vzsim *sim, vzsim_tlb_hook hook, void *ctx);
 
+/* ------------------------------------------------------------ JTAG */
+
+/*
+ * The board's EJTAG TAP, as a probe drives it: one TCK cycle (rising edge
+ * with TMS and TDI, then falling edge); returns TDO as the probe sampled it
+ * before the cycle (TCK low).  Instructions: IDCODE (0x01, selected by
+ * Test-Logic-Reset; vzsim's is 0x0000a5a1), IMPCODE (0x03), BYPASS (0x1f,
+ * and every other code for now).  docs/vzsim.md, "JTAG".
+ */
+bool vzsim_jtag_clock(vzsim *sim, bool tms, bool tdi);
+/* TRST: Test-Logic-Reset. */
+void vzsim_jtag_reset(vzsim *sim);
+/*
+ * OpenOCD's remote_bitbang requests, n bytes of them: '0'..'7' set TCK,
+ * TMS and TDI (the TAP moves on TCK's rising edge), 'R' answers TDO as
+ * '0' or '1' in out (at most n bytes; *nout says how many), 'r'..'u' set
+ * the reset lines (TRST resets the TAP), 'B'/'b' are the probe's LED, 'Q'
+ * ends the session (*quit; the bytes after it are not read).  Returns the
+ * bytes read, or -(i+1) for a byte i that is not the protocol's.
+ */
+int vzsim_rbb_feed(vzsim *sim, const char *in, size_t n, char *out, size_t *nout, bool *quit);
+
 /* Counters since the board was created. */
 struct vzsim_stats {
 	uint64_t insns;          /* instructions executed (incl. faulting ones) */
