@@ -98,8 +98,7 @@ const char *anomaly_name(uint32_t code)
 	return a ? a->name : NULL;
 }
 
-/* The page size a PageMask gives, in KiB. */
-static unsigned pagemask_kib(uint32_t pagemask)
+unsigned pagemask_kib(uint32_t pagemask)
 {
 	/* Each mask bit pair from bit 13 up quadruples the 4K page. */
 	return 4u << __builtin_popcount(pagemask & 0x1fffe000u);

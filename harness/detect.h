@@ -148,6 +148,8 @@ uint64_t detect_silence(const struct detector *d, const struct soak_view *v,
 /* The hypervisor's status.state in words ("running"). */
 const char *status_state_name(uint32_t state);
 
+/* The page size a PageMask gives, in KiB (each half of a TLB entry). */
+unsigned pagemask_kib(uint32_t pagemask);
 /* "4K", "16K", "1M": the page size a PageMask value gives. */
 const char *pagemask_size(uint32_t pagemask, char *buf, unsigned len);
 

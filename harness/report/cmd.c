@@ -184,14 +184,6 @@ static void build_story(struct report *r, const struct pdt_flow_config *cfg,
 	r->have_story = true;
 }
 
-static char *path_in(const char *dir, const char *name)
-{
-	char *p;
-	if (asprintf(&p, "%s/%s", dir, name) < 0)
-		die(EXIT_INTERNAL, "out of memory");
-	return p;
-}
-
 /* path, written by write() under a temporary name and renamed into place. */
 static void write_report(const char *path, void (*write)(FILE *, const struct report *),
 			 const struct report *r)
@@ -256,7 +248,7 @@ int cmd_report(const char *prog, int argc, char **argv)
 		    argv[optind + 1]);
 
 	/* A whole soak (its journal): the morning's view. */
-	char *conf = path_in(argv[optind], "soak.conf"), *jn = path_in(argv[optind], "journal");
+	char *conf = report_path(argv[optind], "soak.conf"), *jn = report_path(argv[optind], "journal");
 	struct stat sst;
 	bool is_soak = stat(conf, &sst) == 0 && stat(jn, &sst) == 0;
 	free(conf);
@@ -265,7 +257,7 @@ int cmd_report(const char *prog, int argc, char **argv)
 		if (trace)
 			die(EXIT_BAD_INPUT, "report: --trace: %s is a soak folder (give one of its "
 			    "runs or crash folders)", argv[optind]);
-		char *own = out ? NULL : path_in(argv[optind], REPORT_DIR_NAME);
+		char *own = out ? NULL : report_path(argv[optind], REPORT_DIR_NAME);
 		int st = report_soak(argv[optind], out ? out : own, quiet);
 		free(own);
 		return st;
@@ -276,7 +268,7 @@ int cmd_report(const char *prog, int argc, char **argv)
 		die(EXIT_BAD_INPUT, "report: %s", err);
 	char *out_own = NULL;
 	if (!out)
-		out = out_own = path_in(argv[optind], REPORT_DIR_NAME);
+		out = out_own = report_path(argv[optind], REPORT_DIR_NAME);
 	if (mkdir(out, 0777) != 0 && errno != EEXIST)
 		die(EXIT_BAD_INPUT, "report: --out %s: cannot create: %s", out, strerror(errno));
 	r.out_dir = out;
@@ -318,9 +310,9 @@ int cmd_report(const char *prog, int argc, char **argv)
 	report_plots(&r);
 	if (r.plots.missing[0])
 		fprintf(stderr, "vzsoak: report: note: plots missing: %s\n", r.plots.missing);
-	char *md = path_in(out, "report.md");
+	char *md = report_path(out, "report.md");
 	write_report(md, report_markdown, &r);
-	char *html = path_in(out, "report.html");
+	char *html = report_path(out, "report.html");
 	write_report(html, report_html, &r);
 	if (!quiet)
 		fprintf(stderr, "vzsoak: report: %s, %s%s\n", md, html,

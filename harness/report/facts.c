@@ -91,11 +91,6 @@ int report_failing_step(const struct report *r)
 	return -1;
 }
 
-void report_page_size(uint32_t pagemask, char *buf, size_t len)
-{
-	pdt_page_size_text(pagemask, buf, len);
-}
-
 void report_reg_note(enum story_reg r, const struct replay_state *st, char *buf, size_t len)
 {
 	uint32_t v = st->cp0[r];
@@ -112,7 +107,7 @@ void report_reg_note(enum story_reg r, const struct replay_state *st, char *buf,
 				 st->guest_base + (v & 0xffu));
 		break;
 	case SR_PAGEMASK:
-		report_page_size(v, tmp, sizeof tmp);
+		pdt_page_size_text(v, tmp, sizeof tmp);
 		snprintf(buf, len, "%s pages", tmp);
 		break;
 	case SR_ENTRYHI:
@@ -173,7 +168,7 @@ void report_tlb_cells(unsigned entry, const struct vzsim_tlb_entry *e,
 	snprintf(cell[1], REPORT_CELL, "%u", e->guestid);
 	snprintf(cell[2], REPORT_CELL, "0x%08" PRIx32, e->entryhi & 0xffffe000u);
 	snprintf(cell[3], REPORT_CELL, "0x%02" PRIx32, e->entryhi & 0xffu);
-	report_page_size(e->pagemask, cell[4], REPORT_CELL);
+	pdt_page_size_text(e->pagemask, cell[4], REPORT_CELL);
 	snprintf(cell[5], REPORT_CELL, "0x%05" PRIx32, (e->entrylo0 >> 6) & 0xfffffu);
 	snprintf(cell[6], REPORT_CELL, "%u %u", (e->entrylo0 >> 1) & 1, (e->entrylo0 >> 2) & 1);
 	snprintf(cell[7], REPORT_CELL, "0x%05" PRIx32, (e->entrylo1 >> 6) & 0xfffffu);

@@ -20,7 +20,7 @@
 #include "../target.h"
 #include "report.h"
 
-static char *join(const char *a, const char *b)
+char *report_path(const char *a, const char *b)
 {
 	char *p;
 	if (asprintf(&p, "%s/%s", a, b) < 0)
@@ -30,7 +30,7 @@ static char *join(const char *a, const char *b)
 
 static bool exists(const char *dir, const char *name)
 {
-	char *p = join(dir, name);
+	char *p = report_path(dir, name);
 	struct stat st;
 	bool ok = stat(p, &st) == 0;
 	free(p);
@@ -40,7 +40,7 @@ static bool exists(const char *dir, const char *name)
 /* summary.txt's first flag and time to failure. */
 static int read_summary(const char *run_dir, struct run_result *r, char *err, size_t errlen)
 {
-	char *p = join(run_dir, "summary.txt");
+	char *p = report_path(run_dir, "summary.txt");
 	char *text = slurp(p);
 	if (!text) {
 		snprintf(err, errlen, "%s: cannot read (not a run folder?)", p);
@@ -70,7 +70,7 @@ static char *best_reproducer(const char *crash_dir, char *err, size_t errlen)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		char *dir = join(crash_dir, de->d_name);
+		char *dir = report_path(crash_dir, de->d_name);
 		struct run_result r;
 		char why[256];
 		if (!exists(dir, "scenario.txt") || read_summary(dir, &r, why, sizeof why) != 0 ||
@@ -138,7 +138,7 @@ int report_input_read(struct report_input *in, const char *dir, char *err, size_
 	if (!in->run_dir)
 		die(EXIT_INTERNAL, "out of memory");
 
-	char *path = join(in->run_dir, "scenario.txt");
+	char *path = report_path(in->run_dir, "scenario.txt");
 	char *text = slurp(path);
 	if (!text) {
 		snprintf(err, errlen, "%s: cannot read", path);

@@ -129,14 +129,6 @@ static void write_script(FILE *f, const struct plot_series *ps, const struct plo
 	fprintf(f, "unset multiplot\n");
 }
 
-static char *path_in(const char *dir, const char *name)
-{
-	char *p;
-	if (asprintf(&p, "%s/%s", dir, name) < 0)
-		return NULL;
-	return p;
-}
-
 /* One guest's plot: what its data file and script are written from. */
 struct plot_job {
 	const struct plot_series *ps;
@@ -159,11 +151,7 @@ static void job_script(FILE *f, const struct plot_job *j)
 static int write_file(const char *dir, const char *name, void (*write)(FILE *, const struct plot_job *),
 		      const struct plot_job *j, char *why, size_t whylen)
 {
-	char *p = path_in(dir, name);
-	if (!p) {
-		snprintf(why, whylen, "out of memory");
-		return -1;
-	}
+	char *p = report_path(dir, name);
 	struct outfile o;
 	int rc = outfile_open(&o, p, why, whylen);
 	if (rc == 0) {
@@ -185,11 +173,7 @@ static int plot_guest(const struct report *r, const struct plot_job *j, char *fi
 	if (write_file(r->out_dir, name, job_script, j, why, whylen) != 0)
 		return -1;
 	snprintf(file, filelen, "plot-g%u.png", j->gid);
-	char *png = path_in(r->out_dir, file);
-	if (!png) {
-		snprintf(why, whylen, "out of memory");
-		return -1;
-	}
+	char *png = report_path(r->out_dir, file);
 	int rc = plot_run_gnuplot(r->out_dir, name, png, why, whylen);
 	free(png);
 	return rc;

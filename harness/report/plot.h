@@ -34,9 +34,6 @@ struct plot_series {
 int plot_series_read(struct plot_series *ps, const char *path, uint64_t insns, char *err,
 		     size_t errlen);
 
-/* A PageMask's page size in KiB (each half of a TLB entry). */
-uint32_t plot_page_kib(uint32_t pagemask);
-
 /*
  * Runs gnuplot on `script` in folder `dir` (the script names its data
  * files relative to it), its stdout written to `png` (through util's

@@ -12,12 +12,6 @@
 
 #include "plot.h"
 
-uint32_t plot_page_kib(uint32_t pagemask)
-{
-	/* PageMask bits 13 and up widen each half from 4K, one bit a doubling. */
-	return 4u * (((pagemask >> 13) & 0xffffu) + 1u);
-}
-
 static bool is_tlb_exception(unsigned code)
 {
 	return code == EXC_MOD || code == EXC_TLBL || code == EXC_TLBS ||
@@ -61,7 +55,7 @@ static void count(struct plot_series *ps, const struct pdt_flow_item *it)
 	case PDT_EV_GUEST_EXIT:
 		/* The last exit of a bin wins: the value the guest goes on with. */
 		if ((g = guest(ps, it->ev.guest.gid)))
-			g->page_kib[b] = plot_page_kib(it->ev.guest.st.pagemask);
+			g->page_kib[b] = pagemask_kib(it->ev.guest.st.pagemask);
 		break;
 	case PDT_EV_HEARTBEAT:
 		if ((g = guest(ps, it->ev.msg.gid)))

@@ -48,6 +48,8 @@ struct report_input {
  * folder (title, count, reproducers: the shortest time to failure is
  * read).  0, or -1 with a one-line reason. */
 int report_input_read(struct report_input *in, const char *dir, char *err, size_t errlen);
+/* "DIR/NAME", malloc'd (out of memory ends the process, status 70). */
+char *report_path(const char *dir, const char *name);
 void report_input_free(struct report_input *in);
 
 /* ------------------------------------------------------------ replay */
@@ -242,8 +244,6 @@ void report_flag_text(const struct flag *fl, char *buf, size_t len);
 bool report_failure_index(const struct report *r, uint64_t *at);
 /* The step that shows the failure (highlighted), or -1. */
 int report_failing_step(const struct report *r);
-/* A PageMask as a page size ("16K"). */
-void report_page_size(uint32_t pagemask, char *buf, size_t len);
 /* What a register's value says, where it says something at a glance. */
 void report_reg_note(enum story_reg r, const struct replay_state *st, char *buf, size_t len);
 /* The GPRs a step's excerpt names (rs, rt, rd), as a mask; none when the

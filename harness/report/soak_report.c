@@ -53,21 +53,13 @@ static void gp_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static char *path_in(const char *dir, const char *name)
-{
-	char *p;
-	if (asprintf(&p, "%s/%s", dir, name) < 0)
-		die(EXIT_INTERNAL, "out of memory");
-	return p;
-}
-
 /* The data (one gnuplot index per title: seed, instructions to the first
  * flag) and the script; then gnuplot.  0, or -1 with why. */
 static int plot(const struct journal *j, const struct title_runs *t, size_t nt,
 		const char *out, char *why, size_t whylen)
 {
-	char *dat = path_in(out, "ttf.dat"), *gp = path_in(out, "ttf.gp");
-	char *png = path_in(out, "ttf.png");
+	char *dat = report_path(out, "ttf.dat"), *gp = report_path(out, "ttf.gp");
+	char *png = report_path(out, "ttf.png");
 	struct outfile o;
 	int rc = -1;
 	if (outfile_open(&o, dat, why, whylen) != 0)
@@ -168,7 +160,7 @@ int report_soak(const char *dir, const char *out, bool quiet)
 		snprintf(why, sizeof why, "no run was flagged");
 	else if (plot(&j, t, nt, out, why, sizeof why) != 0 && !why[0])
 		snprintf(why, sizeof why, "gnuplot failed");
-	char *md = path_in(out, "report.md");
+	char *md = report_path(out, "report.md");
 	struct outfile o;
 	if (outfile_open(&o, md, err, sizeof err) != 0)
 		die(EXIT_BAD_INPUT, "report: %s", err);
