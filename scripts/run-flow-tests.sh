@@ -317,6 +317,17 @@ elif ! grep -q -- '-- gap: damaged trace' "$OUT/cut.flow"; then
 else
 	pass truncated
 fi
+# The detectors on the same cut: they run to the end, and say on stderr
+# that the flow was lost there (they claim nothing about it).
+"$PDTRACE" detect "$OUT/cut.vzt" > "$OUT/cut.detect" 2> "$OUT/cut.detect.stderr"
+rc=$?
+if [ $rc -ne 0 ]; then
+	fail detect-truncated "exit status $rc: $(head -1 "$OUT/cut.detect.stderr")"
+elif ! grep -Eqx 'pdtrace: detect: [1-9][0-9]* gaps? in the flow \(pdtrace flow shows them\): nothing is claimed about what ran there' "$OUT/cut.detect.stderr"; then
+	fail detect-truncated "no note of the gap: $(head -1 "$OUT/cut.detect.stderr")"
+else
+	pass detect-truncated
+fi
 
 # 64 bytes overwritten in the middle: a gap, then decoding goes on, and
 # what is decoded after it is still what ran.

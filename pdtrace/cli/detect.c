@@ -87,9 +87,13 @@ int cmd_detect(int argc, char **argv)
 	if (!o.json)
 		printf("%zu finding%s, %zu bug%s (%s)\n", shown, shown == 1 ? "" : "s", bugs,
 		       bugs == 1 ? "" : "s", o.trace);
+	uint64_t gaps = pdt_detect_gaps(d);
 	pdt_detect_free(d);
 	capture_close(&cap);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EXIT_INTERNAL, "writing the output: %s", strerror(errno));
+	if (gaps)
+		fprintf(stderr, "pdtrace: detect: %" PRIu64 " gap%s in the flow (pdtrace flow shows "
+			"them): nothing is claimed about what ran there\n", gaps, gaps == 1 ? "" : "s");
 	return bugs ? EXIT_FINDING : EXIT_CLEAN;
 }

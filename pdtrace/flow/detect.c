@@ -73,6 +73,7 @@ struct pdt_detect {
 	struct pdt_detect_config cfg;
 	struct guest g[PDT_FLOW_GUESTS + 1];
 	unsigned last_guest; /* the guest whose instruction came last; 0 none */
+	uint64_t gaps;       /* where the flow was lost (no claim is made there) */
 	struct pdt_finding *f;
 	size_t n, cap;
 	struct pdt_finding *sorted;
@@ -550,6 +551,8 @@ void pdt_detect_feed(struct pdt_detect *d, const struct pdt_flow_item *it)
 		leave(d, it);
 		break;
 	case PDT_EV_GAP:
+		if (it->ev.gap.why != PDT_FGAP_UNSYNCED)
+			d->gaps++;
 		if (it->ev.gap.why == PDT_FGAP_NO_CODE || it->ev.gap.why == PDT_FGAP_MISMATCH) {
 			if (gid && gid <= PDT_FLOW_GUESTS)
 				forget(d, gid);
@@ -616,4 +619,9 @@ void pdt_finding_print(FILE *out, const struct pdt_finding *f, bool json)
 		fprintf(out, "; seen %" PRIu64 " times, the last at insn %" PRIu64, f->count,
 			f->last_index);
 	fputc('\n', out);
+}
+
+uint64_t pdt_detect_gaps(const struct pdt_detect *d)
+{
+	return d->gaps;
 }

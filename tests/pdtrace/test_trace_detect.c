@@ -331,6 +331,7 @@ static void test_gap_forgets(void **state)
 	const struct pdt_finding *f;
 	assert_int_equal(of(&s, PDT_DET_PAGEMASK_RUN, &f), 0);
 	assert_int_equal(of(&s, PDT_DET_LIVELOCK, &f), 0);
+	assert_int_equal(pdt_detect_gaps(s.d), 2);
 	finish(&s);
 }
 

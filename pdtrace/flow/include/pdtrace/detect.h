@@ -88,6 +88,10 @@ void pdt_detect_feed(struct pdt_detect *d, const struct pdt_flow_item *it);
  * next feed or free. */
 size_t pdt_detect_findings(struct pdt_detect *d, const struct pdt_finding **list);
 
+/* The gaps in the flow the detectors were fed (damage, lost records, code
+ * no image holds): nothing is claimed about what ran there. */
+uint64_t pdt_detect_gaps(const struct pdt_detect *d);
+
 /* Every item of a capture through a new detector: 0 with *out, or the
  * decoder's error (nothing in *out). */
 int pdt_detect_capture(const struct pdt_flow_config *cfg, const uint8_t *words, uint64_t len,
