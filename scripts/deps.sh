@@ -25,6 +25,9 @@ PKGS="$PKGS slurm-wlm munge"
 # Chromium draw their text in DejaVu Sans, named so that a font is there
 # whichever one fontconfig's dependencies would bring.
 PKGS="$PKGS gnuplot-nox chromium libpng-dev fonts-dejavu-core"
+# The openocd step drives vzsim's EJTAG TAP (vzsim --jtag) with Debian's own
+# OpenOCD over its remote_bitbang adapter, as it drives a real probe.
+PKGS="$PKGS openocd"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
