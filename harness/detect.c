@@ -18,7 +18,7 @@ static const char *const kind_names[FLAG_KINDS] = {
 	[FLAG_TRACE] = "trace",
 	[FLAG_HV_FAILED] = "hv-failed",
 	[FLAG_NO_STATUS] = "no-status", [FLAG_DEADLOCK] = "deadlock",
-	[FLAG_RESET] = "reset",
+	[FLAG_RESET] = "reset",         [FLAG_HALTED] = "halted",
 };
 
 const char *flag_kind_name(enum flag_kind kind)
@@ -39,6 +39,7 @@ static const char *const kind_titles[FLAG_KINDS] = {
 	[FLAG_NO_STATUS] = "hypervisor: no status block",
 	[FLAG_DEADLOCK] = "deadlock: WAIT with nothing to wake the CPU",
 	[FLAG_RESET] = "board reset with guests still running",
+	[FLAG_HALTED] = "halted: the core entered debug mode",
 };
 
 const char *flag_kind_title(enum flag_kind kind)
@@ -311,6 +312,9 @@ unsigned detect_end(struct detector *d, const struct soak_view *v,
 	if (end == END_DEADLOCK)
 		raised += raise_flag(d, v, 0, FLAG_DEADLOCK, NULL, "the CPU waits (WAIT) "
 				     "with no interrupt able to wake it");
+	if (end == END_HALTED)
+		raised += raise_flag(d, v, 0, FLAG_HALTED, NULL, "the core entered EJTAG "
+				     "debug mode (sdbbp or a breakpoint) and waits for a probe");
 	if (end == END_RESET && v->present && v->st.state != STATUS_FINISHED &&
 	    v->st.state != STATUS_FAILED)
 		raised += raise_flag(d, v, 0, FLAG_RESET, NULL, "the board was reset "

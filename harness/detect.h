@@ -31,6 +31,7 @@ enum flag_kind {
 	FLAG_NO_STATUS, /* no status block by the end of the run */
 	FLAG_DEADLOCK,  /* WAIT with nothing able to wake the CPU */
 	FLAG_RESET,     /* the board was reset with guests still running */
+	FLAG_HALTED,    /* the core entered EJTAG debug mode (sdbbp, a breakpoint) */
 	FLAG_KINDS
 };
 
@@ -71,6 +72,7 @@ enum run_end {
 	END_FLAGGED,     /* stop-on-anomaly */
 	END_RESET,       /* the board was reset (the hypervisor finished) */
 	END_DEADLOCK,
+	END_HALTED,      /* the core stopped in EJTAG debug mode */
 	END_INTERRUPTED, /* a signal */
 };
 

@@ -169,6 +169,7 @@ enum run_end soak_checks(vzsim *sim, const struct scenario *s, uint64_t until,
 		switch (why) {
 		case VZSIM_STOP_RESET: return END_RESET;
 		case VZSIM_STOP_DEADLOCK: return END_DEADLOCK;
+		case VZSIM_STOP_DEBUG: return END_HALTED;
 		case VZSIM_STOP_REQUESTED: return END_INTERRUPTED;
 		case VZSIM_STOP_BUDGET: break;
 		}

@@ -33,6 +33,7 @@ static const char *end_text(enum run_end end)
 	case END_FLAGGED: return "stopped at the first flag (stop-on-anomaly = yes)";
 	case END_RESET: return "the hypervisor reset the board";
 	case END_DEADLOCK: return "deadlock";
+	case END_HALTED: return "halted in debug mode";
 	case END_INTERRUPTED: return "interrupted";
 	}
 	return "?";

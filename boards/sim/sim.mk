@@ -39,9 +39,10 @@ VZSIM_SAN   := $(BUILD)/san/bin/vzsim
 MIPSDIS     := $(BUILD)/bin/mipsdis
 MIPSDIS_SAN := $(BUILD)/san/bin/mipsdis
 
-$(VZSIM): $(BUILD)/obj/boards/sim/cli/vzsim.o $(VZSIM_LIBS_REL)
+VZSIM_CLI_SRC := boards/sim/cli/vzsim.c boards/sim/cli/rbb_server.c
+$(VZSIM): $(call obj_rel,$(VZSIM_CLI_SRC)) $(VZSIM_LIBS_REL)
 	$(LINK_REL)
-$(VZSIM_SAN): $(BUILD)/san/boards/sim/cli/vzsim.o $(VZSIM_LIBS_SAN)
+$(VZSIM_SAN): $(call obj_san,$(VZSIM_CLI_SRC)) $(VZSIM_LIBS_SAN)
 	$(LINK_SAN)
 $(MIPSDIS): $(BUILD)/obj/boards/sim/cli/mipsdis.o $(LIB_mips_REL)
 	$(LINK_REL)

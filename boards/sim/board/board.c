@@ -34,6 +34,14 @@ static void apply_cpu_opts(vzsim *sim, bool fresh)
 	struct cpu *cpu = sim->cpu;
 	cpu->tlbr_bad_index = sim->opts.tlbr_bad_index;
 	cpu->tlb_mcheck = sim->opts.tlb_mcheck;
+	if (cpu->ejtag.present != sim->opts.ejtag) {
+		cpu->ejtag.present = sim->opts.ejtag;
+		if (sim->opts.ejtag)
+			cpu->cp0.config[1] |= CONFIG1_EP;
+		else
+			cpu->cp0.config[1] &= ~CONFIG1_EP;
+		ejtag_port_init(sim);
+	}
 	if (fresh) {
 		cpu->count_div = sim->opts.count_div;
 		cpu->vz_enabled = sim->opts.vz;
@@ -162,12 +170,6 @@ vzsim *vzsim_new(const struct vzsim_config *cfg, char *err, size_t errlen)
 		       &sim->uart.dev);
 	bus_add_device(&sim->bus, BOARD_FPGA_BASE, BOARD_FPGA_SIZE,
 		       &sim->fpga.dev);
-	/* vzsim's own IDCODE (version 0, part 0x000a, manufacturer 0x2d0: no
-	 * JEDEC maker's); IMPCODE says what the debug side offers: for now
-	 * nothing but the TAP (EJTAGver 0, no DINT, no debug mode), MIPS32. */
-	sim->tap.idcode = 0x0000a5a1u;
-	sim->tap.impcode = 0;
-	tap_reset(&sim->tap);
 	if (tcb_init(&sim->tcb, sim->opts.tcb_size) != 0) {
 		board_set_err(err, errlen, "out of memory");
 		free(sim->ram);
@@ -176,6 +178,7 @@ vzsim *vzsim_new(const struct vzsim_config *cfg, char *err, size_t errlen)
 		free(sim);
 		return NULL;
 	}
+	ejtag_port_init(sim);
 	if (setup_cpu(sim, false, err, errlen) != 0) {
 		tcb_free(&sim->tcb);
 		free(sim->ram);
@@ -359,6 +362,8 @@ void vzsim_reset(vzsim *sim, uint32_t pc)
 
 enum vzsim_stop vzsim_run(vzsim *sim, uint64_t max_insns)
 {
+	if (ejtag_port_held(sim))
+		return VZSIM_STOP_DEBUG; /* the probe holds the core in reset */
 	enum vzsim_stop r = cpu_run(sim->cpu, max_insns);
 	/* A chunk of output per run keeps pipes and files current. */
 	uart_flush(&sim->uart);

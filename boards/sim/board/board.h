@@ -12,6 +12,7 @@
 
 #include "../cpu/cpu.h"
 #include "bus.h"
+#include "ejtag_port.h"
 #include "malta.h"
 #include "tap.h"
 #include "tcb.h"
@@ -47,6 +48,7 @@ struct board_opts {
 	bool vz;
 	unsigned guest_tlb_entries; /* clamped to tlb_entries */
 	uint32_t tcb_size;  /* on-chip trace memory, bytes */
+	bool ejtag;         /* EJTAG debug mode and the probe's registers */
 };
 
 void board_opts_default(struct board_opts *o);
@@ -64,8 +66,10 @@ struct vzsim {
 	struct uart uart;
 	struct malta_fpga fpga;
 	struct tcb tcb;
-	/* The EJTAG TAP a probe drives (tap.c). */
+	/* The EJTAG TAP a probe drives (tap.c) and what it reaches
+	 * (ejtag_port.c). */
 	struct tap tap;
+	struct ejtag_port port;
 	/* The file vzsim_tcb_open created for vzsim_tcb_save, or NULL. */
 	struct pdt_file_writer *tcb_file;
 	/* A windowed capture's header, taken as it starts (the header of a

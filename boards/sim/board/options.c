@@ -30,6 +30,10 @@ static const struct vzsim_board_opt_info opt_table[] = {
 	 "the Virtualization ASE (Config3.VZ): guest mode, guest CP0, GuestID-tagged TLB"},
 	{"tcb-size", "256..8388608 (a power of two)", "32768",
 	 "bytes of on-chip trace memory in the TCB (TCBConfig.SZ)"},
+	{"ejtag", "on|off", "off",
+	 "EJTAG debug mode (Config1.EP): sdbbp, deret, hardware breakpoints, single "
+	 "step and the probe's registers behind the TAP (vzsim --jtag turns it on); "
+	 "off, sdbbp and deret are reserved instructions"},
 	{"guest-tlb-entries", "1..256", "32",
 	 "entries of the shared TLB that form the guest part (the top ones; at most "
 	 "tlb-entries): guest Config1.MMUSize+1"},
@@ -51,6 +55,7 @@ void board_opts_default(struct board_opts *o)
 	o->vz = true;
 	o->guest_tlb_entries = 32;
 	o->tcb_size = 32768;
+	o->ejtag = false;
 }
 
 /* A decimal number in lo..hi, nothing else around it. */
@@ -120,6 +125,11 @@ int board_opts_set(struct board_opts *o, const char *name, const char *value,
 		ok = c >= 0;
 		if (ok)
 			o->vz = c == 0;
+	} else if (strcmp(name, "ejtag") == 0) {
+		c = parse_choice(value, opt->values);
+		ok = c >= 0;
+		if (ok)
+			o->ejtag = c == 0;
 	} else if (strcmp(name, "tcb-size") == 0) {
 		ok = parse_range(value, 256, 8u << 20, &v) && !(v & (v - 1));
 		if (ok)

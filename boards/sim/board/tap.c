@@ -1,4 +1,4 @@
-/* The EJTAG TAP (tap.h) and its API (vzsim_jtag_*, vzsim.h). */
+/* The JTAG TAP controller (tap.h) and its API (vzsim_jtag_*, vzsim.h). */
 #include "tap.h"
 
 #include "board.h"
@@ -32,27 +32,24 @@ void tap_reset(struct tap *t)
 	t->state = TAP_RESET;
 	t->ir = EJTAG_IDCODE;
 	t->ir_shift = 0;
-	t->dr = 0;
+	t->dr[0] = t->dr[1] = 0;
 	t->dr_len = 1;
 	t->tdo = false;
+	if (t->port.tlr)
+		t->port.tlr(t->port.ctx);
 }
 
-/* Capture-DR: the selected register's value and length. */
-static void capture_dr(struct tap *t)
+/* One bit in at the top of an n-bit shift stage, bit 0 out. */
+static void shift_dr(struct tap *t, bool tdi)
 {
-	switch (t->ir) {
-	case EJTAG_IDCODE:
-		t->dr = t->idcode;
-		t->dr_len = 32;
-		break;
-	case EJTAG_IMPCODE:
-		t->dr = t->impcode;
-		t->dr_len = 32;
-		break;
-	default: /* BYPASS, and every code the TAP does not implement */
-		t->dr = 0;
-		t->dr_len = 1;
-		break;
+	unsigned top = t->dr_len - 1;
+	t->dr[0] = (t->dr[0] >> 1) | (t->dr[1] << 63);
+	t->dr[1] >>= 1;
+	if (top < 64) {
+		t->dr[0] = (t->dr[0] & ~(1ull << top)) | ((uint64_t)tdi << top);
+		t->dr[1] = 0;
+	} else {
+		t->dr[1] = (t->dr[1] & ~(1ull << (top - 64))) | ((uint64_t)tdi << (top - 64));
 	}
 }
 
@@ -61,10 +58,13 @@ void tap_clock(struct tap *t, bool tms, bool tdi)
 	/* Rising edge: the state's action, then the move. */
 	switch (t->state) {
 	case TAP_DR_CAPTURE:
-		capture_dr(t);
+		t->dr[0] = t->dr[1] = 0;
+		t->dr_len = 1;
+		if (t->port.capture)
+			t->port.capture(t->port.ctx, t->ir, t->dr, &t->dr_len);
 		break;
 	case TAP_DR_SHIFT:
-		t->dr = (t->dr >> 1) | ((uint64_t)tdi << (t->dr_len - 1));
+		shift_dr(t, tdi);
 		break;
 	case TAP_IR_CAPTURE:
 		t->ir_shift = EJTAG_IR_CAPTURE;
@@ -75,19 +75,27 @@ void tap_clock(struct tap *t, bool tms, bool tdi)
 	default:
 		break;
 	}
+	enum tap_state before = t->state;
 	t->state = tap_next(t->state, tms);
 	/* Falling edge: updates, and TDO for the probe to sample. */
 	switch (t->state) {
 	case TAP_RESET:
-		t->ir = EJTAG_IDCODE;
+		if (before != TAP_RESET)
+			tap_reset(t);
 		break;
 	case TAP_IR_UPDATE:
 		t->ir = t->ir_shift & ((1u << EJTAG_IR_LEN) - 1);
+		if (t->port.update_ir)
+			t->port.update_ir(t->port.ctx, t->ir);
 		break;
-	default: /* the registers TAP implements now have no Update-DR action */
+	case TAP_DR_UPDATE:
+		if (t->port.update)
+			t->port.update(t->port.ctx, t->ir, t->dr, t->dr_len);
+		break;
+	default:
 		break;
 	}
-	t->tdo = t->state == TAP_DR_SHIFT ? (t->dr & 1)
+	t->tdo = t->state == TAP_DR_SHIFT ? (t->dr[0] & 1)
 		 : t->state == TAP_IR_SHIFT ? (t->ir_shift & 1) : false;
 }
 
@@ -120,10 +128,9 @@ int vzsim_rbb_feed(vzsim *sim, const char *in, size_t n, char *out, size_t *nout
 		} else if (c == 'R') {
 			out[(*nout)++] = t->tdo ? '1' : '0';
 		} else if (c >= 'r' && c <= 'u') {
-			/* TRST (bit 1) asserted resets the TAP; SRST is the
-			 * board's, which debug mode will take. */
-			if ((c - 'r') & 2)
-				tap_reset(t);
+			/* TRST (bit 1) and SRST (bit 0), 1 = asserted. */
+			unsigned v = (unsigned)(c - 'r');
+			ejtag_port_reset_lines(sim, v & 2, v & 1);
 		} else if (c == 'B' || c == 'b') {
 			/* the probe's LED */
 		} else if (c == 'Q') {

@@ -22,6 +22,7 @@ struct tcb {
 	bool stopped;      /* trace-from memory is full */
 	bool enabled;      /* TCBControlB.EN: accept words (set out of reset) */
 	bool read_mode;    /* TCBControlB.RM */
+	uint32_t reg_sel;  /* TCBControlB.REG: what TCBDATA reaches over JTAG */
 	uint32_t rdp;      /* TCBRDP, a byte address */
 	uint32_t control_e; /* TCBControlE, stored */
 	uint64_t words;    /* words received */

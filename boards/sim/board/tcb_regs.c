@@ -25,6 +25,8 @@
 #define B_BF    (1u << 14)
 #define B_TR    (1u << 15)
 #define B_RM    (1u << 16)
+#define B_REG_SHIFT 21
+#define B_REG   (0x1fu << B_REG_SHIFT)
 #define B_WE    (1u << 31)
 
 #define C_MODE_SHIFT 23
@@ -67,7 +69,8 @@ int vzsim_tcb_read(vzsim *sim, enum vzsim_tcb_reg reg, uint64_t *value)
 	case VZSIM_TCB_CONTROLB:
 		*value = (t->enabled ? B_EN : 0) |
 			 ((uint32_t)t->trace_from << B_TM_SHIFT) |
-			 (t->wrapped ? B_BF : 0) | (t->read_mode ? B_RM : 0);
+			 (t->wrapped ? B_BF : 0) | (t->read_mode ? B_RM : 0) |
+			 (t->reg_sel << B_REG_SHIFT);
 		return 0;
 	case VZSIM_TCB_CONTROLC:
 		*value = ((tu->tcb_control2 >> 7) & 0x1fu) << C_MODE_SHIFT;
@@ -112,6 +115,7 @@ int vzsim_tcb_write(vzsim *sim, enum vzsim_tcb_reg reg, uint64_t value)
 		t->enabled = v & B_EN;
 		t->trace_from = ((v >> B_TM_SHIFT) & 3u) == 1;
 		t->read_mode = v & B_RM;
+		t->reg_sel = (v & B_REG) >> B_REG_SHIFT;
 		return 0;
 	case VZSIM_TCB_CONTROLC: {
 		struct trace_unit *tu = &sim->cpu->trace;

@@ -2,6 +2,7 @@
  * vzsim: run MIPS32 ELF images on the simulated board.
  *
  *   vzsim [options] image.elf...
+ *   vzsim --jtag PORT [options] [image.elf...]   (rbb_server.c)
  *
  * A thin user of libvzsim: parse options, load the images, reset to the
  * first entry point, run in chunks (so a signal can stop the run cleanly),
@@ -25,6 +26,8 @@
 #include <util/outfile.h>
 #include <util/wrap.h>
 #include <vzsim/vzsim.h>
+
+#include "rbb_server.h"
 
 /* vzsim's own statuses in the shared table (<util/die.h>, docs/cli.md). */
 enum vzsim_exit {
@@ -61,6 +64,9 @@ struct options {
 	uint64_t trace_window; /* --trace-window in bytes, 0 if not given */
 	uint32_t entry;
 	bool entry_set;
+	bool jtag;              /* --jtag: serve the probe, images optional */
+	unsigned jtag_port;
+	const char *jtag_ready;
 };
 
 /* ------------------------------------------------------------ parsing */
@@ -122,7 +128,15 @@ static void usage(FILE *f)
 	      "(physical 0x1f000500).\n\n"
 	      "options:\n"
 	      "  --ram SIZE          RAM at physical 0: 4K..256M (default 256M)\n"
-	      "  --max-insns N       stop after N instructions (exit status 3)\n"
+	      "  --max-insns N       stop after N instructions (exit status 3; "
+	      "with --jtag\n                      the core halts there for the "
+	      "probe)\n"
+	      "  --jtag PORT         serve the EJTAG TAP to a probe (OpenOCD's "
+	      "remote_bitbang)\n                      on 127.0.0.1:PORT (0: any "
+	      "free port), halted before the\n                      first "
+	      "instruction; images optional; ends when the probe\n"
+	      "                      disconnects (board option ejtag=on)\n"
+	      "  --jtag-ready FILE   write the port number to FILE once listening\n"
 	      "  --seed N            seed for Random and other unfixed state "
 	      "(default 1)\n"
 	      "  --entry ADDR        start here instead of the first image's "
@@ -169,7 +183,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_RAM = 256, O_MAX, O_SEED, O_UOUT, O_UIN, O_BOPT, O_STATS,
 	       O_LOG, O_ENTRY, O_HELP, O_TRACE, O_TDATA, O_TSYP,
-	       O_TCBOUT, O_BOOTARGS, O_TWIN };
+	       O_TCBOUT, O_BOOTARGS, O_TWIN, O_JTAG, O_JREADY };
 	static const struct option longopts[] = {
 		{"ram", required_argument, NULL, O_RAM},
 		{"max-insns", required_argument, NULL, O_MAX},
@@ -187,6 +201,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{"trace-window", required_argument, NULL, O_TWIN},
 		{"tcb-out", required_argument, NULL, O_TCBOUT},
 		{"bootargs", required_argument, NULL, O_BOOTARGS},
+		{"jtag", required_argument, NULL, O_JTAG},
+		{"jtag-ready", required_argument, NULL, O_JREADY},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own one-line messages */
@@ -251,6 +267,17 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_BOOTARGS:
 			o->bootargs = optarg;
 			break;
+		case O_JTAG:
+			v = opt_u64("--jtag", optarg);
+			if (v > 65535)
+				die(EXIT_BAD_INPUT, "--jtag: '%s' is not a TCP port (0..65535)",
+				    optarg);
+			o->jtag = true;
+			o->jtag_port = (unsigned)v;
+			break;
+		case O_JREADY:
+			o->jtag_ready = optarg;
+			break;
 		case O_TCBOUT:
 			o->tcb_out = optarg;
 			break;
@@ -282,8 +309,12 @@ static void parse_args(int argc, char **argv, struct options *o)
 			die(EXIT_BAD_INPUT, "more than %d images", MAX_IMAGES);
 		o->images[o->nimages++] = argv[i];
 	}
-	if (o->nimages == 0)
+	if (o->nimages == 0 && !o->jtag)
 		die(EXIT_BAD_INPUT, "no image given (try --help)");
+	if (o->jtag_ready && !o->jtag)
+		die(EXIT_BAD_INPUT, "--jtag-ready: only with --jtag");
+	if (o->jtag && o->log_insns)
+		die(EXIT_BAD_INPUT, "--log-insns: not with --jtag");
 	if (o->trace_window && !o->trace)
 		die(EXIT_BAD_INPUT, "--trace-window: only with --trace");
 }
@@ -544,6 +575,9 @@ static vzsim *setup_board(const struct options *o)
 			die(EXIT_BAD_INPUT, "%s", err);
 		free(kv);
 	}
+	/* A probe port is EJTAG's. */
+	if (o->jtag && vzsim_board_opt(sim, "ejtag", "on", err, sizeof err) != 0)
+		die(EXIT_INTERNAL, "%s", err);
 	return sim;
 }
 
@@ -684,6 +718,35 @@ static struct run_end run_chunks(vzsim *sim, const struct options *o, bool trace
 	return r;
 }
 
+static enum out_end finish_outputs(const struct options *o, vzsim *sim,
+				   struct outputs *out);
+
+/* --jtag: halted before the first instruction, then the probe's. */
+static struct run_end serve_probe(vzsim *sim, const struct options *o,
+				  struct outputs *out)
+{
+	struct rbb_opts ro = {.port = o->jtag_port, .ready_file = o->jtag_ready,
+			      .max_insns = o->max_insns, .max_set = o->max_set,
+			      .stop = &got_signal};
+	struct rbb_end re;
+	char err[512];
+	double t0 = now_s();
+	uint64_t start = icount(sim);
+	vzsim_jtag_break(sim);
+	if (rbb_serve(sim, &ro, &re, err, sizeof err) != 0) {
+		finish_outputs(o, sim, out);
+		vzsim_free(sim);
+		die(EXIT_BAD_INPUT, "--jtag: %s", err);
+	}
+	/* The probe ended the session: a clean end, unless the program did
+	 * (reset, deadlock) or a signal came. */
+	struct run_end r = {.why = re.why == VZSIM_STOP_BUDGET ? VZSIM_STOP_RESET : re.why,
+			    .interrupted = re.interrupted};
+	r.wall = now_s() - t0;
+	r.ran = icount(sim) - start;
+	return r;
+}
+
 /* A trace file's failure: lost, unless it went to stdout ("-") and
  * stdout's reader is gone. */
 static enum out_end trace_failed(const char *opt, const char *path, const char *err)
@@ -756,7 +819,7 @@ int main(int argc, char **argv)
 	char err[512];
 	vzsim *sim = setup_board(&o);
 
-	uint32_t entry = 0;
+	uint32_t entry = 0xbfc00000u; /* no image: the reset vector */
 	for (int i = 0; i < o.nimages; i++) {
 		uint32_t e;
 		if (vzsim_load_elf(sim, o.images[i], &e, err, sizeof err) != 0)
@@ -773,7 +836,11 @@ int main(int argc, char **argv)
 	open_outputs(&o, sim, &out);
 	vzsim_reset(sim, entry);
 	start_capture(&o, sim, &out, argc, argv);
-	struct run_end r = run_chunks(sim, &o, out.log.f != NULL);
+	struct run_end r;
+	if (o.jtag)
+		r = serve_probe(sim, &o, &out);
+	else
+		r = run_chunks(sim, &o, out.log.f != NULL);
 	enum out_end end = finish_outputs(&o, sim, &out);
 	int status = stop_status(sim, &r);
 	if (o.stats)

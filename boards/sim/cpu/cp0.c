@@ -32,7 +32,8 @@ static uint32_t config1(unsigned tlb_entries)
 {
 	unsigned mmu = (tlb_entries - 1) & 63; /* Config4.MMUSizeExt has the rest */
 	/* 64 KB 4-way 32-byte-line I- and D-caches; no FPU, no watch, no
-	 * performance counters, no MIPS16, no EJTAG. */
+	 * performance counters, no MIPS16; EJTAG (EP) with the board option
+	 * ejtag, set by cp0_reset. */
 	return (1u << 31) | (mmu << 25) | (3u << 22) | (4u << 19) | (3u << 16) |
 	       (3u << 13) | (4u << 10) | (3u << 7);
 }
@@ -74,6 +75,8 @@ void cp0_reset(struct cpu *cpu)
 {
 	ctx_reset(&cpu->cp0, cpu->tlb_entries, true);
 	ctx_reset(&cpu->gcp0, cpu->guest_entries, false);
+	if (cpu->ejtag.present)
+		cpu->cp0.config[1] |= CONFIG1_EP;
 	cpu->cp0.count_base = 0;
 	cpu->cp0.count_icount = cpu->icount;
 	vz_reset(cpu);
@@ -274,6 +277,8 @@ enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 
 bool cp0_read(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t *val)
 {
+	if (cpu->ejtag.dm && ejtag_cp0_read(cpu, reg, sel, val))
+		return true;
 	if (trace_cp0_read(cpu, reg, sel, val))
 		return true;
 	if (vz_root_read(cpu, reg, sel, val))
@@ -283,6 +288,8 @@ bool cp0_read(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t *val)
 
 bool cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t val)
 {
+	if (cpu->ejtag.dm && ejtag_cp0_write(cpu, reg, sel, val))
+		return true;
 	if (trace_cp0_write(cpu, reg, sel, val))
 		return true;
 	if (vz_root_write(cpu, reg, sel, val))

@@ -76,6 +76,7 @@ void cpu_reset(struct cpu *cpu, uint32_t pc)
 	trace_reset(cpu);
 	cp0_reset(cpu);
 	tlb_reset(cpu);
+	ejtag_reset(cpu);
 	cpu->mclass = MMU_NCLASSES; /* force a recompute */
 	cpu_status_changed(cpu);
 	cpu_timer_start(cpu);

@@ -14,6 +14,9 @@
  *   mmu.c        address translation, soft TLB, predecoded page cache
  *   exception.c  taking exceptions and interrupts, eret
  *   trace.c      the PDtrace unit's hooks (trace.h), feeding the packet layer
+ *   ejtag.c      EJTAG debug mode: the debug exception and its causes,
+ *                Debug/DEPC/DESAVE, DERET, breakpoints, single step, and
+ *                dseg (the probe's dmseg accesses and the drseg registers)
  *
  * Instruction counting contract: every instruction dispatched counts as one,
  * whether it completes or raises an exception (the exception takes its
@@ -62,6 +65,7 @@
 #define PG_IEC (1u << 27)
 
 #define EBASE_WG (1u << 11)
+#define CONFIG1_EP (1u << 3) /* EJTAG present */
 
 /* Implementation-defined behaviours, set by board options. */
 enum tlbr_bad_index {
@@ -138,6 +142,74 @@ struct cp0 {
 	uint64_t count_icount;
 };
 
+/*
+ * EJTAG (ejtag.c).  Debug mode is invisible to the program: no instruction
+ * executed in it counts (icount, Count and the timers stand still, as with
+ * Debug.CountDM = 0), and the trace unit does not see it.
+ */
+#define EJTAG_IBRK 4       /* instruction breakpoints (IBS.BCN) */
+#define EJTAG_DBRK 2       /* data breakpoints (DBS.BCN) */
+#define EJTAG_DMSEG 0xff200000u /* dmseg: the probe's memory, 1 MiB */
+#define EJTAG_DRSEG 0xff300000u /* drseg: the debug registers, 1 MiB */
+#define EJTAG_DSEG_END 0xff400000u
+#define EJTAG_PROBE_VECTOR 0xff200200u /* ECR.ProbTrap = 1 */
+#define EJTAG_ROM_VECTOR   0xbfc00480u /* ECR.ProbTrap = 0 */
+
+/* Debug (CP0 23, 0) bits. */
+#define DEBUG_DSS    (1u << 0)
+#define DEBUG_DBP    (1u << 1)
+#define DEBUG_DDBL   (1u << 2)
+#define DEBUG_DDBS   (1u << 3)
+#define DEBUG_DIB    (1u << 4)
+#define DEBUG_DINT   (1u << 5)
+#define DEBUG_CAUSES 0x3fu
+#define DEBUG_SST    (1u << 8)
+#define DEBUG_DEXC_SHIFT 10
+#define DEBUG_DEXC   (0x1fu << DEBUG_DEXC_SHIFT)
+#define DEBUG_VER_SHIFT 15  /* EJTAGver: 5 (EJTAG 5.x), as IMPCODE says */
+#define DEBUG_IEXI   (1u << 20)
+#define DEBUG_LSNM   (1u << 28)
+#define DEBUG_DM     (1u << 30)
+#define DEBUG_DBD    (1u << 31)
+
+/* DCR (drseg 0) bits the CPU acts on. */
+#define DCR_INTE     (1u << 4)  /* 0: no interrupts outside debug mode */
+
+/* A processor access to dmseg the core waits on (the probe serves it). */
+struct ejtag_pracc {
+	bool pending;      /* posted, the probe has not finished it */
+	bool done;         /* finished: the instruction runs again and takes it */
+	enum access_kind { PRACC_FETCH, PRACC_LOAD, PRACC_STORE } kind;
+	unsigned size;     /* bytes: 1, 2 or 4 */
+	uint32_t addr;
+	uint32_t data;     /* a store's data; a fetch's or load's once done */
+};
+
+struct ejtag {
+	bool present;      /* board option ejtag: Config1.EP, SDBBP, DERET */
+	bool dm;           /* in debug mode */
+	bool prob_en;      /* ECR.ProbEn: the probe serves dmseg */
+	bool prob_trap;    /* ECR.ProbTrap: the debug vector is in dmseg */
+	uint32_t debug;    /* Debug's stored bits (DM is dm) */
+	uint32_t depc, desave;
+	uint32_t dcr;      /* DCR's writable bits: IntE, NMIE, SRstE */
+	uint32_t ibs, dbs; /* their BS bits */
+	struct { uint32_t addr, mask, asid, ctl; } ib[EJTAG_IBRK];
+	struct { uint32_t addr, mask, asid, ctl, value; } db[EJTAG_DBRK];
+	/* Look at every instruction boundary (an instruction breakpoint or a
+	 * single step is armed): handle_events runs before each. */
+	bool watch;
+	bool step;         /* single step: DSS after the next instruction */
+	uint64_t step_from;
+	bool db_on;        /* a data breakpoint is armed: no soft-TLB fills */
+	bool stalled;      /* the last debug-mode step waits on the probe */
+	bool stepping;     /* cpu_run_debug is running one instruction */
+	struct ejtag_pracc pa;
+	/* dmseg fetches: one page the loop decodes from, refilled per fetch. */
+	struct pd_insn dm_insn[1024];
+	uint8_t dm_page[4096];
+};
+
 struct cpu {
 	/* Architectural state. */
 	uint32_t gpr[32];
@@ -164,6 +236,8 @@ struct cpu {
 
 	/* PDtrace (trace.c). */
 	struct trace_unit trace;
+	/* EJTAG (ejtag.c). */
+	struct ejtag ejtag;
 	bool loop_reselect;    /* the interpreter variant must be chosen again */
 
 	/* Board wiring. */
@@ -227,6 +301,42 @@ void cpu_reset(struct cpu *cpu, uint32_t pc);
 
 /* exec.c */
 enum vzsim_stop cpu_run(struct cpu *cpu, uint64_t max_insns);
+/*
+ * Runs debug-mode code (up to max_steps instructions) until the core waits
+ * on a processor access, leaves debug mode, or the steps run out; none of
+ * it counts as instructions.  True if the core is still in debug mode.
+ */
+bool cpu_run_debug(struct cpu *cpu, unsigned max_steps);
+
+/* ejtag.c */
+void ejtag_reset(struct cpu *cpu);
+/* Takes a debug exception with Debug cause bit `cause` (DEBUG_DINT ...)
+ * for the instruction at pc (in a delay slot: DEPC the branch, DBD). */
+void ejtag_enter(struct cpu *cpu, uint32_t cause);
+/* An exception raised in debug mode: DExcCode, back to the debug vector. */
+void ejtag_dm_exception(struct cpu *cpu, unsigned code);
+void ejtag_sdbbp(struct cpu *cpu);
+void ejtag_deret(struct cpu *cpu);
+/* At an instruction boundary with ejtag.watch: a single step done or an
+ * instruction breakpoint at pc; true if debug mode was entered. */
+bool ejtag_step_due(struct cpu *cpu);
+bool ejtag_ibreak(struct cpu *cpu);
+/* A load or store at vaddr outside debug mode with db_on: true (debug mode
+ * entered) if a data breakpoint matches. */
+bool ejtag_dbreak(struct cpu *cpu, uint32_t vaddr, bool store);
+/* Debug mode's view of dseg: false with no exception raised and
+ * ejtag.stalled set when the core must wait for the probe. */
+bool ejtag_fetch(struct cpu *cpu, uint32_t pc);
+bool ejtag_load(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val);
+bool ejtag_store(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t val);
+/* MFC0/MTC0 of Debug, DEPC and DESAVE (debug mode only): false if
+ * (reg, sel) is none of them or the core is not in debug mode. */
+bool ejtag_cp0_read(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t *val);
+bool ejtag_cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t val);
+/* The probe finished the pending access (for a fetch or load, with data). */
+void ejtag_pracc_finish(struct cpu *cpu, uint32_t data);
+/* Recomputes watch and db_on after a breakpoint register or SSt changed. */
+void ejtag_rearm(struct cpu *cpu);
 
 /* Root VZ register bits. */
 #define GC0_GM   (1u << 31)

@@ -19,6 +19,10 @@
 static void enter_vector(struct cpu *cpu, struct cp0 *c, unsigned code,
 			 uint32_t offset)
 {
+	if (cpu->ejtag.dm) {
+		ejtag_dm_exception(cpu, code);
+		return;
+	}
 	if (!(c->status & ST_EXL)) {
 		if (cpu->in_ds) {
 			c->epc = cpu->pc - 4;
@@ -143,6 +147,10 @@ static bool take_interrupt(struct cpu *cpu, struct cp0 *c, uint32_t lines)
 
 bool cpu_check_interrupts(struct cpu *cpu)
 {
+	/* None in debug mode, nor while the debugger masks them (DCR.IntE,
+	 * cleared while it single-steps). */
+	if (cpu->ejtag.dm || !(cpu->ejtag.dcr & DCR_INTE))
+		return false;
 	/* Root's interrupts come first, and are taken even in guest mode. */
 	if (take_interrupt(cpu, &cpu->cp0, pending_lines(&cpu->cp0, cpu_cause(cpu))))
 		return true;

@@ -264,12 +264,25 @@ static inline uint32_t clz32(uint32_t v)
 
 /* handle_events: the loop variant must change (trace switched on/off). */
 #define STOP_RESELECT 100
+/* handle_events: the core is in debug mode (cpu_run_debug runs it). */
+#define STOP_DEBUG_ENTERED 101
 
-/* Events: timer, interrupts, WAIT, stop requests, the budget.  Returns a
- * stop reason, or -1 to go on executing. */
+/* Events: timer, interrupts, WAIT, stop requests, the budget, debug
+ * exceptions at instruction boundaries.  Returns a stop reason, or -1 to
+ * go on executing. */
 static int handle_events(struct cpu *cpu)
 {
+	if (cpu->ejtag.stepping) {
+		/* One debug-mode instruction: time stands still, nothing else
+		 * happens. */
+		if (cpu->icount >= cpu->run_limit)
+			return VZSIM_STOP_BUDGET;
+		cpu_update_next_event(cpu);
+		return -1;
+	}
 	for (;;) {
+		if (cpu->ejtag.dm)
+			return STOP_DEBUG_ENTERED;
 		if (cpu->stop_requested)
 			return cpu->stop_reason;
 		if (cpu->icount >= cpu->timer_icount)
@@ -280,6 +293,9 @@ static int handle_events(struct cpu *cpu)
 			return STOP_RESELECT;
 		if (cpu->icount >= cpu->trace.next_sync)
 			trace_sync_due(cpu);
+		/* A single step ends before anything else can happen. */
+		if (cpu->ejtag.watch && ejtag_step_due(cpu))
+			return STOP_DEBUG_ENTERED;
 		cpu_check_interrupts(cpu);
 		if (cpu->waiting) {
 			if (cpu_interrupt_pending(cpu)) {
@@ -303,6 +319,9 @@ static int handle_events(struct cpu *cpu)
 		}
 		if (cpu->icount >= cpu->run_limit)
 			return VZSIM_STOP_BUDGET;
+		/* The instruction about to run, after any interrupt. */
+		if (cpu->ejtag.watch && ejtag_ibreak(cpu))
+			return STOP_DEBUG_ENTERED;
 		cpu_update_next_event(cpu);
 		return -1;
 	}
@@ -423,13 +442,56 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 #undef PDT
 #undef SINK
 
+/* Debug-mode instructions one cpu_run may execute before it returns
+ * VZSIM_STOP_DEBUG anyway: a debug program that never waits on the probe
+ * (a loop in RAM) must not hold the caller forever. */
+#define DEBUG_STEPS_PER_RUN 100000u
+
+bool cpu_run_debug(struct cpu *cpu, unsigned max_steps)
+{
+	struct ejtag *e = &cpu->ejtag;
+	uint64_t limit = cpu->run_limit;
+	for (unsigned i = 0; i < max_steps && e->dm; i++) {
+		uint64_t ic = cpu->icount, idle = cpu->wait_cycles;
+		/* dmseg words change from one fetch to the next: fetch afresh,
+		 * unless this is the instruction that waited on a load or
+		 * store, which runs again with the word it was fetched with. */
+		if (!(e->pa.done && e->pa.kind != PRACC_FETCH))
+			mmu_flush_fetch(cpu);
+		e->stalled = false;
+		e->stepping = true;
+		cpu->run_limit = ic + 1;
+		cpu->next_event = ic;
+		run_fast(cpu);
+		e->stepping = false;
+		/* It does not count: back to the program's own time. */
+		cpu->icount = ic;
+		cpu->wait_cycles = idle;
+		cpu->waiting = false;
+		if (!e->dm) { /* deret: whatever restarts, restarts now */
+			e->step_from = ic;
+			if (cpu->guest)
+				cpu->guest_since = ic;
+		}
+		if (e->stalled)
+			break;
+	}
+	cpu->run_limit = limit;
+	cpu_update_next_event(cpu);
+	return e->dm;
+}
+
 enum vzsim_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 {
 	cpu->run_limit = max_insns > UINT64_MAX - cpu->icount ? UINT64_MAX
 							     : cpu->icount + max_insns;
 	cpu->next_event = cpu->icount; /* look around before the first one */
 	enum vzsim_stop r;
-	do {
+	for (;;) {
+		if (cpu->ejtag.dm && cpu_run_debug(cpu, DEBUG_STEPS_PER_RUN)) {
+			r = VZSIM_STOP_DEBUG; /* waiting on the probe */
+			break;
+		}
 		cpu->loop_reselect = false;
 		if (cpu->sink)
 			r = run_sink(cpu);
@@ -437,7 +499,9 @@ enum vzsim_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 			r = run_pdt(cpu);
 		else
 			r = run_fast(cpu);
-	} while ((int)r == STOP_RESELECT);
+		if ((int)r != STOP_RESELECT && (int)r != STOP_DEBUG_ENTERED)
+			break;
+	}
 	if (r == VZSIM_STOP_REQUESTED || r == VZSIM_STOP_RESET)
 		cpu->stop_requested = false;
 	cpu->run_limit = UINT64_MAX;

@@ -582,8 +582,22 @@ refetch:
 			cpu_exception_cpu(cpu, 2);
 			goto fault;
 
-		/* ---- reserved here: no EJTAG (SDBBP, DERET) */
-		OP(SDBBP) OP(DERET)
+		/* ---- EJTAG (reserved on a board without it: Config1.EP) */
+		OP(SDBBP)
+			if (!cpu->ejtag.present) {
+				reserved(cpu);
+				goto fault;
+			}
+			ejtag_sdbbp(cpu);
+			goto fault;
+		OP(DERET)
+			if (!cpu->ejtag.present || !cpu->ejtag.dm) {
+				reserved(cpu);
+				goto fault;
+			}
+			ejtag_deret(cpu);
+			goto redirected;
+
 		OP(INVALID) OP_DEFAULT
 			reserved(cpu);
 			goto fault;

@@ -173,6 +173,9 @@ bool mmu_translate(struct cpu *cpu, uint32_t vaddr, enum access acc,
 		   uint32_t *pa)
 {
 	bool mapped;
+	if (cpu->ejtag.db_on && acc != ACC_FETCH && !cpu->ejtag.dm &&
+	    ejtag_dbreak(cpu, vaddr, acc == ACC_STORE))
+		return false;
 	if (!cpu->guest) {
 		if (!segment(cpu, &cpu->cp0, vaddr, acc, &mapped, pa))
 			return false;
@@ -225,6 +228,8 @@ static void drop_write_tags(struct cpu *cpu, uint32_t pa_page)
 
 static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 {
+	if (cpu->ejtag.dm && pc >= EJTAG_DMSEG && pc < EJTAG_DSEG_END)
+		return ejtag_fetch(cpu, pc);
 	if (pc & 3) {
 		cpu_address_error(cpu, EXC_ADEL, pc);
 		return false;
@@ -280,7 +285,7 @@ void mmu_code_written(struct cpu *cpu, uint32_t pa, unsigned size)
 static void fill_stlb(struct cpu *cpu, uint32_t vaddr, uint32_t pa, bool store)
 {
 	uint8_t *host = bus_host_ptr(cpu->bus, pa & ~0xfffu, 4096);
-	if (!host)
+	if (!host || cpu->ejtag.db_on) /* data breakpoints see every access */
 		return;
 	unsigned slot = cpu->mclass * STLB_SIZE + ((vaddr >> 12) & (STLB_SIZE - 1));
 	struct stlb_entry *e = &cpu->stlb[cpu->mclass][slot % STLB_SIZE];
@@ -325,6 +330,12 @@ bool mmu_write_pa(struct cpu *cpu, uint32_t pa, unsigned size, uint32_t val)
 	return true;
 }
 
+/* Debug mode's dseg, which is not kseg3 then (ejtag.c). */
+static inline bool in_dseg(const struct cpu *cpu, uint32_t vaddr)
+{
+	return cpu->ejtag.dm && vaddr >= EJTAG_DMSEG && vaddr < EJTAG_DSEG_END;
+}
+
 bool mmu_load_pa(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val,
 		 uint32_t *pa)
 {
@@ -339,6 +350,8 @@ bool mmu_load_pa(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val,
 bool mmu_load(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val)
 {
 	uint32_t pa;
+	if (in_dseg(cpu, vaddr))
+		return ejtag_load(cpu, vaddr, size, val);
 	if (!mmu_load_pa(cpu, vaddr, size, val, &pa))
 		return false;
 	fill_stlb(cpu, vaddr, pa, false);
@@ -347,6 +360,8 @@ bool mmu_load(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val)
 
 bool mmu_store(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t val)
 {
+	if (in_dseg(cpu, vaddr))
+		return ejtag_store(cpu, vaddr, size, val);
 	if (vaddr & (size - 1)) {
 		cpu_address_error(cpu, EXC_ADES, vaddr);
 		return false;

@@ -72,8 +72,8 @@ void cpu_update_next_event(struct cpu *cpu)
 		n = cpu->gtimer_icount;
 	if (cpu->trace.next_sync < n)
 		n = cpu->trace.next_sync;
-	if (cpu->stop_requested)
-		n = cpu->icount;
+	if (cpu->stop_requested || cpu->ejtag.watch)
+		n = cpu->icount; /* ejtag.watch: every instruction boundary */
 	cpu->next_event = n;
 }
 

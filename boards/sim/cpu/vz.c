@@ -86,7 +86,7 @@ bool vz_root_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
 void cpu_status_changed(struct cpu *cpu)
 {
 	bool guest = (cpu->guestctl0 & GC0_GM) &&
-		     !(cpu->cp0.status & (ST_EXL | ST_ERL));
+		     !(cpu->cp0.status & (ST_EXL | ST_ERL)) && !cpu->ejtag.dm;
 	if (guest != cpu->guest) {
 		if (guest) {
 			cpu->guest_since = cpu->icount;
@@ -100,7 +100,7 @@ void cpu_status_changed(struct cpu *cpu)
 	enum mmu_class cls;
 	if (s & ST_ERL)
 		cls = MMU_KERNEL_ERL;
-	else if ((s & ST_EXL) || (s & ST_KSU) == 0)
+	else if ((s & ST_EXL) || (s & ST_KSU) == 0 || cpu->ejtag.dm)
 		cls = MMU_KERNEL;
 	else if ((s & ST_KSU) == (1u << 3))
 		cls = MMU_SUPERVISOR;

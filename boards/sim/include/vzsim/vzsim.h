@@ -23,6 +23,8 @@ enum vzsim_stop {
 	VZSIM_STOP_RESET,      /* the program wrote 0x42 to the reset register */
 	VZSIM_STOP_DEADLOCK,   /* WAIT with no interrupt able to wake the CPU  */
 	VZSIM_STOP_REQUESTED,  /* vzsim_request_stop() (from a sink, a signal) */
+	VZSIM_STOP_DEBUG,      /* the core is in EJTAG debug mode, waiting on the
+				* probe (board option ejtag; vzsim_rbb_feed) */
 };
 
 struct vzsim_config {
@@ -277,6 +279,17 @@ void vzsim_jtag_reset(vzsim *sim);
  * bytes read, or -(i+1) for a byte i that is not the protocol's.
  */
 int vzsim_rbb_feed(vzsim *sim, const char *in, size_t n, char *out, size_t *nout, bool *quit);
+
+/*
+ * EJTAG (board option ejtag=on): the core takes a debug interrupt where it
+ * is (an instruction boundary), with the probe serving dmseg (ECR ProbEn
+ * and ProbTrap set), as a probe's EjtagBrk or an EJTAG boot would: vzsim
+ * --jtag halts there before the first instruction and at --max-insns.
+ * Nothing without the option.
+ */
+void vzsim_jtag_break(vzsim *sim);
+/* The core waits on the probe: in debug mode, or held in reset by it. */
+bool vzsim_debug_mode(const vzsim *sim);
 
 /* Counters since the board was created. */
 struct vzsim_stats {
