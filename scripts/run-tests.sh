@@ -86,6 +86,12 @@ step report scripts/run-report-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/h
 step slurm scripts/run-slurm-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hypervisor.elf" \
 	stress/scenarios "$RESULTS"
 
+# Debian's OpenOCD driving vzsim's EJTAG TAP (vzsim --jtag) over
+# remote_bitbang: init, halt, memory, load_image, step, breakpoints, reset,
+# the TCB over JTAG, debug mode invisible to the program, a board killed.
+step ejtag scripts/run-ejtag-tests.sh "$BUILD/san/bin/vzsim" "$BUILD/target/demo.elf" \
+	"$BUILD/target/e2e/misc.elf" "$RESULTS"
+
 # Differential tests against QEMU Malta.
 # shellcheck disable=SC2086 # DIFF_SEEDS is a list
 step diff scripts/run-diff.sh "$BUILD/san/bin/vzsim" "$BUILD/bin/diffgen" "$BUILD/diff" "$RESULTS" $DIFF_SEEDS
