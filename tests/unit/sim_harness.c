@@ -117,6 +117,7 @@ static const char *stop_name(enum vzsim_stop s)
 	case VZSIM_STOP_RESET: return "RESET";
 	case VZSIM_STOP_DEADLOCK: return "DEADLOCK";
 	case VZSIM_STOP_REQUESTED: return "REQUESTED";
+	case VZSIM_STOP_DEBUG: return "DEBUG";
 	}
 	return "?";
 }
