@@ -134,6 +134,7 @@ int rbb_serve(vzsim *sim, const struct rbb_opts *o, struct rbb_end *end, char *e
 	struct vzsim_stats st;
 	bool stopped = false; /* the program ended (reset, deadlock) */
 	bool halted_at_max = false;
+	uint64_t last_halt = 0;
 	for (;;) {
 		if (*o->stop) {
 			end->interrupted = true;
@@ -175,6 +176,18 @@ int rbb_serve(vzsim *sim, const struct rbb_opts *o, struct rbb_end *end, char *e
 		uint64_t slice = SLICE;
 		vzsim_get_stats(sim, &st);
 		uint64_t done = st.insns + st.idle_cycles;
+		if (o->halt_every) {
+			uint64_t next = (done / o->halt_every + 1) * o->halt_every;
+			if (done && done % o->halt_every == 0 && done != last_halt) {
+				/* A check point: halted for the probe, which
+				 * resumes the core when it has looked. */
+				last_halt = done;
+				vzsim_jtag_break(sim);
+				continue;
+			}
+			if (next - done < slice)
+				slice = next - done;
+		}
 		if (o->max_set) {
 			if (done >= o->max_insns) {
 				/* The budget: halted there, as a probe's halt

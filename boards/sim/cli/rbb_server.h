@@ -18,6 +18,7 @@ struct rbb_opts {
 	const char *ready_file; /* gets the port number once listening, or NULL */
 	uint64_t max_insns;     /* with max_set: the core halts there */
 	bool max_set;
+	uint64_t halt_every;    /* the core halts at every multiple (0: never) */
 	const volatile sig_atomic_t *stop; /* set by a signal handler */
 };
 

@@ -67,6 +67,7 @@ struct options {
 	bool jtag;              /* --jtag: serve the probe, images optional */
 	unsigned jtag_port;
 	const char *jtag_ready;
+	uint64_t jtag_halt_every;
 };
 
 /* ------------------------------------------------------------ parsing */
@@ -137,6 +138,9 @@ static void usage(FILE *f)
 	      "instruction; images optional; ends when the probe\n"
 	      "                      disconnects (board option ejtag=on)\n"
 	      "  --jtag-ready FILE   write the port number to FILE once listening\n"
+	      "  --jtag-halt-every N with --jtag: the core halts at every multiple "
+	      "of N\n                      instructions, for the probe to look and "
+	      "resume it\n"
 	      "  --seed N            seed for Random and other unfixed state "
 	      "(default 1)\n"
 	      "  --entry ADDR        start here instead of the first image's "
@@ -183,7 +187,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_RAM = 256, O_MAX, O_SEED, O_UOUT, O_UIN, O_BOPT, O_STATS,
 	       O_LOG, O_ENTRY, O_HELP, O_TRACE, O_TDATA, O_TSYP,
-	       O_TCBOUT, O_BOOTARGS, O_TWIN, O_JTAG, O_JREADY };
+	       O_TCBOUT, O_BOOTARGS, O_TWIN, O_JTAG, O_JREADY, O_JHALT };
 	static const struct option longopts[] = {
 		{"ram", required_argument, NULL, O_RAM},
 		{"max-insns", required_argument, NULL, O_MAX},
@@ -203,6 +207,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{"bootargs", required_argument, NULL, O_BOOTARGS},
 		{"jtag", required_argument, NULL, O_JTAG},
 		{"jtag-ready", required_argument, NULL, O_JREADY},
+		{"jtag-halt-every", required_argument, NULL, O_JHALT},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own one-line messages */
@@ -278,6 +283,12 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_JREADY:
 			o->jtag_ready = optarg;
 			break;
+		case O_JHALT:
+			o->jtag_halt_every = opt_u64("--jtag-halt-every", optarg);
+			if (o->jtag_halt_every == 0)
+				die(EXIT_BAD_INPUT, "--jtag-halt-every: '%s' is not a count "
+				    "of instructions above 0", optarg);
+			break;
 		case O_TCBOUT:
 			o->tcb_out = optarg;
 			break;
@@ -313,6 +324,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		die(EXIT_BAD_INPUT, "no image given (try --help)");
 	if (o->jtag_ready && !o->jtag)
 		die(EXIT_BAD_INPUT, "--jtag-ready: only with --jtag");
+	if (o->jtag_halt_every && !o->jtag)
+		die(EXIT_BAD_INPUT, "--jtag-halt-every: only with --jtag");
 	if (o->jtag && o->log_insns)
 		die(EXIT_BAD_INPUT, "--log-insns: not with --jtag");
 	if (o->trace_window && !o->trace)
@@ -727,6 +740,7 @@ static struct run_end serve_probe(vzsim *sim, const struct options *o,
 {
 	struct rbb_opts ro = {.port = o->jtag_port, .ready_file = o->jtag_ready,
 			      .max_insns = o->max_insns, .max_set = o->max_set,
+			      .halt_every = o->jtag_halt_every,
 			      .stop = &got_signal};
 	struct rbb_end re;
 	char err[512];
