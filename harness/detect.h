@@ -73,6 +73,7 @@ enum run_end {
 	END_RESET,       /* the board was reset (the hypervisor finished) */
 	END_DEADLOCK,
 	END_HALTED,      /* the core stopped in EJTAG debug mode */
+	END_BOARD_LOST,  /* the board driver lost the board (OpenOCD gone, a timeout) */
 	END_INTERRUPTED, /* a signal */
 };
 

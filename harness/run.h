@@ -42,7 +42,8 @@ int soak_run(const struct run_config *c);
  * board's reset or deadlock, or *stop.  Deterministic: the slices end at
  * the same counts in every run.  Returns how it ended; v is the last view.
  */
-enum run_end soak_checks(vzsim *sim, const struct scenario *s, uint64_t until,
+struct target;
+enum run_end soak_checks(struct target *t, const struct scenario *s, uint64_t until,
 			 struct detector *d, struct progress *p, struct soak_view *v,
 			 const volatile sig_atomic_t *stop);
 

@@ -152,18 +152,22 @@ refuse(struct outfile *scn, struct outfile *console, vzsim *sim, struct rundir *
 	die(status, "%s", msg);
 }
 
-enum run_end soak_checks(vzsim *sim, const struct scenario *s, uint64_t until,
+enum run_end soak_checks(struct target *t, const struct scenario *s, uint64_t until,
 			 struct detector *d, struct progress *p, struct soak_view *v,
 			 const volatile sig_atomic_t *stop)
 {
 	double t0 = now_s();
 	if (until > s->duration)
 		until = s->duration;
-	target_read_view(sim, 0, v);
+	t->read_view(t, 0, v);
 	while (!*stop && v->insns < until) {
 		uint64_t n = until - v->insns;
-		enum vzsim_stop why = vzsim_run(sim, n < s->check_every ? n : s->check_every);
-		target_read_view(sim, now_s() - t0, v);
+		enum vzsim_stop why = t->run(t, n < s->check_every ? n : s->check_every);
+		if (t->failed)
+			return END_BOARD_LOST;
+		t->read_view(t, now_s() - t0, v);
+		if (t->failed)
+			return END_BOARD_LOST;
 		unsigned raised = detect_check(d, v);
 		progress_update(p, v, d);
 		switch (why) {
@@ -230,7 +234,9 @@ int soak_run(const struct run_config *c)
 		detect_without_guest_reports(&d);
 	/* A guest that sends no heartbeats is never marked silent. */
 	progress_init(&p, stderr, c->quiet, s->duration, d.heartbeat_timeout);
-	enum run_end end = soak_checks(sim, s, s->duration, &d, &p, &v, &got_signal);
+	struct target_vzsim tv;
+	target_vzsim_init(&tv, sim);
+	enum run_end end = soak_checks(&tv.t, s, s->duration, &d, &p, &v, &got_signal);
 	progress_finish(&p, &v, &d);
 	running = NULL;
 

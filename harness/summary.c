@@ -34,6 +34,7 @@ static const char *end_text(enum run_end end)
 	case END_RESET: return "the hypervisor reset the board";
 	case END_DEADLOCK: return "deadlock";
 	case END_HALTED: return "halted in debug mode";
+	case END_BOARD_LOST: return "the board was lost";
 	case END_INTERRUPTED: return "interrupted";
 	}
 	return "?";

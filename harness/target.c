@@ -85,18 +85,37 @@ static void status_from_le(struct status_block *b)
 }
 
 /* Guest i's statistics block, if it registered one that is ours. */
-static bool read_kstats(vzsim *sim, const struct status_guest *g, uint32_t *ks)
+static bool read_kstats(target_mem_reader rd, void *ctx, const struct status_guest *g,
+			uint32_t *ks)
 {
 	memset(ks, 0, KS_WORDS * sizeof *ks);
 	if (!g->kstats_gpa || g->kstats_words <= KS_VERSION)
 		return false;
 	unsigned words = g->kstats_words < KS_WORDS ? g->kstats_words : KS_WORDS;
-	if (vzsim_mem_read(sim, g->window_pa + g->kstats_gpa, ks,
-			   words * sizeof *ks) != 0)
+	if (rd(ctx, g->window_pa + g->kstats_gpa, ks, words * sizeof *ks) != 0)
 		return false;
 	for (unsigned k = 0; k < words; k++)
 		from_le(&ks[k]);
 	return ks[KS_MAGIC] == KSTATS_MAGIC && ks[KS_VERSION] == KSTATS_VERSION;
+}
+
+void target_view_read(target_mem_reader rd, void *ctx, struct soak_view *v)
+{
+	v->present = false;
+	if (rd(ctx, STATUS_PA, &v->st, sizeof v->st) != 0)
+		return;
+	status_from_le(&v->st);
+	v->present = v->st.magic == STATUS_MAGIC && v->st.version == STATUS_VERSION;
+	if (!v->present)
+		return;
+	for (unsigned i = 0; i < view_guests(v); i++)
+		if (v->st.g[i].state != GSTATE_ABSENT)
+			v->ks_ok[i] = read_kstats(rd, ctx, &v->st.g[i], v->ks[i]);
+}
+
+static int sim_read(void *ctx, uint32_t pa, void *buf, size_t len)
+{
+	return vzsim_mem_read(ctx, pa, buf, len);
 }
 
 void target_read_view(vzsim *sim, double wall, struct soak_view *v)
@@ -109,13 +128,21 @@ void target_read_view(vzsim *sim, double wall, struct soak_view *v)
 	v->insns = st.insns + st.idle_cycles;
 	v->sim_ns = vzsim_sim_time_ns(sim);
 	v->wall = wall;
-	if (vzsim_mem_read(sim, STATUS_PA, &v->st, sizeof v->st) != 0)
-		return;
-	status_from_le(&v->st);
-	v->present = v->st.magic == STATUS_MAGIC && v->st.version == STATUS_VERSION;
-	if (!v->present)
-		return;
-	for (unsigned i = 0; i < view_guests(v); i++)
-		if (v->st.g[i].state != GSTATE_ABSENT)
-			v->ks_ok[i] = read_kstats(sim, &v->st.g[i], v->ks[i]);
+	target_view_read(sim_read, sim, v);
+}
+
+static enum vzsim_stop vzsim_slice(struct target *t, uint64_t n)
+{
+	return vzsim_run(((struct target_vzsim *)t)->sim, n);
+}
+
+static void vzsim_view(struct target *t, double wall, struct soak_view *v)
+{
+	target_read_view(((struct target_vzsim *)t)->sim, wall, v);
+}
+
+void target_vzsim_init(struct target_vzsim *tv, vzsim *sim)
+{
+	*tv = (struct target_vzsim){.t = {.run = vzsim_slice, .read_view = vzsim_view},
+				    .sim = sim};
 }

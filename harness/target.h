@@ -1,14 +1,16 @@
 /*
- * The soak's target, the board under test: vzsim through libvzsim (named
- * target_* apart from libvzsim's internal board_*).  Everything `vzsoak run`
- * asks of the board goes through here, so a second board driver (OpenOCD
- * on a real board) has one interface to provide: set up a run, read the
- * status (memory reads only), and board-option checks.
+ * The soak's target, the board under test, behind one interface (struct
+ * target) that soak_checks drives: run a slice, read the status (memory
+ * reads only).  Two drivers: vzsim through libvzsim (this file's
+ * target_open, target_vzsim), and a board through OpenOCD (target_ocd.h).
+ * Named target_* apart from libvzsim's internal board_*.
  */
 #ifndef HARNESS_TARGET_H
 #define HARNESS_TARGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <vzsim/vzsim.h>
 
@@ -36,5 +38,35 @@ vzsim *target_checker_new(void);
 /* Reads the status block and the guests' statistics blocks; wall is the
  * caller's clock. */
 void target_read_view(vzsim *sim, double wall, struct soak_view *v);
+
+/*
+ * What a soak's checks drive (soak_checks, run.h): run a slice of up to n
+ * instructions and stop for a look (VZSIM_STOP_BUDGET when the slice ran
+ * out; the program's reset or deadlock; VZSIM_STOP_DEBUG when the core
+ * halted on its own), and read the view.  A driver that loses its board
+ * (OpenOCD gone, a timeout) sets failed and a one-line reason in why.
+ */
+struct target {
+	enum vzsim_stop (*run)(struct target *t, uint64_t n);
+	void (*read_view)(struct target *t, double wall, struct soak_view *v);
+	bool failed;
+	char why[512];
+};
+
+/* The direct driver: libvzsim's board, in this process. */
+struct target_vzsim {
+	struct target t;
+	vzsim *sim;
+};
+void target_vzsim_init(struct target_vzsim *tv, vzsim *sim);
+
+/*
+ * The status block and the guests' statistics blocks into v (present,
+ * st, ks_ok, ks; not the counts or the clocks), through a reader of
+ * physical memory (0, or -1 for memory it cannot read): shared by both
+ * drivers, so both read the same words the same way.
+ */
+typedef int (*target_mem_reader)(void *ctx, uint32_t pa, void *buf, size_t len);
+void target_view_read(target_mem_reader rd, void *ctx, struct soak_view *v);
 
 #endif

@@ -64,7 +64,9 @@ int replay_trace(const struct report_input *in, const char *trace, uint64_t unti
 	const struct scenario *s = &in->scn;
 	detect_init(d, s->heartbeat_timeout, s->repeat_limit, s->tlbp_check);
 	progress_init(&p, stderr, true, s->duration, s->heartbeat_timeout);
-	enum run_end end = soak_checks(sim, s, until ? until : s->duration, d, &p, v, &never);
+	struct target_vzsim tv;
+	target_vzsim_init(&tv, sim);
+	enum run_end end = soak_checks(&tv.t, s, until ? until : s->duration, d, &p, v, &never);
 	detect_end(d, v, end, NULL);
 	char why[512];
 	int rc = vzsim_trace_finish(sim, why, sizeof why);
