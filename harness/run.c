@@ -34,6 +34,11 @@ static void usage(FILE *f)
 	      "  --trace FILE     capture PDtrace into FILE (sets trace = on)\n"
 	      "  --trace-window MB  with --trace: keep only the last MB megabytes "
 	      "of trace\n                   (or 64K...): what led up to the end\n"
+	      "  --board B        the board: direct (libvzsim here, the default), "
+	      "openocd\n                   (vzsim --jtag behind Debian's OpenOCD, "
+	      "started here) or\n                   openocd:HOST:PORT (an OpenOCD "
+	      "already running on a board,\n                   its Tcl port): "
+	      "docs/boards.md\n"
 	      "  --quiet          no progress line on stderr\n"
 	      "  --help           this text\n\n"
 	      "scenario keys (\"key = value\" lines, '#' comments):\n", f);
@@ -134,7 +139,7 @@ static void apply(struct scenario *s, const struct setting *st, vzsim *checker)
 /* The options into c and a; false if --help was asked for (and printed). */
 static bool parse_options(int argc, char **argv, struct run_config *c, struct run_args *a)
 {
-	enum { O_SEED = 256, O_SET, O_HV, O_OUT, O_TRACE, O_TWIN, O_QUIET, O_HELP };
+	enum { O_SEED = 256, O_SET, O_HV, O_OUT, O_TRACE, O_TWIN, O_QUIET, O_HELP, O_BOARD };
 	static const struct option longopts[] = {
 		{"seed", required_argument, NULL, O_SEED},
 		{"set", required_argument, NULL, O_SET},
@@ -143,6 +148,7 @@ static bool parse_options(int argc, char **argv, struct run_config *c, struct ru
 		{"trace", required_argument, NULL, O_TRACE},
 		{"trace-window", required_argument, NULL, O_TWIN},
 		{"quiet", no_argument, NULL, O_QUIET},
+		{"board", required_argument, NULL, O_BOARD},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -184,6 +190,13 @@ static bool parse_options(int argc, char **argv, struct run_config *c, struct ru
 		case O_QUIET:
 			c->quiet = true;
 			break;
+		case O_BOARD: {
+			char err[256];
+			if (board_spec_parse(optarg, &c->board, err, sizeof err) != 0)
+				die(EXIT_BAD_INPUT, "run: %s", err);
+			c->board_arg = optarg;
+			break;
+		}
 		case 'h':
 		case O_HELP:
 			usage(stdout);
@@ -202,6 +215,9 @@ static bool parse_options(int argc, char **argv, struct run_config *c, struct ru
 		die(EXIT_BAD_INPUT, "run: one scenario at a time ('%s' and '%s')",
 			argv[optind], argv[optind + 1]);
 	a->scn_path = argv[optind];
+	if (c->trace_window && c->board.openocd)
+		die(EXIT_BAD_INPUT, "run: --trace-window: not with --board openocd (its "
+			"trace is the TCB's on-chip memory)");
 	if (c->trace_window && !c->trace)
 		die(EXIT_BAD_INPUT, "run: --trace-window: only with --trace");
 	return true;
@@ -253,6 +269,10 @@ static char *build_repro(const char *prog, const struct run_config *c,
 	if (c->trace_window_arg) {
 		shell_word(f, "--trace-window");
 		shell_word(f, c->trace_window_arg);
+	}
+	if (c->board_arg) {
+		shell_word(f, "--board");
+		shell_word(f, c->board_arg);
 	}
 	fprintf(f, " --seed %u", (unsigned)c->scn.seed);
 	bool bad = ferror(f);

@@ -15,6 +15,7 @@
 #include "detect.h"
 #include "progress.h"
 #include "scenario.h"
+#include "target_ocd.h"
 #include "view.h"
 
 struct run_config {
@@ -28,6 +29,8 @@ struct run_config {
 	uint64_t trace_window; /* in bytes: keep only the last ones; 0 all */
 	bool quiet;
 	const char *repro;   /* the one command that reproduces the run */
+	struct board_spec board; /* --board: direct, or through OpenOCD */
+	const char *board_arg;   /* --board as given, or NULL */
 };
 
 /* Runs the soak; returns vzsoak's exit status (docs/cli.md).  Bad input

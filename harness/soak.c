@@ -25,6 +25,7 @@
 #include <util/outfile.h>
 
 #include "target.h"
+#include "target_ocd.h"
 #include "cli.h"
 #include "detect.h"
 #include "progress.h"
@@ -35,6 +36,7 @@
 
 static volatile sig_atomic_t got_signal;
 static vzsim *running;
+static struct target_ocd *running_ocd;
 
 static void on_signal(int sig)
 {
@@ -42,6 +44,8 @@ static void on_signal(int sig)
 		got_signal = sig;
 	if (running)
 		vzsim_request_stop(running);
+	if (running_ocd)
+		target_ocd_interrupt(running_ocd);
 }
 
 /* Before anything is created: from then on a signal only ends the run,
@@ -83,16 +87,13 @@ static double now_s(void)
 }
 
 /*
- * The last line of the console that starts with prefix, without its
- * newline: the hypervisor's own account of a run that never set up its
- * status block ("hv: bad boot arguments: ...").  Reads the file's tail
- * only: consoles of long runs are large.
+ * The last line of text that starts with prefix, without its newline: the
+ * hypervisor's own account of a run that never set up its status block
+ * ("hv: bad boot arguments: ...").  Only a file's tail is read: consoles
+ * of long runs are large.
  */
-static const char *last_line(struct outfile *console, const char *prefix, char *buf,
-			     size_t len)
+static const char *line_with(char *tail, const char *prefix, char *buf, size_t len)
 {
-	char tail[4096];
-	outfile_tail(console, tail, sizeof tail);
 	const char *found = NULL;
 	for (char *line = tail; line; ) {
 		char *nl = strchr(line, '\n');
@@ -104,10 +105,33 @@ static const char *last_line(struct outfile *console, const char *prefix, char *
 	}
 	if (!found)
 		return NULL;
-	size_t cut = strnlen(found, len - 1);
-	memcpy(buf, found, cut);
-	buf[cut] = 0;
+	snprintf(buf, len, "%s", found);
 	return buf;
+}
+
+/* In the console this process writes. */
+static const char *last_line(struct outfile *console, const char *prefix, char *buf,
+			     size_t len)
+{
+	char tail[4096];
+	outfile_tail(console, tail, sizeof tail);
+	return line_with(tail, prefix, buf, len);
+}
+
+/* In a file another process wrote (a started vzsim's console). */
+static const char *file_last_line(const char *path, const char *prefix, char *buf,
+				  size_t len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char tail[4096];
+	if (fseek(f, -(long)(sizeof tail - 1), SEEK_END) != 0)
+		rewind(f);
+	size_t n = fread(tail, 1, sizeof tail - 1, f);
+	fclose(f);
+	tail[n] = 0;
+	return line_with(tail, prefix, buf, len);
 }
 
 /* dir/name under a temporary name (<util/outfile.h>); -1 with a reason. */
@@ -191,8 +215,12 @@ int soak_run(const struct run_config *c)
 	if (scenario_bootargs(s, bootargs, sizeof bootargs) < 0)
 		die(EXIT_BAD_INPUT, "boot arguments longer than %zu bytes",
 			sizeof bootargs - 1);
-	vzsim *sim = target_open(s, c->hv, err, sizeof err);
-	if (!sim)
+	/* The direct board is set up first (a bad image is bad input before
+	 * anything exists); a board through OpenOCD once its folder is there
+	 * (its logs go in it). */
+	bool ocd = c->board.openocd;
+	vzsim *sim = NULL;
+	if (!ocd && !(sim = target_open(s, c->hv, err, sizeof err)))
 		die(EXIT_BAD_INPUT, "%s%s", c->hv_given ? "--hv: " : "hypervisor image: ",
 			err);
 
@@ -208,10 +236,26 @@ int soak_run(const struct run_config *c)
 	/* What a killed run left; before this run's own temporaries exist. */
 	rundir_sweep(&rd, c->trace);
 	if (open_in(&scn, c->out, "scenario.txt", err, sizeof err) != 0 ||
-	    open_in(&console, c->out, "console.log", err, sizeof err) != 0)
+	    (!ocd && open_in(&console, c->out, "console.log", err, sizeof err) != 0))
 		refuse(&scn, &console, sim, &rd, EXIT_BAD_INPUT, "--out %s: %s", c->out, err);
-	vzsim_uart_output(sim, console.f);
-	if (c->trace) {
+	struct target_ocd *board = NULL;
+	char *console_path = NULL;
+	if (ocd) {
+		if (asprintf(&console_path, "%s/console.log", c->out) < 0)
+			die(EXIT_INTERNAL, "out of memory");
+		struct target_ocd_config oc = {.board = &c->board, .s = s, .hv = c->hv,
+					       .bootargs = bootargs, .dir = c->out,
+					       .console = console_path, .trace = c->trace,
+					       .command = c->repro};
+		board = target_ocd_open(&oc, err, sizeof err);
+		if (!board)
+			refuse(&scn, &console, sim, &rd, EXIT_BAD_INPUT, "--board %s: %s",
+			       c->board_arg, err);
+		running_ocd = board;
+	} else {
+		vzsim_uart_output(sim, console.f);
+	}
+	if (c->trace && !ocd) {
 		struct vzsim_trace_opts topts = {.syp = 5, .command = c->repro,
 						  .window = c->trace_window};
 		if (vzsim_trace_start(sim, c->trace, &topts, err, sizeof err) != 0)
@@ -235,31 +279,64 @@ int soak_run(const struct run_config *c)
 	/* A guest that sends no heartbeats is never marked silent. */
 	progress_init(&p, stderr, c->quiet, s->duration, d.heartbeat_timeout);
 	struct target_vzsim tv;
-	target_vzsim_init(&tv, sim);
-	enum run_end end = soak_checks(&tv.t, s, s->duration, &d, &p, &v, &got_signal);
+	struct target *t;
+	if (ocd) {
+		t = target_ocd_target(board);
+	} else {
+		target_vzsim_init(&tv, sim);
+		t = &tv.t;
+	}
+	enum run_end end = soak_checks(t, s, s->duration, &d, &p, &v, &got_signal);
 	progress_finish(&p, &v, &d);
 	running = NULL;
-
-	char hint[160];
-	detect_end(&d, &v, end,
-		   d.seen_status ? NULL : last_line(&console, "hv: ", hint, sizeof hint));
+	running_ocd = NULL;
 
 	/* A file the run could not complete is reported, named, and the run
 	 * ends with the internal-error status, whatever was found. */
 	int status = EXIT_CLEAN;
-	vzsim_uart_output(sim, NULL);
-	if (outfile_commit(&console, err, sizeof err) != 0) {
-		complain("--out %s: %s", c->out, err);
-		status = EXIT_INTERNAL;
-	}
 	bool traced = false;
-	if (c->trace && vzsim_trace_finish(sim, err, sizeof err) != 0) {
-		complain("--trace: %s", err);
-		status = EXIT_INTERNAL;
-	} else if (c->trace) {
-		traced = true;
+	char hint[160];
+	const char *hv_line = NULL;
+	if (ocd) {
+		/* The board lost: its reason, and status 2 once the folder is
+		 * complete. */
+		char lost[sizeof t->why];
+		snprintf(lost, sizeof lost, "%s", t->why);
+		bool failed = t->failed;
+		unsigned skipped = target_ocd_sdbbp_skipped(board);
+		if (target_ocd_close(board, err, sizeof err) != 0) {
+			complain("--trace: %s", err);
+			status = EXIT_INTERNAL;
+		} else if (c->trace) {
+			traced = true;
+		}
+		if (skipped)
+			complain("board: stepped over %u guest sdbbp instructions (debug "
+				 "breakpoints on a core with EJTAG)", skipped);
+		if (failed) {
+			complain("%s", lost);
+			status = EXIT_BAD_INPUT;
+		}
+		hv_line = d.seen_status ? NULL : file_last_line(console_path, "hv: ", hint,
+								 sizeof hint);
+		free(console_path);
+	} else {
+		hv_line = d.seen_status ? NULL : last_line(&console, "hv: ", hint, sizeof hint);
+		vzsim_uart_output(sim, NULL);
+		if (outfile_commit(&console, err, sizeof err) != 0) {
+			complain("--out %s: %s", c->out, err);
+			status = EXIT_INTERNAL;
+		}
+		if (c->trace && vzsim_trace_finish(sim, err, sizeof err) != 0) {
+			complain("--trace: %s", err);
+			status = EXIT_INTERNAL;
+		} else if (c->trace) {
+			traced = true;
+		}
+		vzsim_free(sim);
 	}
-	vzsim_free(sim);
+	if (end != END_BOARD_LOST)
+		detect_end(&d, &v, end, hv_line);
 
 	/* The trace detectors: on a flagged run's capture, or on every run's
 	 * (detect = trace); not on a run a signal cut short. */
@@ -299,8 +376,9 @@ int soak_run(const struct run_config *c)
 	/* The one order of docs/cli.md: a lost output first (a file the
 	 * caller expects is not there, whatever else happened), then a
 	 * signal's status (the run was cut short), then stdout's reader gone
-	 * (128+SIGPIPE), then what the run found. */
-	if (status == EXIT_INTERNAL)
+	 * (128+SIGPIPE), then what the run found; a board lost is status 2
+	 * (its parts failed: no finding). */
+	if (status == EXIT_INTERNAL || status == EXIT_BAD_INPUT)
 		return status;
 	if (end == END_INTERRUPTED && got_signal)
 		return EXIT_SIGNAL_BASE + got_signal;
