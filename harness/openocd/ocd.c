@@ -31,6 +31,8 @@
 #define DEATH_GRACE_MS 1000
 /* Between two tries of the Tcl port while OpenOCD starts. */
 #define RETRY_MS 50
+/* The first command's deadline, once the port answers. */
+#define HANDSHAKE_MS 2000
 /* One try of the Tcl port (a local connect answers at once or never). */
 #define TRY_MS 200
 
@@ -76,8 +78,13 @@ unsigned ocd_free_port(char *err, size_t errlen)
 	return ntohs(a.sin_port);
 }
 
-/* The last non-empty line of the log (its last 4 KiB), or "" . */
-static void log_last_line(const struct ocd *o, char *out, size_t outlen)
+/*
+ * OpenOCD's last error in its log (the last line with "Error:" in its last
+ * 4 KiB), or "": what it said when it gave up.  Not simply the last line:
+ * after a Tcl error come "in procedure"/"at file" lines, and the results
+ * of RPC commands are logged too.
+ */
+static void log_last_error(const struct ocd *o, char *out, size_t outlen)
 {
 	out[0] = '\0';
 	if (!o->log)
@@ -93,23 +100,31 @@ static void log_last_line(const struct ocd *o, char *out, size_t outlen)
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	char *line = strrchr(buf, '\n');
-	line = line ? line + 1 : buf;
+	const char *found = NULL;
+	size_t flen = 0;
+	for (const char *line = buf; *line;) {
+		size_t l = strcspn(line, "\r\n");
+		const char *e = strstr(line, "Error:");
+		if (e && e < line + l) {
+			found = line;
+			flen = l;
+		}
+		line += l;
+		line += strspn(line, "\r\n");
+	}
 	/* Cut to fit: the message stays one line of reasonable length. */
-	size_t l = strlen(line);
-	if (l >= outlen)
-		l = outlen - 1;
-	memcpy(out, line, l);
-	out[l] = '\0';
+	if (flen >= outlen)
+		flen = outlen - 1;
+	if (found)
+		memcpy(out, found, flen);
+	out[flen] = '\0';
 }
 
-/* ": LAST LINE OF THE LOG" or "", for the end of a message. */
+/* ": OPENOCD'S LAST ERROR" or "", for the end of a message. */
 static void log_tail(const struct ocd *o, char *out, size_t outlen)
 {
 	char line[256];
-	log_last_line(o, line, sizeof line);
+	log_last_error(o, line, sizeof line);
 	snprintf(out, outlen, "%s%s", line[0] ? ": " : "", line);
 }
 
@@ -326,6 +341,24 @@ static int await_port(struct ocd *o, int timeout_ms, char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * What answered on the port must be our OpenOCD: another program may have
+ * taken the port between ocd_free_port and OpenOCD's bind (OpenOCD then
+ * exits, and its death is what the handshake reports).
+ */
+static int handshake(struct ocd *o, char *err, size_t errlen)
+{
+	char *r = ocd_eval(o, "set VZSOAK_TCL_PORT", HANDSHAKE_MS, err, errlen);
+	if (!r)
+		return -1;
+	int ok = (unsigned)strtoul(r, NULL, 10) == o->port;
+	if (!ok)
+		snprintf(err, errlen, "%s: not the OpenOCD started (its VZSOAK_TCL_PORT is '%.20s')",
+			 ocd_peer(o), r);
+	free(r);
+	return ok ? 0 : -1;
+}
+
 struct ocd *ocd_start(const struct ocd_start *how, char *err, size_t errlen)
 {
 	const char *prog = getenv(OCD_PROGRAM_ENV);
@@ -367,7 +400,7 @@ struct ocd *ocd_start(const struct ocd_start *how, char *err, size_t errlen)
 		ocd_free(o);
 		return NULL;
 	}
-	if (await_port(o, how->timeout_ms, err, errlen) < 0) {
+	if (await_port(o, how->timeout_ms, err, errlen) < 0 || handshake(o, err, errlen) < 0) {
 		kill_child(o);
 		ocd_free(o);
 		return NULL;
@@ -451,7 +484,7 @@ char *ocd_eval(struct ocd *o, const char *script, int timeout_ms, char *err, siz
 		if (!*msg)
 			log_tail(o, tail, sizeof tail);
 		snprintf(err, errlen, "%s: `%s`: %s%s", ocd_peer(o), shown,
-			 *msg ? msg : tail[0] ? "failed; its log's last line" : "failed (no reason given)",
+			 *msg ? msg : tail[0] ? "failed; its log's last error" : "failed (no reason given)",
 			 tail);
 		free(r);
 		return NULL;
