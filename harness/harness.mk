@@ -3,16 +3,25 @@
 # run's capture (tracecheck.c); and the hypervisor's own boot-argument
 # parser (libbootargs.a, which libpdtrace's libraries bring), which checks
 # a scenario's boot arguments.
-HARNESS_SRC := $(wildcard harness/*.c harness/report/*.c)
+
+# The OpenOCD client (docs/boards.md): sockets, processes and the C
+# library only.  Its parts free of processes (the RPC client, the reply
+# parsers) are in the host unit tests; the whole of it in the openocd
+# step's check program (tests/vzsoak/ocdcheck.c).
+OCD_SRC      := $(wildcard harness/openocd/*.c)
+OCD_HOST_SRC := harness/openocd/rpc.c harness/openocd/reply.c
+HARNESS_SRC := $(wildcard harness/*.c harness/report/*.c) $(OCD_SRC)
 # The parts free of the board, which the host unit tests link (with
 # libvzsim for its names of the exception codes only).
 HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/title.c harness/crashdb.c \
-	harness/report/base64.c
+	harness/report/base64.c $(OCD_HOST_SRC)
 # The trace detectors (tracecheck.c) are libpdtrace's: its two headers'
 # folders, not the ISA below them.
 $(call layer,harness,-Iboards/sim/include -Ipdtrace/flow/include -Ipdtrace/packet/include $(INC_ABI) $(INC_UTIL))
 # The report disassembles and reads instruction fields: the ISA too.
 $(call layer,harness/report,-Iboards/sim/include -Ipdtrace/flow/include -Ipdtrace/packet/include $(INC_MIPS) $(INC_ABI) $(INC_UTIL))
+# The OpenOCD client needs nothing of vzsoak's but util.
+$(call layer,harness/openocd,$(INC_UTIL))
 VZSOAK     := $(BUILD)/bin/vzsoak
 VZSOAK_SAN := $(BUILD)/san/bin/vzsoak
 

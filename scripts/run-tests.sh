@@ -70,6 +70,11 @@ step flow scripts/run-flow-tests.sh "$BUILD/san/bin/vzsim" \
 step vzsoak scripts/run-vzsoak-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hypervisor.elf" \
 	"$BUILD/target/vzsoak/fakehv.elf" tests/vzsoak "$RESULTS"
 
+# The OpenOCD client (harness/openocd/) and boards/openocd/ against the
+# real OpenOCD with no board: configurations, RPC, start, stop, deaths,
+# tcb.tcl on a model of the TCB.
+step openocd scripts/run-openocd-tests.sh "$BUILD/san/bin/ocdcheck" "$RESULTS"
+
 # vzsoak soak: journal, crash folders, index, resume after SIGKILL, hung
 # and crashed runs, --hours, SIGINT (the stand-in hypervisor).
 step soak scripts/run-soak-tests.sh "$BUILD/san/bin/vzsoak" \

@@ -129,9 +129,17 @@ $(FAKEHV): boards/sim/demo/demo.S tests/vzsoak/fakehv.c $(MALTA_LD) \
 # finds it.
 PNGCHECK := $(BUILD)/san/bin/pngcheck
 $(PNGCHECK): $(BUILD)/san/tests/vzsoak/pngcheck.o
-	 -p $(dir $@)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SAN) $^ -lpng -o $@
+
+# ---- the openocd step's check of the OpenOCD client (harness/openocd/)
+# against the real OpenOCD with no board (tests/vzsoak/ocdcheck.c), beside
+# the sanitized vzsoak, where scripts/run-openocd-tests.sh finds it.
+OCDCHECK := $(BUILD)/san/bin/ocdcheck
+$(OCDCHECK): $(BUILD)/san/tests/vzsoak/ocdcheck.o $(call obj_san,$(OCD_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) $^ -o $@
 
 TARGET_IMAGES += $(E2E_ELFS)
 TEST_DEPS += $(CMOCKA_BINS) $(DIFFGEN) $(DISASM_WORDS) $(E2E_ELFS) \
-	$(PDT_MKVECTORS) $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(FAKEHV) $(PNGCHECK)
+	$(PDT_MKVECTORS) $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(FAKEHV) $(PNGCHECK) $(OCDCHECK)
