@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <pdtrace/file.h>
+#include <pdtrace/pdtrace.h>
 #include <vzsoak/bootargs.h>
 #include <vzsoak/status.h>
 
@@ -54,7 +54,7 @@
 
 struct target_ocd {
 	struct target t;
-	const struct target_ocd_config *c;
+	struct target_ocd_config c; /* a copy: the caller's may go (its strings stay) */
 	struct ocd *ocd;
 	pid_t vzsim;          /* a started vzsim, or 0 */
 	bool self_halting;    /* the board halts at the check points itself */
@@ -77,7 +77,7 @@ static void fail(struct target_ocd *b, const char *what, const char *err)
 	if (b->t.failed)
 		return;
 	b->t.failed = true;
-	snprintf(b->t.why, sizeof b->t.why, "board: %s: %s", what, err);
+	snprintf(b->t.why, sizeof b->t.why, "board: %s: %.440s", what, err);
 }
 
 /* ------------------------------------------------------------ --board */
@@ -216,7 +216,7 @@ static pid_t start_vzsim(const struct target_ocd_config *c, unsigned *port, char
 	snprintf(seed, sizeof seed, "%" PRIu64, (uint64_t)s->seed);
 	snprintf(every, sizeof every, "%" PRIu64, s->check_every);
 	snprintf(max, sizeof max, "%" PRIu64, s->duration);
-	const char *argv[16 + 2 * SCN_MAX_BOARD];
+	const char *argv[16 + 2 * SCN_BOARD_MAX];
 	size_t a = 0;
 	argv[a++] = exe;
 	argv[a++] = "--jtag";
@@ -231,7 +231,7 @@ static pid_t start_vzsim(const struct target_ocd_config *c, unsigned *port, char
 	argv[a++] = seed;
 	argv[a++] = "--uart-out";
 	argv[a++] = c->console;
-	char opts[SCN_MAX_BOARD + 1][160];
+	char opts[SCN_BOARD_MAX + 1][160];
 	for (unsigned i = 0; i < s->nboard; i++) {
 		snprintf(opts[i], sizeof opts[i], "%s=%s", s->board[i].name, s->board[i].value);
 		argv[a++] = "--board-opt";
@@ -361,7 +361,7 @@ struct target_ocd *target_ocd_open(const struct target_ocd_config *c, char *err,
 	}
 	b->t.run = ocd_slice;
 	b->t.read_view = ocd_view;
-	b->c = c;
+	b->c = *c;
 	b->count_div = board_opt(c->s, "count-div", 2);
 	b->cpu_mhz = board_opt(c->s, "cpu-mhz", 1000);
 	char why[512];
@@ -571,7 +571,7 @@ static void ocd_view(struct target *t, double wall, struct soak_view *v)
 
 static int write_trace(struct target_ocd *b, char *err, size_t errlen)
 {
-	const struct target_ocd_config *c = b->c;
+	const struct target_ocd_config *c = &b->c;
 	struct pdt_file_writer *w = pdt_file_reserve(c->trace, err, errlen);
 	if (!w)
 		return -1;
@@ -617,11 +617,11 @@ int target_ocd_close(struct target_ocd *b, char *err, size_t errlen)
 {
 	int rc = 0;
 	char why[512];
-	if (!b->t.failed && b->c->trace) {
+	if (!b->t.failed && b->c.trace) {
 		char state[32];
 		if (ocd_state(b->ocd, state, sizeof state, why, sizeof why) != 0 ||
 		    (strcmp(state, "halted") && ocd_halt(b->ocd, why, sizeof why) != 0)) {
-			snprintf(err, errlen, "%s: %s", b->c->trace, why);
+			snprintf(err, errlen, "%s: %s", b->c.trace, why);
 			rc = -1;
 		} else if (write_trace(b, err, errlen) != 0) {
 			rc = -1;

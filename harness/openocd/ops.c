@@ -199,9 +199,10 @@ int ocd_load_image(struct ocd *o, const char *path, uint32_t offset, int timeout
 	char *r;
 	int rc = run(o, cmd, timeout_ms, &r, err, errlen);
 	if (!rc) {
-		/* 0.12 answers "downloaded N bytes in Ts (R KiB/s)"; an image
-		 * it could not read is an error already. */
-		if (strncmp(r, "downloaded ", 11))
+		/* 0.12 answers a line per segment ("N bytes written at
+		 * address A") then "downloaded N bytes in Ts (R KiB/s)"; an
+		 * image it could not read is an error already. */
+		if (strncmp(r, "downloaded ", 11) && !strstr(r, "\ndownloaded "))
 			rc = bad_reply(o, cmd, "no 'downloaded N bytes' in the reply", err, errlen);
 		free(r);
 	}

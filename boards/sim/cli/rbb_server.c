@@ -204,8 +204,11 @@ int rbb_serve(vzsim *sim, const struct rbb_opts *o, struct rbb_end *end, char *e
 		}
 		enum vzsim_stop why = vzsim_run(sim, slice);
 		if (why == VZSIM_STOP_RESET || why == VZSIM_STOP_DEADLOCK) {
+			/* The program ended: halted where it stopped, for the
+			 * probe to find and read. */
 			end->why = why;
 			stopped = true;
+			vzsim_jtag_break(sim);
 		}
 	}
 	end->hit_max = halted_at_max;
