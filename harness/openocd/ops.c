@@ -121,8 +121,14 @@ int ocd_wait_halted(struct ocd *o, int timeout_ms, char *err, size_t errlen)
 	deadline_start(&d, timeout_ms);
 	char state[32];
 	for (;;) {
-		if (ocd_state(o, state, sizeof state, err, errlen) < 0)
+		/* curstate is what OpenOCD's own poll saw last, every 100 ms:
+		 * poll now, so a halt is seen as soon as it happens. */
+		char *r = ocd_eval(o, OCD_TARGET " arp_poll; " OCD_TARGET " curstate", 0, err,
+				   errlen);
+		if (!r)
 			return -1;
+		snprintf(state, sizeof state, "%s", r);
+		free(r);
 		if (!strcmp(state, "halted"))
 			return 0;
 		if (deadline_passed(&d))

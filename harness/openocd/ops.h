@@ -17,7 +17,7 @@
 #define OPS_READ_CHUNK 1024
 #define OPS_WRITE_CHUNK 256
 /* Between two looks at the target's state while waiting for a halt. */
-#define OPS_POLL_MS 50
+#define OPS_POLL_MS 5
 
 /* n 32-bit words at addr (virtual: kseg0/kseg1 on a MIPS32 board; word
  * aligned), by `mdw`. */
