@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,7 +257,16 @@ static pid_t spawn(char **av, int log_fd, char *err, size_t errlen)
 		return -1;
 	}
 	if (pid == 0) {
-		/* Only async-signal-safe calls from here on. */
+		/* Only async-signal-safe calls from here on.  The caller's
+		 * blocked or ignored signals would survive the exec and make
+		 * the stop's SIGTERM (or a ^C's) do nothing. */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+		sigaction(SIGTERM, &dfl, NULL);
+		sigaction(SIGINT, &dfl, NULL);
+		sigaction(SIGPIPE, &dfl, NULL);
 		setpgid(0, 0);
 		int null = open("/dev/null", O_RDONLY);
 		if (null >= 0)

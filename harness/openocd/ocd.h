@@ -12,7 +12,6 @@
 #ifndef HARNESS_OPENOCD_OCD_H
 #define HARNESS_OPENOCD_OCD_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 

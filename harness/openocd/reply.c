@@ -148,21 +148,40 @@ int reply_cp0(const char *reply, unsigned reg, unsigned sel, uint32_t *value, ch
 	return 0;
 }
 
-int reply_words64(const char *reply, size_t n, uint64_t *words, char *err, size_t errlen)
+/* One item of a list at *p into v: true if it is one. */
+typedef bool item_fn(const char **p, uint64_t *v);
+
+static bool word64_item(const char **p, uint64_t *v)
+{
+	return hex_digits(p, 16, v) == 16;
+}
+
+static bool number_item(const char **p, uint64_t *v)
+{
+	if (strncmp(*p, "0x", 2))
+		return dec_number(p, v);
+	*p += 2;
+	return hex_digits(p, 16, v) > 0;
+}
+
+/* Exactly n items separated by single spaces; what names them in
+ * messages ("words"), not_one says what a bad one is not. */
+static int list_of(const char *reply, size_t n, uint64_t *out, item_fn *item, const char *what,
+		   const char *not_one, char *err, size_t errlen)
 {
 	const char *p = reply;
 	for (size_t i = 0; i < n; i++) {
 		if (i && *p++ != ' ') {
-			snprintf(err, errlen, "%zu words, not the %zu asked for", i, n);
+			snprintf(err, errlen, "%zu %s, not the %zu asked for", i, what, n);
 			return -1;
 		}
 		const char *start = p;
-		if (hex_digits(&p, 16, &words[i]) != 16 || (*p && *p != ' '))
-			return bad_at(start, "not a word of 16 hex digits", 1, err, errlen);
+		if (!item(&p, &out[i]) || (*p && *p != ' '))
+			return bad_at(start, not_one, 1, err, errlen);
 	}
 	if (*p) {
 		if (*p == ' ')
-			snprintf(err, errlen, "more than the %zu words asked for", n);
+			snprintf(err, errlen, "more than the %zu %s asked for", n, what);
 		else
 			bad_at(p, "a stray character", 1, err, errlen);
 		return -1;
@@ -170,31 +189,13 @@ int reply_words64(const char *reply, size_t n, uint64_t *words, char *err, size_
 	return 0;
 }
 
+int reply_words64(const char *reply, size_t n, uint64_t *words, char *err, size_t errlen)
+{
+	return list_of(reply, n, words, word64_item, "words", "not a word of 16 hex digits", err,
+		       errlen);
+}
+
 int reply_numbers(const char *reply, size_t n, uint64_t *out, char *err, size_t errlen)
 {
-	const char *p = reply;
-	for (size_t i = 0; i < n; i++) {
-		if (i && *p++ != ' ') {
-			snprintf(err, errlen, "%zu numbers, not %zu", i, n);
-			return -1;
-		}
-		const char *start = p;
-		bool ok;
-		if (!strncmp(p, "0x", 2)) {
-			p += 2;
-			ok = hex_digits(&p, 16, &out[i]) > 0;
-		} else {
-			ok = dec_number(&p, &out[i]);
-		}
-		if (!ok || (*p && *p != ' '))
-			return bad_at(start, "not a number", 1, err, errlen);
-	}
-	if (*p) {
-		if (*p == ' ')
-			snprintf(err, errlen, "more than %zu numbers", n);
-		else
-			bad_at(p, "a stray character", 1, err, errlen);
-		return -1;
-	}
-	return 0;
+	return list_of(reply, n, out, number_item, "numbers", "not a number", err, errlen);
 }

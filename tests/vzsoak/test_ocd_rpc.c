@@ -141,7 +141,7 @@ static void numbers_good_and_bad(void **state)
 	assert_true(v[0] == 0x40 && v[1] == 32 && v[2] == 256);
 	assert_int_equal(reply_numbers("0x40 32", 3, v, err, sizeof err), -1);
 	assert_int_equal(reply_numbers("0x40 32 256 1", 3, v, err, sizeof err), -1);
-	assert_non_null(strstr(err, "more than 3 numbers"));
+	assert_non_null(strstr(err, "more than the 3 numbers asked for"));
 	assert_int_equal(reply_numbers("0x 32 256", 3, v, err, sizeof err), -1);
 	assert_int_equal(reply_numbers("99999999999999999999", 1, v, err, sizeof err), -1);
 	assert_int_equal(reply_numbers("invalid command name \"vz_tcb_span\"", 3, v, err, sizeof err),
@@ -259,6 +259,17 @@ static void call_fails(struct rpc *c, const char *cmd, int timeout_ms, int max_m
 		fail_msg("`%s` failed after %lld ms, not within %d", cmd, (long long)took, max_ms);
 }
 
+/* A call whose reply must be want. */
+static void call_is(struct rpc *c, const char *cmd, const char *want)
+{
+	char err[512];
+	char *r = rpc_call(c, cmd, 2000, err, sizeof err);
+	if (!r)
+		fail_msg("`%s`: %s", cmd, err);
+	assert_string_equal(r, want);
+	free(r);
+}
+
 static void rpc_split_reply(void **state)
 {
 	(void)state;
@@ -266,12 +277,8 @@ static void rpc_split_reply(void **state)
 		READ("mdw 0x80000000 2"), WRITE("0x80000000: "), SLEEP(50), WRITE("24420001 "),
 		SLEEP(50), WRITE("00000000 \n"), SLEEP(30), WRITE("\x1a"), END };
 	struct fake f;
-	char err[256];
 	fake_start(&f, script);
-	char *r = rpc_call(f.rpc, "mdw 0x80000000 2", 2000, err, sizeof err);
-	assert_non_null(r);
-	assert_string_equal(r, "0x80000000: 24420001 00000000 \n");
-	free(r);
+	call_is(f.rpc, "mdw 0x80000000 2", "0x80000000: 24420001 00000000 \n");
 	fake_stop(&f);
 }
 
@@ -282,16 +289,9 @@ static void rpc_two_replies_in_one_read(void **state)
 	static const struct step script[] = {
 		READ("first"), WRITE("one\x1atwo\x1a"), READ("second"), END };
 	struct fake f;
-	char err[256];
 	fake_start(&f, script);
-	char *r = rpc_call(f.rpc, "first", 2000, err, sizeof err);
-	assert_non_null(r);
-	assert_string_equal(r, "one");
-	free(r);
-	r = rpc_call(f.rpc, "second", 2000, err, sizeof err);
-	assert_non_null(r);
-	assert_string_equal(r, "two");
-	free(r);
+	call_is(f.rpc, "first", "one");
+	call_is(f.rpc, "second", "two");
 	fake_stop(&f);
 }
 
@@ -300,12 +300,8 @@ static void rpc_empty_reply(void **state)
 	(void)state;
 	static const struct step script[] = { READ("halt"), WRITE("\x1a"), END };
 	struct fake f;
-	char err[256];
 	fake_start(&f, script);
-	char *r = rpc_call(f.rpc, "halt", 2000, err, sizeof err);
-	assert_non_null(r);
-	assert_string_equal(r, "");
-	free(r);
+	call_is(f.rpc, "halt", "");
 	fake_stop(&f);
 }
 
@@ -446,10 +442,7 @@ static void rpc_tcp(void **state)
 	assert_non_null(c);
 	snprintf(peer, sizeof peer, "127.0.0.1:%u", port);
 	assert_string_equal(rpc_peer(c), peer);
-	char *r = rpc_call(c, "expr 6*7", 2000, err, sizeof err);
-	assert_non_null(r);
-	assert_string_equal(r, "42");
-	free(r);
+	call_is(c, "expr 6*7", "42");
 	struct fake f = { pid, c };
 	fake_stop(&f);
 }
