@@ -583,7 +583,10 @@ static int write_trace(struct target_ocd *b, char *err, size_t errlen)
 	info.codec = PDT_CODEC_VZT1;
 	info.flags = PDT_FLAG_ONCHIP;
 	char why[512];
-	if (ocd_tcb_read(b->ocd, 0, &words, &n, why, sizeof why) != 0 ||
+	/* The trace stopped first, as a probe stops it: what the trace unit
+	 * still holds goes into the memory. */
+	if (tcb_write(b, 0x10, 0, why, sizeof why) != 0 ||
+	    ocd_tcb_read(b->ocd, 0, &words, &n, why, sizeof why) != 0 ||
 	    ocd_cp0_read(b->ocd, 23, 1, &info.tracecontrol, why, sizeof why) != 0 ||
 	    ocd_cp0_read(b->ocd, 23, 2, &info.tracecontrol2, why, sizeof why) != 0 ||
 	    ocd_cp0_read(b->ocd, 15, 0, &info.prid, why, sizeof why) != 0 ||

@@ -3,7 +3,7 @@
 # "EJTAG"), through OpenOCD's remote_bitbang adapter and the board config
 # vzsoak ships (boards/openocd/vzsim.cfg), as a user drives a board:
 #
-#   scripts/run-ejtag-tests.sh VZSIM DEMO_ELF LOAD_ELF RESULTS
+#   scripts/run-ejtag-tests.sh VZSIM DEMO_ELF LOAD_ELF HV_ELF RESULTS
 #
 # - init: the IDCODE and the IMPCODE (EJTAG 5, DINT, 8-bit ASIDs, no DMA)
 #   OpenOCD reports; the core found halted before its first instruction;
@@ -23,8 +23,8 @@ set -u
 
 # shellcheck source=scripts/results.sh
 . "$(dirname "$0")/results.sh"
-results_args 4 "VZSIM DEMO_ELF LOAD_ELF RESULTS" "$@"
-VZSIM=$1 DEMO=$2 LOADELF=$3 RESULTS=$4
+results_args 5 "VZSIM DEMO_ELF LOAD_ELF HV_ELF RESULTS" "$@"
+VZSIM=$1 DEMO=$2 LOADELF=$3 HV=$4 RESULTS=$5
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CFG=${OCD_CFG:-$ROOT/boards/openocd/vzsim.cfg}
 OPENOCD=${VZSOAK_OPENOCD:-openocd}
@@ -66,7 +66,7 @@ session() {
 	for c in "$@"; do
 		args+=(-c "$c")
 	done
-	timeout "$TIMEOUT" "$OPENOCD" -c "set VZSIM_PORT $PORT" -c "set VZSIM_TCL_PORT disabled" \
+	timeout "$TIMEOUT" "$OPENOCD" -c "set VZSIM_PORT $PORT" -c "set VZSOAK_TCL_PORT disabled" \
 		-f "$CFG" -c init "${args[@]}" -c shutdown >"$OUT/$name.log" 2>&1
 	local rc=$?
 	timeout 10 tail --pid="$VZPID" -f /dev/null 2>/dev/null || kill -9 "$VZPID" 2>/dev/null
@@ -97,7 +97,7 @@ has basic cp0-config 'cp0 reg 16, select 0: 80000482' "Config read through debug
 has basic config1-ep 'cp0 reg 16, select 1: [0-9a-f]*[89a-f]$' "Config1.EP (EJTAG present) is clear"
 
 board impcode "$DEMO"
-timeout "$TIMEOUT" "$OPENOCD" -d3 -c "set VZSIM_PORT $PORT" -c "set VZSIM_TCL_PORT disabled" \
+timeout "$TIMEOUT" "$OPENOCD" -d3 -c "set VZSIM_PORT $PORT" -c "set VZSOAK_TCL_PORT disabled" \
 	-f "$CFG" -c init -c shutdown >"$OUT/impcode.log" 2>&1
 wait "$VZPID" 2>/dev/null
 has impcode impcode-version 'EJTAG: Version 5' "OpenOCD did not read EJTAG 5 from IMPCODE"
@@ -145,12 +145,16 @@ has tcb tcb-after 'pc \(/32\): 0x80100000' "OpenOCD lost the core after the raw 
 
 # ------------------------------------------------------------ debug mode is invisible
 
-N=3000000
-board quiet "$DEMO" --max-insns $N
-session quiet "resume" "sleep 1500" "poll" "reg"
-board busy "$DEMO" --max-insns $N
+# The hypervisor with four stress guests (crashme, the TLB worker): root,
+# guest mode, timers, world switches, TLB refills; halted by vzsim at N,
+# with and without the probe halting, stepping and reading on the way.
+N=20000000
+ARGS="guests=4 seed=5 quantum=8000 sched=aim preserve=off image=stress crashme=64 worker-pages=64"
+board quiet "$HV" --bootargs "$ARGS" --max-insns $N
+session quiet "resume" "wait_halt 60000" "reg"
+board busy "$HV" --bootargs "$ARGS" --max-insns $N
 session busy "resume" "halt" "resume" "halt" "mdw 0x80100000 4" "step" "resume" "halt" \
-	"resume" "sleep 1500" "poll" "reg"
+	"resume" "wait_halt 60000" "reg"
 regs() { sed -n '/^===== mips32 registers/,$p' "$OUT/$1.log" | grep -E '^\([0-9]+\) '; }
 if [ "$(regs quiet | wc -l)" -ge 32 ] && [ "$(regs quiet)" = "$(regs busy)" ]; then
 	pass invisible-registers
@@ -163,7 +167,7 @@ fi
 board killed "$DEMO"
 ( sleep 2; kill -9 "$VZPID" ) &
 start=$(date +%s)
-timeout "$TIMEOUT" "$OPENOCD" -c "set VZSIM_PORT $PORT" -c "set VZSIM_TCL_PORT disabled" \
+timeout "$TIMEOUT" "$OPENOCD" -c "set VZSIM_PORT $PORT" -c "set VZSOAK_TCL_PORT disabled" \
 	-f "$CFG" -c init -c "resume" -c "sleep 4000" -c "halt" -c "reg pc" -c shutdown \
 	>"$OUT/killed.log" 2>&1
 rc=$?

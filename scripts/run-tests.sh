@@ -95,7 +95,7 @@ step slurm scripts/run-slurm-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hyp
 # remote_bitbang: init, halt, memory, load_image, step, breakpoints, reset,
 # the TCB over JTAG, debug mode invisible to the program, a board killed.
 step ejtag scripts/run-ejtag-tests.sh "$BUILD/san/bin/vzsim" "$BUILD/target/demo.elf" \
-	"$BUILD/target/e2e/misc.elf" "$RESULTS"
+	"$BUILD/target/e2e/misc.elf" "$BUILD/target/hypervisor.elf" "$RESULTS"
 
 # Differential tests against QEMU Malta.
 # shellcheck disable=SC2086 # DIFF_SEEDS is a list

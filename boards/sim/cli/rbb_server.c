@@ -171,6 +171,12 @@ int rbb_serve(vzsim *sim, const struct rbb_opts *o, struct rbb_end *end, char *e
 				break;
 			continue;
 		}
+		if (stopped && !vzsim_debug_mode(sim)) {
+			/* Resumed after the end (the program's, or --max-insns):
+			 * there is nothing left to run, so halted again. */
+			vzsim_jtag_break(sim);
+			continue;
+		}
 		if (!runnable)
 			continue;
 		uint64_t slice = SLICE;
