@@ -78,6 +78,8 @@ static void core_reset(struct vzsim *sim)
 	struct cpu *cpu = cpu_of(sim);
 	cpu_reset(cpu, BOARD_RESET_VECTOR);
 	p->rocc = true;
+	/* EjtagBrk too: a request made during the reset does not outlive it. */
+	p->brk = false;
 	cpu->ejtag.prob_en = cpu->ejtag.prob_trap = p->boot;
 	if (p->boot)
 		debug_interrupt(sim);
@@ -148,7 +150,7 @@ static void ecr_write(struct vzsim *sim, uint32_t v)
 		finish_access(sim);
 	if (v & ECR_EJTAGBRK) {
 		if (ejtag_port_held(sim))
-			p->brk = true; /* taken when the reset ends */
+			p->brk = true; /* read until the reset ends */
 		else
 			debug_interrupt(sim);
 	}

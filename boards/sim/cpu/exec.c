@@ -452,6 +452,11 @@ bool cpu_run_debug(struct cpu *cpu, unsigned max_steps)
 	struct ejtag *e = &cpu->ejtag;
 	uint64_t limit = cpu->run_limit;
 	for (unsigned i = 0; i < max_steps && e->dm; i++) {
+		/* Waiting on the probe: nothing runs until it finishes the
+		 * access (running the instruction again would post a new one
+		 * over it, a fetch of the load or store's own address). */
+		if (e->pa.pending)
+			break;
 		uint64_t ic = cpu->icount, idle = cpu->wait_cycles;
 		/* dmseg words change from one fetch to the next: fetch afresh,
 		 * unless this is the instruction that waited on a load or
