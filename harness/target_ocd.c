@@ -49,7 +49,9 @@
 #define TCB_A_TRACE 0x0051e011u
 #define TCB_C_PC    0x00800000u
 #define TCB_B_START 0x80008001u
-/* A started vzsim's on-chip trace memory with a trace: 1 MiB. */
+/* A started vzsim's on-chip trace memory with a trace, unless the
+ * scenario sets board.tcb-size: 1 MiB (131072 words, about 20 s to read
+ * over remote_bitbang). */
 #define TCB_BYTES   "1048576"
 
 struct target_ocd {
@@ -237,7 +239,7 @@ static pid_t start_vzsim(const struct target_ocd_config *c, unsigned *port, char
 		argv[a++] = "--board-opt";
 		argv[a++] = opts[i];
 	}
-	if (c->trace) {
+	if (c->trace && !board_opt(s, "tcb-size", 0)) {
 		snprintf(opts[s->nboard], sizeof opts[s->nboard], "tcb-size=%s", TCB_BYTES);
 		argv[a++] = "--board-opt";
 		argv[a++] = opts[s->nboard];
@@ -293,7 +295,13 @@ static void stop_vzsim(struct target_ocd *b)
 	if (!b->vzsim)
 		return;
 	/* It ends when the probe disconnects; give it its time to write the
-	 * console, then make sure. */
+	 * console, then make sure.  A board that stopped answering is told
+	 * at once (SIGTERM completes its files; SIGCONT, should it be
+	 * stopped). */
+	if (b->t.failed) {
+		kill(b->vzsim, SIGTERM);
+		kill(b->vzsim, SIGCONT);
+	}
 	for (double t0 = now_ms(); now_ms() - t0 < VZSIM_EXIT_MS;) {
 		if (waitpid(b->vzsim, NULL, WNOHANG) == b->vzsim) {
 			b->vzsim = 0;
@@ -471,10 +479,13 @@ static int wait_halt(struct target_ocd *b, uint64_t n, char *err, size_t errlen)
 		if (left <= 0)
 			break;
 		int step = left < WAIT_STEP_MS ? (int)left + 1 : WAIT_STEP_MS;
-		char why[512];
+		char why[512], state[32];
 		if (ocd_wait_halted(b->ocd, step, why, sizeof why) == 0)
 			return 0;
-		if (!ocd_alive(b->ocd, err, errlen))
+		/* Not halted yet, or OpenOCD or its board gone: asking again
+		 * tells (a failed connection refuses every call after). */
+		if (!ocd_alive(b->ocd, err, errlen) ||
+		    ocd_state(b->ocd, state, sizeof state, err, errlen) != 0)
 			return -1;
 	}
 	if (b->self_halting) {
@@ -583,10 +594,7 @@ static int write_trace(struct target_ocd *b, char *err, size_t errlen)
 	info.codec = PDT_CODEC_VZT1;
 	info.flags = PDT_FLAG_ONCHIP;
 	char why[512];
-	/* The trace stopped first, as a probe stops it: what the trace unit
-	 * still holds goes into the memory. */
-	if (tcb_write(b, 0x10, 0, why, sizeof why) != 0 ||
-	    ocd_tcb_read(b->ocd, 0, &words, &n, why, sizeof why) != 0 ||
+	if (ocd_tcb_read(b->ocd, 0, &words, &n, why, sizeof why) != 0 ||
 	    ocd_cp0_read(b->ocd, 23, 1, &info.tracecontrol, why, sizeof why) != 0 ||
 	    ocd_cp0_read(b->ocd, 23, 2, &info.tracecontrol2, why, sizeof why) != 0 ||
 	    ocd_cp0_read(b->ocd, 15, 0, &info.prid, why, sizeof why) != 0 ||

@@ -97,6 +97,12 @@ step slurm scripts/run-slurm-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hyp
 step ejtag scripts/run-ejtag-tests.sh "$BUILD/san/bin/vzsim" "$BUILD/target/demo.elf" \
 	"$BUILD/target/e2e/misc.elf" "$BUILD/target/hypervisor.elf" "$RESULTS"
 
+# vzsoak run --board openocd: the hypervisor on vzsim --jtag behind OpenOCD
+# against the direct board (flags, clean with the fixes, the TCB's trace
+# over JTAG), OpenOCD killed and the board hung mid-run, bad --board.
+step board scripts/run-board-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hypervisor.elf" \
+	"$BUILD/san/bin/pdtrace" stress/scenarios/shrinking-page.scn "$RESULTS"
+
 # Differential tests against QEMU Malta.
 # shellcheck disable=SC2086 # DIFF_SEEDS is a list
 step diff scripts/run-diff.sh "$BUILD/san/bin/vzsim" "$BUILD/bin/diffgen" "$BUILD/diff" "$RESULTS" $DIFF_SEEDS

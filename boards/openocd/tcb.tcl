@@ -170,6 +170,29 @@ proc vz_tcb_span {} {
 	return "0x00000000 [expr {$wrp / 8}] $bytes"
 }
 
+# The body of one capture: n reads of the 64-bit TCBTW behind TCBDATA (IR
+# once), their halves into the global vz_tcb_out.
+proc vz_tcb_tw_reads {n} {
+	global vz_tcb_tap vz_tcb_out vz_tcb_ir
+	set vz_tcb_out {}
+	irscan $vz_tcb_tap $vz_tcb_ir(data)
+	for {set i 0} {$i < $n} {incr i} {
+		lappend vz_tcb_out {*}[drscan $vz_tcb_tap 32 0 32 0]
+	}
+}
+
+# n words from TCBTW, as 16-digit hex, in one capture: one mask of the
+# polling for the lot instead of one per word.
+proc vz_tcb_tw_words {n} {
+	global vz_tcb_out
+	capture [list vz_tcb_tw_reads $n]
+	set words {}
+	foreach {lo hi} $vz_tcb_out {
+		lappend words [format %08x%08x 0x$hi 0x$lo]
+	}
+	return $words
+}
+
 proc vz_tcb_words {start count} {
 	set bytes [vz_tcb_bytes]
 	set start [expr {$start}]
@@ -183,7 +206,8 @@ proc vz_tcb_words {start count} {
 		vz_tcb_scan $::vz_tcb_ir(data) 32 [vz_tcb_hex $addr]
 		# TCBTW: each read returns the word at RDP and advances it.
 		vz_tcb_b_write [vz_tcb_b] $::vz_tcb_sel(tw)
-		for {set i 0} {$i < $count} {incr i} {
+		set left $count
+		while {$left > 0} {
 			if {$addr == $bytes} {
 				# The end of the memory: on from its start.
 				set addr 0
@@ -191,9 +215,14 @@ proc vz_tcb_words {start count} {
 				vz_tcb_scan $::vz_tcb_ir(data) 32 0
 				vz_tcb_b_write [vz_tcb_b] $::vz_tcb_sel(tw)
 			}
-			lassign [vz_tcb_scan $::vz_tcb_ir(data) 32 0 32 0] lo hi
-			lappend words [format %08x%08x $hi $lo]
-			incr addr 8
+			# Up to the end of the memory in one go.
+			set n [expr {($bytes - $addr) / 8}]
+			if {$left < $n} {
+				set n $left
+			}
+			lappend words {*}[vz_tcb_tw_words $n]
+			incr addr [expr {8 * $n}]
+			incr left -$n
 		}
 		join $words " "
 	}]

@@ -231,6 +231,12 @@ static void port_capture(void *ctx, uint32_t ir, uint64_t dr[2], unsigned *len)
 		*len = 33;
 		return;
 	case EJTAG_TCBDATA:
+		/* A halted core's trace unit drains into the memory before the
+		 * probe learns how far it goes: what the core ran up to the
+		 * halt is all there, in whole words (the rest of the last one
+		 * padding, which decoders skip). */
+		if (sim->tcb.reg_sel == TCB_REG_WRP && cpu_of(sim)->ejtag.dm)
+			trace_flush(cpu_of(sim));
 		if (tcbdata_reg(sim, &r, len) && vzsim_tcb_read(sim, r, &v) == 0)
 			dr[0] = *len == 64 ? v : (uint32_t)v;
 		return;

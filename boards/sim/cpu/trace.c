@@ -283,11 +283,6 @@ bool trace_cp0_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
 void trace_set_debugger_controls(struct cpu *cpu, uint32_t control,
 				 uint32_t control2)
 {
-	/* A debugger that stops the trace gets everything traced so far in
-	 * the TCB: the packet bits not yet a whole word go out now. */
-	if ((cpu->trace.tcb_control & TRC_ON) && !(control & TRC_ON) &&
-	    !(cpu->trace.control & TRC_TS))
-		trace_flush(cpu);
 	cpu->trace.tcb_control = control;
 	cpu->trace.tcb_control2 = (control2 & TRC2_WMASK) | TRC2_FIXED;
 	controls_changed(cpu);
