@@ -37,6 +37,7 @@
 #include "crashdb.h"
 #include "rundir.h"
 #include "scenario.h"
+#include "target_ocd.h"
 #include "target.h"
 
 /* The options that make the soak what it is: soak.conf holds them, as
@@ -57,6 +58,7 @@ struct soak_opts {
 	bool mem_given;
 	unsigned keep;
 	char *trace_window;     /* --trace-window as given; NULL: no trace */
+	char *board;            /* --board as given; NULL: direct */
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -153,6 +155,14 @@ static void apply_opt(struct soak_opts *o, const char *key, const char *value,
 		if (!parse_u32(value, &a) || a < 1)
 			die(EXIT_BAD_INPUT, "%s '%s': want a count of at least 1", what, value);
 		o->keep = a;
+	} else if (!strcmp(key, "board")) {
+		/* Checked here, not by every run's exit 2. */
+		struct board_spec b;
+		char err[256];
+		if (board_spec_parse(value, &b, err, sizeof err) != 0)
+			die(EXIT_BAD_INPUT, "%s '%s': %s", what, value, err);
+		free(o->board);
+		o->board = xstrdup(value);
 	} else if (!strcmp(key, "trace-window")) {
 		/* Checked here, not by every run's exit 2. */
 		uint64_t bytes;
@@ -176,6 +186,7 @@ static void opts_free(struct soak_opts *o)
 	free(o->sets);
 	free(o->hv);
 	free(o->trace_window);
+	free(o->board);
 }
 
 /* soak.conf's text: the same options give the same text. */
@@ -206,6 +217,8 @@ static char *conf_text(const struct soak_opts *o)
 	fprintf(f, "keep = %u\n", o->keep);
 	if (o->trace_window)
 		fprintf(f, "trace-window = %s\n", o->trace_window);
+	if (o->board)
+		fprintf(f, "board = %s\n", o->board);
 	bool bad = ferror(f);
 	if (fclose(f) != 0 || bad)
 		die(EXIT_INTERNAL, "out of memory");
@@ -336,7 +349,7 @@ static bool next_run(struct soak *k, unsigned *scn, uint32_t *seed)
 static char **run_argv(const struct soak *k, const struct slot *sl, char **repro)
 {
 	size_t n = 0;
-	char **av = xrealloc(NULL, (16 + 2 * k->o.nsets) * sizeof *av);
+	char **av = xrealloc(NULL, (20 + 2 * k->o.nsets) * sizeof *av);
 	char seed[16];
 	snprintf(seed, sizeof seed, "%" PRIu32, sl->seed);
 	av[n++] = xstrdup(k->prog);
@@ -349,6 +362,10 @@ static char **run_argv(const struct soak *k, const struct slot *sl, char **repro
 	if (k->o.hv) {
 		av[n++] = xstrdup("--hv");
 		av[n++] = xstrdup(k->o.hv);
+	}
+	if (k->o.board) {
+		av[n++] = xstrdup("--board");
+		av[n++] = xstrdup(k->o.board);
 	}
 	av[n++] = xstrdup("--seed");
 	av[n++] = xstrdup(seed);
@@ -363,8 +380,11 @@ static char **run_argv(const struct soak *k, const struct slot *sl, char **repro
 		av[n++] = xstrdup("--trace");
 		if (asprintf(&av[n++], "%s/trace.vzt", sl->dir) < 0)
 			die(EXIT_INTERNAL, "out of memory");
-		av[n++] = xstrdup("--trace-window");
-		av[n++] = xstrdup(k->o.trace_window);
+		/* Through OpenOCD the trace is the TCB's on-chip memory. */
+		if (!k->o.board || strncmp(k->o.board, "openocd", 7)) {
+			av[n++] = xstrdup("--trace-window");
+			av[n++] = xstrdup(k->o.trace_window);
+		}
 	}
 	av[n] = NULL;
 	size_t len;
@@ -671,6 +691,9 @@ static void usage(FILE *f)
 	      "  --keep K         reproducers kept per failure (default 5)\n"
 	      "  --trace-window SIZE  each run traces its last SIZE (64K, 1M) "
 	      "into trace.vzt,\n                   kept with its reproducer\n"
+	      "  --board B        each run's board: direct (default), openocd or "
+	      "openocd:HOST:PORT\n                   (as vzsoak run --board; "
+	      "docs/boards.md)\n"
 	      "  --quiet          no progress line on stderr\n"
 	      "  --check          check the options, scenarios, image and --out as the soak\n"
 	      "                   would, say what it would run, and stop (nothing written)\n\n"
@@ -767,7 +790,7 @@ static int parse_args(int argc, char **argv, struct soak_opts *o, struct soak *k
 		      bool *resume)
 {
 	enum { O_SEEDS = 256, O_HOURS, O_OUT, O_RESUME, O_SHARD, O_SET, O_HV,
-	       O_TIMEOUT, O_MEM, O_KEEP, O_TWIN, O_QUIET, O_CHECK, O_HELP };
+	       O_TIMEOUT, O_MEM, O_KEEP, O_TWIN, O_BOARD, O_QUIET, O_CHECK, O_HELP };
 	static const struct option longopts[] = {
 		{"seeds", required_argument, NULL, O_SEEDS},
 		{"hours", required_argument, NULL, O_HOURS},
@@ -780,6 +803,7 @@ static int parse_args(int argc, char **argv, struct soak_opts *o, struct soak *k
 		{"mem-limit", required_argument, NULL, O_MEM},
 		{"keep", required_argument, NULL, O_KEEP},
 		{"trace-window", required_argument, NULL, O_TWIN},
+		{"board", required_argument, NULL, O_BOARD},
 		{"quiet", no_argument, NULL, O_QUIET},
 		{"check", no_argument, NULL, O_CHECK},
 		{"help", no_argument, NULL, O_HELP},
@@ -791,6 +815,7 @@ static int parse_args(int argc, char **argv, struct soak_opts *o, struct soak *k
 		[O_HV - O_SEEDS] = "hv", [O_TIMEOUT - O_SEEDS] = "timeout",
 		[O_MEM - O_SEEDS] = "mem-limit", [O_KEEP - O_SEEDS] = "keep",
 		[O_TWIN - O_SEEDS] = "trace-window",
+		[O_BOARD - O_SEEDS] = "board",
 	};
 	bool any = false;
 	opterr = 0;
