@@ -9,7 +9,8 @@
 # checksum, and prints a table with the speed ratio against the goal.
 # Then the same with the trace on, in guest mode, a 4-guest `vzsoak run`,
 # `vzsoak soak` over 8 seeds at -j 1 and -j 2 (runs a minute, their ratio,
-# the harness's fixed cost per run) and libpdtrace's own benchmark.
+# the harness's fixed cost per run), libpdtrace's own benchmark and the
+# JTAG path through OpenOCD (scripts/bench-jtag.sh).
 # Speed never fails the build: only a broken run does.
 set -u
 BUILD=${1:-build}
@@ -230,4 +231,6 @@ echo "vzsoak report of a flagged shrinking-page run: $(secs "$t0" "$t1") s (the 
 rm -rf "$OUT/report-run"
 # libpdtrace: encoder and decoder speed on a synthetic 10^9-instruction trace.
 scripts/bench-pdtrace.sh "$BUILD"
+# JTAG through Debian's OpenOCD: scans, memory and TCB reads, status checks.
+scripts/bench-jtag.sh "$BUILD"
 exit 0
