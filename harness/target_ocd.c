@@ -27,6 +27,8 @@
 
 /* kseg1: physical memory, uncached, as the probe reads it. */
 #define KSEG1(pa) (0xa0000000u | (pa))
+/* kseg0: cached, where the hypervisor's stores are on a board with caches. */
+#define KSEG0(pa) (0x80000000u | (pa))
 
 /* Debug (CP0 23, 0) causes and DBD, as the core reports them. */
 #define DEBUG_DBP  (1u << 1)
@@ -557,7 +559,7 @@ static int ocd_read_mem(void *ctx, uint32_t pa, void *buf, size_t len)
 		return -1;
 	}
 	uint32_t *w = buf;
-	if (ocd_mem_read(b->ocd, KSEG1(pa), len / 4, w, err, sizeof err) != 0) {
+	if (ocd_mem_read(b->ocd, KSEG0(pa), len / 4, w, err, sizeof err) != 0) {
 		fail(b, "reading memory", err);
 		return -1;
 	}
