@@ -615,13 +615,7 @@ static int write_trace(struct target_ocd *b, char *err, size_t errlen)
 	info.images[0].hash = pdt_hash_file(c->hv);
 	snprintf(info.images[0].path, sizeof info.images[0].path, "%s", c->hv);
 	info.nimages = 1;
-	int rc = -1;
-	if (pdt_file_begin(w, &info, err, errlen) == 0) {
-		pdt_file_write_words(w, words, n);
-		rc = pdt_file_finish(w, err, errlen);
-	} else {
-		pdt_file_discard(w);
-	}
+	int rc = pdt_file_complete(w, &info, words, n, err, errlen);
 	free(words);
 	return rc;
 }

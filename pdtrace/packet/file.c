@@ -270,6 +270,17 @@ void pdt_file_discard(struct pdt_file_writer *w)
 	free(w);
 }
 
+int pdt_file_complete(struct pdt_file_writer *w, struct pdt_file_info *info,
+		      const uint64_t *words, size_t n, char *err, size_t errlen)
+{
+	if (pdt_file_begin(w, info, err, errlen) != 0) {
+		pdt_file_discard(w);
+		return -1;
+	}
+	pdt_file_write_words(w, words, n);
+	return pdt_file_finish(w, err, errlen);
+}
+
 /* ------------------------------------------------------------ reading */
 
 static int bad(uint64_t *err_offset, uint64_t at, int err)

@@ -277,13 +277,7 @@ int vzsim_tcb_save(vzsim *sim, const char *path, char *err, size_t errlen)
 	 * controls since the file was opened. */
 	struct pdt_file_info info;
 	fill_info(sim, &info, PDT_FLAG_ONCHIP, NULL);
-	int rc = -1;
-	if (pdt_file_begin(w, &info, err, errlen) == 0) {
-		pdt_file_write_words(w, words, n);
-		rc = pdt_file_finish(w, err, errlen);
-	} else {
-		pdt_file_discard(w);
-	}
+	int rc = pdt_file_complete(w, &info, words, n, err, errlen);
 	free(words);
 	return rc;
 }

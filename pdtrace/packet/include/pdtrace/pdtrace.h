@@ -236,6 +236,10 @@ int pdt_file_write_words(struct pdt_file_writer *w, const uint64_t *words, size_
 int pdt_file_finish(struct pdt_file_writer *w, char *err, size_t errlen);
 /* Abandons the file (nothing is left) and frees w; NULL is fine. */
 void pdt_file_discard(struct pdt_file_writer *w);
+/* A reserved file's whole contents at once (a TCB dump): begin, the n
+ * words, finish; discarded if the header fails.  Frees w either way. */
+int pdt_file_complete(struct pdt_file_writer *w, struct pdt_file_info *info,
+		      const uint64_t *words, size_t n, char *err, size_t errlen);
 
 /*
  * Checks a header already in memory (buf holds the first len bytes of a
