@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -255,6 +256,7 @@ static pid_t start_vzsim(const struct target_ocd_config *c, unsigned *port, char
 			dup2(fd, 2);
 		}
 		setpgid(0, 0); /* a Ctrl-C is the harness's to handle */
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* and it dies with the harness */
 		execv(exe, (char *const *)argv);
 		_exit(127);
 	}

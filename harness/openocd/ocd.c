@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -268,6 +269,9 @@ static pid_t spawn(char **av, int log_fd, char *err, size_t errlen)
 		sigaction(SIGINT, &dfl, NULL);
 		sigaction(SIGPIPE, &dfl, NULL);
 		setpgid(0, 0);
+		/* A harness that dies (a crash, SIGKILL) takes its OpenOCD
+		 * with it: nothing is left polling a board nobody reads. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		int null = open("/dev/null", O_RDONLY);
 		if (null >= 0)
 			dup2(null, 0);
