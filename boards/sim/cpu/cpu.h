@@ -236,8 +236,6 @@ struct cpu {
 
 	/* PDtrace (trace.c). */
 	struct trace_unit trace;
-	/* EJTAG (ejtag.c). */
-	struct ejtag ejtag;
 	bool loop_reselect;    /* the interpreter variant must be chosen again */
 
 	/* Board wiring. */
@@ -291,6 +289,10 @@ struct cpu {
 	vzsim_tlb_hook tlb_hook; /* every TLB entry written (tlb.c), or NULL */
 	void *tlb_hook_ctx;
 	struct vzsim_stats stats;
+
+	/* EJTAG (ejtag.c): last, its pages of dmseg words far from the
+	 * fields the interpreter touches on every instruction. */
+	struct ejtag ejtag;
 };
 
 /* cpu.c (life cycle) */
