@@ -291,6 +291,10 @@ static int set_bootarg(char *field, const struct key *k, const char *v,
 	case BA_CHOICE:
 		choices_text(b->choices, text, sizeof text);
 		return fail(err, errlen, "%s: '%s' is not %s", k->key, v, text);
+	case BA_SET:
+		choices_text(b->choices, text, sizeof text);
+		return fail(err, errlen, "%s: '%s' is not names of %s, joined by commas",
+			    k->key, v, text);
 	case BA_IMAGE:
 	case BA_GUEST_IMAGE:
 		break;

@@ -188,6 +188,11 @@ static int bad_value(const struct bootarg *b, const char *v, unsigned vlen,
 		put_str(&m, "want ");
 		put_choices(&m, b->choices);
 		break;
+	case BA_SET:
+		put_str(&m, "want names of ");
+		put_choices(&m, b->choices);
+		put_str(&m, ", joined by commas");
+		break;
 	case BA_IMAGE:
 	case BA_GUEST_IMAGE:
 		put_str(&m, "not an image name");
@@ -307,6 +312,22 @@ int bootarg_value(const struct bootarg *b, const char *v, unsigned len,
 		if (i < 0)
 			return BOOTARG_BAD;
 		*out = (uint32_t)i;
+		return 0;
+	case BA_SET:
+		/* "a,b": each a name; "none" (index 0) adds nothing. */
+		n = 0;
+		for (unsigned at = 0; at <= len;) {
+			unsigned w = 0;
+			while (at + w < len && v[at + w] != ',')
+				w++;
+			i = choice_index(b->choices, v + at, w);
+			if (i < 0 || i > 31)
+				return BOOTARG_BAD;
+			if (i > 0)
+				n |= 1u << i;
+			at += w + 1;
+		}
+		*out = n;
 		return 0;
 	case BA_IMAGE:
 	case BA_GUEST_IMAGE:

@@ -81,6 +81,32 @@ static void vz_init(void)
 	write_c0_guestctl2(0);
 }
 
+/* The injected bugs by name (inject=), so that a run's console says it
+ * was not the real hypervisor. */
+static void print_injected(void)
+{
+	if (!hv_args.inject)
+		return;
+	const struct bootarg *b = bootarg_find("inject", 6);
+	hv_puts("hv: injected bugs:");
+	unsigned i = 0;
+	for (const char *p = b->choices; *p; i++) {
+		unsigned n = 0;
+		while (p[n] && p[n] != '|')
+			n++;
+		if (i > 0 && HV_INJECTED(&hv_args, i)) {
+			char name[32];
+			unsigned k;
+			for (k = 0; k < n && k + 1 < sizeof name; k++)
+				name[k] = p[k];
+			name[k] = 0;
+			hv_printf(" %s", name);
+		}
+		p += n + (p[n] == '|');
+	}
+	hv_puts("\n");
+}
+
 void hv_main(void);
 void hv_main(void)
 {
@@ -91,6 +117,7 @@ void hv_main(void)
 		  hv_args.guests, hv_args.seed, hv_args.quantum, hv_args.jitter,
 		  hv_args.sched == HV_SCHED_AIM ? "aim" : "rr",
 		  hv_args.preserve ? "on" : "off");
+	print_injected();
 
 	vz_init();
 	gpa_init();

@@ -36,7 +36,8 @@ void preserve_on_put(struct vcpu *v)
 	if (v->state != VCPU_RUNNABLE || !(c->status & ST_EXL) || !EXC_IS_TLB(c->cause))
 		return;
 	v->stats.tlb_handler++;
-	if (!hv_args.preserve)
+	/* inject=no-preserve: the fix off whatever preserve= says. */
+	if (!hv_args.preserve || HV_INJECTED(&hv_args, HV_INJECT_NO_PRESERVE))
 		return;
 
 	/* vcpu_put has saved the guest's TLB registers: use them freely. */

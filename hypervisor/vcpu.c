@@ -120,8 +120,13 @@ void vcpu_load(struct vcpu *v)
 	write_gc0(CP0_HWRENA, c->hwrena);
 	/* BadVAddr, as Linux KVM restores it: a guest handler that runs
 	 * after the switch reads its own fault address, not the last guest's. */
-	write_gc0(CP0_BADVADDR, c->badvaddr);
-	write_gc0(CP0_ENTRYHI, c->entryhi);
+	/* inject=stale-*: the register left as the last guest or the TLB
+	 * restore above (which uses it as scratch) left it, as a hypervisor
+	 * that forgot it in its vcpu_load would. */
+	if (!HV_INJECTED(&hv_args, HV_INJECT_STALE_BADVADDR))
+		write_gc0(CP0_BADVADDR, c->badvaddr);
+	if (!HV_INJECTED(&hv_args, HV_INJECT_STALE_ENTRYHI))
+		write_gc0(CP0_ENTRYHI, c->entryhi);
 	write_gc0(CP0_INTCTL, c->intctl);
 	write_gc0(CP0_EPC, c->epc);
 	write_gc0(CP0_EBASE, c->ebase);
@@ -141,6 +146,10 @@ void vcpu_load(struct vcpu *v)
 	 * timer slices then never ended).  A match after the write raises TI
 	 * itself; keep it when Cause is written back. */
 	uint32_t now = read_c0_count();
+	/* inject=gtoffset-lost: the guest's time not continued, its Count
+	 * root's own (GTOffset 0): it jumps by the time the guest was out. */
+	if (HV_INJECTED(&hv_args, HV_INJECT_GTOFFSET_LOST))
+		v->guest_count = now;
 	write_c0_gtoffset(v->guest_count - now);
 	write_gc0(CP0_COMPARE, c->compare);
 	uint32_t ran = read_c0_count() - now;

@@ -14,7 +14,7 @@
 #include <vzsoak/bootargs_parse.h>
 #include <vzsoak/hypercall.h>
 
-static char err[96];
+static char err[160];
 
 static int parse(struct hv_args *a, const char *text)
 {
@@ -41,6 +41,7 @@ static void test_defaults(void **state)
 	assert_int_equal(a.worker_pages, 64);
 	assert_int_equal(a.rounds, 0);
 	assert_int_equal(a.selfcheck, 1);
+	assert_int_equal(a.inject, 0);
 	for (int g = 0; g < HV_MAX_GUESTS; g++)
 		assert_string_equal(a.image[g], "demo");
 	assert_string_equal(err, "");
@@ -79,6 +80,31 @@ static void test_every_key(void **state)
 	assert_int_equal(a.worker_pages, 0);
 }
 
+/* inject=: a set of names, a bit each; none is the empty set. */
+static void test_inject(void **state)
+{
+	(void)state;
+	struct hv_args a;
+	assert_int_equal(parse(&a, ""), 0);
+	assert_int_equal(a.inject, 0);
+	assert_int_equal(parse(&a, "inject=none"), 0);
+	assert_int_equal(a.inject, 0);
+	assert_int_equal(parse(&a, "inject=stale-entryhi"), 0);
+	assert_int_equal(a.inject, 1u << HV_INJECT_STALE_ENTRYHI);
+	assert_int_equal(parse(&a, "inject=gtoffset-lost,no-preserve,stale-badvaddr"), 0);
+	assert_int_equal(a.inject, (1u << HV_INJECT_GTOFFSET_LOST) |
+				   (1u << HV_INJECT_NO_PRESERVE) |
+				   (1u << HV_INJECT_STALE_BADVADDR));
+	assert_true(HV_INJECTED(&a, HV_INJECT_NO_PRESERVE));
+	assert_false(HV_INJECTED(&a, HV_INJECT_STALE_ENTRYHI));
+	/* a name twice is the same set; none among others adds nothing */
+	assert_int_equal(parse(&a, "inject=no-preserve,none,no-preserve"), 0);
+	assert_int_equal(a.inject, 1u << HV_INJECT_NO_PRESERVE);
+	/* the later key wins, as for every key */
+	assert_int_equal(parse(&a, "inject=no-preserve inject=none"), 0);
+	assert_int_equal(a.inject, 0);
+}
+
 static void test_later_wins_and_max(void **state)
 {
 	(void)state;
@@ -113,6 +139,13 @@ static void test_errors(void **state)
 		{ "worker-pages=3", "worker-pages=3: want an even 0..512" },
 		{ "rounds=-1", "rounds=-1: not a number" },
 		{ "selfcheck=maybe", "selfcheck=maybe: want on or off" },
+		{ "inject=stale", "inject=stale: want names of none, no-preserve, stale-badvaddr, "
+				  "stale-entryhi or gtoffset-lost, joined by commas" },
+		{ "inject=no-preserve,", "inject=no-preserve,: want names of none, no-preserve, "
+					 "stale-badvaddr, stale-entryhi or gtoffset-lost, joined by "
+					 "commas" },
+		{ "inject=", "inject=: want names of none, no-preserve, stale-badvaddr, "
+			     "stale-entryhi or gtoffset-lost, joined by commas" },
 		{ "colour=red", "unknown key 'colour'" },
 		{ "g9=demo", "unknown key 'g9'" },
 		{ "image=Demo", "image=Demo: not an image name" },
@@ -192,6 +225,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_inject),
 		cmocka_unit_test(test_later_wins_and_max),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_table_defaults),

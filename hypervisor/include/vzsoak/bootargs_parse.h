@@ -20,7 +20,16 @@
 
 enum hv_sched { HV_SCHED_RR, HV_SCHED_AIM }; /* sched=, in CHOICES order */
 
-enum bootarg_type { BA_NUMBER, BA_ONOFF, BA_CHOICE, BA_IMAGE, BA_GUEST_IMAGE };
+enum bootarg_type { BA_NUMBER, BA_ONOFF, BA_CHOICE, BA_SET, BA_IMAGE, BA_GUEST_IMAGE };
+
+/* inject=, in CHOICES order: bit i of the value is the i-th name (none,
+ * bit 0, is never set: "none" is the empty set).  docs/hypervisor.md,
+ * "Injected bugs". */
+enum hv_inject {
+	HV_INJECT_NONE, HV_INJECT_NO_PRESERVE, HV_INJECT_STALE_BADVADDR,
+	HV_INJECT_STALE_ENTRYHI, HV_INJECT_GTOFFSET_LOST,
+};
+#define HV_INJECTED(a, bug) (((a)->inject >> (bug)) & 1u)
 
 #define BA_EVEN 1u
 #define BA_MASK 2u
@@ -32,6 +41,7 @@ struct hv_args {
 #define BA_FIELD_BA_NUMBER(f)      uint32_t f;
 #define BA_FIELD_BA_ONOFF(f)       uint32_t f;
 #define BA_FIELD_BA_CHOICE(f)      uint32_t f;
+#define BA_FIELD_BA_SET(f)         uint32_t f;
 #define BA_FIELD_BA_IMAGE(f)       char f[HV_MAX_GUESTS][HV_NAME_MAX];
 #define BA_FIELD_BA_GUEST_IMAGE(f)
 #define BOOTARG(key, field, type, ...) BA_FIELD_##type(field)
@@ -40,6 +50,7 @@ struct hv_args {
 #undef BA_FIELD_BA_NUMBER
 #undef BA_FIELD_BA_ONOFF
 #undef BA_FIELD_BA_CHOICE
+#undef BA_FIELD_BA_SET
 #undef BA_FIELD_BA_IMAGE
 #undef BA_FIELD_BA_GUEST_IMAGE
 };
