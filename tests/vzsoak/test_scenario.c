@@ -345,7 +345,9 @@ static void test_write_reads_back(void **state)
  * keys of a soak (its checks assume them). */
 static bool hv_only(const char *key)
 {
-	static const char *const keys[] = {"trace-guests", "ri-exit", "runtime", "rounds"};
+	/* inject: its scenario key comes with the detection-power table. */
+	static const char *const keys[] = {"trace-guests", "ri-exit", "runtime", "rounds",
+					   "inject"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (strcmp(key, keys[i]) == 0)
 			return true;
