@@ -381,7 +381,11 @@ static char **run_argv(const struct soak *k, const struct slot *sl, char **repro
 		if (asprintf(&av[n++], "%s/trace.vzt", sl->dir) < 0)
 			die(EXIT_INTERNAL, "out of memory");
 		/* Through OpenOCD the trace is the TCB's on-chip memory. */
-		if (!k->o.board || strncmp(k->o.board, "openocd", 7)) {
+		struct board_spec b = {0};
+		char err[256];
+		if (k->o.board)
+			board_spec_parse(k->o.board, &b, err, sizeof err); /* checked at start */
+		if (!b.openocd) {
 			av[n++] = xstrdup("--trace-window");
 			av[n++] = xstrdup(k->o.trace_window);
 		}

@@ -187,12 +187,25 @@ static int elf_entry(const char *path, uint32_t *entry, char *err, size_t errlen
 	return 0;
 }
 
-static unsigned board_opt(const struct scenario *s, const char *name, unsigned fallback)
+/* A board option as the scenario sets it, or NULL. */
+static const char *scenario_board_opt(const struct scenario *s, const char *name)
 {
 	for (unsigned i = 0; i < s->nboard; i++)
 		if (!strcmp(s->board[i].name, name))
-			return (unsigned)strtoul(s->board[i].value, NULL, 10);
-	return fallback;
+			return s->board[i].value;
+	return NULL;
+}
+
+/* A numeric board option: the scenario's, else libvzsim's own default. */
+static unsigned board_number(const struct scenario *s, const char *name)
+{
+	const char *v = scenario_board_opt(s, name);
+	size_t n;
+	const struct vzsim_board_opt_info *t = vzsim_board_opt_list(&n);
+	for (size_t i = 0; !v && i < n; i++)
+		if (!strcmp(t[i].name, name))
+			v = t[i].fallback;
+	return v ? (unsigned)strtoul(v, NULL, 10) : 0;
 }
 
 /* ------------------------------------------------------------ vzsim */
@@ -242,7 +255,7 @@ static pid_t start_vzsim(const struct target_ocd_config *c, unsigned *port, char
 		argv[a++] = "--board-opt";
 		argv[a++] = opts[i];
 	}
-	if (c->trace && !board_opt(s, "tcb-size", 0)) {
+	if (c->trace && !scenario_board_opt(s, "tcb-size")) {
 		snprintf(opts[s->nboard], sizeof opts[s->nboard], "tcb-size=%s", TCB_BYTES);
 		argv[a++] = "--board-opt";
 		argv[a++] = opts[s->nboard];
@@ -374,8 +387,8 @@ struct target_ocd *target_ocd_open(const struct target_ocd_config *c, char *err,
 	b->t.run = ocd_slice;
 	b->t.read_view = ocd_view;
 	b->c = *c;
-	b->count_div = board_opt(c->s, "count-div", 2);
-	b->cpu_mhz = board_opt(c->s, "cpu-mhz", 1000);
+	b->count_div = board_number(c->s, "count-div");
+	b->cpu_mhz = board_number(c->s, "cpu-mhz");
 	char why[512];
 	uint32_t entry;
 	if (elf_entry(c->hv, &entry, err, errlen) != 0)

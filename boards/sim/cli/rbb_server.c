@@ -132,13 +132,20 @@ int rbb_serve(vzsim *sim, const struct rbb_opts *o, struct rbb_end *end, char *e
 	}
 	static char in[1 << 16], out[1 << 16];
 	struct vzsim_stats st;
-	bool stopped = false; /* the program ended (reset, deadlock) */
-	bool halted_at_max = false;
+	/* The program ended (reset, deadlock) or --max-insns came: the core
+	 * runs no more, and is kept halted (below) for the probe to read. */
+	bool stopped = false;
 	uint64_t last_halt = 0;
 	for (;;) {
 		if (*o->stop) {
 			end->interrupted = true;
 			break;
+		}
+		if (stopped && !vzsim_debug_mode(sim)) {
+			/* At the end, and whenever the probe resumes it after:
+			 * nothing is left to run, so halted, as a probe's halt
+			 * would leave it. */
+			vzsim_jtag_break(sim);
 		}
 		bool runnable = !stopped && !vzsim_debug_mode(sim);
 		struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -171,12 +178,6 @@ int rbb_serve(vzsim *sim, const struct rbb_opts *o, struct rbb_end *end, char *e
 				break;
 			continue;
 		}
-		if (stopped && !vzsim_debug_mode(sim)) {
-			/* Resumed after the end (the program's, or --max-insns):
-			 * there is nothing left to run, so halted again. */
-			vzsim_jtag_break(sim);
-			continue;
-		}
 		if (!runnable)
 			continue;
 		uint64_t slice = SLICE;
@@ -196,12 +197,6 @@ int rbb_serve(vzsim *sim, const struct rbb_opts *o, struct rbb_end *end, char *e
 		}
 		if (o->max_set) {
 			if (done >= o->max_insns) {
-				/* The budget: halted there, as a probe's halt
-				 * would leave it, for the probe to read. */
-				if (!halted_at_max) {
-					vzsim_jtag_break(sim);
-					halted_at_max = true;
-				}
 				stopped = true;
 				continue;
 			}
@@ -210,14 +205,10 @@ int rbb_serve(vzsim *sim, const struct rbb_opts *o, struct rbb_end *end, char *e
 		}
 		enum vzsim_stop why = vzsim_run(sim, slice);
 		if (why == VZSIM_STOP_RESET || why == VZSIM_STOP_DEADLOCK) {
-			/* The program ended: halted where it stopped, for the
-			 * probe to find and read. */
 			end->why = why;
 			stopped = true;
-			vzsim_jtag_break(sim);
 		}
 	}
-	end->hit_max = halted_at_max;
 	close(fd);
 	return 0;
 }

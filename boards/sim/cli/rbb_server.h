@@ -24,7 +24,6 @@ struct rbb_opts {
 
 struct rbb_end {
 	enum vzsim_stop why;    /* VZSIM_STOP_RESET or _DEADLOCK if the program ended */
-	bool hit_max;           /* halted at max_insns */
 	bool interrupted;       /* a signal */
 	uint64_t requests;      /* bytes of requests served */
 };
