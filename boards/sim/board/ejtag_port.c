@@ -32,11 +32,6 @@
  * stalls on its next fetch long before this. */
 #define PORT_DEBUG_STEPS 100000u
 
-static struct cpu *cpu_of(struct vzsim *sim)
-{
-	return sim->cpu;
-}
-
 bool ejtag_port_held(const struct vzsim *sim)
 {
 	return sim->port.srst || sim->port.prrst;
@@ -47,7 +42,7 @@ bool ejtag_port_held(const struct vzsim *sim)
  * is back in debug mode before the probe looks again. */
 static void run_debug(struct vzsim *sim)
 {
-	struct cpu *cpu = cpu_of(sim);
+	struct cpu *cpu = sim->cpu;
 	if (ejtag_port_held(sim))
 		return;
 	if (cpu->ejtag.dm)
@@ -62,7 +57,7 @@ static void run_debug(struct vzsim *sim)
 /* A debug interrupt at the instruction boundary the core is at. */
 static void debug_interrupt(struct vzsim *sim)
 {
-	struct cpu *cpu = cpu_of(sim);
+	struct cpu *cpu = sim->cpu;
 	sim->port.brk = false;
 	if (!cpu->ejtag.dm)
 		ejtag_enter(cpu, DEBUG_DINT);
@@ -75,7 +70,7 @@ static void debug_interrupt(struct vzsim *sim)
 static void core_reset(struct vzsim *sim)
 {
 	struct ejtag_port *p = &sim->port;
-	struct cpu *cpu = cpu_of(sim);
+	struct cpu *cpu = sim->cpu;
 	cpu_reset(cpu, BOARD_RESET_VECTOR);
 	p->rocc = true;
 	/* EjtagBrk too: a request made during the reset does not outlive it. */
@@ -109,7 +104,7 @@ void ejtag_port_reset_lines(struct vzsim *sim, bool trst, bool srst)
 static uint32_t ecr_read(struct vzsim *sim)
 {
 	const struct ejtag_port *p = &sim->port;
-	const struct ejtag *e = &cpu_of(sim)->ejtag;
+	const struct ejtag *e = &sim->cpu->ejtag;
 	uint32_t v = (p->rocc ? ECR_ROCC : 0) | (p->perrst ? ECR_PERRST : 0) |
 		     (p->prrst ? ECR_PRRST : 0) | (e->prob_en ? ECR_PROBEN : 0) |
 		     (e->prob_trap ? ECR_PROBTRAP : 0) | (p->brk ? ECR_EJTAGBRK : 0) |
@@ -125,7 +120,7 @@ static uint32_t ecr_read(struct vzsim *sim)
 /* The probe finishes the pending access with DATA (a fetch's or load's). */
 static void finish_access(struct vzsim *sim)
 {
-	struct cpu *cpu = cpu_of(sim);
+	struct cpu *cpu = sim->cpu;
 	if (!cpu->ejtag.pa.pending)
 		return;
 	ejtag_pracc_finish(cpu, sim->port.data);
@@ -135,7 +130,7 @@ static void finish_access(struct vzsim *sim)
 static void ecr_write(struct vzsim *sim, uint32_t v)
 {
 	struct ejtag_port *p = &sim->port;
-	struct cpu *cpu = cpu_of(sim);
+	struct cpu *cpu = sim->cpu;
 	/* Until the probe has seen the reset (written Rocc 0), a write that
 	 * keeps Rocc set changes nothing at all. */
 	if (p->rocc && (v & ECR_ROCC))
@@ -189,7 +184,7 @@ static void port_capture(void *ctx, uint32_t ir, uint64_t dr[2], unsigned *len)
 {
 	struct vzsim *sim = ctx;
 	struct ejtag_port *p = &sim->port;
-	const struct ejtag_pracc *pa = &cpu_of(sim)->ejtag.pa;
+	const struct ejtag_pracc *pa = &sim->cpu->ejtag.pa;
 	/* DATA as the probe reads it: a pending store's data, else its own. */
 	uint32_t data = pa->pending && pa->kind == PRACC_STORE ? pa->data : p->data;
 	enum vzsim_tcb_reg r;
@@ -231,12 +226,6 @@ static void port_capture(void *ctx, uint32_t ir, uint64_t dr[2], unsigned *len)
 		*len = 33;
 		return;
 	case EJTAG_TCBDATA:
-		/* A halted core's trace unit drains into the memory before the
-		 * probe learns how far it goes: what the core ran up to the
-		 * halt is all there, in whole words (the rest of the last one
-		 * padding, which decoders skip). */
-		if (sim->tcb.reg_sel == TCB_REG_WRP && cpu_of(sim)->ejtag.dm)
-			trace_flush(cpu_of(sim));
 		if (tcbdata_reg(sim, &r, len) && vzsim_tcb_read(sim, r, &v) == 0)
 			dr[0] = *len == 64 ? v : (uint32_t)v;
 		return;
@@ -323,7 +312,7 @@ void ejtag_port_init(struct vzsim *sim)
 
 void vzsim_jtag_break(vzsim *sim)
 {
-	struct cpu *cpu = cpu_of(sim);
+	struct cpu *cpu = sim->cpu;
 	if (!cpu->ejtag.present)
 		return;
 	cpu->ejtag.prob_en = cpu->ejtag.prob_trap = true;

@@ -90,6 +90,12 @@ int vzsim_tcb_read(vzsim *sim, enum vzsim_tcb_reg reg, uint64_t *value)
 		*value = t->rdp;
 		return 0;
 	case VZSIM_TCB_WRP:
+		/* A halted core's trace unit drains into the memory before a
+		 * debugger learns how far it goes: what the core ran up to the
+		 * halt is all there, in whole words (the rest of the last one
+		 * padding, which decoders skip). */
+		if (sim->cpu->ejtag.dm)
+			trace_flush(sim->cpu);
 		*value = t->wrp * 8u;
 		return 0;
 	case VZSIM_TCB_STP:
