@@ -10,10 +10,12 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <mips/cp0.h>
 #include <mips/exc.h>
 #include <mips/isa.h>
 #include <pdtrace/detect.h>
@@ -58,8 +60,8 @@ struct guest {
 
 	/* The hypervisor's messages: PageMask at entry and exit, and what the
 	 * guest did to PageMask in between. */
-	bool running, have_entry_pm, have_exit_pm;
-	uint32_t entry_pm, exit_pm;
+	bool running, have_entry_pm;
+	uint32_t entry_pm;
 	uint64_t entry_index;
 	bool wrote_pm;     /* mtc0 to PageMask */
 	bool tlbr;         /* any tlbr */
@@ -67,12 +69,23 @@ struct guest {
 	uint64_t tlbr_bad_index;
 	uint32_t tlbr_bad_pc;
 	bool unknown;      /* a gap: the guest ran code we did not see */
+
+	/* Its CP0 at its last exit, for its next entry to be compared with
+	 * (PageMask, EPC, ...): what root did to them while it was out. */
+	bool have_exit;
+	struct pdt_flow_vmexit exit_st;
+	uint64_t exit_index;
+	unsigned out_other; /* the first other guest entered since; 0 none */
 };
 
 struct pdt_detect {
 	struct pdt_detect_config cfg;
 	struct guest g[PDT_FLOW_GUESTS + 1];
 	unsigned last_guest; /* the guest whose instruction came last; 0 none */
+	/* The guest of the last entry message whose first guest instruction
+	 * has not come yet (0: none), and where that message was. */
+	unsigned entered;
+	uint64_t entered_index;
 	uint64_t gaps;       /* where the flow was lost (no claim is made there) */
 	struct pdt_finding *f;
 	size_t n, cap;
@@ -86,6 +99,8 @@ static const char *const names[PDT_DET_COUNT] = {
 	[PDT_DET_TLBR_FOREIGN] = "tlbr-foreign-entry",
 	[PDT_DET_PAGEMASK_RUN] = "pagemask-while-running",
 	[PDT_DET_PAGEMASK_OUT] = "pagemask-while-out",
+	[PDT_DET_CP0_OUT] = "cp0-not-restored",
+	[PDT_DET_GUESTID] = "guestid-mismatch",
 };
 
 const char *pdt_detector_name(enum pdt_detector det)
@@ -95,7 +110,8 @@ const char *pdt_detector_name(enum pdt_detector det)
 
 bool pdt_detector_needs_messages(enum pdt_detector det)
 {
-	return det == PDT_DET_PAGEMASK_RUN || det == PDT_DET_PAGEMASK_OUT;
+	return det == PDT_DET_PAGEMASK_RUN || det == PDT_DET_PAGEMASK_OUT ||
+	       det == PDT_DET_CP0_OUT || det == PDT_DET_GUESTID;
 }
 
 const char *pdt_severity_name(enum pdt_severity sev)
@@ -174,12 +190,14 @@ static void report(struct pdt_detect *d, enum pdt_detector det, enum pdt_severit
 }
 
 /* Of findings proven at one instruction, the one that names what went
- * wrong (a PageMask that shrank) before the one that says how. */
+ * wrong (a guest on another's GuestID, a PageMask that shrank) before the
+ * one that says how. */
 static int rank(enum pdt_detector det)
 {
 	static const int r[PDT_DET_COUNT] = {
-		[PDT_DET_PAGEMASK_RUN] = 0, [PDT_DET_PAGEMASK_OUT] = 1, [PDT_DET_LIVELOCK] = 2,
-		[PDT_DET_TLBR_FOREIGN] = 3, [PDT_DET_TLBP_SPLIT] = 4, [PDT_DET_PREEMPTED_TLB] = 5,
+		[PDT_DET_GUESTID] = 0, [PDT_DET_PAGEMASK_RUN] = 1, [PDT_DET_PAGEMASK_OUT] = 2,
+		[PDT_DET_CP0_OUT] = 3, [PDT_DET_LIVELOCK] = 4, [PDT_DET_TLBR_FOREIGN] = 5,
+		[PDT_DET_TLBP_SPLIT] = 6, [PDT_DET_PREEMPTED_TLB] = 7,
 	};
 	return det < PDT_DET_COUNT ? r[det] : PDT_DET_COUNT;
 }
@@ -373,8 +391,42 @@ static void tlbr_check(struct pdt_detect *d, unsigned gid, const struct pdt_flow
 	       g->tlbr_asid, it->ctx.asid, why);
 }
 
+/*
+ * The first guest instruction after an entry message for guest g: the
+ * GuestID it ran with (GuestCtl1.ID, from the trace unit's SYNC and MODE
+ * records, which always carry it) must be g's, which the reference
+ * hypervisor makes g itself.  Any other means the guest's TLB entries are
+ * tagged as another guest's (or, with 0, as root's): each can hit and
+ * evict the other's.  Root's instructions between the message and the
+ * eret that enters the guest are not the guest's: the check waits for
+ * the first one in guest mode.
+ */
+static void guestid_check(struct pdt_detect *d, const struct pdt_flow_item *it)
+{
+	unsigned want = d->entered;
+	if (!want || !it->ctx.guest)
+		return;
+	d->entered = 0;
+	if (it->ctx.guestid == want)
+		return;
+	if (it->ctx.guestid)
+		report(d, PDT_DET_GUESTID, PDT_SEV_BUG, want, it->index, it->insn.pc,
+		       "two guests share a GuestID: a guest ran with another guest's GuestID",
+		       "g%u was entered at insn %" PRIu64 " and its first instruction, at %08"
+		       PRIx32 " (insn %" PRIu64 "), ran with GuestID %u: its TLB entries are "
+		       "g%u's", want, d->entered_index, it->insn.pc, it->index,
+		       (unsigned)it->ctx.guestid, (unsigned)it->ctx.guestid);
+	else
+		report(d, PDT_DET_GUESTID, PDT_SEV_BUG, want, it->index, it->insn.pc,
+		       "a guest ran with GuestID 0, root's",
+		       "g%u was entered at insn %" PRIu64 " and its first instruction, at %08"
+		       PRIx32 " (insn %" PRIu64 "), ran with GuestID 0: its TLB entries are "
+		       "tagged as root's", want, d->entered_index, it->insn.pc, it->index);
+}
+
 static void insn(struct pdt_detect *d, const struct pdt_flow_item *it)
 {
+	guestid_check(d, it);
 	if (!it->ctx.guest || !it->ctx.guestid || it->ctx.guestid > PDT_FLOW_GUESTS)
 		return;
 	unsigned gid = it->ctx.guestid;
@@ -447,6 +499,74 @@ static void insn(struct pdt_detect *d, const struct pdt_flow_item *it)
 
 /* ------------------------------------------------------------ messages */
 
+/*
+ * The guest CP0 registers of the messages that root has no business
+ * changing between a guest's exit and its next entry: the hypervisor
+ * saves them at the switch and writes them back (vcpu_put/vcpu_load), and
+ * no exit's handling writes them.  Status and Cause are not among them:
+ * the hypervisor completes a guest's mtc0 to them (GSFC) and injects
+ * interrupts there.  PageMask is PDT_DET_PAGEMASK_OUT's, titled with its
+ * page sizes.  Index's P bit is read-only to mtc0 (only tlbp writes it):
+ * no hypervisor can give it back, so it is not compared.
+ */
+static const struct cp0_reg {
+	const char *name;
+	size_t off; /* in struct pdt_flow_vmexit */
+	uint32_t mask;
+} cp0_out_regs[] = {
+	{ "EPC", offsetof(struct pdt_flow_vmexit, epc), 0xffffffffu },
+	{ "BadVAddr", offsetof(struct pdt_flow_vmexit, badvaddr), 0xffffffffu },
+	{ "EntryHi", offsetof(struct pdt_flow_vmexit, entryhi), 0xffffffffu },
+	{ "Index", offsetof(struct pdt_flow_vmexit, index), ~INDEX_P },
+};
+
+static uint32_t cp0_field(const struct pdt_flow_vmexit *st, const struct cp0_reg *r)
+{
+	uint32_t v;
+	memcpy(&v, (const char *)st + r->off, sizeof v);
+	return v;
+}
+
+/* Guest gid is entered: what it finds in CP0 must be what it left. */
+static void cp0_out(struct pdt_detect *d, unsigned gid, const struct pdt_flow_item *it)
+{
+	struct guest *g = &d->g[gid];
+	const struct pdt_flow_vmexit *now = &it->ev.guest.st;
+	uint32_t pm = now->pagemask;
+	if (pm != g->exit_st.pagemask) {
+		char a[12], b[12], title[PDT_FINDING_TITLE];
+		pdt_page_size_text(g->exit_st.pagemask, a, sizeof a);
+		pdt_page_size_text(pm, b, sizeof b);
+		snprintf(title, sizeof title, "PageMask %s -> %s while the guest was switched out",
+			 a, b);
+		report(d, PDT_DET_PAGEMASK_OUT, PDT_SEV_BUG, gid, it->index, now->pc, title,
+		       "g%u left with PageMask 0x%08" PRIx32 " and is entered at insn %" PRIu64
+		       " with 0x%08" PRIx32 ": the hypervisor did not give its PageMask back",
+		       gid, g->exit_st.pagemask, it->index, pm);
+	}
+	for (size_t i = 0; i < sizeof cp0_out_regs / sizeof cp0_out_regs[0]; i++) {
+		const struct cp0_reg *r = &cp0_out_regs[i];
+		uint32_t was = cp0_field(&g->exit_st, r), is = cp0_field(now, r);
+		if (!((was ^ is) & r->mask))
+			continue;
+		/* Whether another guest ran in between says where to look: the
+		 * switch (vcpu_put/vcpu_load), or the handling of the exit.  It
+		 * is evidence, not title: a hypervisor also puts and loads a
+		 * guest that is the only one left to run, so one bug would
+		 * have two titles. */
+		char title[PDT_FINDING_TITLE], who[48];
+		snprintf(title, sizeof title, "guest %s not restored across an exit", r->name);
+		if (g->out_other)
+			snprintf(who, sizeof who, "g%u was entered in between", g->out_other);
+		else
+			snprintf(who, sizeof who, "no other guest was entered in between");
+		report(d, PDT_DET_CP0_OUT, PDT_SEV_BUG, gid, it->index, now->pc, title,
+		       "g%u left at insn %" PRIu64 " with %s 0x%08" PRIx32 " and is entered at insn %"
+		       PRIu64 " with 0x%08" PRIx32 " (%s): the hypervisor did not give its %s back",
+		       gid, g->exit_index, r->name, was, it->index, is, who, r->name);
+	}
+}
+
 static void entry(struct pdt_detect *d, const struct pdt_flow_item *it)
 {
 	unsigned gid = it->ev.guest.gid;
@@ -454,18 +574,15 @@ static void entry(struct pdt_detect *d, const struct pdt_flow_item *it)
 		return;
 	struct guest *g = &d->g[gid];
 	uint32_t pm = it->ev.guest.st.pagemask;
-	if (g->have_exit_pm && pm != g->exit_pm) {
-		char a[12], b[12], title[PDT_FINDING_TITLE];
-		pdt_page_size_text(g->exit_pm, a, sizeof a);
-		pdt_page_size_text(pm, b, sizeof b);
-		snprintf(title, sizeof title, "PageMask %s -> %s while the guest was switched out",
-			 a, b);
-		report(d, PDT_DET_PAGEMASK_OUT, PDT_SEV_BUG, gid, it->index, it->ev.guest.st.pc,
-		       title,
-		       "g%u left with PageMask 0x%08" PRIx32 " and is entered at insn %" PRIu64
-		       " with 0x%08" PRIx32 ": the hypervisor did not give its PageMask back",
-		       gid, g->exit_pm, it->index, pm);
-	}
+	if (g->have_exit)
+		cp0_out(d, gid, it);
+	g->have_exit = false;
+	/* Every guest switched out now has had another one entered. */
+	for (unsigned o = 1; o <= PDT_FLOW_GUESTS; o++)
+		if (o != gid && d->g[o].have_exit && !d->g[o].out_other)
+			d->g[o].out_other = gid;
+	d->entered = gid;
+	d->entered_index = it->index;
 	g->running = true;
 	g->have_entry_pm = true;
 	g->entry_pm = pm;
@@ -521,8 +638,24 @@ static void leave(struct pdt_detect *d, const struct pdt_flow_item *it)
 		}
 	}
 	g->running = false;
-	g->have_exit_pm = true;
-	g->exit_pm = pm;
+	g->have_exit = true;
+	g->exit_st = it->ev.guest.st;
+	g->exit_index = it->index;
+	g->out_other = 0;
+	/* Its run is over: an entry's first guest instruction not seen by
+	 * now ran untraced (trace-guests=), or not at all. */
+	if (d->entered == gid)
+		d->entered = 0;
+}
+
+/* Records were lost: messages may have been among them (an exit and an
+ * entry, a switch).  A saved exit is no longer the last, and the next
+ * guest instruction may belong to an entry we did not see. */
+static void lose_messages(struct pdt_detect *d)
+{
+	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++)
+		d->g[g].have_exit = false;
+	d->entered = 0;
 }
 
 /* ------------------------------------------------------------ items */
@@ -556,11 +689,17 @@ void pdt_detect_feed(struct pdt_detect *d, const struct pdt_flow_item *it)
 		if (it->ev.gap.why == PDT_FGAP_NO_CODE || it->ev.gap.why == PDT_FGAP_MISMATCH) {
 			if (gid && gid <= PDT_FLOW_GUESTS)
 				forget(d, gid);
-		} else if (it->ev.gap.why != PDT_FGAP_UNSYNCED) {
-			/* Records were lost: any guest may have run anything. */
-			for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++)
-				forget(d, g);
-			d->last_guest = 0;
+		} else {
+			/* Records were lost (before the first SYNC: skipped):
+			 * any guest may have run anything.  A gap of code (the
+			 * two above) loses no record: the messages and the
+			 * GuestIDs of the MODE records still all came. */
+			if (it->ev.gap.why != PDT_FGAP_UNSYNCED) {
+				for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++)
+					forget(d, g);
+				d->last_guest = 0;
+			}
+			lose_messages(d);
 		}
 		break;
 	default:

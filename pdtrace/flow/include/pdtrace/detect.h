@@ -47,6 +47,15 @@ enum pdt_detector {
 	/* A guest's PageMask differs between its exit and its next entry: the
 	 * hypervisor did not give it back. */
 	PDT_DET_PAGEMASK_OUT,
+	/* The same for the other guest CP0 registers the messages carry that
+	 * only the guest may change: EPC, BadVAddr, EntryHi, Index (not
+	 * Status and Cause, which the hypervisor writes for the guest: its
+	 * mtc0 completed after a GSFC exit, interrupts injected). */
+	PDT_DET_CP0_OUT,
+	/* The first guest instruction after the hypervisor's entry message
+	 * for guest g ran with another GuestID than g (the reference
+	 * hypervisor's GuestID of guest g is g). */
+	PDT_DET_GUESTID,
 	PDT_DET_COUNT
 };
 
@@ -84,7 +93,7 @@ void pdt_detect_free(struct pdt_detect *d);
 /* Each item of one capture, in the decoder's order. */
 void pdt_detect_feed(struct pdt_detect *d, const struct pdt_flow_item *it);
 /* The findings so far, most severe first, then by index (at one index,
- * what went wrong before how: PageMask, livelock, tlbr); valid until the
+ * what went wrong before how: GuestID, PageMask, CP0, livelock, tlbr); valid until the
  * next feed or free. */
 size_t pdt_detect_findings(struct pdt_detect *d, const struct pdt_finding **list);
 
