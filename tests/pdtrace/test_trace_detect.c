@@ -2,8 +2,9 @@
  * The trace detectors (pdtrace/detect.h) on hand-made item streams: each
  * detector fires on the pattern it proves and stays quiet on the near
  * misses (one repeat short, a guest mtc0 to PageMask, a gap, a probe that
- * still matches), titles are the same across episodes, and episodes of one
- * title in one guest are one finding with a count.
+ * still matches, a register root may change, root's own instructions),
+ * titles are the same across episodes, and episodes of one title in one
+ * guest are one finding with a count.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include <mips/exc.h>
@@ -92,6 +94,44 @@ static void message(struct stream *s, enum pdt_flow_event kind, unsigned gid, ui
 	it.ev.guest.gid = gid;
 	it.ev.guest.st.pagemask = pm;
 	event(s, &it);
+}
+
+/* The same with the guest's whole CP0 state as the message carries it. */
+static void message_st(struct stream *s, enum pdt_flow_event kind, unsigned gid,
+		       const struct pdt_flow_vmexit *st)
+{
+	struct pdt_flow_item it = { .ctx = { .ksu = PDT_KERNEL } };
+	it.ev.kind = kind;
+	it.ev.guest.gid = gid;
+	it.ev.guest.st = *st;
+	event(s, &it);
+}
+
+/* One instruction of root (the hypervisor). */
+static void root_insn(struct stream *s, uint32_t pc)
+{
+	struct pdt_flow_item it = { .is_insn = true, .index = s->index++,
+				    .ctx = { .ksu = PDT_KERNEL, .exl = true } };
+	it.insn.pc = pc;
+	it.insn.word = W_NOP;
+	it.insn.have_word = true;
+	it.insn.exc = -1;
+	it.insn.block = -1;
+	pdt_detect_feed(s->d, &it);
+}
+
+/* One instruction in guest mode with this GuestID (the hardware's,
+ * whatever guest the hypervisor meant to run). */
+static void insn_guestid(struct stream *s, unsigned guestid, uint32_t pc)
+{
+	struct pdt_flow_item it = { .is_insn = true, .index = s->index++,
+				    .ctx = guest_ctx(guestid, false, 2) };
+	it.insn.pc = pc;
+	it.insn.word = W_NOP;
+	it.insn.have_word = true;
+	it.insn.exc = -1;
+	it.insn.block = -1;
+	pdt_detect_feed(s->d, &it);
 }
 
 static void gap(struct stream *s, unsigned gid, enum pdt_flow_gap why)
@@ -297,6 +337,8 @@ static void test_pagemask_while_out(void **state)
 	assert_int_equal(of(&s, PDT_DET_PAGEMASK_OUT, &f), 1);
 	assert_int_equal(f->sev, PDT_SEV_BUG);
 	assert_string_equal(f->title, "PageMask 16K -> 4K while the guest was switched out");
+	/* PageMask is that detector's alone. */
+	assert_int_equal(of(&s, PDT_DET_CP0_OUT, &f), 0);
 	finish(&s);
 }
 
@@ -405,6 +447,268 @@ static void test_missed_unpreempted(void **state)
 	finish(&s);
 }
 
+/* ------------------------------------------------------------ CP0 across an exit */
+
+/* A guest's state at an exit: in its TLB handler, Index from a tlbp that
+ * found its entry. */
+static const struct pdt_flow_vmexit g1_out = {
+	.code = 0, .pc = 0x80000188, .epc = 0x0000404c, .status = 0x00008013,
+	.cause = 0x00000008, .badvaddr = 0x00424000, .entryhi = 0x00424002,
+	.pagemask = PM_16K, .index = 5,
+};
+
+/* Guest 1 exits with g1_out, guest 2 runs (a switch) unless alone, and
+ * guest 1 is entered again with `in`. */
+static void out_and_back(struct stream *s, const struct pdt_flow_vmexit *in, bool alone)
+{
+	struct pdt_flow_vmexit g2 = { .pc = 0x5000, .epc = 0x5000, .pagemask = PM_16K };
+	message_st(s, PDT_EV_GUEST_ENTRY, 1, &g1_out);
+	insn(s, 1, true, 2, 0x80000188, W_NOP, -1);
+	message_st(s, PDT_EV_GUEST_EXIT, 1, &g1_out);
+	if (!alone) {
+		message_st(s, PDT_EV_GUEST_ENTRY, 2, &g2);
+		insn(s, 2, false, 7, 0x5000, W_NOP, -1);
+		message_st(s, PDT_EV_GUEST_EXIT, 2, &g2);
+	}
+	message_st(s, PDT_EV_GUEST_ENTRY, 1, in);
+}
+
+static void test_cp0_out_each_register(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *title;
+		size_t off;
+		const char *evidence;
+	} regs[] = {
+		{ "guest EPC not restored across an exit", offsetof(struct pdt_flow_vmexit, epc),
+		  "EPC 0x0000404c and is entered" },
+		{ "guest BadVAddr not restored across an exit",
+		  offsetof(struct pdt_flow_vmexit, badvaddr), "BadVAddr 0x00424000 and is entered" },
+		{ "guest EntryHi not restored across an exit",
+		  offsetof(struct pdt_flow_vmexit, entryhi), "EntryHi 0x00424002 and is entered" },
+		{ "guest Index not restored across an exit", offsetof(struct pdt_flow_vmexit, index),
+		  "Index 0x00000005 and is entered" },
+	};
+	for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++) {
+		struct stream s;
+		start(&s);
+		struct pdt_flow_vmexit in = g1_out;
+		uint32_t v;
+		memcpy(&v, (char *)&in + regs[i].off, sizeof v);
+		v ^= 0x00010000u; /* another page, another index */
+		memcpy((char *)&in + regs[i].off, &v, sizeof v);
+		out_and_back(&s, &in, false);
+		const struct pdt_finding *f;
+		assert_int_equal(of(&s, PDT_DET_CP0_OUT, &f), 1);
+		assert_int_equal(f->sev, PDT_SEV_BUG);
+		assert_int_equal(f->guest, 1);
+		assert_string_equal(f->title, regs[i].title);
+		assert_non_null(strstr(f->evidence, regs[i].evidence));
+		char want[32];
+		snprintf(want, sizeof want, "with 0x%08x (", (unsigned)v);
+		assert_non_null(strstr(f->evidence, want));
+		assert_non_null(strstr(f->evidence, "g2 was entered in between"));
+		assert_true(pdt_detector_needs_messages(f->det));
+		assert_string_equal(pdt_detector_name(f->det), "cp0-not-restored");
+		/* PageMask was given back: its detector says nothing. */
+		assert_int_equal(of(&s, PDT_DET_PAGEMASK_OUT, &f), 0);
+		finish(&s);
+	}
+}
+
+/* All given back; Status and Cause changed (root completes a guest's
+ * mtc0 to them, injects interrupts), and Index.P, which no mtc0 can put
+ * back: nothing. */
+static void test_cp0_out_restored(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	struct pdt_flow_vmexit in = g1_out;
+	in.status ^= 0x1;
+	in.cause |= 0x400; /* IP2 */
+	in.index |= 0x80000000u;
+	in.pc += 4;        /* the exit's instruction emulated */
+	out_and_back(&s, &in, false);
+	out_and_back(&s, &g1_out, true);
+	const struct pdt_finding *list;
+	assert_int_equal(pdt_detect_findings(s.d, &list), 0);
+	finish(&s);
+}
+
+/* No other guest ran between the exit and the entry: the evidence says
+ * so (the exit's handling changed it, or a put/load of the guest alone);
+ * the title is the same. */
+static void test_cp0_out_alone(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	struct pdt_flow_vmexit in = g1_out;
+	in.epc = 0x00004050;
+	out_and_back(&s, &in, true);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_CP0_OUT, &f), 1);
+	assert_string_equal(f->title, "guest EPC not restored across an exit");
+	assert_non_null(strstr(f->evidence, "no other guest was entered in between"));
+	finish(&s);
+}
+
+/* Each register is a title of its own; episodes of one are counted. */
+static void test_cp0_out_counted(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	struct pdt_flow_vmexit in = g1_out;
+	in.entryhi = 0x00410002;
+	in.badvaddr = 0x00410000;
+	out_and_back(&s, &in, false);
+	in = g1_out;
+	in.entryhi = 0x00400002;
+	out_and_back(&s, &in, false);
+	const struct pdt_finding *list;
+	size_t n = pdt_detect_findings(s.d, &list);
+	assert_int_equal(n, 2);
+	unsigned entryhi = 0, badvaddr = 0;
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(list[i].det, PDT_DET_CP0_OUT);
+		if (!strcmp(list[i].title, "guest EntryHi not restored across an exit")) {
+			entryhi++;
+			assert_int_equal(list[i].count, 2);
+		} else if (!strcmp(list[i].title, "guest BadVAddr not restored across an exit")) {
+			badvaddr++;
+			assert_int_equal(list[i].count, 1);
+		}
+	}
+	assert_int_equal(entryhi, 1);
+	assert_int_equal(badvaddr, 1);
+	finish(&s);
+}
+
+/* Records lost between the exit and the entry (damage, overflow): an exit
+ * and entry may be among them, so the saved exit is not the last one: no
+ * claim, for any register or PageMask. */
+static void test_cp0_out_gap(void **state)
+{
+	(void)state;
+	static const enum pdt_flow_gap lost[] = { PDT_FGAP_OVERFLOW, PDT_FGAP_TRACE };
+	for (size_t i = 0; i < sizeof lost / sizeof lost[0]; i++) {
+		struct stream s;
+		start(&s);
+		struct pdt_flow_vmexit in = g1_out;
+		in.epc = 0x00004050;
+		in.badvaddr = 0;
+		in.entryhi = 0x00410002;
+		in.index = 7;
+		in.pagemask = PM_4K;
+		message_st(&s, PDT_EV_GUEST_ENTRY, 1, &g1_out);
+		message_st(&s, PDT_EV_GUEST_EXIT, 1, &g1_out);
+		root_insn(&s, 0x80001000);
+		gap(&s, 1, lost[i]);
+		root_insn(&s, 0x80001000);
+		message_st(&s, PDT_EV_GUEST_ENTRY, 1, &in);
+		const struct pdt_finding *list;
+		assert_int_equal(pdt_detect_findings(s.d, &list), 0);
+		finish(&s);
+	}
+}
+
+/* ------------------------------------------------------------ GuestID */
+
+/* Guest 2 is entered (root runs on to its eret), then the first guest
+ * instruction runs with GuestID `seen`. */
+static void enter_g2(struct stream *s, unsigned seen)
+{
+	struct pdt_flow_vmexit st = { .pc = 0x80000400, .pagemask = PM_16K };
+	message_st(s, PDT_EV_GUEST_ENTRY, 2, &st);
+	root_insn(s, 0x80001230);
+	root_insn(s, 0x80001234);
+	insn_guestid(s, seen, 0x80000400);
+	insn_guestid(s, seen, 0x80000404);
+	message_st(s, PDT_EV_GUEST_EXIT, 2, &st);
+}
+
+static void test_guestid_shared(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	enter_g2(&s, 1);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_GUESTID, &f), 1);
+	assert_int_equal(f->sev, PDT_SEV_BUG);
+	assert_int_equal(f->guest, 2);
+	assert_int_equal(f->pc, 0x80000400);
+	assert_string_equal(f->title,
+			    "two guests share a GuestID: a guest ran with another guest's GuestID");
+	assert_non_null(strstr(f->evidence, "ran with GuestID 1"));
+	assert_true(pdt_detector_needs_messages(f->det));
+	assert_string_equal(pdt_detector_name(f->det), "guestid-mismatch");
+	/* Every entry does it: one finding, counted. */
+	enter_g2(&s, 1);
+	assert_int_equal(of(&s, PDT_DET_GUESTID, &f), 1);
+	assert_int_equal(f->count, 2);
+	finish(&s);
+}
+
+static void test_guestid_root(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	enter_g2(&s, 0);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_GUESTID, &f), 1);
+	assert_string_equal(f->title, "a guest ran with GuestID 0, root's");
+	finish(&s);
+}
+
+/* Its own GuestID; root's instructions (GuestID 0, not guest mode) after
+ * the entry; no entry seen at all; the first instruction only. */
+static void test_guestid_own(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	insn_guestid(&s, 1, 0x80000400); /* before any entry: no claim */
+	enter_g2(&s, 2);
+	struct pdt_flow_vmexit st = { .pc = 0x80000400, .pagemask = PM_16K };
+	message_st(&s, PDT_EV_GUEST_ENTRY, 2, &st);
+	for (int i = 0; i < 10; i++)
+		root_insn(&s, 0x80001230 + 4 * i);
+	insn_guestid(&s, 2, 0x80000400);
+	insn_guestid(&s, 3, 0x80000404); /* not the entry's first: not checked */
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_GUESTID, &f), 0);
+	finish(&s);
+}
+
+/* Records lost after the entry: the guest instruction may follow an entry
+ * that was lost with them.  An exit before any guest instruction: the
+ * guest ran untraced (trace-guests=), the next one is another run's. */
+static void test_guestid_gap(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	struct pdt_flow_vmexit st = { .pc = 0x80000400, .pagemask = PM_16K };
+	message_st(&s, PDT_EV_GUEST_ENTRY, 2, &st);
+	root_insn(&s, 0x80001230);
+	gap(&s, 0, PDT_FGAP_OVERFLOW);
+	insn_guestid(&s, 1, 0x80000400);
+	message_st(&s, PDT_EV_GUEST_ENTRY, 2, &st);
+	gap(&s, 0, PDT_FGAP_TRACE);
+	insn_guestid(&s, 1, 0x80000400);
+	message_st(&s, PDT_EV_GUEST_ENTRY, 2, &st);
+	message_st(&s, PDT_EV_GUEST_EXIT, 2, &st);
+	insn_guestid(&s, 1, 0x80000400);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_GUESTID, &f), 0);
+	finish(&s);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -431,6 +735,15 @@ int main(void)
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_split_replaced),
 		cmocka_unit_test(test_missed_unpreempted),
+		cmocka_unit_test(test_cp0_out_each_register),
+		cmocka_unit_test(test_cp0_out_restored),
+		cmocka_unit_test(test_cp0_out_alone),
+		cmocka_unit_test(test_cp0_out_counted),
+		cmocka_unit_test(test_cp0_out_gap),
+		cmocka_unit_test(test_guestid_shared),
+		cmocka_unit_test(test_guestid_root),
+		cmocka_unit_test(test_guestid_own),
+		cmocka_unit_test(test_guestid_gap),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
