@@ -93,8 +93,8 @@ void pdt_detect_free(struct pdt_detect *d);
 /* Each item of one capture, in the decoder's order. */
 void pdt_detect_feed(struct pdt_detect *d, const struct pdt_flow_item *it);
 /* The findings so far, most severe first, then by index (at one index,
- * what went wrong before how: GuestID, PageMask, CP0, livelock, tlbr); valid until the
- * next feed or free. */
+ * what went wrong before how: GuestID, PageMask, CP0, livelock, tlbr);
+ * valid until the next feed or free. */
 size_t pdt_detect_findings(struct pdt_detect *d, const struct pdt_finding **list);
 
 /* The gaps in the flow the detectors were fed (damage, lost records, code
