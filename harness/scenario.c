@@ -65,6 +65,9 @@ static const struct key keys[] = {
 	{"selfcheck", T_BOOTARG, F(selfcheck), 0, 0, NULL, NULL,
 	 "(with off, vzsoak skips its heartbeat, lockup and anomaly detectors)"},
 	/* Trace messages cost time and only matter in a capture. */
+	/* A known hypervisor bug turned on, to measure what vzsoak catches. */
+	{"inject", T_BOOTARG, F(inject), 0, 0, NULL, NULL,
+	 "(make detect-power runs each over the soak scenario)"},
 	{"trace", T_BOOTARG, F(trace), 0, 0, NULL, "off", "(on with --trace)"},
 	{"duration", T_COUNT, F(duration), 1, UINT64_C(1) << 50, NULL, "200M",
 	 "instructions to run"},
@@ -219,6 +222,21 @@ static const char *choice_name(const char *choices, unsigned i, char *buf,
 	return buf;
 }
 
+/* A set (bit i: the i-th of "none|a|b|c") as "a,b", as it is written;
+ * the empty set as the first name. */
+static const char *set_names(const char *choices, uint32_t set, char *buf, size_t len)
+{
+	size_t n = 0;
+	char one[32];
+	choice_name(choices, 0, buf, len);
+	for (unsigned i = 1; i < 32 && set >> i; i++)
+		if ((set >> i) & 1u)
+			n += (size_t)snprintf(buf + n, len > n ? len - n : 0, "%s%s",
+					      n ? "," : "",
+					      choice_name(choices, i, one, sizeof one));
+	return buf;
+}
+
 /* "a|b|c" as "a, b or c", for messages. */
 static void choices_text(const char *choices, char *buf, size_t len)
 {
@@ -266,7 +284,7 @@ static int set_bootarg(char *field, const struct key *k, const char *v,
 {
 	const struct bootarg *b = bootarg_of(k);
 	uint32_t n;
-	char text[96];
+	char text[256];
 	if (!b)
 		return fail(err, errlen, "%s: not a boot argument", k->key);
 	int rc = bootarg_value(b, v, (unsigned)strlen(v), &n);
@@ -308,7 +326,7 @@ static int set_value(struct scenario *s, const struct key *k, const char *v,
 {
 	char *field = (char *)s + k->off;
 	uint64_t n;
-	char text[96];
+	char text[256];
 
 	switch (k->type) {
 	case T_NAME:
@@ -530,6 +548,8 @@ static const char *key_value(const struct scenario *s, const struct key *k,
 		memcpy(&u, field, sizeof u);
 		if (b->type == BA_NUMBER)
 			snprintf(buf, len, "%" PRIu32, u);
+		else if (b->type == BA_SET)
+			set_names(b->choices, u, buf, len);
 		else
 			choice_name(b->choices, u, buf, len);
 		break;
@@ -553,7 +573,7 @@ const char *scenario_value(const struct scenario *s, const char *key, char *buf,
 int scenario_bootargs(const struct scenario *s, char *buf, size_t len)
 {
 	size_t n = 0;
-	char v[SCN_NAME_MAX];
+	char v[SCN_VALUE_MAX];
 	if (len)
 		buf[0] = 0;
 	for (size_t i = 0; i < NKEYS; i++) {
@@ -571,7 +591,7 @@ int scenario_bootargs(const struct scenario *s, char *buf, size_t len)
 
 void scenario_write(const struct scenario *s, FILE *f)
 {
-	char v[SCN_NAME_MAX];
+	char v[SCN_VALUE_MAX];
 	for (size_t i = 0; i < NKEYS; i++)
 		fprintf(f, "%s = %s\n", keys[i].key, key_value(s, &keys[i], v, sizeof v));
 	for (unsigned i = 0; i < s->nboard; i++)
@@ -590,7 +610,7 @@ void scenario_help(FILE *f)
 {
 	struct scenario d;
 	scenario_defaults(&d, NULL);
-	char v[SCN_NAME_MAX], range[64], text[256];
+	char v[SCN_VALUE_MAX], range[256], text[256];
 	for (size_t i = 0; i < NKEYS; i++) {
 		const struct key *k = &keys[i];
 		const struct bootarg *b = k->type == T_BOOTARG ? bootarg_of(k) : NULL;

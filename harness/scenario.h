@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #define SCN_NAME_MAX   64 /* scenario name, with its NUL */
+#define SCN_VALUE_MAX 256 /* a key's value as text (a set of names), with its NUL */
 #define SCN_IMAGE_MAX  16 /* guest image name, with its NUL (the hypervisor's limit) */
 #define SCN_BOARD_MAX  16 /* board options in one scenario */
 #define SCN_OPT_MAX    64 /* board option name or value, with its NUL */
@@ -47,6 +48,7 @@ struct scenario {
 	char image[SCN_IMAGE_MAX];
 	uint32_t crashme, worker_pages;
 	uint32_t selfcheck;  /* 1: the guest kernel checks itself and reports */
+	uint32_t inject;     /* bit i: the hypervisor bug enum hv_inject i injected */
 	uint32_t trace;
 	/* The harness's own. */
 	uint64_t duration, check_every, heartbeat_timeout;

@@ -87,6 +87,11 @@ static int resume_pc(struct vcpu *v, const struct exit_info *e, uint32_t *next)
 	}
 	if (e->cause & CAUSE_BD)
 		v->stats.delay_slot++;
+	/* inject=dslot-resume: Cause.BD ignored, the guest resumed after the
+	 * exiting instruction's address, EPC + 4: at the delay slot, as if
+	 * it had not been one, and then on past the branch, which is lost. */
+	if (HV_INJECTED(&hv_args, HV_INJECT_DSLOT_RESUME))
+		*next = v->pc + 4;
 	return 0;
 }
 
@@ -254,6 +259,8 @@ struct vcpu *hv_handle_exit(struct vcpu *v)
 
 	switch (e.exc) {
 	case EXC_INT:
+		if (kind == HV_EXIT_TIMER)
+			irq_tick(v);
 		preempt = kind == HV_EXIT_TIMER && sched_should_preempt(v);
 		break;
 	case EXC_GE:

@@ -20,6 +20,8 @@
  * docs/vzsim.md "The shared TLB"), written with tlbwi at a round-robin
  * victim, so that root never evicts the guests' own entries.
  */
+#include <vzsoak/hypercall.h>
+
 #include "hv.h"
 
 #define LO_PFN(pa)	(((pa) >> 12) << ENTRYLO_PFN_SHIFT)
@@ -42,13 +44,17 @@ void gpa_init(void)
 
 /* A root TLB fault on guest physical address gpa: map the window, or
  * return -1 if the guest went outside it. */
+static int map_moving_page(struct vcpu *v);
+
 int gpa_handle_fault(struct vcpu *v, uint32_t gpa)
 {
+	if (gpa - HV_MOVING_GPA < HV_MOVING_SIZE)
+		return map_moving_page(v);
 	if (gpa >= HV_WINDOW_SIZE)
 		return -1;
 
 	uint32_t saved_hi = read_c0_entryhi();
-	write_c0_guestctl1(GC1_RID(v->id) | v->id);
+	guestctl1_tlb_ops(v);
 	write_c0_entryhi(0); /* VPN2 0: the pair covering GPA 0..32M */
 	tlbp();
 	uint32_t idx = read_c0_index();
@@ -56,7 +62,7 @@ int gpa_handle_fault(struct vcpu *v, uint32_t gpa)
 		/* Mapped already, yet it faulted inside the window: not
 		 * a fault this code knows how to fix.  Refuse rather than
 		 * send the guest back to fault forever. */
-		write_c0_guestctl1(v->id);
+		guestctl1_run(v);
 		write_c0_entryhi(saved_hi);
 		return -1;
 	}
@@ -67,7 +73,7 @@ int gpa_handle_fault(struct vcpu *v, uint32_t gpa)
 	tlbwi();
 	next_victim = (next_victim + 1) % root_slots;
 	write_c0_pagemask(0);
-	write_c0_guestctl1(v->id); /* RID back to root's own, 0 */
+	guestctl1_run(v); /* RID back to root's own, 0 */
 	write_c0_entryhi(saved_hi);
 	return 0;
 }
@@ -83,4 +89,86 @@ void *gpa_to_root(const struct vcpu *v, uint32_t gva, uint32_t len)
 	if (gpa >= HV_WINDOW_SIZE || len > HV_WINDOW_SIZE - gpa)
 		return NULL;
 	return PA_TO_KSEG0(HV_WINDOW_PA(v->id) + gpa);
+}
+
+/*
+ * The moving page (HV_MOVING_GPA, <vzsoak/hypercall.h>): one 4 KiB guest
+ * physical page outside the window, held in one of two frames of the
+ * hypervisor's own, mapped by its own root entry (a 4K pair: the even
+ * page, the odd one invalid).  Every MOVE_EVERY loads of the guest the
+ * hypervisor moves it, as a host moves a guest's page for compaction or
+ * migration: copy it to the other frame, then invalidate the root entry
+ * that maps the old one, so that the guest's next access faults and
+ * gpa_handle_fault maps the new one.  KVM does the same through its MMU
+ * notifiers (kvm_mips_flush_gpa_pt and a root TLB invalidate).
+ */
+#define MOVE_EVERY	8
+#define LO_PFN_4K(pa)	(((pa) >> 12) << ENTRYLO_PFN_SHIFT)
+
+static uint32_t move_frames[HV_MAX_GUESTS][2][HV_MOVING_SIZE / 4]
+	__attribute__((aligned(HV_MOVING_SIZE)));
+
+static uint32_t moving_frame_pa(const struct vcpu *v)
+{
+	return KSEG0_TO_PA(move_frames[v->id - 1][v->move_frame]);
+}
+
+static int map_moving_page(struct vcpu *v)
+{
+	uint32_t saved_hi = read_c0_entryhi();
+	guestctl1_tlb_ops(v);
+	write_c0_entryhi(HV_MOVING_GPA);
+	tlbp();
+	int mapped = !(read_c0_index() & INDEX_P);
+	if (!mapped) {
+		write_c0_pagemask(0);
+		write_c0_entrylo0(LO_PFN_4K(moving_frame_pa(v)) | LO_C_CACHED | ENTRYLO_D |
+				  ENTRYLO_V | ENTRYLO_G);
+		write_c0_entrylo1(ENTRYLO_G);
+		write_c0_index(next_victim);
+		tlbwi();
+		next_victim = (next_victim + 1) % root_slots;
+	}
+	guestctl1_run(v);
+	write_c0_entryhi(saved_hi);
+	return mapped ? -1 : 0;
+}
+
+/* Removes the root entry that maps v's moving page, if there is one. */
+static void unmap_moving_page(struct vcpu *v)
+{
+	uint32_t saved_hi = read_c0_entryhi();
+	guestctl1_tlb_ops(v);
+	write_c0_entryhi(HV_MOVING_GPA);
+	tlbp();
+	uint32_t idx = read_c0_index();
+	if (!(idx & INDEX_P)) {
+		/* Unmatchable: a kseg0 address, which no guest physical
+		 * address reaches (the windows end far below). */
+		write_c0_entryhi(0x80000000u + (idx << 13));
+		write_c0_entrylo0(0);
+		write_c0_entrylo1(0);
+		tlbwi();
+	}
+	guestctl1_run(v);
+	write_c0_entryhi(saved_hi);
+}
+
+/* At each load of v (switched out: its page is not in use). */
+void gpa_move_page(struct vcpu *v)
+{
+	if (v->move_countdown++ < MOVE_EVERY)
+		return;
+	v->move_countdown = 0;
+	const uint32_t *from = move_frames[v->id - 1][v->move_frame];
+	uint32_t *to = move_frames[v->id - 1][!v->move_frame];
+	for (unsigned i = 0; i < HV_MOVING_SIZE / 4; i++)
+		to[i] = from[i];
+	v->move_frame = !v->move_frame;
+	v->stats.moves++;
+	/* inject=root-flush-missed: the old mapping stays in the root TLB,
+	 * so the guest goes on using the old frame, and its writes are lost
+	 * when the page moves back over it. */
+	if (!HV_INJECTED(&hv_args, HV_INJECT_ROOT_FLUSH_MISSED))
+		unmap_moving_page(v);
 }

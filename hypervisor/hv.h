@@ -66,6 +66,7 @@ static inline void tlbgwi(void) { __asm__ volatile("tlbgwi\n\tehb" ::: "memory")
 #define HV_WINDOW_PA(g)	((uint32_t)(g) * HV_WINDOW_SIZE)
 /* Root reaches physical memory below 512 MiB through kseg0. */
 #define PA_TO_KSEG0(pa)	((void *)(uintptr_t)(0x80000000u | (pa)))
+#define KSEG0_TO_PA(p)	((uint32_t)(uintptr_t)(p) & 0x1fffffffu)
 /* Where guest images start running: guest kseg0, past their vectors. */
 #define GUEST_ENTRY	0x80000400u
 
@@ -95,6 +96,8 @@ struct vcpu_stats {
 	uint32_t heartbeats;
 	uint32_t delay_slot;             /* emulated exits in a branch delay slot */
 	uint32_t wired_restored;        /* wired entries written back at load */
+	uint32_t doorbells;             /* doorbells rung (irq.c) */
+	uint32_t moves;                 /* moves of its moving page (gpa.c) */
 };
 
 /* A guest TLB entry saved by the critical-section fix (preserve.c). */
@@ -133,6 +136,14 @@ struct vcpu {
 	struct saved_tlb saved_tlb;
 	struct wired_tlb wired[HV_MAX_WIRED];
 	unsigned nwired;                /* entries of wired[] in use */
+	/* The doorbell (hypercall 9, irq.c): raise guest IP2 at root Count
+	 * doorbell_at, once armed; raised: IP2 is up until the guest acks. */
+	int doorbell_armed;
+	uint32_t doorbell_at;
+	/* The moving page (gpa.c): which of its two frames holds it, and the
+	 * loads until it moves again. */
+	unsigned move_frame;
+	unsigned move_countdown;
 	struct vcpu_stats stats;
 	char line[120];                 /* console line being assembled */
 	unsigned line_len;
@@ -159,6 +170,31 @@ extern struct vcpu hv_vcpus[HV_MAX_GUESTS];
 extern unsigned hv_nvcpus;
 extern struct vcpu *hv_current;   /* the vcpu start.S saves into */
 
+/* The GuestID that tags a guest's TLB entries (GuestCtl1.ID and, for
+ * root's TLB operations on them, RID): its number, except with
+ * inject=guestid-reuse, where guest 2 is given guest 1's, as a
+ * hypervisor that recycles a GuestID still in use would. */
+static inline unsigned vcpu_guestid(const struct vcpu *v)
+{
+	if (HV_INJECTED(&hv_args, HV_INJECT_GUESTID_REUSE) && v->id == 2)
+		return 1;
+	return v->id;
+}
+
+/* GuestCtl1 while guest v runs: ID its GuestID, RID 0 (root's own). */
+static inline void guestctl1_run(const struct vcpu *v)
+{
+	write_c0_guestctl1(vcpu_guestid(v));
+}
+
+/* GuestCtl1 for root's TLB operations on v's entries: RID its GuestID
+ * too (tlbgp/tlbgwi match and write, tlbp/tlbwi tag root entries). */
+static inline void guestctl1_tlb_ops(const struct vcpu *v)
+{
+	unsigned g = vcpu_guestid(v);
+	write_c0_guestctl1(GC1_RID(g) | g);
+}
+
 /* ---------------------------------------------------------- functions */
 /* start.S */
 void __attribute__((noreturn)) hv_enter_guest(struct vcpu *v);
@@ -181,10 +217,17 @@ void vcpu_put(struct vcpu *v);
 void vcpu_stop(struct vcpu *v, const char *why);
 void vcpu_dump(const struct vcpu *v);
 
+/* irq.c */
+void irq_doorbell(struct vcpu *v, uint32_t ticks);
+void irq_ack(struct vcpu *v);
+void irq_tick(struct vcpu *v);
+uint32_t irq_pending_at_put(uint32_t guestctl2);
+
 /* gpa.c */
 void gpa_init(void);
 int gpa_handle_fault(struct vcpu *v, uint32_t gpa);
 void *gpa_to_root(const struct vcpu *v, uint32_t gva, uint32_t len);
+void gpa_move_page(struct vcpu *v);
 
 /* exit.c */
 struct vcpu *hv_handle_exit(struct vcpu *v);

@@ -14,6 +14,9 @@
  *                    a1 = its size in words (<= 1024): published in the
  *                    status block for the harness to read live
  *   8 config         a0 = GCONF_ key -> v0 = value (-1: no such key)
+ *   9 doorbell       a0 = root Count ticks: raise the guest's IP2 at the
+ *                    first timer tick or switch-in after them (irq.c)
+ *  10 doorbell ack   lower it
  *
  * Any other code stops the guest: a guest cannot make the hypervisor do
  * something it did not define.
@@ -36,6 +39,10 @@ static uint32_t config(const struct vcpu *v, uint32_t key)
 	case GCONF_GUESTS:       return hv_args.guests;
 	case GCONF_ROUNDS:       return hv_args.rounds;
 	case GCONF_SELFCHECK:    return hv_args.selfcheck;
+	case GCONF_PRESERVE:     return hv_args.preserve;
+	case GCONF_SLICE: /* saturated */
+		return hv_args.quantum + hv_args.jitter < hv_args.quantum ? 0xffffffffu :
+		       hv_args.quantum + hv_args.jitter;
 	default:                 return (uint32_t)-1;
 	}
 }
@@ -94,6 +101,14 @@ enum hc_result hypercall(struct vcpu *v, unsigned code)
 		return HCR_CONTINUE;
 	case HC_CONFIG:
 		v->gpr[2] = config(v, a0);
+		return HCR_CONTINUE;
+	case HC_DOORBELL:
+		irq_doorbell(v, a0);
+		v->gpr[2] = 0;
+		return HCR_CONTINUE;
+	case HC_DOORBELL_ACK:
+		irq_ack(v);
+		v->gpr[2] = 0;
 		return HCR_CONTINUE;
 	default:
 		guest_console_flush(v);

@@ -32,7 +32,7 @@ void hv_finish(void)
 static void read_bootargs(void)
 {
 	const volatile uint32_t *blk = (const volatile uint32_t *)BOOTARGS_KSEG0;
-	char err[96];
+	char err[256];
 
 	hv_args_defaults(&hv_args);
 	if (blk[0] != BOOTARGS_MAGIC) {

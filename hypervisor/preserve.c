@@ -41,7 +41,7 @@ void preserve_on_put(struct vcpu *v)
 		return;
 
 	/* vcpu_put has saved the guest's TLB registers: use them freely. */
-	write_c0_guestctl1(GC1_RID(v->id) | v->id);
+	guestctl1_tlb_ops(v);
 	write_gc0(CP0_ENTRYHI, (c->badvaddr & 0xffffe000u) | (c->entryhi & 0xffu));
 	tlbgp();
 	uint32_t idx = read_gc0(CP0_INDEX);
@@ -56,7 +56,7 @@ void preserve_on_put(struct vcpu *v)
 		v->stats.preserved++;
 	}
 	/* tlbgr set RID to the entry's GuestID: back to root's own. */
-	write_c0_guestctl1(v->id);
+	guestctl1_run(v);
 }
 
 void preserve_on_load(struct vcpu *v)
@@ -66,7 +66,7 @@ void preserve_on_load(struct vcpu *v)
 	if (!s->valid)
 		return;
 	s->valid = 0;
-	write_c0_guestctl1(GC1_RID(v->id) | v->id);
+	guestctl1_tlb_ops(v);
 	write_gc0(CP0_ENTRYHI, s->entryhi);
 	tlbgp();
 	if (read_gc0(CP0_INDEX) & INDEX_P) {
@@ -80,5 +80,5 @@ void preserve_on_load(struct vcpu *v)
 		tlbgwi();
 		v->stats.restored++;
 	}
-	write_c0_guestctl1(v->id);
+	guestctl1_run(v);
 }

@@ -92,7 +92,7 @@ void stats_print(void)
 {
 	uint32_t total[HV_EXIT_KINDS] = { 0 };
 
-	hv_puts("stats: guest image       ticks      gpsi  gsfc    hc   grr   gpa timer other preempt  tlbh saved restored dslot wired heartbeats\n");
+	hv_puts("stats: guest image       ticks      gpsi  gsfc    hc   grr   gpa timer other preempt  tlbh saved restored dslot wired bells moves heartbeats\n");
 	for (unsigned i = 0; i < hv_nvcpus; i++) {
 		const struct vcpu *v = &hv_vcpus[i];
 		hv_printf("stats: g%u    ", v->id);
@@ -108,6 +108,8 @@ void stats_print(void)
 		hv_put_dec_w(v->stats.restored, 9);
 		hv_put_dec_w(v->stats.delay_slot, 6);
 		hv_put_dec_w(v->stats.wired_restored, 6);
+		hv_put_dec_w(v->stats.doorbells, 6);
+		hv_put_dec_w(v->stats.moves, 6);
 		hv_put_dec_w(v->stats.heartbeats, 11);
 		hv_printf("  %s\n", state_name(v));
 	}

@@ -60,13 +60,13 @@ static void wired_save(struct vcpu *v)
 		tlbgr();
 		/* tlbgr sets GuestCtl1.RID to the entry's GuestID: an entry
 		 * that is not this guest's (it wrote none there) is not kept. */
-		t->valid = ((read_c0_guestctl1() >> 16) & 0xffu) == v->id;
+		t->valid = ((read_c0_guestctl1() >> 16) & 0xffu) == vcpu_guestid(v);
 		t->entryhi = read_gc0(CP0_ENTRYHI);
 		t->entrylo0 = read_gc0(CP0_ENTRYLO0);
 		t->entrylo1 = read_gc0(CP0_ENTRYLO1);
 		t->pagemask = read_gc0(CP0_PAGEMASK);
 	}
-	write_c0_guestctl1(v->id);
+	guestctl1_run(v);
 }
 
 /* Writes back the wired entries another guest evicted meanwhile.  An
@@ -75,7 +75,11 @@ static void wired_save(struct vcpu *v)
  * without it, since this runs before it does. */
 static void wired_load(struct vcpu *v)
 {
-	write_c0_guestctl1(GC1_RID(v->id) | v->id);
+	/* inject=wired-lost: nothing written back, as a hypervisor that
+	 * assumes a guest's wired entries survive in a shared TLB would. */
+	if (HV_INJECTED(&hv_args, HV_INJECT_WIRED_LOST))
+		return;
+	guestctl1_tlb_ops(v);
 	for (unsigned i = 0; i < v->nwired; i++) {
 		const struct wired_tlb *t = &v->wired[i];
 		if (!t->valid)
@@ -91,7 +95,7 @@ static void wired_load(struct vcpu *v)
 		tlbgwi();
 		v->stats.wired_restored++;
 	}
-	write_c0_guestctl1(v->id);
+	guestctl1_run(v);
 }
 
 void vcpu_load(struct vcpu *v)
@@ -101,14 +105,18 @@ void vcpu_load(struct vcpu *v)
 	/* GuestID first: every guest TLB operation below is for this guest.
 	 * The TLB entries go back before the guest's TLB registers, which
 	 * they use as scratch. */
-	write_c0_guestctl1(v->id);
+	guestctl1_run(v);
 	wired_load(v);
 	preserve_on_load(v);
+	gpa_move_page(v);
 
 	/* Config before what depends on it, then the TLB registers, then
 	 * Status/Cause and what may raise interrupts last. */
 	write_gc0(CP0_CONFIG, c->config0);
-	write_gc0(CP0_INDEX, c->index);
+	/* inject=stale-index: left as the TLB restore above or the last
+	 * guest left it. */
+	if (!HV_INJECTED(&hv_args, HV_INJECT_STALE_INDEX))
+		write_gc0(CP0_INDEX, c->index);
 	write_gc0(CP0_ENTRYLO0, c->entrylo0);
 	write_gc0(CP0_ENTRYLO1, c->entrylo1);
 	write_gc0(CP0_CONTEXTCONFIG, c->contextconfig);
@@ -151,22 +159,33 @@ void vcpu_load(struct vcpu *v)
 	if (HV_INJECTED(&hv_args, HV_INJECT_GTOFFSET_LOST))
 		v->guest_count = now;
 	write_c0_gtoffset(v->guest_count - now);
-	write_gc0(CP0_COMPARE, c->compare);
-	uint32_t ran = read_c0_count() - now;
-	uint32_t due = c->compare - v->guest_count;
-	uint32_t cause = c->cause | (read_gc0(CP0_CAUSE) & CAUSE_TI);
-	if (due != 0 && due <= ran)
-		cause |= CAUSE_TI;
-	write_gc0(CP0_STATUS, c->status);
-	write_gc0(CP0_CAUSE, cause);
+	if (HV_INJECTED(&hv_args, HV_INJECT_TI_LOST)) {
+		/* inject=ti-lost: restored in register order, Cause before
+		 * Compare, whose write clears the TI just put back; and no
+		 * TI for a deadline passed meanwhile. */
+		write_gc0(CP0_STATUS, c->status);
+		write_gc0(CP0_CAUSE, c->cause);
+		write_gc0(CP0_COMPARE, c->compare);
+	} else {
+		write_gc0(CP0_COMPARE, c->compare);
+		uint32_t ran = read_c0_count() - now;
+		uint32_t due = c->compare - v->guest_count;
+		uint32_t cause = c->cause | (read_gc0(CP0_CAUSE) & CAUSE_TI);
+		if (due != 0 && due <= ran)
+			cause |= CAUSE_TI;
+		write_gc0(CP0_STATUS, c->status);
+		write_gc0(CP0_CAUSE, cause);
+	}
 	write_c0_guestctl2(v->guestctl2);
+	/* A doorbell that came due while the guest was out rings now. */
+	irq_tick(v);
 }
 
 void vcpu_put(struct vcpu *v)
 {
 	struct guest_cp0 *c = &v->cp0;
 	v->guest_count = read_c0_count() + read_c0_gtoffset();
-	v->guestctl2 = read_c0_guestctl2();
+	v->guestctl2 = irq_pending_at_put(read_c0_guestctl2());
 
 	c->config0 = read_gc0(CP0_CONFIG);
 	c->index = read_gc0(CP0_INDEX);

@@ -13,8 +13,8 @@
 # the console.  Normalised: the
 # statistics table ("stats:") and register dumps ("hv:   ") are left out
 # (their numbers move with any code change), so are the stress kernel's
-# counts ("stress: tlb ...", "stress: worker ...", "crashme: ..."), and lines are sorted stably
-# by their prefix (g1:, g2:, hv:), so each guest's own lines and the
+# counts ("stress: tlb ...", "stress: worker ...", "stress: checks ...",
+# "crashme: ..."), and lines are sorted stably by their prefix (g1:, g2:, hv:), so each guest's own lines and the
 # hypervisor's keep their order but the interleaving between guests,
 # which depends on instruction counts, does not matter; the hypervisor's
 # "gN stopped" lines, whose order depends on them too, come last, sorted.  A few runs also
@@ -37,7 +37,7 @@ results_begin hv "$RESULTS"
 
 normalise() {
 	grep -v -e '^stats:' -e '^hv:   ' -e '^hv: g[0-9]* stopped' "$1" |
-		sed -E 's/^(g[0-9]+: (stress: tlb|stress: worker|crashme:)) .*/\1 .../' | sort -s -k1,1
+		sed -E 's/^(g[0-9]+: (stress: tlb|stress: worker|stress: checks|crashme:)) .*/\1 .../' | sort -s -k1,1
 	# Which guest stops first depends on instruction counts too: sorted.
 	grep -e '^hv: g[0-9]* stopped' "$1" | sort
 }

@@ -80,6 +80,12 @@ step openocd scripts/run-openocd-tests.sh "$BUILD/san/bin/ocdcheck" "$RESULTS"
 step soak scripts/run-soak-tests.sh "$BUILD/san/bin/vzsoak" \
 	"$BUILD/target/vzsoak/fakehv.elf" tests/vzsoak "$RESULTS"
 
+# Detection power on one seed (make detect-power): every bug the hypervisor
+# can inject flagged with its title, with and without the guests' checks,
+# and a short clean soak unflagged (tests/detect/expected).
+step detect scripts/run-detect-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hypervisor.elf" \
+	"$BUILD/test-detect" "$RESULTS"
+
 # vzsoak report on a shrinking-page run of its own: report.md, the plots
 # (gnuplot), report.html rendered by headless Chromium; without gnuplot.
 step report scripts/run-report-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hypervisor.elf" \

@@ -5,7 +5,8 @@
 # In the order the image has always been linked in (its layout, and so the
 # soak's timing, depends on it).
 STRESS_SRC := hypervisor/guests/start.S stress/kernel/entry.S stress/kernel/tlbex.S \
-	stress/kernel/main.c stress/kernel/worker.c stress/kernel/crashme.c $(CRASHME_SRC)
+	stress/kernel/main.c stress/kernel/worker.c stress/kernel/crashme.c stress/kernel/checks.c \
+	$(CRASHME_SRC)
 STRESS_HDRS := $(wildcard stress/kernel/*.h stress/include/vzsoak/*.h crashme/include/crashme/*.h \
 	boards/mips/include/mips/*) hypervisor/guests/guest.h hypervisor/include/vzsoak/hypercall.h
 $(BUILD)/target/guests/stress.elf: $(STRESS_SRC) $(STRESS_HDRS) stress/kernel/stress.ld | $(BUILD)/.deps-ok

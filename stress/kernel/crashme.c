@@ -63,6 +63,8 @@ static void run_block(void)
 	uint32_t cause = enter_user(&cm_ctx);
 	uint32_t exc = CAUSE_EXC(cause);
 
+	if (exc != EXC_INT)
+		checks_timer();
 	if (exc == EXC_INT) {
 		ks_add(KS_TICKS, 1);
 		ks_add(KS_TIMEOUTS, 1);

@@ -13,6 +13,7 @@
 #ifndef STRESS_KERNEL_H
 #define STRESS_KERNEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <mips/cp0.h>
@@ -84,6 +85,12 @@ void crashme_slice(uint32_t until);
 void crashme_report(void);
 
 static inline uint32_t read_count(void) { return read_c0(CP0_COUNT); }
-static inline void set_timer(uint32_t when) { write_c0(CP0_COMPARE, when); }
+/* stress/kernel/checks.c */
+void set_timer(uint32_t when);
+/* After an exception from user mode: a deadline Count passed shows in TI. */
+void checks_timer(void);
+void checks_init(uint32_t guestid, uint32_t seed, bool selfcheck);
+/* At the start of each round (1, 2, ...). */
+void checks_round(uint32_t round);
 
 #endif

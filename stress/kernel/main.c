@@ -100,7 +100,7 @@ void kputs_fields(const char *text, const char *const *names,
 	g_write(buf, len);
 }
 
-/* local_flush_tlb_all: every entry of the guest's TLB to a unique,
+/* local_flush_tlb_all: every entry of the guest's TLB but the wired to a unique,
  * unmatchable EntryHi (UNIQUE_ENTRYHI: kseg0, which is never mapped). */
 static void flush_tlb_all(void)
 {
@@ -110,7 +110,8 @@ static void flush_tlb_all(void)
 	write_c0(CP0_ENTRYLO0, 0);
 	write_c0(CP0_ENTRYLO1, 0);
 	write_c0(CP0_PAGEMASK, PM_16K);
-	for (uint32_t i = 0; i < entries; i++) {
+	/* From Wired up, as Linux does: the wired entries stay. */
+	for (uint32_t i = read_c0(CP0_WIRED); i < entries; i++) {
 		write_c0(CP0_INDEX, i);
 		write_c0(CP0_ENTRYHI, 0x80000000u + (i << (PAGE_SHIFT + 1)));
 		__asm__ volatile("tlbwi\n\tehb" ::: "memory");
@@ -221,10 +222,8 @@ static int worker_slice(uint32_t until)
 
 		if (exc == EXC_INT) {
 			ks_add(KS_TICKS, 1);
-			if ((int32_t)(read_count() - until) >= 0)
-				return 0;
-			set_timer(until);
 		} else if (exc == EXC_SYS && !(cause & CAUSE_BD)) {
+			checks_timer();
 			ks_add(KS_SYSCALLS, 1);
 			worker_ctx.gpr[2] = worker_syscall(worker_ctx.gpr[2], worker_ctx.gpr[4],
 							   worker_ctx.gpr[5], worker_ctx.gpr[6]);
@@ -234,6 +233,12 @@ static int worker_slice(uint32_t until)
 				g_anomaly(ANOM_WORKER, cause);
 			return -1;
 		}
+		/* Checked after a system call too: a deadline that passed
+		 * before Compare was written brings no interrupt. */
+		if ((int32_t)(read_count() - until) >= 0)
+			return 0;
+		if (exc == EXC_INT)
+			set_timer(until);
 	}
 }
 
@@ -283,6 +288,13 @@ static void report(void)
 	}
 	if (ks[KS_BLOCK_WORDS])
 		crashme_report();
+	{
+		static const char *const names[] = { "switch", "doorbells", "max-count-step",
+						     "wired", "moving", "probe-misses" };
+		uint32_t vals[] = { ks[KS_SWITCH_CHECKS], ks[KS_DOORBELLS], ks[KS_MAX_COUNT_STEP],
+				    ks[KS_WIRED], ks[KS_MOVING], ks[KS_PROBE_MISSES] };
+		kputs_fields("stress: checks", names, vals, 6);
+	}
 	if (ks[KS_PM_BAD_COUNT])
 		g_put_hex_line("stress: PageMask changed to ", ks[KS_PM_BAD]);
 	if (ks[KS_BAD_WORDS])
@@ -322,6 +334,7 @@ int main(void)
 	write_c0(CP0_WIRED, 0);
 	flush_tlb_all();
 
+	checks_init(gid, seed, selfcheck);
 	for (uint32_t i = 0; i < PTRS_PER_PTE; i++)
 		invalid_pte_table[i] = 0;
 	worker_init();
@@ -341,6 +354,7 @@ int main(void)
 		       "no heartbeats\n");
 
 	for (uint32_t round = 1; rounds == 0 || round <= rounds; round++) {
+		checks_round(round);
 		if (worker_ok && worker_slice(read_count() + WORKER_SLICE))
 			worker_ok = 0;
 		if (words)

@@ -145,8 +145,12 @@ guest_general:
 	.if	\fl >= 1
 	ehb					/* cpu_has_tlbex_tlbp_race() */
 	mfc0	$1, CP0_INDEX
-	bltz	$1, \leave			/* missed: eret and retry */
+	bgez	$1, 8f
 	nop
+	COUNT	KS_PROBE_MISSES			/* vzsoak: counted (checks.c) */
+	b	\leave				/* missed: eret and retry */
+	nop
+8:
 	.endif
 	.endm
 
@@ -280,6 +284,20 @@ tlbchange_tail:
 	TLBCHANGE_TAIL
 leave:
 	/*
+	 * vzsoak: BadVAddr and Context.BadVPN2 (VA[31:13] in bits 22:4) come
+	 * from the same exception and no handler writes either: if they
+	 * differ, one was not given back across a switch in the handler.
+	 */
+	mfc0	$k0, CP0_BADVADDR
+	mfc0	$k1, CP0_CONTEXT
+	srl	$k0, $k0, 13
+	srl	$k1, $k1, 4
+	xor	$k0, $k0, $k1
+	sll	$k0, $k0, 13			/* the 19 bits of VA[31:13] */
+	bnez	$k0, badvaddr_bad
+	nop
+leave_pagemask:
+	/*
 	 * vzsoak: after every TLBL/TLBS/Mod handler (k0, k1, AT free):
 	 * PageMask must still be 16K; and the same EPC/BadVAddr faulting
 	 * over and over is counted (ks[KS_REPEATS], which the harness
@@ -318,6 +336,30 @@ new_fault:
 	KS_STORE $zero, KS_REPEATS, $k1
 restore:
 	RESTORE_AT_AND_ERET
+
+/*
+ * vzsoak: BadVAddr disagrees with Context: report it once (anomaly
+ * ANOM_STALE_BADVADDR, detail BadVAddr; a0/a1/v0 saved around the
+ * hypercall), then go on with the other checks.
+ */
+badvaddr_bad:
+	lui	$k1, %hi(badvaddr_reported)
+	lw	$k0, %lo(badvaddr_reported)($k1)
+	bnez	$k0, leave_pagemask
+	li	$k0, 1
+	sw	$k0, %lo(badvaddr_reported)($k1)
+	la	$k1, saved_regs
+	sw	$a0, 0($k1)
+	sw	$a1, 4($k1)
+	sw	$v0, 8($k1)
+	li	$a0, ANOM_STALE_BADVADDR
+	mfc0	$a1, CP0_BADVADDR
+	hypcall	HC_ANOMALY
+	la	$k1, saved_regs
+	lw	$a0, 0($k1)
+	lw	$a1, 4($k1)
+	b	leave_pagemask
+	lw	$v0, 8($k1)
 
 /*
  * vzsoak: PageMask is no longer 16K.  Count it; the first time, record
@@ -474,3 +516,4 @@ tlbex_handlers:
 	.section .bss.tlbex, "aw", @nobits
 	.balign	4
 saved_regs:	.space	12
+badvaddr_reported:	.space	4

@@ -14,7 +14,7 @@
 #include <vzsoak/bootargs_parse.h>
 #include <vzsoak/hypercall.h>
 
-static char err[160];
+static char err[320];
 
 static int parse(struct hv_args *a, const char *text)
 {
@@ -140,12 +140,17 @@ static void test_errors(void **state)
 		{ "rounds=-1", "rounds=-1: not a number" },
 		{ "selfcheck=maybe", "selfcheck=maybe: want on or off" },
 		{ "inject=stale", "inject=stale: want names of none, no-preserve, stale-badvaddr, "
-				  "stale-entryhi or gtoffset-lost, joined by commas" },
+				  "stale-entryhi, gtoffset-lost, stale-index, guestid-reuse, "
+				  "wired-lost, root-flush-missed, vip-lost, dslot-resume or "
+				  "ti-lost, joined by commas" },
 		{ "inject=no-preserve,", "inject=no-preserve,: want names of none, no-preserve, "
-					 "stale-badvaddr, stale-entryhi or gtoffset-lost, joined by "
-					 "commas" },
+					 "stale-badvaddr, stale-entryhi, gtoffset-lost, stale-index, "
+					 "guestid-reuse, wired-lost, root-flush-missed, vip-lost, "
+					 "dslot-resume or ti-lost, joined by commas" },
 		{ "inject=", "inject=: want names of none, no-preserve, stale-badvaddr, "
-			     "stale-entryhi or gtoffset-lost, joined by commas" },
+			     "stale-entryhi, gtoffset-lost, stale-index, guestid-reuse, "
+			     "wired-lost, root-flush-missed, vip-lost, dslot-resume or "
+			     "ti-lost, joined by commas" },
 		{ "colour=red", "unknown key 'colour'" },
 		{ "g9=demo", "unknown key 'g9'" },
 		{ "image=Demo", "image=Demo: not an image name" },

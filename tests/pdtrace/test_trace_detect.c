@@ -537,6 +537,32 @@ static void test_cp0_out_restored(void **state)
 	finish(&s);
 }
 
+/* A timer interrupt pending at the exit is gone at the entry: lost; one
+ * that came while the guest was out, or stayed, is not. */
+static void test_cp0_out_timer(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	struct pdt_flow_vmexit pending = g1_out;
+	pending.cause |= 0x40000000u;
+	message_st(&s, PDT_EV_GUEST_ENTRY, 1, &g1_out);
+	insn(&s, 1, true, 2, 0x80000188, W_NOP, -1);
+	message_st(&s, PDT_EV_GUEST_EXIT, 1, &pending);
+	message_st(&s, PDT_EV_GUEST_ENTRY, 1, &pending);   /* kept */
+	message_st(&s, PDT_EV_GUEST_EXIT, 1, &g1_out);
+	message_st(&s, PDT_EV_GUEST_ENTRY, 1, &pending);   /* came while out */
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_CP0_OUT, &f), 0);
+	message_st(&s, PDT_EV_GUEST_EXIT, 1, &pending);
+	message_st(&s, PDT_EV_GUEST_ENTRY, 1, &g1_out);    /* dropped */
+	assert_int_equal(of(&s, PDT_DET_CP0_OUT, &f), 1);
+	assert_int_equal(f->sev, PDT_SEV_BUG);
+	assert_string_equal(f->title, "guest timer interrupt (Cause.TI) dropped across an exit");
+	assert_non_null(strstr(f->evidence, "Cause 0x40000008, its timer interrupt pending"));
+	finish(&s);
+}
+
 /* No other guest ran between the exit and the entry: the evidence says
  * so (the exit's handling changed it, or a put/load of the guest alone);
  * the title is the same. */
@@ -737,6 +763,7 @@ int main(void)
 		cmocka_unit_test(test_missed_unpreempted),
 		cmocka_unit_test(test_cp0_out_each_register),
 		cmocka_unit_test(test_cp0_out_restored),
+		cmocka_unit_test(test_cp0_out_timer),
 		cmocka_unit_test(test_cp0_out_alone),
 		cmocka_unit_test(test_cp0_out_counted),
 		cmocka_unit_test(test_cp0_out_gap),

@@ -299,7 +299,7 @@ static void test_bootargs(void **state)
 	assert_int_equal(n, (int)strlen(args));
 	assert_string_equal(args, "guests=4 seed=1 quantum=20000 jitter=0 sched=rr "
 			    "preserve=on tlbp-check=on image=stress crashme=64 "
-			    "worker-pages=64 selfcheck=on trace=off");
+			    "worker-pages=64 selfcheck=on inject=none trace=off");
 	assert_int_equal(read_text(&s, "guests = 2\nsched = aim\npreserve = off\n"
 				       "tlbp-check = index\ntrace = on\nseed = 99\n"), 0);
 	n = scenario_bootargs(&s, args, sizeof args);
@@ -345,9 +345,7 @@ static void test_write_reads_back(void **state)
  * keys of a soak (its checks assume them). */
 static bool hv_only(const char *key)
 {
-	/* inject: its scenario key comes with the detection-power table. */
-	static const char *const keys[] = {"trace-guests", "ri-exit", "runtime", "rounds",
-					   "inject"};
+	static const char *const keys[] = {"trace-guests", "ri-exit", "runtime", "rounds"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (strcmp(key, keys[i]) == 0)
 			return true;
@@ -433,8 +431,32 @@ static void test_bootarg_table(void **state)
 			assert_int_equal(scenario_set(&s, b->key, "abcdefghijklmnop", NULL, NULL,
 						      err, sizeof err), -1);
 			break;
+		case BA_SET: {
+			/* two names joined (in either order), "none"; an unknown name
+			 * and an empty one refused */
+			assert_memory_equal(b->choices, "none|", 5);
+			char first[32], second[32], both[80];
+			snprintf(first, sizeof first, "%.*s", (int)strcspn(b->choices + 5, "|"),
+				 b->choices + 5);
+			const char *p = b->choices + 5 + strlen(first) + 1;
+			snprintf(second, sizeof second, "%.*s", (int)strcspn(p, "|"), p);
+			snprintf(both, sizeof both, "%s,%s", second, first);
+			assert_int_equal(scenario_set(&s, b->key, both, NULL, NULL, err,
+						      sizeof err), 0);
+			/* written back in the table's order */
+			snprintf(want, sizeof want, "%s,%s", first, second);
+			assert_string_equal(scenario_value(&s, b->key, v, sizeof v), want);
+			assert_int_equal(scenario_set(&s, b->key, "none", NULL, NULL, err,
+						      sizeof err), 0);
+			assert_string_equal(scenario_value(&s, b->key, v, sizeof v), "none");
+			assert_int_equal(scenario_set(&s, b->key, "nonesuch", NULL, NULL, err,
+						      sizeof err), -1);
+			assert_non_null(strstr(err, "joined by commas"));
+			assert_int_equal(scenario_set(&s, b->key, "", NULL, NULL, err,
+						      sizeof err), -1);
+			break;
+		}
 		case BA_GUEST_IMAGE:
-		case BA_SET: /* no scenario key takes a set (inject=) yet */
 			break;
 		}
 		/* the help is the table's (its first words, before any wrap) */

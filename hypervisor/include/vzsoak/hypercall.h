@@ -15,6 +15,19 @@
 #define HC_YIELD     6 /* give up the rest of the slice               */
 #define HC_KSTATS    7 /* a0 = the guest's statistics block, a1 = words */
 #define HC_CONFIG    8 /* a0 = a GCONF_ key -> v0 = its value         */
+#define HC_DOORBELL  9 /* a0 = root Count ticks: raise guest IP2 then  */
+#define HC_DOORBELL_ACK 10 /* lower guest IP2                         */
+
+/* The virtual interrupt line a doorbell raises: guest Cause.IP2, from
+ * GuestCtl2.VIP bit 0 (GuestCtl2 bit 10). */
+#define HC_DOORBELL_IP  2
+
+/* The moving page: one 4 KiB page of guest physical memory outside the
+ * guest's 16 MiB window, which the hypervisor moves between two frames
+ * of its own every few switches, as a host moves a guest's page
+ * (compaction, migration); the guest sees the same contents throughout. */
+#define HV_MOVING_GPA   0x02000000u
+#define HV_MOVING_SIZE  0x1000u
 
 /* What a guest may ask with HC_CONFIG: the run's parameters that concern it. */
 #define GCONF_GUESTID      0 /* its GuestID, 1..8                        */
@@ -26,6 +39,9 @@
 #define GCONF_ROUNDS       6 /* stress rounds before stopping, 0: for ever */
 #define GCONF_SELFCHECK    7 /* 1: the guest checks itself and reports (anomalies,
 			    * repeats, heartbeats); 0: it only runs its workload */
+#define GCONF_PRESERVE     8 /* 1: the hypervisor keeps a guest's TLB entry across a
+			    * switch inside its TLB handler (boot argument preserve=) */
+#define GCONF_SLICE        9 /* root Count ticks of the longest time slice (quantum + jitter) */
 
 /* The guest-side fix of the stress kernel (docs/stress.md). */
 #define GCONF_TLBP_OFF   0 /* no check after tlbp (Linux's RIXI path)   */

@@ -65,7 +65,15 @@
 #define KS_OUTCOME0    40 /* KS_OUTCOME0 + ExcCode: blocks ended by that exception */
 #define KS_OUTCOME(exc) (KS_OUTCOME0 + (exc))
 
-#define KS_WORDS       72
+/* The kernel's checks of what the hypervisor owes it (stress/kernel/checks.c). */
+#define KS_PROBE_MISSES 72 /* a TLB handler's tlbp missed the faulting entry */
+#define KS_SWITCH_CHECKS 73 /* switch checks run (state held across a doorbell) */
+#define KS_DOORBELLS   74 /* doorbells (virtual interrupts) seen */
+#define KS_MAX_COUNT_STEP 75 /* the largest guest Count step a switch check saw */
+#define KS_WIRED       76 /* wired TLB entries the kernel keeps */
+#define KS_MOVING      77 /* the counter the kernel keeps in the moving page */
+
+#define KS_WORDS       80
 
 /*
  * The anomalies the stress kernel reports (hypercall 4: code, detail), one
@@ -86,12 +94,47 @@
 	X(0x53, BADDATA, VA, "memory worker: word read back wrong") \
 	X(0x54, NOPAGE, BADVADDR, "stress kernel: kernel-mode fault with no PTE") \
 	X(0x55, WORKER, CAUSE, "memory worker: unexpected exception") \
+	X(0x60, STALE_INDEX, VALUE, "guest Index changed across a switch") \
+	X(0x61, STALE_ENTRYHI, VALUE, "guest EntryHi changed across a switch") \
+	X(0x62, STALE_BADVADDR, VALUE, "guest BadVAddr changed across a switch") \
+	X(0x63, STALE_ENTRYLO, VALUE, "guest EntryLo changed across a switch") \
+	X(0x64, STALE_CONTEXT, VALUE, "guest Context changed across a switch") \
+	X(0x65, TIME_JUMP, VALUE, "guest Count jumped across a switch: guest time not continued") \
+	X(0x66, VIRQ_LOST, VALUE, "virtual interrupt lost: the doorbell never reached the guest") \
+	X(0x67, TIMER_LOST, VALUE, "guest timer interrupt lost: Count passed Compare, no TI") \
+	X(0x68, WIRED_LOST, VA, "wired TLB entry lost: evicted and not put back") \
+	X(0x69, STALE_PAGE, VALUE, "moved page lost guest writes: stale second-stage mapping") \
+	X(0x6a, ISOLATION, VALUE, "guest memory written by another guest") \
+	X(0x6b, DSLOT_RESUME, VALUE, "exit in a branch delay slot resumed past the branch") \
+	X(0x6c, PROBE_MISS, VALUE, "TLB handler's entry evicted mid-handler despite preserve") \
 	X(0xe1, KFAULT, CAUSE, "stress kernel: unexpected kernel-mode exception")
 /* 0x51: every handler exit is counted, the first reported (goes on)
  * 0x53: the worker's first word read back wrong (goes on)
  * 0x54: a kernel-mode fault with no PTE (stop, status 3)
  * 0x55: the worker took an exception that is neither the timer nor a
  *       system call (it is not run again)
+ * 0x60..0x64: a CP0 register the kernel held across a switch (a switch
+ *       check: a doorbell rung at the hypervisor's next timer tick and
+ *       waited for) read back other than it was written (detail: the
+ *       value read; the first of a run reported)
+ *       0x62 also when a TLB handler finds BadVAddr and Context.BadVPN2,
+ *       both from its exception, disagreeing (tlbex.S, at its exit)
+ * 0x65: guest Count stepped by more than a switch costs within a switch
+ *       check (detail: the step in ticks)
+ * 0x66: the doorbell asked for in a switch check never rang (detail: the
+ *       ticks waited)
+ * 0x67: guest Count passed the armed Compare with Cause.TI clear (detail:
+ *       ticks past the deadline)
+ * 0x68: a wired entry the kernel wrote at boot is not at its index
+ *       (detail: its VA)
+ * 0x69: the moving page's counter read back older than last written
+ *       (detail: the value read)
+ * 0x6a: the kernel's own GuestID word in its memory changed (detail: the
+ *       value read)
+ * 0x6b: a hypercall in a branch delay slot returned to the fall-through
+ *       of a taken branch
+ * 0x6c: with preserve=on, a TLB handler's tlbp missed the entry it was
+ *       called for (detail: the misses so far, KS_PROBE_MISSES)
  * 0xe1: any other exception in kernel mode (stop, status 4) */
 
 #ifdef __ASSEMBLER__
