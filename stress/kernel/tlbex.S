@@ -338,9 +338,27 @@ restore:
 	RESTORE_AT_AND_ERET
 
 /*
+ * vzsoak: a handler reports anomaly CODE with detail DETAIL (k0 or AT),
+ * then goes on at BACK; a0/a1/v0 are saved around the hypercall.
+ */
+	.macro	HANDLER_ANOMALY code, detail, back
+	la	$k1, saved_regs
+	sw	$a0, 0($k1)
+	sw	$a1, 4($k1)
+	sw	$v0, 8($k1)
+	li	$a0, \code
+	move	$a1, \detail
+	hypcall	HC_ANOMALY
+	la	$k1, saved_regs
+	lw	$a0, 0($k1)
+	lw	$a1, 4($k1)
+	b	\back
+	lw	$v0, 8($k1)
+	.endm
+
+/*
  * vzsoak: BadVAddr disagrees with Context: report it once (anomaly
- * ANOM_STALE_BADVADDR, detail BadVAddr; a0/a1/v0 saved around the
- * hypercall), then go on with the other checks.
+ * ANOM_STALE_BADVADDR, detail BadVAddr), then go on with the other checks.
  */
 badvaddr_bad:
 	lui	$k1, %hi(badvaddr_reported)
@@ -348,24 +366,13 @@ badvaddr_bad:
 	bnez	$k0, leave_pagemask
 	li	$k0, 1
 	sw	$k0, %lo(badvaddr_reported)($k1)
-	la	$k1, saved_regs
-	sw	$a0, 0($k1)
-	sw	$a1, 4($k1)
-	sw	$v0, 8($k1)
-	li	$a0, ANOM_STALE_BADVADDR
-	mfc0	$a1, CP0_BADVADDR
-	hypcall	HC_ANOMALY
-	la	$k1, saved_regs
-	lw	$a0, 0($k1)
-	lw	$a1, 4($k1)
-	b	leave_pagemask
-	lw	$v0, 8($k1)
+	mfc0	$k0, CP0_BADVADDR
+	HANDLER_ANOMALY ANOM_STALE_BADVADDR, $k0, leave_pagemask
 
 /*
  * vzsoak: PageMask is no longer 16K.  Count it; the first time, record
- * it with EPC and BadVAddr and report anomaly ANOM_PAGEMASK (a0/a1/v0
- * saved around the hypercall).  The PageMask is left as it is: that is
- * the bug being watched.
+ * it with EPC and BadVAddr and report anomaly ANOM_PAGEMASK.  The
+ * PageMask is left as it is: that is the bug being watched.
  */
 pagemask_bad:
 	KS_LOAD	$1, KS_PM_BAD_COUNT, $k1
@@ -379,18 +386,7 @@ pagemask_bad:
 	KS_STORE $1, KS_PM_BAD_EPC, $k1
 	mfc0	$1, CP0_BADVADDR
 	KS_STORE $1, KS_PM_BAD_BADVADDR, $k1
-	la	$k1, saved_regs
-	sw	$a0, 0($k1)
-	sw	$a1, 4($k1)
-	sw	$v0, 8($k1)
-	li	$a0, ANOM_PAGEMASK
-	move	$a1, $k0
-	hypcall	HC_ANOMALY
-	la	$k1, saved_regs
-	lw	$a0, 0($k1)
-	lw	$a1, 4($k1)
-	b	check_repeat
-	lw	$v0, 8($k1)
+	HANDLER_ANOMALY ANOM_PAGEMASK, $k0, check_repeat
 
 /*
  * tlb_do_page_fault_0/1 (C do_page_fault in Linux).  A PTE that is
