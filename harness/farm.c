@@ -537,9 +537,28 @@ static void keep_partial(const char *dir)
 
 /* A child has ended: its result into the record.  -1 if the record could
  * not be written (reported). */
+/* Whether a run ended by a stop signal (SIGTERM, SIGINT, SIGHUP), killed
+ * by it or interrupted by it (vzsoak run's exit status 128 + N), that
+ * the soak did not send: one sent to the whole job (Slurm's scancel, a ^C
+ * to the process group), which reaches the soak too, maybe a moment
+ * later.  Waits up to a second for the soak's own. */
+static bool stopped_with_the_soak(const struct slot *sl, int status)
+{
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) :
+		  WIFEXITED(status) ? WEXITSTATUS(status) - EXIT_SIGNAL_BASE : 0;
+	if (sl->hung || (sig != SIGTERM && sig != SIGINT && sig != SIGHUP))
+		return false;
+	for (int i = 0; i < 100 && !got_signal; i++)
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	return got_signal != 0;
+}
+
 static int finish_run(struct soak *k, struct slot *sl, int status)
 {
 	char err[512], *path;
+	/* Stopped with the soak: not a crash, only unfinished. */
+	if (!sl->dropped && stopped_with_the_soak(sl, status))
+		sl->dropped = true;
 	if (sl->dropped) {
 		/* Unfinished: --resume redoes it. */
 		remove_tree(sl->dir);

@@ -610,7 +610,7 @@ void scenario_help(FILE *f)
 {
 	struct scenario d;
 	scenario_defaults(&d, NULL);
-	char v[SCN_VALUE_MAX], range[256], text[256];
+	char v[SCN_VALUE_MAX], range[256], text[512];
 	for (size_t i = 0; i < NKEYS; i++) {
 		const struct key *k = &keys[i];
 		const struct bootarg *b = k->type == T_BOOTARG ? bootarg_of(k) : NULL;

@@ -596,7 +596,8 @@ fi
 
 # vzsoak report (docs/report.md): the story of the shrinking page, checked
 # against vzsim itself.  The run (trace off, as a soak's runs are) is
-# replayed; the story must name the other guest's tlbwr (or tlbwi) that replaced the
+# replayed; the story must name the write (another guest's tlbwr or tlbwi, or
+# the hypervisor's tlbgwi restoring an entry of its own) that replaced the
 # failing guest's entry (the entry that mapped the address at the exception,
 # gone from its TLB after that tlbwr; the TLB write hook names it), the
 # tlbp that then missed (Index.P), and the tlbr
@@ -623,9 +624,11 @@ elif ! head -1 "$MD" | grep -qx '# TLB handler: tlbr after a tlbp that missed, i
 elif ! grep -q '^| replay | the replay flagged "shrinking page: PageMask 16K -> 4K after a TLB handler" at instruction [0-9]*, as the run did |$' "$MD"; then
 	fail report "the replay is not the run: $(grep '^| replay' "$MD")"
 else
-	evict=$(step_line "^[0-9]+\. g[1-4]: tlbw(r \(Random [0-9]+\)|i) replaces g[1-4]'s entry [0-9]+ for 0x[0-9a-f]{8} with another guest's mapping ")
+	evict=$(step_line "^[0-9]+\. (g[1-4]|the hypervisor): tlb(wr \(Random [0-9]+\)|wi|gwi) replaces g[1-4]'s entry [0-9]+ for 0x[0-9a-f]{8} with another guest's mapping ")
 	g=$(sed -n "s/.* replaces g\([1-4]\)'s entry.*/\1/p" <<< "$evict")
-	h=$(sed -n 's/^[0-9]*\. g\([1-4]\): tlbw.*/\1/p' <<< "$evict")
+	# the evicting guest, or 0: the hypervisor (its wired or critical-section restore)
+	h=$(sed -n 's/^[0-9]*\. g\([1-4]\): tlb.*/\1/p' <<< "$evict")
+	h=${h:-0}
 	entry=$(sed -n "s/.*'s entry \([0-9]*\) for .*/\1/p" <<< "$evict")
 	tlbp=$(step_line "^[0-9]+\. g$g: tlbp ")
 	tlbr=$(step_line "^[0-9]+\. g$g: tlbr: the trace proves ")
@@ -652,7 +655,9 @@ else
 		"$VZSIM" --max-insns $((Q + 1)) --seed 5 --board-opt tlbr-bad-index=invalid \
 			--bootargs "$args" --log-insns "$OUT/report.log" "$HV" > /dev/null 2>&1
 		line() { sed -n "$(($1 + 1))p" "$OUT/report.log"; }
-		if ! [[ $(line "$E") =~ ^$E\ [0-9a-f]{8}\ 4200000[62]\ .*guest=$h$ ]]; then
+		if [ "$h" = 0 ] && ! [[ $(line "$E") =~ ^$E\ [0-9a-f]{8}\ 4200000a\ [^=]*asid=[0-9a-f]{2}$ ]]; then
+			fail report "vzsim ran no tlbgwi of the hypervisor at $E: '$(line "$E")'"
+		elif [ "$h" != 0 ] && ! [[ $(line "$E") =~ ^$E\ [0-9a-f]{8}\ 4200000[62]\ .*guest=$h$ ]]; then
 			fail report "vzsim ran no tlbwr or tlbwi of g$h at $E: '$(line "$E")'"
 		elif ! [[ $(line "$P") =~ ^$P\ [0-9a-f]{8}\ 42000008\ .*guest=$g$ ]]; then
 			fail report "vzsim ran no tlbp of g$g at $P: '$(line "$P")'"

@@ -301,12 +301,13 @@ static void test_bootargs(void **state)
 			    "preserve=on tlbp-check=on image=stress crashme=64 "
 			    "worker-pages=64 selfcheck=on inject=none trace=off");
 	assert_int_equal(read_text(&s, "guests = 2\nsched = aim\npreserve = off\n"
-				       "tlbp-check = index\ntrace = on\nseed = 99\n"), 0);
+				       "tlbp-check = index\ntrace = on\nseed = 99\n"
+				       "inject = ti-lost,stale-index\n"), 0);
 	n = scenario_bootargs(&s, args, sizeof args);
 	assert_int_equal(n, (int)strlen(args));
 	assert_string_equal(args, "guests=2 seed=99 quantum=20000 jitter=0 sched=aim "
 			    "preserve=off tlbp-check=index image=stress crashme=64 "
-			    "worker-pages=64 selfcheck=on trace=on");
+			    "worker-pages=64 selfcheck=on inject=stale-index,ti-lost trace=on");
 	/* too small: -1, still terminated */
 	assert_int_equal(scenario_bootargs(&s, args, 20), -1);
 	assert_true(strlen(args) < 20);
