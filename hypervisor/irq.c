@@ -35,8 +35,14 @@ void irq_tick(struct vcpu *v)
 	if (!v->doorbell_armed || (int32_t)(read_c0_count() - v->doorbell_at) < 0)
 		return;
 	v->doorbell_armed = 0;
-	write_c0_guestctl2(read_c0_guestctl2() | GC2_DOORBELL);
+	uint32_t gc2 = read_c0_guestctl2() | GC2_DOORBELL;
+	write_c0_guestctl2(gc2);
 	v->stats.doorbells++;
+	/* Into the trace: the lines now pending, as the Cause IP bits they
+	 * show in (VIP 15:10 is IP7..IP2, Cause 15:10), so that a reader can
+	 * check the guest's next entry still has them. */
+	uint32_t lines = gc2 & (0x3fu << GC2_VIP_SHIFT);
+	trace_msg(UTM_VIRQ, v->id, &lines, 1);
 }
 
 /* What vcpu_put keeps of the line: all of it.  inject=vip-lost keeps

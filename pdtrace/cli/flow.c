@@ -176,6 +176,7 @@ static bool wanted(const struct flow_opts *o, const struct pdt_flow_item *it)
 		case PDT_EV_PAGEMASK:
 			return it->ev.pagemask.gid == (unsigned)o->only_guest;
 		case PDT_EV_MARKER: case PDT_EV_ANOMALY: case PDT_EV_HEARTBEAT:
+		case PDT_EV_VIRQ:
 			return it->ev.msg.gid == (unsigned)o->only_guest;
 		default:
 			return false;

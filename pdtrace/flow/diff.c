@@ -164,6 +164,7 @@ static unsigned concerns(const struct pdt_flow_item *it, bool *loss)
 	case PDT_EV_MARKER:
 	case PDT_EV_ANOMALY:
 	case PDT_EV_HEARTBEAT:
+	case PDT_EV_VIRQ:
 		return bit(it->ev.msg.gid);
 	case PDT_EV_BLOCK:
 		return bit(it->ev.block.gid);

@@ -99,7 +99,8 @@ const char *pdt_flow_event_name(enum pdt_flow_event k)
 		[PDT_EV_GUEST_EXIT] = "guest-exit", [PDT_EV_GUEST_ENTRY] = "guest-entry",
 		[PDT_EV_SWITCH] = "switch", [PDT_EV_PAGEMASK] = "pagemask",
 		[PDT_EV_MARKER] = "marker", [PDT_EV_ANOMALY] = "anomaly",
-		[PDT_EV_HEARTBEAT] = "heartbeat", [PDT_EV_BLOCK] = "crashme-block",
+		[PDT_EV_HEARTBEAT] = "heartbeat", [PDT_EV_VIRQ] = "virq",
+		[PDT_EV_BLOCK] = "crashme-block",
 		[PDT_EV_UTM] = "utm", [PDT_EV_GAP] = "gap",
 	};
 	return (unsigned)k < PDT_EV_NKINDS && names[k] ? names[k] : "?";

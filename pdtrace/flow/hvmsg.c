@@ -66,6 +66,11 @@ static void message(struct hvmsg *h, const struct utm_msg *m, hvmsg_emit emit, v
 		it->ev.msg.gid = m->gid;
 		it->ev.msg.value = m->payload[0];
 		break;
+	case UTM_VIRQ:
+		it = emit(to, PDT_EV_VIRQ, h->offset);
+		it->ev.msg.gid = m->gid;
+		it->ev.msg.value = m->payload[0];
+		break;
 	default:
 		break;
 	}

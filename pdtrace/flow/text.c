@@ -125,6 +125,18 @@ void pdt_flow_event_text(const struct pdt_flow_item *it, char *buf, size_t len)
 	case PDT_EV_HEARTBEAT:
 		snprintf(buf, len, "g%u heartbeat %" PRIu32, it->ev.msg.gid, it->ev.msg.value);
 		break;
+	case PDT_EV_VIRQ: {
+		/* "IP2", "IP2 IP4": the lines pending, Cause.IP2..IP7 */
+		char lines[32] = "";
+		size_t n = 0;
+		for (unsigned ip = 2; ip <= 7; ip++)
+			if (it->ev.msg.value & (1u << (8 + ip)))
+				n += (size_t)snprintf(lines + n, sizeof lines - n, "%sIP%u",
+						      n ? " " : "", ip);
+		snprintf(buf, len, "g%u virtual interrupt raised: %s pending (cause bits 0x%08"
+			 PRIx32 ")", it->ev.msg.gid, n ? lines : "none", it->ev.msg.value);
+		break;
+	}
 	case PDT_EV_BLOCK:
 		snprintf(buf, len, "g%u crashme block %" PRIu32, it->ev.block.gid,
 			 it->ev.block.block);

@@ -727,6 +727,8 @@ static void test_hypervisor_messages(void **state)
 	vmexit(&tr, UTM_EXIT, 1, &exit1);
 	vmexit(&tr, UTM_ENTRY, 2, &entry2);
 	vmexit(&tr, UTM_EXIT, 2, &exit2);
+	/* g1's doorbell rings as it is loaded, before its entry. */
+	message(&tr, UTM_VIRQ, 1, (const uint32_t[]){ 0x400 }, 1);
 	vmexit(&tr, UTM_ENTRY, 1, &entry1);
 	message(&tr, UTM_ANOMALY, 1, (const uint32_t[]){ 7, 0xdead }, 2);
 	message(&tr, UTM_HEARTBEAT, 2, (const uint32_t[]){ 42 }, 1);
@@ -745,6 +747,13 @@ static void test_hypervisor_messages(void **state)
 	assert_int_equal(it->ev.sw.code, exit1.code);
 	expect_guest(&o, PDT_EV_GUEST_ENTRY, 2, &entry2, 40);
 	expect_guest(&o, PDT_EV_GUEST_EXIT, 2, &exit2, 40);
+	it = expect_event(&o, PDT_EV_VIRQ, 40);
+	assert_int_equal(it->ev.msg.gid, 1);
+	assert_int_equal(it->ev.msg.value, 0x400);
+	char text[96];
+	pdt_flow_event_text(it, text, sizeof text);
+	assert_string_equal(text, "g1 virtual interrupt raised: IP2 pending (cause bits 0x00000400)");
+	/* Between the exit and the entry: still a switch. */
 	it = expect_event(&o, PDT_EV_SWITCH, 40);
 	assert_int_equal(it->ev.sw.from, 2);
 	assert_int_equal(it->ev.sw.to, 1);

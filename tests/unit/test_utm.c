@@ -17,6 +17,7 @@ static void test_header_layout(void **state)
 	assert_int_equal(utm_header(UTM_EXIT, 3, 9), 0xd7210309u);
 	assert_int_equal(utm_header(UTM_MARKER, 0, 1), 0xd7310001u);
 	assert_int_equal(utm_header(UTM_HEARTBEAT, 255, 1), 0xd751ff01u);
+	assert_int_equal(utm_header(UTM_VIRQ, 2, 1), 0xd7610201u);
 }
 
 static void test_code_fields(void **state)
@@ -61,7 +62,7 @@ static void test_small_kinds_round_trip(void **state)
 	(void)state;
 	static const struct { unsigned kind, n; } k[] = {
 		{ UTM_MARKER, 1 }, { UTM_HEARTBEAT, 1 }, { UTM_ANOMALY, 2 },
-		{ UTM_ENTRY, 9 },
+		{ UTM_ENTRY, 9 }, { UTM_VIRQ, 1 },
 	};
 	for (unsigned i = 0; i < sizeof k / sizeof k[0]; i++) {
 		uint32_t p[9] = { 0xdeadbeef, 0x12345678, 3, 4, 5, 6, 7, 8, 9 };
@@ -74,8 +75,9 @@ static void test_small_kinds_round_trip(void **state)
 		assert_memory_equal(m.payload, p, k[i].n * 4);
 	}
 	assert_int_equal(utm_payload_words(0), 0);
-	assert_int_equal(utm_payload_words(6), 0);
+	assert_int_equal(utm_payload_words(7), 0);
 	assert_string_equal(utm_kind_name(UTM_ANOMALY), "anomaly");
+	assert_string_equal(utm_kind_name(UTM_VIRQ), "virq");
 	assert_string_equal(utm_kind_name(9), "?");
 }
 

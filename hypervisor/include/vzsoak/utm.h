@@ -1,7 +1,8 @@
 /*
  * Hypervisor user trace messages (UTMs): what the reference hypervisor
- * writes to UserTraceData1 (CP0 23, 3) at every guest entry and exit, and
- * for the guests' markers, anomalies and heartbeats.  Each write becomes
+ * writes to UserTraceData1 (CP0 23, 3) at every guest entry and exit, for
+ * the guests' markers, anomalies and heartbeats, and when it raises a
+ * virtual interrupt.  Each write becomes
  * one UTM record (channel 1) in the PDtrace stream, so the decoder sees a
  * message as a run of UTM values in program order.  This header is the one
  * definition, shared by the target (hypervisor) and the host (decoder):
@@ -32,6 +33,9 @@
  *   UTM_MARKER:    1 word, the value the guest passed
  *   UTM_ANOMALY:   2 words, the anomaly code and a detail word
  *   UTM_HEARTBEAT: 1 word, the guest's heartbeat counter
+ *   UTM_VIRQ:      1 word, the guest's virtual interrupt lines pending
+ *                  after the hypervisor raised one (GuestCtl2.VIP), as
+ *                  the Cause IP bits they show in (bit 10: IP2)
  */
 #ifndef VZSOAK_UTM_H
 #define VZSOAK_UTM_H
@@ -49,6 +53,7 @@ enum utm_kind {
 	UTM_MARKER = 3,    /* hypercall: user trace marker */
 	UTM_ANOMALY = 4,   /* hypercall: the guest reports an anomaly */
 	UTM_HEARTBEAT = 5, /* hypercall: the guest is alive */
+	UTM_VIRQ = 6,      /* the hypervisor raised a virtual interrupt */
 };
 
 /* Exit code word of UTM_ENTRY/UTM_EXIT. */
@@ -87,6 +92,7 @@ static inline unsigned utm_payload_words(unsigned kind)
 		return UTM_VMEXIT_WORDS;
 	case UTM_MARKER:
 	case UTM_HEARTBEAT:
+	case UTM_VIRQ:
 		return 1;
 	case UTM_ANOMALY:
 		return 2;
@@ -178,6 +184,7 @@ static inline const char *utm_kind_name(unsigned kind)
 	case UTM_MARKER: return "marker";
 	case UTM_ANOMALY: return "anomaly";
 	case UTM_HEARTBEAT: return "heartbeat";
+	case UTM_VIRQ: return "virq";
 	default: return "?";
 	}
 }

@@ -158,6 +158,8 @@ enum pdt_flow_event {
 	PDT_EV_MARKER,     /* hypercall 3 */
 	PDT_EV_ANOMALY,    /* hypercall 4 */
 	PDT_EV_HEARTBEAT,  /* hypercall 2 */
+	PDT_EV_VIRQ,       /* hypervisor message: a virtual interrupt raised for
+			      a guest (msg.value: its pending lines, Cause IP bits) */
 	PDT_EV_BLOCK,      /* a crashme block (a provider's piece of code) starts */
 	PDT_EV_UTM,        /* a user trace message that is not the hypervisor's */
 	PDT_EV_GAP,        /* the flow could not be followed: why, how much */
