@@ -49,6 +49,7 @@ int tracecheck_run(struct detector *d, const struct soak_view *v, const char *tr
 	if (pdt_capture_open(&cap, trace, NULL, NULL, NULL, err, errlen) != 0)
 		return -1;
 	struct pdt_detect_config dc = {.repeat_limit = repeat_limit};
+	pdt_detect_config_header(&dc, &cap.f.info);
 	struct pdt_detect *det;
 	int rc = pdt_detect_capture(&cap.code.cfg, cap.f.words, cap.f.len, &dc, &det);
 	pdt_capture_close(&cap);

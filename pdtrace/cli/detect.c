@@ -70,6 +70,7 @@ int cmd_detect(int argc, char **argv)
 	parse_args(&o, argc, argv);
 	struct capture cap;
 	capture_open(&cap, o.trace, &o.cap);
+	pdt_detect_config_header(&o.dc, &cap.f.info);
 	struct pdt_detect *d;
 	int rc = pdt_detect_capture(&cap.cfg, cap.f.words, cap.f.len, &o.dc, &d);
 	if (rc)

@@ -20,6 +20,9 @@
 #include <mips/isa.h>
 #include <pdtrace/detect.h>
 #include <util/json.h>
+#include <vzsoak/bootargs_parse.h>
+#include <vzsoak/hypercall.h>
+#include <vzsoak/utm.h>
 
 #define MAX_FINDINGS 1024u
 #define AFTER_LEN 80 /* the TLB instructions a resumed handler ran, as words */
@@ -41,6 +44,17 @@ struct guest {
 	bool h_split;              /* another guest ran since that tlbp */
 	uint64_t h_split_index;
 	unsigned h_split_by;
+	bool h_general;            /* a TLB exception from EXL 0 to the general
+				      vector: an entry matched (invalid, Mod, RI/XI) */
+
+	/* The handler's own check of its tlbp (preserve-miss): where it is
+	 * in "tlbp; (nop)* mfc0 R, Index; (nop)* bltz/bgez R", the register,
+	 * the branch, and which way of it means the probe missed. */
+	enum { PROBE_NONE, PROBE_TLBP, PROBE_INDEX, PROBE_BRANCH } probe;
+	unsigned probe_reg;
+	uint32_t probe_br_pc, probe_br_word;
+	uint64_t probe_br_index;
+	bool probe_taken_misses;
 
 	/* A tlbr whose EntryHi (ASID) shows at the guest's next instruction. */
 	bool tlbr_pending;
@@ -76,6 +90,24 @@ struct guest {
 	struct pdt_flow_vmexit exit_st;
 	uint64_t exit_index;
 	unsigned out_other; /* the first other guest entered since; 0 none */
+
+	/* Its last two instructions since its last entry ([1] the newest):
+	 * what its next exit's PC holds (dslot-resume). */
+	unsigned recent_n;
+	struct { uint32_t pc, word; uint64_t index; bool done; } recent[2];
+	/* An exit in a branch's delay slot: the branch, its target, and
+	 * where the guest must not resume (the slot). */
+	bool ds_exit;
+	uint32_t ds_pc, ds_word, ds_target, ds_code;
+	uint64_t ds_index;
+
+	/* Virtual interrupt lines (Cause IP bits) its next entry must show:
+	 * raised for it (a VIRQ message) or pending at its exit, and not
+	 * acknowledged since (virq-lost). */
+	uint32_t virq_due;
+	bool virq_rung;     /* by a VIRQ message (else pending at an exit) */
+	uint64_t virq_index;
+	uint32_t virq_known; /* lines the hypervisor has raised for it */
 };
 
 struct pdt_detect {
@@ -101,6 +133,9 @@ static const char *const names[PDT_DET_COUNT] = {
 	[PDT_DET_PAGEMASK_OUT] = "pagemask-while-out",
 	[PDT_DET_CP0_OUT] = "cp0-not-restored",
 	[PDT_DET_GUESTID] = "guestid-mismatch",
+	[PDT_DET_DSLOT_RESUME] = "dslot-resume",
+	[PDT_DET_VIRQ_LOST] = "virq-lost",
+	[PDT_DET_PRESERVE_MISS] = "preserve-miss",
 };
 
 const char *pdt_detector_name(enum pdt_detector det)
@@ -111,7 +146,8 @@ const char *pdt_detector_name(enum pdt_detector det)
 bool pdt_detector_needs_messages(enum pdt_detector det)
 {
 	return det == PDT_DET_PAGEMASK_RUN || det == PDT_DET_PAGEMASK_OUT ||
-	       det == PDT_DET_CP0_OUT || det == PDT_DET_GUESTID;
+	       det == PDT_DET_CP0_OUT || det == PDT_DET_GUESTID ||
+	       det == PDT_DET_DSLOT_RESUME || det == PDT_DET_VIRQ_LOST;
 }
 
 const char *pdt_severity_name(enum pdt_severity sev)
@@ -135,6 +171,22 @@ int pdt_detect_new(struct pdt_detect **out, const struct pdt_detect_config *cfg)
 		d->cfg.repeat_limit = 100;
 	*out = d;
 	return 0;
+}
+
+void pdt_detect_config_header(struct pdt_detect_config *dc, const struct pdt_file_info *info)
+{
+	/* A capture without boot arguments ran no hypervisor: nothing was
+	 * promised.  Else what the hypervisor made of them, its defaults
+	 * for a key left out. */
+	dc->hv_preserves = false;
+	if (!info->bootargs[0])
+		return;
+	struct hv_args hv;
+	char why[96];
+	hv_args_defaults(&hv);
+	if (hv_args_parse(&hv, info->bootargs, sizeof info->bootargs, why, sizeof why) != 0)
+		return; /* it would have stopped at boot on them */
+	dc->hv_preserves = hv.preserve != 0;
 }
 
 void pdt_detect_free(struct pdt_detect *d)
@@ -196,8 +248,9 @@ static int rank(enum pdt_detector det)
 {
 	static const int r[PDT_DET_COUNT] = {
 		[PDT_DET_GUESTID] = 0, [PDT_DET_PAGEMASK_RUN] = 1, [PDT_DET_PAGEMASK_OUT] = 2,
-		[PDT_DET_CP0_OUT] = 3, [PDT_DET_LIVELOCK] = 4, [PDT_DET_TLBR_FOREIGN] = 5,
-		[PDT_DET_TLBP_SPLIT] = 6, [PDT_DET_PREEMPTED_TLB] = 7,
+		[PDT_DET_CP0_OUT] = 3, [PDT_DET_VIRQ_LOST] = 4, [PDT_DET_DSLOT_RESUME] = 5,
+		[PDT_DET_PRESERVE_MISS] = 6, [PDT_DET_LIVELOCK] = 7, [PDT_DET_TLBR_FOREIGN] = 8,
+		[PDT_DET_TLBP_SPLIT] = 9, [PDT_DET_PREEMPTED_TLB] = 10,
 	};
 	return det < PDT_DET_COUNT ? r[det] : PDT_DET_COUNT;
 }
@@ -237,6 +290,14 @@ static bool is_tlb_exception(unsigned code)
 	return code == EXC_MOD || code == EXC_TLBL || code == EXC_TLBS;
 }
 
+/* The general exception vector (EBase + 0x180, 4K-aligned EBase; or the
+ * boot one), not the refill vector (EBase + 0, 0xbfc00200): a TLB
+ * exception there from EXL 0 had an entry that matched. */
+static bool is_general_vector(uint32_t vector)
+{
+	return (vector & 0xfffu) == 0x180u || vector == 0xbfc00380u;
+}
+
 static void after_add(struct guest *g, const char *op)
 {
 	size_t n = strlen(g->h_after);
@@ -261,6 +322,7 @@ static void handler_end(struct pdt_detect *d, unsigned gid, uint64_t index)
 	g->h_preempted = false;
 	g->h_tlbp = false;
 	g->h_split = false;
+	g->probe = PROBE_NONE;
 }
 
 static void handler_begin(struct pdt_detect *d, unsigned gid, const struct pdt_flow_item *it)
@@ -272,6 +334,7 @@ static void handler_begin(struct pdt_detect *d, unsigned gid, const struct pdt_f
 	g->h_epc = it->ev.exc.pc;
 	g->h_index = it->index;
 	g->h_after[0] = 0;
+	g->h_general = !it->ctx.exl && is_general_vector(it->ev.exc.vector);
 
 	/* The livelock: the same exception at the same PC with nothing done
 	 * outside the handler since the last one. */
@@ -305,9 +368,11 @@ static void forget(struct pdt_detect *d, unsigned gid)
 	struct guest *g = &d->g[gid];
 	g->in_handler = false;
 	g->h_preempted = g->h_tlbp = g->h_split = false;
+	g->probe = PROBE_NONE;
 	g->tlbr_pending = false;
 	g->exc_valid = false;
 	g->unknown = true;
+	g->recent_n = 0;
 }
 
 /* ------------------------------------------------------------ instructions */
@@ -424,6 +489,107 @@ static void guestid_check(struct pdt_detect *d, const struct pdt_flow_item *it)
 		       "tagged as root's", want, d->entered_index, it->insn.pc, it->index);
 }
 
+/* nop, ssnop, ehb: sll $0, $0, n. */
+static bool is_nop(uint32_t w)
+{
+	return (w & 0xffe0f83fu) == 0;
+}
+
+/*
+ * preserve-miss: a TLB handler's own check of its tlbp, "tlbp; mfc0 R,
+ * Index; bltz R, miss" (Linux's, on cores where the probe can race) or
+ * "bgez R, hit" (the stress kernel's), with only nops between: the branch's
+ * way, which the trace shows, says whether Index.P was set, that is
+ * whether the probe missed.  Followed only after a tlbp that came after
+ * the handler was switched out (PROBE_TLBP set in insn()) and only while
+ * no other guest runs (a switch after the tlbp and a hypervisor that does
+ * not give Index back would make the check read something else).
+ */
+static void probe_step(struct pdt_detect *d, unsigned gid, const struct pdt_flow_item *it)
+{
+	struct guest *g = &d->g[gid];
+	if (g->probe == PROBE_NONE)
+		return;
+	uint32_t w = it->insn.word, pc = it->insn.pc;
+	if (!g->in_handler || g->h_split || !it->insn.have_word || it->insn.exc >= 0) {
+		g->probe = PROBE_NONE; /* over, or a way it cannot be followed */
+		return;
+	}
+	switch (g->probe) {
+	case PROBE_TLBP:
+		if (is_nop(w))
+			return;
+		if ((w >> 26) == 0x10 && isa_decode(w) == ISA_OP_MFC0 && isa_rd(w) == 0 &&
+		    isa_sel(w) == 0 && isa_rt(w) != 0) {
+			g->probe = PROBE_INDEX;
+			g->probe_reg = isa_rt(w);
+			return;
+		}
+		break;
+	case PROBE_INDEX: {
+		if (is_nop(w))
+			return;
+		enum isa_op op = isa_decode(w);
+		bool ltz = op == ISA_OP_BLTZ || op == ISA_OP_BLTZL;
+		bool gez = op == ISA_OP_BGEZ || op == ISA_OP_BGEZL;
+		uint32_t target = isa_branch_target(pc, w);
+		if ((ltz || gez) && isa_rs(w) == g->probe_reg && target != pc + 4 &&
+		    target != pc + 8) {
+			g->probe = PROBE_BRANCH;
+			g->probe_br_pc = pc;
+			g->probe_br_word = w;
+			g->probe_br_index = it->index;
+			g->probe_taken_misses = ltz; /* Index < 0: P set */
+			return;
+		}
+		break;
+	}
+	case PROBE_BRANCH: {
+		uint32_t br = g->probe_br_pc;
+		if (pc == br || pc == br + 4)
+			return; /* its slot, or the branch again after an exit there */
+		uint32_t target = isa_branch_target(br, g->probe_br_word);
+		if (pc != target && pc != br + 8)
+			break; /* neither way: not ours to read */
+		bool taken = pc == target;
+		char exc[16];
+		if (taken == g->probe_taken_misses)
+			report(d, PDT_DET_PRESERVE_MISS, PDT_SEV_BUG, gid, it->index, g->h_tlbp_pc,
+			       "TLB handler's entry evicted while the guest was switched out, "
+			       "despite preserve=on",
+			       "g%u took %s at epc %08" PRIx32 " (insn %" PRIu64 "); g%u ran from insn %"
+			       PRIu64 ", before the handler's tlbp; g%u resumed, ran tlbp at %08"
+			       PRIx32 " (insn %" PRIu64 "), and its check of Index at %08" PRIx32
+			       " (insn %" PRIu64 ") went the way of a miss, to %08" PRIx32 ": the "
+			       "entry the exception matched was gone, though the hypervisor keeps "
+			       "it (preserve=on)", gid,
+			       pdt_exc_text(g->h_code, exc, sizeof exc), g->h_epc, g->h_index,
+			       g->h_preempted_by, g->h_preempt_index, gid, g->h_tlbp_pc,
+			       g->h_tlbp_index, br, g->probe_br_index, pc);
+		break;
+	}
+	case PROBE_NONE:
+		break;
+	}
+	g->probe = PROBE_NONE;
+}
+
+/* dslot-resume: the guest's last instructions, for its next exit. */
+static void recent_add(struct guest *g, const struct pdt_flow_item *it)
+{
+	if (!it->insn.have_word) {
+		g->recent_n = 0;
+		return;
+	}
+	g->recent[0] = g->recent[1];
+	g->recent[1].pc = it->insn.pc;
+	g->recent[1].word = it->insn.word;
+	g->recent[1].index = it->index;
+	g->recent[1].done = it->insn.exc < 0;
+	if (g->recent_n < 2)
+		g->recent_n++;
+}
+
 static void insn(struct pdt_detect *d, const struct pdt_flow_item *it)
 {
 	guestid_check(d, it);
@@ -433,6 +599,8 @@ static void insn(struct pdt_detect *d, const struct pdt_flow_item *it)
 	struct guest *g = &d->g[gid];
 	guest_runs(d, gid, it->index);
 	tlbr_check(d, gid, it);
+	recent_add(g, it);
+	probe_step(d, gid, it);
 	if (!it->insn.have_word || it->insn.exc >= 0)
 		return; /* unknown, or it did not complete */
 	if (!it->ctx.exl && !it->ctx.erl)
@@ -449,6 +617,10 @@ static void insn(struct pdt_detect *d, const struct pdt_flow_item *it)
 			g->h_tlbp_index = it->index;
 			g->h_tlbp_pc = it->insn.pc;
 			g->h_split = false;
+			/* Switched out before it: the hypervisor kept its entry
+			 * (preserve=on), so its own check must find it hit. */
+			g->probe = d->cfg.hv_preserves && g->h_general && g->h_preempted
+					   ? PROBE_TLBP : PROBE_NONE;
 		}
 		break;
 	case ISA_OP_TLBR:
@@ -579,6 +751,152 @@ static void cp0_out(struct pdt_detect *d, unsigned gid, const struct pdt_flow_it
 		       g->exit_st.cause, it->index, now->cause);
 }
 
+/*
+ * dslot-resume.  An exit whose PC (root EPC) is a branch or jump that the
+ * guest just ran (its last instruction, or the one before its delay slot,
+ * which raised the exit) was taken in the delay slot: the guest must go on
+ * at the branch again (an interrupt, a fault: nothing emulated), at its
+ * target or after its slot (the slot's instruction emulated), never in
+ * the slot itself, which would run the slot again without its branch.
+ * jr/jalr are left out (their target was in a register), and so is a
+ * branch to its own slot.
+ */
+static void dslot_exit(struct pdt_detect *d, unsigned gid, const struct pdt_flow_item *it)
+{
+	struct guest *g = &d->g[gid];
+	uint32_t pc = it->ev.guest.st.pc;
+	g->ds_exit = false;
+	/* The branch, completed, as its last instruction (an interrupt came
+	 * before the slot ran), or just before its slot, which raised the
+	 * exit. */
+	const uint32_t *word = NULL;
+	if (g->recent_n >= 1 && g->recent[1].pc == pc && g->recent[1].done)
+		word = &g->recent[1].word;
+	else if (g->recent_n == 2 && g->recent[0].pc == pc && g->recent[0].done &&
+		 g->recent[1].pc == pc + 4 && !g->recent[1].done &&
+		 g->recent[1].index == g->recent[0].index + 1)
+		word = &g->recent[0].word;
+	if (!word)
+		return;
+	uint32_t flags = isa_describe(isa_decode(*word))->flags, target;
+	if (!(flags & ISA_F_DSLOT))
+		return;
+	if (flags & ISA_F_BRANCH)
+		target = isa_branch_target(pc, *word);
+	else if (flags & ISA_F_JUMP)
+		target = isa_jump_target(pc, *word);
+	else
+		return;
+	if (target == pc + 4)
+		return;
+	g->ds_exit = true;
+	g->ds_pc = pc;
+	g->ds_word = *word;
+	g->ds_target = target;
+	g->ds_code = it->ev.guest.st.code;
+	g->ds_index = it->index;
+}
+
+static void dslot_entry(struct pdt_detect *d, unsigned gid, const struct pdt_flow_item *it)
+{
+	struct guest *g = &d->g[gid];
+	if (!g->ds_exit)
+		return;
+	g->ds_exit = false;
+	uint32_t at = it->ev.guest.st.pc;
+	if (at != g->ds_pc + 4)
+		return;
+	char why[24], insn[64];
+	pdt_exit_text(g->ds_code, why, sizeof why);
+	isa_disasm(g->ds_pc, g->ds_word, insn, sizeof insn);
+	for (char *c = insn; *c; c++)
+		if (*c == '\t')
+			*c = ' ';
+	report(d, PDT_DET_DSLOT_RESUME, PDT_SEV_BUG, gid, it->index, at,
+	       "exit in a branch delay slot resumed in the slot: the branch was lost",
+	       "g%u left at insn %" PRIu64 " (%s) with its PC at %08" PRIx32 ", \"%s\", the "
+	       "exit in its delay slot; it is entered at insn %" PRIu64 " at %08" PRIx32
+	       ", the slot itself, not at the branch, its target %08" PRIx32 " or %08" PRIx32
+	       " after the slot: the slot runs again and the branch is lost", gid, g->ds_index,
+	       why, g->ds_pc, insn, it->index, at, g->ds_target, g->ds_pc + 8);
+}
+
+/*
+ * virq-lost.  The reference hypervisor's virtual interrupt (the doorbell,
+ * GuestCtl2.VIP) stays pending until the guest acknowledges it with
+ * hypercall HC_DOORBELL_ACK: once raised for a guest (its VIRQ message,
+ * written at a timer exit or as the guest is loaded, before its entry
+ * message) or seen pending in Cause at the guest's exit, it must show in
+ * Cause at the guest's next entry, unless that exit was the
+ * acknowledgement.  Only lines the hypervisor has raised for the guest
+ * are followed: other interrupt lines are not its to keep.
+ */
+#define CAUSE_IP_MASK 0x0000fc00u /* Cause.IP7..IP2, GuestCtl2.VIP's lines */
+#define DOORBELL_LINE (1u << (8 + HC_DOORBELL_IP))
+
+static void virq_rung(struct pdt_detect *d, const struct pdt_flow_item *it)
+{
+	unsigned gid = it->ev.msg.gid;
+	if (!gid || gid > PDT_FLOW_GUESTS)
+		return;
+	struct guest *g = &d->g[gid];
+	uint32_t lines = it->ev.msg.value & CAUSE_IP_MASK;
+	if (!lines)
+		return;
+	g->virq_known |= lines;
+	if (!g->virq_due) {
+		g->virq_rung = true;
+		g->virq_index = it->index;
+	}
+	g->virq_due |= lines;
+}
+
+static void virq_exit(struct pdt_detect *d, unsigned gid, const struct pdt_flow_item *it)
+{
+	struct guest *g = &d->g[gid];
+	const struct pdt_flow_vmexit *st = &it->ev.guest.st;
+	bool ack = UTM_CODE_EXC(st->code) == EXC_GE && UTM_CODE_GEXC(st->code) == GEXC_HC &&
+		   UTM_CODE_HC(st->code) == HC_DOORBELL_ACK;
+	if (ack) {
+		g->virq_due &= ~DOORBELL_LINE;
+		return;
+	}
+	uint32_t pending = st->cause & g->virq_known & ~g->virq_due;
+	if (pending) {
+		if (!g->virq_due) {
+			g->virq_rung = false;
+			g->virq_index = it->index;
+		}
+		g->virq_due |= pending;
+	}
+}
+
+static void virq_entry(struct pdt_detect *d, unsigned gid, const struct pdt_flow_item *it)
+{
+	struct guest *g = &d->g[gid];
+	uint32_t due = g->virq_due, cause = it->ev.guest.st.cause;
+	g->virq_due = 0;
+	if (!(due & ~cause))
+		return;
+	char how[96];
+	if (g->virq_rung)
+		snprintf(how, sizeof how, "the hypervisor raised it for g%u at insn %" PRIu64, gid,
+			 g->virq_index);
+	else
+		snprintf(how, sizeof how, "it was pending when g%u left at insn %" PRIu64, gid,
+			 g->virq_index);
+	char who[48];
+	if (g->out_other)
+		snprintf(who, sizeof who, "g%u was entered in between", g->out_other);
+	else
+		snprintf(who, sizeof who, "no other guest was entered in between");
+	report(d, PDT_DET_VIRQ_LOST, PDT_SEV_BUG, gid, it->index, it->ev.guest.st.pc,
+	       "virtual interrupt (GuestCtl2.VIP) dropped across an exit",
+	       "virtual interrupt lines 0x%08" PRIx32 " (Cause IP bits): %s, and g%u is entered at "
+	       "insn %" PRIu64 " with Cause 0x%08" PRIx32 ", not acknowledged in between (%s): "
+	       "the hypervisor lost the interrupt", due & ~cause, how, gid, it->index, cause, who);
+}
+
 static void entry(struct pdt_detect *d, const struct pdt_flow_item *it)
 {
 	unsigned gid = it->ev.guest.gid;
@@ -589,6 +907,9 @@ static void entry(struct pdt_detect *d, const struct pdt_flow_item *it)
 	if (g->have_exit)
 		cp0_out(d, gid, it);
 	g->have_exit = false;
+	dslot_entry(d, gid, it);
+	virq_entry(d, gid, it);
+	g->recent_n = 0;
 	/* Every guest switched out now has had another one entered. */
 	for (unsigned o = 1; o <= PDT_FLOW_GUESTS; o++)
 		if (o != gid && d->g[o].have_exit && !d->g[o].out_other)
@@ -649,6 +970,8 @@ static void leave(struct pdt_detect *d, const struct pdt_flow_item *it)
 			       g->entry_index, g->entry_pm, it->index, pm);
 		}
 	}
+	dslot_exit(d, gid, it);
+	virq_exit(d, gid, it);
 	g->running = false;
 	g->have_exit = true;
 	g->exit_st = it->ev.guest.st;
@@ -665,8 +988,11 @@ static void leave(struct pdt_detect *d, const struct pdt_flow_item *it)
  * guest instruction may belong to an entry we did not see. */
 static void lose_messages(struct pdt_detect *d)
 {
-	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++)
+	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++) {
 		d->g[g].have_exit = false;
+		d->g[g].ds_exit = false;
+		d->g[g].virq_due = 0;
+	}
 	d->entered = 0;
 }
 
@@ -694,6 +1020,9 @@ void pdt_detect_feed(struct pdt_detect *d, const struct pdt_flow_item *it)
 		break;
 	case PDT_EV_GUEST_EXIT:
 		leave(d, it);
+		break;
+	case PDT_EV_VIRQ:
+		virq_rung(d, it);
 		break;
 	case PDT_EV_GAP:
 		if (it->ev.gap.why != PDT_FGAP_UNSYNCED)

@@ -17,6 +17,8 @@
 
 #include <mips/exc.h>
 #include <pdtrace/detect.h>
+#include <vzsoak/hypercall.h>
+#include <vzsoak/utm.h>
 
 #define W_NOP 0x00000000u
 #define W_TLBP 0x42000008u
@@ -735,6 +737,405 @@ static void test_guestid_gap(void **state)
 	finish(&s);
 }
 
+/* ------------------------------------------------------------ delay slots */
+
+#define W_B_TARGET 0x10000003u  /* b .+16 (beq zero,zero): its target is pc + 16 */
+#define W_B_SLOT 0x10000000u    /* b .+4: a branch to its own delay slot */
+#define W_JR_RA 0x03e00008u     /* jr ra */
+#define W_HC8 0x42004028u       /* hypcall 8 */
+#define DS_PC 0x800026b0u
+#define HC8_EXIT UTM_CODE(EXC_GE, GEXC_HC, 8)
+
+/* Guest 1 runs `branch` at DS_PC and a hypercall in its delay slot, which
+ * exits (root EPC: the branch), guest 2 runs, and guest 1 is entered
+ * again at `resume`; gap_between: records lost before that entry. */
+static void dslot_exit(struct stream *s, uint32_t branch, uint32_t resume,
+		       enum pdt_flow_gap gap_between)
+{
+	struct pdt_flow_vmexit st = { .pc = 0x80002600, .pagemask = PM_16K };
+	message_st(s, PDT_EV_GUEST_ENTRY, 1, &st);
+	insn(s, 1, false, 2, DS_PC - 4, W_NOP, -1);
+	insn(s, 1, false, 2, DS_PC, branch, -1);
+	insn(s, 1, false, 2, DS_PC + 4, W_HC8, EXC_GE);
+	root_insn(s, 0x80101180);
+	st.code = HC8_EXIT;
+	st.pc = DS_PC;
+	message_st(s, PDT_EV_GUEST_EXIT, 1, &st);
+	struct pdt_flow_vmexit g2 = { .pc = 0x5000, .pagemask = PM_16K };
+	message_st(s, PDT_EV_GUEST_ENTRY, 2, &g2);
+	insn(s, 2, false, 7, 0x5000, W_NOP, -1);
+	message_st(s, PDT_EV_GUEST_EXIT, 2, &g2);
+	if (gap_between)
+		gap(s, 0, gap_between);
+	st.code = 0;
+	st.pc = resume;
+	message_st(s, PDT_EV_GUEST_ENTRY, 1, &st);
+	insn(s, 1, false, 2, resume, W_NOP, -1);
+}
+
+static void test_dslot_resumed_in_slot(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	dslot_exit(&s, W_B_TARGET, DS_PC + 4, 0);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_DSLOT_RESUME, &f), 1);
+	assert_int_equal(f->sev, PDT_SEV_BUG);
+	assert_int_equal(f->guest, 1);
+	assert_int_equal(f->pc, DS_PC + 4);
+	assert_string_equal(f->title,
+			    "exit in a branch delay slot resumed in the slot: the branch was lost");
+	assert_non_null(strstr(f->evidence, "(HC 8) with its PC at 800026b0, \"b 0x800026c0\""));
+	assert_non_null(strstr(f->evidence, "its target 800026c0 or 800026b8"));
+	assert_true(pdt_detector_needs_messages(f->det));
+	/* The same again: one finding, counted. */
+	dslot_exit(&s, W_B_TARGET, DS_PC + 4, 0);
+	assert_int_equal(of(&s, PDT_DET_DSLOT_RESUME, &f), 1);
+	assert_int_equal(f->count, 2);
+	finish(&s);
+}
+
+/* Resumed at the branch's target, after its slot (a not-taken branch),
+ * or at the branch itself (an interrupt in the slot): right. */
+static void test_dslot_resumed_right(void **state)
+{
+	(void)state;
+	static const uint32_t right[] = { DS_PC + 16, DS_PC + 8, DS_PC };
+	for (size_t i = 0; i < sizeof right / sizeof right[0]; i++) {
+		struct stream s;
+		start(&s);
+		dslot_exit(&s, W_B_TARGET, right[i], 0);
+		const struct pdt_finding *f;
+		assert_int_equal(of(&s, PDT_DET_DSLOT_RESUME, &f), 0);
+		finish(&s);
+	}
+}
+
+/* An interrupt between a branch and its slot: EPC is the branch, the
+ * branch the guest's last instruction; resumed in the slot it is lost. */
+static void test_dslot_interrupted(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	struct pdt_flow_vmexit st = { .pc = 0x80002600, .pagemask = PM_16K };
+	message_st(&s, PDT_EV_GUEST_ENTRY, 1, &st);
+	insn(&s, 1, false, 2, DS_PC, W_B_TARGET, -1);
+	st.pc = DS_PC;
+	message_st(&s, PDT_EV_GUEST_EXIT, 1, &st); /* code 0: the timer */
+	st.pc = DS_PC + 4;
+	message_st(&s, PDT_EV_GUEST_ENTRY, 1, &st);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_DSLOT_RESUME, &f), 1);
+	assert_non_null(strstr(f->evidence, "(timer)"));
+	finish(&s);
+}
+
+/* Not claimed: a jr (its target was in a register), a branch to its own
+ * slot, an exit whose PC is no branch the guest just ran, and records
+ * lost between the exit and the entry. */
+static void test_dslot_quiet(void **state)
+{
+	(void)state;
+	struct stream s;
+	const struct pdt_finding *f;
+	start(&s);
+	dslot_exit(&s, W_JR_RA, DS_PC + 4, 0);
+	assert_int_equal(of(&s, PDT_DET_DSLOT_RESUME, &f), 0);
+	finish(&s);
+	start(&s);
+	dslot_exit(&s, W_B_SLOT, DS_PC + 4, 0);
+	assert_int_equal(of(&s, PDT_DET_DSLOT_RESUME, &f), 0);
+	finish(&s);
+	start(&s);
+	dslot_exit(&s, W_NOP, DS_PC + 4, 0); /* a hypercall after a nop */
+	assert_int_equal(of(&s, PDT_DET_DSLOT_RESUME, &f), 0);
+	finish(&s);
+	static const enum pdt_flow_gap lost[] = { PDT_FGAP_OVERFLOW, PDT_FGAP_TRACE };
+	for (size_t i = 0; i < sizeof lost / sizeof lost[0]; i++) {
+		start(&s);
+		dslot_exit(&s, W_B_TARGET, DS_PC + 4, lost[i]);
+		assert_int_equal(of(&s, PDT_DET_DSLOT_RESUME, &f), 0);
+		finish(&s);
+	}
+	/* The hypercall after the slot was resumed in: not in a slot now. */
+	start(&s);
+	struct pdt_flow_vmexit st = { .pc = DS_PC + 4, .pagemask = PM_16K };
+	message_st(&s, PDT_EV_GUEST_ENTRY, 1, &st);
+	insn(&s, 1, false, 2, DS_PC + 4, W_HC8, EXC_GE);
+	st.code = HC8_EXIT;
+	message_st(&s, PDT_EV_GUEST_EXIT, 1, &st);
+	st.code = 0;
+	st.pc = DS_PC + 8;
+	message_st(&s, PDT_EV_GUEST_ENTRY, 1, &st);
+	assert_int_equal(of(&s, PDT_DET_DSLOT_RESUME, &f), 0);
+	finish(&s);
+}
+
+/* ------------------------------------------------------------ virtual interrupts */
+
+#define IP2 0x00000400u
+#define HC10_EXIT UTM_CODE(EXC_GE, GEXC_HC, HC_DOORBELL_ACK)
+
+static void virq(struct stream *s, unsigned gid, uint32_t lines)
+{
+	struct pdt_flow_item it = { .ctx = { .ksu = PDT_KERNEL, .exl = true } };
+	it.ev.kind = PDT_EV_VIRQ;
+	it.ev.msg.gid = gid;
+	it.ev.msg.value = lines;
+	event(s, &it);
+}
+
+/* Guest gid's exit (code, Cause), guest 2 in between, its entry (Cause). */
+static void exit_and_entry(struct stream *s, unsigned gid, uint32_t code, uint32_t cause_out,
+			   bool rung, uint32_t cause_in)
+{
+	struct pdt_flow_vmexit st = { .pc = 0x80001000, .pagemask = PM_16K, .code = code,
+				      .cause = cause_out };
+	message_st(s, PDT_EV_GUEST_EXIT, gid, &st);
+	if (rung)
+		virq(s, gid, IP2);
+	struct pdt_flow_vmexit g2 = { .pc = 0x5000, .pagemask = PM_16K };
+	message_st(s, PDT_EV_GUEST_ENTRY, 2, &g2);
+	insn(s, 2, false, 7, 0x5000, W_NOP, -1);
+	message_st(s, PDT_EV_GUEST_EXIT, 2, &g2);
+	st.code = 0;
+	st.pc = code ? 0x80001004 : 0x80001000;
+	st.cause = cause_in;
+	message_st(s, PDT_EV_GUEST_ENTRY, gid, &st);
+	insn(s, gid, false, 2, st.pc, W_NOP, -1);
+}
+
+/* Rung at a timer exit, gone when the guest is entered again. */
+static void test_virq_rung_dropped(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	exit_and_entry(&s, 1, 0, 0x00008000, true, 0x00008000);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_VIRQ_LOST, &f), 1);
+	assert_int_equal(f->sev, PDT_SEV_BUG);
+	assert_int_equal(f->guest, 1);
+	assert_string_equal(f->title, "virtual interrupt (GuestCtl2.VIP) dropped across an exit");
+	assert_non_null(strstr(f->evidence, "lines 0x00000400"));
+	assert_non_null(strstr(f->evidence, "the hypervisor raised it for g1"));
+	assert_non_null(strstr(f->evidence, "g2 was entered in between"));
+	assert_true(pdt_detector_needs_messages(f->det));
+	finish(&s);
+}
+
+/* Kept: the entry shows it.  Rung as the guest is loaded (the message
+ * just before its entry): the entry shows it too. */
+static void test_virq_kept(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	exit_and_entry(&s, 1, 0, 0x00008000, true, 0x00008000 | IP2);
+	struct pdt_flow_vmexit st = { .pc = 0x80001000, .pagemask = PM_16K };
+	message_st(&s, PDT_EV_GUEST_EXIT, 3, &st);
+	virq(&s, 3, IP2);
+	st.cause = IP2;
+	message_st(&s, PDT_EV_GUEST_ENTRY, 3, &st);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_VIRQ_LOST, &f), 0);
+	finish(&s);
+}
+
+/* Pending at an exit (a line the hypervisor raised for the guest before),
+ * gone at the entry: lost, unless that exit acknowledged it. */
+static void test_virq_pending_at_exit(void **state)
+{
+	(void)state;
+	struct stream s;
+	const struct pdt_finding *f;
+	start(&s);
+	exit_and_entry(&s, 1, 0, 0, true, IP2);
+	exit_and_entry(&s, 1, HC10_EXIT, IP2, false, 0); /* acknowledged */
+	assert_int_equal(of(&s, PDT_DET_VIRQ_LOST, &f), 0);
+	exit_and_entry(&s, 1, 0, 0, true, IP2);
+	exit_and_entry(&s, 1, 0, IP2, false, 0);        /* dropped */
+	assert_int_equal(of(&s, PDT_DET_VIRQ_LOST, &f), 1);
+	assert_non_null(strstr(f->evidence, "it was pending when g1 left"));
+	finish(&s);
+}
+
+/* Not claimed: a line pending at an exit that the hypervisor never raised
+ * for the guest (not its doorbell), and records lost in between. */
+static void test_virq_quiet(void **state)
+{
+	(void)state;
+	struct stream s;
+	const struct pdt_finding *f;
+	start(&s);
+	exit_and_entry(&s, 1, 0, IP2, false, 0);
+	exit_and_entry(&s, 3, 0, 0, true, IP2);
+	exit_and_entry(&s, 1, 0, IP2, false, 0); /* g3's doorbell, not g1's */
+	assert_int_equal(of(&s, PDT_DET_VIRQ_LOST, &f), 0);
+	finish(&s);
+	static const enum pdt_flow_gap lost[] = { PDT_FGAP_OVERFLOW, PDT_FGAP_TRACE };
+	for (size_t i = 0; i < sizeof lost / sizeof lost[0]; i++) {
+		start(&s);
+		struct pdt_flow_vmexit st = { .pc = 0x80001000, .pagemask = PM_16K };
+		message_st(&s, PDT_EV_GUEST_EXIT, 1, &st);
+		virq(&s, 1, IP2);
+		gap(&s, 0, lost[i]);
+		message_st(&s, PDT_EV_GUEST_ENTRY, 1, &st);
+		assert_int_equal(of(&s, PDT_DET_VIRQ_LOST, &f), 0);
+		finish(&s);
+	}
+}
+
+/* ------------------------------------------------------------ preserve=on */
+
+#define W_EHB 0x000000c0u        /* ehb (sll zero,zero,3) */
+#define W_MFC0_INDEX 0x40010000u /* mfc0 at, c0_index */
+#define W_BGEZ_HIT 0x04210007u   /* bgez at, .+32: the probe hit */
+#define W_BLTZ_MISS 0x04200007u  /* bltz at, .+32: the probe missed */
+#define H_TLBP 0x80001200u
+
+static void start_cfg(struct stream *s, bool preserves)
+{
+	memset(s, 0, sizeof *s);
+	struct pdt_detect_config c = { .hv_preserves = preserves };
+	assert_int_equal(pdt_detect_new(&s->d, &c), 0);
+	s->index = 1000;
+}
+
+struct probe_case {
+	uint32_t branch;   /* W_BGEZ_HIT or W_BLTZ_MISS */
+	bool taken;        /* the way the branch went */
+	bool preempted;    /* another guest ran before the tlbp */
+	bool split;        /* another guest ran between the tlbp and its check */
+	uint32_t vector;   /* of the TLB exception */
+	bool nested;       /* taken at EXL 1 */
+	enum pdt_flow_gap gap; /* records lost while it was out */
+};
+
+/* Guest 1's TLBL handler, switched out (or not) before its tlbp; then
+ * "tlbp; ehb; mfc0 at, Index; b?? at, 1f; nop", going one way or the
+ * other, then its eret. */
+static void probe_handler(struct stream *s, const struct probe_case *c)
+{
+	struct pdt_flow_item ex = { .ctx = guest_ctx(1, c->nested, 2) };
+	ex.ctx.ksu = PDT_USER;
+	ex.ev.kind = PDT_EV_EXCEPTION;
+	ex.ev.exc.code = EXC_TLBL;
+	ex.ev.exc.pc = 0x4038;
+	ex.ev.exc.vector = c->vector;
+	insn(s, 1, c->nested, 2, 0x4038, W_NOP, EXC_TLBL);
+	event(s, &ex);
+	insn(s, 1, true, 2, c->vector, W_NOP, -1);
+	if (c->preempted) {
+		insn(s, 2, false, 7, 0x5000, W_NOP, -1);
+		if (c->gap)
+			gap(s, 2, c->gap);
+	}
+	insn(s, 1, true, 2, H_TLBP, W_TLBP, -1);
+	if (c->split)
+		insn(s, 2, false, 7, 0x5004, W_NOP, -1);
+	insn(s, 1, true, 2, H_TLBP + 4, W_EHB, -1);
+	insn(s, 1, true, 2, H_TLBP + 8, W_MFC0_INDEX, -1);
+	insn(s, 1, true, 2, H_TLBP + 12, c->branch, -1);
+	insn(s, 1, true, 2, H_TLBP + 16, W_NOP, -1);
+	uint32_t next = c->taken ? H_TLBP + 12 + 4 + 28 : H_TLBP + 20;
+	insn(s, 1, true, 2, next, W_NOP, -1);
+	eret(s, 1, 2, 0x4038);
+}
+
+static size_t preserve_findings(const struct probe_case *c, bool preserves,
+				const struct pdt_finding **out, struct stream *s)
+{
+	start_cfg(s, preserves);
+	probe_handler(s, c);
+	return of(s, PDT_DET_PRESERVE_MISS, out);
+}
+
+static void test_preserve_miss(void **state)
+{
+	(void)state;
+	/* The stress kernel's check (bgez at, hit: not taken is a miss) and
+	 * Linux's (bltz at, leave: taken is a miss). */
+	static const struct probe_case miss[] = {
+		{ .branch = W_BGEZ_HIT, .taken = false, .preempted = true, .vector = 0x80000180 },
+		{ .branch = W_BLTZ_MISS, .taken = true, .preempted = true, .vector = 0x80000180 },
+	};
+	for (size_t i = 0; i < sizeof miss / sizeof miss[0]; i++) {
+		struct stream s;
+		const struct pdt_finding *f;
+		assert_int_equal(preserve_findings(&miss[i], true, &f, &s), 1);
+		assert_int_equal(f->sev, PDT_SEV_BUG);
+		assert_int_equal(f->guest, 1);
+		assert_int_equal(f->pc, H_TLBP);
+		assert_string_equal(f->title, "TLB handler's entry evicted while the guest was "
+					      "switched out, despite preserve=on");
+		assert_non_null(strstr(f->evidence, "g1 took TLBL at epc 00004038"));
+		assert_non_null(strstr(f->evidence, "went the way of a miss"));
+		assert_false(pdt_detector_needs_messages(f->det));
+		finish(&s);
+	}
+}
+
+/* Quiet: the probe hit; no promise (preserve off); not switched out, or
+ * only after the tlbp; a refill (no entry to keep) or a nested exception;
+ * records lost while it was out. */
+static void test_preserve_quiet(void **state)
+{
+	(void)state;
+	static const struct probe_case quiet[] = {
+		{ .branch = W_BGEZ_HIT, .taken = true, .preempted = true, .vector = 0x80000180 },
+		{ .branch = W_BLTZ_MISS, .taken = false, .preempted = true, .vector = 0x80000180 },
+		{ .branch = W_BGEZ_HIT, .taken = false, .preempted = false, .vector = 0x80000180 },
+		{ .branch = W_BGEZ_HIT, .taken = false, .preempted = false, .split = true,
+		  .vector = 0x80000180 },
+		{ .branch = W_BGEZ_HIT, .taken = false, .preempted = true, .split = true,
+		  .vector = 0x80000180 },
+		{ .branch = W_BGEZ_HIT, .taken = false, .preempted = true, .vector = 0x80000000 },
+		{ .branch = W_BGEZ_HIT, .taken = false, .preempted = true, .vector = 0x80000180,
+		  .nested = true },
+		{ .branch = W_BGEZ_HIT, .taken = false, .preempted = true, .vector = 0x80000180,
+		  .gap = PDT_FGAP_OVERFLOW },
+		{ .branch = W_BGEZ_HIT, .taken = false, .preempted = true, .vector = 0x80000180,
+		  .gap = PDT_FGAP_TRACE },
+	};
+	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+		struct stream s;
+		const struct pdt_finding *f;
+		assert_int_equal(preserve_findings(&quiet[i], true, &f, &s), 0);
+		finish(&s);
+	}
+	struct stream s;
+	const struct pdt_finding *f;
+	static const struct probe_case miss = { .branch = W_BGEZ_HIT, .taken = false,
+						.preempted = true, .vector = 0x80000180 };
+	assert_int_equal(preserve_findings(&miss, false, &f, &s), 0);
+	finish(&s);
+}
+
+/* The header's boot arguments: preserve= as the hypervisor reads it (on
+ * by default); no boot arguments, no hypervisor, no promise. */
+static void test_preserve_header(void **state)
+{
+	(void)state;
+	struct pdt_file_info info;
+	struct pdt_detect_config c = { .repeat_limit = 7 };
+	memset(&info, 0, sizeof info);
+	pdt_detect_config_header(&c, &info);
+	assert_false(c.hv_preserves);
+	snprintf(info.bootargs, sizeof info.bootargs, "guests=4 seed=5");
+	pdt_detect_config_header(&c, &info);
+	assert_true(c.hv_preserves);
+	snprintf(info.bootargs, sizeof info.bootargs, "guests=4 preserve=off");
+	pdt_detect_config_header(&c, &info);
+	assert_false(c.hv_preserves);
+	snprintf(info.bootargs, sizeof info.bootargs, "preserve=on inject=no-preserve");
+	pdt_detect_config_header(&c, &info);
+	assert_true(c.hv_preserves);
+	assert_int_equal(c.repeat_limit, 7);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -771,6 +1172,17 @@ int main(void)
 		cmocka_unit_test(test_guestid_root),
 		cmocka_unit_test(test_guestid_own),
 		cmocka_unit_test(test_guestid_gap),
+		cmocka_unit_test(test_dslot_resumed_in_slot),
+		cmocka_unit_test(test_dslot_resumed_right),
+		cmocka_unit_test(test_dslot_interrupted),
+		cmocka_unit_test(test_dslot_quiet),
+		cmocka_unit_test(test_virq_rung_dropped),
+		cmocka_unit_test(test_virq_kept),
+		cmocka_unit_test(test_virq_pending_at_exit),
+		cmocka_unit_test(test_virq_quiet),
+		cmocka_unit_test(test_preserve_miss),
+		cmocka_unit_test(test_preserve_quiet),
+		cmocka_unit_test(test_preserve_header),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,6 +56,18 @@ enum pdt_detector {
 	 * for guest g ran with another GuestID than g (the reference
 	 * hypervisor's GuestID of guest g is g). */
 	PDT_DET_GUESTID,
+	/* A guest exit whose PC (root EPC) is a branch or jump, the exit in
+	 * its delay slot, and the guest's next entry at that PC + 4: resumed
+	 * in the slot, so the slot runs again and the branch is lost. */
+	PDT_DET_DSLOT_RESUME,
+	/* A virtual interrupt the hypervisor raised for a guest (its VIRQ
+	 * message), or one pending at the guest's exit, missing from Cause at
+	 * its next entry with no acknowledgement in between. */
+	PDT_DET_VIRQ_LOST,
+	/* With preserve=on (the hypervisor keeps a TLB handler's entry while
+	 * it is switched out), a handler switched out before its tlbp whose
+	 * own check of Index after the tlbp says it missed. */
+	PDT_DET_PRESERVE_MISS,
 	PDT_DET_COUNT
 };
 
@@ -83,7 +95,16 @@ struct pdt_finding {
 struct pdt_detect_config {
 	/* Repeats of one TLB exception that make a livelock (0: 100). */
 	unsigned repeat_limit;
+	/* The hypervisor promised to keep a TLB handler's entry while the
+	 * guest is switched out (the reference hypervisor's preserve=on):
+	 * PDT_DET_PRESERVE_MISS checks it.  false: nothing is claimed. */
+	bool hv_preserves;
 };
+
+/* The configuration a capture's header asks for: dc's other fields kept,
+ * hv_preserves from its boot arguments (preserve=, by the hypervisor's
+ * own parser; false without boot arguments or on ones it refuses). */
+void pdt_detect_config_header(struct pdt_detect_config *dc, const struct pdt_file_info *info);
 
 struct pdt_detect;
 
