@@ -93,7 +93,11 @@ static bool entry_matches(const struct tlb_entry *e, uint32_t vaddr,
 int tlb_lookup(const struct cpu *cpu, uint32_t vaddr, uint8_t asid,
 	       bool guest, uint8_t guestid, bool any_asid)
 {
-	for (unsigned i = 0; i < cpu->tlb_entries; i++)
+	/* Guest entries are written only through a guest view, whose entries
+	 * are the top guest_entries (tlb_view_guest, tlb_view_tlbg): a guest
+	 * lookup need not look below them, and finds what a whole scan would. */
+	unsigned first = guest ? cpu->tlb_entries - cpu->guest_entries : 0;
+	for (unsigned i = first; i < cpu->tlb_entries; i++)
 		if (entry_matches(&cpu->tlb[i], vaddr, asid, guest, guestid, any_asid))
 			return (int)i;
 	return -1;
