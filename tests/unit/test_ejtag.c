@@ -616,23 +616,20 @@ static void test_dint_ejtagbrk(void **state)
 	assert_int_equal(vzsim_run(sim, 2), VZSIM_STOP_BUDGET);
 	assert_int_equal(vzsim_pc(sim), CODE + 12);
 	assert_int_equal(vzsim_gpr(sim, 10), 3 * 2);
-	/* Now in the delay slot: the slot runs first, as the program was about
-	 * to run it, and the debug exception is taken at the branch's target,
-	 * without Debug.DBD.  A DEPC at the branch would run it, and count it,
-	 * twice: where the probe stopped the core would show in the run. */
+	/* Now in the delay slot: DEPC is the branch, with Debug.DBD; DERET
+	 * runs the branch again. */
 	ecr_rw(sim, ECR_HALT & ~ECR_ROCC);
-	assert_halted(sim, DBG_DM | DBG_VER5 | DBG_DINT, CODE);
-	assert_int_equal(insns(sim), 12);
-	assert_int_equal(vzsim_gpr(sim, 11), 3 * 3);
+	assert_halted(sim, DBG_DBD | DBG_DM | DBG_VER5 | DBG_DINT, CODE + 8);
 	dbg_deret(sim);
-	assert_int_equal(vzsim_pc(sim), CODE);
-	assert_int_equal(vzsim_run(sim, 2), VZSIM_STOP_BUDGET);
-	/* As after 14 instructions of a loop never stopped. */
 	assert_int_equal(vzsim_pc(sim), CODE + 8);
+	assert_int_equal(vzsim_run(sim, 3), VZSIM_STOP_BUDGET);
+	assert_int_equal(vzsim_pc(sim), CODE + 4);
 	assert_int_equal(vzsim_gpr(sim, 9), 4);
-	assert_int_equal(vzsim_gpr(sim, 10), 4 * 2);
 	assert_int_equal(vzsim_gpr(sim, 11), 3 * 3);
-	assert_int_equal(insns(sim), 14);
+	/* The branch ran twice but counts once: the state and the count of
+	 * 13 instructions of a loop never stopped. */
+	assert_int_equal(vzsim_gpr(sim, 10), 3 * 2);
+	assert_int_equal(insns(sim), 13);
 }
 
 /* A debug interrupt wakes a core in WAIT; DEPC is the instruction after

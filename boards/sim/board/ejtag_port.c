@@ -59,13 +59,6 @@ static void debug_interrupt(struct vzsim *sim)
 {
 	struct cpu *cpu = sim->cpu;
 	sim->port.brk = false;
-	/* Not between a branch and its delay slot: a debug exception there
-	 * returns to the branch (DEPC, Debug.DBD), which then runs and is
-	 * counted twice, so where the probe happened to stop the core would
-	 * show in the program's instruction count.  The slot runs first, as
-	 * the program was about to run it anyway. */
-	if (!cpu->ejtag.dm && cpu->in_ds)
-		cpu_run(cpu, 1);
 	if (!cpu->ejtag.dm)
 		ejtag_enter(cpu, DEBUG_DINT);
 	run_debug(sim);

@@ -204,6 +204,10 @@ struct ejtag {
 	bool db_on;        /* a data breakpoint is armed: no soft-TLB fills */
 	bool stalled;      /* the last debug-mode step waits on the probe */
 	bool stepping;     /* cpu_run_debug is running one instruction */
+	/* A DINT taken in a delay slot: DEPC is the branch, which DERET runs
+	 * again; it was counted once already (redo_branch_at: that DEPC). */
+	bool redo_branch;
+	uint32_t redo_branch_at;
 	struct ejtag_pracc pa;
 	/* dmseg fetches: one page the loop decodes from, refilled per fetch. */
 	struct pd_insn dm_insn[1024];

@@ -67,6 +67,7 @@ void ejtag_reset(struct cpu *cpu)
 	e->ibs = e->dbs = 0;
 	memset(e->ib, 0, sizeof e->ib);
 	memset(e->db, 0, sizeof e->db);
+	e->redo_branch = false;
 	e->step = false;
 	e->stalled = false;
 	memset(&e->pa, 0, sizeof e->pa);
@@ -102,6 +103,13 @@ void ejtag_enter(struct cpu *cpu, uint32_t cause)
 		e->depc = cpu->pc;
 		e->debug &= ~DEBUG_DBD;
 	}
+	/* The probe's interrupt lands wherever the probe stopped the core: in
+	 * a delay slot, DERET will run the branch, already counted, again.  So
+	 * that debug mode stays invisible to the run (its instruction count,
+	 * its timers), that second run is not counted (ejtag_deret).  The
+	 * synchronous causes are the program's own, the same in every run. */
+	e->redo_branch = cause == DEBUG_DINT && cpu->in_ds;
+	e->redo_branch_at = e->depc;
 	e->debug = (e->debug & ~DEBUG_CAUSES) | cause;
 	e->dm = true;
 	e->step = false;
@@ -138,6 +146,9 @@ void ejtag_sdbbp(struct cpu *cpu)
 void ejtag_deret(struct cpu *cpu)
 {
 	struct ejtag *e = &cpu->ejtag;
+	/* The branch runs again, unless the probe moved DEPC: cpu_run_debug
+	 * takes its count back once the DERET is done. */
+	e->redo_branch = e->redo_branch && e->depc == e->redo_branch_at;
 	cpu->pc = e->depc;
 	cpu->npc = cpu->pc + 4;
 	cpu->in_ds = false;

@@ -474,6 +474,11 @@ bool cpu_run_debug(struct cpu *cpu, unsigned max_steps)
 		cpu->wait_cycles = idle;
 		cpu->waiting = false;
 		if (!e->dm) { /* deret: whatever restarts, restarts now */
+			if (e->redo_branch && ic) {
+				/* A DINT's branch, counted, runs again (ejtag_enter) */
+				cpu->icount = --ic;
+			}
+			e->redo_branch = false;
 			e->step_from = ic;
 			if (cpu->guest)
 				cpu->guest_since = ic;
