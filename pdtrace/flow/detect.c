@@ -681,7 +681,6 @@ static void insn(struct pdt_detect *d, const struct pdt_flow_item *it)
  * page sizes.  Index's P bit is read-only to mtc0 (only tlbp writes it):
  * no hypervisor can give it back, so it is not compared.
  */
-#define CAUSE_TI_BIT 0x40000000u /* Cause.TI: the guest timer's interrupt is pending */
 
 static const struct cp0_reg {
 	const char *name;
@@ -742,7 +741,7 @@ static void cp0_out(struct pdt_detect *d, unsigned gid, const struct pdt_flow_it
 	/* A timer interrupt pending at the exit (Cause.TI) cannot have been
 	 * served while the guest was out, and only the guest's own write to
 	 * Compare takes it away: it must still be pending at the entry. */
-	if ((g->exit_st.cause & CAUSE_TI_BIT) && !(now->cause & CAUSE_TI_BIT))
+	if ((g->exit_st.cause & CAUSE_TI) && !(now->cause & CAUSE_TI))
 		report(d, PDT_DET_CP0_OUT, PDT_SEV_BUG, gid, it->index, now->pc,
 		       "guest timer interrupt (Cause.TI) dropped across an exit",
 		       "g%u left at insn %" PRIu64 " with Cause 0x%08" PRIx32 ", its timer "
