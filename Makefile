@@ -91,7 +91,7 @@ define LINK_SAN
 $(CC) $(CFLAGS_SAN) $(filter %.o %.a,$^) $(LDLIBS) -o $@
 endef
 
-.PHONY: all deps run test test-fresh fuzz-diff fuzz bench ttf detect-power clean help host target
+.PHONY: all deps run test test-fresh fuzz-diff fuzz bench ttf detect-power identity-update clean help host target
 
 all: host target
 
@@ -105,6 +105,7 @@ help:
 	@echo "make fuzz       libFuzzer on the trace decoder and the ELF reader (FUZZ_SECONDS=300 each)"
 	@echo "make bench      vzsim vs QEMU speed on a 10^9-instruction loop; soak speed and -j scaling; libpdtrace speed"
 	@echo "make ttf        time to failure of the shrinking page over SEEDS=20 seeds (TTF_ARGS='--set k=v ...')"
+	@echo "make identity-update  tests/identity/expected from this tree (only for a change meant to alter runs)"
 	@echo "make detect-power  every injectable hypervisor bug over DETECT_SEEDS=5 seeds, then a clean soak of CLEAN_HOURS=0.05"
 
 deps:
@@ -208,6 +209,11 @@ CLEAN_HOURS ?= 0.05
 detect-power: $(VZSOAK) $(HV_ELF)
 	@SEEDS=$(DETECT_SEEDS) CLEAN_HOURS=$(CLEAN_HOURS) scripts/detect-power.sh $(VZSOAK) $(HV_ELF) \
 		stress/scenarios/soak.scn $(BUILD)/detect-power
+
+# tests/identity/expected from this tree (tests/README.md, identity/):
+# only for a change meant to alter how a seed runs; its commit says why.
+identity-update: $(VZSIM) $(VZSOAK) $(HV_ELF)
+	@scripts/run-identity-tests.sh $(BUILD) $(BUILD)/identity-results --update
 
 fuzz-diff: $(VZSIM) $(DIFFGEN)
 	@scripts/run-diff.sh $(VZSIM) $(DIFFGEN) $(BUILD)/fuzz-diff $(BUILD)/fuzz-results $$(seq 1000 $$((1000 + $(N) - 1)))

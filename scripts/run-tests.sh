@@ -44,6 +44,10 @@ step unit scripts/run-unit-tests.sh "$BUILD" "$RESULTS"
 step pdtrace scripts/run-pdtrace-tests.sh "$BUILD" "$RESULTS"
 step fuzz scripts/run-fuzz.sh decoder "$BUILD" "$RESULTS"
 
+# A seed runs instruction for instruction as it did: the trace words,
+# the runs' summaries and counters against tests/identity/expected.
+step identity scripts/run-identity-tests.sh "$BUILD" "$RESULTS"
+
 # The layers: an upward include must not compile.
 step layers scripts/run-layer-check.sh "$BUILD" "$RESULTS"
 

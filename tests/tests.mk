@@ -143,3 +143,5 @@ $(OCDCHECK): $(BUILD)/san/tests/vzsoak/ocdcheck.o $(call obj_san,$(OCD_SRC))
 TARGET_IMAGES += $(E2E_ELFS)
 TEST_DEPS += $(CMOCKA_BINS) $(DIFFGEN) $(DISASM_WORDS) $(E2E_ELFS) \
 	$(PDT_MKVECTORS) $(FUZZ_BIN) $(FUZZ_ELF_BIN) $(FAKEHV) $(PNGCHECK) $(OCDCHECK)
+# The identity step runs the release builds users run.
+TEST_DEPS += $(VZSIM) $(VZSOAK)
