@@ -200,7 +200,9 @@ enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 	case 5 << 3 | 0: c->pagemask = legal_pagemask(v); break;
 	case 5 << 3 | 1:
 		c->pagegrain = v & PAGEGRAIN_WMASK;
-		mmu_flush(cpu); /* RI/XI enforcement is cached with the pages */
+		/* RI/XI enforcement is cached with the pages; root's PageGrain
+		 * also rules the guests' second stage. */
+		mmu_flush_scope(cpu, guest ? MMU_SCOPE_GUEST : MMU_SCOPE_ALL);
 		break;
 	case 6 << 3 | 0:
 		c->wired = v % entries;
@@ -217,7 +219,10 @@ enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 		uint32_t old = c->entryhi;
 		c->entryhi = v & ENTRYHI_WMASK;
 		if ((old ^ c->entryhi) & 0xffu) {
-			mmu_flush(cpu); /* the soft TLB holds one ASID's view */
+			/* The soft TLB holds one ASID's view.  Root's ASID could
+			 * reach a guest's second stage (root entries of GuestID 0
+			 * are not forced global): all of it for root. */
+			mmu_flush_scope(cpu, guest ? MMU_SCOPE_GUEST : MMU_SCOPE_ALL);
 			if (trace_on(&cpu->trace))
 				trace_refilter(cpu);
 		}

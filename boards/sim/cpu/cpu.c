@@ -33,7 +33,7 @@ int cpu_init(struct cpu *cpu, struct bus *bus, uint8_t *ram, uint32_t ram_size,
 	}
 	for (unsigned i = 0; i < 1024; i++)
 		cpu->fetch_none[i].op = PD_UNDECODED;
-	cpu->stlb_log_n = STLB_LOG_MAX + 1; /* the zeroed tags: clear them all */
+	softtlb_reset(cpu); /* the zeroed tags would match page 0 */
 	cpu->run_limit = UINT64_MAX;
 	cpu_reset(cpu, 0xbfc00000u);
 	return 0;

@@ -11,7 +11,10 @@
  *   vz.c         the VZ ASE's CP0 side: root's VZ registers and which guest
  *                CP0 accesses exit to root
  *   tlb.c        the TLB and its instructions (root and guest entries)
- *   mmu.c        address translation, soft TLB, predecoded page cache
+ *   mmu.c        address translation, the slow path of loads, stores and
+ *                fetches, predecoded page cache
+ *   softtlb.c    the soft TLB and the fetch TLB: remembered translations,
+ *                forgotten by scope and by range
  *   exception.c  taking exceptions and interrupts, eret
  *   trace.c      the PDtrace unit's hooks (trace.h), feeding the packet layer
  *   ejtag.c      EJTAG debug mode: the debug exception and its causes,
@@ -112,6 +115,14 @@ struct stlb_entry {
 	uint32_t rtag, wtag;
 	uintptr_t addend; /* host address of the page minus its virtual address */
 };
+/* The fetch TLB: a virtual page's predecoded page (STLB_TAG_NONE: none). */
+struct ftlb_entry {
+	uint32_t vpage;
+	struct pd_page *page;
+};
+/* What a change of translation can affect (softtlb.c): the root classes,
+ * the guest classes, or both. */
+enum mmu_scope { MMU_SCOPE_ROOT = 1, MMU_SCOPE_GUEST = 2, MMU_SCOPE_ALL = 3 };
 
 /* A predecoded instruction; op == PD_UNDECODED means decode on fetch. */
 #define PD_UNDECODED 0xff
@@ -269,13 +280,13 @@ struct cpu {
 	/* Fast path caches. */
 	enum mmu_class mclass;
 	struct stlb_entry stlb[MMU_NCLASSES][STLB_SIZE];
-	/* Entries filled since the last flush (class * STLB_SIZE + index), so
-	 * that a flush clears those instead of all MMU_NCLASSES * STLB_SIZE:
-	 * a guest kernel flushes at every tlbwr and ASID change, and a full
-	 * clear each time was a third of a soak's run time.  A count past
-	 * STLB_LOG_MAX means "too many, clear all". */
-	uint16_t stlb_log[STLB_LOG_MAX];
-	unsigned stlb_log_n;
+	struct ftlb_entry ftlb[MMU_NCLASSES][STLB_SIZE];
+	/* Entries filled since their half (root classes, guest classes) was
+	 * last cleared, so that clearing it touches those instead of every
+	 * slot: a guest kernel changes ASID every thousand instructions or
+	 * so.  A count past STLB_LOG_MAX means "too many, clear all". */
+	uint16_t stlb_log[2][STLB_LOG_MAX];
+	unsigned stlb_log_n[2];
 	uint32_t fetch_vbase;  /* virtual page of fetch_page, or 1 if none    */
 	struct pd_insn *fetch_page;
 	struct pd_page **pd_pages; /* per 4K RAM page, NULL if never fetched */
@@ -455,6 +466,21 @@ void tlb_wired_written(struct cpu *cpu, struct cp0 *c, unsigned n);
 int tlb_lookup(const struct cpu *cpu, uint32_t vaddr, uint8_t asid,
 	       bool guest, uint8_t guestid, bool any_asid);
 
+/* softtlb.c */
+/* Forget remembered translations: all of them; those of a scope (enum
+ * mmu_scope); those of the virtual pages a TLB entry at va with span mask
+ * span (PageMask | 0x1fff) covers, in a scope.  Each also drops the fetch
+ * page if it may be one of them. */
+void mmu_flush(struct cpu *cpu);
+void mmu_flush_scope(struct cpu *cpu, unsigned scope);
+void mmu_flush_range(struct cpu *cpu, unsigned scope, uint32_t va, uint32_t span);
+/* Only the current fetch page (debug mode's dmseg words change). */
+void mmu_flush_fetch(struct cpu *cpu);
+/* A soft-TLB (fetch false) or fetch-TLB slot of class cls was filled. */
+void softtlb_log(struct cpu *cpu, unsigned cls, unsigned slot, bool fetch);
+/* Empty, whatever the logs say (a new cpu). */
+void softtlb_reset(struct cpu *cpu);
+
 /* mmu.c */
 /*
  * Translates vaddr for an access in the current mode (two stages in guest
@@ -463,8 +489,6 @@ int tlb_lookup(const struct cpu *cpu, uint32_t vaddr, uint8_t asid,
  */
 bool mmu_translate(struct cpu *cpu, uint32_t vaddr, enum access acc,
 		   uint32_t *pa);
-void mmu_flush(struct cpu *cpu);     /* soft TLB + fetch cache */
-void mmu_flush_fetch(struct cpu *cpu);
 /* Slow-path data accesses through translation and the bus. */
 bool mmu_load(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val);
 bool mmu_store(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t val);

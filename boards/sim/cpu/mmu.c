@@ -1,46 +1,17 @@
 /*
- * Address translation (segments, TLB, RI/XI, address errors), the soft TLB
- * that lets the interpreter reach RAM without translating, and the cache of
- * predecoded pages that lets it run without decoding.
+ * Address translation (segments, TLB, RI/XI, address errors), the slow
+ * path of loads, stores and fetches that fills the soft and fetch TLBs
+ * (softtlb.c) with what translated, and the cache of predecoded pages
+ * that lets the interpreter run without decoding.
  *
- * The soft TLB caches 4K granules per translation class (kernel, kernel with
- * ERL, supervisor, user); it is flushed whenever a translation could change:
- * TLB writes and invalidations, an EntryHi.ASID change.  A write tag is given
- * only to pages that are dirty and hold no predecoded code, so every store to
- * code takes the slow path and drops the predecoded words it overwrites.
+ * A write tag is given only to pages that are dirty and hold no predecoded
+ * code, so every store to code takes the slow path and drops the
+ * predecoded words it overwrites.
  */
 #include "cpu.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------ flushing */
-
-void mmu_flush_fetch(struct cpu *cpu)
-{
-	cpu->fetch_vbase = 1;
-	cpu->fetch_page = cpu->fetch_none;
-	cpu->fetch_host = NULL;
-}
-
-void mmu_flush(struct cpu *cpu)
-{
-	if (cpu->stlb_log_n <= STLB_LOG_MAX) {
-		for (unsigned k = 0; k < cpu->stlb_log_n; k++) {
-			unsigned slot = cpu->stlb_log[k];
-			struct stlb_entry *e = &cpu->stlb[slot / STLB_SIZE][slot % STLB_SIZE];
-			e->rtag = e->wtag = STLB_TAG_NONE;
-		}
-	} else {
-		for (unsigned c = 0; c < MMU_NCLASSES; c++)
-			for (unsigned i = 0; i < STLB_SIZE; i++) {
-				cpu->stlb[c][i].rtag = STLB_TAG_NONE;
-				cpu->stlb[c][i].wtag = STLB_TAG_NONE;
-			}
-	}
-	cpu->stlb_log_n = 0;
-	mmu_flush_fetch(cpu);
-}
 
 /* ------------------------------------------------------------ translation */
 
@@ -226,6 +197,13 @@ static void drop_write_tags(struct cpu *cpu, uint32_t pa_page)
 		}
 }
 
+static void set_fetch_page(struct cpu *cpu, uint32_t vpage, struct pd_page *page)
+{
+	cpu->fetch_vbase = vpage;
+	cpu->fetch_page = page->insn;
+	cpu->fetch_host = page->host;
+}
+
 static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 {
 	if (cpu->ejtag.dm && pc >= EJTAG_DMSEG && pc < EJTAG_DSEG_END)
@@ -234,26 +212,35 @@ static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 		cpu_address_error(cpu, EXC_ADEL, pc);
 		return false;
 	}
+	uint32_t vpage = pc & ~0xfffu;
+	unsigned slot = (pc >> 12) & (STLB_SIZE - 1);
+	struct ftlb_entry *f = &cpu->ftlb[cpu->mclass][slot];
+	if (f->vpage == vpage) {
+		/* Translated before, and nothing since could change it. */
+		set_fetch_page(cpu, vpage, f->page);
+		return true;
+	}
 	uint32_t pa;
 	if (!mmu_translate(cpu, pc, ACC_FETCH, &pa))
 		return false;
-	struct pd_page **slot = pd_slot(cpu, pa);
-	if (!slot) {
+	struct pd_page **slotp = pd_slot(cpu, pa);
+	if (!slotp) {
 		cpu_exception(cpu, EXC_IBE, false);
 		return false;
 	}
-	if (!*slot) {
-		*slot = malloc(sizeof(struct pd_page));
-		if (!*slot)
+	if (!*slotp) {
+		*slotp = malloc(sizeof(struct pd_page));
+		if (!*slotp)
 			abort();
 		for (unsigned i = 0; i < 1024; i++)
-			(*slot)->insn[i].op = PD_UNDECODED;
-		(*slot)->host = bus_host_ptr(cpu->bus, pa & ~0xfffu, 4096);
+			(*slotp)->insn[i].op = PD_UNDECODED;
+		(*slotp)->host = bus_host_ptr(cpu->bus, pa & ~0xfffu, 4096);
 		drop_write_tags(cpu, pa & ~0xfffu);
 	}
-	cpu->fetch_vbase = pc & ~0xfffu;
-	cpu->fetch_page = (*slot)->insn;
-	cpu->fetch_host = (*slot)->host;
+	f->vpage = vpage;
+	f->page = *slotp;
+	softtlb_log(cpu, cpu->mclass, slot, true);
+	set_fetch_page(cpu, vpage, *slotp);
 	return true;
 }
 
@@ -287,13 +274,10 @@ static void fill_stlb(struct cpu *cpu, uint32_t vaddr, uint32_t pa, bool store)
 	uint8_t *host = bus_host_ptr(cpu->bus, pa & ~0xfffu, 4096);
 	if (!host || cpu->ejtag.db_on) /* data breakpoints see every access */
 		return;
-	unsigned slot = cpu->mclass * STLB_SIZE + ((vaddr >> 12) & (STLB_SIZE - 1));
-	struct stlb_entry *e = &cpu->stlb[cpu->mclass][slot % STLB_SIZE];
+	unsigned slot = (vaddr >> 12) & (STLB_SIZE - 1);
+	struct stlb_entry *e = &cpu->stlb[cpu->mclass][slot];
 	uint32_t vpage = vaddr & ~0xfffu;
-	if (cpu->stlb_log_n < STLB_LOG_MAX)
-		cpu->stlb_log[cpu->stlb_log_n] = (uint16_t)slot;
-	if (cpu->stlb_log_n <= STLB_LOG_MAX)
-		cpu->stlb_log_n++;
+	softtlb_log(cpu, cpu->mclass, slot, false);
 	uintptr_t addend = (uintptr_t)host - vpage;
 	if (e->addend != addend) {
 		e->rtag = e->wtag = STLB_TAG_NONE;

@@ -202,13 +202,21 @@ static void tlbr_entry(struct cpu *cpu, const struct tlb_view *v)
 	tlb_entry_regs(e, &c->entryhi, &c->pagemask, &c->entrylo0, &c->entrylo1);
 }
 
+/* What a change to the view's entries, or to its context's ASID, can
+ * affect: guest entries are only ever the first stage of guest
+ * translations; root's entries are root's and every guest's second stage. */
+static inline unsigned view_scope(const struct tlb_view *v)
+{
+	return v->guest ? MMU_SCOPE_GUEST : MMU_SCOPE_ALL;
+}
+
 /* tlbr loads EntryHi.ASID too: the soft TLB holds one ASID's view. */
 void tlb_tlbr(struct cpu *cpu, const struct tlb_view *v)
 {
 	uint32_t old_asid = v->c->entryhi & 0xffu;
 	tlbr_entry(cpu, v);
 	if ((v->c->entryhi & 0xffu) != old_asid) {
-		mmu_flush(cpu);
+		mmu_flush_scope(cpu, view_scope(v));
 		if (trace_on(&cpu->trace))
 			trace_refilter(cpu);
 	}
@@ -252,8 +260,16 @@ static bool write_entry(struct cpu *cpu, const struct tlb_view *v, unsigned idx)
 		cpu_exception(cpu, EXC_MCHECK, false);
 		return false;
 	}
+	/* Only the pages the old and the new entry span can translate
+	 * differently now; for a guest entry, only in guest mode. */
+	const struct tlb_entry *old = &cpu->tlb[phys];
+	if (!v->guest)
+		mmu_flush(cpu);
+	else if (!old->ehinv)
+		mmu_flush_range(cpu, MMU_SCOPE_GUEST, old->vpn2, entry_span_mask(old->mask));
 	cpu->tlb[phys] = n;
-	mmu_flush(cpu);
+	if (v->guest && !n.ehinv)
+		mmu_flush_range(cpu, MMU_SCOPE_GUEST, n.vpn2, entry_span_mask(n.mask));
 	return true;
 }
 
@@ -274,7 +290,7 @@ static void invalidate(struct cpu *cpu, const struct tlb_view *v, bool all)
 		if (inv_target(e, v, all, asid))
 			e->ehinv = true;
 	}
-	mmu_flush(cpu);
+	mmu_flush_scope(cpu, view_scope(v));
 }
 
 /* ------------------------------------------------------------ the write hook */
@@ -369,7 +385,7 @@ static void invalidate_hooked(struct cpu *cpu, const struct tlb_view *v, bool al
 		if (inv_target(e, v, all, asid))
 			e->ehinv = true;
 	}
-	mmu_flush(cpu);
+	mmu_flush_scope(cpu, view_scope(v));
 	enum vzsim_tlb_how how = how_of(cpu, v, all ? VZSIM_TLB_TLBINVF : VZSIM_TLB_TLBINV);
 	for (unsigned i = 0; i < v->n && cpu->tlb_hook; i++) {
 		if (!changed[i])

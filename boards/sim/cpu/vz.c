@@ -62,7 +62,8 @@ bool vz_root_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
 		uint32_t old = cpu->guestctl1;
 		cpu->guestctl1 = v & GC1_WMASK;
 		if ((old ^ cpu->guestctl1) & 0xffu) {
-			mmu_flush(cpu); /* guest translations belong to one GuestID */
+			/* guest translations belong to one GuestID */
+			mmu_flush_scope(cpu, MMU_SCOPE_GUEST);
 			if (trace_on(&cpu->trace))
 				trace_refilter(cpu);
 		}

@@ -1,0 +1,128 @@
+/*
+ * The soft TLB and the fetch TLB: what the interpreter remembers of
+ * translations that succeeded, so that it reaches RAM and predecoded code
+ * without translating again; and what forgets them when a translation
+ * could change.
+ *
+ * Both are per translation class (cpu.h, enum mmu_class) and indexed by
+ * the 4K virtual page.  A soft-TLB entry gives a page's host address for
+ * loads (rtag) and stores (wtag); a fetch-TLB entry gives its predecoded
+ * page.  They only ever hold translations that succeeded with nothing
+ * recorded (no exception, no counter), so skipping the translation
+ * changes nothing but the time it takes.
+ *
+ * Forgetting is scoped, because a soak's guests change their translations
+ * every few hundred instructions and a whole flush each time made every
+ * guest load, store and page crossing translate again, through both
+ * stages:
+ * - a guest TLB entry written or read back (tlbwr, tlbwi, tlbr, guest or
+ *   tlbg* form) forgets only the pages the old and the new entry span, in
+ *   the guest classes;
+ * - a guest ASID, PageGrain or GuestID change forgets the guest classes;
+ * - anything of root's (its TLB, whose entries are the second stage of
+ *   every guest translation, its ASID, its PageGrain) and debug mode
+ *   forget everything.
+ * Filled entries are logged per half (root classes, guest classes) so
+ * that forgetting a half clears those instead of scanning it.
+ */
+#include "cpu.h"
+
+/* A log word: which array, class and slot. */
+#define LOG_FETCH 0x8000u
+
+static inline unsigned half_of(unsigned cls)
+{
+	return cls >= MMU_GUEST;
+}
+
+void softtlb_log(struct cpu *cpu, unsigned cls, unsigned slot, bool fetch)
+{
+	unsigned h = half_of(cls);
+	unsigned n = cpu->stlb_log_n[h];
+	if (n < STLB_LOG_MAX)
+		cpu->stlb_log[h][n] = (uint16_t)((fetch ? LOG_FETCH : 0) | cls * STLB_SIZE | slot);
+	if (n <= STLB_LOG_MAX)
+		cpu->stlb_log_n[h] = n + 1;
+}
+
+static void clear_half(struct cpu *cpu, unsigned h)
+{
+	unsigned n = cpu->stlb_log_n[h];
+	if (n <= STLB_LOG_MAX) {
+		for (unsigned k = 0; k < n; k++) {
+			unsigned w = cpu->stlb_log[h][k];
+			unsigned cls = (w & ~LOG_FETCH) / STLB_SIZE, slot = w % STLB_SIZE;
+			if (w & LOG_FETCH) {
+				cpu->ftlb[cls][slot].vpage = STLB_TAG_NONE;
+			} else {
+				cpu->stlb[cls][slot].rtag = STLB_TAG_NONE;
+				cpu->stlb[cls][slot].wtag = STLB_TAG_NONE;
+			}
+		}
+	} else {
+		for (unsigned cls = h * MMU_GUEST; cls < (h + 1) * MMU_GUEST; cls++)
+			for (unsigned i = 0; i < STLB_SIZE; i++) {
+				cpu->stlb[cls][i].rtag = STLB_TAG_NONE;
+				cpu->stlb[cls][i].wtag = STLB_TAG_NONE;
+				cpu->ftlb[cls][i].vpage = STLB_TAG_NONE;
+			}
+	}
+	cpu->stlb_log_n[h] = 0;
+}
+
+void mmu_flush_fetch(struct cpu *cpu)
+{
+	cpu->fetch_vbase = 1;
+	cpu->fetch_page = cpu->fetch_none;
+	cpu->fetch_host = NULL;
+}
+
+void mmu_flush_scope(struct cpu *cpu, unsigned scope)
+{
+	if (scope & MMU_SCOPE_ROOT)
+		clear_half(cpu, 0);
+	if (scope & MMU_SCOPE_GUEST)
+		clear_half(cpu, 1);
+	if (scope & (1u << half_of(cpu->mclass)))
+		mmu_flush_fetch(cpu);
+}
+
+void mmu_flush(struct cpu *cpu)
+{
+	mmu_flush_scope(cpu, MMU_SCOPE_ALL);
+}
+
+void mmu_flush_range(struct cpu *cpu, unsigned scope, uint32_t va, uint32_t span)
+{
+	uint32_t first = (va & ~span) >> 12, last = (va | span) >> 12;
+	if (last - first >= STLB_SIZE) {
+		/* Every slot is in range: the same as the whole scope. */
+		mmu_flush_scope(cpu, scope);
+		return;
+	}
+	for (unsigned cls = 0; cls < MMU_NCLASSES; cls++) {
+		if (!(scope & (1u << half_of(cls))))
+			continue;
+		for (uint32_t p = first; p <= last; p++) {
+			uint32_t page = p << 12;
+			struct stlb_entry *e = &cpu->stlb[cls][p % STLB_SIZE];
+			if (e->rtag == page)
+				e->rtag = STLB_TAG_NONE;
+			if (e->wtag == page)
+				e->wtag = STLB_TAG_NONE;
+			struct ftlb_entry *f = &cpu->ftlb[cls][p % STLB_SIZE];
+			if (f->vpage == page)
+				f->vpage = STLB_TAG_NONE;
+		}
+	}
+	if ((scope & (1u << half_of(cpu->mclass))) &&
+	    (cpu->fetch_vbase >> 12) - first <= last - first)
+		mmu_flush_fetch(cpu);
+}
+
+void softtlb_reset(struct cpu *cpu)
+{
+	/* Every entry, whatever the logs say (the zeroed tags of a new cpu). */
+	cpu->stlb_log_n[0] = cpu->stlb_log_n[1] = STLB_LOG_MAX + 1;
+	mmu_flush(cpu);
+}
