@@ -124,12 +124,17 @@ struct ftlb_entry {
  * the guest classes, or both. */
 enum mmu_scope { MMU_SCOPE_ROOT = 1, MMU_SCOPE_GUEST = 2, MMU_SCOPE_ALL = 3 };
 
-/* A predecoded instruction; op == PD_UNDECODED means decode on fetch. */
+/* A predecoded instruction; op == PD_UNDECODED means decode on fetch.
+ * run: the length of the block the interpreter may run from here (exec.c,
+ * "Blocks"), 0 if none, PD_RUN_UNKNOWN until worked out. */
 #define PD_UNDECODED 0xff
+#define PD_RUN_UNKNOWN 0xffff
+#define PD_RUN_MAX 64
 struct pd_insn {
 	uint8_t op, rs, rt, rd;
 	uint8_t sa;
-	uint8_t pad[3];
+	uint8_t pad;
+	uint16_t run;
 	uint32_t imm;  /* simm16 sign-extended, uimm16, or jump index   */
 	uint32_t word;
 };

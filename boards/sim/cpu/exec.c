@@ -17,16 +17,55 @@
  * PDT (the PDtrace unit's hooks: branches, exceptions, CP0 and memory
  * accesses) and SINK (every instruction reported to the --log-insns
  * sink): run_fast (neither), run_pdt (PDT) and run_sink (both), so a run
- * pays only for the observers it has.
+ * pays only for the observers it has.  run_fast also runs straight runs
+ * of simple instructions as blocks ("Blocks" below, exec_block.h), with
+ * the same handlers (exec_ops.h).
  */
 #include "cpu.h"
 
 #include <string.h>
 
+#include "exec_ops.h" /* BLOCK_OPS, BLOCK_BRANCHES */
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 /* ------------------------------------------------------------ predecode */
+
+/* Instructions whose only effect is to write one GPR (no exception, no
+ * HI/LO, no memory). */
+static bool writes_only_gpr(enum isa_op op)
+{
+	switch (op) {
+	case ISA_OP_SLL: case ISA_OP_SRL: case ISA_OP_SRA: case ISA_OP_ROTR:
+	case ISA_OP_SLLV: case ISA_OP_SRLV: case ISA_OP_SRAV: case ISA_OP_ROTRV:
+	case ISA_OP_ADDU: case ISA_OP_SUBU: case ISA_OP_AND: case ISA_OP_OR:
+	case ISA_OP_XOR: case ISA_OP_NOR: case ISA_OP_SLT: case ISA_OP_SLTU:
+	case ISA_OP_MOVZ: case ISA_OP_MOVN: case ISA_OP_ADDIU: case ISA_OP_SLTI:
+	case ISA_OP_SLTIU: case ISA_OP_ANDI: case ISA_OP_ORI: case ISA_OP_XORI:
+	case ISA_OP_LUI: case ISA_OP_CLZ: case ISA_OP_CLO: case ISA_OP_SEB:
+	case ISA_OP_SEH: case ISA_OP_WSBH: case ISA_OP_EXT: case ISA_OP_INS:
+	case ISA_OP_MUL: case ISA_OP_MFHI: case ISA_OP_MFLO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The GPR an instruction writes: rt for the immediate forms, EXT, INS
+ * and loads, rd otherwise. */
+static unsigned gpr_written(enum isa_op op, const struct pd_insn *d)
+{
+	switch (op) {
+	case ISA_OP_ADDIU: case ISA_OP_SLTI: case ISA_OP_SLTIU: case ISA_OP_ANDI:
+	case ISA_OP_ORI: case ISA_OP_XORI: case ISA_OP_LUI: case ISA_OP_EXT:
+	case ISA_OP_INS: case ISA_OP_LB: case ISA_OP_LBU: case ISA_OP_LH:
+	case ISA_OP_LHU: case ISA_OP_LW:
+		return d->rt;
+	default:
+		return d->rd;
+	}
+}
 
 static void predecode(struct pd_insn *d, uint32_t word)
 {
@@ -66,7 +105,99 @@ static void predecode(struct pd_insn *d, uint32_t word)
 			d->imm = (uint32_t)isa_simm(word);
 		break;
 	}
+	/* A write to $zero and nothing else is a no-op: decoded as one, so
+	 * that the block path, which does not clear $zero after every
+	 * instruction, never sees $zero written. */
+	if (writes_only_gpr(op) && gpr_written(op, d) == 0)
+		op = ISA_OP_NOP;
 	d->op = (uint8_t)op;
+}
+
+/* ------------------------------------------------------------ blocks */
+
+/*
+ * Blocks.  run_fast runs a straight run of block-safe instructions
+ * (exec_ops.h) as one block (exec_block.h): it counts the whole run at
+ * its start, when the run ends before the next event (interrupt, timer,
+ * budget, trace sync, stop), and chains the instructions' handlers
+ * without storing pc or looking around between them.  A run ends at the
+ * first instruction that is not block-safe, after the delay slot of a
+ * branch (whose slot must be in the page and block-safe, and not a
+ * branch), at the end of the page, or after PD_RUN_MAX instructions.  A
+ * load or store that misses the soft TLB stops the count at itself and
+ * puts the state back as the one-at-a-time path has it, so its exception
+ * (or any other) is exact; the block then ends after it.  d->run caches
+ * the length of the run from each instruction; a store to code forgets
+ * the runs that may cover the word (mmu_code_written).
+ */
+static bool block_safe(const struct pd_insn *d)
+{
+	switch (d->op) {
+#define BLOCK_CASE(x) case ISA_OP_##x:
+	BLOCK_OPS(BLOCK_CASE)
+#undef BLOCK_CASE
+		break;
+	default:
+		return false;
+	}
+	switch (d->op) {
+	case ISA_OP_LB: case ISA_OP_LBU: case ISA_OP_LH: case ISA_OP_LHU:
+	case ISA_OP_LW:
+		return d->rt != 0; /* the block path does not clear $zero */
+	case ISA_OP_JALR: case ISA_OP_JALR_HB:
+		return d->rd != 0;
+	default:
+		return true;
+	}
+}
+
+static bool block_branch(const struct pd_insn *d)
+{
+	switch (d->op) {
+#define BLOCK_CASE(x) case ISA_OP_##x:
+	BLOCK_BRANCHES(BLOCK_CASE)
+#undef BLOCK_CASE
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void decode_at(struct cpu *cpu, struct pd_insn *page, unsigned i)
+{
+	if (page[i].op == PD_UNDECODED) {
+		uint32_t w;
+		memcpy(&w, cpu->fetch_host + 4 * i, 4);
+		predecode(&page[i], w);
+		cpu->stats.decoded++;
+	}
+}
+
+/* The run from instruction i of the fetch page (decoded), which is
+ * cached in it and in every instruction after it in the run. */
+static unsigned block_run(struct cpu *cpu, struct pd_insn *page, unsigned i)
+{
+	unsigned n = 0;
+	while (i + n < 1024 && n < PD_RUN_MAX) {
+		unsigned j = i + n;
+		decode_at(cpu, page, j);
+		if (!block_safe(&page[j]))
+			break;
+		if (block_branch(&page[j])) {
+			if (j + 1 >= 1024 || n + 2 > PD_RUN_MAX)
+				break;
+			decode_at(cpu, page, j + 1);
+			if (block_safe(&page[j + 1]) && !block_branch(&page[j + 1]))
+				n += 2;
+			break;
+		}
+		n++;
+	}
+	for (unsigned k = 0; k < n; k++)
+		page[i + k].run = (uint16_t)(n - k);
+	if (n == 0)
+		page[i].run = 0;
+	return n;
 }
 
 /* ------------------------------------------------------------ memory */
@@ -76,42 +207,46 @@ static inline struct stlb_entry *stlb_of(struct cpu *cpu, uint32_t va)
 	return &cpu->stlb[cpu->mclass][(va >> 12) & (STLB_SIZE - 1)];
 }
 
-#define LOAD_FN(name, type, size)                                         \
-	static inline bool name(struct cpu *cpu, uint32_t va, uint32_t *v)    \
-	{                                                                     \
-		struct stlb_entry *e = stlb_of(cpu, va);                          \
-		if (likely(e->rtag == (va & (0xfffff000u | (size - 1))))) {       \
-			type t;                                                       \
-			memcpy(&t, (void *)(e->addend + va), size);                   \
-			*v = (uint32_t)t;                                             \
-			return true;                                                  \
-		}                                                                 \
-		uint32_t raw;                                                     \
-		if (!mmu_load(cpu, va, size, &raw))                               \
-			return false;                                                 \
-		*v = (uint32_t)(type)raw;                                         \
-		return true;                                                      \
-	}
-LOAD_FN(ld_u8, uint8_t, 1)
-LOAD_FN(ld_s8, int8_t, 1)
-LOAD_FN(ld_u16, uint16_t, 2)
-LOAD_FN(ld_s16, int16_t, 2)
-LOAD_FN(ld_32, uint32_t, 4)
-
-#define STORE_FN(name, type, size)                                        \
-	static inline bool name(struct cpu *cpu, uint32_t va, uint32_t v)     \
-	{                                                                     \
-		struct stlb_entry *e = stlb_of(cpu, va);                          \
-		if (likely(e->wtag == (va & (0xfffff000u | (size - 1))))) {       \
-			type t = (type)v;                                             \
-			memcpy((void *)(e->addend + va), &t, size);                   \
-			return true;                                                  \
-		}                                                                 \
-		return mmu_store(cpu, va, size, v);                               \
-	}
-STORE_FN(st_8, uint8_t, 1)
-STORE_FN(st_16, uint16_t, 2)
-STORE_FN(st_32, uint32_t, 4)
+/*
+ * An aligned load or store of the current instruction: through the soft
+ * TLB straight to host memory, else the slow path between SLOW_BEGIN()
+ * and SLOW_END() (the loop section's: exec_loop.h, exec_block.h).  v gets
+ * the loaded value.
+ */
+#define LOAD_INSN(type, size)                                                 \
+	do {                                                                  \
+		uint32_t va_ = R[RS] + d->imm;                                \
+		struct stlb_entry *e_ = STLB_OF(va_);                         \
+		if (likely(e_->rtag == (va_ & (0xfffff000u | (size - 1))))) { \
+			type t_;                                              \
+			memcpy(&t_, (void *)(e_->addend + va_), size);        \
+			v = (uint32_t)t_;                                     \
+			R[RT] = v;                                            \
+		} else {                                                      \
+			SLOW_BEGIN();                                         \
+			if (!mmu_load(cpu, va_, size, &v))                    \
+				goto fault;                                   \
+			v = (uint32_t)(type)v;                                \
+			R[RT] = v;                                            \
+			SLOW_END();                                           \
+		}                                                             \
+		MEMTRACE(false, size, va_, v);                                \
+	} while (0)
+#define STORE_INSN(type, size)                                                \
+	do {                                                                  \
+		uint32_t va_ = R[RS] + d->imm;                                \
+		struct stlb_entry *e_ = STLB_OF(va_);                         \
+		if (likely(e_->wtag == (va_ & (0xfffff000u | (size - 1))))) { \
+			type t_ = (type)R[RT];                                \
+			memcpy((void *)(e_->addend + va_), &t_, size);        \
+		} else {                                                      \
+			SLOW_BEGIN();                                         \
+			if (!mmu_store(cpu, va_, size, R[RT]))                \
+				goto fault;                                   \
+			SLOW_END();                                           \
+		}                                                             \
+		MEMTRACE(true, size, va_, R[RT]);                             \
+	} while (0)
 
 /* lwl/lwr/swl/swr: the aligned word around va, translated for acc. */
 static bool unaligned_word(struct cpu *cpu, uint32_t va, enum access acc,
@@ -340,9 +475,18 @@ static int handle_events(struct cpu *cpu)
  */
 #if defined(__GNUC__) && !defined(VZSIM_SWITCH_DISPATCH)
 #define THREADED 1
+/* GCC would merge the handlers' identical dispatch tails into one
+ * indirect jump (cross-jumping), which the host predicts as badly as a
+ * switch: keep one per handler. */
+#if defined(__clang__)
+#define THREADED_CODE
+#else
+#define THREADED_CODE __attribute__((optimize("no-crossjumping", "no-gcse")))
+#endif
 #define OP(x) L_##x:
 #define OP_DEFAULT
-#define END_OP                                                                \
+#define END_OP GENERAL_END_OP
+#define GENERAL_END_OP                                                        \
 	do {                                                                  \
 		COMMIT();                                                     \
 		if (unlikely(cpu->icount >= cpu->next_event))                 \
@@ -358,10 +502,45 @@ static int handle_events(struct cpu *cpu)
 	} while (0)
 #else
 #define THREADED 0
+#define THREADED_CODE
 #define OP(x) case ISA_OP_##x:
 #define OP_DEFAULT default:
 #define END_OP break
 #endif
+
+/* The one-at-a-time path's names for what exec_ops.h's handlers use. */
+#define RS rs
+#define RT rt
+#define RD rd
+#define CUR_PC pc
+#define STLB_OF(va) stlb_of(cpu, (va))
+
+/* A branch: the instruction after next is its target if taken, and the
+ * next one its delay slot. */
+#define BRANCH GENERAL_BRANCH
+#define GENERAL_BRANCH(cond)                                                  \
+	do {                                                                  \
+		bool taken_ = (cond);                                         \
+		if (taken_)                                                   \
+			after = pc + 4 + d->imm;                              \
+		next_ds = true;                                               \
+		if (PDT)                                                      \
+			trace_branch(cpu, taken_);                            \
+	} while (0)
+/* Branch likely: the delay slot runs only if the branch is taken. */
+#define BRANCH_LIKELY(cond)                                                   \
+	do {                                                                  \
+		bool taken_ = (cond);                                         \
+		if (PDT)                                                      \
+			trace_branch(cpu, taken_);                            \
+		if (taken_) {                                                 \
+			after = pc + 4 + d->imm;                              \
+			next_ds = true;                                       \
+		} else {                                                      \
+			next += 4; /* the delay slot is nullified */          \
+			after = next + 4;                                     \
+		}                                                             \
+	} while (0)
 
 /* A load or store for the trace unit, when it traces data. */
 #define MEMTRACE(store, size, va, data)                                       \
@@ -421,24 +600,54 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 
 /* Three variants: no hooks; PDtrace hooks; PDtrace hooks and the sink
  * (the sink implies the hooks: --log-insns runs are rare and traced). */
+#if THREADED
+/* The block path, with the same handlers under its own OP, END_OP,
+ * BRANCH and operand names (exec_block.h). */
+#define PDT 0
+#undef OP
+#undef END_OP
+#undef BRANCH
+#undef RS
+#undef RT
+#undef RD
+#undef CUR_PC
+#undef STLB_OF
+#include "exec_block.h"
+#define OP(x) L_##x:
+#define END_OP GENERAL_END_OP
+#define BRANCH GENERAL_BRANCH
+#define RS rs
+#define RT rt
+#define RD rd
+#define CUR_PC pc
+#define STLB_OF(va) stlb_of(cpu, (va))
+#undef PDT
+#endif
+
 #define SINK 0
 #define PDT 0
+#define BLOCKS THREADED
 #define RUN_LOOP run_fast
 #include "exec_loop.h"
 #undef RUN_LOOP
+#undef BLOCKS
 #undef PDT
 #define PDT 1
+#define BLOCKS 0
 #define RUN_LOOP run_pdt
 #include "exec_loop.h"
 #undef RUN_LOOP
+#undef BLOCKS
 #undef PDT
 #undef SINK
 
 #define SINK 1
 #define PDT 1
+#define BLOCKS 0
 #define RUN_LOOP run_sink
 #include "exec_loop.h"
 #undef RUN_LOOP
+#undef BLOCKS
 #undef PDT
 #undef SINK
 

@@ -1,7 +1,7 @@
 /*
- * The interpreter loop, stamped twice by exec.c: once with SINK 0 (the
- * fast path) and once with SINK 1 (every instruction reported to the
- * sink).  RUN_LOOP names the function.  Not a standalone header.
+ * The interpreter loop, stamped three times by exec.c: RUN_LOOP names the
+ * function, PDT and SINK say which observers it reports to, BLOCKS whether
+ * it has the block path (exec.c, "Blocks").  Not a standalone header.
  */
 static enum vzsim_stop RUN_LOOP(struct cpu *cpu)
 {
@@ -51,6 +51,19 @@ refetch:
 		predecode(d, w);
 		cpu->stats.decoded++;
 	}
+#if BLOCKS
+	/* A run of block-safe instructions that ends before the next event:
+	 * count it all now and run it without looking around. */
+	if (likely(!cpu->in_ds) && likely(!cpu->ejtag.dm)) {
+		unsigned n = d->run;
+		if (unlikely(n == PD_RUN_UNKNOWN))
+			n = block_run(cpu, cpu->fetch_page, off >> 2);
+		if (n && cpu->icount + n <= cpu->next_event) {
+			run_blocks(cpu, d, n);
+			goto top;
+		}
+	}
+#endif
 	BEGIN_INSN(pc, cpu->npc);
 #if THREADED
 	goto *dispatch[d->op];
@@ -58,31 +71,13 @@ refetch:
 #else
 	switch ((enum isa_op)d->op) {
 #endif
-		/* ---- no-ops and hints */
-		OP(NOP) OP(SSNOP) OP(EHB)
-		OP(PAUSE) OP(SYNC) OP(PREF)
-		OP(SYNCI)
-			END_OP;
+#define SLOW_BEGIN() do { } while (0)
+#define SLOW_END() do { } while (0)
+#include "exec_ops.h"
+#undef SLOW_BEGIN
+#undef SLOW_END
 
-		/* ---- shifts */
-		OP(SLL) R[rd] = R[rt] << d->sa; END_OP;
-		OP(SRL) R[rd] = R[rt] >> d->sa; END_OP;
-		OP(SRA) R[rd] = (uint32_t)((int32_t)R[rt] >> d->sa); END_OP;
-		OP(ROTR)
-			t = R[rt];
-			R[rd] = d->sa ? (t >> d->sa) | (t << (32 - d->sa)) : t;
-			END_OP;
-		OP(SLLV) R[rd] = R[rt] << (R[rs] & 31); END_OP;
-		OP(SRLV) R[rd] = R[rt] >> (R[rs] & 31); END_OP;
-		OP(SRAV) R[rd] = (uint32_t)((int32_t)R[rt] >> (R[rs] & 31)); END_OP;
-		OP(ROTRV) {
-			unsigned s = R[rs] & 31;
-			t = R[rt];
-			R[rd] = s ? (t >> s) | (t << (32 - s)) : t;
-			END_OP;
-		}
-
-		/* ---- ALU */
+		/* ---- ALU that traps on overflow */
 		OP(ADD) {
 			int32_t r;
 			if (__builtin_add_overflow((int32_t)R[rs], (int32_t)R[rt], &r)) {
@@ -92,7 +87,6 @@ refetch:
 			R[rd] = (uint32_t)r;
 			END_OP;
 		}
-		OP(ADDU) R[rd] = R[rs] + R[rt]; END_OP;
 		OP(SUB) {
 			int32_t r;
 			if (__builtin_sub_overflow((int32_t)R[rs], (int32_t)R[rt], &r)) {
@@ -102,15 +96,6 @@ refetch:
 			R[rd] = (uint32_t)r;
 			END_OP;
 		}
-		OP(SUBU) R[rd] = R[rs] - R[rt]; END_OP;
-		OP(AND) R[rd] = R[rs] & R[rt]; END_OP;
-		OP(OR) R[rd] = R[rs] | R[rt]; END_OP;
-		OP(XOR) R[rd] = R[rs] ^ R[rt]; END_OP;
-		OP(NOR) R[rd] = ~(R[rs] | R[rt]); END_OP;
-		OP(SLT) R[rd] = (int32_t)R[rs] < (int32_t)R[rt]; END_OP;
-		OP(SLTU) R[rd] = R[rs] < R[rt]; END_OP;
-		OP(MOVZ) if (R[rt] == 0) R[rd] = R[rs]; END_OP;
-		OP(MOVN) if (R[rt] != 0) R[rd] = R[rs]; END_OP;
 		OP(ADDI) {
 			int32_t r;
 			if (__builtin_add_overflow((int32_t)R[rs], (int32_t)d->imm, &r)) {
@@ -120,124 +105,8 @@ refetch:
 			R[rt] = (uint32_t)r;
 			END_OP;
 		}
-		OP(ADDIU) R[rt] = R[rs] + d->imm; END_OP;
-		OP(SLTI) R[rt] = (int32_t)R[rs] < (int32_t)d->imm; END_OP;
-		OP(SLTIU) R[rt] = R[rs] < d->imm; END_OP;
-		OP(ANDI) R[rt] = R[rs] & d->imm; END_OP;
-		OP(ORI) R[rt] = R[rs] | d->imm; END_OP;
-		OP(XORI) R[rt] = R[rs] ^ d->imm; END_OP;
-		OP(LUI) R[rt] = d->imm; END_OP;
-		OP(CLZ) R[rd] = clz32(R[rs]); END_OP;
-		OP(CLO) R[rd] = clz32(~R[rs]); END_OP;
-		OP(SEB) R[rd] = (uint32_t)(int32_t)(int8_t)R[rt]; END_OP;
-		OP(SEH) R[rd] = (uint32_t)(int32_t)(int16_t)R[rt]; END_OP;
-		OP(WSBH)
-			t = R[rt];
-			R[rd] = ((t & 0x00ff00ffu) << 8) | ((t >> 8) & 0x00ff00ffu);
-			END_OP;
-		OP(EXT)
-			R[rt] = (R[rs] >> d->sa) & d->imm;
-			END_OP;
-		OP(INS)
-			R[rt] = (R[rt] & ~d->imm) | ((R[rs] << d->sa) & d->imm);
-			END_OP;
 
-		/* ---- multiply and divide */
-		OP(MULT) {
-			int64_t p = (int64_t)(int32_t)R[rs] * (int32_t)R[rt];
-			cpu->lo = (uint32_t)p;
-			cpu->hi = (uint32_t)((uint64_t)p >> 32);
-			END_OP;
-		}
-		OP(MULTU) {
-			uint64_t p = (uint64_t)R[rs] * R[rt];
-			cpu->lo = (uint32_t)p;
-			cpu->hi = (uint32_t)(p >> 32);
-			END_OP;
-		}
-		OP(MUL)
-			R[rd] = (uint32_t)((int64_t)(int32_t)R[rs] * (int32_t)R[rt]);
-			END_OP;
-		OP(MADD) OP(MSUB) {
-			int64_t acc = (int64_t)(((uint64_t)cpu->hi << 32) | cpu->lo);
-			int64_t p = (int64_t)(int32_t)R[rs] * (int32_t)R[rt];
-			uint64_t r = (d->op == ISA_OP_MADD) ? (uint64_t)acc + (uint64_t)p
-							     : (uint64_t)acc - (uint64_t)p;
-			cpu->lo = (uint32_t)r;
-			cpu->hi = (uint32_t)(r >> 32);
-			END_OP;
-		}
-		OP(MADDU) OP(MSUBU) {
-			uint64_t acc = ((uint64_t)cpu->hi << 32) | cpu->lo;
-			uint64_t p = (uint64_t)R[rs] * R[rt];
-			uint64_t r = (d->op == ISA_OP_MADDU) ? acc + p : acc - p;
-			cpu->lo = (uint32_t)r;
-			cpu->hi = (uint32_t)(r >> 32);
-			END_OP;
-		}
-		OP(DIV) {
-			int32_t a = (int32_t)R[rs], b = (int32_t)R[rt];
-			if (b == 0) {
-				/* UNPREDICTABLE: leave HI/LO as they are */
-			} else if (a == INT32_MIN && b == -1) {
-				cpu->lo = (uint32_t)INT32_MIN;
-				cpu->hi = 0;
-			} else {
-				cpu->lo = (uint32_t)(a / b);
-				cpu->hi = (uint32_t)(a % b);
-			}
-			END_OP;
-		}
-		OP(DIVU)
-			if (R[rt] != 0) {
-				cpu->lo = R[rs] / R[rt];
-				cpu->hi = R[rs] % R[rt];
-			}
-			END_OP;
-		OP(MFHI) R[rd] = cpu->hi; END_OP;
-		OP(MFLO) R[rd] = cpu->lo; END_OP;
-		OP(MTHI) cpu->hi = R[rs]; END_OP;
-		OP(MTLO) cpu->lo = R[rs]; END_OP;
-
-		/* ---- branches and jumps */
-#define BRANCH(cond)                                                          \
-	do {                                                                  \
-		bool taken_ = (cond);                                         \
-		if (taken_)                                                   \
-			after = pc + 4 + d->imm;                              \
-		next_ds = true;                                               \
-		if (PDT)                                                      \
-			trace_branch(cpu, taken_);                            \
-	} while (0)
-#define BRANCH_LIKELY(cond)                                                   \
-	do {                                                                  \
-		bool taken_ = (cond);                                         \
-		if (PDT)                                                      \
-			trace_branch(cpu, taken_);                            \
-		if (taken_) {                                                   \
-			after = pc + 4 + d->imm;                              \
-			next_ds = true;                                       \
-		} else {                                                      \
-			next += 4; /* the delay slot is nullified */          \
-			after = next + 4;                                     \
-		}                                                             \
-	} while (0)
-		OP(BEQ) BRANCH(R[rs] == R[rt]); END_OP;
-		OP(BNE) BRANCH(R[rs] != R[rt]); END_OP;
-		OP(BLEZ) BRANCH((int32_t)R[rs] <= 0); END_OP;
-		OP(BGTZ) BRANCH((int32_t)R[rs] > 0); END_OP;
-		OP(BLTZ) BRANCH((int32_t)R[rs] < 0); END_OP;
-		OP(BGEZ) BRANCH((int32_t)R[rs] >= 0); END_OP;
-		OP(BLTZAL)
-			t = (int32_t)R[rs] < 0;
-			R[31] = pc + 8;
-			BRANCH(t);
-			END_OP;
-		OP(BGEZAL)
-			t = (int32_t)R[rs] >= 0;
-			R[31] = pc + 8;
-			BRANCH(t);
-			END_OP;
+		/* ---- branch likely: the slot runs only if taken */
 		OP(BEQL) BRANCH_LIKELY(R[rs] == R[rt]); END_OP;
 		OP(BNEL) BRANCH_LIKELY(R[rs] != R[rt]); END_OP;
 		OP(BLEZL) BRANCH_LIKELY((int32_t)R[rs] <= 0); END_OP;
@@ -254,83 +123,7 @@ refetch:
 			R[31] = pc + 8;
 			BRANCH_LIKELY(t);
 			END_OP;
-		OP(J)
-			after = ((pc + 4) & 0xf0000000u) | d->imm;
-			next_ds = true;
-			END_OP;
-		OP(JAL)
-			after = ((pc + 4) & 0xf0000000u) | d->imm;
-			R[31] = pc + 8;
-			next_ds = true;
-			END_OP;
-		OP(JR) OP(JR_HB)
-			after = R[rs];
-			next_ds = true;
-			if (PDT)
-				trace_target(cpu, after);
-			END_OP;
-		OP(JALR) OP(JALR_HB)
-			after = R[rs]; /* read before rd is written: rd may equal rs */
-			R[rd] = pc + 8;
-			next_ds = true;
-			if (PDT)
-				trace_target(cpu, after);
-			END_OP;
-
-		/* ---- loads and stores */
-		OP(LB) {
-			uint32_t va = R[rs] + d->imm;
-			if (!ld_s8(cpu, va, &v)) goto fault;
-			R[rt] = v;
-			MEMTRACE(false, 1, va, v);
-			END_OP;
-		}
-		OP(LBU) {
-			uint32_t va = R[rs] + d->imm;
-			if (!ld_u8(cpu, va, &v)) goto fault;
-			R[rt] = v;
-			MEMTRACE(false, 1, va, v);
-			END_OP;
-		}
-		OP(LH) {
-			uint32_t va = R[rs] + d->imm;
-			if (!ld_s16(cpu, va, &v)) goto fault;
-			R[rt] = v;
-			MEMTRACE(false, 2, va, v);
-			END_OP;
-		}
-		OP(LHU) {
-			uint32_t va = R[rs] + d->imm;
-			if (!ld_u16(cpu, va, &v)) goto fault;
-			R[rt] = v;
-			MEMTRACE(false, 2, va, v);
-			END_OP;
-		}
-		OP(LW) {
-			uint32_t va = R[rs] + d->imm;
-			if (!ld_32(cpu, va, &v)) goto fault;
-			R[rt] = v;
-			MEMTRACE(false, 4, va, v);
-			END_OP;
-		}
-		OP(SB) {
-			uint32_t va = R[rs] + d->imm;
-			if (!st_8(cpu, va, R[rt])) goto fault;
-			MEMTRACE(true, 1, va, R[rt]);
-			END_OP;
-		}
-		OP(SH) {
-			uint32_t va = R[rs] + d->imm;
-			if (!st_16(cpu, va, R[rt])) goto fault;
-			MEMTRACE(true, 2, va, R[rt]);
-			END_OP;
-		}
-		OP(SW) {
-			uint32_t va = R[rs] + d->imm;
-			if (!st_32(cpu, va, R[rt])) goto fault;
-			MEMTRACE(true, 4, va, R[rt]);
-			END_OP;
-		}
+		/* ---- loads and stores: the unaligned and atomic ones */
 		OP(LWL) OP(LWR) {
 			uint32_t va = R[rs] + d->imm, pa, w;
 			unsigned k = va & 3;

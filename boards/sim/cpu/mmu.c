@@ -232,8 +232,10 @@ static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 		*slotp = malloc(sizeof(struct pd_page));
 		if (!*slotp)
 			abort();
-		for (unsigned i = 0; i < 1024; i++)
+		for (unsigned i = 0; i < 1024; i++) {
 			(*slotp)->insn[i].op = PD_UNDECODED;
+			(*slotp)->insn[i].run = PD_RUN_UNKNOWN;
+		}
 		(*slotp)->host = bus_host_ptr(cpu->bus, pa & ~0xfffu, 4096);
 		drop_write_tags(cpu, pa & ~0xfffu);
 	}
@@ -258,11 +260,16 @@ void mmu_code_written(struct cpu *cpu, uint32_t pa, unsigned size)
 	for (uint32_t a = first; a <= last && a >= first; a += 4) {
 		struct pd_page **slot = pd_slot(cpu, a);
 		if (slot && *slot) {
-			struct pd_insn *d = &(*slot)->insn[(a & 0xfff) >> 2];
+			unsigned i = (a & 0xfff) >> 2;
+			struct pd_insn *d = &(*slot)->insn[i];
 			if (d->op != PD_UNDECODED) {
 				d->op = PD_UNDECODED;
 				cpu->stats.smc_invalidations++;
 			}
+			/* Every block run that may hold the word starts at most
+			 * PD_RUN_MAX - 1 words before it (exec.c, "Blocks"). */
+			for (unsigned k = 0; k < PD_RUN_MAX && k <= i; k++)
+				(*slot)->insn[i - k].run = PD_RUN_UNKNOWN;
 		}
 	}
 }

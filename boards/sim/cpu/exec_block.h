@@ -1,0 +1,107 @@
+/*
+ * The block path (exec.c, "Blocks"), included once by exec.c: a function
+ * of its own, so that the few values it keeps between instructions stay
+ * in host registers.  Not a standalone header.
+ *
+ * run_blocks runs the n block-safe instructions at d, the fetch page's
+ * instruction at cpu->pc (not in a delay slot, n of them before the next
+ * event), then, while the next pc starts another block in the same page
+ * that also ends before the next event, that one (block chaining); it
+ * returns with the state as the one-at-a-time path would have it after
+ * the last instruction it ran, or after an exception's redirection.
+ */
+THREADED_CODE static void run_blocks(struct cpu *cpu, struct pd_insn *d, unsigned n)
+{
+	static void *const bdispatch[ISA_OP_COUNT] = {
+#define BLOCK_LABEL(x) [ISA_OP_##x] = &&B_##x,
+		BLOCK_OPS(BLOCK_LABEL)
+#undef BLOCK_LABEL
+	};
+	/* The translation class cannot change inside a block: only an
+	 * exception, a CP0 write or eret change it, and each ends one. */
+	struct stlb_entry *const stlb = cpu->stlb[cpu->mclass];
+	const struct pd_insn *first, *last; /* the block's */
+	uint32_t pc = cpu->pc;              /* first's address */
+	uint32_t after = 0, v, t;
+	bool next_ds;
+
+start:
+	cpu->icount += n;
+	first = d;
+	last = d + n - 1;
+	next_ds = false;
+	goto *bdispatch[d->op];
+
+/* Handlers chain straight to the next instruction of the block, and read
+ * the fields they use from it.  next_ds says the instruction is the delay
+ * slot of the block's branch, which can only be its last but one. */
+#define OP(x) B_##x:
+#define END_OP                                                                \
+	do {                                                                  \
+		if (d == last)                                                \
+			goto done;                                            \
+		d++;                                                          \
+		goto *bdispatch[d->op];                                       \
+	} while (0)
+#define RS (d->rs)
+#define RT (d->rt)
+#define RD (d->rd)
+#define CUR_PC (pc + 4u * (uint32_t)(d - first))
+#define STLB_OF(va) (&stlb[((va) >> 12) & (STLB_SIZE - 1)])
+#define BRANCH(cond)                                                          \
+	do {                                                                  \
+		after = (cond) ? CUR_PC + 4 + d->imm : CUR_PC + 8;            \
+		next_ds = true;                                               \
+	} while (0)
+/* Before the slow path of a load or store, which may raise an exception
+ * or read the state: the count stops at this instruction, and pc, npc,
+ * the delay-slot state are those the one-at-a-time path would have. */
+#define SLOW_BEGIN()                                                          \
+	do {                                                                  \
+		cpu->icount -= (uint64_t)(last - d);                          \
+		cpu->pc = CUR_PC;                                             \
+		cpu->in_ds = next_ds;                                         \
+		cpu->npc = next_ds ? after : CUR_PC + 4;                      \
+		if (next_ds)                                                  \
+			cpu->branch_word = d[-1].word;                        \
+	} while (0)
+/* The slow access may have changed what the loop looks at (a store to
+ * code, a device's stop request): the block ends after it, and the next
+ * one starts only if it still can. */
+#define SLOW_END() goto done
+	{
+#include "exec_ops.h"
+	}
+
+done:
+	pc = next_ds ? after : CUR_PC + 4;
+	{
+		/* Chain: the next block, if it can start now. */
+		uint32_t off = pc - cpu->fetch_vbase;
+		if (!(off & 0xfffff003u)) {
+			d = &cpu->fetch_page[off >> 2];
+			n = d->run;
+			/* A known run is of decoded, block-safe instructions. */
+			if (n != PD_RUN_UNKNOWN && n && cpu->icount + n <= cpu->next_event)
+				goto start;
+		}
+	}
+	cpu->pc = pc;
+	cpu->npc = pc + 4;
+	cpu->in_ds = false;
+	return;
+fault:
+	/* The exception has redirected pc; the count stopped at the
+	 * instruction that raised it. */
+	return;
+#undef OP
+#undef END_OP
+#undef RS
+#undef RT
+#undef RD
+#undef CUR_PC
+#undef STLB_OF
+#undef BRANCH
+#undef SLOW_BEGIN
+#undef SLOW_END
+}
