@@ -186,6 +186,19 @@ static inline void vz_map_guest(vzsim *sim, unsigned gid, unsigned idx)
 		   LO_RAM(pa) | LO_G, LO_RAM(pa + 0x100000u) | LO_G);
 }
 
+/*
+ * A second-stage mapping of one 4K page: GPA gpa of guest gid to PA pa, by
+ * root entry idx (a 4K pair; the other page of the pair invalid).
+ */
+static inline void vz_map_gpa_page(vzsim *sim, unsigned gid, unsigned idx, uint32_t gpa,
+				   uint32_t pa)
+{
+	uint32_t page = LO_RAM(pa) | LO_G;
+	bool odd = (gpa & 0x1000u) != 0;
+	vz_tlb_put(sim, idx, false, gid, gpa & ~0x1fffu, PM_4K, odd ? LO_G : page,
+		   odd ? page : LO_G);
+}
+
 static inline void vz_guest_stubs(vzsim *sim, unsigned gid)
 {
 	const uint32_t r[] = {enc_hypcall(G_HC_REFILL), enc_nop()};
