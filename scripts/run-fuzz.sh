@@ -16,6 +16,12 @@
 # not there to build the fuzzer.  The growing corpus is kept between runs
 # (build/fuzz/corpus, build/fuzz/elf/corpus), crash inputs land in
 # crashes/ beside it.
+#
+# With FUZZ_RUNS set (`make test`) the run is the same on every machine
+# instead: FUZZ_RUNS inputs from libFuzzer's seed FUZZ_SEED (default 1),
+# starting from the seeds alone in a corpus of its own (test-corpus/), so
+# what passes here passes in CI; the time-bounded runs of `make fuzz`
+# explore on from the kept corpus.
 set -u
 # shellcheck source=scripts/results.sh
 . "$(dirname "$0")/results.sh"
@@ -36,10 +42,20 @@ if [ ! -x "$fuzz" ]; then
 	exit
 fi
 
-mkdir -p "$work/corpus" "$work/crashes"
+if [ -n "${FUZZ_RUNS:-}" ]; then
+	corpus=$work/test-corpus
+	rm -rf "$corpus"
+	budget=(-seed="${FUZZ_SEED:-1}" -runs="$FUZZ_RUNS")
+	what="$FUZZ_RUNS inputs from seed ${FUZZ_SEED:-1}"
+else
+	corpus=$work/corpus
+	budget=(-max_total_time="$FUZZ_SECONDS")
+	what="${FUZZ_SECONDS}s"
+fi
+mkdir -p "$corpus" "$work/crashes"
 rm -rf "$work/seeds"
 mkdir -p "$work/seeds"
-dirs=("$work/corpus" "$work/seeds")
+dirs=("$corpus" "$work/seeds")
 if [ "$TARGET" = decoder ]; then
 	if ! "$BUILD/bin/pdt-mkvectors" "$work/seeds" > /dev/null; then
 		fail "$name" "$BUILD/bin/pdt-mkvectors could not write the seeds"
@@ -53,16 +69,18 @@ else
 fi
 
 log=$RESULTS/$step.$name.log
-"$fuzz" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+"$fuzz" "${budget[@]}" -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/crashes/" -print_final_stats=1 "${dirs[@]}" > "$log" 2>&1
 rc=$?
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1)
 if [ $rc -eq 0 ]; then
 	pass "$name"
-	echo "$step.$name: ${FUZZ_SECONDS}s, ${runs:-?} inputs, ${cov:-cov: ?}, corpus $(ls "$work/corpus" | wc -l) files"
+	echo "$step.$name: $what, ${runs:-?} inputs, ${cov:-cov: ?}, corpus $(ls "$corpus" | wc -l) files"
 else
-	fail "$name" "exit $rc, see $log; crash inputs in $work/crashes"
+	# What libFuzzer said, in the one line a summary keeps.
+	why=$(grep -E '^==[0-9]+== ?ERROR|^SUMMARY|runtime error|^artifact_prefix|Test unit written' "$log" | head -n 4 | tr '\n' ' ')
+	fail "$name" "exit $rc ($what): ${why:-no error line} -- see $log; crash inputs in $work/crashes"
 	grep -E 'ERROR|SUMMARY|runtime error|crash-|timeout-|leak-' "$log" | head -n 10
 fi
 results_end

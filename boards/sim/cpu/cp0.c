@@ -219,10 +219,9 @@ enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 		uint32_t old = c->entryhi;
 		c->entryhi = v & ENTRYHI_WMASK;
 		if ((old ^ c->entryhi) & 0xffu) {
-			/* The soft TLB holds one ASID's view.  Root's ASID could
-			 * reach a guest's second stage (root entries of GuestID 0
-			 * are not forced global): all of it for root. */
-			mmu_flush_scope(cpu, guest ? MMU_SCOPE_GUEST : MMU_SCOPE_ALL);
+			/* The soft TLB holds one ASID's view: the guest's or
+			 * root's (a second-stage lookup matches any ASID). */
+			mmu_flush_scope(cpu, guest ? MMU_SCOPE_GUEST : MMU_SCOPE_ROOT);
 			if (trace_on(&cpu->trace))
 				trace_refilter(cpu);
 		}

@@ -19,9 +19,11 @@
  *   tlbg* form) forgets only the pages the old and the new entry span, in
  *   the guest classes;
  * - a guest ASID, PageGrain or GuestID change forgets the guest classes;
- * - anything of root's (its TLB, whose entries are the second stage of
- *   every guest translation, its ASID, its PageGrain) and debug mode
- *   forget everything.
+ * - root's ASID forgets the root classes (a second-stage lookup matches
+ *   any ASID);
+ * - anything else of root's (its TLB, whose entries are the second stage
+ *   of every guest translation, its PageGrain) and debug mode forget
+ *   everything.
  * Filled entries are logged per half (root classes, guest classes) so
  * that forgetting a half clears those instead of scanning it.
  */
