@@ -127,8 +127,10 @@ static void predecode(struct pd_insn *d, uint32_t word)
  * load or store that misses the soft TLB stops the count at itself and
  * puts the state back as the one-at-a-time path has it, so its exception
  * (or any other) is exact; the block then ends after it.  d->run caches
- * the length of the run from each instruction; a store to code forgets
- * the runs that may cover the word (mmu_code_written).
+ * the length of the run from each instruction, and a known run is known
+ * all through (every instruction in it has its own known run, to the same
+ * end); a store to code forgets the word's run and the known ones back
+ * from it (mmu_code_written), which are all the runs that may hold it.
  */
 static bool block_safe(const struct pd_insn *d)
 {
@@ -497,6 +499,10 @@ static int handle_events(struct cpu *cpu)
 		d = &cpu->fetch_page[off >> 2];                               \
 		if (unlikely(d->op == PD_UNDECODED))                          \
 			goto top;                                             \
+		if (BLOCKS && d->run != 0 && !next_ds) {                      \
+			pc = next; /* perhaps a block starts here */          \
+			goto block_try;                                       \
+		}                                                             \
 		BEGIN_INSN(next, after);                                      \
 		goto *dispatch[d->op];                                        \
 	} while (0)

@@ -51,6 +51,7 @@ refetch:
 		predecode(d, w);
 		cpu->stats.decoded++;
 	}
+block_try: /* d at pc, the state in cpu */
 #if BLOCKS
 	/* A run of block-safe instructions that ends before the next event:
 	 * count it all now and run it without looking around. */

@@ -266,10 +266,16 @@ void mmu_code_written(struct cpu *cpu, uint32_t pa, unsigned size)
 				d->op = PD_UNDECODED;
 				cpu->stats.smc_invalidations++;
 			}
-			/* Every block run that may hold the word starts at most
-			 * PD_RUN_MAX - 1 words before it (exec.c, "Blocks"). */
-			for (unsigned k = 0; k < PD_RUN_MAX && k <= i; k++)
-				(*slot)->insn[i - k].run = PD_RUN_UNKNOWN;
+			/* The block runs that hold the word (exec.c, "Blocks"):
+			 * a known run is known all through, so they are the
+			 * known ones back from it. */
+			d->run = PD_RUN_UNKNOWN;
+			for (unsigned k = i; k-- > 0;) {
+				struct pd_insn *b = &(*slot)->insn[k];
+				if (b->run == 0 || b->run == PD_RUN_UNKNOWN)
+					break;
+				b->run = PD_RUN_UNKNOWN;
+			}
 		}
 	}
 }

@@ -102,9 +102,9 @@ void mmu_flush_range(struct cpu *cpu, unsigned scope, uint32_t va, uint32_t span
 		mmu_flush_scope(cpu, scope);
 		return;
 	}
-	for (unsigned cls = 0; cls < MMU_NCLASSES; cls++) {
-		if (!(scope & (1u << half_of(cls))))
-			continue;
+	unsigned cls_first = (scope & MMU_SCOPE_ROOT) ? 0 : MMU_GUEST;
+	unsigned cls_end = (scope & MMU_SCOPE_GUEST) ? MMU_NCLASSES : MMU_GUEST;
+	for (unsigned cls = cls_first; cls < cls_end; cls++) {
 		for (uint32_t p = first; p <= last; p++) {
 			uint32_t page = p << 12;
 			struct stlb_entry *e = &cpu->stlb[cls][p % STLB_SIZE];

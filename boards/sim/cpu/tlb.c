@@ -227,7 +227,9 @@ void tlb_tlbr(struct cpu *cpu, const struct tlb_view *v)
 static bool overlaps(const struct cpu *cpu, unsigned skip,
 		     const struct tlb_entry *n)
 {
-	for (unsigned i = 0; i < cpu->tlb_entries; i++) {
+	/* Guest entries live in the guest part only (tlb_lookup). */
+	unsigned first = n->guest ? cpu->tlb_entries - cpu->guest_entries : 0;
+	for (unsigned i = first; i < cpu->tlb_entries; i++) {
 		const struct tlb_entry *e = &cpu->tlb[i];
 		if (i == skip || e->ehinv || e->guest != n->guest ||
 		    e->guestid != n->guestid)
