@@ -199,11 +199,16 @@ enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 	case 4 << 3 | 2: c->userlocal = v; break;
 	case 5 << 3 | 0: c->pagemask = legal_pagemask(v); break;
 	case 5 << 3 | 1:
+	{
+		uint32_t old = c->pagegrain;
 		c->pagegrain = v & PAGEGRAIN_WMASK;
 		/* RI/XI enforcement is cached with the pages; root's PageGrain
-		 * also rules the guests' second stage. */
-		mmu_flush_scope(cpu, guest ? MMU_SCOPE_GUEST : MMU_SCOPE_ALL);
+		 * also rules the guests' second stage.  A hypervisor restores
+		 * the guest's at every switch, mostly unchanged. */
+		if (c->pagegrain != old)
+			mmu_flush_scope(cpu, guest ? MMU_SCOPE_GUEST : MMU_SCOPE_ALL);
 		break;
+	}
 	case 6 << 3 | 0:
 		c->wired = v % entries;
 		tlb_wired_written(cpu, c, entries);
@@ -219,9 +224,13 @@ enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 		uint32_t old = c->entryhi;
 		c->entryhi = v & ENTRYHI_WMASK;
 		if ((old ^ c->entryhi) & 0xffu) {
-			/* The soft TLB holds one ASID's view: the guest's or
-			 * root's (a second-stage lookup matches any ASID). */
-			mmu_flush_scope(cpu, guest ? MMU_SCOPE_GUEST : MMU_SCOPE_ROOT);
+			/* The soft TLB holds one ASID's view: the guest's
+			 * under a key of its own, root's alone (a second-stage
+			 * lookup matches any ASID). */
+			if (guest)
+				softtlb_guest_context(cpu);
+			else
+				mmu_flush_scope(cpu, MMU_SCOPE_ROOT);
 			if (trace_on(&cpu->trace))
 				trace_refilter(cpu);
 		}

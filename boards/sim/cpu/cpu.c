@@ -77,6 +77,7 @@ void cpu_reset(struct cpu *cpu, uint32_t pc)
 	cp0_reset(cpu);
 	tlb_reset(cpu);
 	ejtag_reset(cpu);
+	softtlb_reset(cpu); /* no context keys either: GuestID and ASID reset */
 	cpu->mclass = MMU_NCLASSES; /* force a recompute */
 	cpu_status_changed(cpu);
 	cpu_timer_start(cpu);

@@ -110,6 +110,10 @@ enum access { ACC_LOAD = 0, ACC_STORE = 1, ACC_FETCH = 2 };
  */
 #define STLB_SIZE 256
 #define STLB_TAG_NONE 0xffffffffu
+/* Tags carry a context key in bits 4..11 (softtlb.c): 0 in root mode, in
+ * guest mode the key of the guest's GuestID and ASID. */
+#define STLB_KEY_MASK 0xff0u
+#define STLB_KEYS 256
 #define STLB_LOG_MAX 64
 struct stlb_entry {
 	uint32_t rtag, wtag;
@@ -292,6 +296,9 @@ struct cpu {
 	 * so.  A count past STLB_LOG_MAX means "too many, clear all". */
 	uint16_t stlb_log[2][STLB_LOG_MAX];
 	unsigned stlb_log_n[2];
+	uint32_t stlb_key;     /* ORed into tags: guest_key in guest mode, else 0 */
+	uint32_t guest_key;    /* the guest context's key, in place (<< 4)    */
+	uint32_t key_ctx[STLB_KEYS]; /* context + 1 a key stands for, 0: free */
 	uint32_t fetch_vbase;  /* virtual page of fetch_page, or 1 if none    */
 	struct pd_insn *fetch_page;
 	struct pd_page **pd_pages; /* per 4K RAM page, NULL if never fetched */
@@ -481,6 +488,9 @@ void mmu_flush_scope(struct cpu *cpu, unsigned scope);
 void mmu_flush_range(struct cpu *cpu, unsigned scope, uint32_t va, uint32_t span);
 /* Only the current fetch page (debug mode's dmseg words change). */
 void mmu_flush_fetch(struct cpu *cpu);
+/* The guest's translation context (GuestID, guest ASID) changed: its
+ * remembered translations stay, under their key, for when it comes back. */
+void softtlb_guest_context(struct cpu *cpu);
 /* A soft-TLB (fetch false) or fetch-TLB slot of class cls was filled. */
 void softtlb_log(struct cpu *cpu, unsigned cls, unsigned slot, bool fetch);
 /* Empty, whatever the logs say (a new cpu). */

@@ -219,7 +219,7 @@ static inline struct stlb_entry *stlb_of(struct cpu *cpu, uint32_t va)
 	do {                                                                  \
 		uint32_t va_ = R[RS] + d->imm;                                \
 		struct stlb_entry *e_ = STLB_OF(va_);                         \
-		if (likely(e_->rtag == (va_ & (0xfffff000u | (size - 1))))) { \
+		if (likely(e_->rtag == ((va_ & (0xfffff000u | (size - 1))) | STLB_KEY))) { \
 			type t_;                                              \
 			memcpy(&t_, (void *)(e_->addend + va_), size);        \
 			v = (uint32_t)t_;                                     \
@@ -238,7 +238,7 @@ static inline struct stlb_entry *stlb_of(struct cpu *cpu, uint32_t va)
 	do {                                                                  \
 		uint32_t va_ = R[RS] + d->imm;                                \
 		struct stlb_entry *e_ = STLB_OF(va_);                         \
-		if (likely(e_->wtag == (va_ & (0xfffff000u | (size - 1))))) { \
+		if (likely(e_->wtag == ((va_ & (0xfffff000u | (size - 1))) | STLB_KEY))) { \
 			type t_ = (type)R[RT];                                \
 			memcpy((void *)(e_->addend + va_), &t_, size);        \
 		} else {                                                      \
@@ -520,6 +520,7 @@ static int handle_events(struct cpu *cpu)
 #define RD rd
 #define CUR_PC pc
 #define STLB_OF(va) stlb_of(cpu, (va))
+#define STLB_KEY (cpu->stlb_key)
 
 /* A branch: the instruction after next is its target if taken, and the
  * next one its delay slot. */
@@ -618,6 +619,7 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 #undef RD
 #undef CUR_PC
 #undef STLB_OF
+#undef STLB_KEY
 #include "exec_block.h"
 #define OP(x) L_##x:
 #define END_OP GENERAL_END_OP
@@ -627,6 +629,7 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 #define RD rd
 #define CUR_PC pc
 #define STLB_OF(va) stlb_of(cpu, (va))
+#define STLB_KEY (cpu->stlb_key)
 #undef PDT
 #endif
 

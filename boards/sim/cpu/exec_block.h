@@ -20,6 +20,7 @@ THREADED_CODE static void run_blocks(struct cpu *cpu, struct pd_insn *d, unsigne
 	/* The translation class cannot change inside a block: only an
 	 * exception, a CP0 write or eret change it, and each ends one. */
 	struct stlb_entry *const stlb = cpu->stlb[cpu->mclass];
+	const uint32_t key = cpu->stlb_key;
 	const struct pd_insn *first, *last; /* the block's */
 	uint32_t pc = cpu->pc;              /* first's address */
 	uint32_t after = 0, v, t;
@@ -48,6 +49,7 @@ start:
 #define RD (d->rd)
 #define CUR_PC (pc + 4u * (uint32_t)(d - first))
 #define STLB_OF(va) (&stlb[((va) >> 12) & (STLB_SIZE - 1)])
+#define STLB_KEY key
 #define BRANCH(cond)                                                          \
 	do {                                                                  \
 		after = (cond) ? CUR_PC + 4 + d->imm : CUR_PC + 8;            \
@@ -101,6 +103,7 @@ fault:
 #undef RD
 #undef CUR_PC
 #undef STLB_OF
+#undef STLB_KEY
 #undef BRANCH
 #undef SLOW_BEGIN
 #undef SLOW_END

@@ -192,7 +192,7 @@ static void drop_write_tags(struct cpu *cpu, uint32_t pa_page)
 		for (unsigned i = 0; i < STLB_SIZE; i++) {
 			struct stlb_entry *e = &cpu->stlb[c][i];
 			if (e->wtag != STLB_TAG_NONE &&
-			    (uint8_t *)(e->addend + e->wtag) == host)
+			    (uint8_t *)(e->addend + (e->wtag & ~STLB_KEY_MASK)) == host)
 				e->wtag = STLB_TAG_NONE;
 		}
 }
@@ -215,7 +215,7 @@ static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 	uint32_t vpage = pc & ~0xfffu;
 	unsigned slot = (pc >> 12) & (STLB_SIZE - 1);
 	struct ftlb_entry *f = &cpu->ftlb[cpu->mclass][slot];
-	if (f->vpage == vpage) {
+	if (f->vpage == (vpage | cpu->stlb_key)) {
 		/* Translated before, and nothing since could change it. */
 		set_fetch_page(cpu, vpage, f->page);
 		return true;
@@ -239,7 +239,7 @@ static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 		(*slotp)->host = bus_host_ptr(cpu->bus, pa & ~0xfffu, 4096);
 		drop_write_tags(cpu, pa & ~0xfffu);
 	}
-	f->vpage = vpage;
+	f->vpage = vpage | cpu->stlb_key;
 	f->page = *slotp;
 	softtlb_log(cpu, cpu->mclass, slot, true);
 	set_fetch_page(cpu, vpage, *slotp);
@@ -298,11 +298,11 @@ static void fill_stlb(struct cpu *cpu, uint32_t vaddr, uint32_t pa, bool store)
 	}
 	if (store) {
 		if (!page_has_code(cpu, pa))
-			e->wtag = vpage;
+			e->wtag = vpage | cpu->stlb_key;
 	} else {
 		/* The load translated, so RI did not forbid it; a PageGrain write
 		 * that could change that flushes the soft TLB. */
-		e->rtag = vpage;
+		e->rtag = vpage | cpu->stlb_key;
 	}
 }
 

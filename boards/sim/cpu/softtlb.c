@@ -14,11 +14,18 @@
  * Forgetting is scoped, because a soak's guests change their translations
  * every few hundred instructions and a whole flush each time made every
  * guest load, store and page crossing translate again, through both
- * stages:
+ * stages.  And a guest's translations depend on its GuestID and ASID,
+ * which change at every world switch and guest process switch: rather
+ * than forgotten then, they are tagged with a key of the context (bits
+ * 4..11 of a tag, which an access's compare never has set), and an entry
+ * matches only under its key.  A key stands for one context until a
+ * context that hashes to it needs it, which forgets the guest classes.
+ * So:
  * - a guest TLB entry written or read back (tlbwr, tlbwi, tlbr, guest or
  *   tlbg* form) forgets only the pages the old and the new entry span, in
  *   the guest classes;
- * - a guest ASID, PageGrain or GuestID change forgets the guest classes;
+ * - a guest ASID or GuestID change (mtc0, mtgc0, tlbr, GuestCtl1) only
+ *   changes the key; a guest PageGrain change forgets the guest classes;
  * - root's ASID forgets the root classes (a second-stage lookup matches
  *   any ASID);
  * - anything else of root's (its TLB, whose entries are the second stage
@@ -107,13 +114,14 @@ void mmu_flush_range(struct cpu *cpu, unsigned scope, uint32_t va, uint32_t span
 	for (unsigned cls = cls_first; cls < cls_end; cls++) {
 		for (uint32_t p = first; p <= last; p++) {
 			uint32_t page = p << 12;
+			/* Under any key: the entry spans every context's. */
 			struct stlb_entry *e = &cpu->stlb[cls][p % STLB_SIZE];
-			if (e->rtag == page)
+			if ((e->rtag & ~STLB_KEY_MASK) == page)
 				e->rtag = STLB_TAG_NONE;
-			if (e->wtag == page)
+			if ((e->wtag & ~STLB_KEY_MASK) == page)
 				e->wtag = STLB_TAG_NONE;
 			struct ftlb_entry *f = &cpu->ftlb[cls][p % STLB_SIZE];
-			if (f->vpage == page)
+			if ((f->vpage & ~STLB_KEY_MASK) == page)
 				f->vpage = STLB_TAG_NONE;
 		}
 	}
@@ -122,9 +130,33 @@ void mmu_flush_range(struct cpu *cpu, unsigned scope, uint32_t va, uint32_t span
 		mmu_flush_fetch(cpu);
 }
 
+void softtlb_guest_context(struct cpu *cpu)
+{
+	uint32_t ctx = (uint32_t)cpu_guestid(cpu) << 8 | (cpu->gcp0.entryhi & 0xffu);
+	unsigned k = (ctx * 0x9e37u >> 8) % (STLB_KEYS - 1) + 1;
+	if (cpu->key_ctx[k] != ctx + 1) {
+		if (cpu->key_ctx[k] != 0) {
+			/* Another context's entries are under this key. */
+			clear_half(cpu, 1);
+			for (unsigned i = 0; i < STLB_KEYS; i++)
+				cpu->key_ctx[i] = 0;
+		}
+		cpu->key_ctx[k] = ctx + 1;
+	}
+	cpu->guest_key = k << 4;
+	if (cpu->guest) {
+		cpu->stlb_key = cpu->guest_key;
+		mmu_flush_fetch(cpu); /* the fetch page is the old context's */
+	}
+}
+
 void softtlb_reset(struct cpu *cpu)
 {
 	/* Every entry, whatever the logs say (the zeroed tags of a new cpu). */
 	cpu->stlb_log_n[0] = cpu->stlb_log_n[1] = STLB_LOG_MAX + 1;
 	mmu_flush(cpu);
+	for (unsigned i = 0; i < STLB_KEYS; i++)
+		cpu->key_ctx[i] = 0;
+	softtlb_guest_context(cpu);
+	cpu->stlb_key = cpu->guest ? cpu->guest_key : 0;
 }

@@ -216,7 +216,10 @@ void tlb_tlbr(struct cpu *cpu, const struct tlb_view *v)
 	uint32_t old_asid = v->c->entryhi & 0xffu;
 	tlbr_entry(cpu, v);
 	if ((v->c->entryhi & 0xffu) != old_asid) {
-		mmu_flush_scope(cpu, view_scope(v));
+		if (v->guest)
+			softtlb_guest_context(cpu);
+		else
+			mmu_flush_scope(cpu, MMU_SCOPE_ROOT);
 		if (trace_on(&cpu->trace))
 			trace_refilter(cpu);
 	}

@@ -63,7 +63,7 @@ bool vz_root_write(struct cpu *cpu, unsigned reg, unsigned sel, uint32_t v)
 		cpu->guestctl1 = v & GC1_WMASK;
 		if ((old ^ cpu->guestctl1) & 0xffu) {
 			/* guest translations belong to one GuestID */
-			mmu_flush_scope(cpu, MMU_SCOPE_GUEST);
+			softtlb_guest_context(cpu);
 			if (trace_on(&cpu->trace))
 				trace_refilter(cpu);
 		}
@@ -113,6 +113,7 @@ void cpu_status_changed(struct cpu *cpu)
 		cpu->mclass = cls;
 		mmu_flush_fetch(cpu);
 	}
+	cpu->stlb_key = guest ? cpu->guest_key : 0;
 	/* Interrupt enables may have changed: look at pending interrupts. */
 	cpu->next_event = cpu->icount;
 	if (trace_on(&cpu->trace))
