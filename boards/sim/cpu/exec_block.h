@@ -70,12 +70,21 @@ start:
 /* The slow access may have changed what the loop looks at (a store to
  * code, a device's stop request): the block ends after it, and the next
  * one starts only if it still can. */
-#define SLOW_END() goto done
+#define SLOW_END() goto done_slow
 	{
 #include "exec_ops.h"
 	}
 
 done:
+	/* A loop that is one block (it ends in a branch back to its first
+	 * instruction) goes round again without looking it up. */
+	if (next_ds && after == pc && cpu->icount + n <= cpu->next_event) {
+		cpu->icount += n;
+		d = (struct pd_insn *)first;
+		next_ds = false;
+		goto *bdispatch[d->op];
+	}
+done_slow:
 	pc = next_ds ? after : CUR_PC + 4;
 	{
 		/* Chain: the next block, if it can start now. */
