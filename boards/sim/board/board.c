@@ -482,6 +482,7 @@ int vzsim_tlb_write(vzsim *sim, unsigned index, const struct vzsim_tlb_entry *e)
 	t->ehinv = t->ehinv || e->invalid;
 	t->guest = e->guest;
 	t->guestid = e->guestid;
+	tlb_entry_seal(t);
 	mmu_flush(sim->cpu);
 	if (sim->cpu->tlb_hook)
 		tlb_report_api(sim->cpu, index, &before);

@@ -88,7 +88,11 @@ struct tlb_entry {
 	bool guest;       /* a guest (stage-one) entry, not root's          */
 	uint8_t guestid;  /* GuestID tag; 0 for root's own entries          */
 	uint32_t lo[2];   /* EntryLo0/1 as written (RI XI PFN C D V G)    */
+	/* Derived from the above by tlb_entry_seal, for lookups: */
+	uint32_t key;     /* guest << 8 | guestid, TLB_KEY_NONE if ehinv     */
+	uint32_t span;    /* mask | 0x1fff: the address bits below VPN2     */
 };
+#define TLB_KEY_NONE 0xffffffffu
 
 /* Translation classes: the soft TLB and fetch cache are per class. */
 enum mmu_class {
@@ -477,6 +481,8 @@ void tlb_wired_written(struct cpu *cpu, struct cp0 *c, unsigned n);
  */
 int tlb_lookup(const struct cpu *cpu, uint32_t vaddr, uint8_t asid,
 	       bool guest, uint8_t guestid, bool any_asid);
+/* Sets an entry's derived fields after any change to it. */
+void tlb_entry_seal(struct tlb_entry *e);
 
 /* softtlb.c */
 /* Forget remembered translations: all of them; those of a scope (enum

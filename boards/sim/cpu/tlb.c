@@ -70,22 +70,34 @@ void tlb_view_tlbg(struct cpu *cpu, struct tlb_view *v)
 
 /* ------------------------------------------------------------ lookup */
 
+static inline uint32_t match_key(bool guest, uint8_t guestid)
+{
+	return (uint32_t)guest << 8 | guestid;
+}
+
+void tlb_entry_seal(struct tlb_entry *e)
+{
+	e->key = e->ehinv ? TLB_KEY_NONE : match_key(e->guest, e->guestid);
+	e->span = entry_span_mask(e->mask);
+}
+
 void tlb_reset(struct cpu *cpu)
 {
 	for (unsigned i = 0; i < TLB_MAX_ENTRIES; i++) {
 		struct tlb_entry *e = &cpu->tlb[i];
 		*e = (struct tlb_entry){0};
 		e->ehinv = true;
+		tlb_entry_seal(e);
 	}
 	mmu_flush(cpu);
 }
 
-static bool entry_matches(const struct tlb_entry *e, uint32_t vaddr,
-			  uint8_t asid, bool guest, uint8_t guestid, bool any_asid)
+/* key: match_key of the tags looked for.  Lookups run on every slow-path
+ * translation and every tlbp, so the first test is one compare. */
+static inline bool entry_matches(const struct tlb_entry *e, uint32_t vaddr,
+				 uint8_t asid, uint32_t key, bool any_asid)
 {
-	if (e->ehinv || e->guest != guest || e->guestid != guestid)
-		return false;
-	if ((vaddr & ~entry_span_mask(e->mask)) != e->vpn2)
+	if (e->key != key || (vaddr & ~e->span) != e->vpn2)
 		return false;
 	return any_asid || e->g || e->asid == asid;
 }
@@ -97,8 +109,9 @@ int tlb_lookup(const struct cpu *cpu, uint32_t vaddr, uint8_t asid,
 	 * are the top guest_entries (tlb_view_guest, tlb_view_tlbg): a guest
 	 * lookup need not look below them, and finds what a whole scan would. */
 	unsigned first = guest ? cpu->tlb_entries - cpu->guest_entries : 0;
+	uint32_t key = match_key(guest, guestid);
 	for (unsigned i = first; i < cpu->tlb_entries; i++)
-		if (entry_matches(&cpu->tlb[i], vaddr, asid, guest, guestid, any_asid))
+		if (entry_matches(&cpu->tlb[i], vaddr, asid, key, any_asid))
 			return (int)i;
 	return -1;
 }
@@ -126,9 +139,10 @@ void tlb_wired_written(struct cpu *cpu, struct cp0 *c, unsigned n)
 void tlb_tlbp(struct cpu *cpu, const struct tlb_view *v)
 {
 	uint32_t hi = v->c->entryhi;
+	uint32_t key = match_key(v->guest, v->tag);
 	for (unsigned i = 0; i < v->n; i++) {
 		if (entry_matches(&cpu->tlb[v->base + i], hi & 0xffffe000u,
-				  (uint8_t)hi, v->guest, v->tag, false)) {
+				  (uint8_t)hi, key, false)) {
 			v->c->index = i;
 			return;
 		}
@@ -234,10 +248,9 @@ static bool overlaps(const struct cpu *cpu, unsigned skip,
 	unsigned first = n->guest ? cpu->tlb_entries - cpu->guest_entries : 0;
 	for (unsigned i = first; i < cpu->tlb_entries; i++) {
 		const struct tlb_entry *e = &cpu->tlb[i];
-		if (i == skip || e->ehinv || e->guest != n->guest ||
-		    e->guestid != n->guestid)
+		if (e->key != n->key || i == skip)
 			continue;
-		uint32_t span = entry_span_mask(e->mask) | entry_span_mask(n->mask);
+		uint32_t span = e->span | n->span;
 		if ((e->vpn2 & ~span) != (n->vpn2 & ~span))
 			continue;
 		if (e->g || n->g || e->asid == n->asid)
@@ -260,6 +273,7 @@ static bool write_entry(struct cpu *cpu, const struct tlb_view *v, unsigned idx)
 		n.lo[0] |= 1;
 		n.lo[1] |= 1;
 	}
+	tlb_entry_seal(&n);
 	if (cpu->tlb_mcheck && !n.ehinv && overlaps(cpu, phys, &n)) {
 		cpu->cp0.status |= ST_TS;
 		cpu_exception(cpu, EXC_MCHECK, false);
@@ -292,8 +306,10 @@ static void invalidate(struct cpu *cpu, const struct tlb_view *v, bool all)
 	uint8_t asid = (uint8_t)v->c->entryhi;
 	for (unsigned i = 0; i < v->n; i++) {
 		struct tlb_entry *e = &cpu->tlb[v->base + i];
-		if (inv_target(e, v, all, asid))
+		if (inv_target(e, v, all, asid)) {
 			e->ehinv = true;
+			tlb_entry_seal(e);
+		}
 	}
 	mmu_flush_scope(cpu, view_scope(v));
 }
@@ -387,8 +403,10 @@ static void invalidate_hooked(struct cpu *cpu, const struct tlb_view *v, bool al
 	for (unsigned i = 0; i < v->n; i++) {
 		struct tlb_entry *e = &cpu->tlb[v->base + i];
 		changed[i] = inv_target(e, v, all, asid) && !e->ehinv;
-		if (inv_target(e, v, all, asid))
+		if (inv_target(e, v, all, asid)) {
 			e->ehinv = true;
+			tlb_entry_seal(e);
+		}
 	}
 	mmu_flush_scope(cpu, view_scope(v));
 	enum vzsim_tlb_how how = how_of(cpu, v, all ? VZSIM_TLB_TLBINVF : VZSIM_TLB_TLBINV);
