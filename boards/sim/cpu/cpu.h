@@ -300,6 +300,7 @@ struct cpu {
 	 * so.  A count past STLB_LOG_MAX means "too many, clear all". */
 	uint16_t stlb_log[2][STLB_LOG_MAX];
 	unsigned stlb_log_n[2];
+	unsigned stlb_used;    /* classes with entries filled (bit per class)  */
 	uint32_t stlb_key;     /* ORed into tags: guest_key in guest mode, else 0 */
 	uint32_t guest_key;    /* the guest context's key, in place (<< 4)    */
 	uint32_t key_ctx[STLB_KEYS]; /* context + 1 a key stands for, 0: free */

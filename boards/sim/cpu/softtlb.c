@@ -47,6 +47,7 @@ static inline unsigned half_of(unsigned cls)
 void softtlb_log(struct cpu *cpu, unsigned cls, unsigned slot, bool fetch)
 {
 	unsigned h = half_of(cls);
+	cpu->stlb_used |= 1u << cls;
 	unsigned n = cpu->stlb_log_n[h];
 	if (n < STLB_LOG_MAX)
 		cpu->stlb_log[h][n] = (uint16_t)((fetch ? LOG_FETCH : 0) | cls * STLB_SIZE | slot);
@@ -77,6 +78,7 @@ static void clear_half(struct cpu *cpu, unsigned h)
 			}
 	}
 	cpu->stlb_log_n[h] = 0;
+	cpu->stlb_used &= h ? ~(((1u << MMU_GUEST) - 1) << MMU_GUEST) : ~((1u << MMU_GUEST) - 1);
 }
 
 void mmu_flush_fetch(struct cpu *cpu)
@@ -112,6 +114,8 @@ void mmu_flush_range(struct cpu *cpu, unsigned scope, uint32_t va, uint32_t span
 	unsigned cls_first = (scope & MMU_SCOPE_ROOT) ? 0 : MMU_GUEST;
 	unsigned cls_end = (scope & MMU_SCOPE_GUEST) ? MMU_NCLASSES : MMU_GUEST;
 	for (unsigned cls = cls_first; cls < cls_end; cls++) {
+		if (!(cpu->stlb_used & (1u << cls)))
+			continue; /* nothing filled since the class was cleared */
 		for (uint32_t p = first; p <= last; p++) {
 			uint32_t page = p << 12;
 			/* Under any key: the entry spans every context's. */

@@ -280,15 +280,18 @@ static bool write_entry(struct cpu *cpu, const struct tlb_view *v, unsigned idx)
 		return false;
 	}
 	/* Only the pages the old and the new entry span can translate
-	 * differently now; for a guest entry, only in guest mode. */
+	 * differently now; for a guest entry, only in guest mode.  The new
+	 * entry's pages had no translation that worked, unless through
+	 * another entry that matches them too, which the duplicate check
+	 * refuses when it is on. */
 	const struct tlb_entry *old = &cpu->tlb[phys];
 	if (!v->guest)
 		mmu_flush(cpu);
 	else if (!old->ehinv)
-		mmu_flush_range(cpu, MMU_SCOPE_GUEST, old->vpn2, entry_span_mask(old->mask));
+		mmu_flush_range(cpu, MMU_SCOPE_GUEST, old->vpn2, old->span);
 	cpu->tlb[phys] = n;
-	if (v->guest && !n.ehinv)
-		mmu_flush_range(cpu, MMU_SCOPE_GUEST, n.vpn2, entry_span_mask(n.mask));
+	if (v->guest && !n.ehinv && !cpu->tlb_mcheck)
+		mmu_flush_range(cpu, MMU_SCOPE_GUEST, n.vpn2, n.span);
 	return true;
 }
 
