@@ -483,6 +483,7 @@ int vzsim_tlb_write(vzsim *sim, unsigned index, const struct vzsim_tlb_entry *e)
 	t->guest = e->guest;
 	t->guestid = e->guestid;
 	tlb_entry_seal(t);
+	sim->cpu->tlb_unchecked = true; /* no duplicate check here */
 	mmu_flush(sim->cpu);
 	if (sim->cpu->tlb_hook)
 		tlb_report_api(sim->cpu, index, &before);

@@ -117,6 +117,11 @@ enum access { ACC_LOAD = 0, ACC_STORE = 1, ACC_FETCH = 2 };
 /* Tags carry a context key in bits 4..11 (softtlb.c): 0 in root mode, in
  * guest mode the key of the guest's GuestID and ASID. */
 #define STLB_KEY_MASK 0xff0u
+/* A write tag with this bit is a RAM page that holds predecoded code: no
+ * access's compare has it, so stores to it take the slow path, which
+ * writes it without translating and drops the words it overwrote. */
+#define STLB_CODE_PAGE 0x4u
+#define STLB_TAG_FLAGS (STLB_KEY_MASK | STLB_CODE_PAGE)
 #define STLB_KEYS 256
 #define STLB_LOG_MAX 64
 struct stlb_entry {
@@ -276,6 +281,10 @@ struct cpu {
 	enum tlbr_bad_index tlbr_bad_index;
 	unsigned count_div;    /* instructions per Count increment */
 	bool tlb_mcheck;       /* duplicate TLB entries raise Machine Check */
+	/* Entries were written without the duplicate check (vzsim_tlb_write):
+	 * a lookup may no longer trust its hint (tlb.c). */
+	bool tlb_unchecked;
+	unsigned tlb_hint[3];  /* last index each kind of lookup found    */
 
 	/* Execution bookkeeping. */
 	uint64_t icount;
@@ -480,7 +489,7 @@ void tlb_wired_written(struct cpu *cpu, struct cp0 *c, unsigned n);
  * The entry that maps vaddr among entries tagged (guest, guestid) with
  * ASID asid (ignored when any_asid), or -1.
  */
-int tlb_lookup(const struct cpu *cpu, uint32_t vaddr, uint8_t asid,
+int tlb_lookup(struct cpu *cpu, uint32_t vaddr, uint8_t asid,
 	       bool guest, uint8_t guestid, bool any_asid);
 /* Sets an entry's derived fields after any change to it. */
 void tlb_entry_seal(struct tlb_entry *e);

@@ -184,7 +184,15 @@ static bool page_has_code(struct cpu *cpu, uint32_t pa)
 	return slot && *slot;
 }
 
-/* A page just became code: no soft-TLB entry may write it directly. */
+/* Whether the host page of a RAM-backed page is the board's RAM, where a
+ * code page's stores may go without translating (mmu_store). */
+static inline bool in_ram(const struct cpu *cpu, const uint8_t *host)
+{
+	return host >= cpu->ram && host < cpu->ram + cpu->ram_size;
+}
+
+/* A page just became code: no soft-TLB entry may write it directly; in
+ * RAM, its stores keep their translation (STLB_CODE_PAGE). */
 static void drop_write_tags(struct cpu *cpu, uint32_t pa_page)
 {
 	uint8_t *host = bus_host_ptr(cpu->bus, pa_page, 4096);
@@ -192,8 +200,9 @@ static void drop_write_tags(struct cpu *cpu, uint32_t pa_page)
 		for (unsigned i = 0; i < STLB_SIZE; i++) {
 			struct stlb_entry *e = &cpu->stlb[c][i];
 			if (e->wtag != STLB_TAG_NONE &&
-			    (uint8_t *)(e->addend + (e->wtag & ~STLB_KEY_MASK)) == host)
-				e->wtag = STLB_TAG_NONE;
+			    (uint8_t *)(e->addend + (e->wtag & ~STLB_TAG_FLAGS)) == host)
+				e->wtag = in_ram(cpu, host) ? e->wtag | STLB_CODE_PAGE
+							    : STLB_TAG_NONE;
 		}
 }
 
@@ -299,6 +308,8 @@ static void fill_stlb(struct cpu *cpu, uint32_t vaddr, uint32_t pa, bool store)
 	if (store) {
 		if (!page_has_code(cpu, pa))
 			e->wtag = vpage | cpu->stlb_key;
+		else if (in_ram(cpu, host))
+			e->wtag = vpage | cpu->stlb_key | STLB_CODE_PAGE;
 	} else {
 		/* The load translated, so RI did not forbid it; a PageGrain write
 		 * that could change that flushes the soft TLB. */
@@ -357,6 +368,15 @@ bool mmu_load(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t *val)
 
 bool mmu_store(struct cpu *cpu, uint32_t vaddr, unsigned size, uint32_t val)
 {
+	/* A RAM page with code that translated for stores before: write it,
+	 * and drop the predecoded words, as mmu_write_pa would. */
+	struct stlb_entry *e = &cpu->stlb[cpu->mclass][(vaddr >> 12) & (STLB_SIZE - 1)];
+	if (e->wtag == ((vaddr & (0xfffff000u | (size - 1))) | cpu->stlb_key | STLB_CODE_PAGE)) {
+		uint8_t *host = (uint8_t *)(e->addend + vaddr);
+		memcpy(host, &val, size);
+		mmu_code_written(cpu, (uint32_t)(host - cpu->ram), size);
+		return true;
+	}
 	if (in_dseg(cpu, vaddr))
 		return ejtag_store(cpu, vaddr, size, val);
 	if (vaddr & (size - 1)) {

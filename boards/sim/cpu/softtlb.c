@@ -120,12 +120,12 @@ void mmu_flush_range(struct cpu *cpu, unsigned scope, uint32_t va, uint32_t span
 			uint32_t page = p << 12;
 			/* Under any key: the entry spans every context's. */
 			struct stlb_entry *e = &cpu->stlb[cls][p % STLB_SIZE];
-			if ((e->rtag & ~STLB_KEY_MASK) == page)
+			if ((e->rtag & ~STLB_TAG_FLAGS) == page)
 				e->rtag = STLB_TAG_NONE;
-			if ((e->wtag & ~STLB_KEY_MASK) == page)
+			if ((e->wtag & ~STLB_TAG_FLAGS) == page)
 				e->wtag = STLB_TAG_NONE;
 			struct ftlb_entry *f = &cpu->ftlb[cls][p % STLB_SIZE];
-			if ((f->vpage & ~STLB_KEY_MASK) == page)
+			if ((f->vpage & ~STLB_TAG_FLAGS) == page)
 				f->vpage = STLB_TAG_NONE;
 		}
 	}

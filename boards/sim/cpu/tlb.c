@@ -89,6 +89,7 @@ void tlb_reset(struct cpu *cpu)
 		e->ehinv = true;
 		tlb_entry_seal(e);
 	}
+	cpu->tlb_unchecked = false; /* no entries, so no duplicates */
 	mmu_flush(cpu);
 }
 
@@ -102,17 +103,27 @@ static inline bool entry_matches(const struct tlb_entry *e, uint32_t vaddr,
 	return any_asid || e->g || e->asid == asid;
 }
 
-int tlb_lookup(const struct cpu *cpu, uint32_t vaddr, uint8_t asid,
+int tlb_lookup(struct cpu *cpu, uint32_t vaddr, uint8_t asid,
 	       bool guest, uint8_t guestid, bool any_asid)
 {
+	/* With the duplicate check on, at most one entry matches: the one
+	 * this kind of lookup (root, guest, second stage) found last often
+	 * does again, and then it is the one a scan would find. */
+	unsigned *hint = &cpu->tlb_hint[guest ? 1 : any_asid ? 2 : 0];
+	uint32_t key = match_key(guest, guestid);
+	bool unique = cpu->tlb_mcheck && !cpu->tlb_unchecked;
+	if (unique && *hint < cpu->tlb_entries &&
+	    entry_matches(&cpu->tlb[*hint], vaddr, asid, key, any_asid))
+		return (int)*hint;
 	/* Guest entries are written only through a guest view, whose entries
 	 * are the top guest_entries (tlb_view_guest, tlb_view_tlbg): a guest
 	 * lookup need not look below them, and finds what a whole scan would. */
 	unsigned first = guest ? cpu->tlb_entries - cpu->guest_entries : 0;
-	uint32_t key = match_key(guest, guestid);
 	for (unsigned i = first; i < cpu->tlb_entries; i++)
-		if (entry_matches(&cpu->tlb[i], vaddr, asid, key, any_asid))
+		if (entry_matches(&cpu->tlb[i], vaddr, asid, key, any_asid)) {
+			*hint = i;
 			return (int)i;
+		}
 	return -1;
 }
 
