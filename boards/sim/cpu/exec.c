@@ -148,6 +148,8 @@ static bool block_safe(const struct pd_insn *d)
 		return d->rt != 0; /* the block path does not clear $zero */
 	case ISA_OP_JALR: case ISA_OP_JALR_HB:
 		return d->rd != 0;
+	case ISA_OP_MFC0: case ISA_OP_MFGC0:
+		return d->rt != 0;
 	default:
 		return true;
 	}

@@ -71,6 +71,8 @@ start:
  * code, a device's stop request): the block ends after it, and the next
  * one starts only if it still can. */
 #define SLOW_END() goto done_slow
+/* After a CP0 read: the rest of the block counted again. */
+#define SLOW_RESUME() (cpu->icount += (uint64_t)(last - d))
 	{
 #include "exec_ops.h"
 	}
@@ -116,4 +118,5 @@ fault:
 #undef BRANCH
 #undef SLOW_BEGIN
 #undef SLOW_END
+#undef SLOW_RESUME
 }

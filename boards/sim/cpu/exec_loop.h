@@ -74,9 +74,11 @@ block_try: /* d at pc, the state in cpu */
 #endif
 #define SLOW_BEGIN() do { } while (0)
 #define SLOW_END() do { } while (0)
+#define SLOW_RESUME() do { } while (0)
 #include "exec_ops.h"
 #undef SLOW_BEGIN
 #undef SLOW_END
+#undef SLOW_RESUME
 
 		/* ---- ALU that traps on overflow */
 		OP(ADD) {
@@ -210,16 +212,6 @@ block_try: /* d at pc, the state in cpu */
 			END_OP;
 
 		/* ---- coprocessor 0 (the guest's own in guest mode) */
-		OP(MFC0)
-			if (!cp0_gate(cpu)) goto fault;
-			if (cpu->guest) {
-				if (!gcp0_done(cpu, gcp0_read(cpu, rd, d->word & 7, &v, false)))
-					goto fault;
-			} else {
-				cp0_read(cpu, rd, d->word & 7, &v);
-			}
-			R[rt] = v;
-			END_OP;
 		OP(MTC0)
 			if (!cp0_gate(cpu)) goto fault;
 			if (cpu->guest) {
@@ -311,11 +303,6 @@ block_try: /* d at pc, the state in cpu */
 			END_OP;
 
 		/* ---- Virtualization ASE: root's view of the guest context */
-		OP(MFGC0)
-			if (!root_vz_gate(cpu)) goto fault;
-			gcp0_read(cpu, rd, d->word & 7, &v, true);
-			R[rt] = v;
-			END_OP;
 		OP(MTGC0)
 			if (!root_vz_gate(cpu)) goto fault;
 			gcp0_write(cpu, rd, d->word & 7, R[rt], true);

@@ -12,7 +12,12 @@
  * instruction's fields and address); BRANCH(cond); and for the slow path
  * of a load or store STLB_OF(va) (the soft-TLB slot of va),
  * SLOW_BEGIN() (before the call: the state an exception needs) and
- * SLOW_END() (after it succeeded).  Not a standalone header.
+ * SLOW_END() (after it succeeded).  A CP0 read, which changes nothing
+ * (outside debug mode, where no block runs), goes on after SLOW_RESUME()
+ * instead.  Not a standalone header.
+ *
+ * Also block-safe, with their destination not $zero: CP0 reads (mfc0, and
+ * root's mfgc0 of the guest's).
  */
 #ifndef BLOCK_OPS
 #define BLOCK_OPS(X)                                                          \
@@ -25,7 +30,8 @@
 	X(DIVU) X(MFHI) X(MFLO) X(MTHI) X(MTLO)                               \
 	X(BEQ) X(BNE) X(BLEZ) X(BGTZ) X(BLTZ) X(BGEZ) X(BLTZAL) X(BGEZAL)     \
 	X(J) X(JAL) X(JR) X(JR_HB) X(JALR) X(JALR_HB)                         \
-	X(LB) X(LBU) X(LH) X(LHU) X(LW) X(SB) X(SH) X(SW)
+	X(LB) X(LBU) X(LH) X(LHU) X(LW) X(SB) X(SH) X(SW)                     \
+	X(MFC0) X(MFGC0)
 /* The ones that end a block after their delay slot. */
 #define BLOCK_BRANCHES(X)                                                     \
 	X(BEQ) X(BNE) X(BLEZ) X(BGTZ) X(BLTZ) X(BGEZ) X(BLTZAL) X(BGEZAL)     \
@@ -196,4 +202,25 @@
 		OP(SB) STORE_INSN(uint8_t, 1); END_OP;
 		OP(SH) STORE_INSN(uint16_t, 2); END_OP;
 		OP(SW) STORE_INSN(uint32_t, 4); END_OP;
+
+		/* ---- CP0 reads (a GPSI exit or CpU is their only effect) */
+		OP(MFC0)
+			SLOW_BEGIN();
+			if (!cp0_gate(cpu)) goto fault;
+			if (cpu->guest) {
+				if (!gcp0_done(cpu, gcp0_read(cpu, RD, d->word & 7, &v, false)))
+					goto fault;
+			} else {
+				cp0_read(cpu, RD, d->word & 7, &v);
+			}
+			SLOW_RESUME();
+			R[RT] = v;
+			END_OP;
+		OP(MFGC0)
+			SLOW_BEGIN();
+			if (!root_vz_gate(cpu)) goto fault;
+			gcp0_read(cpu, RD, d->word & 7, &v, true);
+			SLOW_RESUME();
+			R[RT] = v;
+			END_OP;
 #endif
