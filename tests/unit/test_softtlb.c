@@ -11,9 +11,11 @@
  * - a guest TLB entry written (guest tlbwi/tlbwr, root tlbgwi): the pages
  *   the old and the new entry span, in the guest's classes, or the whole
  *   guest scope past 256 pages (large pages);
- * - guest tlbinv/tlbinvf, root tlbginv/tlbginvf, a guest tlbr or EntryHi
- *   write that changes the guest ASID, a guest PageGrain write, a GuestID
- *   change: the guest scope;
+ * - guest tlbinv/tlbinvf, root tlbginv/tlbginvf, a guest PageGrain write:
+ *   the guest scope;
+ * - a guest tlbr or EntryHi write that changes the guest ASID, a GuestID
+ *   change: nothing, the guest context's key changes (test_softtlb_keys.c
+ *   tests the keys);
  * - root anything (its TLB, second stage of every guest translation, its
  *   ASID, its PageGrain, tlbinv/tlbinvf) and EJTAG debug mode: everything.
  *
