@@ -137,7 +137,10 @@ void mmu_flush_range(struct cpu *cpu, unsigned scope, uint32_t va, uint32_t span
 void softtlb_guest_context(struct cpu *cpu)
 {
 	uint32_t ctx = (uint32_t)cpu_guestid(cpu) << 8 | (cpu->gcp0.entryhi & 0xffu);
-	unsigned k = (ctx * 0x9e37u >> 8) % (STLB_KEYS - 1) + 1;
+	/* A guest's ASIDs, handed out in order, get keys in order, and each
+	 * GuestID starts 97 keys further on: four guests with up to 36
+	 * processes each never share a key. */
+	unsigned k = ((ctx & 0xffu) + (ctx >> 8) * 97u) % (STLB_KEYS - 1) + 1;
 	if (cpu->key_ctx[k] != ctx + 1) {
 		if (cpu->key_ctx[k] != 0) {
 			/* Another context's entries are under this key. */
