@@ -139,21 +139,24 @@ enum mmu_scope { MMU_SCOPE_ROOT = 1, MMU_SCOPE_GUEST = 2, MMU_SCOPE_ALL = 3 };
 
 /* A predecoded instruction; op == PD_UNDECODED means decode on fetch.
  * run: the length of the block the interpreter may run from here (exec.c,
- * "Blocks"), 0 if none, PD_RUN_UNKNOWN until worked out. */
+ * "Blocks"), 0 if none, PD_RUN_UNKNOWN until worked out.  PD_PAGE_END is
+ * the op of the word after a page's last, where a block stops.
+ * PD_NOBLOCK: a branch whose delay slot cannot run in a block. */
 #define PD_UNDECODED 0xff
+#define PD_PAGE_END 0xfe
 #define PD_RUN_UNKNOWN 0xffff
-#define PD_RUN_MAX 64
+#define PD_NOBLOCK 0x01
 struct pd_insn {
 	uint8_t op, rs, rt, rd;
 	uint8_t sa;
-	uint8_t pad;
+	uint8_t flags;
 	uint16_t run;
 	uint32_t imm;  /* simm16 sign-extended, uimm16, or jump index   */
 	uint32_t word;
 };
 
 struct pd_page {
-	struct pd_insn insn[1024];
+	struct pd_insn insn[1024 + 1]; /* and a PD_PAGE_END */
 	uint8_t *host; /* the RAM page it decodes */
 };
 
@@ -245,7 +248,10 @@ struct ejtag {
 
 struct cpu {
 	/* Architectural state. */
-	uint32_t gpr[32];
+	/* gpr[32] takes what an instruction writes to $zero besides its
+	 * other effects (a load's value: exec.c, predecode), so that $zero
+	 * stays 0 without being cleared after every instruction. */
+	uint32_t gpr[33];
 	uint32_t hi, lo;
 	uint32_t pc;       /* instruction being executed / to execute next  */
 	uint32_t npc;      /* the one after it (a branch target after a DS) */

@@ -110,6 +110,22 @@ static void predecode(struct pd_insn *d, uint32_t word)
 	 * instruction, never sees $zero written. */
 	if (writes_only_gpr(op) && gpr_written(op, d) == 0)
 		op = ISA_OP_NOP;
+	/* The same for what an instruction with other effects writes to
+	 * $zero: it goes to gpr[32], which nothing reads. */
+	switch (op) {
+	case ISA_OP_LB: case ISA_OP_LBU: case ISA_OP_LH: case ISA_OP_LHU:
+	case ISA_OP_LW: case ISA_OP_MFC0: case ISA_OP_MFGC0:
+		if (d->rt == 0)
+			d->rt = 32;
+		break;
+	case ISA_OP_JALR: case ISA_OP_JALR_HB:
+		if (d->rd == 0)
+			d->rd = 32;
+		break;
+	default:
+		break;
+	}
+	d->flags = 0;
 	d->op = (uint8_t)op;
 }
 
@@ -120,10 +136,9 @@ static void predecode(struct pd_insn *d, uint32_t word)
  * (exec_ops.h) as one block (exec_block.h): it counts the whole run at
  * its start, when the run ends before the next event (interrupt, timer,
  * budget, trace sync, stop), and chains the instructions' handlers
- * without storing pc or looking around between them.  A run ends at the
- * first instruction that is not block-safe, after the delay slot of a
- * branch (whose slot must be in the page and block-safe, and not a
- * branch), at the end of the page, or after PD_RUN_MAX instructions.  A
+ * without storing pc or looking around between them: each handler jumps
+ * to the next one's, with no test, and the run ends where the handlers
+ * stop by themselves (block_run).  A
  * load or store that misses the soft TLB stops the count at itself and
  * puts the state back as the one-at-a-time path has it, so its exception
  * (or any other) is exact; the block then ends after it.  d->run caches
@@ -138,20 +153,9 @@ static bool block_safe(const struct pd_insn *d)
 #define BLOCK_CASE(x) case ISA_OP_##x:
 	BLOCK_OPS(BLOCK_CASE)
 #undef BLOCK_CASE
-		break;
+		return true;
 	default:
 		return false;
-	}
-	switch (d->op) {
-	case ISA_OP_LB: case ISA_OP_LBU: case ISA_OP_LH: case ISA_OP_LHU:
-	case ISA_OP_LW:
-		return d->rt != 0; /* the block path does not clear $zero */
-	case ISA_OP_JALR: case ISA_OP_JALR_HB:
-		return d->rd != 0;
-	case ISA_OP_MFC0: case ISA_OP_MFGC0:
-		return d->rt != 0;
-	default:
-		return true;
 	}
 }
 
@@ -178,21 +182,32 @@ static void decode_at(struct cpu *cpu, struct pd_insn *page, unsigned i)
 }
 
 /* The run from instruction i of the fetch page (decoded), which is
- * cached in it and in every instruction after it in the run. */
+ * cached in it and in every instruction after it in the run.  It ends
+ * where the block path's handlers stop by themselves: before an
+ * instruction that is not block-safe (its handler there is the block's
+ * end), before the page's end (PD_PAGE_END), after a branch's delay slot,
+ * or before a branch marked PD_NOBLOCK, whose slot is not in the page,
+ * not block-safe or a branch. */
 static unsigned block_run(struct cpu *cpu, struct pd_insn *page, unsigned i)
 {
 	unsigned n = 0;
-	while (i + n < 1024 && n < PD_RUN_MAX) {
+	while (i + n < 1024) {
 		unsigned j = i + n;
 		decode_at(cpu, page, j);
 		if (!block_safe(&page[j]))
 			break;
 		if (block_branch(&page[j])) {
-			if (j + 1 >= 1024 || n + 2 > PD_RUN_MAX)
-				break;
-			decode_at(cpu, page, j + 1);
-			if (block_safe(&page[j + 1]) && !block_branch(&page[j + 1]))
+			bool slot_ok = false;
+			if (j + 1 < 1024) {
+				decode_at(cpu, page, j + 1);
+				slot_ok = block_safe(&page[j + 1]) && !block_branch(&page[j + 1]);
+			}
+			if (slot_ok) {
+				page[j].flags &= (uint8_t)~PD_NOBLOCK;
 				n += 2;
+			} else {
+				page[j].flags |= PD_NOBLOCK;
+			}
 			break;
 		}
 		n++;
@@ -517,6 +532,8 @@ static int handle_events(struct cpu *cpu)
 #endif
 
 /* The one-at-a-time path's names for what exec_ops.h's handlers use. */
+#define END_BRANCH END_OP
+#define BRANCH_GUARD() do { } while (0)
 #define RS rs
 #define RT rt
 #define RD rd
@@ -615,6 +632,8 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 #define PDT 0
 #undef OP
 #undef END_OP
+#undef END_BRANCH
+#undef BRANCH_GUARD
 #undef BRANCH
 #undef RS
 #undef RT
@@ -625,6 +644,8 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 #include "exec_block.h"
 #define OP(x) L_##x:
 #define END_OP GENERAL_END_OP
+#define END_BRANCH END_OP
+#define BRANCH_GUARD() do { } while (0)
 #define BRANCH GENERAL_BRANCH
 #define RS rs
 #define RT rt

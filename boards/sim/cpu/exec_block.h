@@ -12,11 +12,33 @@
  */
 THREADED_CODE static void run_blocks(struct cpu *cpu, struct pd_insn *d, unsigned n)
 {
-	static void *const bdispatch[ISA_OP_COUNT] = {
+	/* Every op that is not block-safe, PD_PAGE_END and PD_UNDECODED
+	 * stop the block before them (stop); delay slots have handlers of
+	 * their own (D_), which end the block after them. */
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winitializer-overrides"
+#else
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+#endif
+	static void *const bdispatch[256] = {
+		[0 ... 255] = &&stop,
 #define BLOCK_LABEL(x) [ISA_OP_##x] = &&B_##x,
 		BLOCK_OPS(BLOCK_LABEL)
 #undef BLOCK_LABEL
 	};
+	static void *const ddispatch[256] = {
+		[0 ... 255] = &&stop,
+#define BLOCK_LABEL(x) [ISA_OP_##x] = &&D_##x,
+		BLOCK_OPS(BLOCK_LABEL)
+#undef BLOCK_LABEL
+	};
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#else
+#pragma GCC diagnostic pop
+#endif
 	/* The translation class cannot change inside a block: only an
 	 * exception, a CP0 write or eret change it, and each ends one. */
 	struct stlb_entry *const stlb = cpu->stlb[cpu->mclass];
@@ -34,15 +56,25 @@ start:
 	goto *bdispatch[d->op];
 
 /* Handlers chain straight to the next instruction of the block, and read
- * the fields they use from it.  next_ds says the instruction is the delay
- * slot of the block's branch, which can only be its last but one. */
+ * the fields they use from it; a branch or jump to its delay slot's
+ * handler, which ends the block.  next_ds says the instruction is the
+ * delay slot of the block's branch, which can only be its last. */
 #define OP(x) B_##x:
 #define END_OP                                                                \
 	do {                                                                  \
-		if (d == last)                                                \
-			goto done;                                            \
 		d++;                                                          \
 		goto *bdispatch[d->op];                                       \
+	} while (0)
+#define END_BRANCH                                                            \
+	do {                                                                  \
+		d++;                                                          \
+		goto *ddispatch[d->op];                                       \
+	} while (0)
+/* A branch whose slot cannot be run here ends the block before it. */
+#define BRANCH_GUARD()                                                        \
+	do {                                                                  \
+		if (unlikely(d->flags & PD_NOBLOCK))                          \
+			goto stop;                                            \
 	} while (0)
 #define RS (d->rs)
 #define RT (d->rt)
@@ -76,6 +108,14 @@ start:
 	{
 #include "exec_ops.h"
 	}
+	/* The same handlers for a delay slot, which ends the block. */
+#undef OP
+#undef END_OP
+#define OP(x) D_##x:
+#define END_OP goto done
+	{
+#include "exec_ops.h"
+	}
 
 done:
 	/* A loop that is one block (it ends in a branch back to its first
@@ -88,6 +128,7 @@ done:
 	}
 done_slow:
 	pc = next_ds ? after : CUR_PC + 4;
+chain:
 	{
 		/* Chain: the next block, if it can start now. */
 		uint32_t off = pc - cpu->fetch_vbase;
@@ -103,12 +144,30 @@ done_slow:
 	cpu->npc = pc + 4;
 	cpu->in_ds = false;
 	return;
+stop:
+	/* The block ends before d, which it did not count (block_run): not
+	 * block-safe, the page's end, or a branch with an unfit slot. */
+	cpu->icount -= (uint64_t)(last + 1 - d);
+	pc = CUR_PC;
+	next_ds = false;
+	if (d == first) {
+		/* Cannot happen (a run never starts where its block would
+		 * stop), but if it did, not again. */
+		d->run = 0;
+		cpu->pc = pc;
+		cpu->npc = pc + 4;
+		cpu->in_ds = false;
+		return;
+	}
+	goto chain;
 fault:
 	/* The exception has redirected pc; the count stopped at the
 	 * instruction that raised it. */
 	return;
 #undef OP
 #undef END_OP
+#undef END_BRANCH
+#undef BRANCH_GUARD
 #undef RS
 #undef RT
 #undef RD

@@ -8,7 +8,9 @@
  * them for exec.c; every label below must be in it and the other way
  * round (the block path's dispatch table is built from it).
  *
- * The includer defines OP(x) and END_OP; RS, RT, RD and CUR_PC (the
+ * The includer defines OP(x) and END_OP (END_BRANCH after a branch or
+ * jump, whose delay slot comes next; BRANCH_GUARD() before one, which
+ * may have to leave its block first); RS, RT, RD and CUR_PC (the
  * instruction's fields and address); BRANCH(cond); and for the slow path
  * of a load or store STLB_OF(va) (the soft-TLB slot of va),
  * SLOW_BEGIN() (before the call: the state an exception needs) and
@@ -16,8 +18,7 @@
  * (outside debug mode, where no block runs), goes on after SLOW_RESUME()
  * instead.  Not a standalone header.
  *
- * Also block-safe, with their destination not $zero: CP0 reads (mfc0, and
- * root's mfgc0 of the guest's).
+ * Also block-safe: CP0 reads (mfc0, and root's mfgc0 of the guest's).
  */
 #ifndef BLOCK_OPS
 #define BLOCK_OPS(X)                                                          \
@@ -154,44 +155,50 @@
 		OP(MTLO) cpu->lo = R[RS]; END_OP;
 
 		/* ---- branches (not the likely ones) and jumps */
-		OP(BEQ) BRANCH(R[RS] == R[RT]); END_OP;
-		OP(BNE) BRANCH(R[RS] != R[RT]); END_OP;
-		OP(BLEZ) BRANCH((int32_t)R[RS] <= 0); END_OP;
-		OP(BGTZ) BRANCH((int32_t)R[RS] > 0); END_OP;
-		OP(BLTZ) BRANCH((int32_t)R[RS] < 0); END_OP;
-		OP(BGEZ) BRANCH((int32_t)R[RS] >= 0); END_OP;
+		OP(BEQ) BRANCH_GUARD(); BRANCH(R[RS] == R[RT]); END_BRANCH;
+		OP(BNE) BRANCH_GUARD(); BRANCH(R[RS] != R[RT]); END_BRANCH;
+		OP(BLEZ) BRANCH_GUARD(); BRANCH((int32_t)R[RS] <= 0); END_BRANCH;
+		OP(BGTZ) BRANCH_GUARD(); BRANCH((int32_t)R[RS] > 0); END_BRANCH;
+		OP(BLTZ) BRANCH_GUARD(); BRANCH((int32_t)R[RS] < 0); END_BRANCH;
+		OP(BGEZ) BRANCH_GUARD(); BRANCH((int32_t)R[RS] >= 0); END_BRANCH;
 		OP(BLTZAL)
+			BRANCH_GUARD();
 			t = (int32_t)R[RS] < 0;
 			R[31] = CUR_PC + 8;
 			BRANCH(t);
-			END_OP;
+			END_BRANCH;
 		OP(BGEZAL)
+			BRANCH_GUARD();
 			t = (int32_t)R[RS] >= 0;
 			R[31] = CUR_PC + 8;
 			BRANCH(t);
-			END_OP;
+			END_BRANCH;
 		OP(J)
+			BRANCH_GUARD();
 			after = ((CUR_PC + 4) & 0xf0000000u) | d->imm;
 			next_ds = true;
-			END_OP;
+			END_BRANCH;
 		OP(JAL)
+			BRANCH_GUARD();
 			after = ((CUR_PC + 4) & 0xf0000000u) | d->imm;
 			R[31] = CUR_PC + 8;
 			next_ds = true;
-			END_OP;
+			END_BRANCH;
 		OP(JR) OP(JR_HB)
+			BRANCH_GUARD();
 			after = R[RS];
 			next_ds = true;
 			if (PDT)
 				trace_target(cpu, after);
-			END_OP;
+			END_BRANCH;
 		OP(JALR) OP(JALR_HB)
+			BRANCH_GUARD();
 			after = R[RS]; /* read before RD is written: RD may equal RS */
 			R[RD] = CUR_PC + 8;
 			next_ds = true;
 			if (PDT)
 				trace_target(cpu, after);
-			END_OP;
+			END_BRANCH;
 
 		/* ---- loads and stores, aligned: the soft TLB, else the slow path */
 		OP(LB) LOAD_INSN(int8_t, 1); END_OP;

@@ -245,6 +245,7 @@ static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 			(*slotp)->insn[i].op = PD_UNDECODED;
 			(*slotp)->insn[i].run = PD_RUN_UNKNOWN;
 		}
+		(*slotp)->insn[1024] = (struct pd_insn){.op = PD_PAGE_END};
 		(*slotp)->host = bus_host_ptr(cpu->bus, pa & ~0xfffu, 4096);
 		drop_write_tags(cpu, pa & ~0xfffu);
 	}
