@@ -138,13 +138,14 @@ static void predecode(struct pd_insn *d, uint32_t word)
  * budget, trace sync, stop), and chains the instructions' handlers
  * without storing pc or looking around between them: each handler jumps
  * to the next one's, with no test, and the run ends where the handlers
- * stop by themselves (block_run).  A
- * load or store that misses the soft TLB stops the count at itself and
- * puts the state back as the one-at-a-time path has it, so its exception
- * (or any other) is exact; the block then ends after it.  d->run caches
- * the length of the run from each instruction, and a known run is known
- * all through (every instruction in it has its own known run, to the same
- * end); a store to code forgets the word's run and the known ones back
+ * stop by themselves (block_run).  A load or store that misses the soft
+ * TLB, and a CP0 read, stop the count at themselves and put the state
+ * back as the one-at-a-time path has it, so an exception (or the timer
+ * a read sees) is exact; after a slow load or store the block ends, after
+ * a CP0 read it goes on.  d->run caches the length of the run from each
+ * instruction, and a known run is known all through (every instruction
+ * in it has its own known run, to the same end); a store to code forgets
+ * the word's run and the known ones back
  * from it (mmu_code_written), which are all the runs that may hold it.
  */
 static bool block_safe(const struct pd_insn *d)
