@@ -122,28 +122,28 @@ void cpu_status_changed(struct cpu *cpu)
 
 /* ------------------------------------------------------------ guest CP0 */
 
-/* Registers a guest context has; others are emulated by root (GPSI). */
-static bool guest_has(unsigned reg, unsigned sel)
+/* Registers a guest context has; others are emulated by root (GPSI).  A
+ * table: guest kernels read CP0 every few dozen instructions. */
+static const bool guest_regs[32 << 3] = {
+	[0 << 3 | 0] = true, [1 << 3 | 0] = true, [2 << 3 | 0] = true,
+	[3 << 3 | 0] = true, [4 << 3 | 0] = true, [4 << 3 | 1] = true,
+	[4 << 3 | 2] = true, [5 << 3 | 0] = true, [5 << 3 | 1] = true,
+	[6 << 3 | 0] = true, [7 << 3 | 0] = true, [8 << 3 | 0] = true,
+	[8 << 3 | 1] = true, [8 << 3 | 2] = true, [9 << 3 | 0] = true,
+	[10 << 3 | 0] = true, [11 << 3 | 0] = true, [12 << 3 | 0] = true,
+	[12 << 3 | 1] = true, [12 << 3 | 2] = true, [13 << 3 | 0] = true,
+	[14 << 3 | 0] = true, [15 << 3 | 0] = true, [15 << 3 | 1] = true,
+	[16 << 3 | 0] = true, [16 << 3 | 1] = true, [16 << 3 | 2] = true,
+	[16 << 3 | 3] = true, [16 << 3 | 4] = true, [16 << 3 | 5] = true,
+	[17 << 3 | 0] = true, [28 << 3 | 0] = true, [28 << 3 | 1] = true,
+	[29 << 3 | 0] = true, [29 << 3 | 1] = true, [30 << 3 | 0] = true,
+	[31 << 3 | 2] = true, [31 << 3 | 3] = true, [31 << 3 | 4] = true,
+	[31 << 3 | 5] = true, [31 << 3 | 6] = true, [31 << 3 | 7] = true,
+};
+
+static inline bool guest_has(unsigned reg, unsigned sel)
 {
-	switch (reg << 3 | sel) {
-	case 0 << 3 | 0: case 1 << 3 | 0: case 2 << 3 | 0: case 3 << 3 | 0:
-	case 4 << 3 | 0: case 4 << 3 | 1: case 4 << 3 | 2:
-	case 5 << 3 | 0: case 5 << 3 | 1: case 6 << 3 | 0: case 7 << 3 | 0:
-	case 8 << 3 | 0: case 8 << 3 | 1: case 8 << 3 | 2:
-	case 9 << 3 | 0: case 10 << 3 | 0: case 11 << 3 | 0:
-	case 12 << 3 | 0: case 12 << 3 | 1: case 12 << 3 | 2:
-	case 13 << 3 | 0: case 14 << 3 | 0: case 15 << 3 | 0: case 15 << 3 | 1:
-	case 16 << 3 | 0: case 16 << 3 | 1: case 16 << 3 | 2:
-	case 16 << 3 | 3: case 16 << 3 | 4: case 16 << 3 | 5:
-	case 17 << 3 | 0:
-	case 28 << 3 | 0: case 28 << 3 | 1: case 29 << 3 | 0: case 29 << 3 | 1:
-	case 30 << 3 | 0:
-	case 31 << 3 | 2: case 31 << 3 | 3: case 31 << 3 | 4:
-	case 31 << 3 | 5: case 31 << 3 | 6: case 31 << 3 | 7:
-		return true;
-	default:
-		return false;
-	}
+	return guest_regs[(reg << 3 | sel) & 0xffu];
 }
 
 enum gcp0_result gcp0_read(struct cpu *cpu, unsigned reg, unsigned sel,
