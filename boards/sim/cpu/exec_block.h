@@ -130,8 +130,19 @@ done_slow:
 	pc = next_ds ? after : CUR_PC + 4;
 chain:
 	{
-		/* Chain: the next block, if it can start now. */
+		/* Chain: the next block, if it can start now; in another page
+		 * if the fetch TLB has it (mmu.c, fetch_page_setup). */
 		uint32_t off = pc - cpu->fetch_vbase;
+		if (off & 0xfffff000u) {
+			const struct ftlb_entry *f =
+				&cpu->ftlb[cpu->mclass][(pc >> 12) & (STLB_SIZE - 1)];
+			if (f->vpage == ((pc & ~0xfffu) | key)) {
+				cpu->fetch_vbase = pc & ~0xfffu;
+				cpu->fetch_page = f->page->insn;
+				cpu->fetch_host = f->page->host;
+				off = pc & 0xfffu;
+			}
+		}
 		if (!(off & 0xfffff003u)) {
 			d = &cpu->fetch_page[off >> 2];
 			n = d->run;
