@@ -23,6 +23,8 @@
 
 #include <mips/isa.h>
 
+#include "blocks.h"
+#include "code.h"
 #include "hvmsg.h"
 
 /* Segments are bounded (flow.h): streaming, memory does not grow with
@@ -56,6 +58,28 @@ struct icache {
 };
 #define ICACHE 4096u
 
+/* The block cache's size: 2^12 blocks of 32 bytes, enough for a
+ * hypervisor's and its guests' hot code. */
+#define BLOCKS_LOG2 12u
+
+/*
+ * Instructions replayed from a block, returned one a call: their counts
+ * and bit were taken, and the walk's state (index, shown) moved past
+ * them, when the run was laid out (lay_run); each item is made as it goes
+ * out.  Only `left` changes as they do: each item is found from the run's
+ * end, so that a call stores nothing the next one has to read back
+ * whole (a wider load over a fresh store stalls the CPU).
+ */
+struct run {
+	uint32_t left;           /* items still to return */
+	uint32_t end_pc;         /* the pc past the last one */
+	const uint8_t *end;      /* the image's bytes past its word */
+	uint64_t end_index;      /* the index past it */
+	uint64_t offset;         /* the record behind them all */
+};
+/* next_item's answer when it laid a run out (its items not yet made). */
+#define RUN_LAID 1
+
 struct pdt_flow {
 	struct pdt_flow_config cfg;
 	struct pdt_decoder dec;
@@ -88,6 +112,12 @@ struct pdt_flow {
 
 	struct hvmsg hv;         /* the hypervisor's messages */
 	struct icache *ic;
+	struct block_cache blocks; /* unless cfg.per_insn */
+	struct run run;
+	/* The words of what pdt_flow_next_run returned last: its first, and
+	 * all of a run's in the image (NULL: one instruction). */
+	uint32_t ret_word;
+	const uint8_t *ret_words;
 	uint64_t shown;
 };
 
@@ -126,7 +156,7 @@ int pdt_flow_new(struct pdt_flow **out, const struct pdt_flow_config *cfg,
 		return PDT_E_NOMEM;
 	f->bits = malloc(MAX_SEG_BITS);
 	f->ic = calloc(ICACHE, sizeof *f->ic);
-	if (!f->bits || !f->ic) {
+	if (!f->bits || !f->ic || (!cfg->per_insn && blocks_init(&f->blocks, BLOCKS_LOG2))) {
 		pdt_flow_free(f);
 		return PDT_E_NOMEM;
 	}
@@ -145,12 +175,13 @@ void pdt_flow_free(struct pdt_flow *f)
 		return;
 	free(f->bits);
 	free(f->ic);
+	blocks_free(&f->blocks);
 	free(f);
 }
 
 uint64_t pdt_flow_insns(const struct pdt_flow *f)
 {
-	return f->shown;
+	return f->shown - f->run.left; /* a run's are counted when laid out */
 }
 
 /* ------------------------------------------------------------ output */
@@ -380,6 +411,120 @@ static int walk_one(struct pdt_flow *f, struct pdt_flow_item *out)
 	return direct;
 }
 
+/* ------------------------------------------------------------ replaying blocks */
+
+/* The image the current context runs, or NULL (none, or a GuestID out of
+ * range: walk_one says which). */
+static const struct pdt_code *context_image(const struct pdt_flow *f)
+{
+	if (!f->ctx.guest)
+		return f->cfg.root;
+	unsigned gid = f->ctx.guestid;
+	return gid && gid <= PDT_FLOW_GUESTS ? f->cfg.guest[gid] : NULL;
+}
+
+/*
+ * The block at the current pc replayed as far as the segment's counts and
+ * bits take it: its ordinary instructions, then its control instruction
+ * and the delay slot, the walk's state moved past them exactly as
+ * walk_one would move it, one instruction at a time.  Their items are
+ * laid out as a run for pdt_flow_next.  Returns false, nothing changed,
+ * where walk_one must take the next instruction: a slot or a TARGET
+ * pending, code no image holds (a provider's, or none), or a first
+ * instruction the records do not cover (a mismatch walk_one reports).
+ */
+static inline __attribute__((always_inline)) bool lay_run(struct pdt_flow *f, struct run *r)
+{
+	if (f->ds_pending || f->await)
+		return false;
+	const struct pdt_code *src = context_image(f);
+	const struct flow_block *b = src ? blocks_get(&f->blocks, src, f->pc) : NULL;
+	if (!b)
+		return false;
+	uint64_t icnt = f->seg_icnt;
+	uint32_t counts = b->nplain <= icnt ? b->nplain : (uint32_t)icnt;
+	uint32_t len = counts;
+	uint32_t next = b->pc + 4 * counts;
+	if (counts == b->nplain && b->has_control) {
+		uint32_t cpc = next, fl = b->control;
+		bool slot_next = false; /* the slot is the next instruction to run */
+		if (fl & ISA_F_BRANCH) {
+			if (f->bitpos < f->nbits) {
+				len++;
+				next = cpc + 4;
+				slot_next = true;
+				if (f->bits[f->bitpos++]) {
+					f->ds_pending = true;
+					f->ds_target = b->target;
+				} else if (fl & ISA_F_LIKELY) {
+					next = cpc + 8; /* the slot is nullified */
+					slot_next = false;
+				}
+			}
+		} else if (counts < icnt) {
+			counts++;
+			len++;
+			next = cpc + 4;
+			if (fl & ISA_F_JUMP) {
+				slot_next = true;
+				f->ds_pending = true;
+				f->ds_target = b->target;
+			} else {
+				/* The segment must end here: the TARGET comes next. */
+				f->await = (fl & ISA_F_ERET) ? AWAIT_ERET : AWAIT_JREG;
+				f->await_pc = cpc;
+			}
+		}
+		if (slot_next && b->slot_plain && counts < icnt) {
+			counts++;
+			len++;
+			next = f->ds_pending ? f->ds_target : cpc + 8;
+			f->ds_pending = false;
+		}
+	}
+	if (!len)
+		return false;
+	f->seg_icnt -= counts;
+	f->index += len;
+	f->shown += len;
+	*r = (struct run){
+		.left = len, .end_pc = b->pc + 4 * len, .end = b->bytes + 4 * len,
+		.end_index = f->index, .offset = f->event.offset,
+	};
+	f->pc = next;
+	return true;
+}
+
+/* The first of the run's instructions left, into *it (as emit_insn would
+ * make it); the caller counts it out of the run. */
+static inline void run_emit(const struct pdt_flow *f, const struct run *r,
+			    struct pdt_flow_item *it)
+{
+	uint32_t k = r->left;
+	it->is_insn = true;
+	it->index = r->end_index - k;
+	it->offset = r->offset;
+	it->ctx = f->ctx;
+	it->insn.pc = r->end_pc - 4 * k;
+	it->insn.word = code_le32(r->end - 4 * (size_t)k);
+	it->insn.have_word = true;
+	it->insn.exc = -1;
+	it->insn.exc_root = false;
+	it->insn.block = -1;
+}
+
+/*
+ * Whether next_item would go straight to the walk: nothing queued, the
+ * code followed, counts or bits left, and no damage ending the segment
+ * (its first steps, in their order).  There a run can be laid out
+ * without a call.
+ */
+static inline bool at_walk(const struct pdt_flow *f)
+{
+	return !f->qn && (f->seg_icnt || f->bitpos < f->nbits) &&
+	       !(f->have_event && f->event.type == PDT_GAP) && f->st == ST_RUN;
+}
+
 /* ------------------------------------------------------------ messages */
 
 /* hvmsg's way to queue an event. */
@@ -544,7 +689,10 @@ static void read_segment(struct pdt_flow *f)
 	}
 }
 
-int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it)
+/* The next item unless a run is laid out (RUN_LAID: pdt_flow_next and
+ * pdt_flow_next_run make its items); not inlined in pdt_flow_next, whose
+ * hot path then saves no registers. */
+static __attribute__((noinline)) int next_item(struct pdt_flow *f, struct pdt_flow_item *it)
 {
 	for (;;) {
 		if (f->qn) {
@@ -568,6 +716,8 @@ int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it)
 		}
 		if (f->seg_icnt || f->bitpos < f->nbits) {
 			if (f->st == ST_RUN) {
+				if (f->blocks.slot && lay_run(f, &f->run))
+					return RUN_LAID;
 				int w = walk_one(f, it);
 				if (w > 0)
 					return 0;
@@ -601,4 +751,55 @@ int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it)
 		}
 		read_segment(f);
 	}
+}
+
+int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it)
+{
+	if (!f->run.left) {
+		int rc = next_item(f, it);
+		if (rc != RUN_LAID)
+			return rc;
+	}
+	run_emit(f, &f->run, it);
+	f->run.left--;
+	return 0;
+}
+
+/* A run's instructions left, whole, as pdt_flow_next_run returns them. */
+static inline void take_run(struct pdt_flow *f, const struct run *r, struct pdt_flow_item *it,
+			    uint32_t *n)
+{
+	run_emit(f, r, it);
+	f->ret_word = it->insn.word;
+	f->ret_words = r->end - 4 * (size_t)r->left;
+	*n = r->left;
+}
+
+int pdt_flow_next_run(struct pdt_flow *f, struct pdt_flow_item *it, uint32_t *n)
+{
+	if (!f->run.left) {
+		/* The hot path: the run laid out here is returned at once,
+		 * and never stored in f. */
+		struct run r;
+		if (f->blocks.slot && at_walk(f) && lay_run(f, &r)) {
+			take_run(f, &r, it, n);
+			return 0;
+		}
+		int rc = next_item(f, it);
+		if (rc != RUN_LAID) {
+			*n = rc == 0 && it->is_insn;
+			f->ret_word = it->insn.word;
+			f->ret_words = NULL;
+			return rc;
+		}
+	}
+	/* The rest of a run pdt_flow_next began, or next_item laid out. */
+	take_run(f, &f->run, it, n);
+	f->run.left = 0;
+	return 0;
+}
+
+uint32_t pdt_flow_run_word(const struct pdt_flow *f, uint32_t k)
+{
+	return f->ret_words ? code_le32(f->ret_words + 4 * (size_t)k) : f->ret_word;
 }
