@@ -37,13 +37,14 @@ static void decode(struct flow_block *b, const struct pdt_code *src, uint32_t pc
 	uint32_t k = 0, flags = 0;
 	while (k < limit && !((flags = flags_of(span + 4 * k)) & BLOCK_CONTROL))
 		k++;
-	*b = (struct flow_block){ .src = src, .pc = pc, .nplain = (uint16_t)k, .bytes = span };
+	*b = (struct flow_block){
+		.src = src, .bytes = span, .pc = pc, .word = code_le32(span), .nplain = (uint8_t)k,
+	};
 	if (k == limit)
 		return; /* the limit, or the segment's end: the next block goes on */
 	uint32_t cpc = pc + 4 * k;
 	uint32_t word = code_le32(span + 4 * k);
-	b->has_control = true;
-	b->control = flags;
+	b->control = (uint16_t)(flags & (BLOCK_CONTROL | ISA_F_LIKELY));
 	if (flags & ISA_F_BRANCH)
 		b->target = isa_branch_target(cpc, word);
 	else if (flags & ISA_F_JUMP)
@@ -51,18 +52,9 @@ static void decode(struct flow_block *b, const struct pdt_code *src, uint32_t pc
 	b->slot_plain = k + 1 < n && !(flags_of(span + 4 * (k + 1)) & BLOCK_CONTROL);
 }
 
-const struct flow_block *blocks_get(struct block_cache *bc, const struct pdt_code *src,
-				    uint32_t pc)
+const struct flow_block *blocks_fill(struct block_cache *bc, struct flow_block *b,
+				     const struct pdt_code *src, uint32_t pc)
 {
-	if (!src)
-		return NULL;
-	/* The image's address mixed in: guests with images of their own run
-	 * code at the same addresses. */
-	uintptr_t img = (uintptr_t)src;
-	uint32_t h = (pc >> 2) ^ (uint32_t)(img >> 4) ^ (uint32_t)(img >> 16);
-	struct flow_block *b = &bc->slot[h & bc->mask];
-	if (b->src == src && b->pc == pc)
-		return b;
 	uint32_t n;
 	const uint8_t *span = code_span(src, pc, &n);
 	if (!span)

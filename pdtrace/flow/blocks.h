@@ -33,16 +33,25 @@
 /* The ISA flags that end a block: the instructions the walk follows. */
 #define BLOCK_CONTROL (ISA_F_BRANCH | ISA_F_JUMP | ISA_F_JREG | ISA_F_ERET)
 
+/* 32 bytes: two to a cache line. */
 struct flow_block {
 	const struct pdt_code *src; /* the image; NULL: an empty slot */
-	uint32_t pc;                /* of the first instruction */
-	uint16_t nplain;            /* ordinary instructions from pc on */
-	bool has_control;           /* a control instruction follows them */
-	bool slot_plain;            /* ... and its slot is ordinary, in the image */
-	uint32_t control;           /* the control instruction's ISA_F_* flags */
-	uint32_t target;            /* a branch's or a jump's target */
 	const uint8_t *bytes;       /* the words (nplain, control, slot): the image's */
+	uint32_t pc;                /* of the first instruction */
+	uint32_t target;            /* a branch's or a jump's target */
+	uint32_t word;              /* the first instruction's: a run's item carries
+				       it, and the image's bytes stay untouched */
+	uint16_t control;           /* the ISA_F_* flags the walk follows of the
+				       control instruction after the ordinary ones;
+				       0: none (the block stops at the limit or at
+				       the end of the image's segment) */
+	uint8_t nplain;             /* ordinary instructions from pc on */
+	bool slot_plain;            /* the control instruction's slot is ordinary,
+				       and in the image */
 };
+_Static_assert(((BLOCK_CONTROL | ISA_F_LIKELY) & ~0xffffu) == 0,
+	       "flow_block.control holds the flags the walk follows");
+_Static_assert(BLOCK_MAX_PLAIN <= UINT8_MAX, "flow_block.nplain holds BLOCK_MAX_PLAIN");
 
 struct block_cache {
 	struct flow_block *slot;
@@ -54,9 +63,24 @@ struct block_cache {
 int blocks_init(struct block_cache *bc, unsigned log2_slots);
 void blocks_free(struct block_cache *bc);
 
-/* The block at pc in src, decoded now unless cached; NULL if src has no
- * whole word at pc. */
-const struct flow_block *blocks_get(struct block_cache *bc, const struct pdt_code *src,
-				    uint32_t pc);
+/* Decodes the block at pc in src into its slot: blocks_get's miss. */
+const struct flow_block *blocks_fill(struct block_cache *bc, struct flow_block *slot,
+				     const struct pdt_code *src, uint32_t pc);
+
+/* The block at pc in src (not NULL), decoded now unless cached; NULL if
+ * src has no whole word at pc.  Inline: the walker asks for one every few
+ * instructions. */
+static inline const struct flow_block *blocks_get(struct block_cache *bc,
+						  const struct pdt_code *src, uint32_t pc)
+{
+	/* The image's address mixed in: guests with images of their own run
+	 * code at the same addresses. */
+	uintptr_t img = (uintptr_t)src;
+	uint32_t h = (pc >> 2) ^ (uint32_t)(img >> 4) ^ (uint32_t)(img >> 16);
+	struct flow_block *b = &bc->slot[h & bc->mask];
+	if (b->src == src && b->pc == pc)
+		return b;
+	return blocks_fill(bc, b, src, pc);
+}
 
 #endif

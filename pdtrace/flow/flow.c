@@ -76,6 +76,7 @@ struct run {
 	const uint8_t *end;      /* the image's bytes past its word */
 	uint64_t end_index;      /* the index past it */
 	uint64_t offset;         /* the record behind them all */
+	uint32_t first_word;     /* the word of the run's first (left = all) */
 };
 /* next_item's answer when it laid a run out (its items not yet made). */
 #define RUN_LAID 1
@@ -424,72 +425,112 @@ static const struct pdt_code *context_image(const struct pdt_flow *f)
 }
 
 /*
- * The block at the current pc replayed as far as the segment's counts and
- * bits take it: its ordinary instructions, then its control instruction
- * and the delay slot, the walk's state moved past them exactly as
- * walk_one would move it, one instruction at a time.  Their items are
- * laid out as a run for pdt_flow_next.  Returns false, nothing changed,
- * where walk_one must take the next instruction: a slot or a TARGET
- * pending, code no image holds (a provider's, or none), or a first
+ * Block b replayed from its start, as far as the segment's counts (*icnt,
+ * taken) and bits take it: its ordinary instructions, then its control
+ * instruction and the delay slot, the walk's state (bits, slot, TARGET
+ * awaited) moved past them exactly as walk_one would move it, one
+ * instruction at a time.  Returns how many instructions ran, *next the pc
+ * after them.
+ */
+static inline uint32_t replay_block(struct pdt_flow *f, const struct flow_block *b,
+				    uint64_t *icnt, uint32_t *next)
+{
+	uint32_t len = b->nplain <= *icnt ? b->nplain : (uint32_t)*icnt;
+	*icnt -= len;
+	*next = b->pc + 4 * len;
+	if (len < b->nplain || !b->control)
+		return len;
+	uint32_t cpc = *next, fl = b->control;
+	bool slot_next = false; /* the slot is the next instruction to run */
+	if (fl & ISA_F_BRANCH) {
+		if (f->bitpos == f->nbits)
+			return len;
+		len++;
+		*next = cpc + 4;
+		slot_next = true;
+		if (f->bits[f->bitpos++]) {
+			f->ds_pending = true;
+			f->ds_target = b->target;
+		} else if (fl & ISA_F_LIKELY) {
+			*next = cpc + 8; /* the slot is nullified */
+			slot_next = false;
+		}
+	} else {
+		if (!*icnt)
+			return len;
+		--*icnt;
+		len++;
+		*next = cpc + 4;
+		if (fl & ISA_F_JUMP) {
+			slot_next = true;
+			f->ds_pending = true;
+			f->ds_target = b->target;
+		} else {
+			/* The segment must end here: the TARGET comes next. */
+			f->await = (fl & ISA_F_ERET) ? AWAIT_ERET : AWAIT_JREG;
+			f->await_pc = cpc;
+		}
+	}
+	if (slot_next && b->slot_plain && *icnt) {
+		--*icnt;
+		len++;
+		*next = f->ds_pending ? f->ds_target : cpc + 8;
+		f->ds_pending = false;
+	}
+	return len;
+}
+
+/*
+ * The blocks from the current pc replayed (replay_block) for as long as
+ * each goes on where the last one ended, in the same stretch of the
+ * image's bytes (a branch not taken: one run of straight code), and laid
+ * out as a run for pdt_flow_next and pdt_flow_next_run.  A pending delay
+ * slot (a jr's, after its TARGET) is a run of its own: the flow jumps
+ * after it.  Returns false, nothing changed, where walk_one must take the
+ * next instruction: a TARGET pending, code no image holds (a provider's,
+ * or none), a slot that is a control instruction itself, or a first
  * instruction the records do not cover (a mismatch walk_one reports).
  */
 static inline __attribute__((always_inline)) bool lay_run(struct pdt_flow *f, struct run *r)
 {
-	if (f->ds_pending || f->await)
+	if (f->await)
 		return false;
 	const struct pdt_code *src = context_image(f);
-	const struct flow_block *b = src ? blocks_get(&f->blocks, src, f->pc) : NULL;
-	if (!b)
+	const struct flow_block *first = src ? blocks_get(&f->blocks, src, f->pc) : NULL;
+	if (!first)
 		return false;
 	uint64_t icnt = f->seg_icnt;
-	uint32_t counts = b->nplain <= icnt ? b->nplain : (uint32_t)icnt;
-	uint32_t len = counts;
-	uint32_t next = b->pc + 4 * counts;
-	if (counts == b->nplain && b->has_control) {
-		uint32_t cpc = next, fl = b->control;
-		bool slot_next = false; /* the slot is the next instruction to run */
-		if (fl & ISA_F_BRANCH) {
-			if (f->bitpos < f->nbits) {
-				len++;
-				next = cpc + 4;
-				slot_next = true;
-				if (f->bits[f->bitpos++]) {
-					f->ds_pending = true;
-					f->ds_target = b->target;
-				} else if (fl & ISA_F_LIKELY) {
-					next = cpc + 8; /* the slot is nullified */
-					slot_next = false;
-				}
-			}
-		} else if (counts < icnt) {
-			counts++;
-			len++;
-			next = cpc + 4;
-			if (fl & ISA_F_JUMP) {
-				slot_next = true;
-				f->ds_pending = true;
-				f->ds_target = b->target;
-			} else {
-				/* The segment must end here: the TARGET comes next. */
-				f->await = (fl & ISA_F_ERET) ? AWAIT_ERET : AWAIT_JREG;
-				f->await_pc = cpc;
-			}
-		}
-		if (slot_next && b->slot_plain && counts < icnt) {
-			counts++;
-			len++;
-			next = f->ds_pending ? f->ds_target : cpc + 8;
-			f->ds_pending = false;
-		}
+	uint32_t next, len;
+	if (f->ds_pending) {
+		if (!first->nplain || !icnt)
+			return false;
+		icnt--;
+		len = 1;
+		next = f->ds_target;
+		f->ds_pending = false;
+	} else {
+		len = replay_block(f, first, &icnt, &next);
+		if (!len)
+			return false;
 	}
-	if (!len)
-		return false;
-	f->seg_icnt -= counts;
+	const uint8_t *end = first->bytes + 4 * len;
+	while (next == first->pc + 4 * len && !f->ds_pending && !f->await &&
+	       (icnt || f->bitpos < f->nbits)) {
+		const struct flow_block *b = blocks_get(&f->blocks, src, next);
+		if (!b || b->bytes != end || b == first)
+			break;
+		uint32_t more = replay_block(f, b, &icnt, &next);
+		if (!more)
+			break;
+		len += more;
+		end += 4 * more;
+	}
+	f->seg_icnt = icnt;
 	f->index += len;
 	f->shown += len;
 	*r = (struct run){
-		.left = len, .end_pc = b->pc + 4 * len, .end = b->bytes + 4 * len,
-		.end_index = f->index, .offset = f->event.offset,
+		.left = len, .end_pc = first->pc + 4 * len, .end = end,
+		.end_index = f->index, .offset = f->event.offset, .first_word = first->word,
 	};
 	f->pc = next;
 	return true;
@@ -498,7 +539,7 @@ static inline __attribute__((always_inline)) bool lay_run(struct pdt_flow *f, st
 /* The first of the run's instructions left, into *it (as emit_insn would
  * make it); the caller counts it out of the run. */
 static inline void run_emit(const struct pdt_flow *f, const struct run *r,
-			    struct pdt_flow_item *it)
+			    struct pdt_flow_item *it, uint32_t word)
 {
 	uint32_t k = r->left;
 	it->is_insn = true;
@@ -506,7 +547,7 @@ static inline void run_emit(const struct pdt_flow *f, const struct run *r,
 	it->offset = r->offset;
 	it->ctx = f->ctx;
 	it->insn.pc = r->end_pc - 4 * k;
-	it->insn.word = code_le32(r->end - 4 * (size_t)k);
+	it->insn.word = word;
 	it->insn.have_word = true;
 	it->insn.exc = -1;
 	it->insn.exc_root = false;
@@ -760,17 +801,19 @@ int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it)
 		if (rc != RUN_LAID)
 			return rc;
 	}
-	run_emit(f, &f->run, it);
-	f->run.left--;
+	struct run *r = &f->run;
+	run_emit(f, r, it, code_le32(r->end - 4 * (size_t)r->left));
+	r->left--;
 	return 0;
 }
 
-/* A run's instructions left, whole, as pdt_flow_next_run returns them. */
+/* A run's instructions left, whole, as pdt_flow_next_run returns them;
+ * word: the first's. */
 static inline void take_run(struct pdt_flow *f, const struct run *r, struct pdt_flow_item *it,
-			    uint32_t *n)
+			    uint32_t *n, uint32_t word)
 {
-	run_emit(f, r, it);
-	f->ret_word = it->insn.word;
+	run_emit(f, r, it, word);
+	f->ret_word = word;
 	f->ret_words = r->end - 4 * (size_t)r->left;
 	*n = r->left;
 }
@@ -782,7 +825,7 @@ int pdt_flow_next_run(struct pdt_flow *f, struct pdt_flow_item *it, uint32_t *n)
 		 * and never stored in f. */
 		struct run r;
 		if (f->blocks.slot && at_walk(f) && lay_run(f, &r)) {
-			take_run(f, &r, it, n);
+			take_run(f, &r, it, n, r.first_word);
 			return 0;
 		}
 		int rc = next_item(f, it);
@@ -794,7 +837,8 @@ int pdt_flow_next_run(struct pdt_flow *f, struct pdt_flow_item *it, uint32_t *n)
 		}
 	}
 	/* The rest of a run pdt_flow_next began, or next_item laid out. */
-	take_run(f, &f->run, it, n);
+	const struct run *r = &f->run;
+	take_run(f, r, it, n, code_le32(r->end - 4 * (size_t)r->left));
 	f->run.left = 0;
 	return 0;
 }
