@@ -99,6 +99,9 @@ struct pdt_flow {
 	uint32_t nbits, bitpos;
 	bool have_event;
 	struct pdt_record event;
+	/* The trace offset the segment's instructions carry: its event's, or
+	 * at the end of the trace the last event's. */
+	uint64_t seg_offset;
 	bool eos;
 
 	/* Lost: where, why, how many instructions went by uncounted. */
@@ -298,7 +301,7 @@ static void count_rest(struct pdt_flow *f)
  * flow is lost, the rest of the segment counted as not shown. */
 static int lose_segment(struct pdt_flow *f, enum pdt_flow_gap why)
 {
-	lose(f, why, f->event.offset);
+	lose(f, why, f->seg_offset);
 	count_rest(f);
 	return 0;
 }
@@ -385,9 +388,9 @@ static int walk_one(struct pdt_flow *f, struct pdt_flow_item *out)
 	/* A provided block's start (PDT_EV_BLOCK) was queued by fetch: the
 	 * instruction follows it through the queue. */
 	int direct = f->qn == 0;
-	struct pdt_flow_item *it = direct ? out : push(f, f->event.offset);
+	struct pdt_flow_item *it = direct ? out : push(f, f->seg_offset);
 	uint32_t pc = f->pc;
-	emit_insn(f, it, f->event.offset, word, true, -1, false, block);
+	emit_insn(f, it, f->seg_offset, word, true, -1, false, block);
 
 	uint32_t next = pc + 4;
 	if (f->ds_pending) {
@@ -530,7 +533,7 @@ static inline __attribute__((always_inline)) bool lay_run(struct pdt_flow *f, st
 	f->shown += len;
 	*r = (struct run){
 		.left = len, .end_pc = first->pc + 4 * len, .end = end,
-		.end_index = f->index, .offset = f->event.offset, .first_word = first->word,
+		.end_index = f->index, .offset = f->seg_offset, .first_word = first->word,
 	};
 	f->pc = next;
 	return true;
@@ -686,45 +689,57 @@ static int on_event(struct pdt_flow *f, const struct pdt_record *r)
 	return 0;
 }
 
-/* A segment far longer than any SYNC period: taken as damage (the
- * packet layer cannot tell a corrupt count from a real one). */
-static void damage(struct pdt_flow *f, const struct pdt_record *r)
+/* The segment ends at f->event, the record just read. */
+static void seg_end(struct pdt_flow *f)
 {
-	f->event = *r;
+	f->have_event = true;
+	f->seg_offset = f->event.offset;
+}
+
+/* A segment far longer than any SYNC period: taken as damage (the
+ * packet layer cannot tell a corrupt count from a real one).  f->event
+ * is the count or bits that made it too long. */
+static void damage(struct pdt_flow *f)
+{
 	f->event.type = PDT_GAP;
 	f->event.gap.why = PDT_GAP_CORRUPT;
 	f->event.gap.skipped = 0;
-	f->have_event = true;
+	seg_end(f);
 	seg_clear(f);
 }
 
-/* Reads the next segment: counts and bits up to an event record. */
+/*
+ * Reads the next segment: counts and bits up to an event record.  Each
+ * record is decoded into f->event itself, not into a local copied there
+ * after: the copy's wide loads would wait for the decoder's narrow stores
+ * to retire, once for every event.  Only have_event says f->event holds
+ * one (seg_offset keeps what items need of the last).
+ */
 static void read_segment(struct pdt_flow *f)
 {
-	struct pdt_record r;
+	struct pdt_record *r = &f->event;
 	seg_clear(f);
 	for (;;) {
-		int e = pdt_dec_next(&f->dec, &r);
+		int e = pdt_dec_next(&f->dec, r);
 		if (e == PDT_E_EOS) {
 			f->eos = true;
 			return;
 		}
-		if (r.type == PDT_ICNT) {
-			if (r.icnt.n > MAX_SEG_INSNS - f->seg_icnt) {
-				damage(f, &r);
+		if (r->type == PDT_ICNT) {
+			if (r->icnt.n > MAX_SEG_INSNS - f->seg_icnt) {
+				damage(f);
 				return;
 			}
-			f->seg_icnt += r.icnt.n;
-		} else if (r.type == PDT_BRANCH) {
-			if (f->nbits + r.branch.n > MAX_SEG_BITS) {
-				damage(f, &r);
+			f->seg_icnt += r->icnt.n;
+		} else if (r->type == PDT_BRANCH) {
+			if (f->nbits + r->branch.n > MAX_SEG_BITS) {
+				damage(f);
 				return;
 			}
-			for (unsigned i = 0; i < r.branch.n; i++)
-				f->bits[f->nbits++] = (r.branch.bits >> i) & 1;
+			for (unsigned i = 0; i < r->branch.n; i++)
+				f->bits[f->nbits++] = (r->branch.bits >> i) & 1;
 		} else {
-			f->event = r;
-			f->have_event = true;
+			seg_end(f);
 			return;
 		}
 	}
