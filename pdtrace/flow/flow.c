@@ -63,6 +63,7 @@ struct icache {
  * runs some 2400 blocks; at 2^12 their slots collide and blocks are
  * decoded again and again). */
 #define BLOCKS_LOG2 13u
+#define BLOCKS_MAX_LOG2 20u
 
 /*
  * Instructions replayed from a block, returned one a call: their counts
@@ -162,7 +163,10 @@ int pdt_flow_new(struct pdt_flow **out, const struct pdt_flow_config *cfg,
 		return PDT_E_NOMEM;
 	f->bits = malloc(MAX_SEG_BITS);
 	f->ic = calloc(ICACHE, sizeof *f->ic);
-	if (!f->bits || !f->ic || (!cfg->per_insn && blocks_init(&f->blocks, BLOCKS_LOG2))) {
+	unsigned log2 = !cfg->block_cache_log2 ? BLOCKS_LOG2
+			: cfg->block_cache_log2 < BLOCKS_MAX_LOG2 ? cfg->block_cache_log2
+			: BLOCKS_MAX_LOG2;
+	if (!f->bits || !f->ic || (!cfg->per_insn && blocks_init(&f->blocks, log2))) {
 		pdt_flow_free(f);
 		return PDT_E_NOMEM;
 	}
@@ -518,11 +522,14 @@ static inline __attribute__((always_inline)) bool lay_run(struct pdt_flow *f, st
 		if (!len)
 			return false;
 	}
+	/* What the run needs of its first block, kept: the next block may
+	 * take its slot. */
+	const uint32_t pc = first->pc, word = first->word;
 	const uint8_t *end = first->bytes + 4 * len;
-	while (next == first->pc + 4 * len && !f->ds_pending && !f->await &&
+	while (next == pc + 4 * len && !f->ds_pending && !f->await &&
 	       (icnt || f->bitpos < f->nbits)) {
 		const struct flow_block *b = blocks_get(&f->blocks, src, next);
-		if (!b || b->bytes != end || b == first)
+		if (!b || b->bytes != end)
 			break;
 		uint32_t more = replay_block(f, b, &icnt, &next);
 		if (!more)
@@ -534,8 +541,8 @@ static inline __attribute__((always_inline)) bool lay_run(struct pdt_flow *f, st
 	f->index += len;
 	f->shown += len;
 	*r = (struct run){
-		.left = len, .end_pc = first->pc + 4 * len, .end = end,
-		.end_index = f->index, .offset = f->seg_offset, .first_word = first->word,
+		.left = len, .end_pc = pc + 4 * len, .end = end,
+		.end_index = f->index, .offset = f->seg_offset, .first_word = word,
 	};
 	f->pc = next;
 	return true;

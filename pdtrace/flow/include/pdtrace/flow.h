@@ -91,6 +91,10 @@ struct pdt_flow_config {
 	 * the reference the block walk is checked against (the decoder
 	 * fuzzer, the flow tests, pdtrace flow --per-insn). */
 	bool per_insn;
+	/* The cache of decoded blocks holds 2^block_cache_log2 of them, 32
+	 * bytes each (0: 2^13; at most 2^20): memory for speed, never for
+	 * what the items say. */
+	unsigned block_cache_log2;
 };
 
 /* ------------------------------------------------------------ crashme code */
