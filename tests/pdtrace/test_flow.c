@@ -161,7 +161,20 @@ struct flow_out {
 	size_t n;
 	size_t at; /* the next item the checks look at */
 	uint64_t shown;
+	/* What pdt_flow_next_run returned: its items' n (0: an event). */
+	uint32_t run[MAX_ITEMS];
+	size_t nruns;
 };
+
+/*
+ * The walks every trace here is decoded with, which must agree item for
+ * item: the block walk (what pdt_flow_next does by default), the
+ * reference walk (per_insn: one instruction at a time), the block walk's
+ * runs (pdt_flow_next_run) taken apart, and the block walk through a
+ * cache of two blocks, where nearly every block is replaced before it is
+ * used again.
+ */
+enum walk { WALK_BLOCKS, WALK_PER_INSN, WALK_RUNS, WALK_TINY_CACHE, WALKS };
 
 static struct pdt_flow_config config(void)
 {
@@ -176,24 +189,95 @@ static struct pdt_flow_config config(void)
 	return c;
 }
 
-/* Every item to the end (failing past MAX_ITEMS: the decoder must end). */
-static void run_flow(const uint8_t *b, size_t len, struct flow_out *o)
+static void add_item(struct flow_out *o, const struct pdt_flow_item *it)
+{
+	if (o->n == MAX_ITEMS)
+		fail_msg("more than %d items", MAX_ITEMS);
+	o->it[o->n++] = *it;
+}
+
+/* Every item to the end (failing past MAX_ITEMS: the decoder must end),
+ * in one walk. */
+static void walk_flow(const uint8_t *b, size_t len, enum walk w, struct flow_out *o)
 {
 	struct pdt_flow_config cfg = config();
+	cfg.per_insn = w == WALK_PER_INSN;
+	cfg.block_cache_log2 = w == WALK_TINY_CACHE ? 1 : 0;
 	struct pdt_flow *f;
 	memset(o, 0, sizeof *o);
 	assert_int_equal(pdt_flow_new(&f, &cfg, b, len), PDT_OK);
 	struct pdt_flow_item it;
+	uint32_t n;
 	int err;
-	while ((err = pdt_flow_next(f, &it)) == PDT_OK) {
-		if (o->n == MAX_ITEMS)
-			fail_msg("more than %d items", MAX_ITEMS);
-		o->it[o->n++] = it;
+	if (w == WALK_RUNS) {
+		while ((err = pdt_flow_next_run(f, &it, &n)) == PDT_OK) {
+			assert_true(it.is_insn ? n >= 1 : n == 0);
+			if (o->nruns == MAX_ITEMS)
+				fail_msg("more than %d runs", MAX_ITEMS);
+			o->run[o->nruns++] = n;
+			if (!n) {
+				add_item(o, &it);
+				continue;
+			}
+			/* Its k-th instruction: pc + 4k, index + k, its word. */
+			struct pdt_flow_item k_th = it;
+			for (uint32_t k = 0; k < n; k++) {
+				k_th.index = it.index + k;
+				k_th.insn.pc = it.insn.pc + 4 * k;
+				k_th.insn.word = pdt_flow_run_word(f, k);
+				add_item(o, &k_th);
+			}
+		}
+		assert_int_equal(pdt_flow_next_run(f, &it, &n), PDT_E_EOS);
+	} else {
+		while ((err = pdt_flow_next(f, &it)) == PDT_OK)
+			add_item(o, &it);
+		assert_int_equal(pdt_flow_next(f, &it), PDT_E_EOS); /* the end stays the end */
 	}
 	assert_int_equal(err, PDT_E_EOS);
-	assert_int_equal(pdt_flow_next(f, &it), PDT_E_EOS); /* the end stays the end */
 	o->shown = pdt_flow_insns(f);
 	pdt_flow_free(f);
+}
+
+/* The same item, field for field (an event's fields were zeroed first). */
+static bool same_item(const struct pdt_flow_item *a, const struct pdt_flow_item *b)
+{
+	if (a->is_insn != b->is_insn || a->index != b->index || a->offset != b->offset ||
+	    memcmp(&a->ctx, &b->ctx, sizeof a->ctx))
+		return false;
+	if (!a->is_insn)
+		return !memcmp(&a->ev, &b->ev, sizeof a->ev);
+	return a->insn.pc == b->insn.pc && a->insn.word == b->insn.word &&
+	       a->insn.have_word == b->insn.have_word && a->insn.exc == b->insn.exc &&
+	       a->insn.exc_root == b->insn.exc_root && a->insn.block == b->insn.block;
+}
+
+/* Every item to the end, in every walk: o gets the block walk's (and the
+ * runs of pdt_flow_next_run), after checking that every other walk gave
+ * the same items. */
+static void run_flow(const uint8_t *b, size_t len, struct flow_out *o)
+{
+	static struct flow_out other;
+	static const char *const names[WALKS] = {
+		[WALK_BLOCKS] = "blocks", [WALK_PER_INSN] = "per-insn", [WALK_RUNS] = "runs",
+		[WALK_TINY_CACHE] = "2-block cache",
+	};
+	walk_flow(b, len, WALK_BLOCKS, o);
+	for (enum walk w = WALK_BLOCKS + 1; w < WALKS; w++) {
+		walk_flow(b, len, w, &other);
+		for (size_t i = 0; i < o->n && i < other.n; i++)
+			if (!same_item(&o->it[i], &other.it[i]))
+				fail_msg("item %zu: the %s walk differs from the block walk", i,
+					 names[w]);
+		if (other.n != o->n)
+			fail_msg("the %s walk: %zu items, the block walk %zu", names[w], other.n,
+				 o->n);
+		assert_int_equal(other.shown, o->shown);
+		if (w == WALK_RUNS) {
+			memcpy(o->run, other.run, sizeof o->run);
+			o->nruns = other.nruns;
+		}
+	}
 }
 
 static void decode(struct trace *tr, struct flow_out *o)
