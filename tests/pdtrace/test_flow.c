@@ -982,6 +982,149 @@ static void test_crashme_without_marker(void **state)
 	expect_end(&o);
 }
 
+/* ------------------------------------------------------------ (j) blocks */
+
+/*
+ * What pdt_flow_next_run returned, item by item: n for a run of n
+ * instructions, 0 for an event.  (run_flow has already checked that its
+ * runs, taken apart, are pdt_flow_next's items.)
+ */
+static void expect_runs(const struct flow_out *o, const uint32_t *want, size_t n)
+{
+	char got[256] = "";
+	for (size_t i = 0; i < o->nruns; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), " %u", o->run[i]);
+	if (o->nruns != n)
+		fail_msg("runs:%s; want %zu of them", got, n);
+	for (size_t i = 0; i < n; i++)
+		if (o->run[i] != want[i])
+			fail_msg("runs:%s; run %zu should be %u", got, i, want[i]);
+}
+
+/* The basic walk in runs: a block and its taken branch's slot; a branch
+ * not taken, its slot and the branch-likely after it (straight code, one
+ * run); j and its slot; jal and its slot; the counts end in func. */
+static void test_runs(void **state)
+{
+	(void)state;
+	struct trace tr;
+	struct flow_out o;
+	tr_init(&tr);
+	sync_at(&tr, START, KERNEL, 100);
+	icnt(&tr, 11);
+	branch(&tr, "TNN");
+	decode(&tr, &o);
+	expect_walk(&o);
+	static const uint32_t runs[] = { 0, 5, 3, 3, 2, 1 };
+	expect_runs(&o, runs, sizeof runs / sizeof runs[0]);
+}
+
+/* A record in the middle of a block: the walk stops there, the event
+ * comes between the instructions, and the block goes on after it. */
+static void test_record_mid_block(void **state)
+{
+	(void)state;
+	const struct pdt_ctx k5 = { .ksu = PDT_KERNEL, .asid = 5 };
+	struct trace tr;
+	struct flow_out o;
+	tr_init(&tr);
+	sync_at(&tr, START, KERNEL, 100);
+	icnt(&tr, 2);          /* +00 +04 */
+	mode(&tr, k5);
+	icnt(&tr, 2);          /* +08, beq, its slot +10 */
+	branch(&tr, "T");
+	decode(&tr, &o);
+	expect_sync(&o, START, 100);
+	expect_insn(&o, T(0x00), 100);
+	expect_insn(&o, T(0x04), 101);
+	expect_mode(&o, k5, 102);
+	assert_memory_equal(&expect_insn(&o, T(0x08), 102)->ctx, &k5, sizeof k5);
+	expect_insn(&o, T(0x0c), 103);
+	expect_insn(&o, T(0x10), 104);
+	expect_end(&o);
+	static const uint32_t runs[] = { 0, 2, 0, 3 };
+	expect_runs(&o, runs, sizeof runs / sizeof runs[0]);
+}
+
+/* A record between a taken branch and its slot: the slot runs after it,
+ * then the branch's target. */
+static void test_record_before_slot(void **state)
+{
+	(void)state;
+	const struct pdt_ctx k5 = { .ksu = PDT_KERNEL, .asid = 5 };
+	struct trace tr;
+	struct flow_out o;
+	tr_init(&tr);
+	sync_at(&tr, START, KERNEL, 100);
+	icnt(&tr, 3);          /* +00 +04 +08 */
+	branch(&tr, "T");      /* beq +0c */
+	mode(&tr, k5);
+	icnt(&tr, 2);          /* its slot +10; bne +18 (not taken), its slot +1c */
+	branch(&tr, "N");
+	decode(&tr, &o);
+	expect_sync(&o, START, 100);
+	for (unsigned i = 0; i < 4; i++)
+		expect_insn(&o, START + 4 * i, 100 + i);
+	expect_mode(&o, k5, 104);
+	expect_insn(&o, T(0x10), 104);
+	expect_insn(&o, T(0x18), 105);
+	expect_insn(&o, T(0x1c), 106);
+	expect_end(&o);
+	static const uint32_t runs[] = { 0, 4, 0, 1, 2 };
+	expect_runs(&o, runs, sizeof runs / sizeof runs[0]);
+}
+
+/* An exception in a taken branch's slot: the block's run stops at the
+ * branch, the slot is the faulting instruction, the flow goes to the
+ * vector and not to the branch's target. */
+static void test_exception_in_slot(void **state)
+{
+	(void)state;
+	struct trace tr;
+	struct flow_out o;
+	tr_init(&tr);
+	sync_at(&tr, START, KERNEL, 100);
+	icnt(&tr, 3);
+	branch(&tr, "T");
+	exception(&tr, 4, false, VEC); /* AdEL in the slot +10 */
+	mode(&tr, KERNEL_EXL);
+	icnt(&tr, 1);
+	decode(&tr, &o);
+	expect_sync(&o, START, 100);
+	for (unsigned i = 0; i < 4; i++)
+		expect_insn(&o, START + 4 * i, 100 + i);
+	const struct pdt_flow_item *it = expect_insn_in(&o, T(0x10), 104, img);
+	assert_int_equal(it->insn.exc, 4);
+	it = expect_event(&o, PDT_EV_EXCEPTION, 105);
+	assert_int_equal(it->ev.exc.pc, T(0x10));
+	expect_mode(&o, KERNEL_EXL, 105);
+	expect_insn(&o, VEC, 105);
+	expect_end(&o);
+	static const uint32_t runs[] = { 0, 4, 1, 0, 0, 1 };
+	expect_runs(&o, runs, sizeof runs / sizeof runs[0]);
+}
+
+/* Straight code to the end of its segment: a block with no control
+ * instruction, then no code. */
+static void test_block_at_image_end(void **state)
+{
+	(void)state;
+	struct trace tr;
+	struct flow_out o;
+	tr_init(&tr);
+	sync_at(&tr, T(0x64), KERNEL, 10);
+	icnt(&tr, 4);          /* +64 +68 +6c, then past .text's end */
+	decode(&tr, &o);
+	expect_sync(&o, T(0x64), 10);
+	expect_insn(&o, T(0x64), 10);
+	expect_insn(&o, T(0x68), 11);
+	expect_insn(&o, T(0x6c), 12);
+	expect_gap(&o, PDT_FGAP_NO_CODE, T(0x70), 1, 14);
+	expect_end(&o);
+	static const uint32_t runs[] = { 0, 3, 0 };
+	expect_runs(&o, runs, sizeof runs / sizeof runs[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -999,6 +1142,11 @@ int main(void)
 		cmocka_unit_test(test_refused_message),
 		cmocka_unit_test(test_crashme_blocks),
 		cmocka_unit_test(test_crashme_without_marker),
+		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_record_mid_block),
+		cmocka_unit_test(test_record_before_slot),
+		cmocka_unit_test(test_exception_in_slot),
+		cmocka_unit_test(test_block_at_image_end),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
