@@ -15,6 +15,14 @@
  * it, so it is not counted); jr/jalr are followed by a TARGET record
  * (written when the jump executes, before its slot runs); eret by a TARGET
  * and no slot.
+ *
+ * The walk goes a block at a time where it can (lay_run, over the cache
+ * of decoded blocks, blocks.h): a block's counts and branch bit are taken
+ * at once and its instructions laid out as a run, whose items are made
+ * only as they are returned.  walk_one, one instruction at a time, takes
+ * everything else (code from a provider, a slot that is a branch, counts
+ * or bits that do not fit) and is the whole walk with cfg.per_insn; the
+ * two must move the walk's state alike, instruction for instruction.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -119,7 +127,7 @@ struct pdt_flow {
 
 	struct hvmsg hv;         /* the hypervisor's messages */
 	struct icache *ic;
-	struct block_cache blocks; /* unless cfg.per_insn */
+	struct block_cache blocks; /* none (slot NULL) with cfg.per_insn */
 	struct run run;
 	/* The words of what pdt_flow_next_run returned last: its first, and
 	 * all of a run's in the image (NULL: one instruction). */
