@@ -70,17 +70,31 @@ const struct flow_block *blocks_fill(struct block_cache *bc, struct flow_block *
 /* The block at pc in src (not NULL), decoded now unless cached; NULL if
  * src has no whole word at pc.  Inline: the walker asks for one every few
  * instructions. */
-static inline const struct flow_block *blocks_get(struct block_cache *bc,
-						  const struct pdt_code *src, uint32_t pc)
+static inline struct flow_block *blocks_slot(const struct block_cache *bc,
+					     const struct pdt_code *src, uint32_t pc)
 {
 	/* The image's address mixed in: guests with images of their own run
 	 * code at the same addresses. */
 	uintptr_t img = (uintptr_t)src;
 	uint32_t h = (pc >> 2) ^ (uint32_t)(img >> 4) ^ (uint32_t)(img >> 16);
-	struct flow_block *b = &bc->slot[h & bc->mask];
+	return &bc->slot[h & bc->mask];
+}
+
+static inline const struct flow_block *blocks_get(struct block_cache *bc,
+						  const struct pdt_code *src, uint32_t pc)
+{
+	struct flow_block *b = blocks_slot(bc, src, pc);
 	if (b->src == src && b->pc == pc)
 		return b;
 	return blocks_fill(bc, b, src, pc);
+}
+
+/* The block at pc will be asked for soon: its slot is brought towards the
+ * CPU meanwhile (the table is larger than the first-level cache). */
+static inline void blocks_prefetch(const struct block_cache *bc, const struct pdt_code *src,
+				   uint32_t pc)
+{
+	__builtin_prefetch(blocks_slot(bc, src, pc));
 }
 
 #endif

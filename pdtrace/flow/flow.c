@@ -545,6 +545,8 @@ static inline __attribute__((always_inline)) bool lay_run(struct pdt_flow *f, st
 		len += more;
 		end += 4 * more;
 	}
+	/* The next run most likely starts there, in the same image. */
+	blocks_prefetch(&f->blocks, src, next);
 	f->seg_icnt = icnt;
 	f->index += len;
 	f->shown += len;
