@@ -124,6 +124,12 @@ struct pdt_flow {
 	/* Items waiting to be returned. */
 	struct pdt_flow_item q[QUEUE];
 	unsigned qhead, qn;
+	/* While a record is handled: the caller's item, where the first item
+	 * it makes goes (then `direct` is NULL and `direct_made` set) when
+	 * the queue is empty.  Made in the queue and copied out at once, an
+	 * item's wide loads would wait for its narrow stores to retire. */
+	struct pdt_flow_item *direct;
+	bool direct_made;
 
 	struct hvmsg hv;         /* the hypervisor's messages */
 	struct icache *ic;
@@ -206,8 +212,16 @@ uint64_t pdt_flow_insns(const struct pdt_flow *f)
 
 static struct pdt_flow_item *push(struct pdt_flow *f, uint64_t offset)
 {
-	/* The queue only ever holds what one record makes (QUEUE at most). */
-	struct pdt_flow_item *it = &f->q[(f->qhead + f->qn++) % QUEUE];
+	struct pdt_flow_item *it;
+	if (f->direct && !f->qn) {
+		it = f->direct;
+		f->direct = NULL;
+		f->direct_made = true;
+	} else {
+		/* The queue only ever holds what one record makes (QUEUE at
+		 * most). */
+		it = &f->q[(f->qhead + f->qn++) % QUEUE];
+	}
 	memset(it, 0, sizeof *it);
 	it->index = f->index;
 	it->offset = offset;
@@ -764,6 +778,14 @@ static void read_segment(struct pdt_flow *f)
 	}
 }
 
+/* An item is returned: the code provider sees each event first. */
+static int handed(struct pdt_flow *f, const struct pdt_flow_item *it)
+{
+	if (!it->is_insn && f->cfg.code.event)
+		f->cfg.code.event(f->cfg.code.priv, it, f->st == ST_LOST);
+	return 0;
+}
+
 /* The next item unless a run is laid out (RUN_LAID: pdt_flow_next and
  * pdt_flow_next_run make its items); not inlined in pdt_flow_next, whose
  * hot path then saves no registers. */
@@ -774,9 +796,7 @@ static __attribute__((noinline)) int next_item(struct pdt_flow *f, struct pdt_fl
 			*it = f->q[f->qhead];
 			f->qhead = (f->qhead + 1) % QUEUE;
 			f->qn--;
-			if (!it->is_insn && f->cfg.code.event)
-				f->cfg.code.event(f->cfg.code.priv, it, f->st == ST_LOST);
-			return 0;
+			return handed(f, it);
 		}
 		if ((f->seg_icnt || f->bitpos < f->nbits) && f->have_event &&
 		    f->event.type == PDT_GAP) {
@@ -808,10 +828,16 @@ static __attribute__((noinline)) int next_item(struct pdt_flow *f, struct pdt_fl
 		}
 		if (f->have_event) {
 			f->have_event = false;
+			f->direct = it;
 			int e = on_event(f, &f->event);
+			f->direct = NULL;
 			if (e < 0) {
 				f->have_event = true; /* not handled: again next call */
 				return e;
+			}
+			if (f->direct_made) {
+				f->direct_made = false;
+				return handed(f, it);
 			}
 			continue;
 		}
