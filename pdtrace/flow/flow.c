@@ -87,10 +87,8 @@ struct run {
 	const uint8_t *end;      /* the image's bytes past its word */
 	uint64_t end_index;      /* the index past it */
 	uint64_t offset;         /* the record behind them all */
-	uint32_t first_word;     /* the word of the run's first (left = all) */
+	uint32_t first_word;     /* the word of the run's first */
 };
-/* next_item's answer when it laid a run out (its items not yet made). */
-#define RUN_LAID 1
 
 struct pdt_flow {
 	struct pdt_flow_config cfg;
@@ -786,9 +784,9 @@ static int handed(struct pdt_flow *f, const struct pdt_flow_item *it)
 	return 0;
 }
 
-/* The next item unless a run is laid out (RUN_LAID: pdt_flow_next and
- * pdt_flow_next_run make its items); not inlined in pdt_flow_next, whose
- * hot path then saves no registers. */
+/* The next item; where a run is laid out, its first, the rest left in
+ * f->run.  Not inlined in pdt_flow_next, whose hot path then saves no
+ * registers. */
 static __attribute__((noinline)) int next_item(struct pdt_flow *f, struct pdt_flow_item *it)
 {
 	for (;;) {
@@ -811,8 +809,16 @@ static __attribute__((noinline)) int next_item(struct pdt_flow *f, struct pdt_fl
 		}
 		if (f->seg_icnt || f->bitpos < f->nbits) {
 			if (f->st == ST_RUN) {
-				if (f->blocks.slot && lay_run(f, &f->run))
-					return RUN_LAID;
+				/* The first item is made from the run as
+				 * laid out, not read back from f->run: a wide
+				 * load over its fresh stores would wait. */
+				struct run r;
+				if (f->blocks.slot && lay_run(f, &r)) {
+					run_emit(f, &r, it, r.first_word);
+					r.left--;
+					f->run = r;
+					return 0;
+				}
 				int w = walk_one(f, it);
 				if (w > 0)
 					return 0;
@@ -856,12 +862,9 @@ static __attribute__((noinline)) int next_item(struct pdt_flow *f, struct pdt_fl
 
 int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it)
 {
-	if (!f->run.left) {
-		int rc = next_item(f, it);
-		if (rc != RUN_LAID)
-			return rc;
-	}
 	struct run *r = &f->run;
+	if (!r->left)
+		return next_item(f, it);
 	run_emit(f, r, it, code_le32(r->end - 4 * (size_t)r->left));
 	r->left--;
 	return 0;
@@ -889,14 +892,20 @@ int pdt_flow_next_run(struct pdt_flow *f, struct pdt_flow_item *it, uint32_t *n)
 			return 0;
 		}
 		int rc = next_item(f, it);
-		if (rc != RUN_LAID) {
-			*n = rc == 0 && it->is_insn;
-			f->ret_word = it->insn.word;
-			f->ret_words = NULL;
+		if (rc || !it->is_insn) {
+			*n = 0;
 			return rc;
 		}
+		/* An instruction alone, or the first of a run next_item laid
+		 * out (the rest in f->run, right after it in the image). */
+		uint32_t rest = f->run.left;
+		*n = 1 + rest;
+		f->ret_word = it->insn.word;
+		f->ret_words = rest ? f->run.end - 4 * ((size_t)rest + 1) : NULL;
+		f->run.left = 0;
+		return 0;
 	}
-	/* The rest of a run pdt_flow_next began, or next_item laid out. */
+	/* The rest of a run pdt_flow_next began. */
 	const struct run *r = &f->run;
 	take_run(f, r, it, n, code_le32(r->end - 4 * (size_t)r->left));
 	f->run.left = 0;
