@@ -1125,6 +1125,40 @@ static void test_block_at_image_end(void **state)
 	expect_runs(&o, runs, sizeof runs / sizeof runs[0]);
 }
 
+/* pdt_flow_find_failure looks for an index in runs: the instruction at
+ * it inside a run, the first after it before the flow starts, none past
+ * the end. */
+static void test_find_index(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	sync_at(&tr, START, KERNEL, 100);
+	icnt(&tr, 11);
+	branch(&tr, "TNN");
+	tr_end(&tr);
+	struct pdt_flow_config cfg = config();
+	static const struct { uint64_t want, at; int rc; } cases[] = {
+		{ 102, 102, 0 },          /* inside the first run, +08 */
+		{ 100, 100, 0 },
+		{ 5, 100, 0 },            /* before the first instruction */
+		{ 113, 113, 0 },          /* the last one, func +58 */
+		{ 114, 0, PDT_E_EOS },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint64_t at = 0;
+		int guest = -1;
+		assert_int_equal(pdt_flow_find_failure(&cfg, tr.t.b, tr.t.len, PDT_AROUND_INDEX,
+						       cases[i].want, &at, &guest),
+				 cases[i].rc);
+		if (cases[i].rc == 0) {
+			assert_int_equal(at, cases[i].at);
+			assert_int_equal(guest, 0);
+		}
+	}
+	tbuf_free(&tr.t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1147,6 +1181,7 @@ int main(void)
 		cmocka_unit_test(test_record_before_slot),
 		cmocka_unit_test(test_exception_in_slot),
 		cmocka_unit_test(test_block_at_image_end),
+		cmocka_unit_test(test_find_index),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
