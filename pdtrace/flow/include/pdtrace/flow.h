@@ -254,12 +254,13 @@ int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it);
  * As pdt_flow_next, but the instructions of one straight piece of image
  * code come as one item, a run (as libipt's block decoder beside its
  * instruction decoder): the item is the run's first instruction, and *n
- * says how many it stands for (0: an event).  The k-th (k < *n) is at pc
- * + 4k with index + k, with the same context, offset and block, and no
- * exception; pdt_flow_run_word(f, k) is its word.  The same instructions
- * as pdt_flow_next, in the same order; several times faster where items
- * need not be looked at one by one (counting, skipping to an index).
- * The two may be mixed on one decoder.
+ * says how many it stands for (0: an event, or an error).  The k-th
+ * (k < *n) is at pc + 4k with index + k, with the same context, offset
+ * and block, its word known and no exception; pdt_flow_run_word(f, k) is
+ * its word.  The same instructions as pdt_flow_next, in the same order,
+ * and the same return values; several times faster where items need not
+ * be looked at one by one (counting, skipping to an index).  The two may
+ * be mixed on one decoder.
  */
 int pdt_flow_next_run(struct pdt_flow *f, struct pdt_flow_item *it, uint32_t *n);
 /* The word of the k-th instruction of the run pdt_flow_next_run returned
