@@ -58,7 +58,8 @@ enum await {
 
 /* One decoded-instruction cache line: the program text rarely changes
  * under a trace, but looking a word up in an ELF and decoding it costs
- * more than the rest of the walk. */
+ * more than the rest of the walk.  Only with cfg.per_insn: the block
+ * walk leaves walk_one the odd instruction. */
 struct icache {
 	const void *src;         /* the code image */
 	uint32_t pc, word;
@@ -130,7 +131,7 @@ struct pdt_flow {
 	bool direct_made;
 
 	struct hvmsg hv;         /* the hypervisor's messages */
-	struct icache *ic;
+	struct icache *ic;         /* NULL unless cfg.per_insn */
 	struct block_cache blocks; /* none (slot NULL) with cfg.per_insn */
 	struct run run;
 	/* The words of what pdt_flow_next_run returned last: its first, and
@@ -174,11 +175,11 @@ int pdt_flow_new(struct pdt_flow **out, const struct pdt_flow_config *cfg,
 	if (!f)
 		return PDT_E_NOMEM;
 	f->bits = malloc(MAX_SEG_BITS);
-	f->ic = calloc(ICACHE, sizeof *f->ic);
+	f->ic = cfg->per_insn ? calloc(ICACHE, sizeof *f->ic) : NULL;
 	unsigned log2 = !cfg->block_cache_log2 ? BLOCKS_LOG2
 			: cfg->block_cache_log2 < BLOCKS_MAX_LOG2 ? cfg->block_cache_log2
 			: BLOCKS_MAX_LOG2;
-	if (!f->bits || !f->ic || (!cfg->per_insn && blocks_init(&f->blocks, log2))) {
+	if (!f->bits || (cfg->per_insn ? !f->ic : blocks_init(&f->blocks, log2) != 0)) {
 		pdt_flow_free(f);
 		return PDT_E_NOMEM;
 	}
@@ -278,8 +279,8 @@ static int fetch(struct pdt_flow *f, uint32_t *word, uint32_t *flags, int *block
 	}
 	if (pc & 3)
 		return CODE_NONE;
-	struct icache *c = &f->ic[(pc >> 2) & (ICACHE - 1)];
-	if (src && c->src == src && c->pc == pc) {
+	struct icache *c = f->ic ? &f->ic[(pc >> 2) & (ICACHE - 1)] : NULL;
+	if (c && src && c->src == src && c->pc == pc) {
 		*word = c->word;
 		*flags = c->flags;
 		return CODE_OK;
@@ -287,10 +288,8 @@ static int fetch(struct pdt_flow *f, uint32_t *word, uint32_t *flags, int *block
 	if (!src || pdt_code_word(src, pc, word) != 0)
 		return provided(f, word, flags, block);
 	*flags = isa_describe(isa_decode(*word))->flags;
-	c->src = src;
-	c->pc = pc;
-	c->word = *word;
-	c->flags = *flags;
+	if (c)
+		*c = (struct icache){ .src = src, .pc = pc, .word = *word, .flags = *flags };
 	return CODE_OK;
 }
 
