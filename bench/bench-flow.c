@@ -1,14 +1,19 @@
 /*
- * pdt-bench-flow [--detect] TRACE ROOT.ELF [GUEST.ELF]: libpdtrace's flow decoder
- * alone, no output: runs pdt_flow_next over the whole trace against the
- * root image (and GUEST.ELF for every GuestID, when given; crashme on with
- * the hypervisor's defaults, seed 1 and 64 words) and prints one line for
- * scripts/bench-pdtrace.sh:
+ * pdt-bench-flow [--items|--detect|--diff] TRACE ROOT.ELF [GUEST.ELF]:
+ * libpdtrace's flow decoder alone, no output: runs pdt_flow_next_run over
+ * the whole trace against the root image (and GUEST.ELF for every
+ * GuestID, when given; crashme on with the hypervisor's defaults, seed 1
+ * and 64 words) and prints one line for scripts/bench-pdtrace.sh:
  *
  *   flow: I insns shown, E events, G gaps, N items; S s, R M insn/s, max RSS K KiB
  *
+ * N counts what the decoder returned: runs of instructions and events.
+ * With --items it walks with pdt_flow_next instead, one item an
+ * instruction (what a consumer that looks at each one pays).
+ *
  * With --detect the trace detectors (pdtrace/detect.h) read every item too
- * (the time and memory above include them), and a second line follows:
+ * (one an instruction: the time and memory above include them), and a
+ * second line follows:
  *
  *   detect: F findings, B bugs
  *
@@ -42,7 +47,7 @@
 /* How far behind the last item's record pages are dropped: the decoder
  * reads one segment (a few records) ahead of the items it returns. */
 #define KEEP_BEHIND (1u << 20)
-#define DROP_EVERY (1u << 20) /* items between two madvise calls */
+#define DROP_EVERY (1u << 20) /* instructions or events between two madvise calls */
 
 static double now(void)
 {
@@ -64,16 +69,20 @@ static struct pdt_code *load(const char *path)
 
 int main(int argc, char **argv)
 {
-	/* --detect: the trace detectors (pdtrace/detect.h) read every item too;
-	 * --diff: the capture against itself (pdtrace/diff.h) instead. */
+	/* --items: pdt_flow_next, one item an instruction; --detect: the
+	 * trace detectors (pdtrace/detect.h) read every item too; --diff: the
+	 * capture against itself (pdtrace/diff.h) instead. */
+	bool items_only = argc > 1 && !strcmp(argv[1], "--items");
 	bool detect = argc > 1 && !strcmp(argv[1], "--detect");
 	bool diff = argc > 1 && !strcmp(argv[1], "--diff");
-	if (detect || diff) {
+	bool by_item = items_only || detect;
+	if (items_only || detect || diff) {
 		argc--;
 		argv++;
 	}
 	if (argc < 3 || argc > 4) {
-		fputs("usage: pdt-bench-flow [--detect|--diff] TRACE ROOT.ELF [GUEST.ELF]\n", stderr);
+		fputs("usage: pdt-bench-flow [--items|--detect|--diff] TRACE ROOT.ELF [GUEST.ELF]\n",
+		      stderr);
 		return 2;
 	}
 	struct pdt_detect *det = NULL;
@@ -160,18 +169,21 @@ int main(int argc, char **argv)
 	uintptr_t dropped = base;
 	uint64_t items = 0, insns = 0, events = 0, gaps = 0, since_drop = 0;
 	struct pdt_flow_item it;
+	uint32_t n = 1;
 	double t0 = now();
-	while ((err = pdt_flow_next(flow, &it)) == 0) {
+	while ((err = by_item ? pdt_flow_next(flow, &it) : pdt_flow_next_run(flow, &it, &n)) == 0) {
 		items++;
 		if (det)
 			pdt_detect_feed(det, &it);
 		if (it.is_insn) {
-			insns++;
+			insns += n;
+			since_drop += n;
 		} else {
 			events++;
+			since_drop++;
 			gaps += it.ev.kind == PDT_EV_GAP;
 		}
-		if (f.map && ++since_drop == DROP_EVERY) {
+		if (f.map && since_drop >= DROP_EVERY) {
 			since_drop = 0;
 			uintptr_t at = (uintptr_t)f.words + it.offset;
 			if (at > base + KEEP_BEHIND) {

@@ -350,6 +350,32 @@ else
 	pass corrupt
 fi
 
+# The block walk against the reference walk (--per-insn: one instruction
+# at a time, no block cache): the same listing, line for line, and the
+# same findings and the same capture diff, on every capture above
+# (damaged ones included).
+bad=""
+for t in run win shrink args cut corrupt; do
+	"$PDTRACE" flow "$OUT/$t.vzt" > "$OUT/$t.blocks.flow" 2> "$OUT/$t.blocks.stderr"
+	"$PDTRACE" flow "$OUT/$t.vzt" --per-insn > "$OUT/$t.insn.flow" 2> "$OUT/$t.insn.stderr"
+	if ! cmp -s "$OUT/$t.blocks.flow" "$OUT/$t.insn.flow"; then
+		bad+=" $t.vzt: flow differs: $(diff "$OUT/$t.blocks.flow" "$OUT/$t.insn.flow" | head -3 | tr '\n' ' ');"
+	elif ! cmp -s "$OUT/$t.blocks.stderr" "$OUT/$t.insn.stderr"; then
+		bad+=" $t.vzt: flow's stderr differs;"
+	fi
+done
+"$PDTRACE" detect "$OUT/shrink.vzt" --per-insn > "$OUT/detect-insn.txt" 2> /dev/null
+cmp -s "$OUT/detect.txt" "$OUT/detect-insn.txt" || bad+=" shrink.vzt: detect differs;"
+"$PDTRACE" diff "$OUT/shrink.vzt" "$OUT/fixed.vzt" > "$OUT/diff-blocks.txt" 2>&1
+"$PDTRACE" diff "$OUT/shrink.vzt" "$OUT/fixed.vzt" --per-insn > "$OUT/diff-insn.txt" 2>&1
+cmp -s "$OUT/diff-blocks.txt" "$OUT/diff-insn.txt" || bad+=" shrink.vzt fixed.vzt: diff differs;"
+if [ -n "$bad" ]; then
+	fail per-insn "$bad"
+else
+	pass per-insn
+fi
+rm -f "$OUT"/*.blocks.flow "$OUT"/*.insn.flow
+
 # Bad usage: one line, status 2.
 for bad in "--context g9" "--from x" "--image g1" "--image x=y" "--crashme 1" \
 	"--around pagemask --to 5" "--around x1"; do

@@ -60,14 +60,16 @@ $(BUILD)/san/tests/test_code: | $(CODE_FIXTURES)
 $(BUILD)/san/tests/pdtrace/test_code.o: CFLAGS_SAN += -DCODE_FIXTURE_DIR='"$(CODE_FIXTURE_DIR)"'
 
 # The flow decoder's test program (tests/pdtrace/flow_fixture.S): code
-# that test_flow.c walks with hand-written records; the decoder fuzzer
-# walks it too (and code_fixture.elf), found next to its binary.
+# that test_flow.c walks with hand-written records and test_blocks.c
+# decodes into blocks; the decoder fuzzer walks it too (and
+# code_fixture.elf), found next to its binary.
 FLOW_FIXTURE := $(CODE_FIXTURE_DIR)/flow_fixture.elf
 $(FLOW_FIXTURE): tests/pdtrace/flow_fixture.S tests/pdtrace/flow_fixture.ld | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(TCC) -EL $(FIXTURE_FLAGS) -T tests/pdtrace/flow_fixture.ld $< -o $@
-$(BUILD)/san/tests/test_flow: | $(FLOW_FIXTURE)
-$(BUILD)/san/tests/pdtrace/test_flow.o: CFLAGS_SAN += -DCODE_FIXTURE_DIR='"$(CODE_FIXTURE_DIR)"'
+$(BUILD)/san/tests/test_flow $(BUILD)/san/tests/test_blocks: | $(FLOW_FIXTURE)
+$(BUILD)/san/tests/pdtrace/test_flow.o $(BUILD)/san/tests/pdtrace/test_blocks.o: \
+	CFLAGS_SAN += -DCODE_FIXTURE_DIR='"$(CODE_FIXTURE_DIR)"'
 
 # ---- fuzz targets: clang's libFuzzer (scripts/deps.sh installs it);
 # without clang they are not built and the fuzz steps report a skip.

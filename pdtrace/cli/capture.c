@@ -65,6 +65,7 @@ void capture_open(struct capture *c, const char *path, const struct capture_opts
 	if (rc)
 		die(rc == PDT_E_NOMEM ? EXIT_INTERNAL : EXIT_BAD_INPUT, "%s", why);
 	c->cfg = c->code.cfg;
+	c->cfg.per_insn = o->per_insn;
 }
 
 void capture_close(struct capture *c)

@@ -58,6 +58,9 @@ bool cli_common_opt(int c, const char *value, struct capture_opts *cap, bool *js
 	case CLI_O_CRASHME:
 		capture_crashme_opt(cap, value);
 		return true;
+	case CLI_O_PER_INSN:
+		cap->per_insn = true;
+		return true;
 	default:
 		return false;
 	}

@@ -29,6 +29,7 @@ void window_note(const char *path, const struct pdt_file_info *h);
 /* How a capture's code is found (capture.c): options over its header. */
 struct capture_opts {
 	struct pdt_code_opts code;
+	bool per_insn; /* --per-insn: pdt_flow_config.per_insn */
 };
 /* --image CTX=ELF and --crashme SEED,WORDS; a bad value exits 2. */
 void capture_image_opt(struct capture_opts *o, const char *value);
@@ -55,11 +56,12 @@ __attribute__((noreturn)) void capture_failed(const char *path, int rc);
 /* The options of every subcommand that walks a capture (flow, detect,
  * diff): their getopt_long codes (a command's own start at CLI_O_OWN) and
  * long options, and their handling. */
-enum { CLI_O_JSON = 1, CLI_O_IMAGE, CLI_O_CRASHME, CLI_O_OWN };
+enum { CLI_O_JSON = 1, CLI_O_IMAGE, CLI_O_CRASHME, CLI_O_PER_INSN, CLI_O_OWN };
 #define CLI_COMMON_LONGOPTS                                                     \
 	{ "help", no_argument, NULL, 'h' }, { "json", no_argument, NULL, CLI_O_JSON }, \
 	{ "image", required_argument, NULL, CLI_O_IMAGE },                           \
-	{ "crashme", required_argument, NULL, CLI_O_CRASHME }
+	{ "crashme", required_argument, NULL, CLI_O_CRASHME },                       \
+	{ "per-insn", no_argument, NULL, CLI_O_PER_INSN }
 /* Handles c if it is one of those (--help prints the usage and exits 0):
  * true if it was. */
 bool cli_common_opt(int c, const char *value, struct capture_opts *cap, bool *json);

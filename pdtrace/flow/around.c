@@ -9,13 +9,17 @@
 
 #include <pdtrace/flow.h>
 
-/* Whether item it is the failure `what` asks for; its guest in *guest. */
-static bool is_failure(const struct pdt_flow_item *it, enum pdt_around what, uint64_t index,
-		       int *guest)
+/* Whether item it (a run of n instructions, or an event) holds the
+ * failure `what` asks for: its index in *at, its guest in *guest. */
+static bool is_failure(const struct pdt_flow_item *it, uint32_t n, enum pdt_around what,
+		       uint64_t index, uint64_t *at, int *guest)
 {
+	*at = it->index;
 	switch (what) {
 	case PDT_AROUND_INDEX:
-		if (it->is_insn && it->index >= index) {
+		/* The run's instruction at index, or its first if past it. */
+		if (it->is_insn && it->index + (n - 1) >= index) {
+			*at = it->index >= index ? it->index : index;
 			*guest = it->ctx.guest ? it->ctx.guestid : 0;
 			return true;
 		}
@@ -46,10 +50,13 @@ int pdt_flow_find_failure(const struct pdt_flow_config *cfg, const uint8_t *word
 	int rc = pdt_flow_new(&flow, cfg, words, len);
 	if (rc)
 		return rc;
+	/* Only events and indexes matter: runs of instructions go whole. */
 	struct pdt_flow_item it;
-	while ((rc = pdt_flow_next(flow, &it)) == 0) {
-		if (is_failure(&it, what, index, guest)) {
-			*at = it.index;
+	uint32_t n;
+	uint64_t found;
+	while ((rc = pdt_flow_next_run(flow, &it, &n)) == 0) {
+		if (is_failure(&it, n, what, index, &found, guest)) {
+			*at = found;
 			break;
 		}
 	}

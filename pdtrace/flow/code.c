@@ -22,6 +22,8 @@
 
 #include <mips/elf.h>
 
+#include "code.h"
+
 #define NONE UINT32_MAX
 
 struct code_seg {
@@ -69,27 +71,46 @@ struct pdt_code {
 
 /* ------------------------------------------------------------ lookups */
 
+/* The segment that holds a whole word at va, or NULL. */
+static const struct code_seg *word_seg(const struct pdt_code *c, uint32_t va)
+{
+	uint32_t i = atomic_load_explicit(&c->last, memory_order_relaxed);
+	const struct code_seg *s = &c->seg[i];
+	if (va - s->va < s->lim)
+		return s;
+	for (i = 0; i < c->nseg; i++)
+		if (va - c->seg[i].va < c->seg[i].lim)
+			break;
+	if (i == c->nseg)
+		return NULL;
+	/* The image is not const in memory (pdt_code_load allocated it):
+	 * only the hint changes. */
+	atomic_store_explicit(&((struct pdt_code *)c)->last, i, memory_order_relaxed);
+	return &c->seg[i];
+}
+
 int pdt_code_word(const struct pdt_code *c, uint32_t va, uint32_t *word)
 {
 	if (va & 3)
 		return -1;
-	uint32_t i = atomic_load_explicit(&c->last, memory_order_relaxed);
-	const struct code_seg *s = &c->seg[i];
-	if (va - s->va >= s->lim) {
-		for (i = 0; i < c->nseg; i++)
-			if (va - c->seg[i].va < c->seg[i].lim)
-				break;
-		if (i == c->nseg)
-			return -1;
-		/* The image is not const in memory (pdt_code_load allocated
-		 * it): only the hint changes. */
-		atomic_store_explicit(&((struct pdt_code *)c)->last, i, memory_order_relaxed);
-		s = &c->seg[i];
-	}
+	const struct code_seg *s = word_seg(c, va);
+	if (!s)
+		return -1;
 	const uint8_t *p = s->data + (va - s->va);
-	*word = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-		(uint32_t)p[3] << 24;
+	*word = code_le32(p);
 	return 0;
+}
+
+const uint8_t *code_span(const struct pdt_code *c, uint32_t va, uint32_t *nwords)
+{
+	if (va & 3)
+		return NULL;
+	const struct code_seg *s = word_seg(c, va);
+	if (!s)
+		return NULL;
+	uint32_t at = va - s->va;
+	*nwords = (s->lim - 1 - at) / 4 + 1;
+	return s->data + at;
 }
 
 const char *pdt_code_symbol(const struct pdt_code *c, uint32_t va, uint32_t *off)

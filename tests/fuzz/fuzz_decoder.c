@@ -21,7 +21,11 @@
  * instructions have consecutive indexes, that every instruction word
  * shown is the image's (or the crashme block's) word at its PC, and that
  * user trace messages that are not the hypervisor's come out in the order
- * of their channel.
+ * of their channel.  Two more decoders walk the same words in step with
+ * it: the reference walk (pdt_flow_config.per_insn: one instruction at a
+ * time, no block cache) and pdt_flow_next_run's runs, taken apart,
+ * through a cache of two blocks (nearly every block replaced before it is
+ * used again): every item of the three must be the same, field for field.
  *
  *   make fuzz                 (FUZZ_SECONDS, default 300)
  *   build/fuzz/fuzz_decoder build/fuzz/corpus   (by hand)
@@ -131,7 +135,10 @@ static void check_words(const uint8_t *b, size_t len)
 #define CRASHME_SEED 1u
 #define CRASHME_WORDS 64u
 
-static struct pdt_flow_config flow_cfg;
+/* The decoder checked, the reference walk, and the runs' decoder: each
+ * its own crashme provider (a provider serves one decoder at a time). */
+enum { WALK_BLOCKS, WALK_REF, WALK_RUNS, WALKS };
+static struct pdt_flow_config flow_cfg, walk_cfg[WALKS];
 
 static struct pdt_code *load_image(const char *dir, const char *name)
 {
@@ -169,10 +176,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	flow_cfg.guest[1] = flow;
 	flow_cfg.guest[2] = data;
 	/* crashme's blocks come from their code provider, as in pdtrace. */
-	static struct pdt_crashme *crashme;
-	if (pdt_crashme_new(&crashme, CRASHME_SEED, CRASHME_WORDS) != PDT_OK)
-		abort();
-	flow_cfg.code = pdt_crashme_provider(crashme);
+	for (unsigned w = 0; w < WALKS; w++) {
+		struct pdt_crashme *crashme;
+		if (pdt_crashme_new(&crashme, CRASHME_SEED, CRASHME_WORDS) != PDT_OK)
+			abort();
+		walk_cfg[w] = flow_cfg;
+		walk_cfg[w].code = pdt_crashme_provider(crashme);
+	}
+	walk_cfg[WALK_REF].per_insn = true;
+	walk_cfg[WALK_RUNS].block_cache_log2 = 1;
+	/* The fixtures hold far fewer than 2^8 blocks: the default 2^13
+	 * would only make each input pay for clearing 256 KiB. */
+	walk_cfg[WALK_BLOCKS].block_cache_log2 = 8;
+	flow_cfg = walk_cfg[WALK_BLOCKS];
 	return 0;
 }
 
@@ -255,12 +271,59 @@ static void check_insn_word(const struct pdt_flow_item *it)
 	CHECK(c && pdt_code_word(c, it->insn.pc, &w) == 0 && w == it->insn.word);
 }
 
+/* The same item, field for field (an event's fields were zeroed first). */
+static bool same_item(const struct pdt_flow_item *a, const struct pdt_flow_item *b)
+{
+	if (a->is_insn != b->is_insn || a->index != b->index || a->offset != b->offset ||
+	    a->ctx.ksu != b->ctx.ksu || a->ctx.exl != b->ctx.exl || a->ctx.erl != b->ctx.erl ||
+	    a->ctx.guest != b->ctx.guest || a->ctx.asid != b->ctx.asid ||
+	    a->ctx.guestid != b->ctx.guestid)
+		return false;
+	if (!a->is_insn)
+		return !memcmp(&a->ev, &b->ev, sizeof a->ev);
+	return a->insn.pc == b->insn.pc && a->insn.word == b->insn.word &&
+	       a->insn.have_word == b->insn.have_word && a->insn.exc == b->insn.exc &&
+	       a->insn.exc_root == b->insn.exc_root && a->insn.block == b->insn.block;
+}
+
+/* pdt_flow_next_run's items taken apart, one an instruction. */
+struct run_walk {
+	struct pdt_flow *f;
+	struct pdt_flow_item first;
+	uint32_t n, k;
+};
+
+static int run_walk_next(struct run_walk *w, struct pdt_flow_item *it)
+{
+	if (w->k >= w->n) {
+		int rc = pdt_flow_next_run(w->f, &w->first, &w->n);
+		if (rc)
+			return rc;
+		CHECK(w->first.is_insn ? w->n >= 1 : w->n == 0);
+		CHECK(!w->n || pdt_flow_run_word(w->f, 0) == w->first.insn.word);
+		w->k = 0;
+		if (!w->n) {
+			*it = w->first;
+			return 0;
+		}
+	}
+	*it = w->first;
+	it->index += w->k;
+	it->insn.pc += 4 * w->k;
+	it->insn.word = pdt_flow_run_word(w->f, w->k);
+	w->k++;
+	return 0;
+}
+
 static void check_flow(const uint8_t *b, size_t len)
 {
 	struct flow_budget fb;
 	flow_budget(b, len, &fb);
-	struct pdt_flow *f;
-	CHECK(pdt_flow_new(&f, &flow_cfg, b, len) == PDT_OK);
+	struct pdt_flow *f, *ref;
+	struct run_walk runs = { 0 };
+	CHECK(pdt_flow_new(&f, &walk_cfg[WALK_BLOCKS], b, len) == PDT_OK);
+	CHECK(pdt_flow_new(&ref, &walk_cfg[WALK_REF], b, len) == PDT_OK);
+	CHECK(pdt_flow_new(&runs.f, &walk_cfg[WALK_RUNS], b, len) == PDT_OK);
 	/* Events: at most 3 for a record (an EXCEPTION: the gap it ends,
 	 * the crashme block its faulting instruction starts, itself), one
 	 * more per record for a block start (a new block needs a new
@@ -268,9 +331,11 @@ static void check_flow(const uint8_t *b, size_t len)
 	const uint64_t max_events = 4 * (fb.records + 1);
 	const uint64_t max_insns = fb.walk + fb.exceptions;
 	uint64_t insns = 0, events = 0, utm_at[2] = { 0, 0 };
-	struct pdt_flow_item it, prev = { .is_insn = false };
+	struct pdt_flow_item it, prev = { .is_insn = false }, other;
 	int err;
 	while ((err = pdt_flow_next(f, &it)) == PDT_OK) {
+		CHECK(pdt_flow_next(ref, &other) == PDT_OK && same_item(&it, &other));
+		CHECK(run_walk_next(&runs, &other) == PDT_OK && same_item(&it, &other));
 		CHECK(it.offset <= len);
 		CHECK(it.ctx.ksu <= PDT_USER);
 		if (it.is_insn) {
@@ -307,8 +372,14 @@ static void check_flow(const uint8_t *b, size_t len)
 	}
 	CHECK(err == PDT_E_EOS);
 	CHECK(pdt_flow_next(f, &it) == PDT_E_EOS);
+	CHECK(pdt_flow_next(ref, &other) == PDT_E_EOS);
+	CHECK(run_walk_next(&runs, &other) == PDT_E_EOS);
 	CHECK(pdt_flow_insns(f) == insns);
+	CHECK(pdt_flow_insns(ref) == insns);
+	CHECK(pdt_flow_insns(runs.f) == insns);
 	pdt_flow_free(f);
+	pdt_flow_free(ref);
+	pdt_flow_free(runs.f);
 	free(fb.utm);
 }
 

@@ -161,7 +161,20 @@ struct flow_out {
 	size_t n;
 	size_t at; /* the next item the checks look at */
 	uint64_t shown;
+	/* What pdt_flow_next_run returned: its items' n (0: an event). */
+	uint32_t run[MAX_ITEMS];
+	size_t nruns;
 };
+
+/*
+ * The walks every trace here is decoded with, which must agree item for
+ * item: the block walk (what pdt_flow_next does by default), the
+ * reference walk (per_insn: one instruction at a time), the block walk's
+ * runs (pdt_flow_next_run) taken apart, and the block walk through a
+ * cache of two blocks, where nearly every block is replaced before it is
+ * used again.
+ */
+enum walk { WALK_BLOCKS, WALK_PER_INSN, WALK_RUNS, WALK_TINY_CACHE, WALKS };
 
 static struct pdt_flow_config config(void)
 {
@@ -176,24 +189,95 @@ static struct pdt_flow_config config(void)
 	return c;
 }
 
-/* Every item to the end (failing past MAX_ITEMS: the decoder must end). */
-static void run_flow(const uint8_t *b, size_t len, struct flow_out *o)
+static void add_item(struct flow_out *o, const struct pdt_flow_item *it)
+{
+	if (o->n == MAX_ITEMS)
+		fail_msg("more than %d items", MAX_ITEMS);
+	o->it[o->n++] = *it;
+}
+
+/* Every item to the end (failing past MAX_ITEMS: the decoder must end),
+ * in one walk. */
+static void walk_flow(const uint8_t *b, size_t len, enum walk w, struct flow_out *o)
 {
 	struct pdt_flow_config cfg = config();
+	cfg.per_insn = w == WALK_PER_INSN;
+	cfg.block_cache_log2 = w == WALK_TINY_CACHE ? 1 : 0;
 	struct pdt_flow *f;
 	memset(o, 0, sizeof *o);
 	assert_int_equal(pdt_flow_new(&f, &cfg, b, len), PDT_OK);
 	struct pdt_flow_item it;
+	uint32_t n;
 	int err;
-	while ((err = pdt_flow_next(f, &it)) == PDT_OK) {
-		if (o->n == MAX_ITEMS)
-			fail_msg("more than %d items", MAX_ITEMS);
-		o->it[o->n++] = it;
+	if (w == WALK_RUNS) {
+		while ((err = pdt_flow_next_run(f, &it, &n)) == PDT_OK) {
+			assert_true(it.is_insn ? n >= 1 : n == 0);
+			if (o->nruns == MAX_ITEMS)
+				fail_msg("more than %d runs", MAX_ITEMS);
+			o->run[o->nruns++] = n;
+			if (!n) {
+				add_item(o, &it);
+				continue;
+			}
+			/* Its k-th instruction: pc + 4k, index + k, its word. */
+			struct pdt_flow_item k_th = it;
+			for (uint32_t k = 0; k < n; k++) {
+				k_th.index = it.index + k;
+				k_th.insn.pc = it.insn.pc + 4 * k;
+				k_th.insn.word = pdt_flow_run_word(f, k);
+				add_item(o, &k_th);
+			}
+		}
+		assert_int_equal(pdt_flow_next_run(f, &it, &n), PDT_E_EOS);
+	} else {
+		while ((err = pdt_flow_next(f, &it)) == PDT_OK)
+			add_item(o, &it);
+		assert_int_equal(pdt_flow_next(f, &it), PDT_E_EOS); /* the end stays the end */
 	}
 	assert_int_equal(err, PDT_E_EOS);
-	assert_int_equal(pdt_flow_next(f, &it), PDT_E_EOS); /* the end stays the end */
 	o->shown = pdt_flow_insns(f);
 	pdt_flow_free(f);
+}
+
+/* The same item, field for field (an event's fields were zeroed first). */
+static bool same_item(const struct pdt_flow_item *a, const struct pdt_flow_item *b)
+{
+	if (a->is_insn != b->is_insn || a->index != b->index || a->offset != b->offset ||
+	    memcmp(&a->ctx, &b->ctx, sizeof a->ctx))
+		return false;
+	if (!a->is_insn)
+		return !memcmp(&a->ev, &b->ev, sizeof a->ev);
+	return a->insn.pc == b->insn.pc && a->insn.word == b->insn.word &&
+	       a->insn.have_word == b->insn.have_word && a->insn.exc == b->insn.exc &&
+	       a->insn.exc_root == b->insn.exc_root && a->insn.block == b->insn.block;
+}
+
+/* Every item to the end, in every walk: o gets the block walk's (and the
+ * runs of pdt_flow_next_run), after checking that every other walk gave
+ * the same items. */
+static void run_flow(const uint8_t *b, size_t len, struct flow_out *o)
+{
+	static struct flow_out other;
+	static const char *const names[WALKS] = {
+		[WALK_BLOCKS] = "blocks", [WALK_PER_INSN] = "per-insn", [WALK_RUNS] = "runs",
+		[WALK_TINY_CACHE] = "2-block cache",
+	};
+	walk_flow(b, len, WALK_BLOCKS, o);
+	for (enum walk w = WALK_BLOCKS + 1; w < WALKS; w++) {
+		walk_flow(b, len, w, &other);
+		for (size_t i = 0; i < o->n && i < other.n; i++)
+			if (!same_item(&o->it[i], &other.it[i]))
+				fail_msg("item %zu: the %s walk differs from the block walk", i,
+					 names[w]);
+		if (other.n != o->n)
+			fail_msg("the %s walk: %zu items, the block walk %zu", names[w], other.n,
+				 o->n);
+		assert_int_equal(other.shown, o->shown);
+		if (w == WALK_RUNS) {
+			memcpy(o->run, other.run, sizeof o->run);
+			o->nruns = other.nruns;
+		}
+	}
 }
 
 static void decode(struct trace *tr, struct flow_out *o)
@@ -898,6 +982,183 @@ static void test_crashme_without_marker(void **state)
 	expect_end(&o);
 }
 
+/* ------------------------------------------------------------ (j) blocks */
+
+/*
+ * What pdt_flow_next_run returned, item by item: n for a run of n
+ * instructions, 0 for an event.  (run_flow has already checked that its
+ * runs, taken apart, are pdt_flow_next's items.)
+ */
+static void expect_runs(const struct flow_out *o, const uint32_t *want, size_t n)
+{
+	char got[256] = "";
+	for (size_t i = 0; i < o->nruns; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), " %u", o->run[i]);
+	if (o->nruns != n)
+		fail_msg("runs:%s; want %zu of them", got, n);
+	for (size_t i = 0; i < n; i++)
+		if (o->run[i] != want[i])
+			fail_msg("runs:%s; run %zu should be %u", got, i, want[i]);
+}
+
+/* The basic walk in runs: a block and its taken branch's slot; a branch
+ * not taken, its slot and the branch-likely after it (straight code, one
+ * run); j and its slot; jal and its slot; the counts end in func. */
+static void test_runs(void **state)
+{
+	(void)state;
+	struct trace tr;
+	struct flow_out o;
+	tr_init(&tr);
+	sync_at(&tr, START, KERNEL, 100);
+	icnt(&tr, 11);
+	branch(&tr, "TNN");
+	decode(&tr, &o);
+	expect_walk(&o);
+	static const uint32_t runs[] = { 0, 5, 3, 3, 2, 1 };
+	expect_runs(&o, runs, sizeof runs / sizeof runs[0]);
+}
+
+/* A record in the middle of a block: the walk stops there, the event
+ * comes between the instructions, and the block goes on after it. */
+static void test_record_mid_block(void **state)
+{
+	(void)state;
+	const struct pdt_ctx k5 = { .ksu = PDT_KERNEL, .asid = 5 };
+	struct trace tr;
+	struct flow_out o;
+	tr_init(&tr);
+	sync_at(&tr, START, KERNEL, 100);
+	icnt(&tr, 2);          /* +00 +04 */
+	mode(&tr, k5);
+	icnt(&tr, 2);          /* +08, beq, its slot +10 */
+	branch(&tr, "T");
+	decode(&tr, &o);
+	expect_sync(&o, START, 100);
+	expect_insn(&o, T(0x00), 100);
+	expect_insn(&o, T(0x04), 101);
+	expect_mode(&o, k5, 102);
+	assert_memory_equal(&expect_insn(&o, T(0x08), 102)->ctx, &k5, sizeof k5);
+	expect_insn(&o, T(0x0c), 103);
+	expect_insn(&o, T(0x10), 104);
+	expect_end(&o);
+	static const uint32_t runs[] = { 0, 2, 0, 3 };
+	expect_runs(&o, runs, sizeof runs / sizeof runs[0]);
+}
+
+/* A record between a taken branch and its slot: the slot runs after it,
+ * then the branch's target. */
+static void test_record_before_slot(void **state)
+{
+	(void)state;
+	const struct pdt_ctx k5 = { .ksu = PDT_KERNEL, .asid = 5 };
+	struct trace tr;
+	struct flow_out o;
+	tr_init(&tr);
+	sync_at(&tr, START, KERNEL, 100);
+	icnt(&tr, 3);          /* +00 +04 +08 */
+	branch(&tr, "T");      /* beq +0c */
+	mode(&tr, k5);
+	icnt(&tr, 2);          /* its slot +10; bne +18 (not taken), its slot +1c */
+	branch(&tr, "N");
+	decode(&tr, &o);
+	expect_sync(&o, START, 100);
+	for (unsigned i = 0; i < 4; i++)
+		expect_insn(&o, START + 4 * i, 100 + i);
+	expect_mode(&o, k5, 104);
+	expect_insn(&o, T(0x10), 104);
+	expect_insn(&o, T(0x18), 105);
+	expect_insn(&o, T(0x1c), 106);
+	expect_end(&o);
+	static const uint32_t runs[] = { 0, 4, 0, 1, 2 };
+	expect_runs(&o, runs, sizeof runs / sizeof runs[0]);
+}
+
+/* An exception in a taken branch's slot: the block's run stops at the
+ * branch, the slot is the faulting instruction, the flow goes to the
+ * vector and not to the branch's target. */
+static void test_exception_in_slot(void **state)
+{
+	(void)state;
+	struct trace tr;
+	struct flow_out o;
+	tr_init(&tr);
+	sync_at(&tr, START, KERNEL, 100);
+	icnt(&tr, 3);
+	branch(&tr, "T");
+	exception(&tr, 4, false, VEC); /* AdEL in the slot +10 */
+	mode(&tr, KERNEL_EXL);
+	icnt(&tr, 1);
+	decode(&tr, &o);
+	expect_sync(&o, START, 100);
+	for (unsigned i = 0; i < 4; i++)
+		expect_insn(&o, START + 4 * i, 100 + i);
+	const struct pdt_flow_item *it = expect_insn_in(&o, T(0x10), 104, img);
+	assert_int_equal(it->insn.exc, 4);
+	it = expect_event(&o, PDT_EV_EXCEPTION, 105);
+	assert_int_equal(it->ev.exc.pc, T(0x10));
+	expect_mode(&o, KERNEL_EXL, 105);
+	expect_insn(&o, VEC, 105);
+	expect_end(&o);
+	static const uint32_t runs[] = { 0, 4, 1, 0, 0, 1 };
+	expect_runs(&o, runs, sizeof runs / sizeof runs[0]);
+}
+
+/* Straight code to the end of its segment: a block with no control
+ * instruction, then no code. */
+static void test_block_at_image_end(void **state)
+{
+	(void)state;
+	struct trace tr;
+	struct flow_out o;
+	tr_init(&tr);
+	sync_at(&tr, T(0x64), KERNEL, 10);
+	icnt(&tr, 4);          /* +64 +68 +6c, then past .text's end */
+	decode(&tr, &o);
+	expect_sync(&o, T(0x64), 10);
+	expect_insn(&o, T(0x64), 10);
+	expect_insn(&o, T(0x68), 11);
+	expect_insn(&o, T(0x6c), 12);
+	expect_gap(&o, PDT_FGAP_NO_CODE, T(0x70), 1, 14);
+	expect_end(&o);
+	static const uint32_t runs[] = { 0, 3, 0 };
+	expect_runs(&o, runs, sizeof runs / sizeof runs[0]);
+}
+
+/* pdt_flow_find_failure looks for an index in runs: the instruction at
+ * it inside a run, the first after it before the flow starts, none past
+ * the end. */
+static void test_find_index(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	sync_at(&tr, START, KERNEL, 100);
+	icnt(&tr, 11);
+	branch(&tr, "TNN");
+	tr_end(&tr);
+	struct pdt_flow_config cfg = config();
+	static const struct { uint64_t want, at; int rc; } cases[] = {
+		{ 102, 102, 0 },          /* inside the first run, +08 */
+		{ 100, 100, 0 },
+		{ 5, 100, 0 },            /* before the first instruction */
+		{ 113, 113, 0 },          /* the last one, func +58 */
+		{ 114, 0, PDT_E_EOS },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint64_t at = 0;
+		int guest = -1;
+		assert_int_equal(pdt_flow_find_failure(&cfg, tr.t.b, tr.t.len, PDT_AROUND_INDEX,
+						       cases[i].want, &at, &guest),
+				 cases[i].rc);
+		if (cases[i].rc == 0) {
+			assert_int_equal(at, cases[i].at);
+			assert_int_equal(guest, 0);
+		}
+	}
+	tbuf_free(&tr.t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -915,6 +1176,12 @@ int main(void)
 		cmocka_unit_test(test_refused_message),
 		cmocka_unit_test(test_crashme_blocks),
 		cmocka_unit_test(test_crashme_without_marker),
+		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_record_mid_block),
+		cmocka_unit_test(test_record_before_slot),
+		cmocka_unit_test(test_exception_in_slot),
+		cmocka_unit_test(test_block_at_image_end),
+		cmocka_unit_test(test_find_index),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -86,6 +86,15 @@ struct pdt_flow_config {
 	const struct pdt_code *root;                     /* NULL: root not decoded */
 	const struct pdt_code *guest[PDT_FLOW_GUESTS + 1]; /* by GuestID, [0] unused */
 	struct pdt_flow_code_provider code;              /* read NULL: none */
+	/* Walk one instruction at a time, without the cache of decoded
+	 * blocks: the same items, several times slower.  A debugging aid:
+	 * the reference the block walk is checked against (the decoder
+	 * fuzzer, the flow tests, pdtrace flow --per-insn). */
+	bool per_insn;
+	/* The cache of decoded blocks holds 2^block_cache_log2 of them, 32
+	 * bytes each (0: 2^13; at most 2^20): memory for speed, never for
+	 * what the items say. */
+	unsigned block_cache_log2;
 };
 
 /* ------------------------------------------------------------ crashme code */
@@ -240,6 +249,23 @@ void pdt_flow_free(struct pdt_flow *f);
  * (the code provider found no memory: nothing was consumed, a later call
  * tries again). */
 int pdt_flow_next(struct pdt_flow *f, struct pdt_flow_item *it);
+
+/*
+ * As pdt_flow_next, but the instructions of one straight piece of image
+ * code come as one item, a run (as libipt's block decoder beside its
+ * instruction decoder): the item is the run's first instruction, and *n
+ * says how many it stands for (0: an event, or an error).  The k-th
+ * (k < *n) is at pc + 4k with index + k, with the same context, offset
+ * and block, its word known and no exception; pdt_flow_run_word(f, k) is
+ * its word.  The same instructions as pdt_flow_next, in the same order,
+ * and the same return values; several times faster where items need not
+ * be looked at one by one (counting, skipping to an index).  The two may
+ * be mixed on one decoder.
+ */
+int pdt_flow_next_run(struct pdt_flow *f, struct pdt_flow_item *it, uint32_t *n);
+/* The word of the k-th instruction of the run pdt_flow_next_run returned
+ * last (k < its *n); 0 is the item's own insn.word. */
+uint32_t pdt_flow_run_word(const struct pdt_flow *f, uint32_t k);
 
 /* Instructions decoded (shown) and counted so far. */
 uint64_t pdt_flow_insns(const struct pdt_flow *f);
