@@ -42,7 +42,7 @@ step unit scripts/run-unit-tests.sh "$BUILD" "$RESULTS"
 
 # pdtrace's command line, and a short decoder fuzz.
 step pdtrace scripts/run-pdtrace-tests.sh "$BUILD" "$RESULTS"
-FUZZ_RUNS=${FUZZ_RUNS:-40000} step fuzz scripts/run-fuzz.sh decoder "$BUILD" "$RESULTS"
+FUZZ_RUNS=${FUZZ_RUNS:-4000} step fuzz scripts/run-fuzz.sh decoder "$BUILD" "$RESULTS"
 
 # A seed runs instruction for instruction as it did: the trace words,
 # the runs' summaries and counters against tests/identity/expected.
@@ -118,6 +118,6 @@ step board scripts/run-board-tests.sh "$BUILD/san/bin/vzsoak" "$BUILD/target/hyp
 step diff scripts/run-diff.sh "$BUILD/san/bin/vzsim" "$BUILD/bin/diffgen" "$BUILD/diff" "$RESULTS" $DIFF_SEEDS
 
 # The ELF loader fuzzer, briefly (make fuzz runs it longer).
-FUZZ_RUNS=$((${FUZZ_RUNS:-40000} * 3 / 8)) step fuzz-elf scripts/run-fuzz.sh elf "$BUILD" "$RESULTS"
+FUZZ_RUNS=${FUZZ_ELF_RUNS:-15000} step fuzz-elf scripts/run-fuzz.sh elf "$BUILD" "$RESULTS"
 
 exec scripts/test-summary.sh "$RESULTS"
