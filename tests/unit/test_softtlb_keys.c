@@ -25,7 +25,7 @@
  * 0xa00000.  Guest kuseg pair GVA maps to guest-physical pairs GPA_X
  * (ASID 1) and GPA_Y (ASID 2), GPA_Z is a third; root kuseg VA_R to PA_A.
  */
-#include "vz_harness.h"
+#include "softtlb_harness.h"
 
 #define GVA   0x00600000u /* a guest kuseg page pair: slots 0 and 1 */
 #define GVB   0x00700000u /* another pair (slot 0 too: only ever written) */
@@ -92,84 +92,6 @@ static int teardown(void **state)
 }
 
 /* ------------------------------------------------------------ helpers */
-
-static void put_guest(vzsim *sim, unsigned gi, unsigned gid, uint32_t hi, uint32_t mask,
-		      uint32_t lo0, uint32_t lo1)
-{
-	vz_tlb_put(sim, vz_gidx(sim, gi), true, gid, hi, mask, lo0, lo1);
-}
-
-/* Guest gid's memory at guest-physical address gpa (in its RAM, 0-2M). */
-static void gmark(vzsim *sim, unsigned gid, uint32_t gpa, uint32_t v)
-{
-	g_write32(sim, gid, 0x80000000u | gpa, v);
-}
-
-static uint32_t gpeek(vzsim *sim, unsigned gid, uint32_t gpa)
-{
-	return g_read32(sim, gid, 0x80000000u | gpa);
-}
-
-static void mark(vzsim *sim, uint32_t pa, uint32_t v)
-{
-	h_write32(sim, 0x80000000u | pa, v);
-}
-
-/* The registers TLBWI_SEQ and friends write from. */
-static void tlb_regs(vzsim *sim, unsigned idx, uint32_t hi, uint32_t lo0, uint32_t lo1,
-		     uint32_t mask)
-{
-	h_set_gpr(sim, T4, idx);
-	h_set_gpr(sim, T5, hi);
-	h_set_gpr(sim, T6, lo0);
-	h_set_gpr(sim, T7, lo1);
-	h_set_gpr(sim, T8, mask);
-}
-
-/* A leaf function at physical pa (through kseg0): s0 = value, return. */
-static void put_code(vzsim *sim, uint32_t pa, uint32_t value)
-{
-	const uint32_t f[] = {enc_jr(RA), enc_addiu(S0, ZERO, (int32_t)value)};
-	h_load(sim, 0x80000000u | pa, f, 2);
-}
-
-/* The same at guest-physical gpa of guest gid. */
-static void gput_code(vzsim *sim, unsigned gid, uint32_t gpa, uint32_t value)
-{
-	put_code(sim, g_pa(gid, 0x80000000u | gpa), value);
-}
-
-static void expect_gpr(vzsim *sim, unsigned reg, uint32_t want, const char *what)
-{
-	uint32_t got = h_gpr(sim, reg);
-	if (got != want)
-		fail_msg("%s: register %u is 0x%08x, expected 0x%08x", what, reg, got, want);
-}
-
-/* The guest took exception `code` to its vector gvec at epc, for badvaddr. */
-static void expect_guest_exc(vzsim *sim, uint32_t gvec, unsigned code, uint32_t epc,
-			     uint32_t badvaddr)
-{
-	vz_run_to_guest_vec(sim, gvec);
-	if (g_exc(sim) != code)
-		fail_msg("guest ExcCode %u (%s), expected %u (%s); guest EPC 0x%08x BadVAddr "
-			 "0x%08x", g_exc(sim), vzsim_exc_name(g_exc(sim)), code,
-			 vzsim_exc_name(code), g_cp0(sim, C0_EPC, 0), g_cp0(sim, C0_BADVADDR, 0));
-	assert_int_equal(g_cp0(sim, C0_EPC, 0), epc);
-	assert_int_equal(g_cp0(sim, C0_BADVADDR, 0), badvaddr);
-}
-
-/* Root took exception `code` at vector (a stop stub) with EPC epc. */
-static void expect_root_exc(vzsim *sim, uint32_t vector, unsigned code, uint32_t epc,
-			    uint32_t badvaddr)
-{
-	h_run_to_stub(sim, vector);
-	if (h_exc(sim) != code)
-		fail_msg("ExcCode %u (%s), expected %u (%s)", h_exc(sim),
-			 vzsim_exc_name(h_exc(sim)), code, vzsim_exc_name(code));
-	assert_int_equal(h_cp0(sim, C0_EPC, 0), epc);
-	assert_int_equal(h_cp0(sim, C0_BADVADDR, 0), badvaddr);
-}
 
 /* Guest 1's entries for GVA: GI for ASID 1 (to the X pair), GI + 1 for
  * ASID 2 (to the Y pair), not global; the guest in ASID 1. */

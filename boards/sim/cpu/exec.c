@@ -503,9 +503,8 @@ static int handle_events(struct cpu *cpu)
 #else
 #define THREADED_CODE __attribute__((optimize("no-crossjumping", "no-gcse")))
 #endif
-#define OP(x) L_##x:
+#define GENERAL_OP(x) L_##x:
 #define OP_DEFAULT
-#define END_OP GENERAL_END_OP
 #define GENERAL_END_OP                                                        \
 	do {                                                                  \
 		COMMIT();                                                     \
@@ -527,24 +526,13 @@ static int handle_events(struct cpu *cpu)
 #else
 #define THREADED 0
 #define THREADED_CODE
-#define OP(x) case ISA_OP_##x:
+#define GENERAL_OP(x) case ISA_OP_##x:
 #define OP_DEFAULT default:
-#define END_OP break
+#define GENERAL_END_OP break
 #endif
-
-/* The one-at-a-time path's names for what exec_ops.h's handlers use. */
-#define END_BRANCH END_OP
-#define BRANCH_GUARD() do { } while (0)
-#define RS rs
-#define RT rt
-#define RD rd
-#define CUR_PC pc
-#define STLB_OF(va) stlb_of(cpu, (va))
-#define STLB_KEY (cpu->stlb_key)
 
 /* A branch: the instruction after next is its target if taken, and the
  * next one its delay slot. */
-#define BRANCH GENERAL_BRANCH
 #define GENERAL_BRANCH(cond)                                                  \
 	do {                                                                  \
 		bool taken_ = (cond);                                         \
@@ -628,34 +616,13 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 /* Three variants: no hooks; PDtrace hooks; PDtrace hooks and the sink
  * (the sink implies the hooks: --log-insns runs are rare and traced). */
 #if THREADED
-/* The block path, with the same handlers under its own OP, END_OP,
- * BRANCH and operand names (exec_block.h). */
+/* The block path, with the same handlers under names of its own
+ * (exec_block.h). */
 #define PDT 0
-#undef OP
-#undef END_OP
-#undef END_BRANCH
-#undef BRANCH_GUARD
-#undef BRANCH
-#undef RS
-#undef RT
-#undef RD
-#undef CUR_PC
-#undef STLB_OF
-#undef STLB_KEY
 #include "exec_block.h"
-#define OP(x) L_##x:
-#define END_OP GENERAL_END_OP
-#define END_BRANCH END_OP
-#define BRANCH_GUARD() do { } while (0)
-#define BRANCH GENERAL_BRANCH
-#define RS rs
-#define RT rt
-#define RD rd
-#define CUR_PC pc
-#define STLB_OF(va) stlb_of(cpu, (va))
-#define STLB_KEY (cpu->stlb_key)
 #undef PDT
 #endif
+#include "exec_names.h"
 
 #define SINK 0
 #define PDT 0

@@ -10,6 +10,8 @@
  * returns with the state as the one-at-a-time path would have it after
  * the last instruction it ran, or after an exception's redirection.
  */
+#include "exec_undef.h"
+
 THREADED_CODE static void run_blocks(struct cpu *cpu, struct pd_insn *d, unsigned n)
 {
 	/* Every op that is not block-safe, PD_PAGE_END and PD_UNDECODED
@@ -175,18 +177,5 @@ fault:
 	/* The exception has redirected pc; the count stopped at the
 	 * instruction that raised it. */
 	return;
-#undef OP
-#undef END_OP
-#undef END_BRANCH
-#undef BRANCH_GUARD
-#undef RS
-#undef RT
-#undef RD
-#undef CUR_PC
-#undef STLB_OF
-#undef STLB_KEY
-#undef BRANCH
-#undef SLOW_BEGIN
-#undef SLOW_END
-#undef SLOW_RESUME
 }
+#include "exec_undef.h"
