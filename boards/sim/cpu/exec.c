@@ -17,9 +17,9 @@
  * PDT (the PDtrace unit's hooks: branches, exceptions, CP0 and memory
  * accesses) and SINK (every instruction reported to the --log-insns
  * sink): run_fast (neither), run_pdt (PDT) and run_sink (both), so a run
- * pays only for the observers it has.  run_fast also runs straight runs
- * of simple instructions as blocks ("Blocks" below, exec_block.h), with
- * the same handlers (exec_ops.h).
+ * pays only for the observers it has.  run_fast and run_pdt also run
+ * straight runs of simple instructions as blocks ("Blocks" below,
+ * exec_block.h), with the same handlers (exec_ops.h).
  */
 #include "cpu.h"
 
@@ -132,7 +132,9 @@ static void predecode(struct pd_insn *d, uint32_t word)
 /* ------------------------------------------------------------ blocks */
 
 /*
- * Blocks.  run_fast runs a straight run of block-safe instructions
+ * Blocks.  run_fast (and run_pdt, whose blocks call the trace unit's hooks
+ * with the count put back at the instruction) runs a straight run of
+ * block-safe instructions
  * (exec_ops.h) as one block (exec_block.h): it counts the whole run at
  * its start, when the run ends before the next event (interrupt, timer,
  * budget, trace sync, stop), and chains the instructions' handlers
@@ -242,15 +244,16 @@ static inline struct stlb_entry *stlb_of(struct cpu *cpu, uint32_t va)
 			memcpy(&t_, (void *)(e_->addend + va_), size);        \
 			v = (uint32_t)t_;                                     \
 			R[RT] = v;                                            \
+			MEMTRACE(false, size, va_, v);                        \
 		} else {                                                      \
 			SLOW_BEGIN();                                         \
 			if (!mmu_load(cpu, va_, size, &v))                    \
 				goto fault;                                   \
 			v = (uint32_t)(type)v;                                \
 			R[RT] = v;                                            \
+			MEMTRACE_EXACT(false, size, va_, v);                  \
 			SLOW_END();                                           \
 		}                                                             \
-		MEMTRACE(false, size, va_, v);                                \
 	} while (0)
 #define STORE_INSN(type, size)                                                \
 	do {                                                                  \
@@ -259,13 +262,14 @@ static inline struct stlb_entry *stlb_of(struct cpu *cpu, uint32_t va)
 		if (likely(e_->wtag == ((va_ & (0xfffff000u | (size - 1))) | STLB_KEY))) { \
 			type t_ = (type)R[RT];                                \
 			memcpy((void *)(e_->addend + va_), &t_, size);        \
+			MEMTRACE(true, size, va_, R[RT]);                     \
 		} else {                                                      \
 			SLOW_BEGIN();                                         \
 			if (!mmu_store(cpu, va_, size, R[RT]))                \
 				goto fault;                                   \
+			MEMTRACE_EXACT(true, size, va_, R[RT]);               \
 			SLOW_END();                                           \
 		}                                                             \
-		MEMTRACE(true, size, va_, R[RT]);                             \
 	} while (0)
 
 /* lwl/lwr/swl/swr: the aligned word around va, translated for acc. */
@@ -557,11 +561,21 @@ static int handle_events(struct cpu *cpu)
 		}                                                             \
 	} while (0)
 
-/* A load or store for the trace unit, when it traces data. */
-#define MEMTRACE(store, size, va, data)                                       \
+/* A load or store for the trace unit, when it traces data: with the
+ * count at the instruction (TRACE_AT, TRACE_DONE: the block path's count
+ * runs ahead), or already there (_EXACT: after SLOW_BEGIN). */
+#define MEMTRACE_EXACT(store, size, va, data)                                 \
 	do {                                                                  \
 		if (PDT && trace_wants_mem(&cpu->trace, (store)))             \
 			trace_mem(cpu, (store), (size), (va), (data));        \
+	} while (0)
+#define MEMTRACE(store, size, va, data)                                       \
+	do {                                                                  \
+		if (PDT && trace_wants_mem(&cpu->trace, (store))) {           \
+			TRACE_AT();                                           \
+			trace_mem(cpu, (store), (size), (va), (data));        \
+			TRACE_DONE();                                         \
+		}                                                             \
 	} while (0)
 
 /* Retire the instruction: the next pc, the delay-slot state, the sink. */
@@ -617,9 +631,16 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
  * (the sink implies the hooks: --log-insns runs are rare and traced). */
 #if THREADED
 /* The block path, with the same handlers under names of its own
- * (exec_block.h). */
+ * (exec_block.h): untraced and traced. */
 #define PDT 0
+#define RUN_BLOCKS run_blocks
 #include "exec_block.h"
+#undef RUN_BLOCKS
+#undef PDT
+#define PDT 1
+#define RUN_BLOCKS run_blocks_pdt
+#include "exec_block.h"
+#undef RUN_BLOCKS
 #undef PDT
 #endif
 #include "exec_names.h"
@@ -627,16 +648,20 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 #define SINK 0
 #define PDT 0
 #define BLOCKS THREADED
+#define BLOCK_RUNNER run_blocks
 #define RUN_LOOP run_fast
 #include "exec_loop.h"
 #undef RUN_LOOP
+#undef BLOCK_RUNNER
 #undef BLOCKS
 #undef PDT
 #define PDT 1
-#define BLOCKS 0
+#define BLOCKS THREADED
+#define BLOCK_RUNNER run_blocks_pdt
 #define RUN_LOOP run_pdt
 #include "exec_loop.h"
 #undef RUN_LOOP
+#undef BLOCK_RUNNER
 #undef BLOCKS
 #undef PDT
 #undef SINK
@@ -647,6 +672,7 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 #define RUN_LOOP run_sink
 #include "exec_loop.h"
 #undef RUN_LOOP
+#undef BLOCK_RUNNER
 #undef BLOCKS
 #undef PDT
 #undef SINK

@@ -3,7 +3,8 @@
  * of its own, so that the few values it keeps between instructions stay
  * in host registers.  Not a standalone header.
  *
- * run_blocks runs the n block-safe instructions at d, the fetch page's
+ * RUN_BLOCKS (run_blocks, and run_blocks_pdt with the PDtrace unit's
+ * hooks: PDT) runs the n block-safe instructions at d, the fetch page's
  * instruction at cpu->pc (not in a delay slot, n of them before the next
  * event), then, while the next pc starts another block in the same page
  * that also ends before the next event, that one (block chaining); it
@@ -12,7 +13,7 @@
  */
 #include "exec_undef.h"
 
-THREADED_CODE static void run_blocks(struct cpu *cpu, struct pd_insn *d, unsigned n)
+THREADED_CODE static void RUN_BLOCKS(struct cpu *cpu, struct pd_insn *d, unsigned n)
 {
 	/* Every op that is not block-safe, PD_PAGE_END and PD_UNDECODED
 	 * stop the block before them (stop); delay slots have handlers of
@@ -86,9 +87,19 @@ start:
 #define STLB_KEY key
 #define BRANCH(cond)                                                          \
 	do {                                                                  \
-		after = (cond) ? CUR_PC + 4 + d->imm : CUR_PC + 8;            \
+		bool taken_ = (cond);                                         \
+		after = taken_ ? CUR_PC + 4 + d->imm : CUR_PC + 8;            \
 		next_ds = true;                                               \
+		if (PDT) {                                                    \
+			TRACE_AT();                                           \
+			trace_branch(cpu, taken_);                            \
+			TRACE_DONE();                                         \
+		}                                                             \
 	} while (0)
+/* A trace hook reads the count: at this instruction for it, then ahead
+ * again. */
+#define TRACE_AT() (cpu->icount -= (uint64_t)(last - d))
+#define TRACE_DONE() (cpu->icount += (uint64_t)(last - d))
 /* Before the slow path of a load or store, which may raise an exception
  * or read the state: the count stops at this instruction, and pc, npc,
  * the delay-slot state are those the one-at-a-time path would have. */

@@ -60,7 +60,7 @@ block_try: /* d at pc, the state in cpu */
 		if (unlikely(n == PD_RUN_UNKNOWN))
 			n = block_run(cpu, cpu->fetch_page, off >> 2);
 		if (n && cpu->icount + n <= cpu->next_event) {
-			run_blocks(cpu, d, n);
+			BLOCK_RUNNER(cpu, d, n);
 			goto top;
 		}
 	}

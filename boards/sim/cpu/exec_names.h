@@ -15,3 +15,5 @@
 #define CUR_PC pc
 #define STLB_OF(va) stlb_of(cpu, (va))
 #define STLB_KEY (cpu->stlb_key)
+#define TRACE_AT() do { } while (0)
+#define TRACE_DONE() do { } while (0)

@@ -17,3 +17,5 @@
 #undef SLOW_BEGIN
 #undef SLOW_END
 #undef SLOW_RESUME
+#undef TRACE_AT
+#undef TRACE_DONE
