@@ -66,9 +66,10 @@ vz_insns=$(awk '$1 == "instructions" { print $2 }' "$OUT/vzsim.stats")
 # that), and the speed is the difference of the instructions over the
 # difference of the times, so that each side's start-up (process, image
 # load, QEMU's machine set-up) cancels out instead of being measured once
-# and subtracted.  REPS times each; the median and the spread are shown.
+# and subtracted.  REPS pairs, vzsim then QEMU back to back; the medians
+# and spreads are shown, and the ratio is the median of the pairs'.
 QEMU=qemu-system-mipsel
-REPS=${BENCH_REPS:-3}
+REPS=${BENCH_REPS:-5}
 LONG_FACTOR=3
 # shellcheck disable=SC2086
 ${CROSS}gcc $CFLAGS $LDFLAGS -DITERATIONS=$((iters * LONG_FACTOR)) -T $LD $SRC \
@@ -88,17 +89,26 @@ wall() {
 	t1=$(now)
 	secs "$t0" "$t1"
 }
-# rates RUNNER NAME: REPS speeds in M insn/s, one a line; checks the
-# checksums against vzsim's.
-rates() {
-	local i short long
+# rate RUNNER NAME: one speed in M insn/s; checks the checksum against
+# vzsim's.
+rate() {
+	local short long
+	short=$(wall "$1" "$OUT/lcg.elf" "$OUT/$2-short.uart") || exit 1
+	long=$(wall "$1" "$OUT/lcg-long.elf" "$OUT/$2-long.uart") || exit 1
+	[ "$(checksum "$OUT/$2-short.uart")" = "$vz_sum" ] ||
+		die "$2: checksum $(checksum "$OUT/$2-short.uart"), vzsim's $vz_sum"
+	awk -v n=$((long_insns - insns)) -v s="$short" -v l="$long" \
+		'BEGIN { d = l - s; printf "%.1f\n", (d > 0.001 ? n / d / 1e6 : 0) }'
+}
+# pairs: REPS lines "VZSIM QEMU RATIO", vzsim and QEMU measured one
+# right after the other each time, so that a machine whose speed drifts
+# (a shared host) moves both sides of a pair alike.
+pairs() {
+	local i v q
 	for i in $(seq "$REPS"); do
-		short=$(wall "$1" "$OUT/lcg.elf" "$OUT/$2-short.uart") || exit 1
-		long=$(wall "$1" "$OUT/lcg-long.elf" "$OUT/$2-long.uart") || exit 1
-		[ "$(checksum "$OUT/$2-short.uart")" = "$vz_sum" ] ||
-			die "$2: checksum $(checksum "$OUT/$2-short.uart"), vzsim's $vz_sum"
-		awk -v n=$((long_insns - insns)) -v s="$short" -v l="$long" \
-			'BEGIN { d = l - s; printf "%.1f\n", (d > 0.001 ? n / d / 1e6 : 0) }'
+		v=$(rate vzsim_run vzsim) || exit 1
+		q=$(rate qemu_run qemu) || exit 1
+		awk -v v="$v" -v q="$q" 'BEGIN { printf "%s %s %.3f\n", v, q, (q > 0 ? v / q : 0) }'
 	done
 }
 # stats: "median min max" of numbers, one a line.
@@ -107,8 +117,10 @@ stats() { sort -n | awk '{ v[NR] = $1 } END { printf "%s %s %s\n", v[int((NR + 1
 have_qemu=0
 if command -v $QEMU > /dev/null; then
 	have_qemu=1
-	read -r v_med v_min v_max < <(rates vzsim_run vzsim | stats)
-	read -r q_med q_min q_max < <(rates qemu_run qemu | stats)
+	pairs > "$OUT/pairs.txt" || exit 1
+	read -r v_med v_min v_max < <(cut -d' ' -f1 "$OUT/pairs.txt" | stats)
+	read -r q_med q_min q_max < <(cut -d' ' -f2 "$OUT/pairs.txt" | stats)
+	read -r r_med r_min r_max < <(cut -d' ' -f3 "$OUT/pairs.txt" | stats)
 	[ -n "$q_med" ] && [ -n "$v_med" ] || die "no speeds measured"
 	[ "$(checksum "$OUT/qemu-long.uart")" = "$(checksum "$OUT/vzsim-long.uart")" ] ||
 		die "the long runs' checksums differ: QEMU $(checksum "$OUT/qemu-long.uart"), vzsim $(checksum "$OUT/vzsim-long.uart")"
@@ -126,12 +138,13 @@ if [ $have_qemu -eq 1 ]; then
 	printf '%-22s %10s %21s\n' simulator "M insn/s" "spread (min..max)"
 	printf '%-22s %10s %21s\n' "vzsim" "$v_med" "$v_min..$v_max"
 	printf '%-22s %10s %21s\n' "QEMU 7 (malta, 24Kc)" "$q_med" "$q_min..$q_max"
-	ratio=$(awk -v v="$v_med" -v q="$q_med" 'BEGIN { printf "%.2f", (q > 0 ? v / q : 0) }')
-	spread=$(awk -v a="$v_min" -v b="$v_max" -v c="$q_min" -v d="$q_max" \
-		'BEGIN { printf "%.2f..%.2f", (d > 0 ? a / d : 0), (c > 0 ? b / c : 0) }')
+	# The ratio of each pair, measured back to back: its median, and
+	# its spread, which says how steady the machine was.
+	ratio=$(awk -v r="$r_med" 'BEGIN { printf "%.2f", r }')
+	spread=$(awk -v a="$r_min" -v b="$r_max" 'BEGIN { printf "%.2f..%.2f", a, b }')
 	verdict=$(awk -v r="$ratio" -v g="$GOAL" 'BEGIN { print (r >= g) ? "met" : "NOT met" }')
 	echo
-	echo "vzsim/QEMU speed ratio: $ratio, from the medians (worst..best pairing $spread; goal >= $GOAL: $verdict)"
+	echo "vzsim/QEMU speed ratio: $ratio, the median of $REPS back-to-back pairs (spread $spread; goal >= $GOAL: $verdict)"
 else
 	echo
 	echo "QEMU not installed: no ratio (goal: vzsim/QEMU >= $GOAL)"
@@ -183,17 +196,17 @@ echo "hypercall round trip: $rt simulated instructions (guest hypcall loop + roo
 # TLB exceptions, world switches and ASID changes every few hundred
 # instructions, the other end of the spectrum from the loop above.
 SOAK_INSNS=500M
-# soak_rate: M insn/s of one run (its own wall time: the run, not the
-# process start), its instruction count and guest TLB exceptions.
+# soak_rate: M insn/s of one run, timed as a whole process (the summary's
+# own wall time has a tenth of a second's resolution).
 soak_rate() {
+	local t0 t1 n
+	t0=$(now)
 	"$BUILD/bin/vzsoak" run stress/scenarios/shrinking-page.scn --set preserve=on \
 		--set duration=$SOAK_INSNS --quiet --out "$OUT/soak" > "$OUT/soak.sum" 2>&1 ||
 		die "vzsoak failed: $(tail -1 "$OUT/soak.sum")"
-	local line n s
-	line=$(grep '^result:' "$OUT/soak.sum")
-	n=$(echo "$line" | sed -E 's/^result: clean \(([0-9]+) instructions.*/\1/')
-	s=$(echo "$line" | sed -E 's/.* ([0-9.]+) s wall\)$/\1/')
-	awk -v n="$n" -v s="$s" 'BEGIN { printf "%.1f\n", (s > 0 ? n / s / 1e6 : 0) }'
+	t1=$(now)
+	n=$(sed -n -E 's/^result: clean \(([0-9]+) instructions.*/\1/p' "$OUT/soak.sum")
+	awk -v n="$n" -v s="$(secs "$t0" "$t1")" 'BEGIN { printf "%.1f\n", (s > 0 ? n / s / 1e6 : 0) }'
 }
 read -r soak_med soak_min soak_max < <(for i in $(seq "$REPS"); do soak_rate || exit 1; done | stats)
 [ -n "$soak_med" ] || exit 1

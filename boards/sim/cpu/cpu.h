@@ -128,6 +128,9 @@ struct stlb_entry {
 	uint32_t rtag, wtag;
 	uintptr_t addend; /* host address of the page minus its virtual address */
 };
+/* The block path finds a slot's byte offset from the address with one
+ * shift and mask (exec_block.h, STLB_OF). */
+_Static_assert(sizeof(struct stlb_entry) == 16, "soft-TLB entries are 16 bytes");
 /* The fetch TLB: a virtual page's predecoded page (STLB_TAG_NONE: none). */
 struct ftlb_entry {
 	uint32_t vpage;

@@ -416,6 +416,12 @@ static inline void tlb_view(struct cpu *cpu, struct tlb_view *v)
 		tlb_view_root(cpu, v);
 }
 
+/* Rotate right by s mod 32, in a form compilers turn into one rotate. */
+static inline uint32_t rotr32(uint32_t v, uint32_t s)
+{
+	return (v >> (s & 31)) | (v << ((32 - s) & 31));
+}
+
 static inline uint32_t clz32(uint32_t v)
 {
 	return v ? (uint32_t)__builtin_clz(v) : 32;

@@ -83,7 +83,9 @@ start:
 #define RT (d->rt)
 #define RD (d->rd)
 #define CUR_PC (pc + 4u * (uint32_t)(d - first))
-#define STLB_OF(va) (&stlb[((va) >> 12) & (STLB_SIZE - 1)])
+/* The slot's byte offset straight from va (entries are 16 bytes). */
+#define STLB_OF(va)                                                           \
+	((struct stlb_entry *)((char *)stlb + (((va) >> 8) & ((STLB_SIZE - 1) << 4))))
 #define STLB_KEY key
 #define BRANCH(cond)                                                          \
 	do {                                                                  \

@@ -54,15 +54,14 @@
 		OP(SRA) R[RD] = (uint32_t)((int32_t)R[RT] >> d->sa); END_OP;
 		OP(ROTR)
 			t = R[RT];
-			R[RD] = d->sa ? (t >> d->sa) | (t << (32 - d->sa)) : t;
+			R[RD] = rotr32(t, d->sa);
 			END_OP;
 		OP(SLLV) R[RD] = R[RT] << (R[RS] & 31); END_OP;
 		OP(SRLV) R[RD] = R[RT] >> (R[RS] & 31); END_OP;
 		OP(SRAV) R[RD] = (uint32_t)((int32_t)R[RT] >> (R[RS] & 31)); END_OP;
 		OP(ROTRV) {
-			unsigned s = R[RS] & 31;
 			t = R[RT];
-			R[RD] = s ? (t >> s) | (t << (32 - s)) : t;
+			R[RD] = rotr32(t, R[RS]);
 			END_OP;
 		}
 
@@ -113,7 +112,7 @@
 			END_OP;
 		}
 		OP(MUL)
-			R[RD] = (uint32_t)((int64_t)(int32_t)R[RS] * (int32_t)R[RT]);
+			R[RD] = R[RS] * R[RT]; /* the low word, signed or not */
 			END_OP;
 		OP(MADD) OP(MSUB) {
 			int64_t acc = (int64_t)(((uint64_t)cpu->hi << 32) | cpu->lo);
