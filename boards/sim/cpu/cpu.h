@@ -541,6 +541,29 @@ bool mmu_read_pa(struct cpu *cpu, uint32_t pa, unsigned size, uint32_t *val);
 bool mmu_write_pa(struct cpu *cpu, uint32_t pa, unsigned size, uint32_t val);
 /* Sets up fetch_page/fetch_vbase for pc; false if an exception was raised. */
 bool mmu_fetch_page(struct cpu *cpu, uint32_t pc);
+
+/* The fetch page: the predecoded page of virtual page vpage. */
+static inline void mmu_set_fetch_page(struct cpu *cpu, uint32_t vpage,
+				      struct pd_page *page)
+{
+	cpu->fetch_vbase = vpage;
+	cpu->fetch_page = page->insn;
+	cpu->fetch_host = page->host;
+}
+
+/* The fetch page for pc from the fetch TLB, if it holds pc's page for the
+ * current class and context (translated before, and nothing since could
+ * change it): set up, true.  mmu_fetch_page's first step, and a block's
+ * chain into another page (exec_block.h). */
+static inline bool mmu_fetch_tlb_hit(struct cpu *cpu, uint32_t pc)
+{
+	uint32_t vpage = pc & ~0xfffu;
+	const struct ftlb_entry *f = &cpu->ftlb[cpu->mclass][(pc >> 12) & (STLB_SIZE - 1)];
+	if (f->vpage != (vpage | cpu->stlb_key))
+		return false;
+	mmu_set_fetch_page(cpu, vpage, f->page);
+	return true;
+}
 /* A store reached physical RAM at pa: drop predecoded words it covers. */
 void mmu_code_written(struct cpu *cpu, uint32_t pa, unsigned size);
 

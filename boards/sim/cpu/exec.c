@@ -52,15 +52,14 @@ static bool writes_only_gpr(enum isa_op op)
 	}
 }
 
-/* The GPR an instruction writes: rt for the immediate forms, EXT, INS
- * and loads, rd otherwise. */
+/* The GPR one of those writes: rt for the immediate forms, EXT and INS,
+ * rd otherwise. */
 static unsigned gpr_written(enum isa_op op, const struct pd_insn *d)
 {
 	switch (op) {
 	case ISA_OP_ADDIU: case ISA_OP_SLTI: case ISA_OP_SLTIU: case ISA_OP_ANDI:
 	case ISA_OP_ORI: case ISA_OP_XORI: case ISA_OP_LUI: case ISA_OP_EXT:
-	case ISA_OP_INS: case ISA_OP_LB: case ISA_OP_LBU: case ISA_OP_LH:
-	case ISA_OP_LHU: case ISA_OP_LW:
+	case ISA_OP_INS:
 		return d->rt;
 	default:
 		return d->rd;
@@ -134,21 +133,20 @@ static void predecode(struct pd_insn *d, uint32_t word)
 /*
  * Blocks.  run_fast (and run_pdt, whose blocks call the trace unit's hooks
  * with the count put back at the instruction) runs a straight run of
- * block-safe instructions
- * (exec_ops.h) as one block (exec_block.h): it counts the whole run at
- * its start, when the run ends before the next event (interrupt, timer,
- * budget, trace sync, stop), and chains the instructions' handlers
- * without storing pc or looking around between them: each handler jumps
- * to the next one's, with no test, and the run ends where the handlers
- * stop by themselves (block_run).  A load or store that misses the soft
+ * block-safe instructions (exec_ops.h) as one block (exec_block.h): it
+ * counts the whole run at its start, when the run ends before the next
+ * event (interrupt, timer, budget, trace sync, stop), and chains the
+ * instructions' handlers without storing pc or looking around between
+ * them: each handler jumps to the next one's, with no test, and the run
+ * ends where the handlers stop by themselves (block_run).  A load or store that misses the soft
  * TLB, and a CP0 read, stop the count at themselves and put the state
  * back as the one-at-a-time path has it, so an exception (or the timer
  * a read sees) is exact; after a slow load or store the block ends, after
  * a CP0 read it goes on.  d->run caches the length of the run from each
  * instruction, and a known run is known all through (every instruction
  * in it has its own known run, to the same end); a store to code forgets
- * the word's run and the known ones back
- * from it (mmu_code_written), which are all the runs that may hold it.
+ * the word's run and the known ones back from it (mmu_code_written),
+ * which are all the runs that may hold it.
  */
 static bool block_safe(const struct pd_insn *d)
 {
@@ -567,9 +565,19 @@ static int handle_events(struct cpu *cpu)
 		}                                                             \
 	} while (0)
 
-/* A load or store for the trace unit, when it traces data: with the
- * count at the instruction (TRACE_AT, TRACE_DONE: the block path's count
- * runs ahead), or already there (_EXACT: after SLOW_BEGIN). */
+/* A trace unit's hook, which reads the count: with the count put at the
+ * current instruction for it (TRACE_AT, TRACE_DONE: the block path's
+ * count runs ahead). */
+#define TRACED(call)                                                          \
+	do {                                                                  \
+		if (PDT) {                                                    \
+			TRACE_AT();                                           \
+			call;                                                 \
+			TRACE_DONE();                                         \
+		}                                                             \
+	} while (0)
+/* A load or store for the trace unit, when it traces data: TRACED, or
+ * with the count already there (_EXACT: after SLOW_BEGIN). */
 #define MEMTRACE_EXACT(store, size, va, data)                                 \
 	do {                                                                  \
 		if (PDT && trace_wants_mem(&cpu->trace, (store)))             \
@@ -577,11 +585,8 @@ static int handle_events(struct cpu *cpu)
 	} while (0)
 #define MEMTRACE(store, size, va, data)                                       \
 	do {                                                                  \
-		if (PDT && trace_wants_mem(&cpu->trace, (store))) {           \
-			TRACE_AT();                                           \
-			trace_mem(cpu, (store), (size), (va), (data));        \
-			TRACE_DONE();                                         \
-		}                                                             \
+		if (PDT && trace_wants_mem(&cpu->trace, (store)))             \
+			TRACED(trace_mem(cpu, (store), (size), (va), (data))); \
 	} while (0)
 
 /* Retire the instruction: the next pc, the delay-slot state, the sink. */
@@ -678,7 +683,6 @@ static void fill_event(struct cpu *cpu, struct vzsim_insn_event *ev,
 #define RUN_LOOP run_sink
 #include "exec_loop.h"
 #undef RUN_LOOP
-#undef BLOCK_RUNNER
 #undef BLOCKS
 #undef PDT
 #undef SINK

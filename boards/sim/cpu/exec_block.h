@@ -92,11 +92,7 @@ start:
 		bool taken_ = (cond);                                         \
 		after = taken_ ? CUR_PC + 4 + d->imm : CUR_PC + 8;            \
 		next_ds = true;                                               \
-		if (PDT) {                                                    \
-			TRACE_AT();                                           \
-			trace_branch(cpu, taken_);                            \
-			TRACE_DONE();                                         \
-		}                                                             \
+		TRACED(trace_branch(cpu, taken_));                            \
 	} while (0)
 /* A trace hook reads the count: at this instruction for it, then ahead
  * again. */
@@ -146,18 +142,10 @@ done_slow:
 chain:
 	{
 		/* Chain: the next block, if it can start now; in another page
-		 * if the fetch TLB has it (mmu.c, fetch_page_setup). */
+		 * if the fetch TLB has it. */
 		uint32_t off = pc - cpu->fetch_vbase;
-		if (off & 0xfffff000u) {
-			const struct ftlb_entry *f =
-				&cpu->ftlb[cpu->mclass][(pc >> 12) & (STLB_SIZE - 1)];
-			if (f->vpage == ((pc & ~0xfffu) | key)) {
-				cpu->fetch_vbase = pc & ~0xfffu;
-				cpu->fetch_page = f->page->insn;
-				cpu->fetch_host = f->page->host;
-				off = pc & 0xfffu;
-			}
-		}
+		if ((off & 0xfffff000u) && mmu_fetch_tlb_hit(cpu, pc))
+			off = pc & 0xfffu;
 		if (!(off & 0xfffff003u)) {
 			d = &cpu->fetch_page[off >> 2];
 			n = d->run;
@@ -166,6 +154,7 @@ chain:
 				goto start;
 		}
 	}
+leave: /* at pc, not in a delay slot */
 	cpu->pc = pc;
 	cpu->npc = pc + 4;
 	cpu->in_ds = false;
@@ -180,10 +169,7 @@ stop:
 		/* Cannot happen (a run never starts where its block would
 		 * stop), but if it did, not again. */
 		d->run = 0;
-		cpu->pc = pc;
-		cpu->npc = pc + 4;
-		cpu->in_ds = false;
-		return;
+		goto leave;
 	}
 	goto chain;
 fault:

@@ -72,13 +72,7 @@ block_try: /* d at pc, the state in cpu */
 #else
 	switch ((enum isa_op)d->op) {
 #endif
-#define SLOW_BEGIN() do { } while (0)
-#define SLOW_END() do { } while (0)
-#define SLOW_RESUME() do { } while (0)
 #include "exec_ops.h"
-#undef SLOW_BEGIN
-#undef SLOW_END
-#undef SLOW_RESUME
 
 		/* ---- ALU that traps on overflow */
 		OP(ADD) {

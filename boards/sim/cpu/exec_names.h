@@ -17,3 +17,7 @@
 #define STLB_KEY (cpu->stlb_key)
 #define TRACE_AT() do { } while (0)
 #define TRACE_DONE() do { } while (0)
+/* One instruction at a time, the state is always the instruction's. */
+#define SLOW_BEGIN() do { } while (0)
+#define SLOW_END() do { } while (0)
+#define SLOW_RESUME() do { } while (0)

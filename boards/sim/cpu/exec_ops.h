@@ -13,8 +13,8 @@
  * may have to leave its block first); RS, RT, RD and CUR_PC (the
  * instruction's fields and address); BRANCH(cond); and for the slow path
  * of a load or store STLB_OF(va) (the soft-TLB slot of va), TRACE_AT()
- * and TRACE_DONE() around a trace unit's hook (the count at the
- * instruction, and back),
+ * and TRACE_DONE() around a trace unit's hook (TRACED, exec.c: the count
+ * at the instruction, and back),
  * SLOW_BEGIN() (before the call: the state an exception needs) and
  * SLOW_END() (after it succeeded).  A CP0 read, which changes nothing
  * (outside debug mode, where no block runs), goes on after SLOW_RESUME()
@@ -189,22 +189,14 @@
 			BRANCH_GUARD();
 			after = R[RS];
 			next_ds = true;
-			if (PDT) {
-				TRACE_AT();
-				trace_target(cpu, after);
-				TRACE_DONE();
-			}
+			TRACED(trace_target(cpu, after));
 			END_BRANCH;
 		OP(JALR) OP(JALR_HB)
 			BRANCH_GUARD();
 			after = R[RS]; /* read before RD is written: RD may equal RS */
 			R[RD] = CUR_PC + 8;
 			next_ds = true;
-			if (PDT) {
-				TRACE_AT();
-				trace_target(cpu, after);
-				TRACE_DONE();
-			}
+			TRACED(trace_target(cpu, after));
 			END_BRANCH;
 
 		/* ---- loads and stores, aligned: the soft TLB, else the slow path */

@@ -206,13 +206,6 @@ static void drop_write_tags(struct cpu *cpu, uint32_t pa_page)
 		}
 }
 
-static void set_fetch_page(struct cpu *cpu, uint32_t vpage, struct pd_page *page)
-{
-	cpu->fetch_vbase = vpage;
-	cpu->fetch_page = page->insn;
-	cpu->fetch_host = page->host;
-}
-
 static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 {
 	if (cpu->ejtag.dm && pc >= EJTAG_DMSEG && pc < EJTAG_DSEG_END)
@@ -221,14 +214,8 @@ static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 		cpu_address_error(cpu, EXC_ADEL, pc);
 		return false;
 	}
-	uint32_t vpage = pc & ~0xfffu;
-	unsigned slot = (pc >> 12) & (STLB_SIZE - 1);
-	struct ftlb_entry *f = &cpu->ftlb[cpu->mclass][slot];
-	if (f->vpage == (vpage | cpu->stlb_key)) {
-		/* Translated before, and nothing since could change it. */
-		set_fetch_page(cpu, vpage, f->page);
+	if (mmu_fetch_tlb_hit(cpu, pc))
 		return true;
-	}
 	uint32_t pa;
 	if (!mmu_translate(cpu, pc, ACC_FETCH, &pa))
 		return false;
@@ -249,10 +236,12 @@ static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 		(*slotp)->host = bus_host_ptr(cpu->bus, pa & ~0xfffu, 4096);
 		drop_write_tags(cpu, pa & ~0xfffu);
 	}
-	f->vpage = vpage | cpu->stlb_key;
-	f->page = *slotp;
+	uint32_t vpage = pc & ~0xfffu;
+	unsigned slot = (pc >> 12) & (STLB_SIZE - 1);
+	cpu->ftlb[cpu->mclass][slot] = (struct ftlb_entry){
+		.vpage = vpage | cpu->stlb_key, .page = *slotp};
 	softtlb_log(cpu, cpu->mclass, slot, true);
-	set_fetch_page(cpu, vpage, *slotp);
+	mmu_set_fetch_page(cpu, vpage, *slotp);
 	return true;
 }
 

@@ -21,9 +21,11 @@
  * matches only under its key.  A key stands for one context until a
  * context that hashes to it needs it, which forgets the guest classes.
  * So:
- * - a guest TLB entry written or read back (tlbwr, tlbwi, tlbr, guest or
- *   tlbg* form) forgets only the pages the old and the new entry span, in
- *   the guest classes;
+ * - a guest TLB entry written (tlbwr, tlbwi, guest or tlbg* form) forgets
+ *   only the pages the old entry spans, in the guest classes, and the new
+ *   entry's when the duplicate check is off (with it on, no translation
+ *   that worked can change); a guest tlbinv or tlbinvf forgets the guest
+ *   classes;
  * - a guest ASID or GuestID change (mtc0, mtgc0, tlbr, GuestCtl1) only
  *   changes the key; a guest PageGrain change forgets the guest classes;
  * - root's ASID forgets the root classes (a second-stage lookup matches
@@ -36,12 +38,20 @@
  */
 #include "cpu.h"
 
+#include <string.h>
+
 /* A log word: which array, class and slot. */
 #define LOG_FETCH 0x8000u
 
 static inline unsigned half_of(unsigned cls)
 {
 	return cls >= MMU_GUEST;
+}
+
+/* The classes of half h, a bit each (stlb_used). */
+static inline unsigned half_classes(unsigned h)
+{
+	return ((1u << MMU_GUEST) - 1) << (h * MMU_GUEST);
 }
 
 void softtlb_log(struct cpu *cpu, unsigned cls, unsigned slot, bool fetch)
@@ -78,7 +88,7 @@ static void clear_half(struct cpu *cpu, unsigned h)
 			}
 	}
 	cpu->stlb_log_n[h] = 0;
-	cpu->stlb_used &= h ? ~(((1u << MMU_GUEST) - 1) << MMU_GUEST) : ~((1u << MMU_GUEST) - 1);
+	cpu->stlb_used &= ~half_classes(h);
 }
 
 void mmu_flush_fetch(struct cpu *cpu)
@@ -145,8 +155,7 @@ void softtlb_guest_context(struct cpu *cpu)
 		if (cpu->key_ctx[k] != 0) {
 			/* Another context's entries are under this key. */
 			clear_half(cpu, 1);
-			for (unsigned i = 0; i < STLB_KEYS; i++)
-				cpu->key_ctx[i] = 0;
+			memset(cpu->key_ctx, 0, sizeof cpu->key_ctx);
 		}
 		cpu->key_ctx[k] = ctx + 1;
 	}
@@ -162,8 +171,7 @@ void softtlb_reset(struct cpu *cpu)
 	/* Every entry, whatever the logs say (the zeroed tags of a new cpu). */
 	cpu->stlb_log_n[0] = cpu->stlb_log_n[1] = STLB_LOG_MAX + 1;
 	mmu_flush(cpu);
-	for (unsigned i = 0; i < STLB_KEYS; i++)
-		cpu->key_ctx[i] = 0;
+	memset(cpu->key_ctx, 0, sizeof cpu->key_ctx);
 	softtlb_guest_context(cpu);
 	cpu->stlb_key = cpu->guest ? cpu->guest_key : 0;
 }

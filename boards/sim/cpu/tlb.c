@@ -315,12 +315,18 @@ static inline bool inv_target(const struct tlb_entry *e, const struct tlb_view *
 	       (all || (!e->g && e->asid == asid));
 }
 
-static void invalidate(struct cpu *cpu, const struct tlb_view *v, bool all)
+/* changed (NULL if not wanted) gets which of the view's entries went
+ * from valid to invalidated. */
+static void invalidate(struct cpu *cpu, const struct tlb_view *v, bool all,
+		       bool *changed)
 {
 	uint8_t asid = (uint8_t)v->c->entryhi;
 	for (unsigned i = 0; i < v->n; i++) {
 		struct tlb_entry *e = &cpu->tlb[v->base + i];
-		if (inv_target(e, v, all, asid)) {
+		bool target = inv_target(e, v, all, asid);
+		if (changed)
+			changed[i] = target && !e->ehinv;
+		if (target) {
 			e->ehinv = true;
 			tlb_entry_seal(e);
 		}
@@ -412,17 +418,8 @@ static bool write_hooked(struct cpu *cpu, const struct tlb_view *v, unsigned idx
 static void invalidate_hooked(struct cpu *cpu, const struct tlb_view *v, bool all)
 {
 	uint32_t word = current_word(cpu);
-	uint8_t asid = (uint8_t)v->c->entryhi;
 	bool changed[TLB_MAX_ENTRIES];
-	for (unsigned i = 0; i < v->n; i++) {
-		struct tlb_entry *e = &cpu->tlb[v->base + i];
-		changed[i] = inv_target(e, v, all, asid) && !e->ehinv;
-		if (inv_target(e, v, all, asid)) {
-			e->ehinv = true;
-			tlb_entry_seal(e);
-		}
-	}
-	mmu_flush_scope(cpu, view_scope(v));
+	invalidate(cpu, v, all, changed);
 	enum vzsim_tlb_how how = how_of(cpu, v, all ? VZSIM_TLB_TLBINVF : VZSIM_TLB_TLBINV);
 	for (unsigned i = 0; i < v->n && cpu->tlb_hook; i++) {
 		if (!changed[i])
@@ -461,7 +458,7 @@ void tlb_tlbinv(struct cpu *cpu, const struct tlb_view *v)
 	if (unlikely(cpu->tlb_hook))
 		invalidate_hooked(cpu, v, false);
 	else
-		invalidate(cpu, v, false);
+		invalidate(cpu, v, false, NULL);
 }
 
 void tlb_tlbinvf(struct cpu *cpu, const struct tlb_view *v)
@@ -469,5 +466,5 @@ void tlb_tlbinvf(struct cpu *cpu, const struct tlb_view *v)
 	if (unlikely(cpu->tlb_hook))
 		invalidate_hooked(cpu, v, true);
 	else
-		invalidate(cpu, v, true);
+		invalidate(cpu, v, true, NULL);
 }
