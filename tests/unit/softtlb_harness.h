@@ -8,6 +8,33 @@
 
 #include "vz_harness.h"
 
+#define C0_GUESTCTL1 10, 4
+
+#define GRUN(sim, ...) vz_run_to_end((sim), vz_gprog((sim), PROG(__VA_ARGS__)))
+#define GRUN_ID(sim, gid, ...) \
+	vz_run_to_end((sim), vz_gprog_gid((sim), (gid), PROG(__VA_ARGS__)))
+/* A guest program expected to fault: started, the test waits for the fault. */
+#define GSTART(sim, ...) ((void)vz_gprog((sim), PROG(__VA_ARGS__)))
+#define RUN(sim, ...) h_run_to_end((sim), h_prog((sim), PROG(__VA_ARGS__)))
+
+/*
+ * A TLB write from t4 (Index), t5 (EntryHi), t6/t7 (EntryLo0/1), t8
+ * (PageMask): the context's own registers (guest ones in a guest program,
+ * root's in a root program), or the guest's from root (tlbg*).
+ */
+#define TLB_REGS_SEQ(mt) mt(T4, C0_INDEX, 0), mt(T5, C0_ENTRYHI, 0), \
+	mt(T6, C0_ENTRYLO0, 0), mt(T7, C0_ENTRYLO1, 0), mt(T8, C0_PAGEMASK, 0), enc_ehb()
+#define TLBWI_SEQ TLB_REGS_SEQ(enc_mtc0), enc_tlbwi(), enc_ehb()
+#define TLBWR_SEQ TLB_REGS_SEQ(enc_mtc0), enc_tlbwr(), enc_ehb()
+#define TLBGWI_SEQ TLB_REGS_SEQ(enc_mtgc0), enc_tlbgwi(), enc_ehb()
+#define TLBWI_SEQ_WORDS 8u
+
+static inline int teardown(void **state)
+{
+	h_free(*state);
+	return 0;
+}
+
 static inline void put_guest(vzsim *sim, unsigned gi, unsigned gid, uint32_t hi, uint32_t mask,
 		      uint32_t lo0, uint32_t lo1)
 {

@@ -43,22 +43,6 @@
 #define RIDX  4u
 #define PA_F(n) (0x00c00000u + 0x10000u * ((n) - 1u))
 
-#define C0_GUESTCTL1 10, 4
-
-#define GRUN(sim, ...) vz_run_to_end((sim), vz_gprog((sim), PROG(__VA_ARGS__)))
-#define GRUN_ID(sim, gid, ...) \
-	vz_run_to_end((sim), vz_gprog_gid((sim), (gid), PROG(__VA_ARGS__)))
-/* A guest program expected to fault: started, the test waits for the fault. */
-#define GSTART(sim, ...) ((void)vz_gprog((sim), PROG(__VA_ARGS__)))
-#define RUN(sim, ...) h_run_to_end((sim), h_prog((sim), PROG(__VA_ARGS__)))
-
-/* A TLB write from t4 (Index), t5 (EntryHi), t6/t7 (EntryLo0/1), t8
- * (PageMask), with the context's registers or, from root, the guest's. */
-#define TLB_REGS_SEQ(mt) mt(T4, C0_INDEX, 0), mt(T5, C0_ENTRYHI, 0), \
-	mt(T6, C0_ENTRYLO0, 0), mt(T7, C0_ENTRYLO1, 0), mt(T8, C0_PAGEMASK, 0), enc_ehb()
-#define TLBWI_SEQ TLB_REGS_SEQ(enc_mtc0), enc_tlbwi(), enc_ehb()
-#define TLBGWI_SEQ TLB_REGS_SEQ(enc_mtgc0), enc_tlbgwi(), enc_ehb()
-#define TLBWI_SEQ_WORDS 8u
 
 /*
  * Registers the programs keep: t0 = GVA, t3 = GVA + 0x1000 (the pair's
@@ -82,12 +66,6 @@ static int setup(void **state)
 	h_set_cp0(sim, C0_ENTRYHI, 0, 0);
 	set_regs(sim);
 	*state = sim;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_free(*state);
 	return 0;
 }
 
@@ -800,18 +778,6 @@ static void test_key_collisions_many_contexts(void **state)
 
 /* ------------------------------------------------------------ reset */
 
-/* What vz_setup sets besides the TLB: guest mode possible, GuestID 1,
- * guest kernel mode, timers far away. */
-static void vz_regs_after_reset(vzsim *sim)
-{
-	vz_wr(sim, R_GUESTCTL0, GC0_CP0);
-	vz_wr(sim, R_GUESTCTL1, GC1(1, 0));
-	g_set_cp0(sim, C0_STATUS, 0, 0);
-	g_set_cp0(sim, C0_COMPARE, 0, 0x7fffffffu);
-	g_set_cp0(sim, C0_CAUSE, 0, 0);
-	vz_wr(sim, C0_COMPARE, 0, 0x7fffffffu);
-}
-
 /*
  * Guest context (GuestID 1, ASID 1) runs its program at G_CODE and loads
  * GVA; vzsim_reset (h_setup); the same context is set up again without
@@ -830,7 +796,7 @@ static void test_reset_guest_context(void **state)
 	h_setup(sim);
 	for (unsigned i = 0; i < vzsim_tlb_size(sim, NULL); i++)
 		assert_true(vz_tlb_get(sim, i).invalid);
-	vz_regs_after_reset(sim);
+	vz_setup_regs(sim);
 	g_set_cp0(sim, C0_ENTRYHI, 0, 1);
 	set_regs(sim);
 	vz_enter(sim, G_CODE);

@@ -215,6 +215,18 @@ static inline void vz_guest_stubs(vzsim *sim, unsigned gid)
  * = 0 (kernel mode, BEV and ERL clear: vectors at guest EBase) and guest
  * Compare far away.
  */
+/* vz_setup's registers: guest mode possible, GuestID 1, guest kernel
+ * mode, timers far away (also after a vzsim reset). */
+static inline void vz_setup_regs(vzsim *sim)
+{
+	vz_wr(sim, R_GUESTCTL0, GC0_CP0);
+	vz_wr(sim, R_GUESTCTL1, GC1(1, 0));
+	g_set_cp0(sim, C0_STATUS, 0, 0);
+	g_set_cp0(sim, C0_COMPARE, 0, 0x7fffffffu);
+	g_set_cp0(sim, C0_CAUSE, 0, 0);
+	vz_wr(sim, C0_COMPARE, 0, 0x7fffffffu);
+}
+
 static inline void vz_setup(vzsim *sim)
 {
 	h_setup(sim);
@@ -222,12 +234,7 @@ static inline void vz_setup(vzsim *sim)
 	vz_map_guest(sim, 2, VZ_S2_IDX2);
 	vz_guest_stubs(sim, 1);
 	vz_guest_stubs(sim, 2);
-	vz_wr(sim, R_GUESTCTL0, GC0_CP0);
-	vz_wr(sim, R_GUESTCTL1, GC1(1, 0));
-	g_set_cp0(sim, C0_STATUS, 0, 0);
-	g_set_cp0(sim, C0_COMPARE, 0, 0x7fffffffu);
-	g_set_cp0(sim, C0_CAUSE, 0, 0);
-	vz_wr(sim, C0_COMPARE, 0, 0x7fffffffu);
+	vz_setup_regs(sim);
 }
 
 static inline vzsim *vz_board(void)
