@@ -93,7 +93,7 @@ $(FUZZ_ELF_BIN): tests/fuzz/fuzz_elf.c boards/mips/elf.c boards/mips/include/mip
 # that the flow layer's capture.c reads a capture's header with).
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_decoder
 FUZZ_DEC_SRC := $(PACKET_SRC) $(FLOW_SRC) $(CRASHME_SRC) $(MIPS_SRC) $(UTIL_SRC) hypervisor/args.c
-$(FUZZ_BIN): tests/fuzz/fuzz_decoder.c tests/pdtrace/tbuf.h $(FUZZ_DEC_SRC) $(wildcard pdtrace/*/*.h) \
+$(FUZZ_BIN): tests/fuzz/fuzz_decoder.c tests/pdtrace/tbuf.h tests/pdtrace/same_item.h $(FUZZ_DEC_SRC) $(wildcard pdtrace/*/*.h) \
 		pdtrace/*/include/pdtrace/*.h \
 		| $(BUILD)/.deps-ok $(FLOW_FIXTURE) $(CODE_FIXTURE_DIR)/code_fixture.elf
 	$(call fuzz_build,decoder,$(INC_FLOW) -I.,tests/fuzz/fuzz_decoder.c $(FUZZ_DEC_SRC))

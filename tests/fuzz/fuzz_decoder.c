@@ -36,6 +36,7 @@
 #include <crashme/block.h>
 
 #include "tests/pdtrace/tbuf.h"
+#include "tests/pdtrace/same_item.h"
 
 #include <libgen.h>
 #include <limits.h>
@@ -269,21 +270,6 @@ static void check_insn_word(const struct pdt_flow_item *it)
 					   ? flow_cfg.guest[it->ctx.guestid] : NULL;
 	uint32_t w;
 	CHECK(c && pdt_code_word(c, it->insn.pc, &w) == 0 && w == it->insn.word);
-}
-
-/* The same item, field for field (an event's fields were zeroed first). */
-static bool same_item(const struct pdt_flow_item *a, const struct pdt_flow_item *b)
-{
-	if (a->is_insn != b->is_insn || a->index != b->index || a->offset != b->offset ||
-	    a->ctx.ksu != b->ctx.ksu || a->ctx.exl != b->ctx.exl || a->ctx.erl != b->ctx.erl ||
-	    a->ctx.guest != b->ctx.guest || a->ctx.asid != b->ctx.asid ||
-	    a->ctx.guestid != b->ctx.guestid)
-		return false;
-	if (!a->is_insn)
-		return !memcmp(&a->ev, &b->ev, sizeof a->ev);
-	return a->insn.pc == b->insn.pc && a->insn.word == b->insn.word &&
-	       a->insn.have_word == b->insn.have_word && a->insn.exc == b->insn.exc &&
-	       a->insn.exc_root == b->insn.exc_root && a->insn.block == b->insn.block;
 }
 
 /* pdt_flow_next_run's items taken apart, one an instruction. */

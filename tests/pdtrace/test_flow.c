@@ -24,6 +24,7 @@
 #include <pdtrace/flow.h>
 #include <vzsoak/utm.h>
 
+#include "same_item.h"
 #include "tbuf.h"
 
 #ifndef CODE_FIXTURE_DIR
@@ -237,19 +238,6 @@ static void walk_flow(const uint8_t *b, size_t len, enum walk w, struct flow_out
 	assert_int_equal(err, PDT_E_EOS);
 	o->shown = pdt_flow_insns(f);
 	pdt_flow_free(f);
-}
-
-/* The same item, field for field (an event's fields were zeroed first). */
-static bool same_item(const struct pdt_flow_item *a, const struct pdt_flow_item *b)
-{
-	if (a->is_insn != b->is_insn || a->index != b->index || a->offset != b->offset ||
-	    memcmp(&a->ctx, &b->ctx, sizeof a->ctx))
-		return false;
-	if (!a->is_insn)
-		return !memcmp(&a->ev, &b->ev, sizeof a->ev);
-	return a->insn.pc == b->insn.pc && a->insn.word == b->insn.word &&
-	       a->insn.have_word == b->insn.have_word && a->insn.exc == b->insn.exc &&
-	       a->insn.exc_root == b->insn.exc_root && a->insn.block == b->insn.block;
 }
 
 /* Every item to the end, in every walk: o gets the block walk's (and the
