@@ -79,7 +79,7 @@ scenario() {
 # changes (wall time, trace words), and the console.
 stats_hash() {
 	{
-		grep -v -e 'wall' -e 'trace' -e 'on-chip' -e 'predecoded' -e 'SMC' -e '^vzsim: stopped' "$1"
+		grep -v -e 'wall' -e 'trace' -e 'on-chip' -e 'predecoded' -e 'SMC' -e 'compiled' -e '^vzsim: stopped' "$1"
 		cat "$2"
 	} | sha256sum | cut -d' ' -f1
 }

@@ -525,6 +525,7 @@ void vzsim_get_stats(const vzsim *sim, struct vzsim_stats *st)
 	*st = sim->cpu->stats;
 	st->insns = sim->cpu->icount - sim->cpu->wait_cycles;
 	st->idle_cycles = sim->cpu->wait_cycles;
+	st->compiled_blocks = sim->cpu->jit.compiled;
 	if (sim->cpu->guest) /* the current stay in guest mode so far */
 		st->guest_insns[cpu_guestid(sim->cpu)] +=
 			sim->cpu->icount - sim->cpu->guest_since;
@@ -570,4 +571,14 @@ int vzsim_set_bootargs(vzsim *sim, const char *text, char *err, size_t errlen)
 	free(sim->bootargs);
 	sim->bootargs = copy;
 	return 0;
+}
+
+void vzsim_set_jit(vzsim *sim, unsigned hot)
+{
+	sim->cpu->jit.hot = jit_available() ? hot : 0;
+}
+
+bool vzsim_jit_available(void)
+{
+	return jit_available();
 }

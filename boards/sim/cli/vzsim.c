@@ -68,6 +68,7 @@ struct options {
 	unsigned jtag_port;
 	const char *jtag_ready;
 	uint64_t jtag_halt_every;
+	unsigned jit_hot;       /* --jit */
 };
 
 /* ------------------------------------------------------------ parsing */
@@ -165,6 +166,9 @@ static void usage(FILE *f)
 	      "of trace\n                      (or 64K, 1M...), from a SYNC on\n"
 	      "  --tcb-out FILE      at the end, the on-chip TCB memory as a "
 	      "trace file\n"
+	      "  --jit N             compile a block to host code once it has "
+	      "started N times\n                      (default 64; 0: never; "
+	      "x86-64 hosts, untraced runs)\n"
 	      "  --stats             counters to stderr at the end\n"
 	      "  --help              this text\n\n"
 	      "board options:\n", f);
@@ -187,7 +191,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_RAM = 256, O_MAX, O_SEED, O_UOUT, O_UIN, O_BOPT, O_STATS,
 	       O_LOG, O_ENTRY, O_HELP, O_TRACE, O_TDATA, O_TSYP,
-	       O_TCBOUT, O_BOOTARGS, O_TWIN, O_JTAG, O_JREADY, O_JHALT };
+	       O_TCBOUT, O_BOOTARGS, O_TWIN, O_JTAG, O_JREADY, O_JHALT, O_JIT };
 	static const struct option longopts[] = {
 		{"ram", required_argument, NULL, O_RAM},
 		{"max-insns", required_argument, NULL, O_MAX},
@@ -208,6 +212,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{"jtag", required_argument, NULL, O_JTAG},
 		{"jtag-ready", required_argument, NULL, O_JREADY},
 		{"jtag-halt-every", required_argument, NULL, O_JHALT},
+		{"jit", required_argument, NULL, O_JIT},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own one-line messages */
@@ -288,6 +293,12 @@ static void parse_args(int argc, char **argv, struct options *o)
 			if (o->jtag_halt_every == 0)
 				die(EXIT_BAD_INPUT, "--jtag-halt-every: '%s' is not a count "
 				    "of instructions above 0", optarg);
+			break;
+		case O_JIT:
+			v = opt_u64("--jit", optarg);
+			if (v > UINT32_MAX)
+				die(EXIT_BAD_INPUT, "--jit: '%s' is not a count of block starts", optarg);
+			o->jit_hot = (unsigned)v;
 			break;
 		case O_TCBOUT:
 			o->tcb_out = optarg;
@@ -535,6 +546,7 @@ static void print_stats(const vzsim *sim, double wall)
 		st.decoded);
 	fprintf(f, "  %-24s %20" PRIu64 "\n", "SMC invalidations",
 		st.smc_invalidations);
+	fprintf(f, "  %-24s %20" PRIu64 "\n", "compiled blocks", st.compiled_blocks);
 	print_guest_stats(f, &st);
 	uint32_t onchip;
 	uint64_t words = vzsim_trace_words(sim, &onchip);
@@ -824,7 +836,7 @@ static int stop_status(const vzsim *sim, const struct run_end *r)
 
 int main(int argc, char **argv)
 {
-	struct options o = {.trace_syp = 5};
+	struct options o = {.trace_syp = 5, .jit_hot = VZSIM_JIT_HOT};
 	parse_args(argc, argv, &o);
 	check_distinct(&o);
 	/* A closed pipe is a write error of stdout (EPIPE), seen and reported
@@ -845,6 +857,7 @@ int main(int argc, char **argv)
 		entry = o.entry;
 	if (o.bootargs && vzsim_set_bootargs(sim, o.bootargs, err, sizeof err) != 0)
 		die(EXIT_BAD_INPUT, "--bootargs: %s", err);
+	vzsim_set_jit(sim, o.jit_hot);
 
 	struct outputs out;
 	open_outputs(&o, sim, &out);

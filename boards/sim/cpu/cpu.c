@@ -35,6 +35,7 @@ int cpu_init(struct cpu *cpu, struct bus *bus, uint8_t *ram, uint32_t ram_size,
 		cpu->fetch_none[i].op = PD_UNDECODED;
 	softtlb_reset(cpu); /* the zeroed tags would match page 0 */
 	cpu->run_limit = UINT64_MAX;
+	cpu->jit.hot = jit_available() ? JIT_HOT_DEFAULT : 0;
 	cpu_reset(cpu, 0xbfc00000u);
 	return 0;
 }
@@ -50,6 +51,7 @@ static void free_pd(struct pd_page **pages, size_t n)
 
 void cpu_destroy(struct cpu *cpu)
 {
+	jit_destroy(cpu);
 	free_pd(cpu->pd_pages, (cpu->ram_size + 4095) / 4096);
 	cpu->pd_pages = NULL;
 	for (unsigned i = 0; i < BUS_MAX_REGIONS; i++) {

@@ -30,12 +30,14 @@
 #define VZSIM_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../board/bus.h"
 #include <mips/isa.h>
 #include <vzsim/vzsim.h>
 #include "trace.h"
+#include "jit.h"
 
 /* Cause.ExcCode (EXC_*) and GuestCtl0.GExcCode (GEXC_*) values. */
 #include <mips/exc.h>
@@ -161,7 +163,13 @@ struct pd_insn {
 struct pd_page {
 	struct pd_insn insn[1024 + 1]; /* and a PD_PAGE_END */
 	uint8_t *host; /* the RAM page it decodes */
+	struct pd_jit jit[1024]; /* the block compiler's, per instruction (JIT_OF) */
 };
+/* An instruction's pd_jit, at a fixed distance from it in its page. */
+_Static_assert(sizeof(struct pd_jit) == sizeof(struct pd_insn), "JIT_OF: same strides");
+#define JIT_OF(d)                                                              \
+	((struct pd_jit *)((char *)(d) + (offsetof(struct pd_page, jit) -       \
+					   offsetof(struct pd_page, insn))))
 
 struct cp0 {
 	uint32_t index, entrylo0, entrylo1, context, contextconfig, userlocal;
@@ -332,6 +340,8 @@ struct cpu {
 	 * lands on the refetch path, not on a NULL page (found by crashme:
 	 * jr to a small odd address). */
 	struct pd_insn fetch_none[1024];
+	/* The block compiler (jit.h). */
+	struct jit jit;
 
 	/* Sinks and statistics. */
 	vzsim_insn_sink sink;

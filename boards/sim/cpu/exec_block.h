@@ -56,6 +56,26 @@ start:
 	first = d;
 	last = d + n - 1;
 	next_ds = false;
+#if !PDT
+	/* A hot block runs compiled (jit.h), which hands over to the
+	 * handlers below at the instruction it stops before, if any. */
+	{
+		struct pd_jit *j = JIT_OF(d);
+		if (j->code || (unlikely(++j->hits == cpu->jit.hot) && jit_compile(cpu, d, n))) {
+			uint64_t r = ((jit_block_fn)j->code)(cpu, pc, stlb, key);
+			unsigned k = JIT_RESULT_K(r);
+			next_ds = JIT_RESULT_DS(r);
+			after = JIT_RESULT_AFTER(r);
+			if (k == n) {
+				d = (struct pd_insn *)last;
+				goto done;
+			}
+			d += k;
+			if (next_ds)
+				goto *ddispatch[d->op];
+		}
+	}
+#endif
 	goto *bdispatch[d->op];
 
 /* Handlers chain straight to the next instruction of the block, and read
@@ -132,10 +152,8 @@ done:
 	/* A loop that is one block (it ends in a branch back to its first
 	 * instruction) goes round again without looking it up. */
 	if (next_ds && after == pc && cpu->icount + n <= cpu->next_event) {
-		cpu->icount += n;
 		d = (struct pd_insn *)first;
-		next_ds = false;
-		goto *bdispatch[d->op];
+		goto start;
 	}
 done_slow:
 	pc = next_ds ? after : CUR_PC + 4;

@@ -233,6 +233,7 @@ static bool fetch_page_setup(struct cpu *cpu, uint32_t pc)
 			(*slotp)->insn[i].run = PD_RUN_UNKNOWN;
 		}
 		(*slotp)->insn[1024] = (struct pd_insn){.op = PD_PAGE_END};
+		memset((*slotp)->jit, 0, sizeof((*slotp)->jit));
 		(*slotp)->host = bus_host_ptr(cpu->bus, pa & ~0xfffu, 4096);
 		drop_write_tags(cpu, pa & ~0xfffu);
 	}
@@ -267,13 +268,16 @@ void mmu_code_written(struct cpu *cpu, uint32_t pa, unsigned size)
 			}
 			/* The block runs that hold the word (exec.c, "Blocks"):
 			 * a known run is known all through, so they are the
-			 * known ones back from it. */
+			 * known ones back from it; and the blocks compiled
+			 * from them (jit.h). */
 			d->run = PD_RUN_UNKNOWN;
+			*JIT_OF(d) = (struct pd_jit){0};
 			for (unsigned k = i; k-- > 0;) {
 				struct pd_insn *b = &(*slot)->insn[k];
 				if (b->run == 0 || b->run == PD_RUN_UNKNOWN)
 					break;
 				b->run = PD_RUN_UNKNOWN;
+				*JIT_OF(b) = (struct pd_jit){0};
 			}
 		}
 	}

@@ -206,6 +206,18 @@ typedef void (*vzsim_insn_sink)(void *ctx, const struct vzsim_insn_event *ev);
 /* Calls sink for every instruction (the slow path); NULL detaches. */
 void vzsim_set_insn_sink(vzsim *sim, vzsim_insn_sink sink, void *ctx);
 
+/*
+ * The block compiler: a straight run of simple instructions that has
+ * started hot times is compiled to host code, which runs it exactly as the
+ * interpreter would (the same instructions, count, exceptions).  0 turns
+ * it off; the default is VZSIM_JIT_HOT.  Hosts without a compiler (all but
+ * x86-64) ignore it; vzsim_jit_available says which.  Untraced runs only:
+ * a run with the trace unit on is interpreted.
+ */
+#define VZSIM_JIT_HOT 64u
+void vzsim_set_jit(vzsim *sim, unsigned hot);
+bool vzsim_jit_available(void);
+
 /* What wrote a TLB entry (struct vzsim_tlb_write_event). */
 enum vzsim_tlb_how {
 	VZSIM_TLB_TLBWI = 0, /* tlbwi: root's, or a guest's in guest mode   */
@@ -304,6 +316,7 @@ struct vzsim_stats {
 	uint64_t guest_exits[32];      /* guest exits (ExcCode 27) by GExcCode      */
 	uint64_t guest_exceptions[32]; /* exceptions taken by guests, by ExcCode   */
 	uint64_t guest_root_tlb[32];   /* second-stage (GPA) faults, by ExcCode     */
+	uint64_t compiled_blocks;       /* blocks compiled to host code (vzsim_set_jit) */
 };
 void vzsim_get_stats(const vzsim *sim, struct vzsim_stats *st);
 

@@ -1,0 +1,73 @@
+/*
+ * The block compiler (jit_x86_64.c): host code for hot blocks of the
+ * untraced block path (exec_block.h).  A compiled block does what the
+ * block path's handlers would do for the same run of instructions, and
+ * may hand over to them at any instruction boundary (a soft-TLB miss, an
+ * instruction it does not compile), so precise exceptions, the count and
+ * every slow path stay the handlers' own.
+ *
+ * A block is compiled for its first instruction's run (pd_insn.run), once
+ * it has started jit.hot times; the code is independent of the virtual
+ * address it runs at (the block's pc is an argument) and of the
+ * translation (the soft-TLB slots and key are arguments).  Whatever
+ * forgets the run (mmu_code_written) forgets the code.
+ */
+#ifndef VZSIM_JIT_H
+#define VZSIM_JIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <vzsim/vzsim.h> /* VZSIM_JIT_HOT */
+
+struct cpu;
+struct pd_insn;
+struct stlb_entry;
+
+/* Per predecoded instruction, beside it in its page (JIT_OF). */
+struct pd_jit {
+	void *code;    /* compiled block starting here, or NULL */
+	uint32_t hits; /* block starts here while not compiled */
+	uint32_t pad;
+};
+
+/*
+ * A compiled block: runs from instruction 0 of the block at pc and
+ * returns JIT_RESULT(k, ds, after): k == n when it ran all n (ds: it
+ * ended in a branch's delay slot and after is the branch's target or
+ * fall-through), else the block path goes on at instruction k (ds: k is
+ * the delay slot of a branch to after).  It may go round again itself
+ * when the block is a loop onto its own start that ends before the next
+ * event, as the block path does.
+ */
+typedef uint64_t (*jit_block_fn)(struct cpu *cpu, uint32_t pc,
+				 struct stlb_entry *stlb, uint32_t key);
+#define JIT_DS 0x10000u
+#define JIT_RESULT_K(r) ((unsigned)((r) & 0xffffu))
+#define JIT_RESULT_DS(r) (((r) & JIT_DS) != 0)
+#define JIT_RESULT_AFTER(r) ((uint32_t)((r) >> 32))
+
+/* Block starts before a block is compiled, unless set otherwise. */
+#define JIT_HOT_DEFAULT VZSIM_JIT_HOT
+
+/* The compiler's state in the CPU. */
+struct jit {
+	uint8_t *mem;      /* executable arena, NULL until first needed */
+	size_t size, used;
+	uint32_t hot;      /* block starts before compiling; 0: never   */
+	bool broken;       /* no executable memory: do not ask again    */
+	uint64_t compiled; /* blocks compiled                           */
+	uint64_t flushes;  /* times the arena filled and was emptied    */
+};
+
+/* Whether this host has a block compiler. */
+bool jit_available(void);
+/* Compiles the n-instruction block at d (a predecoded page's) into its
+ * JIT_OF(d)->code; false if it cannot (no first instruction it compiles,
+ * no memory). */
+bool jit_compile(struct cpu *cpu, struct pd_insn *d, unsigned n);
+/* Forgets every compiled block (a full arena, a reset of the pages). */
+void jit_flush(struct cpu *cpu);
+void jit_destroy(struct cpu *cpu);
+
+#endif

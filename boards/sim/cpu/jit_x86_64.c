@@ -1,0 +1,638 @@
+/*
+ * The block compiler for x86-64 hosts (jit.h): each instruction of a hot
+ * block becomes a few host instructions on the GPRs in struct cpu, in the
+ * order the block path's handlers (exec_ops.h) would run them.
+ *
+ * Host registers in a compiled block (System V calling convention):
+ *   rdi  the cpu (the GPRs at offset 0, then HI and LO)
+ *   esi  the block's pc
+ *   rdx  the soft-TLB slots of the translation class
+ *   r11d the soft-TLB key (moved from ecx, which shifts need)
+ *   r10d a branch's target or fall-through, for its delay slot and after
+ *   eax, ecx, r8, r9: scratch
+ * Loads and stores check their soft-TLB slot as the handlers do; a miss
+ * returns to the block path at that instruction, whose handler takes the
+ * slow path.  Instructions not compiled here (divides, CP0 reads, ...)
+ * do the same.
+ */
+#include "cpu.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_ops.h" /* BLOCK_BRANCHES */
+
+#if defined(__x86_64__) && !defined(VZSIM_NO_JIT)
+
+#include <sys/mman.h>
+
+/* The arena: big enough for every hot block of a soak many times over;
+ * when it fills, every block is forgotten and compiled again as it gets
+ * hot. */
+#define JIT_ARENA (16u << 20)
+/* The most bytes one instruction compiles to, with room to spare, and
+ * the most the block's end and its hand-over stubs add. */
+#define JIT_INSN_MAX 96u
+#define JIT_STUB_MAX 24u
+#define JIT_END_MAX 96u
+
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11 };
+enum { CC_E = 0x4, CC_NE = 0x5, CC_A = 0x7, CC_L = 0xc, CC_GE = 0xd,
+       CC_LE = 0xe, CC_G = 0xf, CC_B = 0x2 };
+
+struct emit {
+	uint8_t *p;      /* next byte */
+	/* Hand-overs to the block path: where each jump's rel32 is, and the
+	 * instruction and delay-slot state it hands over at. */
+	struct handover {
+		uint8_t *rel;
+		uint16_t k;
+		bool ds;
+	} *ho;
+	unsigned nho;
+};
+
+static void b1(struct emit *e, unsigned v) { *e->p++ = (uint8_t)v; }
+static void b4(struct emit *e, uint32_t v) { memcpy(e->p, &v, 4); e->p += 4; }
+
+static void rex(struct emit *e, bool w, unsigned reg, unsigned index, unsigned base, bool force)
+{
+	unsigned r = 0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((index & 8) ? 2 : 0) |
+		     ((base & 8) ? 1 : 0);
+	if (r != 0x40 || force)
+		b1(e, r);
+}
+
+static void opcode(struct emit *e, const uint8_t *op, unsigned len)
+{
+	for (unsigned i = 0; i < len; i++)
+		b1(e, op[i]);
+}
+
+/* op reg, [base + disp] (base neither rsp nor r12). */
+static void mem(struct emit *e, bool w, const uint8_t *op, unsigned len, unsigned reg,
+		unsigned base, int32_t disp)
+{
+	rex(e, w, reg, 0, base, false);
+	opcode(e, op, len);
+	if (disp >= -128 && disp <= 127) {
+		b1(e, 0x40 | (reg & 7) << 3 | (base & 7));
+		b1(e, (uint8_t)disp);
+	} else {
+		b1(e, 0x80 | (reg & 7) << 3 | (base & 7));
+		b4(e, (uint32_t)disp);
+	}
+}
+
+/* op reg, [base + index] (base not rbp or r13). */
+static void mem_idx(struct emit *e, bool w, bool byte_reg, const uint8_t *op, unsigned len,
+		    unsigned reg, unsigned base, unsigned index)
+{
+	rex(e, w, reg, index, base, byte_reg && reg >= 4);
+	opcode(e, op, len);
+	b1(e, 0x04 | (reg & 7) << 3);
+	b1(e, (index & 7) << 3 | (base & 7));
+}
+
+/* op reg, rm (registers). */
+static void rr(struct emit *e, bool w, const uint8_t *op, unsigned len, unsigned reg, unsigned rm)
+{
+	rex(e, w, reg, 0, rm, false);
+	opcode(e, op, len);
+	b1(e, 0xc0 | (reg & 7) << 3 | (rm & 7));
+}
+
+#define OP1(x) (const uint8_t[]){x}, 1
+#define OP2(x, y) (const uint8_t[]){x, y}, 2
+
+/* The GPRs, HI and LO: offsets in struct cpu. */
+static int32_t gpr(unsigned r) { return (int32_t)(offsetof(struct cpu, gpr) + 4 * r); }
+#define HI ((int32_t)offsetof(struct cpu, hi))
+#define LO ((int32_t)offsetof(struct cpu, lo))
+
+static void load32(struct emit *e, unsigned reg, int32_t off) { mem(e, false, OP1(0x8b), reg, RDI, off); }
+static void store32(struct emit *e, unsigned reg, int32_t off) { mem(e, false, OP1(0x89), reg, RDI, off); }
+/* ALU op reg, [rdi + off]: add 03, or 0b, and 23, sub 2b, xor 33, cmp 3b. */
+static void alu_mem(struct emit *e, uint8_t op, unsigned reg, int32_t off) { mem(e, false, &op, 1, reg, RDI, off); }
+/* ALU op reg, imm32 (81 /digit): add 0, or 1, and 4, sub 5, xor 6, cmp 7. */
+static void alu_imm(struct emit *e, unsigned digit, unsigned reg, uint32_t imm)
+{
+	rr(e, false, OP1(0x81), digit, reg);
+	b4(e, imm);
+}
+/* Shift reg by imm8 (c1 /digit) or cl (d3 /digit): rol 0, ror 1, shl 4,
+ * shr 5, sar 7. */
+static void shift_imm(struct emit *e, unsigned digit, unsigned reg, unsigned n)
+{
+	rr(e, false, OP1(0xc1), digit, reg);
+	b1(e, n & 31);
+}
+static void shift_cl(struct emit *e, unsigned digit, unsigned reg) { rr(e, false, OP1(0xd3), digit, reg); }
+static void mov_imm(struct emit *e, unsigned reg, uint32_t imm)
+{
+	rex(e, false, 0, 0, reg, false);
+	b1(e, 0xb8 + (reg & 7));
+	b4(e, imm);
+}
+static void store_imm(struct emit *e, int32_t off, uint32_t imm)
+{
+	mem(e, false, OP1(0xc7), 0, RDI, off);
+	b4(e, imm);
+}
+/* lea reg, [rsi + disp]: an address relative to the block's pc. */
+static void pc_rel(struct emit *e, unsigned reg, int32_t disp)
+{
+	rex(e, false, reg, 0, RSI, false);
+	b1(e, 0x8d);
+	b1(e, 0x80 | (reg & 7) << 3 | (RSI & 7));
+	b4(e, (uint32_t)disp);
+}
+
+/* A jump (jcc, or jmp with cc < 0) handed over to the block path at
+ * instruction k. */
+static void handover(struct emit *e, int cc, unsigned k, bool ds)
+{
+	if (cc < 0) {
+		b1(e, 0xe9);
+	} else {
+		b1(e, 0x0f);
+		b1(e, 0x80 + (unsigned)cc);
+	}
+	e->ho[e->nho++] = (struct handover){.rel = e->p, .k = (uint16_t)k, .ds = ds};
+	b4(e, 0);
+}
+
+/* Returns JIT_RESULT(k, ds, r10d). */
+static void ret_result(struct emit *e, unsigned k, bool ds)
+{
+	if (ds) {
+		rr(e, false, OP1(0x8b), RAX, R10);                    /* mov eax, r10d   */
+		b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe0); b1(e, 32);      /* shl rax, 32     */
+		b1(e, 0x48); b1(e, 0x0d); b4(e, JIT_DS | k);           /* or rax, ds|k    */
+	} else {
+		mov_imm(e, RAX, k);
+	}
+	b1(e, 0xc3);
+}
+
+/*
+ * A load's or store's address and soft-TLB check: eax = va, rcx = the
+ * slot's host addend; a miss hands over at k.  The compare keeps the
+ * access's misalignment bits, as the handlers' does.
+ */
+static void mem_check(struct emit *e, const struct pd_insn *d, unsigned size, bool store,
+		      unsigned k, bool ds)
+{
+	load32(e, RAX, gpr(d->rs));
+	if (d->imm) {
+		b1(e, 0x05); /* add eax, imm32 */
+		b4(e, d->imm);
+	}
+	rr(e, false, OP1(0x8b), RCX, RAX);                     /* mov ecx, eax        */
+	shift_imm(e, 5, RCX, 8);                               /* shr ecx, 8          */
+	alu_imm(e, 4, RCX, (STLB_SIZE - 1) << 4);              /* and ecx, slot mask  */
+	rr(e, true, OP1(0x01), RDX, RCX);                      /* add rcx, rdx        */
+	rr(e, false, OP1(0x8b), R8, RAX);                      /* mov r8d, eax        */
+	alu_imm(e, 4, R8, 0xfffff000u | (size - 1));           /* and r8d, page|align */
+	rr(e, false, OP1(0x0b), R8, R11);                      /* or r8d, r11d (key)  */
+	mem(e, false, OP1(0x3b), R8, RCX,
+	    store ? (int32_t)offsetof(struct stlb_entry, wtag)
+		  : (int32_t)offsetof(struct stlb_entry, rtag)); /* cmp r8d, tag     */
+	handover(e, CC_NE, k, ds);
+	mem(e, true, OP1(0x8b), RCX, RCX, (int32_t)offsetof(struct stlb_entry, addend));
+}
+
+static void load(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
+{
+	unsigned size = (d->op == ISA_OP_LW) ? 4 : (d->op == ISA_OP_LH || d->op == ISA_OP_LHU) ? 2 : 1;
+	mem_check(e, d, size, false, k, ds);
+	switch (d->op) {
+	case ISA_OP_LB: mem_idx(e, false, false, OP2(0x0f, 0xbe), R8, RCX, RAX); break;
+	case ISA_OP_LBU: mem_idx(e, false, false, OP2(0x0f, 0xb6), R8, RCX, RAX); break;
+	case ISA_OP_LH: mem_idx(e, false, false, OP2(0x0f, 0xbf), R8, RCX, RAX); break;
+	case ISA_OP_LHU: mem_idx(e, false, false, OP2(0x0f, 0xb7), R8, RCX, RAX); break;
+	default: mem_idx(e, false, false, OP1(0x8b), R8, RCX, RAX); break;
+	}
+	store32(e, R8, gpr(d->rt));
+}
+
+static void store(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
+{
+	unsigned size = (d->op == ISA_OP_SW) ? 4 : (d->op == ISA_OP_SH) ? 2 : 1;
+	mem_check(e, d, size, true, k, ds);
+	load32(e, R8, gpr(d->rt));
+	if (size == 2)
+		b1(e, 0x66);
+	mem_idx(e, false, size == 1, OP1(size == 1 ? 0x88 : 0x89), R8, RCX, RAX);
+}
+
+/* rd = rs op rt, for the ALU ops with a memory-operand form. */
+static void alu3(struct emit *e, uint8_t op, const struct pd_insn *d)
+{
+	load32(e, RAX, gpr(d->rs));
+	alu_mem(e, op, RAX, gpr(d->rt));
+	store32(e, RAX, gpr(d->rd));
+}
+
+/* rt = rs op imm. */
+static void alu_i(struct emit *e, unsigned digit, const struct pd_insn *d)
+{
+	load32(e, RAX, gpr(d->rs));
+	alu_imm(e, digit, RAX, d->imm);
+	store32(e, RAX, gpr(d->rt));
+}
+
+/* rd = rt shifted by sa (imm) or by rs (variable). */
+static void shift(struct emit *e, unsigned digit, const struct pd_insn *d, bool variable)
+{
+	load32(e, RAX, gpr(d->rt));
+	if (variable) {
+		load32(e, RCX, gpr(d->rs));
+		shift_cl(e, digit, RAX); /* the host masks the count to 5 bits too */
+	} else {
+		shift_imm(e, digit, RAX, d->sa);
+	}
+	store32(e, RAX, gpr(d->rd));
+}
+
+/* rd (or rt, imm forms) = the compare's result as 0 or 1. */
+static void set_cc(struct emit *e, unsigned cc, unsigned dest)
+{
+	b1(e, 0x0f); b1(e, 0x90 + cc); b1(e, 0xc0);            /* setcc al          */
+	b1(e, 0x0f); b1(e, 0xb6); b1(e, 0xc0);                 /* movzx eax, al     */
+	store32(e, RAX, gpr(dest));
+}
+
+/* HI:LO from the 64-bit product or sum in rax. */
+static void store_hilo(struct emit *e)
+{
+	store32(e, RAX, LO);
+	b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe8); b1(e, 32);      /* shr rax, 32 */
+	store32(e, RAX, HI);
+}
+
+/* rax = the 64-bit product of rs and rt, signed or not. */
+static void product(struct emit *e, const struct pd_insn *d, bool sign)
+{
+	if (sign) {
+		mem(e, true, OP1(0x63), RAX, RDI, gpr(d->rs)); /* movsxd rax, rs */
+		mem(e, true, OP1(0x63), R8, RDI, gpr(d->rt));
+	} else {
+		load32(e, RAX, gpr(d->rs));
+		load32(e, R8, gpr(d->rt));
+	}
+	rr(e, true, OP2(0x0f, 0xaf), RAX, R8);                 /* imul rax, r8 */
+}
+
+/* r8 = HI:LO as a 64-bit value. */
+static void load_hilo(struct emit *e)
+{
+	load32(e, R8, HI);
+	b1(e, 0x49); b1(e, 0xc1); b1(e, 0xe0); b1(e, 32);      /* shl r8, 32  */
+	load32(e, R9, LO);
+	rr(e, true, OP1(0x0b), R8, R9);                        /* or r8, r9   */
+}
+
+/* A branch's condition into r10d: the target (pc-relative disp) if cc,
+ * else the fall-through; flags are set by the caller. */
+static void branch_to(struct emit *e, unsigned cc, unsigned k, const struct pd_insn *d)
+{
+	pc_rel(e, R10, (int32_t)(4 * k + 8));
+	pc_rel(e, RAX, (int32_t)(4 * k + 4 + d->imm));
+	rr(e, false, OP2(0x0f, (uint8_t)(0x40 + cc)), R10, RAX); /* cmovcc r10d, eax */
+}
+
+/* cmp dword [rs], 0 */
+static void test_zero(struct emit *e, const struct pd_insn *d)
+{
+	mem(e, false, OP1(0x83), 7, RDI, gpr(d->rs));
+	b1(e, 0);
+}
+
+static void link(struct emit *e, unsigned reg, unsigned k)
+{
+	pc_rel(e, RAX, (int32_t)(4 * k + 8));
+	store32(e, RAX, gpr(reg));
+}
+
+/*
+ * One instruction, the k-th of the block (ds: a branch's delay slot).
+ * False if it is not compiled here: the block hands over before it.
+ */
+static bool insn(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
+{
+	switch ((enum isa_op)d->op) {
+	case ISA_OP_NOP: case ISA_OP_SSNOP: case ISA_OP_EHB: case ISA_OP_PAUSE:
+	case ISA_OP_SYNC: case ISA_OP_PREF: case ISA_OP_SYNCI:
+		return true;
+	case ISA_OP_SLL: shift(e, 4, d, false); return true;
+	case ISA_OP_SRL: shift(e, 5, d, false); return true;
+	case ISA_OP_SRA: shift(e, 7, d, false); return true;
+	case ISA_OP_ROTR: shift(e, 1, d, false); return true;
+	case ISA_OP_SLLV: shift(e, 4, d, true); return true;
+	case ISA_OP_SRLV: shift(e, 5, d, true); return true;
+	case ISA_OP_SRAV: shift(e, 7, d, true); return true;
+	case ISA_OP_ROTRV: shift(e, 1, d, true); return true;
+	case ISA_OP_ADDU: alu3(e, 0x03, d); return true;
+	case ISA_OP_SUBU: alu3(e, 0x2b, d); return true;
+	case ISA_OP_AND: alu3(e, 0x23, d); return true;
+	case ISA_OP_OR: alu3(e, 0x0b, d); return true;
+	case ISA_OP_XOR: alu3(e, 0x33, d); return true;
+	case ISA_OP_NOR:
+		load32(e, RAX, gpr(d->rs));
+		alu_mem(e, 0x0b, RAX, gpr(d->rt));
+		rr(e, false, OP1(0xf7), 2, RAX);                /* not eax */
+		store32(e, RAX, gpr(d->rd));
+		return true;
+	case ISA_OP_SLT: case ISA_OP_SLTU:
+		load32(e, R8, gpr(d->rs));
+		rr(e, false, OP1(0x33), RAX, RAX);              /* xor eax, eax */
+		alu_mem(e, 0x3b, R8, gpr(d->rt));
+		set_cc(e, d->op == ISA_OP_SLT ? CC_L : CC_B, d->rd);
+		return true;
+	case ISA_OP_SLTI: case ISA_OP_SLTIU:
+		load32(e, R8, gpr(d->rs));
+		rr(e, false, OP1(0x33), RAX, RAX);
+		alu_imm(e, 7, R8, d->imm);
+		set_cc(e, d->op == ISA_OP_SLTI ? CC_L : CC_B, d->rt);
+		return true;
+	case ISA_OP_MOVZ: case ISA_OP_MOVN:
+		/* rd = (rt == 0) == movz ? rs : rd */
+		load32(e, RAX, gpr(d->rd));
+		load32(e, R8, gpr(d->rs));
+		mem(e, false, OP1(0x83), 7, RDI, gpr(d->rt));   /* cmp dword [rt], 0 */
+		b1(e, 0);
+		rr(e, false, OP2(0x0f, (uint8_t)(0x40 + (d->op == ISA_OP_MOVZ ? CC_E : CC_NE))),
+		   RAX, R8);
+		store32(e, RAX, gpr(d->rd));
+		return true;
+	case ISA_OP_ADDIU: alu_i(e, 0, d); return true;
+	case ISA_OP_ANDI: alu_i(e, 4, d); return true;
+	case ISA_OP_ORI: alu_i(e, 1, d); return true;
+	case ISA_OP_XORI: alu_i(e, 6, d); return true;
+	case ISA_OP_LUI: store_imm(e, gpr(d->rt), d->imm); return true;
+	case ISA_OP_SEB: case ISA_OP_SEH:
+		/* movsx eax, byte/word [rt]: the low bytes, little-endian */
+		mem(e, false, OP2(0x0f, d->op == ISA_OP_SEB ? 0xbe : 0xbf), RAX, RDI, gpr(d->rt));
+		store32(e, RAX, gpr(d->rd));
+		return true;
+	case ISA_OP_EXT:
+		load32(e, RAX, gpr(d->rs));
+		shift_imm(e, 5, RAX, d->sa);
+		alu_imm(e, 4, RAX, d->imm);
+		store32(e, RAX, gpr(d->rt));
+		return true;
+	case ISA_OP_INS:
+		load32(e, RAX, gpr(d->rs));
+		shift_imm(e, 4, RAX, d->sa);
+		alu_imm(e, 4, RAX, d->imm);
+		load32(e, R8, gpr(d->rt));
+		alu_imm(e, 4, R8, ~d->imm);
+		rr(e, false, OP1(0x0b), RAX, R8);
+		store32(e, RAX, gpr(d->rt));
+		return true;
+	case ISA_OP_CLZ: case ISA_OP_CLO:
+		/* 31 - bsr(x), 32 for x == 0 */
+		load32(e, RAX, gpr(d->rs));
+		if (d->op == ISA_OP_CLO)
+			rr(e, false, OP1(0xf7), 2, RAX);        /* not eax */
+		mov_imm(e, R9, 0xffffffffu);
+		rr(e, false, OP2(0x0f, 0xbd), R8, RAX);         /* bsr r8d, eax */
+		rr(e, false, OP2(0x0f, 0x44), R8, R9);          /* cmovz r8d, r9d */
+		mov_imm(e, RAX, 31);
+		rr(e, false, OP1(0x2b), RAX, R8);               /* sub eax, r8d */
+		store32(e, RAX, gpr(d->rd));
+		return true;
+	case ISA_OP_MUL:
+		load32(e, RAX, gpr(d->rs));
+		mem(e, false, OP2(0x0f, 0xaf), RAX, RDI, gpr(d->rt));
+		store32(e, RAX, gpr(d->rd));
+		return true;
+	case ISA_OP_MULT: case ISA_OP_MULTU:
+		product(e, d, d->op == ISA_OP_MULT);
+		store_hilo(e);
+		return true;
+	case ISA_OP_MADD: case ISA_OP_MSUB: case ISA_OP_MADDU: case ISA_OP_MSUBU: {
+		bool sub = d->op == ISA_OP_MSUB || d->op == ISA_OP_MSUBU;
+		product(e, d, d->op == ISA_OP_MADD || d->op == ISA_OP_MSUB);
+		load_hilo(e);
+		if (sub) {
+			rr(e, true, OP1(0x2b), R8, RAX);        /* sub r8, rax */
+			rr(e, true, OP1(0x8b), RAX, R8);
+		} else {
+			rr(e, true, OP1(0x03), RAX, R8);        /* add rax, r8 */
+		}
+		store_hilo(e);
+		return true;
+	}
+	case ISA_OP_MFHI: load32(e, RAX, HI); store32(e, RAX, gpr(d->rd)); return true;
+	case ISA_OP_MFLO: load32(e, RAX, LO); store32(e, RAX, gpr(d->rd)); return true;
+	case ISA_OP_MTHI: load32(e, RAX, gpr(d->rs)); store32(e, RAX, HI); return true;
+	case ISA_OP_MTLO: load32(e, RAX, gpr(d->rs)); store32(e, RAX, LO); return true;
+
+	case ISA_OP_BEQ: case ISA_OP_BNE:
+		load32(e, RAX, gpr(d->rs));
+		alu_mem(e, 0x3b, RAX, gpr(d->rt));
+		branch_to(e, d->op == ISA_OP_BEQ ? CC_E : CC_NE, k, d);
+		return true;
+	case ISA_OP_BLEZ: test_zero(e, d); branch_to(e, CC_LE, k, d); return true;
+	case ISA_OP_BGTZ: test_zero(e, d); branch_to(e, CC_G, k, d); return true;
+	case ISA_OP_BLTZ: test_zero(e, d); branch_to(e, CC_L, k, d); return true;
+	case ISA_OP_BGEZ: test_zero(e, d); branch_to(e, CC_GE, k, d); return true;
+	case ISA_OP_BLTZAL: case ISA_OP_BGEZAL:
+		/* the condition reads rs before the link writes $31 */
+		test_zero(e, d);
+		branch_to(e, d->op == ISA_OP_BLTZAL ? CC_L : CC_GE, k, d);
+		link(e, 31, k);
+		return true;
+	case ISA_OP_J: case ISA_OP_JAL:
+		pc_rel(e, R10, (int32_t)(4 * k + 4));
+		alu_imm(e, 4, R10, 0xf0000000u);
+		alu_imm(e, 1, R10, d->imm);
+		if (d->op == ISA_OP_JAL)
+			link(e, 31, k);
+		return true;
+	case ISA_OP_JR: case ISA_OP_JR_HB:
+		load32(e, R10, gpr(d->rs));
+		return true;
+	case ISA_OP_JALR: case ISA_OP_JALR_HB:
+		load32(e, R10, gpr(d->rs)); /* before rd is written: rd may be rs */
+		link(e, d->rd, k);
+		return true;
+
+	case ISA_OP_LB: case ISA_OP_LBU: case ISA_OP_LH: case ISA_OP_LHU: case ISA_OP_LW:
+		load(e, d, k, ds);
+		return true;
+	case ISA_OP_SB: case ISA_OP_SH: case ISA_OP_SW:
+		store(e, d, k, ds);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_branch(const struct pd_insn *d)
+{
+	switch (d->op) {
+#define JIT_BRANCH(x) case ISA_OP_##x:
+	BLOCK_BRANCHES(JIT_BRANCH)
+#undef JIT_BRANCH
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool jit_available(void)
+{
+	return true;
+}
+
+static bool arena(struct cpu *cpu)
+{
+	struct jit *j = &cpu->jit;
+	if (j->mem)
+		return true;
+	if (j->broken)
+		return false;
+	void *m = mmap(NULL, JIT_ARENA, PROT_READ | PROT_WRITE | PROT_EXEC,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		j->broken = true; /* the block path runs everything */
+		return false;
+	}
+	j->mem = m;
+	j->size = JIT_ARENA;
+	j->used = 0;
+	return true;
+}
+
+bool jit_compile(struct cpu *cpu, struct pd_insn *d, unsigned n)
+{
+	struct jit *j = &cpu->jit;
+	if (!j->hot || n == 0 || !arena(cpu))
+		return false;
+	size_t need = (size_t)n * (JIT_INSN_MAX + JIT_STUB_MAX) + JIT_END_MAX;
+	if (j->used + need > j->size) {
+		jit_flush(cpu);
+		if (need > j->size)
+			return false;
+	}
+	struct handover ho[1024 + 2];
+	struct emit e = {.p = j->mem + j->used, .ho = ho};
+	uint8_t *start = e.p;
+
+	rr(&e, false, OP1(0x8b), R11, RCX);                    /* mov r11d, ecx (key) */
+	uint8_t *top = e.p;
+	unsigned k;
+	bool ds = false, ended = false;
+	for (k = 0; k < n; k++) {
+		const struct pd_insn *x = &d[k];
+		ds = k > 0 && is_branch(&x[-1]);
+		if (is_branch(x) && k + 2 != n)
+			break; /* a block's branch is its last but one: not this run */
+		uint8_t *before = e.p;
+		if (!insn(&e, x, k, ds))
+			break;
+		if ((size_t)(e.p - before) > JIT_INSN_MAX)
+			abort(); /* the bound above is wrong */
+	}
+	if (k == 0) {
+		return false; /* nothing to gain: the block path runs it */
+	}
+	if (k < n) {
+		/* Hands over at k, before an instruction not compiled here. */
+		handover(&e, -1, k, ds);
+	} else if (ds) {
+		/* Ended in a branch's delay slot: round again if it is a loop
+		 * onto the block's start that ends before the next event. */
+		rr(&e, false, OP1(0x3b), R10, RSI);            /* cmp r10d, esi       */
+		b1(&e, 0x75); b1(&e, 0); uint8_t *no1 = e.p;   /* jne out             */
+		mem(&e, true, OP1(0x8b), RAX, RDI, (int32_t)offsetof(struct cpu, icount));
+		b1(&e, 0x48); b1(&e, 0x05); b4(&e, n);         /* add rax, n          */
+		mem(&e, true, OP1(0x3b), RAX, RDI, (int32_t)offsetof(struct cpu, next_event));
+		b1(&e, 0x77); b1(&e, 0); uint8_t *no2 = e.p;   /* ja out              */
+		mem(&e, true, OP1(0x89), RAX, RDI, (int32_t)offsetof(struct cpu, icount));
+		b1(&e, 0xe9); b4(&e, (uint32_t)(top - (e.p + 4)));  /* jmp top       */
+		no1[-1] = (uint8_t)(e.p - no1);
+		no2[-1] = (uint8_t)(e.p - no2);
+		ret_result(&e, n, true);
+		ended = true;
+	} else {
+		ret_result(&e, n, false);
+		ended = true;
+	}
+	(void)ended;
+	/* The hand-over stubs: one per distinct (k, ds). */
+	for (unsigned i = 0; i < e.nho; i++) {
+		uint8_t *stub = NULL;
+		for (unsigned h = 0; h < i; h++)
+			if (ho[h].k == ho[i].k && ho[h].ds == ho[i].ds) {
+				int32_t rel;
+				memcpy(&rel, ho[h].rel, 4);
+				stub = ho[h].rel + 4 + rel;
+				break;
+			}
+		if (!stub) {
+			stub = e.p;
+			ret_result(&e, ho[i].k, ho[i].ds);
+		}
+		int32_t rel = (int32_t)(stub - (ho[i].rel + 4));
+		memcpy(ho[i].rel, &rel, 4);
+	}
+	j->used += (size_t)(e.p - start);
+	j->used = (j->used + 15) & ~(size_t)15;
+	JIT_OF(d)->code = start;
+	j->compiled++;
+	return true;
+}
+
+static void flush_pages(struct pd_page **pages, size_t n)
+{
+	for (size_t i = 0; pages && i < n; i++)
+		if (pages[i])
+			memset(pages[i]->jit, 0, sizeof(pages[i]->jit));
+}
+
+void jit_flush(struct cpu *cpu)
+{
+	flush_pages(cpu->pd_pages, (cpu->ram_size + 4095) / 4096);
+	for (unsigned i = 0; i < BUS_MAX_REGIONS; i++)
+		if (cpu->pd_region[i])
+			flush_pages(cpu->pd_region[i], (cpu->bus->regions[i].size + 4095) / 4096);
+	cpu->jit.used = 0;
+	cpu->jit.flushes++;
+}
+
+void jit_destroy(struct cpu *cpu)
+{
+	if (cpu->jit.mem)
+		munmap(cpu->jit.mem, cpu->jit.size);
+	cpu->jit.mem = NULL;
+}
+
+#else /* no block compiler for this host: the block path runs everything */
+
+bool jit_available(void)
+{
+	return false;
+}
+
+bool jit_compile(struct cpu *cpu, struct pd_insn *d, unsigned n)
+{
+	(void)cpu, (void)d, (void)n;
+	return false;
+}
+
+void jit_flush(struct cpu *cpu)
+{
+	(void)cpu;
+}
+
+void jit_destroy(struct cpu *cpu)
+{
+	(void)cpu;
+}
+
+#endif
