@@ -11,6 +11,9 @@
  */
 #include "cp0_ctx.h"
 
+#include <stddef.h>
+#include <string.h>
+
 #define PRID_VZSIM 0x0001a820u /* company 1 (MIPS), processor 0xA8 (P5600), rev 0x20 */
 
 /* Writable bits. */
@@ -104,50 +107,44 @@ uint32_t gcpu_cause(const struct cpu *cpu)
 	return cpu->gcp0.cause | ip;
 }
 
+/* The registers that read as a field of struct cp0, as it is, by
+ * reg << 3 | sel: the field's offset + 1 (0: computed, or absent). */
+#define PLAIN(reg, sel, field) [(reg) << 3 | (sel)] = offsetof(struct cp0, field) + 1
+static const uint16_t plain_regs[256] = {
+	PLAIN(0, 0, index), PLAIN(1, 0, random_next), PLAIN(2, 0, entrylo0),
+	PLAIN(3, 0, entrylo1), PLAIN(4, 0, context), PLAIN(4, 1, contextconfig),
+	PLAIN(4, 2, userlocal), PLAIN(5, 0, pagemask), PLAIN(5, 1, pagegrain),
+	PLAIN(6, 0, wired), PLAIN(7, 0, hwrena), PLAIN(8, 0, badvaddr),
+	PLAIN(8, 1, badinstr), PLAIN(8, 2, badinstrp), PLAIN(10, 0, entryhi),
+	PLAIN(11, 0, compare), PLAIN(12, 0, status), PLAIN(12, 1, intctl),
+	PLAIN(12, 2, srsctl), PLAIN(14, 0, epc), PLAIN(15, 0, prid),
+	PLAIN(15, 1, ebase), PLAIN(16, 0, config[0]), PLAIN(16, 1, config[1]),
+	PLAIN(16, 2, config[2]), PLAIN(16, 3, config[3]), PLAIN(16, 4, config[4]),
+	PLAIN(16, 5, config[5]), PLAIN(17, 0, lladdr), PLAIN(28, 0, taglo),
+	PLAIN(28, 1, datalo), PLAIN(29, 0, taghi), PLAIN(29, 1, datahi),
+	PLAIN(30, 0, errorepc), PLAIN(31, 2, kscratch[2]), PLAIN(31, 3, kscratch[3]),
+	PLAIN(31, 4, kscratch[4]), PLAIN(31, 5, kscratch[5]), PLAIN(31, 6, kscratch[6]),
+	PLAIN(31, 7, kscratch[7]),
+};
+#undef PLAIN
+
+int cp0_plain_offset(unsigned reg, unsigned sel)
+{
+	return (int)plain_regs[(reg << 3 | sel) & 0xffu] - 1;
+}
+
 enum gcp0_result ctx_read(struct cpu *cpu, struct cp0 *c, bool guest,
 			  unsigned reg, unsigned sel, uint32_t *val)
 {
 	uint32_t v;
-	switch (reg << 3 | sel) {
-	case 0 << 3 | 0: v = c->index; break;
-	case 1 << 3 | 0: v = c->random_next; break;
-	case 2 << 3 | 0: v = c->entrylo0; break;
-	case 3 << 3 | 0: v = c->entrylo1; break;
-	case 4 << 3 | 0: v = c->context; break;
-	case 4 << 3 | 1: v = c->contextconfig; break;
-	case 4 << 3 | 2: v = c->userlocal; break;
-	case 5 << 3 | 0: v = c->pagemask; break;
-	case 5 << 3 | 1: v = c->pagegrain; break;
-	case 6 << 3 | 0: v = c->wired; break;
-	case 7 << 3 | 0: v = c->hwrena; break;
-	case 8 << 3 | 0: v = c->badvaddr; break;
-	case 8 << 3 | 1: v = c->badinstr; break;
-	case 8 << 3 | 2: v = c->badinstrp; break;
-	case 9 << 3 | 0: v = guest ? gcp0_count(cpu) : cp0_count(cpu); break;
-	case 10 << 3 | 0: v = c->entryhi; break;
-	case 11 << 3 | 0: v = c->compare; break;
-	case 12 << 3 | 0: v = c->status; break;
-	case 12 << 3 | 1: v = c->intctl; break;
-	case 12 << 3 | 2: v = c->srsctl; break;
-	case 13 << 3 | 0: v = guest ? gcpu_cause(cpu) : read_cause(cpu); break;
-	case 14 << 3 | 0: v = c->epc; break;
-	case 15 << 3 | 0: v = c->prid; break;
-	case 15 << 3 | 1: v = c->ebase; break;
-	case 16 << 3 | 0: case 16 << 3 | 1: case 16 << 3 | 2:
-	case 16 << 3 | 3: case 16 << 3 | 4: case 16 << 3 | 5:
-		v = c->config[sel];
-		break;
-	case 17 << 3 | 0: v = c->lladdr; break;
-	case 28 << 3 | 0: v = c->taglo; break;
-	case 28 << 3 | 1: v = c->datalo; break;
-	case 29 << 3 | 0: v = c->taghi; break;
-	case 29 << 3 | 1: v = c->datahi; break;
-	case 30 << 3 | 0: v = c->errorepc; break;
-	case 31 << 3 | 2: case 31 << 3 | 3: case 31 << 3 | 4:
-	case 31 << 3 | 5: case 31 << 3 | 6: case 31 << 3 | 7:
-		v = c->kscratch[sel];
-		break;
-	default:
+	int off = cp0_plain_offset(reg, sel);
+	if (off >= 0) {
+		memcpy(&v, (const char *)c + off, 4);
+	} else if (reg == 9 && sel == 0) {
+		v = guest ? gcp0_count(cpu) : cp0_count(cpu);
+	} else if (reg == 13 && sel == 0) {
+		v = guest ? gcpu_cause(cpu) : read_cause(cpu);
+	} else {
 		*val = 0;
 		return GCP0_ABSENT;
 	}

@@ -446,6 +446,12 @@ enum gcp0_result gcp0_read(struct cpu *cpu, unsigned reg, unsigned sel,
 			   uint32_t *val, bool from_root);
 enum gcp0_result gcp0_write(struct cpu *cpu, unsigned reg, unsigned sel,
 			    uint32_t val, bool from_root);
+/* The offset in struct cp0 of a register that reads as its field, as it
+ * is (cp0.c), or -1 (Count and Cause are worked out; absent ones); and
+ * of one a guest's MFC0 in guest mode reads so, with no exit but
+ * GuestCtl0.CP0's (vz.c): one the guest has, not the timer's. */
+int cp0_plain_offset(unsigned reg, unsigned sel);
+int gcp0_plain_offset(unsigned reg, unsigned sel);
 
 uint32_t cp0_count(const struct cpu *cpu);
 uint32_t gcp0_count(const struct cpu *cpu); /* root Count + GTOffset */

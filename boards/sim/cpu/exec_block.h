@@ -63,6 +63,12 @@ start:
 		struct pd_jit *j = JIT_OF(d);
 		if (j->code || (unlikely(++j->hits == cpu->jit.hot) && jit_compile(cpu, d, n))) {
 			uint64_t r = ((jit_block_fn)j->code)(cpu, pc, stlb, key);
+			/* It may have chained to others: the one it ended in. */
+			first = cpu->jit.first;
+			pc = cpu->jit.pc;
+			n = JIT_RESULT_N(r);
+			last = first + n - 1;
+			d = (struct pd_insn *)first;
 			unsigned k = JIT_RESULT_K(r);
 			next_ds = JIT_RESULT_DS(r);
 			after = JIT_RESULT_AFTER(r);

@@ -32,13 +32,15 @@ struct pd_jit {
 };
 
 /*
- * A compiled block: runs from instruction 0 of the block at pc and
- * returns JIT_RESULT(k, ds, after): k == n when it ran all n (ds: it
- * ended in a branch's delay slot and after is the branch's target or
- * fall-through), else the block path goes on at instruction k (ds: k is
- * the delay slot of a branch to after).  It may go round again itself
- * when the block is a loop onto its own start that ends before the next
- * event, as the block path does.
+ * A compiled block: runs from instruction 0 of the block at pc, then,
+ * as the block path does, the next block while it starts in the same
+ * page, is compiled and ends before the next event (round again itself
+ * first, for a loop onto its own start).  It returns with the block it
+ * ended in, of n instructions, in jit.first and jit.pc, and the result
+ * (k, ds, n, after): k == n when that block ran all n (ds: it ended in a
+ * branch's delay slot and after is the branch's target or fall-through),
+ * else the block path goes on at its instruction k (ds: k is the delay
+ * slot of a branch to after).
  */
 typedef uint64_t (*jit_block_fn)(struct cpu *cpu, uint32_t pc,
 				 struct stlb_entry *stlb, uint32_t key);
@@ -46,6 +48,8 @@ typedef uint64_t (*jit_block_fn)(struct cpu *cpu, uint32_t pc,
 #define JIT_RESULT_K(r) ((unsigned)((r) & 0xffffu))
 #define JIT_RESULT_DS(r) (((r) & JIT_DS) != 0)
 #define JIT_RESULT_AFTER(r) ((uint32_t)((r) >> 32))
+#define JIT_N_SHIFT 20
+#define JIT_RESULT_N(r) ((unsigned)((r) >> JIT_N_SHIFT) & 0xfffu)
 
 /* Block starts before a block is compiled, unless set otherwise. */
 #define JIT_HOT_DEFAULT VZSIM_JIT_HOT
@@ -58,6 +62,9 @@ struct jit {
 	bool broken;       /* no executable memory: do not ask again    */
 	uint64_t compiled; /* blocks compiled                           */
 	uint64_t flushes;  /* times the arena filled and was emptied    */
+	/* Where a compiled block returned from (jit_block_fn). */
+	const struct pd_insn *first;
+	uint32_t pc;
 };
 
 /* Whether this host has a block compiler. */

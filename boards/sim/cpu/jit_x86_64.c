@@ -34,8 +34,10 @@
 /* The most bytes one instruction compiles to, with room to spare, and
  * the most the block's end and its hand-over stubs add. */
 #define JIT_INSN_MAX 96u
-#define JIT_STUB_MAX 24u
-#define JIT_END_MAX 96u
+#define JIT_STUB_MAX 48u
+#define JIT_END_MAX 256u
+/* Where a chained block enters its code: past the prologue. */
+#define JIT_ENTRY 3u
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11 };
 enum { CC_E = 0x4, CC_NE = 0x5, CC_A = 0x7, CC_L = 0xc, CC_GE = 0xd,
@@ -51,6 +53,8 @@ struct emit {
 		bool ds;
 	} *ho;
 	unsigned nho;
+	const struct pd_insn *first; /* the block's first instruction */
+	unsigned n;                  /* and its length */
 };
 
 static void b1(struct emit *e, unsigned v) { *e->p++ = (uint8_t)v; }
@@ -163,17 +167,80 @@ static void handover(struct emit *e, int cc, unsigned k, bool ds)
 	b4(e, 0);
 }
 
-/* Returns JIT_RESULT(k, ds, r10d). */
+/* Returns from the block (jit_block_fn): jit.first and jit.pc, and the
+ * result (k, ds, n, r10d). */
 static void ret_result(struct emit *e, unsigned k, bool ds)
 {
+	uint64_t first = (uint64_t)(uintptr_t)e->first;
+	b1(e, 0x48); b1(e, 0xb8);                               /* mov rax, first  */
+	b4(e, (uint32_t)first); b4(e, (uint32_t)(first >> 32));
+	mem(e, true, OP1(0x89), RAX, RDI, (int32_t)offsetof(struct cpu, jit.first));
+	mem(e, false, OP1(0x89), RSI, RDI, (int32_t)offsetof(struct cpu, jit.pc));
+	uint32_t low = k | (ds ? JIT_DS : 0) | e->n << JIT_N_SHIFT;
 	if (ds) {
 		rr(e, false, OP1(0x8b), RAX, R10);                    /* mov eax, r10d   */
 		b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe0); b1(e, 32);      /* shl rax, 32     */
-		b1(e, 0x48); b1(e, 0x0d); b4(e, JIT_DS | k);           /* or rax, ds|k    */
+		b1(e, 0x48); b1(e, 0x0d); b4(e, low);                  /* or rax, low     */
 	} else {
-		mov_imm(e, RAX, k);
+		mov_imm(e, RAX, low);
 	}
 	b1(e, 0xc3);
+}
+
+/* A jcc rel32 whose target patch() sets later; returns its end. */
+static uint8_t *jcc_fwd(struct emit *e, unsigned cc)
+{
+	b1(e, 0x0f);
+	b1(e, 0x80 + cc);
+	b4(e, 0);
+	return e->p;
+}
+
+static void patch(uint8_t *end, const uint8_t *to)
+{
+	int32_t rel = (int32_t)(to - end);
+	memcpy(end - 4, &rel, 4);
+}
+
+/*
+ * The block's end, with r10d the next pc: on to the next block in the
+ * same page if it is compiled and ends before the next event, as the
+ * block path's chain would (exec_block.h), else on to what follows (the
+ * return).  page is the block's predecoded page (its insn[0]), idx0 the
+ * block's first instruction's index in it.
+ */
+static void chain(struct emit *e, const struct pd_insn *page, unsigned idx0)
+{
+	uint8_t *out[4];
+	rr(e, false, OP1(0x8b), RAX, R10);                     /* mov eax, r10d        */
+	rr(e, false, OP1(0x2b), RAX, RSI);                     /* sub eax, esi         */
+	alu_imm(e, 0, RAX, 4 * idx0);                          /* add eax, the offset  */
+	b1(e, 0xa9); b4(e, 0xfffff003u);                       /* test eax, ~page | 3  */
+	out[0] = jcc_fwd(e, CC_NE);
+	uint64_t base = (uint64_t)(uintptr_t)page;
+	b1(e, 0x48); b1(e, 0xb9);                              /* mov rcx, page        */
+	b4(e, (uint32_t)base); b4(e, (uint32_t)(base >> 32));
+	b1(e, 0x48); b1(e, 0x8d); b1(e, 0x0c); b1(e, 0x81);    /* lea rcx, [rcx+rax*4] */
+	mem(e, false, OP2(0x0f, 0xb7), R8, RCX, (int32_t)offsetof(struct pd_insn, run));
+	mem(e, false, OP1(0x8d), R9, R8, -1);                  /* lea r9d, [r8 - 1]    */
+	alu_imm(e, 7, R9, PD_RUN_UNKNOWN - 2);                 /* no run, or unknown   */
+	out[1] = jcc_fwd(e, CC_A);
+	mem(e, true, OP1(0x8b), R9, RCX,
+	    (int32_t)(offsetof(struct pd_page, jit) - offsetof(struct pd_page, insn) +
+		      offsetof(struct pd_jit, code)));         /* mov r9, its code     */
+	rr(e, true, OP1(0x85), R9, R9);                        /* test r9, r9          */
+	out[2] = jcc_fwd(e, CC_E);
+	mem(e, true, OP1(0x8b), RAX, RDI, (int32_t)offsetof(struct cpu, icount));
+	rr(e, true, OP1(0x03), RAX, R8);                       /* add rax, r8 (its n)  */
+	mem(e, true, OP1(0x3b), RAX, RDI, (int32_t)offsetof(struct cpu, next_event));
+	out[3] = jcc_fwd(e, CC_A);
+	mem(e, true, OP1(0x89), RAX, RDI, (int32_t)offsetof(struct cpu, icount));
+	rr(e, false, OP1(0x8b), RSI, R10);                     /* mov esi, r10d (pc)   */
+	rr(e, true, OP1(0x83), 0, R9);                         /* add r9, JIT_ENTRY    */
+	b1(e, JIT_ENTRY);
+	b1(e, 0x41); b1(e, 0xff); b1(e, 0xe1);                 /* jmp r9               */
+	for (unsigned i = 0; i < 4; i++)
+		patch(out[i], e->p);
 }
 
 /*
@@ -461,6 +528,29 @@ static bool insn(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
 		link(e, d->rd, k);
 		return true;
 
+	case ISA_OP_MFC0: {
+		/* A guest kernel's read of a register it has as a plain field
+		 * (gcp0_plain_offset) with GuestCtl0.CP0 set; anything else
+		 * (root, user mode, a GPSI exit) hands over. */
+		int off = gcp0_plain_offset(d->rd, d->word & 7);
+		if (off < 0)
+			return false;
+		_Static_assert(MMU_KERNEL == 0 && MMU_KERNEL_ERL == 1,
+			       "the guest's kernel classes are the first two");
+		rr(e, true, OP1(0x8b), RAX, RDX);               /* mov rax, rdx (class) */
+		rr(e, true, OP1(0x2b), RAX, RDI);               /* sub rax, rdi         */
+		b1(e, 0x48); b1(e, 0x2d);                       /* sub rax, guest kernel */
+		b4(e, (uint32_t)offsetof(struct cpu, stlb[MMU_GUEST + MMU_KERNEL]));
+		b1(e, 0x48); b1(e, 0x3d);                       /* cmp rax, two classes */
+		b4(e, (uint32_t)(2 * sizeof(((struct cpu *)0)->stlb[0]) - 1));
+		handover(e, CC_A, k, ds);
+		mem(e, false, OP1(0xf7), 0, RDI, (int32_t)offsetof(struct cpu, guestctl0));
+		b4(e, GC0_CP0);                                 /* test guestctl0, CP0  */
+		handover(e, CC_E, k, ds);
+		load32(e, RAX, (int32_t)(offsetof(struct cpu, gcp0) + (size_t)off));
+		store32(e, RAX, gpr(d->rt));
+		return true;
+	}
 	case ISA_OP_LB: case ISA_OP_LBU: case ISA_OP_LH: case ISA_OP_LHU: case ISA_OP_LW:
 		load(e, d, k, ds);
 		return true;
@@ -520,13 +610,15 @@ bool jit_compile(struct cpu *cpu, struct pd_insn *d, unsigned n)
 			return false;
 	}
 	struct handover ho[1024 + 2];
-	struct emit e = {.p = j->mem + j->used, .ho = ho};
+	struct emit e = {.p = j->mem + j->used, .ho = ho, .first = d, .n = n};
 	uint8_t *start = e.p;
 
 	rr(&e, false, OP1(0x8b), R11, RCX);                    /* mov r11d, ecx (key) */
 	uint8_t *top = e.p;
+	if (top - start != JIT_ENTRY)
+		abort(); /* chain() enters there */
 	unsigned k;
-	bool ds = false, ended = false;
+	bool ds = false;
 	for (k = 0; k < n; k++) {
 		const struct pd_insn *x = &d[k];
 		ds = k > 0 && is_branch(&x[-1]);
@@ -544,26 +636,32 @@ bool jit_compile(struct cpu *cpu, struct pd_insn *d, unsigned n)
 	if (k < n) {
 		/* Hands over at k, before an instruction not compiled here. */
 		handover(&e, -1, k, ds);
-	} else if (ds) {
-		/* Ended in a branch's delay slot: round again if it is a loop
-		 * onto the block's start that ends before the next event. */
-		rr(&e, false, OP1(0x3b), R10, RSI);            /* cmp r10d, esi       */
-		b1(&e, 0x75); b1(&e, 0); uint8_t *no1 = e.p;   /* jne out             */
-		mem(&e, true, OP1(0x8b), RAX, RDI, (int32_t)offsetof(struct cpu, icount));
-		b1(&e, 0x48); b1(&e, 0x05); b4(&e, n);         /* add rax, n          */
-		mem(&e, true, OP1(0x3b), RAX, RDI, (int32_t)offsetof(struct cpu, next_event));
-		b1(&e, 0x77); b1(&e, 0); uint8_t *no2 = e.p;   /* ja out              */
-		mem(&e, true, OP1(0x89), RAX, RDI, (int32_t)offsetof(struct cpu, icount));
-		b1(&e, 0xe9); b4(&e, (uint32_t)(top - (e.p + 4)));  /* jmp top       */
-		no1[-1] = (uint8_t)(e.p - no1);
-		no2[-1] = (uint8_t)(e.p - no2);
-		ret_result(&e, n, true);
-		ended = true;
 	} else {
-		ret_result(&e, n, false);
-		ended = true;
+		if (ds) {
+			/* Ended in a branch's delay slot: round again if it
+			 * is a loop onto the block's start that ends before
+			 * the next event. */
+			rr(&e, false, OP1(0x3b), R10, RSI);    /* cmp r10d, esi  */
+			b1(&e, 0x75); b1(&e, 0);               /* jne on         */
+			uint8_t *no1 = e.p;
+			mem(&e, true, OP1(0x8b), RAX, RDI, (int32_t)offsetof(struct cpu, icount));
+			b1(&e, 0x48); b1(&e, 0x05); b4(&e, n); /* add rax, n     */
+			mem(&e, true, OP1(0x3b), RAX, RDI, (int32_t)offsetof(struct cpu, next_event));
+			b1(&e, 0x77); b1(&e, 0);               /* ja on          */
+			uint8_t *no2 = e.p;
+			mem(&e, true, OP1(0x89), RAX, RDI, (int32_t)offsetof(struct cpu, icount));
+			b1(&e, 0xe9); b4(&e, (uint32_t)(top - (e.p + 4))); /* jmp top */
+			no1[-1] = (uint8_t)(e.p - no1);
+			no2[-1] = (uint8_t)(e.p - no2);
+		} else {
+			pc_rel(&e, R10, (int32_t)(4 * n));     /* the fall-through */
+		}
+		/* On to the next block of the page, if it can. */
+		ptrdiff_t idx0 = d - cpu->fetch_page;
+		if (idx0 >= 0 && idx0 < 1024)
+			chain(&e, cpu->fetch_page, (unsigned)idx0);
+		ret_result(&e, n, ds);
 	}
-	(void)ended;
 	/* The hand-over stubs: one per distinct (k, ds). */
 	for (unsigned i = 0; i < e.nho; i++) {
 		uint8_t *stub = NULL;

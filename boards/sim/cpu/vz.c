@@ -146,14 +146,26 @@ static inline bool guest_has(unsigned reg, unsigned sel)
 	return guest_regs[(reg << 3 | sel) & 0xffu];
 }
 
+/* Count and Compare: a guest's own only under GuestCtl0.GT. */
+static inline bool timer_reg(unsigned reg, unsigned sel)
+{
+	return (reg == 9 || reg == 11) && sel == 0;
+}
+
+int gcp0_plain_offset(unsigned reg, unsigned sel)
+{
+	if (!guest_has(reg, sel) || timer_reg(reg, sel))
+		return -1;
+	return cp0_plain_offset(reg, sel);
+}
+
 enum gcp0_result gcp0_read(struct cpu *cpu, unsigned reg, unsigned sel,
 			   uint32_t *val, bool from_root)
 {
 	*val = 0;
 	if (!guest_has(reg, sel))
 		return from_root ? GCP0_ABSENT : GCP0_GPSI;
-	if (!from_root && (reg == 9 || reg == 11) && sel == 0 &&
-	    !(cpu->guestctl0 & GC0_GT))
+	if (!from_root && timer_reg(reg, sel) && !(cpu->guestctl0 & GC0_GT))
 		return GCP0_GPSI; /* the timer is root's unless GT */
 	return ctx_read(cpu, &cpu->gcp0, true, reg, sel, val);
 }
