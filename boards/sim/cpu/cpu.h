@@ -64,6 +64,7 @@
 
 #define ENTRYHI_EHINV (1u << 10)
 #define INDEX_P (1u << 31)
+#define ENTRYLO_V (1u << 1)
 
 #define PG_RIE (1u << 31)
 #define PG_XIE (1u << 30)

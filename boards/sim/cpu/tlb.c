@@ -270,6 +270,21 @@ static bool overlaps(const struct cpu *cpu, unsigned skip,
 	return false;
 }
 
+/* A guest entry being replaced: the pages of its valid halves (an
+ * invalid half translated nothing), in the guest classes. */
+static void flush_old_guest_entry(struct cpu *cpu, const struct tlb_entry *old)
+{
+	bool even = old->lo[0] & ENTRYLO_V, odd = old->lo[1] & ENTRYLO_V;
+	uint32_t half = old->span >> 1; /* a half's span */
+	uint32_t base = old->vpn2 & ~old->span;
+	if (even && odd)
+		mmu_flush_range(cpu, MMU_SCOPE_GUEST, base, old->span);
+	else if (even)
+		mmu_flush_range(cpu, MMU_SCOPE_GUEST, base, half);
+	else if (odd)
+		mmu_flush_range(cpu, MMU_SCOPE_GUEST, base + half + 1, half);
+}
+
 static bool write_entry(struct cpu *cpu, const struct tlb_view *v, unsigned idx)
 {
 	const struct cp0 *c = v->c;
@@ -299,7 +314,7 @@ static bool write_entry(struct cpu *cpu, const struct tlb_view *v, unsigned idx)
 	if (!v->guest)
 		mmu_flush(cpu);
 	else if (!old->ehinv)
-		mmu_flush_range(cpu, MMU_SCOPE_GUEST, old->vpn2, old->span);
+		flush_old_guest_entry(cpu, old);
 	cpu->tlb[phys] = n;
 	if (v->guest && !n.ehinv && !cpu->tlb_mcheck)
 		mmu_flush_range(cpu, MMU_SCOPE_GUEST, n.vpn2, n.span);
