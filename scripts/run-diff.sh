@@ -103,7 +103,9 @@ one_seed() {
 		rc=$?
 	else
 		rm -f "$b.vzsim.out"
-		timeout "$TIMEOUT" "$VZSIM" --max-insns "$MAX_INSNS" --uart-out "$b.vzsim.out" \
+		# --jit 1: every block compiled (on hosts with the compiler) at its
+		# first start, so QEMU checks the compiled code as well.
+		timeout "$TIMEOUT" "$VZSIM" --jit 1 --max-insns "$MAX_INSNS" --uart-out "$b.vzsim.out" \
 			"$b.elf" < /dev/null > /dev/null 2> "$b.vzsim.err"
 		rc=$?
 	fi

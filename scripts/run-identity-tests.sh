@@ -11,10 +11,12 @@
 #   run       the run's summary (wall times and the reproduce line
 #             dropped) and the guests' console (vzsoak with trace = on
 #             is a different run: the hypervisor writes trace messages);
-#   stats     vzsim --stats (less wall time and trace counters) and the
+#   stats     vzsim --stats (less wall time, trace and host counters) and the
 #             console, untraced (run_fast) and traced (run_pdt) with the
 #             hypervisor unaware of the trace: the two must also agree,
 #             as the trace unit watches and never changes what runs;
+#             and so must runs with the block compiler off (--jit 0) and
+#             compiling every block at its first start (--jit 1);
 #   insns     vzsim --log-insns, one line per instruction (run_sink).
 #
 # and compares it with tests/identity/expected.
@@ -102,6 +104,20 @@ board() {
 	fi
 	got[$name.stats]=$u
 	got[$name.trace]=$(trace_hash "$WORK/$name.vzt")
+	# The block compiler (vzsim --jit): off, and every block compiled
+	# at its first start, must run the same as the default.
+	local hot j
+	for hot in 0 1; do
+		"$VZSIM" --bootargs "$args trace=off" --max-insns "$insns" --stats \
+			--jit $hot --uart-out "$WORK/$name-jit$hot.uart" "$HV" \
+			2> "$WORK/$name-jit$hot.stats" > /dev/null
+		j=$(stats_hash "$WORK/$name-jit$hot.stats" "$WORK/$name-jit$hot.uart")
+		if [ "$u" = "$j" ]; then
+			pass "$name.jit-$hot"
+		else
+			fail "$name.jit-$hot" "vzsim --jit $hot runs differently: diff $WORK/$name.stats $WORK/$name-jit$hot.stats"
+		fi
+	done
 }
 
 # 4 stress guests with the hypervisor's fix: TLB exceptions, switches,
