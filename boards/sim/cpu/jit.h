@@ -65,6 +65,11 @@ struct jit {
 	/* Where a compiled block returned from (jit_block_fn). */
 	const struct pd_insn *first;
 	uint32_t pc;
+	/* Set by the caller: whether a block may chain to the next (not with
+	 * the trace unit's hooks, which a block's end calls); set by the
+	 * block: whether its conditional branch was taken, for the hook. */
+	bool chain;
+	uint8_t taken;
 };
 
 /* Whether this host has a block compiler. */

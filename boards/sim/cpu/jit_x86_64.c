@@ -368,6 +368,8 @@ static void branch_to(struct emit *e, unsigned cc, unsigned k, const struct pd_i
 	pc_rel(e, R10, (int32_t)(4 * k + 8));
 	pc_rel(e, RAX, (int32_t)(4 * k + 4 + d->imm));
 	rr(e, false, OP2(0x0f, (uint8_t)(0x40 + cc)), R10, RAX); /* cmovcc r10d, eax */
+	/* setcc byte [jit.taken]: for the trace unit's hook (exec_block.h) */
+	mem(e, false, OP2(0x0f, (uint8_t)(0x90 + cc)), 0, RDI, (int32_t)offsetof(struct cpu, jit.taken));
 }
 
 /* cmp dword [rs], 0 */
@@ -637,6 +639,10 @@ bool jit_compile(struct cpu *cpu, struct pd_insn *d, unsigned n)
 		/* Hands over at k, before an instruction not compiled here. */
 		handover(&e, -1, k, ds);
 	} else {
+		/* No chaining, nor going round, when the caller says so. */
+		mem(&e, false, OP1(0x80), 7, RDI, (int32_t)offsetof(struct cpu, jit.chain));
+		b1(&e, 0);                                     /* cmp byte [chain], 0 */
+		uint8_t *unchained = jcc_fwd(&e, CC_E);
 		if (ds) {
 			/* Ended in a branch's delay slot: round again if it
 			 * is a loop onto the block's start that ends before
@@ -660,6 +666,7 @@ bool jit_compile(struct cpu *cpu, struct pd_insn *d, unsigned n)
 		ptrdiff_t idx0 = d - cpu->fetch_page;
 		if (idx0 >= 0 && idx0 < 1024)
 			chain(&e, cpu->fetch_page, (unsigned)idx0);
+		patch(unchained, e.p);
 		ret_result(&e, n, ds);
 	}
 	/* The hand-over stubs: one per distinct (k, ds). */
