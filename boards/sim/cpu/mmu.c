@@ -274,7 +274,9 @@ void mmu_code_written(struct cpu *cpu, uint32_t pa, unsigned size)
 			*JIT_OF(d) = (struct pd_jit){0};
 			for (unsigned k = i; k-- > 0;) {
 				struct pd_insn *b = &(*slot)->insn[k];
-				if (b->run == 0 || b->run == PD_RUN_UNKNOWN)
+				/* A run that ends before the word does not hold
+				 * it, nor do those before it (data after code). */
+				if (b->run == 0 || b->run == PD_RUN_UNKNOWN || b->run <= i - k)
 					break;
 				b->run = PD_RUN_UNKNOWN;
 				*JIT_OF(b) = (struct pd_jit){0};
