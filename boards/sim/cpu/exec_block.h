@@ -57,13 +57,13 @@ start:
 	last = d + n - 1;
 	next_ds = false;
 	/* A hot block runs compiled (jit.h), which hands over to the
-	 * handlers below at the instruction it stops before, if any.  With
-	 * the trace unit's hooks, each compiled block returns here (no
-	 * chaining) for its branch's hook; data tracing is the handlers'. */
+	 * handlers below at the instruction it stops before, if any; in the
+	 * traced loop it calls its branch's hook as they do.  Data tracing
+	 * is the handlers'. */
 	if (!PDT || !(trace_wants_mem(&cpu->trace, false) || trace_wants_mem(&cpu->trace, true))) {
 		struct pd_jit *j = JIT_OF(d);
 		if (j->code || (unlikely(++j->hits == cpu->jit.hot) && jit_compile(cpu, d, n))) {
-			cpu->jit.chain = !PDT;
+			cpu->jit.hooks = PDT;
 			uint64_t r = ((jit_block_fn)j->code)(cpu, pc, stlb, key);
 			/* It may have chained to others: the one it ended in. */
 			first = cpu->jit.first;
@@ -73,23 +73,6 @@ start:
 			unsigned k = JIT_RESULT_K(r);
 			next_ds = JIT_RESULT_DS(r);
 			after = JIT_RESULT_AFTER(r);
-			if (PDT && next_ds) {
-				/* The branch ran (its slot did, or is next): its
-				 * hook, with the count at it, as BRANCH's. */
-				d = (struct pd_insn *)last - 1;
-				cpu->icount -= 1;
-				switch (d->op) {
-				case ISA_OP_J: case ISA_OP_JAL:
-					break;
-				case ISA_OP_JR: case ISA_OP_JR_HB: case ISA_OP_JALR: case ISA_OP_JALR_HB:
-					trace_target(cpu, after);
-					break;
-				default:
-					trace_branch(cpu, cpu->jit.taken);
-					break;
-				}
-				cpu->icount += 1;
-			}
 			if (k == n) {
 				d = (struct pd_insn *)last;
 				goto done;

@@ -65,10 +65,10 @@ struct jit {
 	/* Where a compiled block returned from (jit_block_fn). */
 	const struct pd_insn *first;
 	uint32_t pc;
-	/* Set by the caller: whether a block may chain to the next (not with
-	 * the trace unit's hooks, which a block's end calls); set by the
+	/* Set by the caller: whether a block calls the trace unit's hook at
+	 * its branch (the traced loop), as the handlers do; set by the
 	 * block: whether its conditional branch was taken, for the hook. */
-	bool chain;
+	bool hooks;
 	uint8_t taken;
 };
 

@@ -363,13 +363,59 @@ static void load_hilo(struct emit *e)
 
 /* A branch's condition into r10d: the target (pc-relative disp) if cc,
  * else the fall-through; flags are set by the caller. */
+static void hook(struct emit *e, bool target);
+
 static void branch_to(struct emit *e, unsigned cc, unsigned k, const struct pd_insn *d)
 {
 	pc_rel(e, R10, (int32_t)(4 * k + 8));
 	pc_rel(e, RAX, (int32_t)(4 * k + 4 + d->imm));
 	rr(e, false, OP2(0x0f, (uint8_t)(0x40 + cc)), R10, RAX); /* cmovcc r10d, eax */
-	/* setcc byte [jit.taken]: for the trace unit's hook (exec_block.h) */
+	/* setcc byte [jit.taken]: for the trace unit's hook */
 	mem(e, false, OP2(0x0f, (uint8_t)(0x90 + cc)), 0, RDI, (int32_t)offsetof(struct cpu, jit.taken));
+	hook(e, false);
+}
+
+/* The trace unit's hooks for a block's branch, the last instruction but
+ * one: the count put back at it, as the handlers' TRACED does. */
+static void hook_branch(struct cpu *cpu, uint32_t taken)
+{
+	cpu->icount -= 1;
+	trace_branch(cpu, taken != 0);
+	cpu->icount += 1;
+}
+
+static void hook_target(struct cpu *cpu, uint32_t target)
+{
+	cpu->icount -= 1;
+	trace_target(cpu, target);
+	cpu->icount += 1;
+}
+
+/*
+ * When the caller asks for hooks (jit.hooks: the traced loop), a call to
+ * hook_branch (with jit.taken) or hook_target (with r10d), every live
+ * register kept.  At a block's entry the stack is 8 off the 16-byte
+ * alignment a call needs (the return address); five pushes align it.
+ */
+static void hook(struct emit *e, bool target)
+{
+	mem(e, false, OP1(0x80), 7, RDI, (int32_t)offsetof(struct cpu, jit.hooks));
+	b1(e, 0);                                              /* cmp byte [hooks], 0 */
+	uint8_t *skip = jcc_fwd(e, CC_E);
+	b1(e, 0x57); b1(e, 0x56); b1(e, 0x52);                 /* push rdi, rsi, rdx */
+	b1(e, 0x41); b1(e, 0x52); b1(e, 0x41); b1(e, 0x53);    /* push r10, r11      */
+	if (target)
+		rr(e, false, OP1(0x8b), RSI, R10);             /* mov esi, r10d      */
+	else
+		mem(e, false, OP2(0x0f, 0xb6), RSI, RDI, (int32_t)offsetof(struct cpu, jit.taken));
+	uint64_t fn = (uint64_t)(uintptr_t)(target ? (void (*)(struct cpu *, uint32_t))hook_target
+						   : hook_branch);
+	b1(e, 0x48); b1(e, 0xb8);                              /* mov rax, fn        */
+	b4(e, (uint32_t)fn); b4(e, (uint32_t)(fn >> 32));
+	b1(e, 0xff); b1(e, 0xd0);                              /* call rax           */
+	b1(e, 0x41); b1(e, 0x5b); b1(e, 0x41); b1(e, 0x5a);    /* pop r11, r10       */
+	b1(e, 0x5a); b1(e, 0x5e); b1(e, 0x5f);                 /* pop rdx, rsi, rdi  */
+	patch(skip, e->p);
 }
 
 /* cmp dword [rs], 0 */
@@ -524,10 +570,12 @@ static bool insn(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
 		return true;
 	case ISA_OP_JR: case ISA_OP_JR_HB:
 		load32(e, R10, gpr(d->rs));
+		hook(e, true);
 		return true;
 	case ISA_OP_JALR: case ISA_OP_JALR_HB:
 		load32(e, R10, gpr(d->rs)); /* before rd is written: rd may be rs */
 		link(e, d->rd, k);
+		hook(e, true);
 		return true;
 
 	case ISA_OP_MFC0: {
@@ -639,10 +687,6 @@ bool jit_compile(struct cpu *cpu, struct pd_insn *d, unsigned n)
 		/* Hands over at k, before an instruction not compiled here. */
 		handover(&e, -1, k, ds);
 	} else {
-		/* No chaining, nor going round, when the caller says so. */
-		mem(&e, false, OP1(0x80), 7, RDI, (int32_t)offsetof(struct cpu, jit.chain));
-		b1(&e, 0);                                     /* cmp byte [chain], 0 */
-		uint8_t *unchained = jcc_fwd(&e, CC_E);
 		if (ds) {
 			/* Ended in a branch's delay slot: round again if it
 			 * is a loop onto the block's start that ends before
@@ -666,7 +710,6 @@ bool jit_compile(struct cpu *cpu, struct pd_insn *d, unsigned n)
 		ptrdiff_t idx0 = d - cpu->fetch_page;
 		if (idx0 >= 0 && idx0 < 1024)
 			chain(&e, cpu->fetch_page, (unsigned)idx0);
-		patch(unchained, e.p);
 		ret_result(&e, n, ds);
 	}
 	/* The hand-over stubs: one per distinct (k, ds). */
