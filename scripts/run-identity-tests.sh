@@ -118,6 +118,14 @@ board() {
 			fail "$name.jit-$hot" "vzsim --jit $hot runs differently: diff $WORK/$name.stats $WORK/$name-jit$hot.stats"
 		fi
 	done
+	# ...and traced: compiled blocks call the trace hooks themselves.
+	"$VZSIM" --bootargs "$args trace=off" --max-insns "$insns" --jit 1 \
+		--uart-out /dev/null --trace "$WORK/$name-jit1.vzt" "$HV" > /dev/null 2>&1
+	if [ "$(trace_hash "$WORK/$name-jit1.vzt")" = "${got[$name.trace]}" ]; then
+		pass "$name.jit-1-trace"
+	else
+		fail "$name.jit-1-trace" "vzsim --jit 1 --trace writes another trace than the default: $WORK/$name-jit1.vzt"
+	fi
 }
 
 # 4 stress guests with the hypervisor's fix: TLB exceptions, switches,
