@@ -33,7 +33,7 @@
 #define JIT_ARENA (16u << 20)
 /* The most bytes one instruction compiles to, with room to spare, and
  * the most the block's end and its hand-over stubs add. */
-#define JIT_INSN_MAX 96u
+#define JIT_INSN_MAX 128u
 #define JIT_STUB_MAX 48u
 #define JIT_END_MAX 256u
 /* Where a chained block enters its code: past the prologue. */
@@ -41,7 +41,7 @@
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11 };
 enum { CC_E = 0x4, CC_NE = 0x5, CC_A = 0x7, CC_L = 0xc, CC_GE = 0xd,
-       CC_LE = 0xe, CC_G = 0xf, CC_B = 0x2 };
+       CC_LE = 0xe, CC_G = 0xf, CC_B = 0x2, CC_AE = 0x3 };
 
 struct emit {
 	uint8_t *p;      /* next byte */
@@ -375,6 +375,30 @@ static void branch_to(struct emit *e, unsigned cc, unsigned k, const struct pd_i
 	hook(e, false);
 }
 
+/*
+ * Calls into C from a block: every live register kept (rdi, rsi, rdx,
+ * r10, r11).  At a block's entry the stack is 8 off the 16-byte
+ * alignment a call needs (the return address); the five pushes align it.
+ */
+static void call_save(struct emit *e)
+{
+	b1(e, 0x57); b1(e, 0x56); b1(e, 0x52);                 /* push rdi, rsi, rdx */
+	b1(e, 0x41); b1(e, 0x52); b1(e, 0x41); b1(e, 0x53);    /* push r10, r11      */
+}
+
+static void call_restore(struct emit *e)
+{
+	b1(e, 0x41); b1(e, 0x5b); b1(e, 0x41); b1(e, 0x5a);    /* pop r11, r10       */
+	b1(e, 0x5a); b1(e, 0x5e); b1(e, 0x5f);                 /* pop rdx, rsi, rdi  */
+}
+
+static void call_fn(struct emit *e, uint64_t fn)
+{
+	b1(e, 0x48); b1(e, 0xb8);                              /* mov rax, fn        */
+	b4(e, (uint32_t)fn); b4(e, (uint32_t)(fn >> 32));
+	b1(e, 0xff); b1(e, 0xd0);                              /* call rax           */
+}
+
 /* The trace unit's hooks for a block's branch, the last instruction but
  * one: the count put back at it, as the handlers' TRACED does. */
 static void hook_branch(struct cpu *cpu, uint32_t taken)
@@ -391,31 +415,34 @@ static void hook_target(struct cpu *cpu, uint32_t target)
 	cpu->icount += 1;
 }
 
-/*
- * When the caller asks for hooks (jit.hooks: the traced loop), a call to
- * hook_branch (with jit.taken) or hook_target (with r10d), every live
- * register kept.  At a block's entry the stack is 8 off the 16-byte
- * alignment a call needs (the return address); five pushes align it.
- */
+/* When the caller asks for hooks (jit.hooks: the traced loop), a call to
+ * hook_branch (with jit.taken) or hook_target (with r10d). */
 static void hook(struct emit *e, bool target)
 {
 	mem(e, false, OP1(0x80), 7, RDI, (int32_t)offsetof(struct cpu, jit.hooks));
 	b1(e, 0);                                              /* cmp byte [hooks], 0 */
 	uint8_t *skip = jcc_fwd(e, CC_E);
-	b1(e, 0x57); b1(e, 0x56); b1(e, 0x52);                 /* push rdi, rsi, rdx */
-	b1(e, 0x41); b1(e, 0x52); b1(e, 0x41); b1(e, 0x53);    /* push r10, r11      */
+	call_save(e);
 	if (target)
 		rr(e, false, OP1(0x8b), RSI, R10);             /* mov esi, r10d      */
 	else
 		mem(e, false, OP2(0x0f, 0xb6), RSI, RDI, (int32_t)offsetof(struct cpu, jit.taken));
-	uint64_t fn = (uint64_t)(uintptr_t)(target ? (void (*)(struct cpu *, uint32_t))hook_target
-						   : hook_branch);
-	b1(e, 0x48); b1(e, 0xb8);                              /* mov rax, fn        */
-	b4(e, (uint32_t)fn); b4(e, (uint32_t)(fn >> 32));
-	b1(e, 0xff); b1(e, 0xd0);                              /* call rax           */
-	b1(e, 0x41); b1(e, 0x5b); b1(e, 0x41); b1(e, 0x5a);    /* pop r11, r10       */
-	b1(e, 0x5a); b1(e, 0x5e); b1(e, 0x5f);                 /* pop rdx, rsi, rdi  */
+	call_fn(e, (uint64_t)(uintptr_t)(target ? hook_target : hook_branch));
+	call_restore(e);
 	patch(skip, e->p);
+}
+
+/* A guest's MFC0 of (regsel >> 3, regsel & 7), back instructions before
+ * the block's last, with the count there as the handler's SLOW_BEGIN
+ * puts it: bit 32 set and the value, or 0 if the read exits (the
+ * handler then does it again, and exits). */
+static uint64_t guest_cp0_read(struct cpu *cpu, uint32_t regsel, uint32_t back)
+{
+	uint32_t v;
+	cpu->icount -= back;
+	enum gcp0_result r = gcp0_read(cpu, regsel >> 3, regsel & 7, &v, false);
+	cpu->icount += back;
+	return r == GCP0_OK ? (1ull << 32) | v : 0;
 }
 
 /* cmp dword [rs], 0 */
@@ -579,12 +606,13 @@ static bool insn(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
 		return true;
 
 	case ISA_OP_MFC0: {
-		/* A guest kernel's read of a register it has as a plain field
-		 * (gcp0_plain_offset) with GuestCtl0.CP0 set; anything else
-		 * (root, user mode, a GPSI exit) hands over. */
-		int off = gcp0_plain_offset(d->rd, d->word & 7);
-		if (off < 0)
-			return false;
+		/* A guest kernel's read with GuestCtl0.CP0 set: of a register
+		 * it has as a plain field (gcp0_plain_offset) straight, of
+		 * another through gcp0_read with the count at the instruction
+		 * (Count, Cause), handing over if that would exit.  Anything
+		 * else (root, user mode) hands over. */
+		unsigned reg = d->rd, sel = d->word & 7;
+		int off = gcp0_plain_offset(reg, sel);
 		_Static_assert(MMU_KERNEL == 0 && MMU_KERNEL_ERL == 1,
 			       "the guest's kernel classes are the first two");
 		rr(e, true, OP1(0x8b), RAX, RDX);               /* mov rax, rdx (class) */
@@ -597,7 +625,18 @@ static bool insn(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
 		mem(e, false, OP1(0xf7), 0, RDI, (int32_t)offsetof(struct cpu, guestctl0));
 		b4(e, GC0_CP0);                                 /* test guestctl0, CP0  */
 		handover(e, CC_E, k, ds);
-		load32(e, RAX, (int32_t)(offsetof(struct cpu, gcp0) + (size_t)off));
+		if (off >= 0) {
+			load32(e, RAX, (int32_t)(offsetof(struct cpu, gcp0) + (size_t)off));
+		} else {
+			call_save(e);
+			mov_imm(e, RSI, reg << 3 | sel);
+			mov_imm(e, RDX, e->n - 1 - k);          /* back to this one */
+			call_fn(e, (uint64_t)(uintptr_t)guest_cp0_read);
+			call_restore(e);
+			b1(e, 0x48); b1(e, 0x0f); b1(e, 0xba);  /* bt rax, 32: read  */
+			b1(e, 0xe0); b1(e, 32);
+			handover(e, CC_AE, k, ds);               /* jnc: it exits     */
+		}
 		store32(e, RAX, gpr(d->rt));
 		return true;
 	}
