@@ -160,18 +160,6 @@ static bool block_safe(const struct pd_insn *d)
 	}
 }
 
-static bool block_branch(const struct pd_insn *d)
-{
-	switch (d->op) {
-#define BLOCK_CASE(x) case ISA_OP_##x:
-	BLOCK_BRANCHES(BLOCK_CASE)
-#undef BLOCK_CASE
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void decode_at(struct cpu *cpu, struct pd_insn *page, unsigned i)
 {
 	if (page[i].op == PD_UNDECODED) {

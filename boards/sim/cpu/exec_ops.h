@@ -39,6 +39,19 @@
 #define BLOCK_BRANCHES(X)                                                     \
 	X(BEQ) X(BNE) X(BLEZ) X(BGTZ) X(BLTZ) X(BGEZ) X(BLTZAL) X(BGEZAL)     \
 	X(J) X(JAL) X(JR) X(JR_HB) X(JALR) X(JALR_HB)
+
+/* Whether d is one of them (exec.c, jit_x86_64.c). */
+static inline bool block_branch(const struct pd_insn *d)
+{
+	switch (d->op) {
+#define BLOCK_CASE(x) case ISA_OP_##x:
+	BLOCK_BRANCHES(BLOCK_CASE)
+#undef BLOCK_CASE
+		return true;
+	default:
+		return false;
+	}
+}
 #endif
 
 #ifdef OP

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec_ops.h" /* BLOCK_BRANCHES */
+#include "exec_ops.h" /* block_branch */
 
 #if defined(__x86_64__) && !defined(VZSIM_NO_JIT)
 
@@ -651,18 +651,6 @@ static bool insn(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
 	}
 }
 
-static bool is_branch(const struct pd_insn *d)
-{
-	switch (d->op) {
-#define JIT_BRANCH(x) case ISA_OP_##x:
-	BLOCK_BRANCHES(JIT_BRANCH)
-#undef JIT_BRANCH
-		return true;
-	default:
-		return false;
-	}
-}
-
 bool jit_available(void)
 {
 	return true;
@@ -710,8 +698,8 @@ bool jit_compile(struct cpu *cpu, struct pd_insn *d, unsigned n)
 	bool ds = false;
 	for (k = 0; k < n; k++) {
 		const struct pd_insn *x = &d[k];
-		ds = k > 0 && is_branch(&x[-1]);
-		if (is_branch(x) && k + 2 != n)
+		ds = k > 0 && block_branch(&x[-1]);
+		if (block_branch(x) && k + 2 != n)
 			break; /* a block's branch is its last but one: not this run */
 		uint8_t *before = e.p;
 		if (!insn(&e, x, k, ds))
