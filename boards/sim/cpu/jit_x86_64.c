@@ -33,7 +33,7 @@
 #define JIT_ARENA (16u << 20)
 /* The most bytes one instruction compiles to, with room to spare, and
  * the most the block's end and its hand-over stubs add. */
-#define JIT_INSN_MAX 128u
+#define JIT_INSN_MAX 192u
 #define JIT_STUB_MAX 48u
 #define JIT_END_MAX 256u
 /* Where a chained block enters its code: past the prologue. */
@@ -266,8 +266,42 @@ static void mem_check(struct emit *e, const struct pd_insn *d, unsigned size, bo
 	mem(e, false, OP1(0x3b), R8, RCX,
 	    store ? (int32_t)offsetof(struct stlb_entry, wtag)
 		  : (int32_t)offsetof(struct stlb_entry, rtag)); /* cmp r8d, tag     */
+	if (!store) {
+		handover(e, CC_NE, k, ds);
+		mem(e, true, OP1(0x8b), RCX, RCX, (int32_t)offsetof(struct stlb_entry, addend));
+		return;
+	}
+	/*
+	 * A store to a RAM page that holds code (its tag has STLB_CODE_PAGE)
+	 * into a word never decoded: no block run and no compiled block
+	 * holds it (block_run decodes every word of a run), so it is a plain
+	 * store, as mmu_store's would be; a decoded word hands over.
+	 */
+	uint8_t *plain = jcc_fwd(e, CC_E);
+	rr(e, false, OP1(0x83), 1, R8);                        /* or r8d, CODE_PAGE   */
+	b1(e, STLB_CODE_PAGE);
+	mem(e, false, OP1(0x3b), R8, RCX, (int32_t)offsetof(struct stlb_entry, wtag));
 	handover(e, CC_NE, k, ds);
 	mem(e, true, OP1(0x8b), RCX, RCX, (int32_t)offsetof(struct stlb_entry, addend));
+	b1(e, 0x4c); b1(e, 0x8d); b1(e, 0x0c); b1(e, 0x01);    /* lea r9, [rcx+rax]   */
+	mem(e, true, OP1(0x2b), R9, RDI, (int32_t)offsetof(struct cpu, ram)); /* pa  */
+	rr(e, true, OP1(0x8b), R8, R9);                        /* mov r8, r9          */
+	b1(e, 0x49); b1(e, 0xc1); b1(e, 0xe8); b1(e, 12);      /* shr r8, 12 (page)   */
+	b1(e, 0x49); b1(e, 0xc1); b1(e, 0xe0); b1(e, 3);       /* shl r8, 3           */
+	mem(e, true, OP1(0x03), R8, RDI, (int32_t)offsetof(struct cpu, pd_pages)); /* + base */
+	mem(e, true, OP1(0x8b), R8, R8, 0);                    /* mov r8, [r8]: page  */
+	alu_imm(e, 4, R9, 0xffcu);                             /* and r9d, the word   */
+	_Static_assert(offsetof(struct pd_page, insn) == 0 && offsetof(struct pd_insn, op) == 0 &&
+			       sizeof(struct pd_insn) == 16,
+		       "a word's op is at 4 times its byte offset in the page");
+	b1(e, 0x43); b1(e, 0x80); b1(e, 0x3c); b1(e, 0x88);    /* cmp byte [r8+r9*4], */
+	b1(e, PD_UNDECODED);                                   /*   PD_UNDECODED      */
+	handover(e, CC_NE, k, ds);
+	uint8_t *done = e->p + 2;
+	b1(e, 0xeb); b1(e, 0);                                 /* jmp over            */
+	patch(plain, e->p);
+	mem(e, true, OP1(0x8b), RCX, RCX, (int32_t)offsetof(struct stlb_entry, addend));
+	done[-1] = (uint8_t)(e->p - done);
 }
 
 static void load(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
