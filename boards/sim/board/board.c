@@ -576,6 +576,8 @@ int vzsim_set_bootargs(vzsim *sim, const char *text, char *err, size_t errlen)
 void vzsim_set_jit(vzsim *sim, unsigned hot)
 {
 	sim->cpu->jit.hot = jit_available() ? hot : 0;
+	if (!hot)
+		jit_flush(sim->cpu); /* off: what was compiled runs no more */
 }
 
 bool vzsim_jit_available(void)
