@@ -209,10 +209,11 @@ void vzsim_set_insn_sink(vzsim *sim, vzsim_insn_sink sink, void *ctx);
 /*
  * The block compiler: a straight run of simple instructions that has
  * started hot times is compiled to host code, which runs it exactly as the
- * interpreter would (the same instructions, count, exceptions).  0 turns
- * it off, and what was compiled runs no more; the default is VZSIM_JIT_HOT.  Hosts without a compiler (all but
- * x86-64) ignore it; vzsim_jit_available says which.  Untraced runs only:
- * a run with the trace unit on is interpreted.
+ * interpreter would (the same instructions, count, exceptions, trace).
+ * 0 turns it off, and what was compiled runs no more; the default is
+ * VZSIM_JIT_HOT.  Hosts without a compiler (all but x86-64) ignore it;
+ * vzsim_jit_available says which.  With data tracing on, blocks are
+ * interpreted.
  */
 #define VZSIM_JIT_HOT 64u
 void vzsim_set_jit(vzsim *sim, unsigned hot);
