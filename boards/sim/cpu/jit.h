@@ -1,6 +1,6 @@
 /*
  * The block compiler (jit_x86_64.c): host code for hot blocks of the
- * untraced block path (exec_block.h).  A compiled block does what the
+ * block path (exec_block.h), traced or not (not with data tracing).  A compiled block does what the
  * block path's handlers would do for the same run of instructions, and
  * may hand over to them at any instruction boundary (a soft-TLB miss, an
  * instruction it does not compile), so precise exceptions, the count and
