@@ -13,6 +13,7 @@
 #include "sim_harness.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define RUN(sim, ...) h_run_to_end((sim), h_prog((sim), PROG(__VA_ARGS__)))
 
@@ -257,6 +258,29 @@ static void test_read_only_registers_ignore_writes(void **state)
 	assert_int_equal(h_gpr(sim, S1), CONFIG1);
 }
 
+
+/* Board option prid: what PRId reads, root and guest, from a program and
+ * after a reset; nothing else of the core changes with it. */
+static void test_prid_board_option(void **state)
+{
+	(void)state;
+	vzsim *sim = h_new();
+	char err[256];
+	assert_int_equal(vzsim_board_opt(sim, "prid", "r4000", err, sizeof err), -1);
+	assert_non_null(strstr(err, "p5600|proaptiv"));
+	h_opt(sim, "prid", "proaptiv");
+	assert_int_equal(h_cp0(sim, C0_PRID, 0), 0x0001a220u);
+	uint32_t g = 0;
+	assert_int_equal(vzsim_guest_cp0_read(sim, C0_PRID, 0, &g), 0);
+	assert_int_equal(g, 0x0001a220u);
+	assert_int_equal(h_cp0(sim, C0_CONFIG, 3), CONFIG3); /* VZ and the rest */
+	vzsim_reset(sim, 0x80001000u);
+	RUN(sim, enc_mfc0(S0, C0_PRID, 0));
+	assert_int_equal(h_gpr(sim, S0), 0x0001a220u);
+	h_opt(sim, "prid", "p5600");
+	assert_int_equal(h_cp0(sim, C0_PRID, 0), 0x0001a820u);
+	h_free(sim);
+}
 static void test_read_write_registers_round_trip(void **state)
 {
 	vzsim *sim = *state;
@@ -799,6 +823,7 @@ int main(void)
 		T(test_intctl_only_vs_writable),
 		T(test_config0_only_k0_writable),
 		T(test_read_only_registers_ignore_writes),
+		cmocka_unit_test(test_prid_board_option),
 		T(test_read_write_registers_round_trip),
 		T(test_unimplemented_registers_are_reported),
 		T(test_unimplemented_registers_read_zero_in_programs),

@@ -49,6 +49,7 @@ struct board_opts {
 	unsigned guest_tlb_entries; /* clamped to tlb_entries */
 	uint32_t tcb_size;  /* on-chip trace memory, bytes */
 	bool ejtag;         /* EJTAG debug mode and the probe's registers */
+	uint32_t prid;      /* PRId, root and guest: PRID_P5600 or PRID_PROAPTIV */
 };
 
 void board_opts_default(struct board_opts *o);

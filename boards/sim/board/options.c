@@ -37,6 +37,10 @@ static const struct vzsim_board_opt_info opt_table[] = {
 	{"guest-tlb-entries", "1..256", "32",
 	 "entries of the shared TLB that form the guest part (the top ones; at most "
 	 "tlb-entries): guest Config1.MMUSize+1"},
+	{"prid", "p5600|proaptiv", "p5600",
+	 "what PRId reads (root and guest): the P5600 vzsim models, or a proAptiv's "
+	 "(processor 0xA2), nothing else changed, for kernels built without MIPS32r5 "
+	 "support, such as Debian's generic mips32r2el Linux (docs/linux.md)"},
 };
 
 const struct vzsim_board_opt_info *vzsim_board_opt_list(size_t *count)
@@ -56,6 +60,7 @@ void board_opts_default(struct board_opts *o)
 	o->guest_tlb_entries = 32;
 	o->tcb_size = 32768;
 	o->ejtag = false;
+	o->prid = PRID_P5600;
 }
 
 /* A decimal number in lo..hi, nothing else around it. */
@@ -138,6 +143,11 @@ int board_opts_set(struct board_opts *o, const char *name, const char *value,
 		ok = parse_range(value, 1, TLB_MAX_ENTRIES, &v);
 		if (ok)
 			o->guest_tlb_entries = v;
+	} else if (strcmp(name, "prid") == 0) {
+		c = parse_choice(value, opt->values);
+		ok = c >= 0;
+		if (ok)
+			o->prid = c == 0 ? PRID_P5600 : PRID_PROAPTIV;
 	} else if (strcmp(name, "count-div") == 0) {
 		ok = parse_range(value, 1, 256, &v);
 		if (ok)

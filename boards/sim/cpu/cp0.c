@@ -14,8 +14,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#define PRID_VZSIM 0x0001a820u /* company 1 (MIPS), processor 0xA8 (P5600), rev 0x20 */
-
 /* Writable bits. */
 #define STATUS_WMASK   0x1078ff1fu /* CU0 BEV TS SR NMI IM KSU ERL EXL IE */
 #define CAUSE_WMASK    (CAUSE_DC | CAUSE_IV | (3u << CAUSE_IP_SHIFT))
@@ -57,13 +55,13 @@ static uint32_t config4(unsigned tlb_entries)
 	return (1u << 31) | (2u << 29) | (0xfcu << 16) | (1u << 14) | ext;
 }
 
-static void ctx_reset(struct cp0 *c, unsigned entries, bool root)
+static void ctx_reset(struct cp0 *c, unsigned entries, bool root, uint32_t prid)
 {
 	*c = (struct cp0){0};
 	c->status = ST_BEV | ST_ERL;
 	c->intctl = INTCTL_IPTI;
 	c->contextconfig = 0x007ffff0u; /* Context[22:4] = VA[31:13] */
-	c->prid = PRID_VZSIM;
+	c->prid = prid;
 	c->ebase = 0x80000000u;
 	c->config[0] = config0();
 	c->config[1] = config1(entries);
@@ -76,8 +74,8 @@ static void ctx_reset(struct cp0 *c, unsigned entries, bool root)
 
 void cp0_reset(struct cpu *cpu)
 {
-	ctx_reset(&cpu->cp0, cpu->tlb_entries, true);
-	ctx_reset(&cpu->gcp0, cpu->guest_entries, false);
+	ctx_reset(&cpu->cp0, cpu->tlb_entries, true, cpu->prid);
+	ctx_reset(&cpu->gcp0, cpu->guest_entries, false, cpu->prid);
 	if (cpu->ejtag.present)
 		cpu->cp0.config[1] |= CONFIG1_EP;
 	cpu->cp0.count_base = 0;

@@ -64,6 +64,10 @@
 
 #define ENTRYHI_EHINV (1u << 10)
 #define INDEX_P (1u << 31)
+
+/* PRId: company 1 (MIPS), processor 0xA8 (P5600) or 0xA2 (proAptiv), rev 0x20. */
+#define PRID_P5600 0x0001a820u
+#define PRID_PROAPTIV 0x0001a220u
 #define ENTRYLO_V (1u << 1)
 
 #define PG_RIE (1u << 31)
@@ -297,6 +301,7 @@ struct cpu {
 
 	/* Options. */
 	enum tlbr_bad_index tlbr_bad_index;
+	uint32_t prid;         /* what PRId reads, root and guest (board option prid) */
 	unsigned count_div;    /* instructions per Count increment */
 	bool tlb_mcheck;       /* duplicate TLB entries raise Machine Check */
 	/* Entries were written without the duplicate check (vzsim_tlb_write):
