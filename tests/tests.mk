@@ -26,6 +26,8 @@ $(eval $(call cmocka_tests,pdtrace,$(PDTRACE_LIBS_SAN)))
 $(eval $(call cmocka_tests,hv,$(call obj_san,$(HV_HOST_SRC)) $(LIB_bootargs_SAN)))
 # The harness's parts free of the board (libvzsim for vzsim_exc_name).
 $(eval $(call cmocka_tests,vzsoak,$(call obj_san,$(HARNESS_HOST_SRC)) $(LIB_bootargs_SAN) $(VZSIM_LIBS_SAN)))
+# The board's parts that stand alone (the device tree writer).
+$(eval $(call cmocka_tests,board,$(call obj_san,boards/sim/board/fdt.c)))
 ifneq ($(words $(CMOCKA_BINS)),$(words $(sort $(CMOCKA_BINS))))
 $(error tests: two cmocka tests share a name: $(sort $(CMOCKA_BINS)))
 endif
