@@ -61,7 +61,6 @@ struct jit {
 	uint32_t hot;      /* block starts before compiling; 0: never   */
 	bool broken;       /* no executable memory: do not ask again    */
 	uint64_t compiled; /* blocks compiled                           */
-	uint64_t flushes;  /* times the arena filled and was emptied    */
 	/* Where a compiled block returned from (jit_block_fn). */
 	const struct pd_insn *first;
 	uint32_t pc;

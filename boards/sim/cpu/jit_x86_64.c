@@ -12,8 +12,8 @@
  *   eax, ecx, r8, r9: scratch
  * Loads and stores check their soft-TLB slot as the handlers do; a miss
  * returns to the block path at that instruction, whose handler takes the
- * slow path.  Instructions not compiled here (divides, CP0 reads, ...)
- * do the same.
+ * slow path.  Instructions not compiled here (divides, a root or user-mode
+ * CP0 read, ...) do the same.
  */
 #include "cpu.h"
 
@@ -89,14 +89,15 @@ static void mem(struct emit *e, bool w, const uint8_t *op, unsigned len, unsigne
 	}
 }
 
-/* op reg, [base + index] (base not rbp or r13). */
+/* op reg, [base + index * scale] (scale 1, 2, 4 or 8; base not rbp or r13). */
 static void mem_idx(struct emit *e, bool w, bool byte_reg, const uint8_t *op, unsigned len,
-		    unsigned reg, unsigned base, unsigned index)
+		    unsigned reg, unsigned base, unsigned index, unsigned scale)
 {
+	unsigned ss = scale == 8 ? 3 : scale == 4 ? 2 : scale == 2 ? 1 : 0;
 	rex(e, w, reg, index, base, byte_reg && reg >= 4);
 	opcode(e, op, len);
 	b1(e, 0x04 | (reg & 7) << 3);
-	b1(e, (index & 7) << 3 | (base & 7));
+	b1(e, ss << 6 | (index & 7) << 3 | (base & 7));
 }
 
 /* op reg, rm (registers). */
@@ -125,6 +126,12 @@ static void alu_imm(struct emit *e, unsigned digit, unsigned reg, uint32_t imm)
 	rr(e, false, OP1(0x81), digit, reg);
 	b4(e, imm);
 }
+/* The same on a 64-bit register, imm32 sign-extended. */
+static void alu_imm64(struct emit *e, unsigned digit, unsigned reg, uint32_t imm)
+{
+	rr(e, true, OP1(0x81), digit, reg);
+	b4(e, imm);
+}
 /* Shift reg by imm8 (c1 /digit) or cl (d3 /digit): rol 0, ror 1, shl 4,
  * shr 5, sar 7. */
 static void shift_imm(struct emit *e, unsigned digit, unsigned reg, unsigned n)
@@ -133,11 +140,24 @@ static void shift_imm(struct emit *e, unsigned digit, unsigned reg, unsigned n)
 	b1(e, n & 31);
 }
 static void shift_cl(struct emit *e, unsigned digit, unsigned reg) { rr(e, false, OP1(0xd3), digit, reg); }
+/* The same on a 64-bit register. */
+static void shift_imm64(struct emit *e, unsigned digit, unsigned reg, unsigned n)
+{
+	rr(e, true, OP1(0xc1), digit, reg);
+	b1(e, n & 63);
+}
 static void mov_imm(struct emit *e, unsigned reg, uint32_t imm)
 {
 	rex(e, false, 0, 0, reg, false);
 	b1(e, 0xb8 + (reg & 7));
 	b4(e, imm);
+}
+static void mov_imm64(struct emit *e, unsigned reg, uint64_t imm)
+{
+	rex(e, true, 0, 0, reg, false);
+	b1(e, 0xb8 + (reg & 7));
+	b4(e, (uint32_t)imm);
+	b4(e, (uint32_t)(imm >> 32));
 }
 static void store_imm(struct emit *e, int32_t off, uint32_t imm)
 {
@@ -171,16 +191,14 @@ static void handover(struct emit *e, int cc, unsigned k, bool ds)
  * result (k, ds, n, r10d). */
 static void ret_result(struct emit *e, unsigned k, bool ds)
 {
-	uint64_t first = (uint64_t)(uintptr_t)e->first;
-	b1(e, 0x48); b1(e, 0xb8);                               /* mov rax, first  */
-	b4(e, (uint32_t)first); b4(e, (uint32_t)(first >> 32));
+	mov_imm64(e, RAX, (uint64_t)(uintptr_t)e->first);
 	mem(e, true, OP1(0x89), RAX, RDI, (int32_t)offsetof(struct cpu, jit.first));
 	mem(e, false, OP1(0x89), RSI, RDI, (int32_t)offsetof(struct cpu, jit.pc));
 	uint32_t low = k | (ds ? JIT_DS : 0) | e->n << JIT_N_SHIFT;
 	if (ds) {
 		rr(e, false, OP1(0x8b), RAX, R10);                    /* mov eax, r10d   */
-		b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe0); b1(e, 32);      /* shl rax, 32     */
-		b1(e, 0x48); b1(e, 0x0d); b4(e, low);                  /* or rax, low     */
+		shift_imm64(e, 4, RAX, 32);
+		alu_imm64(e, 1, RAX, low);                             /* or rax, low     */
 	} else {
 		mov_imm(e, RAX, low);
 	}
@@ -217,10 +235,9 @@ static void chain(struct emit *e, const struct pd_insn *page, unsigned idx0)
 	alu_imm(e, 0, RAX, 4 * idx0);                          /* add eax, the offset  */
 	b1(e, 0xa9); b4(e, 0xfffff003u);                       /* test eax, ~page | 3  */
 	out[0] = jcc_fwd(e, CC_NE);
-	uint64_t base = (uint64_t)(uintptr_t)page;
-	b1(e, 0x48); b1(e, 0xb9);                              /* mov rcx, page        */
-	b4(e, (uint32_t)base); b4(e, (uint32_t)(base >> 32));
-	b1(e, 0x48); b1(e, 0x8d); b1(e, 0x0c); b1(e, 0x81);    /* lea rcx, [rcx+rax*4] */
+	mov_imm64(e, RCX, (uint64_t)(uintptr_t)page);
+	_Static_assert(sizeof(struct pd_insn) == 16, "an entry is at 4 times its byte offset");
+	mem_idx(e, true, false, OP1(0x8d), RCX, RCX, RAX, 4);  /* lea rcx, [rcx+rax*4] */
 	mem(e, false, OP2(0x0f, 0xb7), R8, RCX, (int32_t)offsetof(struct pd_insn, run));
 	mem(e, false, OP1(0x8d), R9, R8, -1);                  /* lea r9d, [r8 - 1]    */
 	alu_imm(e, 7, R9, PD_RUN_UNKNOWN - 2);                 /* no run, or unknown   */
@@ -283,18 +300,18 @@ static void mem_check(struct emit *e, const struct pd_insn *d, unsigned size, bo
 	mem(e, false, OP1(0x3b), R8, RCX, (int32_t)offsetof(struct stlb_entry, wtag));
 	handover(e, CC_NE, k, ds);
 	mem(e, true, OP1(0x8b), RCX, RCX, (int32_t)offsetof(struct stlb_entry, addend));
-	b1(e, 0x4c); b1(e, 0x8d); b1(e, 0x0c); b1(e, 0x01);    /* lea r9, [rcx+rax]   */
+	mem_idx(e, true, false, OP1(0x8d), R9, RCX, RAX, 1);   /* lea r9, [rcx+rax]   */
 	mem(e, true, OP1(0x2b), R9, RDI, (int32_t)offsetof(struct cpu, ram)); /* pa  */
 	rr(e, true, OP1(0x8b), R8, R9);                        /* mov r8, r9          */
-	b1(e, 0x49); b1(e, 0xc1); b1(e, 0xe8); b1(e, 12);      /* shr r8, 12 (page)   */
-	b1(e, 0x49); b1(e, 0xc1); b1(e, 0xe0); b1(e, 3);       /* shl r8, 3           */
+	shift_imm64(e, 5, R8, 12);                             /* shr r8, 12 (page)   */
+	shift_imm64(e, 4, R8, 3);                              /* shl r8, 3           */
 	mem(e, true, OP1(0x03), R8, RDI, (int32_t)offsetof(struct cpu, pd_pages)); /* + base */
 	mem(e, true, OP1(0x8b), R8, R8, 0);                    /* mov r8, [r8]: page  */
 	alu_imm(e, 4, R9, 0xffcu);                             /* and r9d, the word   */
 	_Static_assert(offsetof(struct pd_page, insn) == 0 && offsetof(struct pd_insn, op) == 0 &&
 			       sizeof(struct pd_insn) == 16,
 		       "a word's op is at 4 times its byte offset in the page");
-	b1(e, 0x43); b1(e, 0x80); b1(e, 0x3c); b1(e, 0x88);    /* cmp byte [r8+r9*4], */
+	mem_idx(e, false, false, OP1(0x80), 7, R8, R9, 4);     /* cmp byte [r8+r9*4], */
 	b1(e, PD_UNDECODED);                                   /*   PD_UNDECODED      */
 	handover(e, CC_NE, k, ds);
 	uint8_t *done = e->p + 2;
@@ -309,11 +326,11 @@ static void load(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
 	unsigned size = (d->op == ISA_OP_LW) ? 4 : (d->op == ISA_OP_LH || d->op == ISA_OP_LHU) ? 2 : 1;
 	mem_check(e, d, size, false, k, ds);
 	switch (d->op) {
-	case ISA_OP_LB: mem_idx(e, false, false, OP2(0x0f, 0xbe), R8, RCX, RAX); break;
-	case ISA_OP_LBU: mem_idx(e, false, false, OP2(0x0f, 0xb6), R8, RCX, RAX); break;
-	case ISA_OP_LH: mem_idx(e, false, false, OP2(0x0f, 0xbf), R8, RCX, RAX); break;
-	case ISA_OP_LHU: mem_idx(e, false, false, OP2(0x0f, 0xb7), R8, RCX, RAX); break;
-	default: mem_idx(e, false, false, OP1(0x8b), R8, RCX, RAX); break;
+	case ISA_OP_LB: mem_idx(e, false, false, OP2(0x0f, 0xbe), R8, RCX, RAX, 1); break;
+	case ISA_OP_LBU: mem_idx(e, false, false, OP2(0x0f, 0xb6), R8, RCX, RAX, 1); break;
+	case ISA_OP_LH: mem_idx(e, false, false, OP2(0x0f, 0xbf), R8, RCX, RAX, 1); break;
+	case ISA_OP_LHU: mem_idx(e, false, false, OP2(0x0f, 0xb7), R8, RCX, RAX, 1); break;
+	default: mem_idx(e, false, false, OP1(0x8b), R8, RCX, RAX, 1); break;
 	}
 	store32(e, R8, gpr(d->rt));
 }
@@ -325,7 +342,7 @@ static void store(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
 	load32(e, R8, gpr(d->rt));
 	if (size == 2)
 		b1(e, 0x66);
-	mem_idx(e, false, size == 1, OP1(size == 1 ? 0x88 : 0x89), R8, RCX, RAX);
+	mem_idx(e, false, size == 1, OP1(size == 1 ? 0x88 : 0x89), R8, RCX, RAX, 1);
 }
 
 /* rd = rs op rt, for the ALU ops with a memory-operand form. */
@@ -369,7 +386,7 @@ static void set_cc(struct emit *e, unsigned cc, unsigned dest)
 static void store_hilo(struct emit *e)
 {
 	store32(e, RAX, LO);
-	b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe8); b1(e, 32);      /* shr rax, 32 */
+	shift_imm64(e, 5, RAX, 32);
 	store32(e, RAX, HI);
 }
 
@@ -390,15 +407,15 @@ static void product(struct emit *e, const struct pd_insn *d, bool sign)
 static void load_hilo(struct emit *e)
 {
 	load32(e, R8, HI);
-	b1(e, 0x49); b1(e, 0xc1); b1(e, 0xe0); b1(e, 32);      /* shl r8, 32  */
+	shift_imm64(e, 4, R8, 32);
 	load32(e, R9, LO);
 	rr(e, true, OP1(0x0b), R8, R9);                        /* or r8, r9   */
 }
 
-/* A branch's condition into r10d: the target (pc-relative disp) if cc,
- * else the fall-through; flags are set by the caller. */
 static void hook(struct emit *e, bool target);
 
+/* A branch's condition into r10d: the target (pc-relative disp) if cc,
+ * else the fall-through; flags are set by the caller. */
 static void branch_to(struct emit *e, unsigned cc, unsigned k, const struct pd_insn *d)
 {
 	pc_rel(e, R10, (int32_t)(4 * k + 8));
@@ -428,8 +445,7 @@ static void call_restore(struct emit *e)
 
 static void call_fn(struct emit *e, uint64_t fn)
 {
-	b1(e, 0x48); b1(e, 0xb8);                              /* mov rax, fn        */
-	b4(e, (uint32_t)fn); b4(e, (uint32_t)(fn >> 32));
+	mov_imm64(e, RAX, fn);
 	b1(e, 0xff); b1(e, 0xd0);                              /* call rax           */
 }
 
@@ -651,10 +667,9 @@ static bool insn(struct emit *e, const struct pd_insn *d, unsigned k, bool ds)
 			       "the guest's kernel classes are the first two");
 		rr(e, true, OP1(0x8b), RAX, RDX);               /* mov rax, rdx (class) */
 		rr(e, true, OP1(0x2b), RAX, RDI);               /* sub rax, rdi         */
-		b1(e, 0x48); b1(e, 0x2d);                       /* sub rax, guest kernel */
-		b4(e, (uint32_t)offsetof(struct cpu, stlb[MMU_GUEST + MMU_KERNEL]));
-		b1(e, 0x48); b1(e, 0x3d);                       /* cmp rax, two classes */
-		b4(e, (uint32_t)(2 * sizeof(((struct cpu *)0)->stlb[0]) - 1));
+		/* sub rax, the guest kernel class; cmp rax, two classes */
+		alu_imm64(e, 5, RAX, (uint32_t)offsetof(struct cpu, stlb[MMU_GUEST + MMU_KERNEL]));
+		alu_imm64(e, 7, RAX, (uint32_t)(2 * sizeof(((struct cpu *)0)->stlb[0]) - 1));
 		handover(e, CC_A, k, ds);
 		mem(e, false, OP1(0xf7), 0, RDI, (int32_t)offsetof(struct cpu, guestctl0));
 		b4(e, GC0_CP0);                                 /* test guestctl0, CP0  */
@@ -756,7 +771,7 @@ bool jit_compile(struct cpu *cpu, struct pd_insn *d, unsigned n)
 			b1(&e, 0x75); b1(&e, 0);               /* jne on         */
 			uint8_t *no1 = e.p;
 			mem(&e, true, OP1(0x8b), RAX, RDI, (int32_t)offsetof(struct cpu, icount));
-			b1(&e, 0x48); b1(&e, 0x05); b4(&e, n); /* add rax, n     */
+			alu_imm64(&e, 0, RAX, n);              /* add rax, n     */
 			mem(&e, true, OP1(0x3b), RAX, RDI, (int32_t)offsetof(struct cpu, next_event));
 			b1(&e, 0x77); b1(&e, 0);               /* ja on          */
 			uint8_t *no2 = e.p;
@@ -811,7 +826,6 @@ void jit_flush(struct cpu *cpu)
 		if (cpu->pd_region[i])
 			flush_pages(cpu->pd_region[i], (cpu->bus->regions[i].size + 4095) / 4096);
 	cpu->jit.used = 0;
-	cpu->jit.flushes++;
 }
 
 void jit_destroy(struct cpu *cpu)
