@@ -140,6 +140,7 @@ include hypervisor/hypervisor.mk
 include pdtrace/cli/cli.mk
 include stress/stress.mk
 include harness/harness.mk
+include linux/linux.mk
 include tests/tests.mk
 include bench/bench.mk
 

@@ -1,6 +1,6 @@
 # tests: what `make test` runs (scripts/run-tests.sh) and the tools it
 # needs.  Tests may use every layer.
-$(call layer,tests,$(INC_VZSIM) -Iboards/sim $(INC_FLOW) -I.)
+$(call layer,tests,$(INC_VZSIM) -Iboards/sim $(INC_FLOW) -Ilinux/include -I.)
 # Everything a unit test may link, in link order.
 TEST_LIBS_SAN := $(LIB_vzsim_SAN) $(PDTRACE_LIBS_SAN) $(LIB_bootargs_SAN)
 
@@ -26,8 +26,13 @@ $(eval $(call cmocka_tests,pdtrace,$(PDTRACE_LIBS_SAN)))
 $(eval $(call cmocka_tests,hv,$(call obj_san,$(HV_HOST_SRC)) $(LIB_bootargs_SAN)))
 # The harness's parts free of the board (libvzsim for vzsim_exc_name).
 $(eval $(call cmocka_tests,vzsoak,$(call obj_san,$(HARNESS_HOST_SRC)) $(LIB_bootargs_SAN) $(VZSIM_LIBS_SAN)))
-# The board's parts that stand alone (the device tree writer).
-$(eval $(call cmocka_tests,board,$(call obj_san,boards/sim/board/fdt.c)))
+# The board's parts that stand alone (the device tree writer, the UART)
+# and, through libvzsim, what they make (the tree a Linux boot is given).
+BOARD_TEST_HELPERS := $(filter-out tests/board/test_%.c,$(wildcard tests/board/*.c))
+$(eval $(call cmocka_tests,board,$(call obj_san,$(BOARD_TEST_HELPERS) boards/sim/board/fdt.c \
+	boards/sim/board/uart.c) $(TEST_LIBS_SAN)))
+# The initramfs writer (linux/cpio.c).
+$(eval $(call cmocka_tests,linux,$(LIB_cpio_SAN)))
 ifneq ($(words $(CMOCKA_BINS)),$(words $(sort $(CMOCKA_BINS))))
 $(error tests: two cmocka tests share a name: $(sort $(CMOCKA_BINS)))
 endif

@@ -15,11 +15,7 @@
 #include <cmocka.h>
 
 #include "board/fdt.h"
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
+#include "fdt_walk.h"
 
 /* The whole blob of: / { a = <0x12345678>; n@1 { s = "xy"; a = <1>; }; }; */
 static void test_small_tree_bytes(void **state)
@@ -65,52 +61,7 @@ static void test_small_tree_bytes(void **state)
 	free(b);
 }
 
-/* ---- a walker of the blob, independent of the writer */
-
-struct found {
-	char path[128];
-	const uint8_t *value;
-	uint32_t len;
-};
-
-/* The property at path/name ("/cpus/cpu@0", "reg"), or fails the test. */
-static struct found find(const uint8_t *b, const char *path, const char *name)
-{
-	const uint8_t *p = b + be32(b + 8);
-	const char *strings = (const char *)b + be32(b + 12);
-	char cur[128] = "";
-	for (;;) {
-		uint32_t tok = be32(p);
-		p += 4;
-		if (tok == FDT_BEGIN_NODE) {
-			const char *n = (const char *)p;
-			size_t l = strlen(cur);
-			if (*n)
-				snprintf(cur + l, sizeof cur - l, "/%s", n);
-			p += (strlen(n) + 4) & ~(size_t)3;
-		} else if (tok == FDT_END_NODE) {
-			char *slash = strrchr(cur, '/');
-			if (slash)
-				*slash = 0;
-		} else if (tok == FDT_PROP) {
-			uint32_t len = be32(p), off = be32(p + 4);
-			const uint8_t *v = p + 8;
-			p += 8 + ((len + 3) & ~3u);
-			const char *want = *path ? path : "";
-			if (strcmp(cur, strcmp(want, "/") == 0 ? "" : want) == 0 &&
-			    strcmp(strings + off, name) == 0) {
-				struct found f = {.value = v, .len = len};
-				snprintf(f.path, sizeof f.path, "%s", cur);
-				return f;
-			}
-		} else {
-			assert_int_equal(tok, FDT_END);
-			fail_msg("no property %s in %s", name, path);
-		}
-	}
-}
-
-/* The tree docs/linux.md describes, as vzsim will write it. */
+/* A tree of the shape vzsim gives Linux (test_linux_boot.c reads the real one). */
 static void test_board_tree_reads_back(void **state)
 {
 	(void)state;

@@ -134,6 +134,20 @@ void vzsim_config_init(struct vzsim_config *cfg)
 	cfg->seed = 1;
 }
 
+/* The console UART's interrupt line, wired to IP2 (Linux's CPU interrupt
+ * 2; the device tree says so).  The CPU looks at its lines before the
+ * next instruction. */
+static void uart_irq(void *ctx, bool level)
+{
+	vzsim *sim = ctx;
+	struct cpu *cpu = sim->cpu;
+	if (level)
+		cpu->hw_irq |= 1u << BOARD_UART_IP;
+	else
+		cpu->hw_irq &= (uint8_t)~(1u << BOARD_UART_IP);
+	cpu->next_event = cpu->icount;
+}
+
 vzsim *vzsim_new(const struct vzsim_config *cfg, char *err, size_t errlen)
 {
 	if (cfg->ram_size == 0 || cfg->ram_size > BOARD_RAM_MAX ||
@@ -165,6 +179,8 @@ vzsim *vzsim_new(const struct vzsim_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	uart_init(&sim->uart);
+	sim->uart.irq = uart_irq;
+	sim->uart.irq_ctx = sim;
 	malta_fpga_init(&sim->fpga, sim->cpu);
 	/* These regions are disjoint by construction (board.h). */
 	bus_add_ram(&sim->bus, BOARD_RAM_BASE, sim->ram_size, sim->ram);
@@ -343,6 +359,8 @@ void vzsim_reset(vzsim *sim, uint32_t pc)
 {
 	struct cpu *cpu = sim->cpu;
 	cpu_reset(cpu, pc);
+	/* The devices keep their lines up across a reset of the core. */
+	cpu->hw_irq = sim->uart.irq_level ? 1u << BOARD_UART_IP : 0;
 	memset(cpu->gpr, 0, sizeof cpu->gpr);
 	cpu->gpr[R_A0] = 2;
 	cpu->gpr[R_A1] = BOOT_ENVP;

@@ -26,6 +26,7 @@
 #define BOARD_RAM_ALIGN    4096u          /* whole pages: the CPU's caches */
 #define BOARD_UART_BASE    0x180003f8u
 #define BOARD_UART_SIZE    8u
+#define BOARD_UART_IP      2u             /* its interrupt: Cause.IP2 */
 #define BOARD_FPGA_BASE    0x1f000000u
 #define BOARD_FPGA_SIZE    0x1000u
 #define BOARD_FLASH_BASE   0x1fc00000u
@@ -56,6 +57,11 @@ void board_opts_default(struct board_opts *o);
 /* Parses name=value into o; -1 with a one-line message on a bad one. */
 int board_opts_set(struct board_opts *o, const char *name, const char *value,
 		   char *err, size_t errlen);
+
+/* The device tree vzsim_boot_linux gives the kernel (linux_boot.c):
+ * malloc'd, *len bytes; NULL if memory ran out. */
+uint8_t *board_linux_dtb(const vzsim *sim, const char *cmdline,
+			 uint32_t initrd_start, uint32_t initrd_end, size_t *len);
 
 struct vzsim {
 	struct vzsim_config cfg;

@@ -20,6 +20,10 @@ enum {
 #define LSR_TEMT 0x40u
 #define FCR_FIFO_EN 0x01u
 #define IIR_NO_INT  0x01u
+#define IIR_THRI    0x02u
+#define IIR_RDI     0x04u
+#define IER_RDI     0x01u
+#define IER_THRI    0x02u
 #define IIR_FIFOS   0xc0u
 /* No modem attached: report the lines a null-modem cable would hold up
  * (CTS, DSR, DCD), so drivers that wait for them do not hang. */
@@ -43,6 +47,28 @@ static bool rx_ready(struct uart *u)
 	return u->rx >= 0;
 }
 
+/* The interrupt shown in IIR, by the 16550's priority (data ready
+ * before transmitter empty); IIR_NO_INT if none. */
+static uint8_t pending_int(struct uart *u)
+{
+	/* Only input already read ahead counts: looking for more here would
+	 * make the line depend on when the host's input arrives. */
+	if ((u->ier & IER_RDI) && u->rx >= 0)
+		return IIR_RDI;
+	if ((u->ier & IER_THRI) && u->thre_pending)
+		return IIR_THRI;
+	return IIR_NO_INT;
+}
+
+static void update_irq(struct uart *u)
+{
+	bool level = pending_int(u) != IIR_NO_INT;
+	if (level != u->irq_level && u->irq) {
+		u->irq_level = level;
+		u->irq(u->irq_ctx, level);
+	}
+}
+
 static uint8_t reg_read(struct uart *u, unsigned reg)
 {
 	bool dlab = u->lcr & LCR_DLAB;
@@ -53,20 +79,31 @@ static uint8_t reg_read(struct uart *u, unsigned reg)
 		if (rx_ready(u)) {
 			uint8_t c = (uint8_t)u->rx;
 			u->rx = RX_NONE;
+			update_irq(u);
 			return c;
 		}
 		return 0;
 	case REG_IER:
 		return dlab ? u->dlm : u->ier;
-	case REG_IIR_FCR:
-		return IIR_NO_INT | ((u->fcr & FCR_FIFO_EN) ? IIR_FIFOS : 0);
+	case REG_IIR_FCR: {
+		uint8_t id = pending_int(u);
+		if (id == IIR_THRI) {
+			u->thre_pending = false;
+			update_irq(u);
+		}
+		return id | ((u->fcr & FCR_FIFO_EN) ? IIR_FIFOS : 0);
+	}
 	case REG_LCR:
 		return u->lcr;
 	case REG_MCR:
 		return u->mcr;
 	case REG_LSR:
 		/* The transmitter is always idle: output is written at once. */
-		return LSR_THRE | LSR_TEMT | (rx_ready(u) ? LSR_DR : 0);
+		if (rx_ready(u)) {
+			update_irq(u);
+			return LSR_THRE | LSR_TEMT | LSR_DR;
+		}
+		return LSR_THRE | LSR_TEMT;
 	case REG_MSR:
 		return MSR_LINES_UP;
 	default:
@@ -86,12 +123,21 @@ static void reg_write(struct uart *u, unsigned reg, uint8_t val)
 			if (val == '\n' && u->out_interactive)
 				fflush(u->out);
 		}
+		if (!dlab) {
+			u->thre_pending = true; /* sent, THR empty again */
+			update_irq(u);
+		}
 		break;
 	case REG_IER:
-		if (dlab)
+		if (dlab) {
 			u->dlm = val;
-		else
+		} else {
+			/* Enabling the interrupt with THR empty raises it. */
+			if ((val & IER_THRI) && !(u->ier & IER_THRI))
+				u->thre_pending = true;
 			u->ier = val & 0x0f;
+			update_irq(u);
+		}
 		break;
 	case REG_IIR_FCR:
 		/* FIFO resets (bits 1, 2) are accepted and have nothing to

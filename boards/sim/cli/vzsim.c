@@ -69,6 +69,8 @@ struct options {
 	const char *jtag_ready;
 	uint64_t jtag_halt_every;
 	unsigned jit_hot;       /* --jit */
+	const char *linux_kernel; /* --linux: boot it by UHI */
+	const char *initrd, *cmdline;
 };
 
 /* ------------------------------------------------------------ parsing */
@@ -169,6 +171,14 @@ static void usage(FILE *f)
 	      "  --jit N             compile a block to host code once it has "
 	      "started N times\n                      (default 64; 0: never; "
 	      "x86-64 hosts, untraced runs)\n"
+	      "  --linux KERNEL      boot a generic device-tree Linux kernel (ELF "
+	      "vmlinuz) by UHI,\n                      with a device tree of this "
+	      "board (board option prid\n                      defaults to "
+	      "proaptiv; docs/linux.md)\n"
+	      "  --initrd FILE       with --linux: the initramfs (cpio, gzip'd or "
+	      "not)\n"
+	      "  --cmdline TEXT      with --linux: the kernel command line (default "
+	      "\"" VZSIM_LINUX_CMDLINE "\")\n"
 	      "  --stats             counters to stderr at the end\n"
 	      "  --help              this text\n\n"
 	      "board options:\n", f);
@@ -191,7 +201,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_RAM = 256, O_MAX, O_SEED, O_UOUT, O_UIN, O_BOPT, O_STATS,
 	       O_LOG, O_ENTRY, O_HELP, O_TRACE, O_TDATA, O_TSYP,
-	       O_TCBOUT, O_BOOTARGS, O_TWIN, O_JTAG, O_JREADY, O_JHALT, O_JIT };
+	       O_TCBOUT, O_BOOTARGS, O_TWIN, O_JTAG, O_JREADY, O_JHALT, O_JIT,
+	       O_LINUX, O_INITRD, O_CMDLINE };
 	static const struct option longopts[] = {
 		{"ram", required_argument, NULL, O_RAM},
 		{"max-insns", required_argument, NULL, O_MAX},
@@ -213,6 +224,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{"jtag-ready", required_argument, NULL, O_JREADY},
 		{"jtag-halt-every", required_argument, NULL, O_JHALT},
 		{"jit", required_argument, NULL, O_JIT},
+		{"linux", required_argument, NULL, O_LINUX},
+		{"initrd", required_argument, NULL, O_INITRD},
+		{"cmdline", required_argument, NULL, O_CMDLINE},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own one-line messages */
@@ -303,6 +317,15 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_TCBOUT:
 			o->tcb_out = optarg;
 			break;
+		case O_LINUX:
+			o->linux_kernel = optarg;
+			break;
+		case O_INITRD:
+			o->initrd = optarg;
+			break;
+		case O_CMDLINE:
+			o->cmdline = optarg;
+			break;
 		case O_ENTRY:
 			v = opt_u64("--entry", optarg);
 			if (v > UINT32_MAX)
@@ -330,6 +353,15 @@ static void parse_args(int argc, char **argv, struct options *o)
 		if (o->nimages == MAX_IMAGES)
 			die(EXIT_BAD_INPUT, "more than %d images", MAX_IMAGES);
 		o->images[o->nimages++] = argv[i];
+	}
+	if (o->linux_kernel) {
+		if (o->nimages)
+			die(EXIT_BAD_INPUT, "--linux: the kernel is the only image "
+			    "(got '%s' too)", o->images[0]);
+		o->images[o->nimages++] = o->linux_kernel;
+	} else if (o->initrd || o->cmdline) {
+		die(EXIT_BAD_INPUT, "%s: only with --linux",
+		    o->initrd ? "--initrd" : "--cmdline");
 	}
 	if (o->nimages == 0 && !o->jtag)
 		die(EXIT_BAD_INPUT, "no image given (try --help)");
@@ -590,6 +622,10 @@ static vzsim *setup_board(const struct options *o)
 		die(o->ram_set ? EXIT_BAD_INPUT : EXIT_INTERNAL, "%s%s",
 		    o->ram_set ? "--ram: " : "", err);
 
+	/* Debian's generic kernel is built without MIPS32r5 and stops at a
+	 * P5600's PRId (docs/linux.md); a prid given below overrides this. */
+	if (o->linux_kernel && vzsim_board_opt(sim, "prid", "proaptiv", err, sizeof err) != 0)
+		die(EXIT_INTERNAL, "%s", err);
 	for (int i = 0; i < o->nboard_opts; i++) {
 		char *kv = strdup(o->board_opts[i]);
 		if (!kv)
@@ -858,10 +894,15 @@ int main(int argc, char **argv)
 	if (o.bootargs && vzsim_set_bootargs(sim, o.bootargs, err, sizeof err) != 0)
 		die(EXIT_BAD_INPUT, "--bootargs: %s", err);
 	vzsim_set_jit(sim, o.jit_hot);
+	vzsim_reset(sim, entry);
+	if (o.linux_kernel) {
+		struct vzsim_linux_boot lb = {.initrd = o.initrd, .cmdline = o.cmdline};
+		if (vzsim_boot_linux(sim, &lb, err, sizeof err) != 0)
+			die(EXIT_BAD_INPUT, "--linux: %s", err);
+	}
 
 	struct outputs out;
 	open_outputs(&o, sim, &out);
-	vzsim_reset(sim, entry);
 	start_capture(&o, sim, &out, argc, argv);
 	struct run_end r;
 	if (o.jtag)

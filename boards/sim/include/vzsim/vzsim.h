@@ -179,6 +179,21 @@ uint64_t vzsim_trace_words(const vzsim *sim, uint32_t *onchip);
  */
 int vzsim_set_bootargs(vzsim *sim, const char *text, char *err, size_t errlen);
 
+/*
+ * Booting Linux (docs/linux.md): after the kernel's ELF is loaded and the
+ * core reset at its entry, writes a device tree of this board and the
+ * initramfs at the top of RAM (above 64 MiB, clear of the relocated
+ * kernel) and sets the UHI registers (a0 = -2, a1 = the tree).  The kernel
+ * must be a generic device-tree one (CONFIG_MIPS_GENERIC).
+ */
+struct vzsim_linux_boot {
+	const char *initrd;  /* a gzip'd or plain newc cpio archive, or NULL */
+	const char *cmdline; /* NULL: VZSIM_LINUX_CMDLINE */
+};
+#define VZSIM_LINUX_CMDLINE "console=ttyS0 panic=-1"
+int vzsim_boot_linux(vzsim *sim, const struct vzsim_linux_boot *b, char *err,
+		     size_t errlen);
+
 /* Modes for events. */
 enum vzsim_mode { VZSIM_MODE_KERNEL = 0, VZSIM_MODE_SUPERVISOR, VZSIM_MODE_USER };
 
