@@ -57,6 +57,10 @@ step disasm scripts/run-disasm-check.sh "$BUILD" "$RESULTS"
 # End-to-end programs on vzsim.
 step e2e scripts/run-e2e.sh "$BUILD/san/bin/vzsim" "$BUILD/target/e2e" tests/e2e "$RESULTS"
 
+# Debian's Linux on vzsim: boot, init, crashme, reset.
+step linux scripts/run-linux-tests.sh "$BUILD/san/bin/vzsim" "$BUILD/san/bin/mkcpio" \
+	"$BUILD/linux" "$RESULTS"
+
 # The reference hypervisor on vzsim.
 step hv scripts/run-hv-tests.sh "$BUILD/san/bin/vzsim" "$BUILD/target/hypervisor.elf" tests/hv "$RESULTS"
 

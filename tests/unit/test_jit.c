@@ -1149,6 +1149,66 @@ static void test_jit_smc_ahead(void **state)
 }
 
 /*
+ * A loop that jumps into the delay slot of the branch before it: the slot
+ * is the last instruction of that branch's block and the first of the
+ * loop's own, which runs on to the loop's branch.  A slot that kept the
+ * length of the first as its own would run five and count one.
+ */
+static void test_jit_branch_into_delay_slot(void **state)
+{
+	(void)state;
+	static struct prog p;
+	static struct state ref;
+	uint64_t compiled = 0;
+	smc_prog(&p, PROG(
+		enc_beq(ZERO, ZERO, 1),        /* over the slot, to the loop */
+		enc_addiu(S1, S1, 1),          /* the slot, and the loop's start */
+		enc_addiu(S0, S0, 1),
+		enc_addiu(CNT, CNT, -1),
+		enc_bne(CNT, ZERO, -4),        /* to the slot */
+		enc_addu(S2, S2, S0)));
+	p.gpr[CNT] = 50;
+	check_prog(NULL, &p, "a branch into another branch's delay slot", false, NULL,
+		   &compiled, &ref);
+	assert_int_equal(ref.gpr[S0], 50);
+	assert_int_equal(ref.gpr[S1], 50);
+	assert_int_equal(ref.gpr[S2], 50u * 51 / 2);
+}
+
+/*
+ * The store rewrites the instruction just after a run's end: an add (not
+ * block-safe: it traps on overflow) becomes an addu, in the 100th of 200
+ * iterations.  The run before it (the addiu) was one instruction long
+ * because of the add; with the addu it goes on to the loop's branch, and a
+ * run still cached as one instruction would run five and count one.
+ */
+static void test_jit_smc_run_end(void **state)
+{
+	(void)state;
+	static struct prog p;
+	static struct state ref;
+	smc_prog(&p, PROG(
+		enc_addiu(CNT, CNT, -1),
+		enc_xori(T0, CNT, 100),
+		enc_addu(T1, T2, ZERO),        /* scratch */
+		enc_movz(T1, T3, T0),          /* the target when cnt == 100 */
+		enc_lw(T7, 0, T3),             /* the code page read too */
+		enc_sw(T4, 0, T1),
+		enc_addiu(S0, S0, 1),          /* a run of one, until ... */
+		enc_add(S1, S1, S0),           /* the target */
+		enc_addiu(S3, S3, 2),
+		enc_bne(CNT, ZERO, -10),
+		enc_addu(S2, S2, T7)));
+	p.gpr[CNT] = 200;
+	p.gpr[T2] = DATA_A;
+	p.gpr[T3] = CODE_MIN + 7 * 4;
+	p.gpr[T4] = enc_addu(S1, S1, S0);
+	check_smc(&p, "store just after a run's end", &ref);
+	assert_int_equal(ref.gpr[S1], 200u * 201 / 2);
+	assert_int_equal(ref.gpr[S3], 400);
+}
+
+/*
  * The store rewrites the block's first instruction, behind it: the next
  * iteration runs the new one.  Every 16 iterations it puts the next of
  * four there: an add, one the compiler does not compile (divu), a load, a
@@ -1267,6 +1327,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_jit_random, boards_setup, boards_teardown),
 		cmocka_unit_test_setup_teardown(test_jit_edge_sweep, boards_setup, boards_teardown),
 		cmocka_unit_test(test_jit_smc_ahead),
+		cmocka_unit_test(test_jit_smc_run_end),
+		cmocka_unit_test(test_jit_branch_into_delay_slot),
 		cmocka_unit_test(test_jit_smc_behind_toggling),
 		cmocka_unit_test(test_jit_smc_generated_function),
 		cmocka_unit_test(test_jit_smc_other_block),

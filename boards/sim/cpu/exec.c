@@ -144,9 +144,13 @@ static void predecode(struct pd_insn *d, uint32_t word)
  * a read sees) is exact; after a slow load or store the block ends, after
  * a CP0 read it goes on.  d->run caches the length of the run from each
  * instruction, and a known run is known all through (every instruction
- * in it has its own known run, to the same end); a store to code forgets
+ * in it has its own known run, to the same end) but for a delay slot that
+ * ends it, whose run as a block's own start (a jump into it) is longer; a
+ * store to code forgets
  * the word's run and the known ones back from it (mmu_code_written),
- * which are all the runs that may hold it.
+ * which are all the runs that may hold it or end just before it (a run
+ * ends before an instruction that is not block-safe: the new word may
+ * carry it on).
  */
 static bool block_safe(const struct pd_insn *d)
 {
@@ -171,7 +175,8 @@ static void decode_at(struct cpu *cpu, struct pd_insn *page, unsigned i)
 }
 
 /* The run from instruction i of the fetch page (decoded), which is
- * cached in it and in every instruction after it in the run.  It ends
+ * cached in it and in every instruction after it in the run but a
+ * branch's delay slot at its end.  It ends
  * where the block path's handlers stop by themselves: before an
  * instruction that is not block-safe (its handler there is the block's
  * end), before the page's end (PD_PAGE_END), after a branch's delay slot,
@@ -180,6 +185,7 @@ static void decode_at(struct cpu *cpu, struct pd_insn *page, unsigned i)
 static unsigned block_run(struct cpu *cpu, struct pd_insn *page, unsigned i)
 {
 	unsigned n = 0;
+	bool ends_in_slot = false;
 	while (i + n < 1024) {
 		unsigned j = i + n;
 		decode_at(cpu, page, j);
@@ -194,6 +200,7 @@ static unsigned block_run(struct cpu *cpu, struct pd_insn *page, unsigned i)
 			if (slot_ok) {
 				page[j].flags &= (uint8_t)~PD_NOBLOCK;
 				n += 2;
+				ends_in_slot = true;
 			} else {
 				page[j].flags |= PD_NOBLOCK;
 			}
@@ -201,7 +208,9 @@ static unsigned block_run(struct cpu *cpu, struct pd_insn *page, unsigned i)
 		}
 		n++;
 	}
-	for (unsigned k = 0; k < n; k++)
+	/* Not the delay slot's: a block that starts there (a jump to it) is
+	 * not this one's end, and may run on past it. */
+	for (unsigned k = 0; k < n - ends_in_slot; k++)
 		page[i + k].run = (uint16_t)(n - k);
 	if (n == 0)
 		page[i].run = 0;

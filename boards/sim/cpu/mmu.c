@@ -274,9 +274,13 @@ void mmu_code_written(struct cpu *cpu, uint32_t pa, unsigned size)
 			*JIT_OF(d) = (struct pd_jit){0};
 			for (unsigned k = i; k-- > 0;) {
 				struct pd_insn *b = &(*slot)->insn[k];
-				/* A run that ends before the word does not hold
-				 * it, nor do those before it (data after code). */
-				if (b->run == 0 || b->run == PD_RUN_UNKNOWN || b->run <= i - k)
+				/* A run that ends before the word, not just
+				 * before it, neither holds it nor depends on it,
+				 * nor do those before it (data after code).  One
+				 * that ends just before it may have ended there
+				 * because of it (an instruction that is not
+				 * block-safe): the new word may carry it on. */
+				if (b->run == 0 || b->run == PD_RUN_UNKNOWN || b->run < i - k)
 					break;
 				b->run = PD_RUN_UNKNOWN;
 				*JIT_OF(b) = (struct pd_jit){0};
