@@ -107,6 +107,8 @@ help:
 	@echo "make ttf        time to failure of the shrinking page over SEEDS=20 seeds (TTF_ARGS='--set k=v ...')"
 	@echo "make identity-update  tests/identity/expected from this tree (only for a change meant to alter runs)"
 	@echo "make detect-power  every injectable hypervisor bug over DETECT_SEEDS=5 seeds, then a clean soak of CLEAN_HOURS=0.05"
+	@echo "make linux      fetch Debian's mipsel Linux, busybox, crashme into build/linux and build the initramfs"
+	@echo "make linux-boot boot it on vzsim: init runs crashme for LINUX_CRASHME_TIME=00:00:05 (LINUX_SEED=1), then resets"
 
 deps:
 	@sh scripts/deps.sh

@@ -26,3 +26,15 @@ $(LINUX_INITRD): $(MKCPIO) linux/initramfs.list linux/init.sh | $(LINUX_KERNEL)
 
 HOST_BINS += $(MKCPIO)
 TEST_DEPS += $(MKCPIO_SAN) $(LINUX_KERNEL) $(LINUX_INITRD)
+
+# make linux: the kernel and the initramfs, ready for vzsim --linux.
+# make linux-boot: the whole boot, with crashme for LINUX_CRASHME_TIME of
+# simulated time (seed LINUX_SEED), timed, its console in build/linux/boot.log.
+LINUX_SEED ?= 1
+LINUX_CRASHME_TIME ?= 00:00:05
+.PHONY: linux linux-boot
+linux: $(LINUX_INITRD) $(VZSIM)
+	@echo "linux: $(LINUX_KERNEL) and $(LINUX_INITRD); boot them with"
+	@echo "  $(VZSIM) --linux $(LINUX_KERNEL) --initrd $(LINUX_INITRD)"
+linux-boot: $(LINUX_INITRD) $(VZSIM)
+	@scripts/linux-boot.sh $(VZSIM) $(LINUX_DIR) "$(LINUX_SEED)" "$(LINUX_CRASHME_TIME)"

@@ -38,12 +38,21 @@ expect_bad() {
 	fi
 }
 
+CMDLINE="console=ttyS0 panic=-1 crashme_seed=1 crashme_tries=10 crashme_time=00:00:01"
+
+# run_boot NAME VZSIM-OPTIONS...: the boot, its console in NAME.console.
+run_boot() {
+	local name=$1
+	shift
+	timeout "$TIMEOUT" "$VZSIM" --stats --max-insns "$MAX_INSNS" "$@" --linux "$LINUX/vmlinuz" \
+		--initrd "$LINUX/initramfs.cpio" --cmdline "$CMDLINE" > "$out/$name.console" \
+		2> "$out/$name.stderr"
+}
+
 # The boot: the kernel's console, vzsoak's init, crashme, the reset.
 boot() {
-	local name=boot log=$out/boot.console err=$out/boot.stderr rc
-	local cmdline="console=ttyS0 panic=-1 crashme_seed=1 crashme_tries=10 crashme_time=00:00:01"
-	timeout "$TIMEOUT" "$VZSIM" --stats --max-insns "$MAX_INSNS" --linux "$LINUX/vmlinuz" \
-		--initrd "$LINUX/initramfs.cpio" --cmdline "$cmdline" > "$log" 2> "$err"
+	local name=boot log=$out/boot.console err=$out/boot.stderr rc cmdline=$CMDLINE
+	run_boot boot
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		fail $name "vzsim exit status $rc (0: the board reset), console ends: $(tail -c 300 "$log")"
@@ -72,6 +81,24 @@ boot() {
 	fi
 }
 boot
+
+# The same boot with the interpreter alone: the same console byte for byte
+# (the kernel's timestamps read Count) and the same instruction count.
+jit_off() {
+	local name=same-without-compiler rc
+	run_boot nojit --jit 0
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail $name "vzsim --jit 0 exit status $rc"
+	elif ! cmp -s "$out/boot.console" "$out/nojit.console"; then
+		fail $name "the console differs from the compiled run's: $(cmp "$out/boot.console" "$out/nojit.console" 2>&1)"
+	elif [ "$(grep -m1 ' instructions ' "$out/boot.stderr")" != "$(grep -m1 ' instructions ' "$out/nojit.stderr")" ]; then
+		fail $name "instructions: $(grep -m1 ' instructions ' "$out/boot.stderr" | tr -s ' '), --jit 0:$(grep -m1 ' instructions ' "$out/nojit.stderr" | tr -s ' ')"
+	else
+		pass $name
+	fi
+}
+jit_off
 
 # vzsim --linux: what cannot boot is refused before the run.
 expect_bad vzsim-initrd-alone "--initrd: only with --linux" \
