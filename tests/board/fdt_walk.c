@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "board/fdt.h"
+#include <vzsoak/fdt.h>
 
 uint32_t be32(const uint8_t *p)
 {

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "board/fdt.h"
+#include <vzsoak/fdt.h>
 #include "fdt_walk.h"
 
 /* The whole blob of: / { a = <0x12345678>; n@1 { s = "xy"; a = <1>; }; }; */
@@ -22,7 +22,8 @@ static void test_small_tree_bytes(void **state)
 {
 	(void)state;
 	struct fdt_writer w;
-	fdt_init(&w);
+	static uint8_t buf[4096];
+	fdt_init(&w, buf, sizeof buf);
 	fdt_begin_node(&w, "");
 	fdt_prop_u32(&w, "a", 0x12345678u);
 	fdt_begin_node(&w, "n@1");
@@ -30,9 +31,9 @@ static void test_small_tree_bytes(void **state)
 	fdt_prop_u32(&w, "a", 1);
 	fdt_end_node(&w);
 	fdt_end_node(&w);
-	size_t len = 0;
-	uint8_t *b = fdt_finish(&w, &len);
-	assert_non_null(b);
+	size_t len = fdt_finish(&w);
+	const uint8_t *b = buf;
+	assert_true(len > 0);
 	static const uint32_t dt[] = {
 		FDT_BEGIN_NODE, 0,                      /* "" padded to 4 */
 		FDT_PROP, 4, 0, 0x12345678u,            /* a: name at 0 */
@@ -58,7 +59,6 @@ static void test_small_tree_bytes(void **state)
 	for (size_t i = 0; i < sizeof dt / 4; i++)
 		assert_int_equal(be32(b + FDT_HEADER_SIZE + 16 + 4 * i), dt[i]);
 	assert_memory_equal(b + FDT_HEADER_SIZE + 16 + dt_len, "a\0s\0", 4);
-	free(b);
 }
 
 /* A tree of the shape vzsim gives Linux (test_linux_boot.c reads the real one). */
@@ -66,7 +66,8 @@ static void test_board_tree_reads_back(void **state)
 {
 	(void)state;
 	struct fdt_writer w;
-	fdt_init(&w);
+	static uint8_t buf[4096];
+	fdt_init(&w, buf, sizeof buf);
 	fdt_begin_node(&w, "");
 	fdt_prop_u32(&w, "#address-cells", 1);
 	fdt_prop_u32(&w, "#size-cells", 1);
@@ -92,9 +93,9 @@ static void test_board_tree_reads_back(void **state)
 	fdt_prop_string(&w, "bootargs", "console=ttyS0,115200 nokaslr");
 	fdt_end_node(&w);
 	fdt_end_node(&w);
-	size_t len = 0;
-	uint8_t *b = fdt_finish(&w, &len);
-	assert_non_null(b);
+	size_t len = fdt_finish(&w);
+	const uint8_t *b = buf;
+	assert_true(len > 0);
 	assert_int_equal(be32(b + 4), len);
 	assert_int_equal(be32(b + 8) % 4, 0);
 	assert_int_equal(be32(b + 12), be32(b + 8) + be32(b + 36));
@@ -123,7 +124,6 @@ static void test_board_tree_reads_back(void **state)
 		names++;
 	}
 	assert_int_equal(names, 8); /* #address-cells ... bootargs */
-	free(b);
 }
 
 /* Calls out of order: no blob, and nothing leaks (the sanitizers). */
@@ -131,28 +131,48 @@ static void test_misuse_gives_no_blob(void **state)
 {
 	(void)state;
 	struct fdt_writer w;
-	size_t len = 0;
-	fdt_init(&w);
-	assert_null(fdt_finish(&w, &len)); /* nothing written */
-	fdt_init(&w);
+	static uint8_t buf[4096];
+	fdt_init(&w, buf, sizeof buf);
+	assert_int_equal(fdt_finish(&w), 0); /* nothing written */
+	fdt_init(&w, buf, sizeof buf);
 	fdt_begin_node(&w, "");
 	fdt_begin_node(&w, "open");
 	fdt_end_node(&w);
-	assert_null(fdt_finish(&w, &len)); /* the root still open */
-	fdt_init(&w);
+	assert_int_equal(fdt_finish(&w), 0); /* the root still open */
+	fdt_init(&w, buf, sizeof buf);
 	fdt_prop_u32(&w, "a", 1); /* outside any node */
 	fdt_begin_node(&w, "");
 	fdt_end_node(&w);
-	assert_null(fdt_finish(&w, &len));
-	fdt_init(&w);
+	assert_int_equal(fdt_finish(&w), 0);
+	fdt_init(&w, buf, sizeof buf);
 	fdt_begin_node(&w, "");
 	fdt_end_node(&w);
 	fdt_begin_node(&w, ""); /* a second root */
 	fdt_end_node(&w);
-	assert_null(fdt_finish(&w, &len));
-	fdt_init(&w);
+	assert_int_equal(fdt_finish(&w), 0);
+	fdt_init(&w, buf, sizeof buf);
 	fdt_end_node(&w); /* closes nothing */
-	assert_null(fdt_finish(&w, &len));
+	assert_int_equal(fdt_finish(&w), 0);
+	/* A buffer too small: no blob, and nothing written past its end. */
+	uint8_t small[96];
+	memset(small, 0xa5, sizeof small);
+	fdt_init(&w, small, 80);
+	fdt_begin_node(&w, "");
+	fdt_prop_string(&w, "bootargs", "console=ttyS0 a long command line");
+	fdt_end_node(&w);
+	assert_int_equal(fdt_finish(&w), 0);
+	for (unsigned i = 80; i < sizeof small; i++)
+		assert_int_equal(small[i], 0xa5);
+	/* Too many property names for the strings block. */
+	fdt_init(&w, buf, sizeof buf);
+	fdt_begin_node(&w, "");
+	for (unsigned i = 0; i < FDT_STRINGS_MAX / 8 + 1; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "p%06u", i);
+		fdt_prop_empty(&w, name);
+	}
+	fdt_end_node(&w);
+	assert_int_equal(fdt_finish(&w), 0);
 }
 
 int main(void)

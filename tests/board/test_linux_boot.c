@@ -17,7 +17,7 @@
 
 #include <vzsim/vzsim.h>
 
-#include "board/fdt.h"
+#include <vzsoak/fdt.h>
 #include "fdt_walk.h"
 
 #define MiB (1u << 20)

@@ -58,11 +58,6 @@ void board_opts_default(struct board_opts *o);
 int board_opts_set(struct board_opts *o, const char *name, const char *value,
 		   char *err, size_t errlen);
 
-/* The device tree vzsim_boot_linux gives the kernel (linux_boot.c):
- * malloc'd, *len bytes; NULL if memory ran out. */
-uint8_t *board_linux_dtb(const vzsim *sim, const char *cmdline,
-			 uint32_t initrd_start, uint32_t initrd_end, size_t *len);
-
 struct vzsim {
 	struct vzsim_config cfg;
 	struct board_opts opts;

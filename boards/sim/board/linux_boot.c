@@ -6,7 +6,8 @@
  * the reset register.
  */
 #include "board.h"
-#include "fdt.h"
+
+#include <vzsoak/linux_dt.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,128 +15,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Phandles of the nodes others point at. */
-enum { PH_CPU_CLOCK = 1, PH_CPU_INTC, PH_SYSCON, PH_UART };
-
 /* The kernel relocates itself up to 16 MiB past its link address
  * (CONFIG_RANDOMIZE_BASE) and unpacks to 1 MiB: the tree and the initramfs
  * go at the top of RAM, and must not come below this. */
 #define LINUX_LOW_LIMIT (64u << 20)
 #define PAGE 4096u
+/* Room for the tree: a few hundred bytes and the command line. */
+#define DTB_MAX (8u << 10)
 
-static void cells2(struct fdt_writer *w, const char *name, uint32_t a, uint32_t b)
-{
-	const uint32_t c[2] = {a, b};
-	fdt_prop_cells(w, name, c, 2);
-}
-
-/* Two strings in one property (a compatible list). */
-static void strings2(struct fdt_writer *w, const char *name, const char *a,
-		     const char *b)
-{
-	size_t la = strlen(a) + 1, lb = strlen(b) + 1;
-	char buf[128];
-	if (la + lb > sizeof buf)
-		return;
-	memcpy(buf, a, la);
-	memcpy(buf + la, b, lb);
-	fdt_prop(w, name, buf, la + lb);
-}
-
-uint8_t *board_linux_dtb(const vzsim *sim, const char *cmdline,
-			 uint32_t initrd_start, uint32_t initrd_end, size_t *len)
-{
-	struct fdt_writer w;
-	fdt_init(&w);
-	fdt_begin_node(&w, "");
-	fdt_prop_u32(&w, "#address-cells", 1);
-	fdt_prop_u32(&w, "#size-cells", 1);
-	fdt_prop_string(&w, "compatible", "vzsoak,vzsim");
-	fdt_prop_string(&w, "model", "vzsim");
-
-	fdt_begin_node(&w, "cpus");
-	fdt_prop_u32(&w, "#address-cells", 1);
-	fdt_prop_u32(&w, "#size-cells", 0);
-	fdt_begin_node(&w, "cpu@0");
-	fdt_prop_string(&w, "device_type", "cpu");
-	fdt_prop_string(&w, "compatible", "mti,p5600");
-	fdt_prop_u32(&w, "reg", 0);
-	fdt_prop_u32(&w, "clocks", PH_CPU_CLOCK);
-	fdt_end_node(&w);
-	fdt_end_node(&w);
-
-	/* Linux's generic platform runs the CP0 timer at half this clock
-	 * (arch/mips/generic/init.c): twice the rate Count counts at. */
-	uint64_t count_hz = (uint64_t)sim->opts.cpu_mhz * 1000000u / sim->opts.count_div;
-	fdt_begin_node(&w, "cpu-clock");
-	fdt_prop_string(&w, "compatible", "fixed-clock");
-	fdt_prop_u32(&w, "#clock-cells", 0);
-	fdt_prop_u32(&w, "clock-frequency", (uint32_t)(2 * count_hz));
-	fdt_prop_u32(&w, "phandle", PH_CPU_CLOCK);
-	fdt_end_node(&w);
-
-	char name[64];
-	snprintf(name, sizeof name, "memory@%x", BOARD_RAM_BASE);
-	fdt_begin_node(&w, name);
-	fdt_prop_string(&w, "device_type", "memory");
-	cells2(&w, "reg", BOARD_RAM_BASE, sim->ram_size);
-	fdt_end_node(&w);
-
-	fdt_begin_node(&w, "interrupt-controller");
-	fdt_prop_string(&w, "compatible", "mti,cpu-interrupt-controller");
-	fdt_prop_empty(&w, "interrupt-controller");
-	fdt_prop_u32(&w, "#address-cells", 0);
-	fdt_prop_u32(&w, "#interrupt-cells", 1);
-	fdt_prop_u32(&w, "phandle", PH_CPU_INTC);
-	fdt_end_node(&w);
-
-	/* The reset register: the syscon-reboot driver reads the word and
-	 * writes the mask's value when they differ. */
-	snprintf(name, sizeof name, "system-controller@%x", BOARD_FPGA_BASE);
-	fdt_begin_node(&w, name);
-	strings2(&w, "compatible", "syscon", "simple-mfd");
-	cells2(&w, "reg", BOARD_FPGA_BASE, BOARD_FPGA_SIZE);
-	fdt_prop_empty(&w, "native-endian");
-	fdt_prop_u32(&w, "phandle", PH_SYSCON);
-	fdt_begin_node(&w, "reboot");
-	fdt_prop_string(&w, "compatible", "syscon-reboot");
-	fdt_prop_u32(&w, "regmap", PH_SYSCON);
-	fdt_prop_u32(&w, "offset", MALTA_SOFTRES);
-	fdt_prop_u32(&w, "mask", MALTA_GORESET);
-	fdt_end_node(&w);
-	fdt_end_node(&w);
-
-	/* The console: byte registers, its line on the CPU's IP2. */
-	snprintf(name, sizeof name, "serial@%x", BOARD_UART_BASE);
-	fdt_begin_node(&w, name);
-	fdt_prop_string(&w, "compatible", "ns16550a");
-	cells2(&w, "reg", BOARD_UART_BASE, BOARD_UART_SIZE);
-	fdt_prop_u32(&w, "reg-shift", 0);
-	fdt_prop_u32(&w, "reg-io-width", 1);
-	fdt_prop_u32(&w, "clock-frequency", 1843200);
-	fdt_prop_u32(&w, "interrupt-parent", PH_CPU_INTC);
-	fdt_prop_u32(&w, "interrupts", BOARD_UART_IP);
-	fdt_prop_empty(&w, "no-loopback-test");
-	fdt_prop_u32(&w, "phandle", PH_UART);
-	fdt_end_node(&w);
-
-	fdt_begin_node(&w, "aliases");
-	snprintf(name, sizeof name, "/serial@%x", BOARD_UART_BASE);
-	fdt_prop_string(&w, "serial0", name);
-	fdt_end_node(&w);
-
-	fdt_begin_node(&w, "chosen");
-	fdt_prop_string(&w, "stdout-path", "serial0:115200n8");
-	fdt_prop_string(&w, "bootargs", cmdline);
-	if (initrd_end > initrd_start) {
-		fdt_prop_u32(&w, "linux,initrd-start", initrd_start);
-		fdt_prop_u32(&w, "linux,initrd-end", initrd_end);
-	}
-	fdt_end_node(&w);
-
-	fdt_end_node(&w);
-	return fdt_finish(&w, len);
-}
+/* The tree describes this board's devices where they are. */
+_Static_assert(LINUX_DT_UART_PA == BOARD_UART_BASE && LINUX_DT_UART_SIZE == BOARD_UART_SIZE,
+	       "the tree's UART is the board's");
+_Static_assert(LINUX_DT_SYSCON_PA == BOARD_FPGA_BASE && LINUX_DT_SYSCON_SIZE == BOARD_FPGA_SIZE &&
+		       LINUX_DT_RESET_OFF == MALTA_SOFTRES && LINUX_DT_RESET_VALUE == MALTA_GORESET,
+	       "the tree's reset register is the board's");
 
 /* The whole of a regular file, malloc'd; NULL with a message. */
 static uint8_t *read_file(const char *path, size_t max, size_t *len, char *err,
@@ -192,10 +85,23 @@ int vzsim_boot_linux(vzsim *sim, const struct vzsim_linux_boot *b, char *err,
 		vzsim_mem_write(sim, initrd_start, data, len);
 		free(data);
 	}
-	size_t dtb_len;
-	uint8_t *dtb = board_linux_dtb(sim, cmdline, initrd_start, initrd_end, &dtb_len);
-	if (!dtb) {
+	/* Linux's generic platform runs the CP0 timer at half the CPU
+	 * clock it is told: twice the rate Count counts at. */
+	uint64_t count_hz = (uint64_t)sim->opts.cpu_mhz * 1000000u / sim->opts.count_div;
+	const struct linux_dt dt = {
+		.ram_size = sim->ram_size,
+		.cpu_clock_hz = (uint32_t)(2 * count_hz),
+		.cmdline = cmdline,
+		.initrd_start = initrd_start,
+		.initrd_end = initrd_end,
+		.uart_irq = BOARD_UART_IP,
+	};
+	size_t cap = DTB_MAX + strlen(cmdline);
+	uint8_t *dtb = malloc(cap);
+	size_t dtb_len = dtb ? linux_dt_build(dtb, cap, &dt) : 0;
+	if (!dtb_len) {
 		board_set_err(err, errlen, "device tree: out of memory");
+		free(dtb);
 		return -1;
 	}
 	uint32_t dtb_pa = (initrd_start - (uint32_t)dtb_len) & ~(PAGE - 1);
