@@ -19,6 +19,8 @@
  * The handler runs in root mode with Status.EXL set (interrupts masked)
  * and returns the vcpu to enter next.
  */
+#include <vzsoak/linux_dt.h>
+
 #include "branch.h"
 #include "hv.h"
 
@@ -130,6 +132,90 @@ static enum hc_result handle_gpsi(struct vcpu *v, const struct exit_info *e)
 	}
 	v->pc = next;
 	return r;
+}
+
+/*
+ * A Linux guest's access to its devices (linux_guest.c): the console UART
+ * and the reset register, outside its RAM, so the access takes a
+ * second-stage fault with the GPA in BadVAddr, and root emulates the load
+ * or store that BadInstr holds, as KVM does for MMIO
+ * (kvm_mips_emulate_load/store).  -1: not a device access.
+ */
+#define OP_LB	0x20
+#define OP_LH	0x21
+#define OP_LW	0x23
+#define OP_LBU	0x24
+#define OP_LHU	0x25
+#define OP_SB	0x28
+#define OP_SH	0x29
+#define OP_SW	0x2b
+
+static int device_read(struct vcpu *v, uint32_t gpa, unsigned size, uint32_t *val)
+{
+	*val = 0;
+	if (gpa - LINUX_DT_UART_PA < LINUX_DT_UART_SIZE) {
+		/* Wider accesses: consecutive registers, low byte first. */
+		for (unsigned i = 0; i < size; i++)
+			*val |= (uint32_t)vuart_read(v, gpa - LINUX_DT_UART_PA + i) << (8 * i);
+		return 0;
+	}
+	if (gpa - LINUX_DT_SYSCON_PA < LINUX_DT_SYSCON_SIZE)
+		return 0; /* the reset register and the rest read 0 */
+	return -1;
+}
+
+/* 1: the guest reset its board (it is done). */
+static int device_write(struct vcpu *v, uint32_t gpa, unsigned size, uint32_t val)
+{
+	if (gpa - LINUX_DT_UART_PA < LINUX_DT_UART_SIZE) {
+		for (unsigned i = 0; i < size; i++)
+			vuart_write(v, gpa - LINUX_DT_UART_PA + i, (uint8_t)(val >> (8 * i)));
+		return 0;
+	}
+	if (gpa - LINUX_DT_SYSCON_PA < LINUX_DT_SYSCON_SIZE)
+		return gpa - LINUX_DT_SYSCON_PA == LINUX_DT_RESET_OFF &&
+		       val == LINUX_DT_RESET_VALUE;
+	return -1;
+}
+
+static int handle_mmio(struct vcpu *v, const struct exit_info *e, enum hc_result *r)
+{
+	uint32_t w = e->badinstr, gpa = e->badvaddr, next, val;
+	unsigned op = OP(w), size = op == OP_LW || op == OP_SW ? 4
+				   : op == OP_LH || op == OP_LHU || op == OP_SH ? 2 : 1;
+	int load = op == OP_LB || op == OP_LBU || op == OP_LH || op == OP_LHU || op == OP_LW;
+	int store = op == OP_SB || op == OP_SH || op == OP_SW;
+	if (!v->is_linux || (!load && !store) || gpa & (size - 1))
+		return -1;
+	if (load && device_read(v, gpa, size, &val))
+		return -1;
+	if (resume_pc(v, e, &next)) {
+		*r = HCR_STOPPED;
+		return 0;
+	}
+	if (load) {
+		if (op == OP_LB)
+			val = (uint32_t)(int32_t)(int8_t)val;
+		else if (op == OP_LH)
+			val = (uint32_t)(int32_t)(int16_t)val;
+		if (RT(w))
+			v->gpr[RT(w)] = val;
+	} else {
+		int reset = device_write(v, gpa, size, v->gpr[RT(w)]);
+		if (reset < 0)
+			return -1;
+		if (reset) {
+			guest_console_flush(v);
+			hv_printf("hv: g%u reset its board: done\n", v->id);
+			v->state = VCPU_STOPPED;
+			status_stopped(v, 0, 0);
+			*r = HCR_STOPPED;
+			return 0;
+		}
+	}
+	v->pc = next;
+	*r = HCR_CONTINUE;
+	return 0;
 }
 
 /* GSFC: the guest's mtc0 changes a field the root must agree to.  There
@@ -272,6 +358,8 @@ struct vcpu *hv_handle_exit(struct vcpu *v)
 		if (e.gexc != GEXC_GPA) {
 			stop_with_report(v, &e, "root TLB fault without a guest physical address");
 			r = HCR_STOPPED;
+		} else if (e.badvaddr >= v->win_size && handle_mmio(v, &e, &r) == 0) {
+			/* a Linux guest's device, emulated */
 		} else if (gpa_handle_fault(v, e.badvaddr)) {
 			stop_with_report(v, &e, "access outside its guest-physical memory");
 			r = HCR_STOPPED;

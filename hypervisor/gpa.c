@@ -1,20 +1,22 @@
 /*
  * gpa.c: the second translation stage, guest physical -> root physical.
  *
- * Guest g's guest-physical addresses 0..16M are its window of physical
- * memory, HV_WINDOW_PA(g).  The mapping is made on demand: the first
+ * A guest's guest-physical addresses 0..win_size are its window of
+ * physical memory, from win_pa (16 MiB-aligned, a multiple of 16 MiB
+ * long).  The mapping is made on demand: the first
  * access of a guest misses in the root TLB (a root TLB refill taken
  * during guest execution, BadVAddr = the GPA, GuestCtl0.GExcCode = GPA)
  * and gpa_handle_fault writes one root entry tagged with the guest's
  * GuestID (GuestCtl1.RID), the way Linux's root refill path tags entries
  * for the running guest.
  *
- * One entry is a pair of 16 MiB pages covering GPA 0..32M: the even page
- * is the window, the odd page is written invalid.  A guest access to GPA
- * 16M..32M therefore raises a root TLB invalid exception, one above 32M a
- * refill for an address outside the window; both stop the guest.  Nothing
- * a guest does reaches another window or the hypervisor's memory (the
- * first 16 MiB of physical memory).
+ * One entry is a pair of 16 MiB pages covering 32 MiB of GPA; a page past
+ * the window's end is written invalid.  A 16 MiB window is one entry, its
+ * odd page invalid: a guest access to GPA 16M..32M raises a root TLB
+ * invalid exception, one above 32M a refill for an address outside the
+ * window; both stop the guest, but for a Linux guest's devices, which
+ * exit.c emulates.  Nothing a guest does reaches another window or the
+ * hypervisor's memory (the first 16 MiB of physical memory).
  *
  * Root entries live in the root part of the TLB (below the guest part,
  * docs/vzsim.md "The shared TLB"), written with tlbwi at a round-robin
@@ -46,16 +48,19 @@ void gpa_init(void)
  * return -1 if the guest went outside it. */
 static int map_moving_page(struct vcpu *v);
 
+#define PAIR_SPAN	(2 * HV_WINDOW_SIZE)
+
 int gpa_handle_fault(struct vcpu *v, uint32_t gpa)
 {
-	if (gpa - HV_MOVING_GPA < HV_MOVING_SIZE)
+	if (gpa >= v->win_size && gpa - HV_MOVING_GPA < HV_MOVING_SIZE)
 		return map_moving_page(v);
-	if (gpa >= HV_WINDOW_SIZE)
+	if (gpa >= v->win_size)
 		return -1;
 
+	uint32_t pair = gpa & ~(PAIR_SPAN - 1);
 	uint32_t saved_hi = read_c0_entryhi();
 	guestctl1_tlb_ops(v);
-	write_c0_entryhi(0); /* VPN2 0: the pair covering GPA 0..32M */
+	write_c0_entryhi(pair); /* VPN2: the pair of 16 MiB pages over gpa */
 	tlbp();
 	uint32_t idx = read_c0_index();
 	if (!(idx & INDEX_P)) {
@@ -67,8 +72,14 @@ int gpa_handle_fault(struct vcpu *v, uint32_t gpa)
 		return -1;
 	}
 	write_c0_pagemask(PM_16M);
-	write_c0_entrylo0(LO_PFN(HV_WINDOW_PA(v->id)) | LO_C_CACHED | ENTRYLO_D | ENTRYLO_V | ENTRYLO_G);
-	write_c0_entrylo1(ENTRYLO_G); /* invalid: GPA 16M..32M is not the guest's */
+	write_c0_entrylo0(LO_PFN(v->win_pa + pair) | LO_C_CACHED | ENTRYLO_D | ENTRYLO_V | ENTRYLO_G);
+	/* The odd page, invalid past the window (GPA 16M..32M of a 16 MiB
+	 * window is not the guest's). */
+	if (pair + HV_WINDOW_SIZE < v->win_size)
+		write_c0_entrylo1(LO_PFN(v->win_pa + pair + HV_WINDOW_SIZE) | LO_C_CACHED |
+				  ENTRYLO_D | ENTRYLO_V | ENTRYLO_G);
+	else
+		write_c0_entrylo1(ENTRYLO_G);
 	write_c0_index(next_victim);
 	tlbwi();
 	next_victim = (next_victim + 1) % root_slots;
@@ -86,9 +97,9 @@ void *gpa_to_root(const struct vcpu *v, uint32_t gva, uint32_t len)
 	if (gva < 0x80000000u || gva >= 0xc0000000u)
 		return NULL;
 	uint32_t gpa = gva & 0x1fffffffu;
-	if (gpa >= HV_WINDOW_SIZE || len > HV_WINDOW_SIZE - gpa)
+	if (gpa >= v->win_size || len > v->win_size - gpa)
 		return NULL;
-	return PA_TO_KSEG0(HV_WINDOW_PA(v->id) + gpa);
+	return PA_TO_KSEG0(v->win_pa + gpa);
 }
 
 /*

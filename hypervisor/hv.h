@@ -60,10 +60,13 @@ static inline void tlbgr(void)  { __asm__ volatile("tlbgr\n\tehb" ::: "memory");
 static inline void tlbgwi(void) { __asm__ volatile("tlbgwi\n\tehb" ::: "memory"); }
 
 /* ---------------------------------------------------------- memory */
-/* Guest g (GuestID g, 1..8) owns 16 MiB of physical memory at
- * HV_WINDOW_PA(g); its guest-physical addresses 0..16M map there. */
+/* Each guest owns a window of physical memory (vcpu win_pa, win_size),
+ * its guest-physical addresses 0..win_size: 16 MiB for the built-in
+ * images, linux-mem for Linux guests, one after the other from 16 MiB up
+ * (main.c), so that without Linux guest g's is at g x 16 MiB. */
 #define HV_WINDOW_SIZE	0x01000000u
-#define HV_WINDOW_PA(g)	((uint32_t)(g) * HV_WINDOW_SIZE)
+/* The board's RAM, which the windows must fit in (vzsim's most). */
+#define HV_RAM_END	0x10000000u
 /* Root reaches physical memory below 512 MiB through kseg0. */
 #define PA_TO_KSEG0(pa)	((void *)(uintptr_t)(0x80000000u | (pa)))
 #define KSEG0_TO_PA(p)	((uint32_t)(uintptr_t)(p) & 0x1fffffffu)
@@ -116,6 +119,13 @@ struct wired_tlb {
 
 enum vcpu_state { VCPU_RUNNABLE, VCPU_STOPPED };
 
+/* A Linux guest's console UART, emulated (vuart.c): the 16550's
+ * registers as its driver sees them, "transmitter empty" on guest IP2. */
+struct vuart {
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+	int thre_pending;       /* "transmitter empty" until IIR shows it */
+};
+
 struct guest_image;
 
 struct vcpu {
@@ -128,6 +138,9 @@ struct vcpu {
 	uint32_t switched_in;           /* root Count when the scheduler chose it */
 
 	unsigned id;                    /* GuestID, 1..8 */
+	uint32_t win_pa, win_size;      /* its window of physical memory */
+	int is_linux;                   /* runs the staged Linux kernel */
+	struct vuart uart;
 	enum vcpu_state state;
 	const struct guest_image *image;
 	struct guest_cp0 cp0;
@@ -145,7 +158,7 @@ struct vcpu {
 	unsigned move_frame;
 	unsigned move_countdown;
 	struct vcpu_stats stats;
-	char line[120];                 /* console line being assembled */
+	char line[240];                 /* console line being assembled (a kernel's are long) */
 	unsigned line_len;
 };
 
@@ -222,6 +235,13 @@ void irq_doorbell(struct vcpu *v, uint32_t ticks);
 void irq_ack(struct vcpu *v);
 void irq_tick(struct vcpu *v);
 uint32_t irq_pending_at_put(uint32_t guestctl2);
+
+/* linux_guest.c */
+int linux_guest_setup(struct vcpu *v);
+
+/* vuart.c */
+uint8_t vuart_read(struct vcpu *v, unsigned reg);
+void vuart_write(struct vcpu *v, unsigned reg, uint8_t val);
 
 /* gpa.c */
 void gpa_init(void);

@@ -56,6 +56,9 @@ static void read_bootargs(void)
 	}
 }
 
+/* The staged Linux kernel (linux_guest.c copies it): no bytes here. */
+static const struct guest_image linux_image = {"linux", 0, 0};
+
 static const struct guest_image *find_image(const char *name)
 {
 	for (unsigned i = 0; i < hv_nimages; i++)
@@ -122,20 +125,40 @@ void hv_main(void)
 	vz_init();
 	gpa_init();
 	trace_init();
+	uint32_t next_pa = HV_WINDOW_SIZE; /* the windows, one after the other */
 	for (unsigned g = 1; g <= hv_args.guests; g++) {
-		const struct guest_image *img = find_image(hv_args.image[g - 1]);
+		struct vcpu *v = &hv_vcpus[g - 1];
+		int is_linux = hv_streq(hv_args.image[g - 1], "linux");
+		const struct guest_image *img = is_linux ? &linux_image
+							 : find_image(hv_args.image[g - 1]);
 		if (!img) {
 			hv_printf("hv: g%u: no guest image '%s'\n", g, hv_args.image[g - 1]);
 			status_set_state(STATUS_FAILED);
 			hv_finish();
 		}
-		uint32_t size = (uint32_t)(img->end - img->start);
-		/* The image is linked at guest kseg0 0x80000000: GPA 0. */
-		memcpy(PA_TO_KSEG0(HV_WINDOW_PA(g)), img->start, size);
-		vcpu_init(&hv_vcpus[g - 1], g, img);
-		status_guest_init(&hv_vcpus[g - 1]);
-		hv_printf("hv: g%u: image %s at physical %x\n", g, img->name,
-			  HV_WINDOW_PA(g));
+		uint32_t win = is_linux ? hv_args.linux_mem << 20 : HV_WINDOW_SIZE;
+		if (win % HV_WINDOW_SIZE || win > HV_RAM_END - next_pa) {
+			hv_printf("hv: g%u: %u MiB of guest RAM at physical %x do not fit "
+				  "the board's %u MiB (linux-mem: a multiple of 16)\n", g,
+				  win >> 20, next_pa, HV_RAM_END >> 20);
+			status_set_state(STATUS_FAILED);
+			hv_finish();
+		}
+		vcpu_init(v, g, img);
+		v->win_pa = next_pa;
+		v->win_size = win;
+		next_pa += win;
+		if (is_linux) {
+			if (linux_guest_setup(v)) {
+				status_set_state(STATUS_FAILED);
+				hv_finish();
+			}
+		} else {
+			/* The image is linked at guest kseg0 0x80000000: GPA 0. */
+			memcpy(PA_TO_KSEG0(v->win_pa), img->start, (uint32_t)(img->end - img->start));
+		}
+		status_guest_init(v);
+		hv_printf("hv: g%u: image %s at physical %x\n", g, img->name, v->win_pa);
 		hv_nvcpus = g;
 	}
 

@@ -38,7 +38,7 @@ void status_guest_init(const struct vcpu *v)
 	unsigned i = 0;
 
 	g->state = GSTATE_RUNNING;
-	g->window_pa = HV_WINDOW_PA(v->id);
+	g->window_pa = v->win_pa;
 	for (; i + 1 < STATUS_NAME_MAX && v->image->name[i]; i++)
 		g->image[i] = v->image->name[i];
 	g->image[i] = 0;

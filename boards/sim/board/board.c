@@ -5,9 +5,12 @@
  */
 #include "board.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <mips/elf.h>
 #include <mips/exc.h>
@@ -299,6 +302,55 @@ static bool loadable(const vzsim *sim, uint32_t pa, uint32_t len)
 	return end <= sim->ram_size ||
 	       (pa >= BOARD_FLASH_BASE &&
 		end <= (uint64_t)BOARD_FLASH_BASE + BOARD_FLASH_SIZE);
+}
+
+/* The whole of a regular file, malloc'd; NULL with a message. */
+uint8_t *board_read_file(const char *path, size_t max, size_t *len, char *err,
+			  size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		board_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	uint8_t *buf = NULL;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+		board_set_err(err, errlen, "%s: not a regular file", path);
+	else if (st.st_size == 0)
+		board_set_err(err, errlen, "%s: empty file", path);
+	else if ((uint64_t)st.st_size > max)
+		board_set_err(err, errlen, "%s: %lld bytes, more than the %zu that "
+			      "fit in RAM above the kernel (--ram)", path,
+			      (long long)st.st_size, max);
+	else if (!(buf = malloc((size_t)st.st_size)))
+		board_set_err(err, errlen, "%s: out of memory", path);
+	else if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		board_set_err(err, errlen, "%s: read error: %s", path,
+			      ferror(f) ? strerror(errno) : "file shrank");
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = buf ? (size_t)st.st_size : 0;
+	return buf;
+}
+
+int vzsim_load_raw(vzsim *sim, const char *path, uint32_t pa, char *err, size_t errlen)
+{
+	size_t len;
+	uint32_t room = pa < sim->ram_size ? sim->ram_size - pa : 0;
+	if (!room) {
+		board_set_err(err, errlen, "%s: physical 0x%08x is outside RAM (0x0-0x%x)",
+			      path, pa, sim->ram_size - 1);
+		return -1;
+	}
+	uint8_t *data = board_read_file(path, room, &len, err, errlen);
+	if (!data)
+		return -1;
+	vzsim_mem_write(sim, pa, data, len);
+	free(data);
+	return 0;
 }
 
 int vzsim_load_elf(vzsim *sim, const char *path, uint32_t *entry, char *err,

@@ -58,6 +58,11 @@ void board_opts_default(struct board_opts *o);
 int board_opts_set(struct board_opts *o, const char *name, const char *value,
 		   char *err, size_t errlen);
 
+/* The whole of a regular file of 1..max bytes, malloc'd, *len bytes;
+ * NULL with a one-line message naming it. */
+uint8_t *board_read_file(const char *path, size_t max, size_t *len, char *err,
+			 size_t errlen);
+
 struct vzsim {
 	struct vzsim_config cfg;
 	struct board_opts opts;

@@ -9,11 +9,9 @@
 
 #include <vzsoak/linux_dt.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* The kernel relocates itself up to 16 MiB past its link address
  * (CONFIG_RANDOMIZE_BASE) and unpacks to 1 MiB: the tree and the initramfs
@@ -30,38 +28,6 @@ _Static_assert(LINUX_DT_SYSCON_PA == BOARD_FPGA_BASE && LINUX_DT_SYSCON_SIZE == 
 		       LINUX_DT_RESET_OFF == MALTA_SOFTRES && LINUX_DT_RESET_VALUE == MALTA_GORESET,
 	       "the tree's reset register is the board's");
 
-/* The whole of a regular file, malloc'd; NULL with a message. */
-static uint8_t *read_file(const char *path, size_t max, size_t *len, char *err,
-			  size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		board_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return NULL;
-	}
-	struct stat st;
-	uint8_t *buf = NULL;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
-		board_set_err(err, errlen, "%s: not a regular file", path);
-	else if (st.st_size == 0)
-		board_set_err(err, errlen, "%s: empty file", path);
-	else if ((uint64_t)st.st_size > max)
-		board_set_err(err, errlen, "%s: %lld bytes, more than the %zu that "
-			      "fit in RAM above the kernel (--ram)", path,
-			      (long long)st.st_size, max);
-	else if (!(buf = malloc((size_t)st.st_size)))
-		board_set_err(err, errlen, "%s: out of memory", path);
-	else if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		board_set_err(err, errlen, "%s: read error: %s", path,
-			      ferror(f) ? strerror(errno) : "file shrank");
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = buf ? (size_t)st.st_size : 0;
-	return buf;
-}
-
 int vzsim_boot_linux(vzsim *sim, const struct vzsim_linux_boot *b, char *err,
 		     size_t errlen)
 {
@@ -75,7 +41,7 @@ int vzsim_boot_linux(vzsim *sim, const struct vzsim_linux_boot *b, char *err,
 	uint32_t initrd_start = top, initrd_end = top;
 	if (b->initrd) {
 		size_t len = 0;
-		uint8_t *data = read_file(b->initrd, top - LINUX_LOW_LIMIT - PAGE, &len,
+		uint8_t *data = board_read_file(b->initrd, top - LINUX_LOW_LIMIT - PAGE, &len,
 					  err, errlen);
 		if (!data)
 			return -1;

@@ -71,6 +71,8 @@ struct options {
 	unsigned jit_hot;       /* --jit */
 	const char *linux_kernel; /* --linux: boot it by UHI */
 	const char *initrd, *cmdline;
+	struct raw_load { const char *path; uint32_t pa; } loads[MAX_IMAGES];
+	int nloads;            /* --load */
 };
 
 /* ------------------------------------------------------------ parsing */
@@ -179,6 +181,8 @@ static void usage(FILE *f)
 	      "not)\n"
 	      "  --cmdline TEXT      with --linux: the kernel command line (default "
 	      "\"" VZSIM_LINUX_CMDLINE "\")\n"
+	      "  --load FILE@ADDR    copy FILE's bytes into RAM at physical ADDR, "
+	      "after the images\n                      (repeatable)\n"
 	      "  --stats             counters to stderr at the end\n"
 	      "  --help              this text\n\n"
 	      "board options:\n", f);
@@ -202,7 +206,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	enum { O_RAM = 256, O_MAX, O_SEED, O_UOUT, O_UIN, O_BOPT, O_STATS,
 	       O_LOG, O_ENTRY, O_HELP, O_TRACE, O_TDATA, O_TSYP,
 	       O_TCBOUT, O_BOOTARGS, O_TWIN, O_JTAG, O_JREADY, O_JHALT, O_JIT,
-	       O_LINUX, O_INITRD, O_CMDLINE };
+	       O_LINUX, O_INITRD, O_CMDLINE, O_LOAD };
 	static const struct option longopts[] = {
 		{"ram", required_argument, NULL, O_RAM},
 		{"max-insns", required_argument, NULL, O_MAX},
@@ -227,6 +231,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{"linux", required_argument, NULL, O_LINUX},
 		{"initrd", required_argument, NULL, O_INITRD},
 		{"cmdline", required_argument, NULL, O_CMDLINE},
+		{"load", required_argument, NULL, O_LOAD},
 		{NULL, 0, NULL, 0},
 	};
 	opterr = 0; /* our own one-line messages */
@@ -326,6 +331,19 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_CMDLINE:
 			o->cmdline = optarg;
 			break;
+		case O_LOAD: {
+			char *at = strrchr(optarg, '@');
+			if (!at || at == optarg)
+				die(EXIT_BAD_INPUT, "--load '%s': want FILE@ADDRESS", optarg);
+			if (o->nloads == MAX_IMAGES)
+				die(EXIT_BAD_INPUT, "--load: more than %d given", MAX_IMAGES);
+			if (!parse_u64(at + 1, &v, NULL) || v > UINT32_MAX)
+				die(EXIT_BAD_INPUT, "--load '%s': '%s' is not a physical address",
+				    optarg, at + 1);
+			*at = '\0';
+			o->loads[o->nloads++] = (struct raw_load){optarg, (uint32_t)v};
+			break;
+		}
 		case O_ENTRY:
 			v = opt_u64("--entry", optarg);
 			if (v > UINT32_MAX)
@@ -889,6 +907,9 @@ int main(int argc, char **argv)
 		if (i == 0)
 			entry = e;
 	}
+	for (int i = 0; i < o.nloads; i++)
+		if (vzsim_load_raw(sim, o.loads[i].path, o.loads[i].pa, err, sizeof err) != 0)
+			die(EXIT_BAD_INPUT, "--load: %s", err);
 	if (o.entry_set)
 		entry = o.entry;
 	if (o.bootargs && vzsim_set_bootargs(sim, o.bootargs, err, sizeof err) != 0)

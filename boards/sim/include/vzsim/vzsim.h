@@ -60,6 +60,11 @@ const struct vzsim_board_opt_info *vzsim_board_opt_list(size_t *count);
 int vzsim_load_elf(vzsim *sim, const char *path, uint32_t *entry, char *err,
 		   size_t errlen);
 
+/* Copies a file's bytes as they are into RAM at physical pa (a guest's
+ * kernel for the hypervisor, say); -1 with a message if it does not fit. */
+int vzsim_load_raw(vzsim *sim, const char *path, uint32_t pa, char *err, size_t errlen);
+
+
 /*
  * Puts the CPU in its reset state (TLB entries invalid, Random at its top)
  * with PC = pc, Status.BEV set and, as QEMU's Malta does for a -kernel
