@@ -165,9 +165,13 @@ static void unmap_moving_page(struct vcpu *v)
 	write_c0_entryhi(saved_hi);
 }
 
-/* At each load of v (switched out: its page is not in use). */
+/* At each load of v (switched out: its page is not in use).  A window
+ * that reaches HV_MOVING_GPA (a Linux guest's) has RAM there, no moving
+ * page. */
 void gpa_move_page(struct vcpu *v)
 {
+	if (v->win_size > HV_MOVING_GPA)
+		return;
 	if (v->move_countdown++ < MOVE_EVERY)
 		return;
 	v->move_countdown = 0;

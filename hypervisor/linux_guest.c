@@ -2,8 +2,9 @@
  * linux_guest.c: a Linux guest's boot (image `linux`, docs/linux.md).
  *
  * The kernel (an ELF such as Debian's vmlinuz) and its initramfs are
- * staged in RAM before the hypervisor starts (linux-kernel, linux-initrd,
- * linux-initrd-size); each Linux guest gets its own copy in its window:
+ * staged in RAM before the hypervisor starts (linux-kernel, linux-initrd:
+ * a newc cpio archive, whose end is its trailer); each Linux guest gets
+ * its own copy in its window:
  * the kernel's segments at their kseg0 addresses, the initramfs at the top
  * of its RAM, below it the device tree of its virtual board
  * (<vzsoak/linux_dt.h>, the board vzsim --linux describes too), and the
@@ -33,8 +34,8 @@ struct elf32_phdr {
 };
 #define PT_LOAD		1u
 #define EM_MIPS		8u
-/* What the staged kernel may span: the rest of the staging area. */
-#define KERNEL_MAX	(HV_WINDOW_SIZE - (2u << 20))
+/* What the staged kernel may span (bootargs.def: 6 MiB). */
+#define KERNEL_MAX	(6u << 20)
 
 /* Copies and clears by words where both ends allow (megabytes here). */
 static void copy(uint8_t *dst, const uint8_t *src, uint32_t n)
@@ -117,15 +118,65 @@ static uint32_t load_kernel(struct vcpu *v, uint32_t limit)
 	return eh->entry;
 }
 
+/* The length of the newc cpio archive at p (up to its trailer, with its
+ * padding), 0 if there is none: the kernel unpacks no more. */
+#define CPIO_HEADER	110u
+#define CPIO_MAX	(6u << 20)
+
+static uint32_t hex8(const uint8_t *p, int *bad)
+{
+	uint32_t v = 0;
+	for (unsigned i = 0; i < 8; i++) {
+		uint8_t c = p[i];
+		unsigned d = c >= '0' && c <= '9' ? c - '0'
+			   : c >= 'A' && c <= 'F' ? c - 'A' + 10
+			   : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 16;
+		if (d == 16)
+			*bad = 1;
+		v = v << 4 | (d & 15);
+	}
+	return v;
+}
+
+static uint32_t cpio_length(const uint8_t *p)
+{
+	static const char magic[] = "070701", trailer[] = "TRAILER!!!";
+	uint32_t off = 0;
+	while (off <= CPIO_MAX - CPIO_HEADER) {
+		int bad = 0;
+		for (unsigned i = 0; i < 6; i++)
+			bad |= p[off + i] != (uint8_t)magic[i];
+		uint32_t filesize = hex8(p + off + 6 + 6 * 8, &bad);
+		uint32_t namesize = hex8(p + off + 6 + 11 * 8, &bad);
+		if (bad || namesize > 4096 || filesize > CPIO_MAX)
+			return 0;
+		const uint8_t *name = p + off + CPIO_HEADER;
+		uint32_t data = (off + CPIO_HEADER + namesize + 3) & ~3u;
+		uint32_t next = (data + filesize + 3) & ~3u;
+		if (next > CPIO_MAX)
+			return 0;
+		int last = namesize == sizeof trailer;
+		for (unsigned i = 0; last && i < sizeof trailer; i++)
+			last = name[i] == (uint8_t)trailer[i];
+		if (last)
+			return next;
+		off = next;
+	}
+	return 0;
+}
+
 int linux_guest_setup(struct vcpu *v)
 {
 	v->is_linux = 1;
 	/* The initramfs at the top of the guest's RAM, page-aligned; the
 	 * tree below it. */
-	uint32_t isize = hv_args.linux_initrd ? hv_args.linux_initrd_size : 0;
+	uint32_t isize = hv_args.linux_initrd ? cpio_length(PA_TO_KSEG0(hv_args.linux_initrd)) : 0;
 	uint32_t initrd = (v->win_size - isize) & ~(PAGE - 1);
 	uint32_t dtb = initrd - DTB_MAX;
-	if (isize)
+	if (!isize)
+		hv_printf("hv: g%u: no newc cpio archive at physical %x (linux-initrd): "
+			  "no initramfs\n", v->id, hv_args.linux_initrd);
+	else
 		copy(PA_TO_KSEG0(v->win_pa + initrd), PA_TO_KSEG0(hv_args.linux_initrd), isize);
 
 	uint32_t entry = load_kernel(v, dtb);

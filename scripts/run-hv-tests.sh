@@ -5,7 +5,9 @@
 #
 # Each TESTDIR/NAME.args holds the boot arguments of one run of HV_ELF
 # (and TESTDIR/NAME.opts, if there, extra vzsim options such as
-# --board-opt tlbr-bad-index=invalid); the run passes when vzsim exits 0
+# --board-opt tlbr-bad-index=invalid, or --max-insns, or --load
+# @BUILD@/linux/vmlinuz@0x400000 with @BUILD@ the build folder, $BUILD or
+# build: a Linux guest's files, make linux); the run passes when vzsim exits 0
 # (the hypervisor reset the board) and its console, normalised, equals
 # TESTDIR/NAME.expected, or, for a run whose full console is not worth
 # pinning down (a bug reproduction), matches TESTDIR/NAME.match: extended
@@ -29,6 +31,7 @@ set -u
 results_args 4 "VZSIM HV_ELF TESTDIR RESULTS" "$@"
 VZSIM=$1 HV=$2 DIR=$3 RESULTS=$4
 MAX_INSNS=${HV_MAX_INSNS:-50000000}
+BUILD=${BUILD:-build}
 TIMEOUT=${HV_TIMEOUT:-120}
 
 mkdir -p "$RESULTS/hv"
@@ -137,7 +140,10 @@ for args in "${cases[@]}"; do
 	fi
 	opts=()
 	[ -f "$DIR/$name.opts" ] && read -r -a opts < "$DIR/$name.opts"
-	timeout "$TIMEOUT" "$VZSIM" ${opts[@]+"${opts[@]}"} --max-insns "$MAX_INSNS" --uart-out "$out" \
+	# @BUILD@ in them: the build folder (the Linux guest's files).
+	opts=(${opts[@]+"${opts[@]//@BUILD@/$BUILD}"})
+	# A case's own --max-insns, later, overrides this one.
+	timeout "$TIMEOUT" "$VZSIM" --max-insns "$MAX_INSNS" ${opts[@]+"${opts[@]}"} --uart-out "$out" \
 		--bootargs "$(cat "$args")" "$HV" > /dev/null 2> "$err"
 	rc=$?
 	[ -e "$out" ] || : > "$out"

@@ -346,7 +346,8 @@ static void test_write_reads_back(void **state)
  * keys of a soak (its checks assume them). */
 static bool hv_only(const char *key)
 {
-	static const char *const keys[] = {"trace-guests", "ri-exit", "runtime", "rounds"};
+	static const char *const keys[] = {"trace-guests", "ri-exit", "runtime", "rounds",
+		"linux-kernel", "linux-initrd", "linux-mem", "linux-run", "linux-time"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (strcmp(key, keys[i]) == 0)
 			return true;
