@@ -69,6 +69,11 @@ static const struct key keys[] = {
 	{"inject", T_BOOTARG, F(inject), 0, 0, NULL, NULL,
 	 "(make detect-power runs each over the soak scenario)"},
 	{"trace", T_BOOTARG, F(trace), 0, 0, NULL, "off", "(on with --trace)"},
+	/* Linux guests: vzsoak stages the kernel and initramfs of make linux
+	 * (build/linux, beside the hypervisor's build/target) for them. */
+	{"linux-mem", T_BOOTARG, F(linux_mem), 0, 0, NULL, NULL, "(with image = linux)"},
+	{"linux-time", T_BOOTARG, F(linux_time), 0, 0, NULL, NULL, "(with image = linux)"},
+	{"linux-run", T_BOOTARG, F(linux_run), 0, 0, NULL, NULL, "(with image = linux)"},
 	{"duration", T_COUNT, F(duration), 1, UINT64_C(1) << 50, NULL, "200M",
 	 "instructions to run"},
 	{"check-every", T_COUNT, F(check_every), 1, UINT64_C(1) << 50, NULL, "1M",
@@ -570,6 +575,11 @@ const char *scenario_value(const struct scenario *s, const char *key, char *buf,
 	return key_value(s, k, buf, len);
 }
 
+bool scenario_runs_linux(const struct scenario *s)
+{
+	return strcmp(s->image, "linux") == 0;
+}
+
 int scenario_bootargs(const struct scenario *s, char *buf, size_t len)
 {
 	size_t n = 0;
@@ -578,6 +588,10 @@ int scenario_bootargs(const struct scenario *s, char *buf, size_t len)
 		buf[0] = 0;
 	for (size_t i = 0; i < NKEYS; i++) {
 		if (keys[i].type != T_BOOTARG)
+			continue;
+		/* The Linux guests' keys only for them: other runs' boot
+		 * arguments stay as they were. */
+		if (strncmp(keys[i].key, "linux-", 6) == 0 && !scenario_runs_linux(s))
 			continue;
 		int w = snprintf(buf + n, len > n ? len - n : 0, "%s%s=%s",
 				 n ? " " : "", keys[i].key,

@@ -50,6 +50,9 @@ struct scenario {
 	uint32_t selfcheck;  /* 1: the guest kernel checks itself and reports */
 	uint32_t inject;     /* bit i: the hypervisor bug enum hv_inject i injected */
 	uint32_t trace;
+	/* Linux guests (image linux, docs/linux.md): given to the hypervisor
+	 * only when they run. */
+	uint32_t linux_mem, linux_time, linux_run;
 	/* The harness's own. */
 	uint64_t duration, check_every, heartbeat_timeout;
 	uint32_t repeat_limit;
@@ -93,6 +96,9 @@ int scenario_read(struct scenario *s, FILE *f, const char *fname,
  * open: ..." when it cannot be read). */
 int scenario_load(struct scenario *s, const char *path, scn_board_check check,
 		  void *ctx, char *err, size_t errlen);
+
+/* Whether its guests run the staged Linux kernel (image linux). */
+bool scenario_runs_linux(const struct scenario *s);
 
 /*
  * The hypervisor's boot arguments: "guests=G seed=S quantum=Q jitter=J

@@ -23,6 +23,38 @@ int target_check_opt(void *ctx, const char *name, const char *value, char *err,
 	return vzsim_board_opt(ctx, name, value, err, errlen);
 }
 
+/*
+ * Linux guests: the kernel and initramfs make linux leaves in build/linux,
+ * found beside the hypervisor's folder (build/target), staged where the
+ * hypervisor's linux-kernel and linux-initrd defaults say.
+ */
+#define LINUX_KERNEL_PA 0x00400000u
+#define LINUX_INITRD_PA 0x00a00000u
+
+static int stage_linux(vzsim *sim, const char *hv_path, char *err, size_t errlen)
+{
+	const char *slash = strrchr(hv_path, '/');
+	int dir = slash ? (int)(slash - hv_path) : 1;
+	const char *base = slash ? hv_path : ".";
+	char path[4096];
+	const struct { const char *file; uint32_t pa; } files[] = {
+		{"vmlinuz", LINUX_KERNEL_PA}, {"initramfs.cpio", LINUX_INITRD_PA},
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if ((size_t)snprintf(path, sizeof path, "%.*s/../linux/%s", dir, base,
+				     files[i].file) >= sizeof path) {
+			snprintf(err, errlen, "image = linux: path too long");
+			return -1;
+		}
+		char why[512];
+		if (vzsim_load_raw(sim, path, files[i].pa, why, sizeof why) != 0) {
+			snprintf(err, errlen, "image = linux: %s (make linux)", why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 vzsim *target_open(const struct scenario *s, const char *hv_path, char *err,
 		  size_t errlen)
 {
@@ -40,6 +72,8 @@ vzsim *target_open(const struct scenario *s, const char *hv_path, char *err,
 			goto fail;
 	uint32_t entry;
 	if (vzsim_load_elf(sim, hv_path, &entry, err, errlen) != 0)
+		goto fail;
+	if (scenario_runs_linux(s) && stage_linux(sim, hv_path, err, errlen) != 0)
 		goto fail;
 	char args[1024];
 	if (scenario_bootargs(s, args, sizeof args) < 0) {
