@@ -16,6 +16,7 @@
 #include <vzsoak/utm.h>
 
 #include <vzsoak/bootargs_parse.h>
+#include <vzsoak/uart16550.h>
 #include "vcpu_regs.h"
 
 /* ---------------------------------------------------------- CP0 access */
@@ -119,12 +120,7 @@ struct wired_tlb {
 
 enum vcpu_state { VCPU_RUNNABLE, VCPU_STOPPED };
 
-/* A Linux guest's console UART, emulated (vuart.c): the 16550's
- * registers as its driver sees them, "transmitter empty" on guest IP2. */
-struct vuart {
-	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
-	int thre_pending;       /* "transmitter empty" until IIR shows it */
-};
+
 
 struct guest_image;
 
@@ -140,7 +136,7 @@ struct vcpu {
 	unsigned id;                    /* GuestID, 1..8 */
 	uint32_t win_pa, win_size;      /* its window of physical memory */
 	int is_linux;                   /* runs the staged Linux kernel */
-	struct vuart uart;
+	struct uart16550 uart;           /* its console UART's registers (vuart.c) */
 	enum vcpu_state state;
 	const struct guest_image *image;
 	struct guest_cp0 cp0;

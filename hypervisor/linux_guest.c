@@ -220,7 +220,6 @@ int linux_guest_setup(struct vcpu *v)
 	v->gpr[5] = 0x80000000u | dtb;  /* a1: the tree, guest kseg0 */
 	v->gpr[6] = 0;
 	v->gpr[7] = 0;
-	v->uart.thre_pending = 0;
 	hv_printf("hv: g%u: Linux, entry %x, %u MiB, initramfs %u bytes, \"%s\"\n",
 		  v->id, entry, v->win_size >> 20, isize, cmdline);
 	return 0;

@@ -29,7 +29,7 @@ $(eval $(call cmocka_tests,vzsoak,$(call obj_san,$(HARNESS_HOST_SRC)) $(LIB_boot
 # The board's parts that stand alone (the device tree writer, the UART)
 # and, through libvzsim, what they make (the tree a Linux boot is given).
 BOARD_TEST_HELPERS := $(filter-out tests/board/test_%.c,$(wildcard tests/board/*.c))
-$(eval $(call cmocka_tests,board,$(call obj_san,$(BOARD_TEST_HELPERS) $(LINUX_DT_SRC) \
+$(eval $(call cmocka_tests,board,$(call obj_san,$(BOARD_TEST_HELPERS) $(HV_SHARED_SRC) \
 	boards/sim/board/uart.c) $(TEST_LIBS_SAN)))
 # The initramfs writer (linux/cpio.c).
 $(eval $(call cmocka_tests,linux,$(LIB_cpio_SAN)))

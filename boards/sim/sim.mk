@@ -2,10 +2,10 @@
 # libpdtrace's packet layer for its trace unit; the CLIs (cli/) are vzsim
 # and mipsdis; demo/ is a first bare-metal program; malta.ld is the
 # board's linker script for bare-metal images.
-# The device tree of Linux's board is the hypervisor's too (files of both
-# sides, <vzsoak/linux_dt.h>).
-LINUX_DT_SRC := hypervisor/fdt.c hypervisor/linux_dt.c
-VZSIM_SRC := $(wildcard boards/sim/cpu/*.c boards/sim/board/*.c) $(LINUX_DT_SRC)
+# Files of both sides, the hypervisor's too: the device tree of Linux's
+# board (<vzsoak/linux_dt.h>) and the 16550's registers (<vzsoak/uart16550.h>).
+HV_SHARED_SRC := hypervisor/fdt.c hypervisor/linux_dt.c hypervisor/uart16550.c
+VZSIM_SRC := $(wildcard boards/sim/cpu/*.c boards/sim/board/*.c) $(HV_SHARED_SRC)
 $(call layer,boards/sim,$(INC_VZSIM) -Iboards/sim)
 # libvzsim exports its API (vzsim_*, <vzsim/vzsim.h>) and nothing else: its
 # objects are linked into one (ld -r) whose other symbols are made local,

@@ -1,10 +1,11 @@
 /*
- * The console: a 16550-compatible UART (8 byte-wide registers) whose
- * transmitter writes to a FILE* and whose receiver reads from one.  The
- * interrupt identification (IIR) and the interrupt line follow the 16550
- * for "transmitter empty" and "data ready" (an 8250 driver without a line
- * polls IIR); no modem lines, no loopback, no line-status interrupt.  The
- * transmitter empties at once, so everything is deterministic.
+ * The console: a 16550-compatible UART (8 byte-wide registers, the model
+ * of <vzsoak/uart16550.h>, which the hypervisor's emulated UART shares)
+ * whose transmitter writes to a FILE* and whose receiver reads from one.
+ * The interrupt identification (IIR) and the interrupt line follow the
+ * 16550 for "transmitter empty" and "data ready" (an 8250 driver without a
+ * line polls IIR); no modem lines, no loopback, no line-status interrupt.
+ * The transmitter empties at once, so everything is deterministic.
  */
 #ifndef VZSIM_UART_H
 #define VZSIM_UART_H
@@ -13,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <vzsoak/uart16550.h>
+
 #include "bus.h"
 
 struct uart {
@@ -20,11 +23,7 @@ struct uart {
 	FILE *in;           /* NULL: no input ever arrives */
 	bool out_interactive; /* flush at every newline (a terminal) */
 	int rx;             /* next input byte, or RX_NONE / RX_EOF */
-	uint8_t ier, fcr, lcr, mcr, scr, dll, dlm;
-	/* The 16550's "transmitter holding register empty" interrupt: set
-	 * when THR empties (at once after a write) or when IER enables it,
-	 * cleared by reading IIR while it is the one shown. */
-	bool thre_pending;
+	struct uart16550 regs; /* the registers (<vzsoak/uart16550.h>) */
 	bool irq_level;     /* the line as last driven */
 	/* Drives the interrupt line; NULL: not wired. */
 	void (*irq)(void *ctx, bool level);
