@@ -52,6 +52,10 @@ void hv_put_dec_w(uint32_t v, unsigned width)
 	unsigned n = dec_digits(v, buf);
 	for (unsigned i = n; i < width; i++)
 		hv_putc(' ');
+	/* A number as wide as its column still stands apart from the one
+	 * before it (a Linux guest's exits run to six and more digits). */
+	if (width && n >= width)
+		hv_putc(' ');
 	while (n)
 		hv_putc(buf[--n]);
 }
