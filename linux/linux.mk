@@ -38,3 +38,16 @@ linux: $(LINUX_INITRD) $(VZSIM)
 	@echo "  $(VZSIM) --linux $(LINUX_KERNEL) --initrd $(LINUX_INITRD)"
 linux-boot: $(LINUX_INITRD) $(VZSIM)
 	@scripts/linux-boot.sh $(VZSIM) $(LINUX_DIR) "$(LINUX_SEED)" "$(LINUX_CRASHME_TIME)"
+
+# make linux-kvm (docs/linux-kvm.md): Linux 6.1 built from Debian's
+# linux-source-6.1 for a MIPS32r5 host with KVM (linux/kvm-build.sh,
+# linux/kvm.config, linux/kvm-generic-r5.patch), into build/linux-kvm; not
+# part of make test.  It boots on vzsim with prid=p5600.
+LINUX_KVM_DIR    := $(BUILD)/linux-kvm
+LINUX_KVM_KERNEL := $(LINUX_KVM_DIR)/vmlinux
+.PHONY: linux-kvm
+$(LINUX_KVM_KERNEL): linux/kvm-build.sh linux/kvm.config linux/kvm-generic-r5.patch | $(BUILD)/.deps-ok
+	@sh linux/kvm-build.sh $(LINUX_KVM_DIR)
+linux-kvm: $(LINUX_KVM_KERNEL) $(LINUX_INITRD) $(VZSIM)
+	@echo "linux-kvm: $(LINUX_KVM_KERNEL) (configuration: $(LINUX_KVM_DIR)/config); boot it with"
+	@echo "  $(VZSIM) --board-opt prid=p5600 --linux $(LINUX_KVM_KERNEL) --initrd $(LINUX_INITRD) --cmdline 'console=ttyS0 panic=-1 run=none'"
