@@ -8,7 +8,8 @@
 #   DIR/deb/linux-source-6.1_*.deb   the package, from apt-get download
 #   DIR/src/linux-source-6.1/        its tarball, unpacked and patched with
 #                                    linux/kvm-generic-r5.patch
-#   DIR/obj/                         the kernel's build tree (O=)
+#   DIR/obj/                         the kernel's build tree (O=), its
+#                                    UAPI headers in DIR/obj/usr/include
 #   DIR/vmlinux, DIR/System.map, DIR/config   what it built, and how
 #   DIR/versions.txt                 the package's version and SHA-256
 #
@@ -115,9 +116,10 @@ if [ -s "$dir/config.missing" ]; then
 	exit 1
 fi
 
-echo "linux-kvm: building vmlinux (make -j$jobs, nice -n 10; about 20 minutes the first time)"
+echo "linux-kvm: building vmlinux (make -j$jobs, nice -n 10; about 15 minutes the first time)"
 start=$(date +%s)
-kmake -j"$jobs" vmlinux
+# vmlinux, and the UAPI headers (obj/usr/include) kvmprobe is built with.
+kmake -j"$jobs" vmlinux headers
 end=$(date +%s)
 echo "linux-kvm: built in $((end - start)) s"
 cp "$obj/vmlinux" "$dir/vmlinux.tmp"
