@@ -24,8 +24,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 jobs=${KVM_JOBS:-2}
 cross=${CROSS:-mipsel-linux-gnu-}
 # The banner (Linux version ... #1 SMP ...) names neither this machine nor
-# the time of the build: the same sources and configuration boot to the
-# same console and instruction count.
+# the time of the build (KBUILD_BUILD_TIMESTAMP below): the same sources
+# and configuration boot to the same console and instruction count.
 export KBUILD_BUILD_USER=vzsoak KBUILD_BUILD_HOST=linux-kvm KBUILD_BUILD_VERSION=1
 kmake() {
 	nice -n 10 make -s -C "$src" O="$obj" ARCH=mips CROSS_COMPILE="$cross" "$@"
@@ -71,7 +71,13 @@ if [ -z "$deb" ]; then
 	deb=$(ls "$dir"/deb/linux-source-6.1_*_all.deb | tail -n 1)
 fi
 version=$(dpkg-deb -f "$deb" Version)
-export KBUILD_BUILD_TIMESTAMP="Debian linux-source-6.1 $version"
+# The build's date is the package's (its changelog's last entry), as
+# SOURCE_DATE_EPOCH would have it: the banner and the initramfs the kernel
+# builds in (usr/, whose mtimes come from it) do not change build to build.
+KBUILD_BUILD_TIMESTAMP=$(dpkg-deb --fsys-tarfile "$deb" |
+	tar -xO ./usr/share/doc/linux-source-6.1/changelog.Debian.gz | gzip -dc |
+	sed -n 's/^ -- .*>  //p' | head -n 1)
+export KBUILD_BUILD_TIMESTAMP
 stamp="$version $(sha256sum < "$here/kvm-generic-r5.patch" | cut -d' ' -f1)"
 src=$dir/src/linux-source-6.1
 obj=$dir/obj

@@ -14,7 +14,7 @@
  * (0x1f000500).  No memory slot covers those device addresses, so each
  * access leaves KVM_RUN as an MMIO exit that this program answers.  An
  * exception other than the timer's interrupt reports its Cause, EPC and
- * BadVAddr the same way and writes 0xee instead.
+ * BadVAddr to ASCIIPOS0 (0x1f000418) and writes 0xee instead.
  *
  * Freestanding (the cross compiler has no mipsel C library): o32 system
  * calls, the kernel's own UAPI headers (<linux/kvm.h>).  Exit status 0
@@ -225,11 +225,11 @@ __asm__(
 	"	mtc0	$12, $12, 0\n"
 	"	ehb\n"
 	"	eret\n"
-	"6:	sw	$11, 0x410($9)\n"	/* anything else: Cause */
+	"6:	sw	$11, 0x418($9)\n"	/* anything else: Cause */
 	"	mfc0	$11, $14, 0\n"		/* EPC */
-	"	sw	$11, 0x410($9)\n"
+	"	sw	$11, 0x418($9)\n"
 	"	mfc0	$11, $8, 0\n"		/* BadVAddr */
-	"	sw	$11, 0x410($9)\n"
+	"	sw	$11, 0x418($9)\n"
 	"	li	$11, 0xee\n"
 	"	sw	$11, 0x500($9)\n"
 	"7:	b	7b\n"
@@ -344,8 +344,24 @@ static void run_guest(int vcpu, struct kvm_run *run)
 			out("kvmprobe: guest console: ");
 			out(line);
 			out("\n");
-		} else if (pa == 0x1f000410u) {
+		} else if (pa == 0x1f000410u || pa == 0x1f000418u) {
+			/* What the guest reports, in its order. */
+			static const char *const what[] = {
+				"its PRId", "its Config1", "its Config3", "its Status",
+				"the word its TLB mapping reads", "v0 after its hypercall",
+				"Cause in its timer's interrupt", "Status after that eret",
+			};
+			static const char *const exc[] = { "Cause", "EPC", "BadVAddr" };
+			static unsigned nwhat, nexc;
 			out("kvmprobe: guest reports ");
+			if (pa == 0x1f000418u) {
+				out("an exception: ");
+				out(nexc < 3 ? exc[nexc++] : "?");
+				failed = 1;
+			} else {
+				out(nwhat < sizeof what / sizeof what[0] ? what[nwhat++] : "?");
+			}
+			out(" = ");
 			out_hex(v);
 			out("\n");
 		} else if (pa == 0x1f000500u) {
