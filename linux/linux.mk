@@ -38,3 +38,32 @@ linux: $(LINUX_INITRD) $(VZSIM)
 	@echo "  $(VZSIM) --linux $(LINUX_KERNEL) --initrd $(LINUX_INITRD)"
 linux-boot: $(LINUX_INITRD) $(VZSIM)
 	@scripts/linux-boot.sh $(VZSIM) $(LINUX_DIR) "$(LINUX_SEED)" "$(LINUX_CRASHME_TIME)"
+
+# make linux-kvm (docs/linux-kvm.md): Linux 6.1 built from Debian's
+# linux-source-6.1 for a MIPS32r5 host with KVM (linux/kvm-build.sh,
+# linux/kvm.config, linux/kvm-generic-r5.patch), into build/linux-kvm; not
+# part of make test.  It boots on vzsim with prid=p5600.  Its initramfs
+# (kvm-initramfs.list: busybox, kvm-init.sh, kvmprobe) creates a VZ virtual
+# machine and runs a small guest under that KVM; make linux-kvm-boot boots
+# it.  kvmprobe is a freestanding mipsel Linux program (the cross compiler
+# has no mipsel C library) built with the kernel's UAPI headers.
+LINUX_KVM_DIR    := $(BUILD)/linux-kvm
+LINUX_KVM_KERNEL := $(LINUX_KVM_DIR)/vmlinux
+LINUX_KVM_PROBE  := $(LINUX_KVM_DIR)/kvmprobe
+LINUX_KVM_INITRD := $(LINUX_KVM_DIR)/initramfs.cpio
+KVMPROBE_CFLAGS  := -march=mips32r2 -EL -O2 -std=gnu11 -ffreestanding -nostdlib -static \
+	-fno-pic -mno-abicalls -G0 -Wall -Wextra -Werror -Wl,--build-id=none \
+	-Wl,-z,noexecstack -e __start
+.PHONY: linux-kvm linux-kvm-boot
+$(LINUX_KVM_KERNEL): linux/kvm-build.sh linux/kvm.config linux/kvm-generic-r5.patch | $(BUILD)/.deps-ok
+	@sh linux/kvm-build.sh $(LINUX_KVM_DIR)
+$(LINUX_KVM_PROBE): linux/kvmprobe.c $(LINUX_KVM_KERNEL)
+	$(TCC) $(KVMPROBE_CFLAGS) -isystem $(LINUX_KVM_DIR)/obj/usr/include -o $@ $<
+$(LINUX_KVM_INITRD): $(MKCPIO) linux/kvm-initramfs.list linux/kvm-init.sh $(LINUX_KVM_PROBE) | $(LINUX_KERNEL)
+	$(MKCPIO) -o $@ -s pkg=$(LINUX_DIR)/pkg -s src=linux -s kvm=$(LINUX_KVM_DIR) linux/kvm-initramfs.list
+linux-kvm: $(LINUX_KVM_KERNEL) $(LINUX_KVM_INITRD) $(LINUX_INITRD) $(VZSIM)
+	@echo "linux-kvm: $(LINUX_KVM_KERNEL) (configuration: $(LINUX_KVM_DIR)/config) and $(LINUX_KVM_INITRD); boot them with"
+	@echo "  $(VZSIM) --board-opt prid=p5600 --linux $(LINUX_KVM_KERNEL) --initrd $(LINUX_KVM_INITRD)"
+	@echo "or with make linux's initramfs: --initrd $(LINUX_INITRD) --cmdline 'console=ttyS0 panic=-1 run=none'"
+linux-kvm-boot: linux-kvm
+	@scripts/linux-kvm-boot.sh $(VZSIM) $(LINUX_KVM_DIR)

@@ -680,6 +680,97 @@ static void test_guest_config_is_read_only_but_k0(void **state)
 	assert_int_equal(h_cp0(sim, C0_CONFIG, 0) & 7u, 2u);
 }
 
+/*
+ * What Linux 6.1 reads from the VZ ASE, in its order: the CPU probe
+ * (arch/mips/kernel/cpu-probe.c: cpu_probe_guestctl0/1, cpu_probe_gtoffset,
+ * decode_guest_configs) at boot, and KVM's kvm_vz_hardware_enable
+ * (arch/mips/kvm/vz.c) when the first virtual machine is created: the
+ * answers its own KVM boot on vzsim relies on (docs/linux-kvm.md).
+ */
+static void test_linux_kvm_vz_probe(void **state)
+{
+	(void)state;
+	vzsim *sim = h_board();
+	/* cpu_probe_guestctl0: G0E, G1, G2 present and RAD clear (GuestIDs);
+	 * then GuestCtl1 = 0 and a DRG write probe, restored only if DRG
+	 * stuck.  cpu_probe_guestctl1: ID written all ones, read back.
+	 * cpu_probe_gtoffset: all ones, read back, 0. */
+	RUN(sim, enc_mfc0(S0, R_GUESTCTL0), enc_mtc0(ZERO, R_GUESTCTL1), enc_ehb(),
+	    enc_ori(T0, S0, 1u << 8), enc_mtc0(T0, R_GUESTCTL0), enc_ehb(),
+	    enc_mfc0(S1, R_GUESTCTL0),
+	    enc_ori(T1, ZERO, 0xff), enc_mtc0(T1, R_GUESTCTL1), enc_ehb(),
+	    enc_mfc0(S2, R_GUESTCTL1), enc_mtc0(ZERO, R_GUESTCTL1),
+	    enc_addiu(T2, ZERO, -1), enc_mtc0(T2, R_GTOFFSET), enc_ehb(),
+	    enc_mfc0(S3, R_GTOFFSET), enc_mtc0(ZERO, R_GTOFFSET));
+	uint32_t gc0 = h_gpr(sim, S0);
+	assert_int_equal(gc0 & (GC0_G0E | GC0_G1 | GC0_G2), GC0_G0E | GC0_G1 | GC0_G2);
+	assert_int_equal(gc0 & (1u << 9), 0);			/* RAD: GuestID mode */
+	assert_int_equal(h_gpr(sim, S1) & (1u << 8), 0);	/* no DRG */
+	assert_int_equal(h_gpr(sim, S2) & 0xffu, 0xffu);	/* guestid_mask 0xff */
+	assert_int_equal(h_gpr(sim, S3), 0xffffffffu);		/* gtoffset_mask */
+	assert_int_equal(vz_rd(sim, R_GTOFFSET), 0);
+
+	/* decode_guest_configs: Config0..Config4 chain on M; which features
+	 * root may switch (probe_gc0_config_dyn: a toggled bit that reads
+	 * back toggled): none; guest KScratch 2..7. */
+	uint32_t before[6];
+	for (unsigned i = 0; i < 6; i++)
+		before[i] = g_cp0(sim, C0_CONFIG, i);
+	const uint32_t dyn1 = (1u << 31) | (1u << 4) | (1u << 3) | 1u; /* M PC WR FP */
+	const uint32_t dyn3 = (1u << 31) | (1u << 28) | (1u << 13) | (1u << 9); /* M MSA ULRI CTXTC */
+	const uint32_t dyn5 = (1u << 31) | (1u << 5) | (1u << 3); /* M MVH MRP */
+	h_set_gpr(sim, T5, dyn1);
+	h_set_gpr(sim, T6, dyn3);
+	h_set_gpr(sim, T7, dyn5);
+	RUN(sim, enc_mfgc0(T0, C0_CONFIG, 1), enc_xor(T1, T0, T5), enc_mtgc0(T1, C0_CONFIG, 1),
+	    enc_ehb(), enc_mfgc0(S1, C0_CONFIG, 1), enc_mtgc0(T0, C0_CONFIG, 1),
+	    enc_mfgc0(T0, C0_CONFIG, 3), enc_xor(T1, T0, T6), enc_mtgc0(T1, C0_CONFIG, 3),
+	    enc_ehb(), enc_mfgc0(S3, C0_CONFIG, 3), enc_mtgc0(T0, C0_CONFIG, 3),
+	    enc_mfgc0(T0, C0_CONFIG, 5), enc_xor(T1, T0, T7), enc_mtgc0(T1, C0_CONFIG, 5),
+	    enc_ehb(), enc_mfgc0(S5, C0_CONFIG, 5), enc_mtgc0(T0, C0_CONFIG, 5));
+	assert_int_equal(h_gpr(sim, S1), before[1]);
+	assert_int_equal(h_gpr(sim, S3), before[3]);
+	assert_int_equal(h_gpr(sim, S5), before[5]);
+	for (unsigned i = 0; i < 5; i++)
+		assert_true(before[i] & (1u << 31));
+	assert_false(before[5] & (1u << 31));
+	assert_int_equal((before[4] >> 16) & 0xffu, 0xfcu);
+	for (unsigned i = 0; i < 6; i++)
+		assert_int_equal(g_cp0(sim, C0_CONFIG, i), before[i]);
+
+	/* kvm_vz_hardware_enable: the guest VTLB resized to the whole TLB
+	 * (MMUSize - 1 = 63 into guest Config1; Config4.MMUExtDef = 1 takes
+	 * MMUSizeExt), then to 64 - wired - 2: root's writes do not change
+	 * the guest part, so KVM reads back guest-tlb-entries (32) both
+	 * times.  Then GuestCtl0 = CP0, AT = 3, CG, CF; GuestCtl0Ext.CGI;
+	 * GuestCtl1 = 0; GuestCtl2.VIP cleared. */
+	assert_int_equal((before[4] >> 14) & 3u, 1u);
+	const unsigned sizes[] = {64, 62};
+	for (unsigned i = 0; i < 2; i++) {
+		h_set_gpr(sim, T5, (sizes[i] - 1) << 25);
+		h_set_gpr(sim, T6, (sizes[i] - 1) >> 6);
+		h_set_gpr(sim, T7, ~(63u << 25));
+		RUN(sim, enc_mfgc0(T0, C0_CONFIG, 1), enc_and(T0, T0, T7), enc_or(T0, T0, T5),
+		    enc_mtgc0(T0, C0_CONFIG, 1), enc_mfgc0(T1, C0_CONFIG, 4),
+		    enc_addiu(T2, ZERO, -256), enc_and(T1, T1, T2), enc_or(T1, T1, T6),
+		    enc_mtgc0(T1, C0_CONFIG, 4), enc_ehb(), enc_mfgc0(S1, C0_CONFIG, 1),
+		    enc_mfgc0(S4, C0_CONFIG, 4));
+		unsigned got = ((h_gpr(sim, S1) >> 25) & 63u) | (h_gpr(sim, S4) & 0xffu) << 6;
+		assert_int_equal(got + 1, 32);
+	}
+	h_set_gpr(sim, T0, GC0_CP0 | GC0_AT3 | GC0_CG | GC0_CF);
+	RUN(sim, enc_mtc0(T0, R_GUESTCTL0), enc_mfc0(T1, R_GUESTCTL0EXT),
+	    enc_ori(T1, T1, GC0E_CGI), enc_mtc0(T1, R_GUESTCTL0EXT),
+	    enc_mtc0(ZERO, R_GUESTCTL1), enc_mfc0(T2, R_GUESTCTL2), enc_lui(T3, 0xffff),
+	    enc_ori(T3, T3, 0x03ff), enc_and(T2, T2, T3), enc_mtc0(T2, R_GUESTCTL2), enc_ehb(),
+	    enc_mfc0(S0, R_GUESTCTL0), enc_mfc0(S1, R_GUESTCTL0EXT));
+	assert_int_equal(h_gpr(sim, S0), GC0_CP0 | GC0_AT3 | GC0_CG | GC0_CF | GC0_G1 |
+						 GC0_G0E | GC0_G2);
+	assert_int_equal(h_gpr(sim, S1), GC0E_CGI);
+	assert_int_equal(vz_rd(sim, R_GUESTCTL2), 0);
+	h_free(sim);
+}
+
 /* ------------------------------------------------------------ two stages */
 
 static void test_stage2_uses_guestid_not_root_entries(void **state)
@@ -1350,6 +1441,7 @@ int main(void)
 		VZT(test_guest_vectors_follow_guest_ebase_and_bev),
 		VZT(test_mtgc0_mfgc0_round_trip),
 		VZT(test_guest_config_is_read_only_but_k0),
+		VZT(test_linux_kvm_vz_probe),
 		VZT(test_stage2_uses_guestid_not_root_entries),
 		VZT(test_stage2_miss_with_only_other_guestids),
 		VZT(test_stage2_ignores_asid),
