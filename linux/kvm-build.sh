@@ -15,8 +15,8 @@
 #
 # The package is downloaded and unpacked once (again when the patch
 # changes); the kernel's own make rebuilds only what changed.  The host
-# tools the kernel's build needs beyond make deps (flex, bison, bc) are
-# installed here, only those missing.  The build runs under nice -n 10 with
+# tools the kernel's build needs beyond make deps (flex, bison, bc; patch
+# and xz for the sources) are installed here, only those missing.  The build runs under nice -n 10 with
 # KVM_JOBS (default 2) jobs.
 set -e
 dir=${1:?usage: kvm-build.sh DIR}
@@ -34,7 +34,7 @@ kmake() {
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 missing=""
-for p in flex bison bc; do
+for p in flex bison bc patch xz-utils; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	case "$st" in
 	*"install ok installed"*) ;;
