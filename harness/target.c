@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <vzsoak/bootargs_parse.h>
+
 vzsim *target_checker_new(void)
 {
 	struct vzsim_config cfg;
@@ -26,19 +28,19 @@ int target_check_opt(void *ctx, const char *name, const char *value, char *err,
 /*
  * Linux guests: the kernel and initramfs make linux leaves in build/linux,
  * found beside the hypervisor's folder (build/target), staged where the
- * hypervisor's linux-kernel and linux-initrd defaults say.
+ * hypervisor's linux-kernel and linux-initrd defaults say (its own table,
+ * <vzsoak/bootargs.def>).
  */
-#define LINUX_KERNEL_PA 0x00400000u
-#define LINUX_INITRD_PA 0x00a00000u
-
 static int stage_linux(vzsim *sim, const char *hv_path, char *err, size_t errlen)
 {
 	const char *slash = strrchr(hv_path, '/');
 	int dir = slash ? (int)(slash - hv_path) : 1;
 	const char *base = slash ? hv_path : ".";
 	char path[4096];
+	struct hv_args def;
+	hv_args_defaults(&def);
 	const struct { const char *file; uint32_t pa; } files[] = {
-		{"vmlinuz", LINUX_KERNEL_PA}, {"initramfs.cpio", LINUX_INITRD_PA},
+		{"vmlinuz", def.linux_kernel}, {"initramfs.cpio", def.linux_initrd},
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		if ((size_t)snprintf(path, sizeof path, "%.*s/../linux/%s", dir, base,

@@ -38,6 +38,13 @@
 #define read_c0_guestctl1()    read_c0(CP0_GUESTCTL1)
 #define write_c0_guestctl1(v)  write_c0(CP0_GUESTCTL1, v)
 #define read_c0_guestctl2()    read_c0(CP0_GUESTCTL2)
+/* GuestCtl2.VIP (bits 15:10): the virtual interrupt lines guest IP2..IP7,
+ * bit 10 for IP2: the doorbell's (irq.c) and a Linux guest's UART's
+ * (vuart.c). */
+#define GC2_VIP_SHIFT          10
+#define GC2_VIP(ip)            (1u << (GC2_VIP_SHIFT + (ip) - 2))
+/* The guest interrupt line of a Linux guest's UART; its tree says so. */
+#define VUART_IP               2
 #define write_c0_guestctl2(v)  write_c0(CP0_GUESTCTL2, v)
 #define write_c0_guestctl0ext(v) write_c0(CP0_GUESTCTL0EXT, v)
 #define write_c0_compare(v)    write_c0(CP0_COMPARE, v)

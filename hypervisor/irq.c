@@ -13,8 +13,7 @@
 
 #include "hv.h"
 
-#define GC2_VIP_SHIFT	10 /* GuestCtl2.VIP: bit 10 is guest IP2 */
-#define GC2_DOORBELL	(1u << (GC2_VIP_SHIFT + HC_DOORBELL_IP - 2))
+#define GC2_DOORBELL	GC2_VIP(HC_DOORBELL_IP)
 
 void irq_doorbell(struct vcpu *v, uint32_t ticks)
 {

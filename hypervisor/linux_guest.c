@@ -209,7 +209,7 @@ int linux_guest_setup(struct vcpu *v)
 		.cmdline = cmdline,
 		.initrd_start = isize ? initrd : 0,
 		.initrd_end = isize ? initrd + isize : 0,
-		.uart_irq = 2, /* vuart.c: guest IP2 */
+		.uart_irq = VUART_IP,
 	};
 	if (!linux_dt_build(PA_TO_KSEG0(v->win_pa + dtb), DTB_MAX, &dt)) {
 		hv_printf("hv: g%u: the device tree does not fit %u bytes\n", v->id, DTB_MAX);

@@ -9,7 +9,6 @@
  */
 #include "hv.h"
 
-#define GC2_VIP_IP2	(1u << 10) /* GuestCtl2.VIP: bit 10 is guest IP2 */
 
 /* The line follows the interrupt: up while one is pending (the guest has
  * no input: only "transmitter empty").  v is loaded (this runs in its
@@ -18,9 +17,9 @@ static void vuart_line(struct vcpu *v)
 {
 	uint32_t gc2 = read_c0_guestctl2();
 	if (uart16550_pending(&v->uart, 0) != UART_IIR_NO_INT)
-		gc2 |= GC2_VIP_IP2;
+		gc2 |= GC2_VIP(VUART_IP);
 	else
-		gc2 &= ~GC2_VIP_IP2;
+		gc2 &= ~GC2_VIP(VUART_IP);
 	write_c0_guestctl2(gc2);
 }
 

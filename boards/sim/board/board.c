@@ -320,8 +320,8 @@ uint8_t *board_read_file(const char *path, size_t max, size_t *len, char *err,
 	else if (st.st_size == 0)
 		board_set_err(err, errlen, "%s: empty file", path);
 	else if ((uint64_t)st.st_size > max)
-		board_set_err(err, errlen, "%s: %lld bytes, more than the %zu that "
-			      "fit in RAM above the kernel (--ram)", path,
+		board_set_err(err, errlen, "%s: %lld bytes, more than the %zu of RAM "
+			      "there are for it (--ram)", path,
 			      (long long)st.st_size, max);
 	else if (!(buf = malloc((size_t)st.st_size)))
 		board_set_err(err, errlen, "%s: out of memory", path);
