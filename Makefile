@@ -109,6 +109,7 @@ help:
 	@echo "make detect-power  every injectable hypervisor bug over DETECT_SEEDS=5 seeds, then a clean soak of CLEAN_HOURS=0.05"
 	@echo "make linux      fetch Debian's mipsel Linux, busybox, crashme into build/linux and build the initramfs"
 	@echo "make linux-boot boot it on vzsim: init runs crashme for LINUX_CRASHME_TIME=00:00:05 (LINUX_SEED=1), then resets"
+	@echo "make linux-symbols  fetch the kernel's vmlinux and System.map from its -dbg package (600 MB download), for pdtrace flow"
 	@echo "make linux-kvm  build Linux 6.1 from Debian's linux-source-6.1 with KVM for a MIPS32r5 host, and its initramfs (build/linux-kvm, ~15 min; not in make test)"
 	@echo "make linux-kvm-boot  boot it on vzsim as a P5600: KVM creates a VZ virtual machine and runs a small guest"
 

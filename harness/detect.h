@@ -26,6 +26,7 @@ enum flag_kind {
 	FLAG_KILLED,    /* the hypervisor stopped it */
 	FLAG_CONFIG,    /* its kernel runs another tlbp-check than the scenario's */
 	FLAG_TRACE,     /* the trace detectors proved it (tracecheck.c), after the run */
+	FLAG_CONSOLE,   /* its Linux kernel printed a failure, or stopped early (console_watch.h) */
 	/* The hypervisor's or the board's (guest 0). */
 	FLAG_HV_FAILED, /* bad boot arguments or a missing image */
 	FLAG_NO_STATUS, /* no status block by the end of the run */

@@ -13,7 +13,7 @@ OCD_HOST_SRC := harness/openocd/rpc.c harness/openocd/reply.c
 HARNESS_SRC := $(wildcard harness/*.c harness/report/*.c) $(OCD_SRC)
 # The parts free of the board, which the host unit tests link (with
 # libvzsim for its names of the exception codes only).
-HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/title.c harness/crashdb.c \
+HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/console_watch.c harness/title.c harness/crashdb.c \
 	harness/report/base64.c $(OCD_HOST_SRC)
 # The trace detectors (tracecheck.c) are libpdtrace's: its two headers'
 # folders, not the ISA below them.

@@ -41,13 +41,15 @@ int soak_run(const struct run_config *c);
 /*
  * The run itself, shared with the report's replay: slices of check-every
  * instructions up to `until` (at most the duration), the detectors at each
- * check, the progress line (p), until a flag with stop-on-anomaly, the
+ * check (and cw, when not NULL: what Linux guests' consoles say), the
+ * progress line (p), until a flag with stop-on-anomaly, the
  * board's reset or deadlock, or *stop.  Deterministic: the slices end at
  * the same counts in every run.  Returns how it ended; v is the last view.
  */
 struct target;
+struct console_watch;
 enum run_end soak_checks(struct target *t, const struct scenario *s, uint64_t until,
-			 struct detector *d, struct progress *p, struct soak_view *v,
-			 const volatile sig_atomic_t *stop);
+			 struct detector *d, struct console_watch *cw, struct progress *p,
+			 struct soak_view *v, const volatile sig_atomic_t *stop);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include <util/wrap.h>
 #include <vzsoak/bootargs_parse.h>
+#include <vzsoak/linux_files.h>
 
 _Static_assert((int)SCN_SCHED_RR == (int)HV_SCHED_RR &&
 	       (int)SCN_SCHED_AIM == (int)HV_SCHED_AIM,
@@ -577,7 +578,7 @@ const char *scenario_value(const struct scenario *s, const char *key, char *buf,
 
 bool scenario_runs_linux(const struct scenario *s)
 {
-	return strcmp(s->image, "linux") == 0;
+	return strcmp(s->image, LINUX_IMAGE_NAME) == 0;
 }
 
 int scenario_bootargs(const struct scenario *s, char *buf, size_t len)

@@ -27,6 +27,7 @@
 #include "target.h"
 #include "target_ocd.h"
 #include "cli.h"
+#include "console_watch.h"
 #include "detect.h"
 #include "progress.h"
 #include "run.h"
@@ -177,8 +178,8 @@ refuse(struct outfile *scn, struct outfile *console, vzsim *sim, struct rundir *
 }
 
 enum run_end soak_checks(struct target *t, const struct scenario *s, uint64_t until,
-			 struct detector *d, struct progress *p, struct soak_view *v,
-			 const volatile sig_atomic_t *stop)
+			 struct detector *d, struct console_watch *cw, struct progress *p,
+			 struct soak_view *v, const volatile sig_atomic_t *stop)
 {
 	double t0 = now_s();
 	if (until > s->duration)
@@ -193,6 +194,8 @@ enum run_end soak_checks(struct target *t, const struct scenario *s, uint64_t un
 		if (t->failed)
 			return END_BOARD_LOST;
 		unsigned raised = detect_check(d, v);
+		if (cw)
+			raised += console_watch_poll(cw, d, v);
 		progress_update(p, v, d);
 		switch (why) {
 		case VZSIM_STOP_RESET: return END_RESET;
@@ -278,6 +281,12 @@ int soak_run(const struct run_config *c)
 		detect_without_guest_reports(&d);
 	/* A guest that sends no heartbeats is never marked silent. */
 	progress_init(&p, stderr, c->quiet, s->duration, d.heartbeat_timeout);
+	/* What Linux guests' consoles say: this process's console.log being
+	 * written, or the one a started vzsim writes. */
+	struct console_watch cw;
+	console_watch_init(&cw);
+	if ((ocd ? console_watch_file(&cw, console_path) : console_watch_stream(&cw, console.f)) != 0)
+		die(EXIT_INTERNAL, "console.log: %s", strerror(errno));
 	struct target_vzsim tv;
 	struct target *t;
 	if (ocd) {
@@ -286,7 +295,8 @@ int soak_run(const struct run_config *c)
 		target_vzsim_init(&tv, sim);
 		t = &tv.t;
 	}
-	enum run_end end = soak_checks(t, s, s->duration, &d, &p, &v, &got_signal);
+	enum run_end end = soak_checks(t, s, s->duration, &d, &cw, &p, &v, &got_signal);
+	console_watch_free(&cw);
 	progress_finish(&p, &v, &d);
 	running = NULL;
 	running_ocd = NULL;

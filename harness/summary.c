@@ -47,10 +47,19 @@ static void scenario_line(FILE *f, const struct scenario *s)
 	scenario_value(s, "preserve", preserve, sizeof preserve);
 	scenario_value(s, "tlbp-check", tlbp, sizeof tlbp);
 	fprintf(f, "scenario: %s, seed %" PRIu32 ": %" PRIu32 " x %s, sched=%s "
-		"quantum=%" PRIu32 " jitter=%" PRIu32 ", preserve=%s, tlbp-check=%s, "
-		"crashme=%" PRIu32 ", worker-pages=%" PRIu32 ", board:",
+		"quantum=%" PRIu32 " jitter=%" PRIu32 ", preserve=%s, ",
 		s->name, s->seed, s->guests, s->image, sched, s->quantum, s->jitter,
-		preserve, tlbp, s->crashme, s->worker_pages);
+		preserve);
+	/* The keys the guests' image reads: Linux's, or the stress kernel's. */
+	if (scenario_runs_linux(s)) {
+		char run[16];
+		scenario_value(s, "linux-run", run, sizeof run);
+		fprintf(f, "linux-mem=%" PRIu32 ", linux-time=%" PRIu32 ", linux-run=%s, "
+			"board:", s->linux_mem, s->linux_time, run);
+	} else {
+		fprintf(f, "tlbp-check=%s, crashme=%" PRIu32 ", worker-pages=%" PRIu32
+			", board:", tlbp, s->crashme, s->worker_pages);
+	}
 	for (unsigned i = 0; i < s->nboard; i++)
 		fprintf(f, " %s=%s", s->board[i].name, s->board[i].value);
 	fprintf(f, "%s\n", s->nboard ? "" : " defaults");
@@ -263,14 +272,21 @@ void summary_write(FILE *f, const struct scenario *s, const struct soak_view *v,
 	if (!s->selfcheck)
 		fprintf(f, "guest self-checks: off (selfcheck = off): no heartbeat, "
 			"lockup or anomaly flags; the hypervisor's status is checked\n");
+	if (scenario_runs_linux(s))
+		fprintf(f, "Linux guests: their consoles are read for the kernel's "
+			"failures (console flags; console.log)\n");
 	fputc('\n', f);
 	if (view_guests(v)) {
 		guest_table(f, v, d);
 		fputc('\n', f);
-		crashme_table(f, s, v);
-		fputc('\n', f);
-		worker_table(f, s, v, d);
-		fputc('\n', f);
+		/* The stress kernel's tables; Debian's crashme in a Linux guest
+		 * keeps its own account, on the guest's console. */
+		if (!scenario_runs_linux(s)) {
+			crashme_table(f, s, v);
+			fputc('\n', f);
+			worker_table(f, s, v, d);
+			fputc('\n', f);
+		}
 	}
 	flag_list(f, d);
 	if (d->traced)

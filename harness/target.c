@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <vzsoak/bootargs_parse.h>
+#include <vzsoak/linux_files.h>
 
 vzsim *target_checker_new(void)
 {
@@ -40,10 +41,10 @@ static int stage_linux(vzsim *sim, const char *hv_path, char *err, size_t errlen
 	struct hv_args def;
 	hv_args_defaults(&def);
 	const struct { const char *file; uint32_t pa; } files[] = {
-		{"vmlinuz", def.linux_kernel}, {"initramfs.cpio", def.linux_initrd},
+		{LINUX_FILE_KERNEL, def.linux_kernel}, {LINUX_FILE_INITRD, def.linux_initrd},
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		if ((size_t)snprintf(path, sizeof path, "%.*s/../linux/%s", dir, base,
+		if ((size_t)snprintf(path, sizeof path, "%.*s/" LINUX_FILES_DIR "/%s", dir, base,
 				     files[i].file) >= sizeof path) {
 			snprintf(err, errlen, "image = linux: path too long");
 			return -1;

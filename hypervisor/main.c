@@ -5,6 +5,7 @@
  * called from the root exception vector, until the last guest stops.
  */
 #include <vzsoak/bootargs.h>
+#include <vzsoak/linux_files.h>
 
 #include "hv.h"
 
@@ -57,7 +58,7 @@ static void read_bootargs(void)
 }
 
 /* The staged Linux kernel (linux_guest.c copies it): no bytes here. */
-static const struct guest_image linux_image = {"linux", 0, 0};
+static const struct guest_image linux_image = {LINUX_IMAGE_NAME, 0, 0};
 
 static const struct guest_image *find_image(const char *name)
 {
@@ -128,7 +129,7 @@ void hv_main(void)
 	uint32_t next_pa = HV_WINDOW_SIZE; /* the windows, one after the other */
 	for (unsigned g = 1; g <= hv_args.guests; g++) {
 		struct vcpu *v = &hv_vcpus[g - 1];
-		int is_linux = hv_streq(hv_args.image[g - 1], "linux");
+		int is_linux = hv_streq(hv_args.image[g - 1], LINUX_IMAGE_NAME);
 		const struct guest_image *img = is_linux ? &linux_image
 							 : find_image(hv_args.image[g - 1]);
 		if (!img) {

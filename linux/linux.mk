@@ -39,6 +39,17 @@ linux: $(LINUX_INITRD) $(VZSIM)
 linux-boot: $(LINUX_INITRD) $(VZSIM)
 	@scripts/linux-boot.sh $(VZSIM) $(LINUX_DIR) "$(LINUX_SEED)" "$(LINUX_CRASHME_TIME)"
 
+# make linux-symbols: the kernel's code and symbols for the flow decoder
+# (linux/fetch-symbols.sh): the vmlinux of the kernel's -dbg package (a
+# 600 MB download, of which a 20 MB vmlinux is kept), and its System.map.
+# pdtrace and vzsoak's reports then decode a Linux guest's kernel by name.
+# Not in make test.
+LINUX_SYMBOLS := $(LINUX_DIR)/vmlinux
+.PHONY: linux-symbols
+$(LINUX_SYMBOLS): linux/fetch-symbols.sh | $(LINUX_KERNEL)
+	@CROSS=$(CROSS) sh linux/fetch-symbols.sh $(LINUX_DIR)
+linux-symbols: $(LINUX_SYMBOLS)
+
 # make linux-kvm (docs/linux-kvm.md): Linux 6.1 built from Debian's
 # linux-source-6.1 for a MIPS32r5 host with KVM (linux/kvm-build.sh,
 # linux/kvm.config, linux/kvm-generic-r5.patch), into build/linux-kvm; not

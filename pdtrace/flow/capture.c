@@ -6,7 +6,8 @@
  *
  * The header names the hypervisor image first (root); each guest runs the
  * image its boot arguments name (image=, gN=), found as guests/NAME.elf
- * next to the hypervisor's ELF; crashme's seed and block size come from the
+ * next to the hypervisor's ELF (a Linux guest's kernel: the vmlinux of
+ * make linux-symbols, <vzsoak/linux_files.h>); crashme's seed and block size come from the
  * same boot arguments (seed=, crashme=).  They are read by the
  * hypervisor's own parser (libbootargs), whose defaults stand for a key
  * left out.
@@ -20,6 +21,7 @@
 
 #include <pdtrace/flow.h>
 #include <vzsoak/bootargs_parse.h>
+#include <vzsoak/linux_files.h>
 
 _Static_assert(PDT_FLOW_GUESTS <= HV_MAX_GUESTS, "a guest's image from hv_args.image[]");
 
@@ -85,8 +87,14 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 		if (o->image[g]) {
 			rc = load(&cc->codes[g], "guest", o->image[g], err, errlen);
 		} else if (root) {
+			/* A Linux guest's kernel: make linux-symbols' vmlinux. */
+			bool is_linux = !strcmp(hv.image[g - 1], LINUX_IMAGE_NAME);
 			char path[4200];
-			snprintf(path, sizeof path, "%s/guests/%s.elf", dir, hv.image[g - 1]);
+			if (is_linux)
+				snprintf(path, sizeof path, "%s/" LINUX_FILES_DIR "/" LINUX_FILE_SYMBOLS,
+					 dir);
+			else
+				snprintf(path, sizeof path, "%s/guests/%s.elf", dir, hv.image[g - 1]);
 			if (access(path, R_OK) == 0) {
 				rc = load(&cc->codes[g], "guest", path, err, errlen);
 			} else {
@@ -100,8 +108,8 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 				 * no guest image is missing. */
 				if (info->bootargs[0] && g <= hv.guests && !told) {
 					snprintf(msg, sizeof msg, "the capture's guest image %s is "
-						 "not here (--image gN=ELF): that code shows as "
-						 "gaps", path);
+						 "not here (--image gN=ELF%s): that code shows as "
+						 "gaps", path, is_linux ? "; make linux-symbols" : "");
 					note(note_fn, priv, msg);
 				}
 			}

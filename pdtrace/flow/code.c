@@ -58,6 +58,7 @@ struct pdt_code {
 	struct code_seg *seg;   /* sorted by va, disjoint */
 	uint32_t nseg;
 	uint8_t *bytes;         /* every segment's file bytes */
+	uint8_t *overlay;       /* a memory image's bytes the image had no segment for */
 	struct code_sec *sec;   /* sorted by lo, disjoint */
 	uint32_t nsec;
 	struct code_sym *sym;   /* by section, then address; one per address */
@@ -167,6 +168,7 @@ void pdt_code_free(struct pdt_code *c)
 	free(c->path);
 	free(c->seg);
 	free(c->bytes);
+	free(c->overlay);
 	free(c->sec);
 	free(c->sym);
 	free(c->names);
@@ -420,5 +422,107 @@ int pdt_code_load(struct pdt_code **out, const char *path, char *err, size_t err
 	}
 	errno = e;
 	*out = L.c;
+	return rc;
+}
+
+/* ------------------------------------------------------------ overlays */
+
+/* The pieces of [lo, hi) no segment of c holds, in order (at most
+ * nseg + 1); for each, *out gets lo and hi. */
+static size_t uncovered(const struct pdt_code *c, uint64_t lo, uint64_t hi,
+			uint64_t (*out)[2])
+{
+	size_t n = 0;
+	uint64_t at = lo;
+	for (uint32_t i = 0; i < c->nseg && at < hi; i++) {
+		uint64_t slo = c->seg[i].va, shi = slo + c->seg[i].filesz;
+		if (shi <= at || slo >= hi)
+			continue;
+		if (slo > at) {
+			out[n][0] = at;
+			out[n++][1] = slo;
+		}
+		at = shi;
+	}
+	if (at < hi) {
+		out[n][0] = at;
+		out[n++][1] = hi;
+	}
+	return n;
+}
+
+int pdt_code_overlay(struct pdt_code *c, const char *path, char *err, size_t errlen)
+{
+	if (err && errlen)
+		err[0] = 0;
+	if (c->overlay) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %s has a memory image already", path, c->path);
+		return PDT_E_FORMAT;
+	}
+	struct mips_elf e = {.fd = -1};
+	int rc = mips_elf_open(&e, path, 0, err, errlen);
+	if (rc)
+		return rc == MIPS_ELF_EIO ? PDT_E_IO : rc == MIPS_ELF_ENOMEM ? PDT_E_NOMEM
+									  : PDT_E_FORMAT;
+	/* Its bytes over the image's where both have them; the rest of it
+	 * as segments of their own. */
+	size_t cap = 0, extra = 0;
+	for (size_t i = 0; i < e.nseg; i++)
+		cap += c->nseg + 1;
+	uint64_t (*piece)[2] = malloc((cap ? cap : 1) * sizeof *piece);
+	size_t *of = malloc((cap ? cap : 1) * sizeof *of); /* piece -> snapshot seg */
+	size_t npiece = 0;
+	if (!piece || !of) {
+		rc = PDT_E_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < e.nseg; i++) {
+		const struct mips_elf_seg *s = &e.seg[i];
+		uint64_t lo = s->vaddr, hi = lo + s->filesz;
+		for (uint32_t k = 0; k < c->nseg; k++) {
+			struct code_seg *t = &c->seg[k];
+			uint64_t a = lo > t->va ? lo : t->va;
+			uint64_t b = hi < (uint64_t)t->va + t->filesz ? hi : (uint64_t)t->va + t->filesz;
+			if (a < b)
+				memcpy((uint8_t *)t->data + (a - t->va), s->data + (a - lo), b - a);
+		}
+		size_t n = uncovered(c, lo, hi, piece + npiece);
+		for (size_t k = 0; k < n; k++) {
+			of[npiece + k] = i;
+			extra += piece[npiece + k][1] - piece[npiece + k][0];
+		}
+		npiece += n;
+	}
+	struct code_seg *seg = realloc(c->seg, (c->nseg + npiece) * sizeof *seg);
+	if (seg)
+		c->seg = seg;
+	c->overlay = malloc(extra ? extra : 1);
+	if (!seg || !c->overlay) {
+		rc = PDT_E_NOMEM;
+		goto out;
+	}
+	size_t at = 0;
+	uint32_t nseg = c->nseg;
+	for (size_t k = 0; k < npiece; k++) {
+		const struct mips_elf_seg *s = &e.seg[of[k]];
+		uint32_t len = (uint32_t)(piece[k][1] - piece[k][0]);
+		memcpy(c->overlay + at, s->data + (piece[k][0] - s->vaddr), len);
+		c->seg[nseg++] = (struct code_seg){
+			.va = (uint32_t)piece[k][0], .filesz = len, .memsz = len,
+			.lim = len >= 4 ? len - 3 : 0, .data = c->overlay + at,
+		};
+		at += len;
+	}
+	c->nseg = nseg;
+	qsort(c->seg, c->nseg, sizeof *c->seg, cmp_seg);
+	atomic_store_explicit(&c->last, 0, memory_order_relaxed);
+	rc = PDT_OK;
+out:
+	if (rc == PDT_E_NOMEM && err && errlen)
+		snprintf(err, errlen, "%s: out of memory", path);
+	free(piece);
+	free(of);
+	mips_elf_close(&e);
 	return rc;
 }

@@ -167,6 +167,26 @@ static void test_guest_tlbwi_evicts_load(void **state)
 }
 
 /*
+ * A guest tlbwi that would leave two guest entries matching one address
+ * (tlb-mcheck on): the guest takes the machine check in its own context,
+ * and the TS bit that says why is set in the guest's Status, where its
+ * handler reads it (Linux's do_mcheck), not in root's.
+ */
+static void test_guest_duplicate_entry_machine_check_sets_guest_ts(void **state)
+{
+	vzsim *sim = *state;
+	put_guest(sim, 9, 1, GVA, PM_4K, LO_RAM(GPA_Y), LO_RAM(GPA_Y + 0x1000u));
+	tlb_regs(sim, GI, GVA, LO_RAM(GPA_X), LO_RAM(GPA_X + 0x1000u), PM_4K);
+	GSTART(sim, TLBWI_SEQ);
+	expect_guest_exc(sim, G_VEC_GEN, EXC_MCHECK, G_CODE + 4 * (TLBWI_SEQ_WORDS - 2), 0);
+	assert_int_equal(g_cp0(sim, C0_STATUS, 0) & SR_TS, SR_TS);
+	assert_int_equal(h_status(sim) & SR_TS, 0);
+	/* Entry GI was not written. */
+	struct vzsim_tlb_entry e = vz_tlb_get(sim, vz_gidx(sim, GI));
+	assert_int_not_equal(e.entrylo0, LO_RAM(GPA_X));
+}
+
+/*
  * A new entry that takes over a remembered page from another entry: with
  * tlb-mcheck off the guest may write a duplicate, and vzsim translates
  * through the lowest matching entry (tlb_lookup).  The remembered page
@@ -987,6 +1007,7 @@ int main(void)
 		VZT(test_guest_tlbwi_remap_load_across_runs),
 		VZT(test_guest_tlbwr_remap_load),
 		VZT(test_guest_tlbwi_evicts_load),
+		VZT(test_guest_duplicate_entry_machine_check_sets_guest_ts),
 		VZT(test_guest_new_entry_takes_over_remembered_page),
 		VZT(test_guest_tlbwi_remap_store),
 		VZT(test_guest_tlbwi_clean_page_store_mod),

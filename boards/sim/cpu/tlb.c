@@ -301,7 +301,9 @@ static bool write_entry(struct cpu *cpu, const struct tlb_view *v, unsigned idx)
 	}
 	tlb_entry_seal(&n);
 	if (cpu->tlb_mcheck && !n.ehinv && overlaps(cpu, phys, &n)) {
-		cpu->cp0.status |= ST_TS;
+		/* TS says why, in the Status of the context that takes the
+		 * exception (cpu_exception): the guest's for its own tlbwi. */
+		cpu_ctx(cpu)->status |= ST_TS;
 		cpu_exception(cpu, EXC_MCHECK, false);
 		return false;
 	}

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Results: 0, or one of these (negative). */
 enum {
@@ -95,5 +96,17 @@ void mips_elf_close(struct mips_elf *e);
  * segment (the physical range would not be contiguous).
  */
 bool mips_unmapped_pa(uint32_t va, uint32_t len, uint32_t *pa);
+
+/*
+ * Writes a snapshot of memory as an ELF core file (ET_CORE, EM_MIPS,
+ * little-endian ELFCLASS32): one PT_LOAD segment for each of seg[0, n)
+ * (vaddr, pa as p_paddr, filesz bytes of data; flags R and X), with no
+ * sections.  mips_elf_open reads it back like any image, so the flow
+ * decoder takes it as code (pdt_code_overlay): vzsoak's snapshot of a
+ * Linux guest's kernel, whose code the kernel rewrote as it booted.  The
+ * segments must be in vaddr order and not overlap.  0, or -1 with errno
+ * when the stream fails (the caller writes under a temporary name).
+ */
+int mips_elf_write_core(FILE *f, const struct mips_elf_seg *seg, size_t n);
 
 #endif
