@@ -11,13 +11,14 @@
 OCD_SRC      := $(wildcard harness/openocd/*.c)
 OCD_HOST_SRC := harness/openocd/rpc.c harness/openocd/reply.c
 HARNESS_SRC := $(wildcard harness/*.c harness/report/*.c) $(OCD_SRC)
-# The parts free of the board, which the host unit tests link (with
-# libvzsim for its names of the exception codes only).
-HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/console_watch.c harness/title.c harness/crashdb.c \
+# The parts the host unit tests link (with libvzsim for its names of the
+# exception codes, and a bare board for memimage.c's snapshots).
+HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/console_watch.c harness/memimage.c \
+	harness/title.c harness/crashdb.c \
 	harness/report/base64.c $(OCD_HOST_SRC)
 # The trace detectors (tracecheck.c) are libpdtrace's: its two headers'
 # folders, not the ISA below them.
-$(call layer,harness,-Iboards/sim/include -Ipdtrace/flow/include -Ipdtrace/packet/include $(INC_ABI) $(INC_UTIL))
+$(call layer,harness,-Iboards/sim/include -Ipdtrace/flow/include -Ipdtrace/packet/include $(INC_MIPS) $(INC_ABI) $(INC_UTIL))
 # The report disassembles and reads instruction fields: the ISA too.
 $(call layer,harness/report,-Iboards/sim/include -Ipdtrace/flow/include -Ipdtrace/packet/include $(INC_MIPS) $(INC_ABI) $(INC_UTIL))
 # The OpenOCD client needs nothing of vzsoak's but util.

@@ -29,6 +29,7 @@
 #include "cli.h"
 #include "console_watch.h"
 #include "detect.h"
+#include "memimage.h"
 #include "progress.h"
 #include "run.h"
 #include "rundir.h"
@@ -342,6 +343,11 @@ int soak_run(const struct run_config *c)
 			status = EXIT_INTERNAL;
 		} else if (c->trace) {
 			traced = true;
+			/* Its Linux guests' kernels as they ran, for the decoder. */
+			if (memimage_write(sim, &v, c->trace, err, sizeof err) < 0) {
+				complain("--trace: %s", err);
+				status = EXIT_INTERNAL;
+			}
 		}
 		vzsim_free(sim);
 	}

@@ -13,6 +13,7 @@
 
 #include "../cli.h"
 #include "../console_watch.h"
+#include "../memimage.h"
 #include "../run.h"
 #include "../target.h"
 #include "report.h"
@@ -88,6 +89,9 @@ int replay_trace(const struct report_input *in, const char *trace, uint64_t unti
 	fclose(console);
 	char why[512];
 	int rc = vzsim_trace_finish(sim, why, sizeof why);
+	/* Its Linux guests' kernels as they ran, beside it (memimage.h). */
+	if (!rc && memimage_write(sim, v, trace, why, sizeof why) < 0)
+		rc = -1;
 	vzsim_free(sim);
 	if (rc) {
 		snprintf(err, errlen, "%s: %s", trace, why);

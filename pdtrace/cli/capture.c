@@ -27,6 +27,14 @@ void capture_image_opt(struct capture_opts *o, const char *s)
 		die(EXIT_BAD_INPUT, "--image: '%.*s' is not root or g1..g8", (int)n, s);
 }
 
+void capture_memory_opt(struct capture_opts *o, const char *s)
+{
+	const char *eq = strchr(s, '=');
+	if (!eq || !eq[1] || eq - s != 2 || s[0] != 'g' || s[1] < '1' || s[1] > '8')
+		die(EXIT_BAD_INPUT, "--memory: '%s': want gN=ELF (N: 1..8)", s);
+	o->code.memory[s[1] - '0'] = eq + 1;
+}
+
 void capture_crashme_opt(struct capture_opts *o, const char *v)
 {
 	unsigned long long s, w;
@@ -57,11 +65,15 @@ void capture_file_open(struct pdt_file *f, const char *path)
 void capture_open(struct capture *c, const char *path, const struct capture_opts *o)
 {
 	memset(c, 0, sizeof *c);
+	/* The capture's folder may hold its guests' memory images. */
+	struct pdt_code_opts code = o->code;
+	if (!code.capture)
+		code.capture = path;
 	c->path = path;
 	capture_file_open(&c->f, path);
 	window_note(path, &c->f.info);
 	char why[512];
-	int rc = pdt_capture_code_load(&c->code, &c->f.info, &o->code, note, NULL, why, sizeof why);
+	int rc = pdt_capture_code_load(&c->code, &c->f.info, &code, note, NULL, why, sizeof why);
 	if (rc)
 		die(rc == PDT_E_NOMEM ? EXIT_INTERNAL : EXIT_BAD_INPUT, "%s", why);
 	c->cfg = c->code.cfg;

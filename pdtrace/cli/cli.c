@@ -55,6 +55,9 @@ bool cli_common_opt(int c, const char *value, struct capture_opts *cap, bool *js
 	case CLI_O_IMAGE:
 		capture_image_opt(cap, value);
 		return true;
+	case CLI_O_MEMORY:
+		capture_memory_opt(cap, value);
+		return true;
 	case CLI_O_CRASHME:
 		capture_crashme_opt(cap, value);
 		return true;

@@ -33,6 +33,8 @@ struct capture_opts {
 };
 /* --image CTX=ELF and --crashme SEED,WORDS; a bad value exits 2. */
 void capture_image_opt(struct capture_opts *o, const char *value);
+/* --memory gN=ELF: a snapshot of a guest's memory over its image. */
+void capture_memory_opt(struct capture_opts *o, const char *value);
 void capture_crashme_opt(struct capture_opts *o, const char *value);
 
 /* A trace file and the code it is decoded with. */
@@ -56,10 +58,11 @@ __attribute__((noreturn)) void capture_failed(const char *path, int rc);
 /* The options of every subcommand that walks a capture (flow, detect,
  * diff): their getopt_long codes (a command's own start at CLI_O_OWN) and
  * long options, and their handling. */
-enum { CLI_O_JSON = 1, CLI_O_IMAGE, CLI_O_CRASHME, CLI_O_PER_INSN, CLI_O_OWN };
+enum { CLI_O_JSON = 1, CLI_O_IMAGE, CLI_O_MEMORY, CLI_O_CRASHME, CLI_O_PER_INSN, CLI_O_OWN };
 #define CLI_COMMON_LONGOPTS                                                     \
 	{ "help", no_argument, NULL, 'h' }, { "json", no_argument, NULL, CLI_O_JSON }, \
 	{ "image", required_argument, NULL, CLI_O_IMAGE },                           \
+	{ "memory", required_argument, NULL, CLI_O_MEMORY },                         \
 	{ "crashme", required_argument, NULL, CLI_O_CRASHME },                       \
 	{ "per-insn", no_argument, NULL, CLI_O_PER_INSN }
 /* Handles c if it is one of those (--help prints the usage and exits 0):

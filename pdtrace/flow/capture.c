@@ -41,6 +41,29 @@ static int load(struct pdt_code **c, const char *what, const char *path, char *e
 	return rc;
 }
 
+/* Guest g's memory image (the options', or a run's beside the capture)
+ * over its code, or as its code when it has none. */
+static int load_memory(struct pdt_capture_code *cc, const struct pdt_code_opts *o,
+		       const struct hv_args *hv, unsigned g, char *err, size_t errlen)
+{
+	const char *mem = o->memory[g];
+	char path[4200];
+	if (!mem && o->capture && g <= hv->guests) {
+		snprintf(path, sizeof path, LINUX_MEMORY_IMAGE, o->capture, g);
+		if (access(path, R_OK) == 0)
+			mem = path;
+	}
+	if (!mem)
+		return 0;
+	if (!cc->codes[g])
+		return load(&cc->codes[g], "guest memory", mem, err, errlen);
+	char why[512];
+	int rc = pdt_code_overlay(cc->codes[g], mem, why, sizeof why);
+	if (rc)
+		snprintf(err, errlen, "guest memory image: %s", why);
+	return rc;
+}
+
 int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_info *info,
 			  const struct pdt_code_opts *o, pdt_note_fn *note_fn, void *priv,
 			  char *err, size_t errlen)
@@ -116,6 +139,8 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 		} else {
 			rc = 0;
 		}
+		if (!rc)
+			rc = load_memory(cc, o, &hv, g, err, errlen);
 		if (rc) {
 			pdt_capture_code_free(cc);
 			return rc;
@@ -160,8 +185,14 @@ int pdt_capture_open(struct pdt_capture *c, const char *path, const struct pdt_c
 		snprintf(err, errlen, "%s: offset 0x%" PRIx64 ": %s", path, off, pdt_errstr(rc));
 		return rc;
 	}
+	/* The capture's folder may hold its guests' memory images. */
+	struct pdt_code_opts with = {0};
+	if (o)
+		with = *o;
+	if (!with.capture)
+		with.capture = path;
 	char why[512];
-	rc = pdt_capture_code_load(&c->code, &c->f.info, o, note_fn, priv, why, sizeof why);
+	rc = pdt_capture_code_load(&c->code, &c->f.info, &with, note_fn, priv, why, sizeof why);
 	if (rc) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		pdt_file_close(&c->f);

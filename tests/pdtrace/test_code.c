@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mips/elf.h>
 #include <pdtrace/flow.h>
 #include "tmpfiles.h"
 
@@ -300,6 +301,140 @@ static void test_bad_files(void **state)
 	free(b);
 }
 
+/* A memory snapshot (mips_elf_write_core) in the test's directory. */
+static const char *put_snapshot(const struct mips_elf_seg *seg, size_t n)
+{
+	char *bytes = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&bytes, &len);
+	assert_non_null(f);
+	assert_int_equal(mips_elf_write_core(f, seg, n), 0);
+	assert_int_equal(fclose(f), 0);
+	const char *path = put_file(bytes, len);
+	free(bytes);
+	return path;
+}
+
+/* A memory image over the fixture: its bytes win where both have some,
+ * the rest of it becomes code of its own, and the fixture's symbols stay.
+ * The snapshot is read back by the reader every tool shares. */
+static void test_overlay(void **state)
+{
+	(void)state;
+	uint8_t a[0x80], b[0x10];
+	for (uint32_t i = 0; i < sizeof a; i += 4)
+		put32le(a + i, 0xee000000u | (0x1040u + i));
+	for (uint32_t i = 0; i < sizeof b; i += 4)
+		put32le(b + i, 0xdd000000u | i);
+	/* a overlaps the end of the kseg0 segment (0x80001000..0x80001088)
+	 * and runs past it; b lies below everything. */
+	const struct mips_elf_seg seg[] = {
+		{.vaddr = 0x80000000u, .pa = 0, .filesz = sizeof b, .memsz = sizeof b, .data = b},
+		{.vaddr = 0x80001040u, .pa = 0x1040, .filesz = sizeof a, .memsz = sizeof a,
+		 .data = a},
+	};
+	const char *snap = put_snapshot(seg, 2);
+
+	struct mips_elf e = {.fd = -1};
+	char err[256] = "";
+	assert_int_equal(mips_elf_open(&e, snap, MIPS_ELF_PHYS, err, sizeof err), 0);
+	assert_int_equal(e.nseg, 2);
+	assert_int_equal(e.seg[1].vaddr, 0x80001040u);
+	assert_int_equal(e.seg[1].pa, 0x1040u);
+	assert_int_equal(e.seg[1].filesz, sizeof a);
+	assert_memory_equal(e.seg[1].data, a, sizeof a);
+	mips_elf_close(&e);
+
+	struct pdt_code *c = load_ok(FIXTURE);
+	assert_int_equal(pdt_code_overlay(c, snap, err, sizeof err), 0);
+	for (uint32_t va = 0x80001000; va < 0x80001040; va += 4)
+		expect_word(c, va, va < 0x80001058 ? va - 0x80001000 + 0xa0001000 : 0);
+	for (uint32_t va = 0x80001040; va < 0x800010c0; va += 4)
+		expect_word(c, va, 0xee000000u | (va - 0x80000000u));
+	expect_no_word(c, 0x800010c0);
+	for (uint32_t va = 0x80000000; va < 0x80000010; va += 4)
+		expect_word(c, va, 0xdd000000u | (va - 0x80000000u));
+	expect_no_word(c, 0x80000010);
+	/* The other segment is the fixture's still. */
+	expect_word(c, 0x4000, 0xc0004000);
+	/* The fixture names the code it names. */
+	expect_sym(c, 0x80001014, "start", 0xc);
+	/* Once per image. */
+	assert_int_equal(pdt_code_overlay(c, snap, err, sizeof err), PDT_E_FORMAT);
+	assert_non_null(strstr(err, "has a memory image already"));
+	pdt_code_free(c);
+
+	/* A snapshot alone is an image without symbols. */
+	c = load_ok(snap);
+	expect_word(c, 0x80001044, 0xee001044);
+	expect_sym(c, 0x80001044, NULL, 0);
+	pdt_code_free(c);
+
+	/* A file that is not there, or not an image. */
+	c = load_ok(FIXTURE);
+	assert_int_equal(pdt_code_overlay(c, "/nonexistent/snap.elf", err, sizeof err),
+			 PDT_E_IO);
+	assert_non_null(strstr(err, "/nonexistent/snap.elf"));
+	const char *junk = put_file("junk", 4);
+	assert_int_equal(pdt_code_overlay(c, junk, err, sizeof err), PDT_E_FORMAT);
+	/* A failed overlay leaves the image as it was. */
+	expect_word(c, 0x80001080, 0xb0001080);
+	pdt_code_free(c);
+}
+
+/* A capture's Linux guest: without --memory, the snapshot vzsoak left
+ * beside the capture (TRACE.g1-kernel.elf) is its code; without it, none;
+ * --memory names another. */
+static void note_count(void *priv, const char *msg)
+{
+	(void)msg;
+	++*(unsigned *)priv;
+}
+
+static void test_capture_memory_image(void **state)
+{
+	(void)state;
+	uint8_t w[8];
+	put32le(w, 0x11112222u);
+	put32le(w + 4, 0x33334444u);
+	const struct mips_elf_seg seg = {.vaddr = 0x80100000u, .filesz = 8, .memsz = 8,
+					 .data = w};
+	const char *snap = put_snapshot(&seg, 1);
+	char trace[128], beside[160];
+	snprintf(trace, sizeof trace, "%s/run.vzt", tmpdir);
+	snprintf(beside, sizeof beside, "%s.g1-kernel.elf", trace);
+	assert_int_equal(link(snap, beside), 0);
+
+	struct pdt_file_info info;
+	memset(&info, 0, sizeof info);
+	snprintf(info.bootargs, sizeof info.bootargs, "guests=2 image=linux");
+	struct pdt_code_opts o = {.capture = trace};
+	struct pdt_capture_code cc;
+	char err[256] = "";
+	unsigned notes = 0;
+	assert_int_equal(pdt_capture_code_load(&cc, &info, &o, note_count, &notes, err,
+					       sizeof err), 0);
+	assert_non_null(cc.cfg.guest[1]);
+	expect_word(cc.cfg.guest[1], 0x80100004u, 0x33334444u);
+	/* Guest 2 has no snapshot: no code. */
+	assert_null(cc.cfg.guest[2]);
+	pdt_capture_code_free(&cc);
+
+	/* Named: over whatever is beside the capture. */
+	put32le(w + 4, 0x55556666u);
+	o.memory[2] = put_snapshot(&seg, 1);
+	assert_int_equal(pdt_capture_code_load(&cc, &info, &o, NULL, NULL, err, sizeof err), 0);
+	expect_word(cc.cfg.guest[2], 0x80100004u, 0x55556666u);
+	pdt_capture_code_free(&cc);
+
+	/* A named one that is no image: the load fails, naming it. */
+	o.memory[2] = put_file("junk", 4);
+	assert_int_not_equal(pdt_capture_code_load(&cc, &info, &o, NULL, NULL, err, sizeof err),
+			     0);
+	assert_non_null(strstr(err, o.memory[2]));
+	unlink(beside);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +442,8 @@ int main(void)
 		cmocka_unit_test(test_symbols),
 		cmocka_unit_test(test_stripped),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_overlay),
+		cmocka_unit_test(test_capture_memory_image),
 	};
 	return cmocka_run_group_tests(tests, tmpfiles_setup, tmpfiles_teardown);
 }

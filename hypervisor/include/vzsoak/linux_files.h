@@ -21,4 +21,10 @@
  * -dbg package (linux/fetch-symbols.sh). */
 #define LINUX_FILE_SYMBOLS "vmlinux"
 
+/* A traced run's snapshot of Linux guest N's kernel memory, which vzsoak
+ * writes beside the capture, named after it (trace.vzt.g1-kernel.elf), and
+ * pdtrace lays over the vmlinux: a printf format of the capture's path and
+ * the guest's number. */
+#define LINUX_MEMORY_IMAGE "%s.g%u-kernel.elf"
+
 #endif

@@ -48,6 +48,15 @@ int pdt_code_word(const struct pdt_code *c, uint32_t va, uint32_t *word);
 const char *pdt_code_symbol(const struct pdt_code *c, uint32_t va, uint32_t *off);
 /* The file it was loaded from. */
 const char *pdt_code_path(const struct pdt_code *c);
+/*
+ * Lays a memory image over c: the PT_LOAD segments of the ELF at path (a
+ * snapshot of memory, as vzsoak writes for a Linux guest: its kernel
+ * rewrites its own code as it boots, so the file it was linked into no
+ * longer holds what ran) replace c's bytes where both have them, and are
+ * c's code where c has none.  c's symbols stay.  Once per image; 0, or a
+ * negative PDT_E_* with a one-line reason in err.
+ */
+int pdt_code_overlay(struct pdt_code *c, const char *path, char *err, size_t errlen);
 
 /* ------------------------------------------------------------ configuration */
 
@@ -124,6 +133,12 @@ struct pdt_flow_code_provider pdt_crashme_provider(struct pdt_crashme *cm);
  */
 struct pdt_code_opts {
 	const char *image[PDT_FLOW_GUESTS + 1]; /* [0] root; NULL: the header's */
+	/* A memory image laid over each guest's (pdt_code_overlay), or its
+	 * only code when it has no image; NULL: the one vzsoak left beside
+	 * the capture (<vzsoak/linux_files.h>, LINUX_MEMORY_IMAGE:
+	 * TRACE.gN-kernel.elf), if any. */
+	const char *memory[PDT_FLOW_GUESTS + 1];
+	const char *capture; /* the trace file's path (pdt_capture_open sets it) */
 	bool crashme_given;
 	uint32_t crashme_seed, crashme_words;
 };
