@@ -181,6 +181,29 @@ fake fake-selfcheck-off-exit 1 '^result: ANOMALY g1 exit at 300000 instructions 
 fake fake-selfcheck-off-config 1 '^result: FAILED g3 config at 50000 instructions' \
 	--set image=oldkernel --set selfcheck=off
 
+# Linux guests (the fake names its guests linux): what their consoles say.
+# g2's kernel panics, g3 stops without its init's last line: both are
+# flagged at the check that sees them, with selfcheck = off as for Linux.
+fake fake-linux-console 1 '^result: ANOMALY g2 console at 300000 instructions .*: Linux: kernel panic: Attempted to kill init! exitcode=N: console: "\[    1\.234567\] Kernel panic - not syncing: Attempted to kill init! exitcode=0x0000000b"$' \
+	--set image=linuxpanic --set selfcheck=off &&
+if ! grep -Eq '^  Linux: the guest stopped before its init finished$' "$OUT/fake-linux-console/summary.txt"; then
+	fail fake-linux-early-stop "no early-stop flag: $(grep -A6 '^flags' "$OUT/fake-linux-console/summary.txt")"
+elif ! grep -Eq '^    g3 console at 300000 instructions' "$OUT/fake-linux-console/summary.txt"; then
+	fail fake-linux-early-stop "g3's flag: $(grep -A6 '^flags' "$OUT/fake-linux-console/summary.txt")"
+elif grep -Eq '^    g[14] ' "$OUT/fake-linux-console/summary.txt"; then
+	fail fake-linux-early-stop "g1 or g4 flagged: $(grep -A8 '^flags' "$OUT/fake-linux-console/summary.txt")"
+else
+	pass fake-linux-early-stop
+fi
+# Run to the end: the guests that print their init's last line are clean.
+fake fake-linux-done 1 '^result: ANOMALY g2 console' --set image=linuxpanic --set selfcheck=off \
+	--set stop-on-anomaly=no &&
+if [ "$(grep -c '^    g[0-9] console' "$OUT/fake-linux-done/summary.txt")" != 2 ]; then
+	fail fake-linux-done-flags "want g2 and g3 flagged only: $(grep -A8 '^flags' "$OUT/fake-linux-done/summary.txt")"
+else
+	pass fake-linux-done-flags
+fi
+
 # Tables: the guest row of a flagged guest, crashme's columns (only the
 # exception kinds that ended blocks: AdEL and RI), the worker.
 if [ -f "$OUT/fake-pagemask.stdout" ]; then

@@ -28,6 +28,10 @@
  *   failed    the status block says FAILED at once; the board is reset
  *   nostatus  no status block: one console line and the reset, as the
  *             real hypervisor does when it refuses its boot arguments
+ *   linuxpanic  its guests are named linux (Linux guests, whose consoles
+ *             vzsoak reads): g2 prints a kernel panic and stops, g3
+ *             stops without its init's last line, the others print it
+ *             and stop at the end
  *   byseed    by the seed= argument, for the soak's tests (several seeds,
  *             some flagged): seed mod 4 = 1 pagemask, 3 lockup, else clean
  */
@@ -134,6 +138,8 @@ static uint32_t flavour(const char *s)
 
 static void set_up(unsigned guests, const char *image, uint32_t tlbp)
 {
+	/* Linux guests (what vzsoak reads their consoles for) by name. */
+	const char *name = same(image, "linuxpanic") ? "linux" : image;
 	st->version = STATUS_VERSION;
 	st->state = STATUS_RUNNING;
 	st->guests = guests;
@@ -143,8 +149,8 @@ static void set_up(unsigned guests, const char *image, uint32_t tlbp)
 		g->window_pa = 0x01000000u * (i + 1);
 		g->kstats_gpa = KSTATS_GPA;
 		g->kstats_words = KS_WORDS;
-		for (unsigned c = 0; c + 1 < STATUS_NAME_MAX && image[c]; c++)
-			g->image[c] = image[c];
+		for (unsigned c = 0; c + 1 < STATUS_NAME_MAX && name[c]; c++)
+			g->image[c] = name[c];
 		volatile uint32_t *ks = kstats(i);
 		ks[KS_MAGIC] = KSTATS_MAGIC;
 		ks[KS_VERSION] = KSTATS_VERSION;
@@ -246,13 +252,25 @@ int main(void)
 		} else if (same(image, "deadlock")) {
 			/* Status.IM is 0: nothing can end this wait. */
 			__asm__ volatile("wait");
+		} else if (same(image, "linuxpanic") && st->g[1].state == GSTATE_RUNNING) {
+			puts_uart("g2: [    1.234567] Kernel panic - not syncing: Attempted to "
+				  "kill init! exitcode=0x0000000b\n");
+			st->g[1].state = GSTATE_STOPPED;
+			st->g[2].state = GSTATE_STOPPED;
 		} else if (same(image, "reset")) {
 			return 0;
 		}
 	}
 	for (unsigned i = 0; i < guests; i++)
 		if (st->g[i].state == GSTATE_RUNNING)
+		{
+			if (same(image, "linuxpanic")) {
+				char line[] = "gN: vzsoak-linux: done, 2.00 s after boot; resetting\n";
+				line[1] = (char)('1' + i);
+				puts_uart(line);
+			}
 			st->g[i].state = GSTATE_STOPPED;
+		}
 	st->state = STATUS_FINISHED;
 	puts_uart("hv: all guests stopped\n");
 	return 0;
