@@ -107,6 +107,7 @@ help:
 	@echo "make ttf        time to failure of the shrinking page over SEEDS=20 seeds (TTF_ARGS='--set k=v ...')"
 	@echo "make identity-update  tests/identity/expected from this tree (only for a change meant to alter runs)"
 	@echo "make detect-power  every injectable hypervisor bug over DETECT_SEEDS=5 seeds, then a clean soak of CLEAN_HOURS=0.05"
+	@echo "make linux-detect-power  the same over LINUX_DETECT_SEEDS=2 seeds of the Linux scenario (Linux guests; long)"
 	@echo "make linux      fetch Debian's mipsel Linux, busybox, crashme into build/linux and build the initramfs"
 	@echo "make linux-boot boot it on vzsim: init runs crashme for LINUX_CRASHME_TIME=00:00:05 (LINUX_SEED=1), then resets"
 	@echo "make linux-symbols  fetch the kernel's vmlinux and System.map from its -dbg package (600 MB download), for pdtrace flow"
@@ -218,6 +219,20 @@ CLEAN_HOURS ?= 0.05
 detect-power: $(VZSOAK) $(HV_ELF)
 	@SEEDS=$(DETECT_SEEDS) CLEAN_HOURS=$(CLEAN_HOURS) scripts/detect-power.sh $(VZSOAK) $(HV_ELF) \
 		stress/scenarios/soak.scn $(BUILD)/detect-power
+
+# The same for Linux guests (docs/linux.md, "Hunting"): each injectable
+# bug over LINUX_DETECT_SEEDS seeds of the Linux scenario, flagged by the
+# hypervisor's status and the guests' consoles; then LINUX_CLEAN_SEEDS
+# clean.  The table: build/linux-detect-power/table.md.  Long (minutes a
+# run), not in make test.
+LINUX_DETECT_SEEDS ?= 2
+LINUX_CLEAN_SEEDS ?= 1-2
+LINUX_DETECT_JOBS ?= 2
+.PHONY: linux-detect-power
+linux-detect-power: $(VZSOAK) $(HV_ELF) $(LINUX_INITRD)
+	@SEEDS=$(LINUX_DETECT_SEEDS) CLEAN_SEEDS=$(LINUX_CLEAN_SEEDS) JOBS=$(LINUX_DETECT_JOBS) \
+		scripts/detect-power.sh $(VZSOAK) $(HV_ELF) \
+		stress/scenarios/linux-crashme.scn $(BUILD)/linux-detect-power
 
 # tests/identity/expected from this tree (tests/README.md, identity/):
 # only for a change meant to alter how a seed runs; its commit says why.

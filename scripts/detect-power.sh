@@ -17,6 +17,11 @@
 # CLEAN_SEEDS, CLEAN_DURATION (a clean run's instructions, default the
 # scenario's), JOBS (-j, default 2), TRACE_DURATION (instructions of a
 # selfcheck=off run, default 100M), GOAL_S (default 60).
+#
+# A scenario of Linux guests (image = linux: stress/scenarios/
+# linux-crashme.scn, make linux-detect-power) reports nothing itself:
+# selfcheck is off already, so each bug gets the one soak, and what flags
+# it is the hypervisor's status and what the guests' consoles say.
 set -u
 VZSOAK=$1 HV=$2 SCN=$3 OUT=$4
 SEEDS=${SEEDS:-5}
@@ -31,6 +36,8 @@ die() { echo "detect-power: $*" >&2; exit 2; }
 [ -x "$VZSOAK" ] || die "$VZSOAK: not built"
 [ -f "$HV" ] || die "$HV: not built"
 [ -f "$SCN" ] || die "$SCN: no such scenario"
+LINUX=0
+grep -Eq '^image *= *linux *$' "$SCN" && LINUX=1
 case $SEEDS in ''|*[!0-9]*|0) die "SEEDS=$SEEDS: not a count of seeds" ;; esac
 
 # The bugs, from the one table of boot arguments (bootargs.def), as the
@@ -82,16 +89,29 @@ journal_stats() {
 
 TABLE=$OUT/table.md
 MISSED=0
-{
-	echo "| bug | flagged | median s | max s | title | selfcheck=off (trace detectors, hypervisor) |"
-	echo "|---|---|---|---|---|---|"
-} > "$TABLE"
+if [ $LINUX = 1 ]; then
+	{
+		echo "| bug | flagged | median s | max s | title |"
+		echo "|---|---|---|---|---|"
+	} > "$TABLE"
+else
+	{
+		echo "| bug | flagged | median s | max s | title | selfcheck=off (trace detectors, hypervisor) |"
+		echo "|---|---|---|---|---|---|"
+	} > "$TABLE"
+fi
 echo "detect-power: $(echo $BUGS | wc -w) bugs x $SEEDS seeds of $SCN" >&2
 for bug in $BUGS; do
 	soak "$bug" --seeds "1-$SEEDS" --set "inject=$bug"
 	rc=$?
 	[ "$rc" -le 1 ] || die "soak of inject=$bug failed (status $rc): $(tail -1 "$OUT/$bug.out")"
 	read -r n med max title < <(journal_stats "$OUT/$bug/journal" first)
+	if [ $LINUX = 1 ]; then
+		echo "| $bug | $n/$SEEDS | $med | $max | $title |" >> "$TABLE"
+		echo "detect-power: $bug: $n/$SEEDS flagged, max ${max}s: $title" >&2
+		[ "$n" -eq "$SEEDS" ] || MISSED=$((MISSED + 1))
+		continue
+	fi
 	# The guests told nothing: what the trace and the hypervisor see.
 	soak "$bug-selfcheck-off" --seeds "1-$SEEDS" --set "inject=$bug" \
 		--set selfcheck=off --set detect=trace --set "duration=$TRACE_DURATION" \

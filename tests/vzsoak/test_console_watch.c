@@ -15,24 +15,23 @@
 #include <cmocka.h>
 
 #include "harness/console_watch.h"
+#include "views.h"
 
-/* A running hypervisor whose guests run the images named. */
-static void view_init(struct soak_view *v, uint64_t insns, const char *const *images,
-		      unsigned n)
+/* A watcher, its detector, and a check at instruction insns of a running
+ * hypervisor whose guests run the images named. */
+struct fx {
+	struct detector d;
+	struct soak_view v;
+	struct console_watch w;
+};
+
+static void begin(struct fx *f, uint64_t insns, const char *const *images, unsigned n)
 {
-	memset(v, 0, sizeof *v);
-	v->present = true;
-	v->st.magic = STATUS_MAGIC;
-	v->st.version = STATUS_VERSION;
-	v->st.state = STATUS_RUNNING;
-	v->st.guests = n;
-	for (unsigned i = 0; i < n; i++) {
-		v->st.g[i].state = GSTATE_RUNNING;
-		snprintf(v->st.g[i].image, sizeof v->st.g[i].image, "%s", images[i]);
-	}
-	v->insns = insns;
-	v->sim_ns = insns;
-	v->wall = 1.5;
+	detect_init(&f->d, 0, 0, 0);
+	view_running(&f->v, n, insns);
+	for (unsigned i = 0; i < n; i++)
+		snprintf(f->v.st.g[i].image, sizeof f->v.st.g[i].image, "%s", images[i]);
+	console_watch_init(&f->w);
 }
 
 static const char *title(const char *line)
@@ -92,122 +91,103 @@ static void test_titles(void **state)
 	assert_null(title("a list [#x]:"));
 }
 
-static unsigned feed(struct console_watch *w, const char *text, struct detector *d,
-		     const struct soak_view *v)
+static unsigned feed(struct fx *f, const char *text)
 {
-	return console_watch_feed(w, text, strlen(text), d, v);
+	return console_watch_feed(&f->w, text, strlen(text), &f->d, &f->v);
 }
 
 static void test_linux_guests_only(void **state)
 {
 	(void)state;
 	static const char *const images[] = {"linux", "stress", "linux"};
-	struct detector d;
-	struct soak_view v;
-	struct console_watch w;
-	detect_init(&d, 0, 0, 0);
-	view_init(&v, 7000, images, 3);
-	console_watch_init(&w);
+	struct fx f;
+	begin(&f, 7000, images, 3);
 	/* A stress guest printing such words is not a Linux kernel; a
 	 * guest the run does not have is nobody's; hv's lines are not a
 	 * guest's. */
-	assert_int_equal(feed(&w, "g2: Oops[#1]:\ng4: Oops[#1]:\nhv: Oops[#1]:\n", &d, &v),
+	assert_int_equal(feed(&f, "g2: Oops[#1]:\ng4: Oops[#1]:\nhv: Oops[#1]:\n"),
 			 0);
 	/* A line split between reads, with its printk time. */
-	assert_int_equal(feed(&w, "g3: [   12.345678] Kernel pa", &d, &v), 0);
-	assert_int_equal(feed(&w, "nic - not syncing: Fatal exception\r\n", &d, &v), 1);
-	assert_int_equal(d.nflags, 1);
-	const struct flag *f = &d.flags[0];
-	assert_int_equal(f->guest, 3);
-	assert_int_equal(f->kind, FLAG_CONSOLE);
-	assert_int_equal(f->insns, 7000);
-	assert_string_equal(f->title, "Linux: kernel panic: Fatal exception");
-	assert_string_equal(f->msg, "console: \"[   12.345678] Kernel panic - not syncing: "
+	assert_int_equal(feed(&f, "g3: [   12.345678] Kernel pa"), 0);
+	assert_int_equal(feed(&f, "nic - not syncing: Fatal exception\r\n"), 1);
+	assert_int_equal(f.d.nflags, 1);
+	const struct flag *fl = &f.d.flags[0];
+	assert_int_equal(fl->guest, 3);
+	assert_int_equal(fl->kind, FLAG_CONSOLE);
+	assert_int_equal(fl->insns, 7000);
+	assert_string_equal(fl->title, "Linux: kernel panic: Fatal exception");
+	assert_string_equal(fl->msg, "console: \"[   12.345678] Kernel panic - not syncing: "
 				    "Fatal exception\"");
-	assert_string_equal(flag_kind_name(f->kind), "console");
+	assert_string_equal(flag_kind_name(fl->kind), "console");
 	/* One flag per guest: the first line that tells of a failure. */
-	assert_int_equal(feed(&w, "g3: Oops[#1]:\n", &d, &v), 0);
-	assert_int_equal(feed(&w, "g1: BUG: Bad page state in process x  pfn:1\n", &d, &v), 1);
-	assert_string_equal(d.flags[1].title, "Linux: BUG: Bad page state");
-	assert_int_equal(d.flags[1].guest, 1);
-	console_watch_free(&w);
+	assert_int_equal(feed(&f, "g3: Oops[#1]:\n"), 0);
+	assert_int_equal(feed(&f, "g1: BUG: Bad page state in process x  pfn:1\n"), 1);
+	assert_string_equal(f.d.flags[1].title, "Linux: BUG: Bad page state");
+	assert_int_equal(f.d.flags[1].guest, 1);
+	console_watch_free(&f.w);
 }
 
 static void test_overlong_line_skipped(void **state)
 {
 	(void)state;
 	static const char *const images[] = {"linux"};
-	struct detector d;
-	struct soak_view v;
-	struct console_watch w;
-	detect_init(&d, 0, 0, 0);
-	view_init(&v, 1, images, 1);
-	console_watch_init(&w);
+	struct fx f;
+	begin(&f, 1, images, 1);
 	char *s = malloc(CONSOLE_LINE_MAX * 2 + 32);
 	assert_non_null(s);
 	strcpy(s, "g1: ");
 	memset(s + 4, 'x', CONSOLE_LINE_MAX * 2);
 	strcpy(s + 4 + CONSOLE_LINE_MAX * 2, " Oops[#1]:\n");
-	assert_int_equal(feed(&w, s, &d, &v), 0);
+	assert_int_equal(feed(&f, s), 0);
 	free(s);
 	/* The next line is read whole again. */
-	assert_int_equal(feed(&w, "g1: Oops[#1]:\n", &d, &v), 1);
-	console_watch_free(&w);
+	assert_int_equal(feed(&f, "g1: Oops[#1]:\n"), 1);
+	console_watch_free(&f.w);
 }
 
 static void test_stopped_before_done(void **state)
 {
 	(void)state;
 	static const char *const images[] = {"linux", "linux", "stress"};
-	struct detector d;
-	struct soak_view v;
-	struct console_watch w;
-	detect_init(&d, 0, 0, 0);
-	view_init(&v, 100, images, 3);
-	console_watch_init(&w);
-	assert_int_equal(feed(&w, "g1: vzsoak-linux: done, 2.50 s after boot; resetting\n",
-			      &d, &v),
-			 0);
-	assert_int_equal(console_watch_poll(&w, &d, &v), 0);
+	struct fx f;
+	begin(&f, 100, images, 3);
+	assert_int_equal(feed(&f, "g1: vzsoak-linux: done, 2.50 s after boot; resetting\n"), 0);
+	assert_int_equal(console_watch_poll(&f.w, &f.d, &f.v), 0);
 	/* Guest 1 finished; guest 2 stopped without the line; guest 3 is no
 	 * Linux. */
-	v.st.g[0].state = GSTATE_STOPPED;
-	v.st.g[1].state = GSTATE_STOPPED;
-	v.st.g[2].state = GSTATE_KILLED;
-	v.insns = 200;
-	assert_int_equal(console_watch_poll(&w, &d, &v), 1);
-	assert_int_equal(d.nflags, 1);
-	assert_int_equal(d.flags[0].guest, 2);
-	assert_int_equal(d.flags[0].insns, 200);
-	assert_string_equal(d.flags[0].title, TITLE_LINUX_EARLY_STOP);
-	assert_non_null(strstr(d.flags[0].msg, "stopped"));
-	assert_int_equal(console_watch_poll(&w, &d, &v), 0);
-	console_watch_free(&w);
+	f.v.st.g[0].state = GSTATE_STOPPED;
+	f.v.st.g[1].state = GSTATE_STOPPED;
+	f.v.st.g[2].state = GSTATE_KILLED;
+	f.v.insns = 200;
+	assert_int_equal(console_watch_poll(&f.w, &f.d, &f.v), 1);
+	assert_int_equal(f.d.nflags, 1);
+	assert_int_equal(f.d.flags[0].guest, 2);
+	assert_int_equal(f.d.flags[0].insns, 200);
+	assert_string_equal(f.d.flags[0].title, TITLE_LINUX_EARLY_STOP);
+	assert_non_null(strstr(f.d.flags[0].msg, "stopped"));
+	assert_int_equal(console_watch_poll(&f.w, &f.d, &f.v), 0);
+	console_watch_free(&f.w);
 }
 
 static void test_reads_the_file_as_it_grows(void **state)
 {
 	(void)state;
 	static const char *const images[] = {"linux"};
-	struct detector d;
-	struct soak_view v;
-	struct console_watch w;
-	detect_init(&d, 0, 0, 0);
-	view_init(&v, 1, images, 1);
-	console_watch_init(&w);
-	FILE *f = tmpfile();
-	assert_non_null(f);
-	assert_int_equal(console_watch_stream(&w, f), 0);
-	assert_int_equal(console_watch_poll(&w, &d, &v), 0);
-	fputs("g1: [    1.0] Run /init as init process\ng1: [    2.0] Oo", f);
-	assert_int_equal(console_watch_poll(&w, &d, &v), 0);
-	fputs("ps[#1]:\n", f);
-	v.insns = 2;
-	assert_int_equal(console_watch_poll(&w, &d, &v), 1);
-	assert_int_equal(d.flags[0].insns, 2);
-	assert_string_equal(d.flags[0].title, "Linux: Oops");
-	console_watch_free(&w);
-	fclose(f);
+	struct fx f;
+	begin(&f, 1, images, 1);
+	FILE *out = tmpfile();
+	assert_non_null(out);
+	assert_int_equal(console_watch_stream(&f.w, out), 0);
+	assert_int_equal(console_watch_poll(&f.w, &f.d, &f.v), 0);
+	fputs("g1: [    1.0] Run /init as init process\ng1: [    2.0] Oo", out);
+	assert_int_equal(console_watch_poll(&f.w, &f.d, &f.v), 0);
+	fputs("ps[#1]:\n", out);
+	f.v.insns = 2;
+	assert_int_equal(console_watch_poll(&f.w, &f.d, &f.v), 1);
+	assert_int_equal(f.d.flags[0].insns, 2);
+	assert_string_equal(f.d.flags[0].title, "Linux: Oops");
+	console_watch_free(&f.w);
+	fclose(out);
 
 	/* By path: a file another process writes, not there at first. */
 	char path[] = "/tmp/vzsoak-console-XXXXXX";
@@ -215,17 +195,17 @@ static void test_reads_the_file_as_it_grows(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	remove(path);
-	detect_init(&d, 0, 0, 0);
-	console_watch_init(&w);
-	assert_int_equal(console_watch_file(&w, path), 0);
-	assert_int_equal(console_watch_poll(&w, &d, &v), 0);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("g1: rcu: INFO: rcu_sched self-detected stall on CPU\n", f);
-	fclose(f);
-	assert_int_equal(console_watch_poll(&w, &d, &v), 1);
-	assert_string_equal(d.flags[0].title, "Linux: RCU stall");
-	console_watch_free(&w);
+	detect_init(&f.d, 0, 0, 0);
+	console_watch_init(&f.w);
+	assert_int_equal(console_watch_file(&f.w, path), 0);
+	assert_int_equal(console_watch_poll(&f.w, &f.d, &f.v), 0);
+	out = fopen(path, "w");
+	assert_non_null(out);
+	fputs("g1: rcu: INFO: rcu_sched self-detected stall on CPU\n", out);
+	fclose(out);
+	assert_int_equal(console_watch_poll(&f.w, &f.d, &f.v), 1);
+	assert_string_equal(f.d.flags[0].title, "Linux: RCU stall");
+	console_watch_free(&f.w);
 	remove(path);
 }
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "harness/detect.h"
+#include "views.h"
 #include <vzsoak/hypercall.h>
 
 #define M 1000000ull
@@ -19,23 +20,14 @@
  * kernels run the flavour the detectors below are given (tlbp-check=on). */
 static void view_init(struct soak_view *v, unsigned n, uint64_t insns)
 {
-	memset(v, 0, sizeof *v);
-	v->present = true;
-	v->st.magic = STATUS_MAGIC;
-	v->st.version = STATUS_VERSION;
-	v->st.state = STATUS_RUNNING;
-	v->st.guests = n;
+	view_running(v, n, insns);
 	for (unsigned i = 0; i < n; i++) {
-		v->st.g[i].state = GSTATE_RUNNING;
 		strcpy(v->st.g[i].image, "stress");
 		v->ks_ok[i] = true;
 		v->ks[i][KS_MAGIC] = KSTATS_MAGIC;
 		v->ks[i][KS_VERSION] = KSTATS_VERSION;
 		v->ks[i][KS_TLBP_CHECK] = GCONF_TLBP_ON;
 	}
-	v->insns = insns;
-	v->sim_ns = insns; /* 1 GHz */
-	v->wall = insns / 1e8;
 }
 
 static void test_nothing_while_booting(void **state)

@@ -13,8 +13,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "harness/console_watch.h"
 #include "harness/detect.h"
 #include "harness/title.h"
+#include "views.h"
 #include <vzsoak/hypercall.h>
 
 #define M 1000000ull
@@ -33,14 +35,8 @@ static const uint32_t codes[] = {
 static unsigned run_view(struct soak_view *v, unsigned r, uint64_t insns)
 {
 	unsigned n = r ? 6 : 3, i = r ? 4 : 1;
-	memset(v, 0, sizeof *v);
-	v->present = true;
-	v->st.magic = STATUS_MAGIC;
-	v->st.version = STATUS_VERSION;
-	v->st.state = STATUS_RUNNING;
-	v->st.guests = n;
+	view_running(v, n, insns + r * 123457);
 	for (unsigned g = 0; g < n; g++) {
-		v->st.g[g].state = GSTATE_RUNNING;
 		v->st.g[g].heartbeats = 1;
 		v->ks_ok[g] = true;
 		v->ks[g][KS_MAGIC] = KSTATS_MAGIC;
@@ -48,8 +44,6 @@ static unsigned run_view(struct soak_view *v, unsigned r, uint64_t insns)
 		v->ks[g][KS_TLBP_CHECK] = GCONF_TLBP_ON;
 		v->ks[g][KS_SEED] = r ? 77 : 1;
 	}
-	v->insns = insns + r * 123457;
-	v->sim_ns = v->insns;
 	return i;
 }
 
@@ -109,6 +103,20 @@ static void flag_of(struct flag *out, enum flag_kind kind, uint32_t code, unsign
 			   "shrinking page: a guest's entry replaced in its TLB handler",
 			   r ? "entry 40 replaced at insn 9" : "entry 33 replaced at insn 5");
 		break;
+	case FLAG_CONSOLE: {
+		/* a Linux guest's panic, as its console prints it: other numbers,
+		 * another time in each run */
+		snprintf(g->image, sizeof g->image, "linux");
+		char line[160];
+		snprintf(line, sizeof line, "g%u: [ %u.%06u] Kernel panic - not syncing: Attempted "
+			 "to kill init! exitcode=0x%08x\n", i + 1, r ? 9 : 1, r ? 123456 : 42,
+			 r ? 0xbu : 0x4u);
+		struct console_watch w;
+		console_watch_init(&w);
+		console_watch_feed(&w, line, strlen(line), &d, &v);
+		console_watch_free(&w);
+		break;
+	}
 	case FLAG_HV_FAILED:
 		v.st.state = STATUS_FAILED;
 		break;
