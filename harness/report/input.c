@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include <util/sha256.h>
+#include <vzsoak/linux_files.h>
 
 #include "../cli.h"
 #include "../crashdb.h"
@@ -174,8 +175,14 @@ int report_input_read(struct report_input *in, const char *dir, char *err, size_
 	if (sha256_file(in->hv, in->hv_sha256) != 0)
 		in->hv_sha256[0] = 0;
 	char *slash = strrchr(in->hv, '/');
-	if (asprintf(&in->guest_image, "%.*sguests/%s.elf", slash ? (int)(slash - in->hv + 1) : 0,
-		     in->hv, in->scn.image) < 0)
+	/* A Linux guest ran the kernel make linux left beside the hypervisor's
+	 * folder; the others their image in guests/. */
+	int hv_dir = slash ? (int)(slash - in->hv + 1) : 0;
+	int made = scenario_runs_linux(&in->scn)
+		 ? asprintf(&in->guest_image, "%.*s" LINUX_FILES_DIR "/" LINUX_FILE_KERNEL, hv_dir,
+			    in->hv)
+		 : asprintf(&in->guest_image, "%.*sguests/%s.elf", hv_dir, in->hv, in->scn.image);
+	if (made < 0)
 		die(EXIT_INTERNAL, "out of memory");
 	if (sha256_file(in->guest_image, in->guest_sha256) != 0)
 		in->guest_sha256[0] = 0;

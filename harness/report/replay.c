@@ -79,6 +79,9 @@ int replay_trace(const struct report_input *in, const char *trace, uint64_t unti
 	struct progress p;
 	const struct scenario *s = &in->scn;
 	detect_init(d, s->heartbeat_timeout, s->repeat_limit, s->tlbp_check);
+	/* As the run judged it: guests that report nothing are not silent. */
+	if (!s->selfcheck)
+		detect_without_guest_reports(d);
 	progress_init(&p, stderr, true, s->duration, s->heartbeat_timeout);
 	struct target_vzsim tv;
 	target_vzsim_init(&tv, sim);
