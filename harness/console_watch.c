@@ -264,3 +264,59 @@ unsigned console_watch_poll(struct console_watch *w, struct detector *d,
 	}
 	return raised;
 }
+
+/* ------------------------------------------------------------ excerpts */
+
+char *console_excerpt(const char *path, unsigned g, const char *upto, unsigned max_lines)
+{
+	FILE *f = fopen(path, "r");
+	if (!f || !max_lines) {
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	char prefix[8];
+	snprintf(prefix, sizeof prefix, "g%u: ", g);
+	size_t plen = strlen(prefix);
+	char **ring = calloc(max_lines, sizeof *ring);
+	size_t n = 0; /* lines kept so far, the newest at (n - 1) % max_lines */
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	while (ring && (got = getline(&line, &cap, f)) >= 0) {
+		if (strncmp(line, prefix, plen) != 0)
+			continue;
+		char **slot = &ring[n % max_lines];
+		free(*slot);
+		*slot = strdup(line + plen);
+		n++;
+		if (!*slot || (upto && strstr(line + plen, upto)))
+			break;
+	}
+	free(line);
+	fclose(f);
+	if (!ring)
+		return NULL;
+	size_t first = n > max_lines ? n - max_lines : 0, len = 0;
+	for (size_t i = first; i < n; i++)
+		len += ring[i % max_lines] ? strlen(ring[i % max_lines]) + 1 : 0;
+	char *text = n ? malloc(len + 1) : NULL;
+	if (text) {
+		size_t at = 0;
+		for (size_t i = first; i < n; i++) {
+			const char *s = ring[i % max_lines];
+			if (!s)
+				continue;
+			size_t k = strlen(s);
+			memcpy(text + at, s, k);
+			at += k;
+			if (!k || s[k - 1] != '\n')
+				text[at++] = '\n';
+		}
+		text[at] = '\0';
+	}
+	for (size_t i = 0; i < max_lines; i++)
+		free(ring[i]);
+	free(ring);
+	return text;
+}

@@ -77,6 +77,15 @@ unsigned console_watch_poll(struct console_watch *w, struct detector *d,
 void console_watch_free(struct console_watch *w);
 
 /*
+ * What guest g printed before it failed, for a report: its last max_lines
+ * lines in the console file at path, up to and including the first that
+ * holds `upto` (NULL, or not found: up to its last), without their "gN: "
+ * prefix, as one text (malloc'd).  NULL when the file cannot be read or
+ * the guest printed nothing.
+ */
+char *console_excerpt(const char *path, unsigned g, const char *upto, unsigned max_lines);
+
+/*
  * The title of a line of a Linux kernel's log (without its guest prefix
  * and printk time), into buf; NULL when the line tells of no failure.
  * "Kernel panic - not syncing: Attempted to kill init! exitcode=0x0000000b"

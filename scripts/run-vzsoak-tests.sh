@@ -195,6 +195,24 @@ elif grep -Eq '^    g[14] ' "$OUT/fake-linux-console/summary.txt"; then
 else
 	pass fake-linux-early-stop
 fi
+# Its report: the replay flags what the run did, and the guest's console
+# up to the panic is in both reports.
+if [ -f "$OUT/fake-linux-console/summary.txt" ]; then
+	if ! timeout "$TIMEOUT" "$VZSOAK" report "$OUT/fake-linux-console" --good none --quiet \
+		> "$OUT/fake-linux-report.stdout" 2> "$OUT/fake-linux-report.stderr"; then
+		fail fake-linux-report "exit status $?: $(head -c 300 "$OUT/fake-linux-report.stderr")"
+	elif ! grep -q '^| replay | the replay flagged "Linux: kernel panic: Attempted to kill init! exitcode=N" at instruction 300000, as the run did |$' \
+		"$OUT/fake-linux-console/report/report.md"; then
+		fail fake-linux-report "replay row: $(grep '^| replay' "$OUT/fake-linux-console/report/report.md")"
+	elif ! grep -A5 "^## g2's console" "$OUT/fake-linux-console/report/report.md" |
+		grep -q '^\[    1\.234567\] Kernel panic - not syncing: Attempted to kill init! exitcode=0x0000000b$'; then
+		fail fake-linux-report "no console excerpt in report.md"
+	elif ! grep -q "<h2>g2's console</h2>" "$OUT/fake-linux-console/report/report.html"; then
+		fail fake-linux-report "no console excerpt in report.html"
+	else
+		pass fake-linux-report
+	fi
+fi
 # Run to the end: the guests that print their init's last line are clean.
 fake fake-linux-done 1 '^result: ANOMALY g2 console' --set image=linuxpanic --set selfcheck=off \
 	--set stop-on-anomaly=no &&

@@ -14,6 +14,7 @@
 #include <util/outfile.h>
 
 #include "../cli.h"
+#include "../console_watch.h"
 #include "../crashdb.h"
 #include "report.h"
 
@@ -197,6 +198,35 @@ static void write_report(const char *path, void (*write)(FILE *, const struct re
 		die(EXIT_INTERNAL, "report: %s", err);
 }
 
+/* The lines a Linux guest's kernel printed up to its console flag (the
+ * replay's first), from the run's console.log: the Oops, the registers,
+ * the call trace, the panic. */
+#define CONSOLE_EXCERPT_LINES 40
+static void console_of_flag(struct report *r)
+{
+	for (unsigned i = 0; i < r->flags.nflags; i++) {
+		const struct flag *fl = &r->flags.flags[i];
+		if (fl->kind != FLAG_CONSOLE)
+			continue;
+		/* The line, as the flag quotes it (console: "..."): its start
+		 * finds it again; the early-stop flag quotes none. */
+		char key[64] = "";
+		const char *q = strchr(fl->msg, '"');
+		if (strncmp(fl->msg, "console: ", 9) == 0 && q) {
+			snprintf(key, sizeof key, "%s", q + 1);
+			char *end = strrchr(key, '"');
+			if (end)
+				*end = '\0';
+		}
+		char *path = report_path(r->in.run_dir, "console.log");
+		r->console = console_excerpt(path, fl->guest, key[0] ? key : NULL,
+					     CONSOLE_EXCERPT_LINES);
+		r->console_guest = fl->guest;
+		free(path);
+		return;
+	}
+}
+
 int cmd_report(const char *prog, int argc, char **argv)
 {
 	(void)prog;
@@ -286,6 +316,7 @@ int cmd_report(const char *prog, int argc, char **argv)
 				 sizeof err) != 0)
 			die(EXIT_BAD_INPUT, "report: the replay: %s", err);
 		check_replay(&r);
+		console_of_flag(&r);
 	}
 
 	/* The trace detectors over it, then the story of the first bug. */
@@ -322,6 +353,7 @@ int cmd_report(const char *prog, int argc, char **argv)
 	free(md);
 	free(html);
 	free(r.diff_text);
+	free(r.console);
 	free(out_own);
 	report_input_free(&r.in);
 	return EXIT_CLEAN;

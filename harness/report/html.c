@@ -314,6 +314,12 @@ void report_html(FILE *f, const struct report *r)
 	if (r->have_story)
 		what_happened(f, r);
 	findings(f, r);
+	if (r->console) {
+		fprintf(f, "<h2>g%u's console</h2>\n<p>What its kernel printed up to the failure "
+			"(console.log, the last lines):</p>\n<pre>", r->console_guest);
+		text(f, r->console);
+		fputs("</pre>\n", f);
+	}
 	plots(f, r);
 	fputs("<h2>The trace diff against a good run</h2>\n<p>Good run: ", f);
 	text(f, r->good_note);

@@ -167,6 +167,10 @@ void report_markdown(FILE *f, const struct report *r)
 	if (r->flags.nflags)
 		fputc('\n', f);
 
+	if (r->console)
+		fprintf(f, "## g%u's console\n\nWhat its kernel printed up to the failure "
+			"(console.log, the last lines):\n\n```\n%s```\n\n", r->console_guest,
+			r->console);
 	plots(f, r);
 	fprintf(f, "## The trace diff against a good run\n\n");
 	fprintf(f, "Good run: ");

@@ -201,6 +201,9 @@ struct report {
 	char good_note[8800];           /* how it was made, or why there is none */
 	char *diff_text;                /* pdt_diff_print's text (malloc), or NULL */
 	bool diverged;                  /* the guest's flow parts from the good run */
+	/* A Linux guest's console flag: what that guest printed up to it. */
+	char *console;                  /* malloc, or NULL */
+	unsigned console_guest;
 };
 
 /* vzsoak report SOAK_DIR (soak_report.c): a whole soak from its journal:

@@ -209,6 +209,36 @@ static void test_reads_the_file_as_it_grows(void **state)
 	remove(path);
 }
 
+/* A report's excerpt: one guest's lines, prefix gone, up to the flagged
+ * one, at most the last N; all of them when the line is not there. */
+static void test_excerpt(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/vzsoak-excerpt-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *out = fdopen(fd, "w");
+	assert_non_null(out);
+	fputs("hv: g1: Linux, entry 81130000\ng1: one\ng2: other\ng1: two\ng10: not g1\n"
+	      "g1: three\ng1: Kernel panic - not syncing: x\ng1: after\n", out);
+	fclose(out);
+	char *s = console_excerpt(path, 1, "Kernel panic", 3);
+	assert_string_equal(s, "two\nthree\nKernel panic - not syncing: x\n");
+	free(s);
+	s = console_excerpt(path, 1, "Kernel panic", 10);
+	assert_string_equal(s, "one\ntwo\nthree\nKernel panic - not syncing: x\n");
+	free(s);
+	s = console_excerpt(path, 1, NULL, 2);
+	assert_string_equal(s, "Kernel panic - not syncing: x\nafter\n");
+	free(s);
+	s = console_excerpt(path, 1, "not printed", 2);
+	assert_string_equal(s, "Kernel panic - not syncing: x\nafter\n");
+	free(s);
+	assert_null(console_excerpt(path, 3, NULL, 5)); /* printed nothing */
+	assert_null(console_excerpt("/nonexistent/console.log", 1, NULL, 5));
+	remove(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_overlong_line_skipped),
 		cmocka_unit_test(test_stopped_before_done),
 		cmocka_unit_test(test_reads_the_file_as_it_grows),
+		cmocka_unit_test(test_excerpt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
