@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <vzsoak/console.h>
 #include <vzsoak/linux_files.h>
 
 void console_watch_init(struct console_watch *w)
@@ -165,20 +166,32 @@ const char *console_linux_title(const char *line, char *buf, size_t len)
 
 /* ------------------------------------------------------------ lines */
 
+/* The guest whose line s is (CONSOLE_GUEST_PREFIX), and the prefix's
+ * length; 0 for a line of no guest's. */
+static unsigned guest_of(const char *s, size_t *plen)
+{
+	for (unsigned g = 1; g <= STATUS_GUESTS; g++) {
+		char prefix[16];
+		int n = snprintf(prefix, sizeof prefix, CONSOLE_GUEST_PREFIX, g);
+		if (n > 0 && strncmp(s, prefix, (size_t)n) == 0) {
+			*plen = (size_t)n;
+			return g;
+		}
+	}
+	return 0;
+}
+
 /* One complete line: a failure in a Linux guest's kernel log, or its
  * init's last line. */
 static unsigned line_done(struct console_watch *w, struct detector *d,
 			  const struct soak_view *v)
 {
 	const char *s = w->line;
-	unsigned g = 0;
-	if (s[0] != 'g' || !isdigit((unsigned char)s[1]) || s[2] != ':' || s[3] != ' ')
+	size_t plen;
+	unsigned g = guest_of(s, &plen);
+	if (g < 1 || g > view_guests(v) || strcmp(v->st.g[g - 1].image, LINUX_IMAGE_NAME) != 0)
 		return 0;
-	g = (unsigned)(s[1] - '0');
-	if (g < 1 || g > STATUS_GUESTS || g > view_guests(v) ||
-	    strcmp(v->st.g[g - 1].image, LINUX_IMAGE_NAME) != 0)
-		return 0;
-	s += 4;
+	s += plen;
 	if (strncmp(s, CONSOLE_LINUX_DONE, strlen(CONSOLE_LINUX_DONE)) == 0) {
 		w->done[g - 1] = true;
 		return 0;
@@ -276,7 +289,7 @@ char *console_excerpt(const char *path, unsigned g, const char *upto, unsigned m
 		return NULL;
 	}
 	char prefix[8];
-	snprintf(prefix, sizeof prefix, "g%u: ", g);
+	snprintf(prefix, sizeof prefix, CONSOLE_GUEST_PREFIX, g);
 	size_t plen = strlen(prefix);
 	char **ring = calloc(max_lines, sizeof *ring);
 	size_t n = 0; /* lines kept so far, the newest at (n - 1) % max_lines */

@@ -6,6 +6,8 @@
  */
 #include <stdarg.h>
 
+#include <vzsoak/console.h>
+
 #include "hv.h"
 
 #define UART_BASE	0xb80003f8u
@@ -100,7 +102,7 @@ void guest_console_flush(struct vcpu *v)
 {
 	if (v->line_len == 0)
 		return;
-	hv_printf("g%u: ", v->id);
+	hv_printf(CONSOLE_GUEST_PREFIX, v->id);
 	for (unsigned i = 0; i < v->line_len; i++)
 		hv_putc(v->line[i]);
 	hv_putc('\n');
