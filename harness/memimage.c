@@ -15,6 +15,40 @@
 /* A Linux guest's kernel runs in kseg0: guest-physical p at 0x80000000 + p. */
 #define KSEG0 0x80000000u
 
+/* Whether a page holds nothing to decode: all zero (never written), or
+ * all 0xcc, Linux's poison for memory it freed (POISON_FREE_INITMEM: its
+ * init code once booted, which the vmlinux still holds as it ran). */
+static bool blank_page(const uint8_t *p)
+{
+	if (p[0] != 0 && p[0] != 0xcc)
+		return false;
+	for (size_t i = 1; i < MEMIMAGE_PAGE; i++)
+		if (p[i] != p[0])
+			return false;
+	return true;
+}
+
+/* The runs of pages of buf[0, bytes) that are not blank, as segments at
+ * kseg0 (at most bytes / MEMIMAGE_PAGE / 2 + 1 of them). */
+static size_t segments(const uint8_t *buf, uint32_t bytes, struct mips_elf_seg *seg)
+{
+	size_t n = 0;
+	for (uint32_t at = 0; at < bytes; at += MEMIMAGE_PAGE) {
+		if (blank_page(buf + at))
+			continue;
+		if (n && seg[n - 1].pa + seg[n - 1].filesz == at) {
+			seg[n - 1].filesz += MEMIMAGE_PAGE;
+			seg[n - 1].memsz += MEMIMAGE_PAGE;
+			continue;
+		}
+		seg[n++] = (struct mips_elf_seg){.vaddr = KSEG0 + at, .pa = at,
+						 .filesz = MEMIMAGE_PAGE,
+						 .memsz = MEMIMAGE_PAGE, .data = buf + at};
+	}
+	return n;
+}
+
+/* 1: written; 0: nothing to write (blank pages only); -1: failed. */
 static int write_one(vzsim *sim, const struct status_guest *g, unsigned id,
 		     uint32_t bytes, const char *trace, uint8_t *buf, char *err,
 		     size_t errlen)
@@ -26,22 +60,32 @@ static int write_one(vzsim *sim, const struct status_guest *g, unsigned id,
 			 path, id, g->window_pa);
 		return -1;
 	}
-	struct mips_elf_seg seg = {.vaddr = KSEG0, .pa = 0, .filesz = bytes, .memsz = bytes,
-				   .data = buf};
+	struct mips_elf_seg *seg = malloc((bytes / MEMIMAGE_PAGE / 2 + 1) * sizeof *seg);
+	if (!seg) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	size_t nseg = segments(buf, bytes, seg);
+	if (!nseg) {
+		free(seg);
+		return 0; /* nothing but blank pages: nothing to decode */
+	}
 	struct outfile o;
 	char why[512];
 	if (outfile_open(&o, path, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s", why);
+		free(seg);
 		return -1;
 	}
 	/* A failed write leaves the stream's error flag, which the commit
 	 * reports with the file's name. */
-	(void)mips_elf_write_core(o.f, &seg, 1);
+	(void)mips_elf_write_core(o.f, seg, nseg);
+	free(seg);
 	if (outfile_commit(&o, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
-	return 0;
+	return 1;
 }
 
 int memimage_write(vzsim *sim, const struct soak_view *v, const char *trace, char *err,
@@ -65,11 +109,13 @@ int memimage_write(vzsim *sim, const struct soak_view *v, const char *trace, cha
 			if (pa > g->window_pa && pa - g->window_pa < bytes)
 				bytes = pa - g->window_pa;
 		}
-		if (write_one(sim, g, i + 1, bytes, trace, buf, err, errlen) != 0) {
+		bytes &= ~(MEMIMAGE_PAGE - 1);
+		int wrote = write_one(sim, g, i + 1, bytes, trace, buf, err, errlen);
+		if (wrote < 0) {
 			free(buf);
 			return -1;
 		}
-		n++;
+		n += wrote;
 	}
 	free(buf);
 	return n;

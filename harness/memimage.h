@@ -22,10 +22,17 @@
  * at most the guest's RAM. */
 #define MEMIMAGE_BYTES (16u << 20)
 
+/* Pages all zero or all 0xcc (memory Linux freed after its boot, poisoned)
+ * are left out: they hold no code, and the vmlinux holds the init code
+ * that ran there before it was freed. */
+#define MEMIMAGE_PAGE 4096u
+
 /*
  * Writes TRACE.gN-kernel.elf for each guest of v that runs Linux: its
- * memory from guest-physical 0 at the kseg0 addresses its kernel runs at.
- * Returns how many it wrote, or -1 with a reason in err.
+ * memory from guest-physical 0 at the kseg0 addresses its kernel runs at,
+ * but for blank pages.
+ * Returns how many it wrote (a guest with blank pages only has none), or
+ * -1 with a reason in err.
  */
 int memimage_write(vzsim *sim, const struct soak_view *v, const char *trace, char *err,
 		   size_t errlen);

@@ -41,6 +41,16 @@ static int load(struct pdt_code **c, const char *what, const char *path, char *e
 	return rc;
 }
 
+static int overlay(struct pdt_code *c, const char *what, const char *path, char *err,
+		   size_t errlen)
+{
+	char why[512];
+	int rc = pdt_code_overlay(c, path, why, sizeof why);
+	if (rc)
+		snprintf(err, errlen, "%s image: %s", what, why);
+	return rc;
+}
+
 /* Guest g's memory image (the options', or a run's beside the capture)
  * over its code, or as its code when it has none. */
 static int load_memory(struct pdt_capture_code *cc, const struct pdt_code_opts *o,
@@ -57,11 +67,7 @@ static int load_memory(struct pdt_capture_code *cc, const struct pdt_code_opts *
 		return 0;
 	if (!cc->codes[g])
 		return load(&cc->codes[g], "guest memory", mem, err, errlen);
-	char why[512];
-	int rc = pdt_code_overlay(cc->codes[g], mem, why, sizeof why);
-	if (rc)
-		snprintf(err, errlen, "guest memory image: %s", why);
-	return rc;
+	return overlay(cc->codes[g], "guest memory", mem, err, errlen);
 }
 
 int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_info *info,
@@ -118,10 +124,22 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 					 dir);
 			else
 				snprintf(path, sizeof path, "%s/guests/%s.elf", dir, hv.image[g - 1]);
+			/* The kernel as it was booted (the decompressor that
+			 * runs first is in it only), under the vmlinux. */
+			char kernel[4200];
+			snprintf(kernel, sizeof kernel, "%s/" LINUX_FILES_DIR "/" LINUX_FILE_KERNEL,
+				 dir);
+			bool have_kernel = is_linux && access(kernel, R_OK) == 0;
+			rc = 0;
 			if (access(path, R_OK) == 0) {
 				rc = load(&cc->codes[g], "guest", path, err, errlen);
-			} else {
-				rc = 0;
+				if (!rc && have_kernel)
+					rc = overlay(cc->codes[g], "guest", kernel, err, errlen);
+			} else if (have_kernel) {
+				/* Its code without names. */
+				rc = load(&cc->codes[g], "guest", kernel, err, errlen);
+			}
+			if (access(path, R_OK) != 0) {
 				/* Once for all the guests of one image, and only for
 				 * guests the run had. */
 				bool told = false;
@@ -130,9 +148,15 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 				/* A capture without boot arguments ran no hypervisor:
 				 * no guest image is missing. */
 				if (info->bootargs[0] && g <= hv.guests && !told) {
-					snprintf(msg, sizeof msg, "the capture's guest image %s is "
-						 "not here (--image gN=ELF%s): that code shows as "
-						 "gaps", path, is_linux ? "; make linux-symbols" : "");
+					if (have_kernel)
+						snprintf(msg, sizeof msg, "the Linux kernel's symbols %s "
+							 "are not here (make linux-symbols): its code "
+							 "shows without names", path);
+					else
+						snprintf(msg, sizeof msg, "the capture's guest image %s "
+							 "is not here (--image gN=ELF%s): that code "
+							 "shows as gaps", path,
+							 is_linux ? "; make linux" : "");
 					note(note_fn, priv, msg);
 				}
 			}

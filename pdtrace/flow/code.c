@@ -58,7 +58,9 @@ struct pdt_code {
 	struct code_seg *seg;   /* sorted by va, disjoint */
 	uint32_t nseg;
 	uint8_t *bytes;         /* every segment's file bytes */
-	uint8_t *overlay;       /* a memory image's bytes the image had no segment for */
+	/* Each overlay's bytes the image had no segment for (pdt_code_overlay). */
+	uint8_t **overlay;
+	uint32_t noverlay;
 	struct code_sec *sec;   /* sorted by lo, disjoint */
 	uint32_t nsec;
 	struct code_sym *sym;   /* by section, then address; one per address */
@@ -168,6 +170,8 @@ void pdt_code_free(struct pdt_code *c)
 	free(c->path);
 	free(c->seg);
 	free(c->bytes);
+	for (uint32_t i = 0; i < c->noverlay; i++)
+		free(c->overlay[i]);
 	free(c->overlay);
 	free(c->sec);
 	free(c->sym);
@@ -455,11 +459,6 @@ int pdt_code_overlay(struct pdt_code *c, const char *path, char *err, size_t err
 {
 	if (err && errlen)
 		err[0] = 0;
-	if (c->overlay) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s has a memory image already", path, c->path);
-		return PDT_E_FORMAT;
-	}
 	struct mips_elf e = {.fd = -1};
 	int rc = mips_elf_open(&e, path, 0, err, errlen);
 	if (rc)
@@ -497,8 +496,12 @@ int pdt_code_overlay(struct pdt_code *c, const char *path, char *err, size_t err
 	struct code_seg *seg = realloc(c->seg, (c->nseg + npiece) * sizeof *seg);
 	if (seg)
 		c->seg = seg;
-	c->overlay = malloc(extra ? extra : 1);
-	if (!seg || !c->overlay) {
+	uint8_t **list = realloc(c->overlay, (c->noverlay + 1) * sizeof *list);
+	if (list)
+		c->overlay = list;
+	uint8_t *bytes = malloc(extra ? extra : 1);
+	if (!seg || !list || !bytes) {
+		free(bytes);
 		rc = PDT_E_NOMEM;
 		goto out;
 	}
@@ -507,13 +510,14 @@ int pdt_code_overlay(struct pdt_code *c, const char *path, char *err, size_t err
 	for (size_t k = 0; k < npiece; k++) {
 		const struct mips_elf_seg *s = &e.seg[of[k]];
 		uint32_t len = (uint32_t)(piece[k][1] - piece[k][0]);
-		memcpy(c->overlay + at, s->data + (piece[k][0] - s->vaddr), len);
+		memcpy(bytes + at, s->data + (piece[k][0] - s->vaddr), len);
 		c->seg[nseg++] = (struct code_seg){
 			.va = (uint32_t)piece[k][0], .filesz = len, .memsz = len,
-			.lim = len >= 4 ? len - 3 : 0, .data = c->overlay + at,
+			.lim = len >= 4 ? len - 3 : 0, .data = bytes + at,
 		};
 		at += len;
 	}
+	c->overlay[c->noverlay++] = bytes;
 	c->nseg = nseg;
 	qsort(c->seg, c->nseg, sizeof *c->seg, cmp_seg);
 	atomic_store_explicit(&c->last, 0, memory_order_relaxed);

@@ -53,8 +53,9 @@ const char *pdt_code_path(const struct pdt_code *c);
  * snapshot of memory, as vzsoak writes for a Linux guest: its kernel
  * rewrites its own code as it boots, so the file it was linked into no
  * longer holds what ran) replace c's bytes where both have them, and are
- * c's code where c has none.  c's symbols stay.  Once per image; 0, or a
- * negative PDT_E_* with a one-line reason in err.
+ * c's code where c has none.  c's symbols stay.  Overlays may be laid one
+ * over another, the last winning.  0, or a negative PDT_E_* with a
+ * one-line reason in err.
  */
 int pdt_code_overlay(struct pdt_code *c, const char *path, char *err, size_t errlen);
 
