@@ -269,7 +269,8 @@ unsigned console_watch_poll(struct console_watch *w, struct detector *d,
 			continue;
 		char msg[sizeof d->flags[0].msg];
 		snprintf(msg, sizeof msg, "the guest was %s and its console has no \"%s\" "
-			 "line: its kernel rebooted or stopped (see console.log)",
+			 "line: its kernel rebooted or stopped early, or its last lines never reached "
+			 "the console (see console.log)",
 			 g->state == GSTATE_KILLED ? "killed by the hypervisor" : "stopped",
 			 CONSOLE_LINUX_DONE);
 		raised += detect_add(d, i + 1, FLAG_CONSOLE, v->insns, v->sim_ns, v->wall,
