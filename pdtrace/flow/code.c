@@ -455,6 +455,22 @@ static size_t uncovered(const struct pdt_code *c, uint64_t lo, uint64_t hi,
 	return n;
 }
 
+/* Takes [lo, hi) out of the sections that name addresses (their symbols
+ * then name none of it): a section is cut at the range's start, or starts
+ * again at its end when it began inside it. */
+static void unname(struct pdt_code *c, uint64_t lo, uint64_t hi)
+{
+	for (uint32_t i = 0; i < c->nsec; i++) {
+		struct code_sec *s = &c->sec[i];
+		if (s->hi <= lo || s->lo >= hi)
+			continue;
+		if (s->lo < lo)
+			s->hi = (uint32_t)lo;
+		else
+			s->lo = hi < s->hi ? (uint32_t)hi : s->hi;
+	}
+}
+
 int pdt_code_overlay(struct pdt_code *c, const char *path, char *err, size_t errlen)
 {
 	if (err && errlen)
@@ -517,6 +533,10 @@ int pdt_code_overlay(struct pdt_code *c, const char *path, char *err, size_t err
 		};
 		at += len;
 	}
+	/* The image's names stop where an overlay brought code the image had
+	 * no bytes for: its .bss does not name the code laid there. */
+	for (size_t k = 0; k < npiece; k++)
+		unname(c, piece[k][0], piece[k][1]);
 	c->overlay[c->noverlay++] = bytes;
 	c->nseg = nseg;
 	qsort(c->seg, c->nseg, sizeof *c->seg, cmp_seg);

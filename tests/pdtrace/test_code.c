@@ -368,6 +368,17 @@ static void test_overlay(void **state)
 	expect_word(c, 0x800010bc, 0x77777777u);
 	expect_word(c, 0x800010b8, 0xee0010b8u);
 	expect_word(c, 0x80001080, 0xee001080u);
+
+	/* Code laid where the image had only .bss is not named by it. */
+	expect_sym(c, 0x4020, "ubss_obj", 0xc);
+	const struct mips_elf_seg over_bss = {.vaddr = 0x4018u, .filesz = 8, .memsz = 8,
+					      .data = b};
+	assert_int_equal(pdt_code_overlay(c, put_snapshot(&over_bss, 1), err, sizeof err), 0);
+	expect_word(c, 0x401c, 0xdd000004u);
+	expect_sym(c, 0x4018, NULL, 0);
+	expect_sym(c, 0x401c, NULL, 0);
+	expect_sym(c, 0x4014, "ubss_obj", 0);
+	expect_sym(c, 0x4020, NULL, 0);
 	pdt_code_free(c);
 
 	/* A snapshot alone is an image without symbols. */
