@@ -650,6 +650,10 @@ static void insn(struct pdt_detect *d, const struct pdt_flow_item *it)
 	case ISA_OP_MTC0:
 		if (isa_rd(it->insn.word) == 5 && isa_sel(it->insn.word) == 0)
 			g->wrote_pm = true;
+		/* Index written: a tlbr or tlbwi from now on does not use the
+		 * probe's (Linux's slow path writes a wired entry of its own). */
+		if (isa_rd(it->insn.word) == 0 && isa_sel(it->insn.word) == 0)
+			g->h_tlbp = false;
 		break;
 	default:
 		break;

@@ -26,6 +26,7 @@
 #define W_TLBWI 0x42000002u
 #define W_MTC0_PAGEMASK 0x409a2800u /* mtc0 k0, c0_pagemask */
 #define W_MTC0_ENTRYHI 0x409a5000u  /* mtc0 k0, c0_entryhi */
+#define W_MTC0_INDEX 0x409a0000u    /* mtc0 k0, c0_index */
 
 #define PM_16K 0x6000u
 #define PM_4K 0x0u
@@ -409,6 +410,25 @@ static void test_split(void **state)
 	assert_int_equal(tlbwi, 1);
 	const struct pdt_finding *f;
 	assert_int_equal(of(&s, PDT_DET_TLBR_FOREIGN, &f), 0);
+	finish(&s);
+}
+
+/* tlbp, another guest runs, then the handler writes Index itself (Linux's
+ * slow path, kmap_coherent's wired entry) before its tlbwi: that tlbwi
+ * does not use the probe's Index, and nothing was split. */
+static void test_split_index_rewritten(void **state)
+{
+	(void)state;
+	struct stream s;
+	start(&s);
+	tlb_exception(&s, 1, 2, EXC_TLBS, 0x4000);
+	insn(&s, 1, true, 2, 0x80000180, W_TLBP, -1);
+	insn(&s, 2, false, 7, 0x5000, W_NOP, -1);
+	insn(&s, 1, true, 2, 0x80000184, W_MTC0_INDEX, -1);
+	insn(&s, 1, true, 2, 0x80000188, W_TLBWI, -1);
+	eret(&s, 1, 2, 0x4000);
+	const struct pdt_finding *f;
+	assert_int_equal(of(&s, PDT_DET_TLBP_SPLIT, &f), 0);
 	finish(&s);
 }
 
@@ -1160,6 +1180,7 @@ int main(void)
 		cmocka_unit_test(test_pagemask_no_write),
 		cmocka_unit_test(test_gap_forgets),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_split_index_rewritten),
 		cmocka_unit_test(test_split_replaced),
 		cmocka_unit_test(test_missed_unpreempted),
 		cmocka_unit_test(test_cp0_out_each_register),
