@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,4 +334,25 @@ char *console_excerpt(const char *path, unsigned g, const char *upto, unsigned m
 		free(ring[i]);
 	free(ring);
 	return text;
+}
+
+unsigned console_watch_end(struct console_watch *w, struct detector *d,
+			   const struct soak_view *v, uint64_t duration)
+{
+	unsigned raised = console_watch_poll(w, d, v);
+	if (v->insns < duration)
+		return raised;
+	for (unsigned i = 0; i < view_guests(v); i++) {
+		const struct status_guest *g = &v->st.g[i];
+		if (strcmp(g->image, LINUX_IMAGE_NAME) != 0 || g->state != GSTATE_RUNNING)
+			continue;
+		char msg[sizeof d->flags[0].msg];
+		snprintf(msg, sizeof msg, "still running after %" PRIu64 " instructions, the "
+			 "run's duration: its init never printed \"%s\" (a hang, a livelock, its "
+			 "clock stopped; or the duration is too short for it)", v->insns,
+			 CONSOLE_LINUX_DONE);
+		raised += detect_add(d, i + 1, FLAG_CONSOLE, v->insns, v->sim_ns, v->wall,
+				     TITLE_LINUX_UNFINISHED, msg);
+	}
+	return raised;
 }

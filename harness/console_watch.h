@@ -30,6 +30,8 @@
 
 /* The title of a Linux guest that stopped without that line. */
 #define TITLE_LINUX_EARLY_STOP "Linux: the guest stopped before its init finished"
+/* ... and of one still running when the run's duration was used up. */
+#define TITLE_LINUX_UNFINISHED "Linux: the guest did not finish within the run's duration"
 
 /* The longest line the watcher reads whole; the rest of a longer one is
  * skipped. */
@@ -73,6 +75,15 @@ unsigned console_watch_feed(struct console_watch *w, const char *text, size_t n,
  */
 unsigned console_watch_poll(struct console_watch *w, struct detector *d,
 			    const struct soak_view *v);
+
+/*
+ * At the end of a run that used up its duration (insns >= duration): a
+ * Linux guest still running has not finished its init's work in all that
+ * time (a hang, a livelock, its clock stopped), which nothing else tells.
+ * Returns the flags raised.
+ */
+unsigned console_watch_end(struct console_watch *w, struct detector *d,
+			   const struct soak_view *v, uint64_t duration);
 
 void console_watch_free(struct console_watch *w);
 

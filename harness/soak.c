@@ -297,6 +297,8 @@ int soak_run(const struct run_config *c)
 		t = &tv.t;
 	}
 	enum run_end end = soak_checks(t, s, s->duration, &d, &cw, &p, &v, &got_signal);
+	if (end != END_BOARD_LOST && end != END_INTERRUPTED)
+		console_watch_end(&cw, &d, &v, s->duration);
 	console_watch_free(&cw);
 	progress_finish(&p, &v, &d);
 	running = NULL;

@@ -86,6 +86,7 @@ int replay_trace(const struct report_input *in, const char *trace, uint64_t unti
 	struct target_vzsim tv;
 	target_vzsim_init(&tv, sim);
 	enum run_end end = soak_checks(&tv.t, s, until ? until : s->duration, d, &cw, &p, v, &never);
+	console_watch_end(&cw, d, v, s->duration);
 	detect_end(d, v, end, NULL);
 	vzsim_uart_output(sim, NULL);
 	console_watch_free(&cw);

@@ -762,6 +762,17 @@ static void test_guest_pagegrain_rie_tlbl(void **state)
 	guest_rie_case(*state, PG_RIE, EXC_TLBL);
 }
 
+/* A core without PageGrain.IEC (board option rixi-exc=off): the guest's
+ * write of IEC does not stick, and the RI violation is a TLBL, as Linux
+ * then expects (it reads the entry back to tell RI/XI from invalid). */
+static void test_guest_pagegrain_no_iec(void **state)
+{
+	vzsim *sim = *state;
+	h_opt(sim, "rixi-exc", "off");
+	guest_rie_case(sim, PG_RIE | PG_IEC, EXC_TLBL);
+	assert_int_equal(g_cp0(sim, C0_PAGEGRAIN), PG_RIE);
+}
+
 /* XI and remembered code: XIE set, the jump to the page faults. */
 static void test_guest_pagegrain_xie_fetch(void **state)
 {
@@ -1038,6 +1049,7 @@ int main(void)
 		VZT(test_root_pagegrain_second_stage),
 		VZT(test_guest_pagegrain_rie_tlbri),
 		VZT(test_guest_pagegrain_rie_tlbl),
+		VZT(test_guest_pagegrain_no_iec),
 		VZT(test_guest_pagegrain_xie_fetch),
 		VZT(test_root_tlbwi_remap_load),
 		VZT(test_root_tlbwi_remap_store),

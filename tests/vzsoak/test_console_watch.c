@@ -209,6 +209,27 @@ static void test_reads_the_file_as_it_grows(void **state)
 	remove(path);
 }
 
+/* The end of a run that used up its duration: a Linux guest still running
+ * never finished; before the duration (a replay stopping at a flag), or a
+ * guest that is no Linux, nothing. */
+static void test_unfinished_at_the_end(void **state)
+{
+	(void)state;
+	static const char *const images[] = {"linux", "linux", "stress"};
+	struct fx f;
+	begin(&f, 1000, images, 3);
+	f.v.st.g[1].state = GSTATE_STOPPED;
+	assert_int_equal(feed(&f, "g2: vzsoak-linux: done, 1.00 s after boot; resetting\n"), 0);
+	assert_int_equal(console_watch_end(&f.w, &f.d, &f.v, 2000), 0);
+	f.v.insns = 2000;
+	assert_int_equal(console_watch_end(&f.w, &f.d, &f.v, 2000), 1);
+	assert_int_equal(f.d.nflags, 1);
+	assert_int_equal(f.d.flags[0].guest, 1);
+	assert_string_equal(f.d.flags[0].title, TITLE_LINUX_UNFINISHED);
+	assert_non_null(strstr(f.d.flags[0].msg, "still running after 2000 instructions"));
+	console_watch_free(&f.w);
+}
+
 /* A report's excerpt: one guest's lines, prefix gone, up to the flagged
  * one, at most the last N; all of them when the line is not there. */
 static void test_excerpt(void **state)
@@ -248,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_stopped_before_done),
 		cmocka_unit_test(test_reads_the_file_as_it_grows),
 		cmocka_unit_test(test_excerpt),
+		cmocka_unit_test(test_unfinished_at_the_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

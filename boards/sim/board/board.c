@@ -37,6 +37,7 @@ static void apply_cpu_opts(vzsim *sim, bool fresh)
 	struct cpu *cpu = sim->cpu;
 	cpu->tlbr_bad_index = sim->opts.tlbr_bad_index;
 	cpu->tlb_mcheck = sim->opts.tlb_mcheck;
+	cpu->rixi_exc = sim->opts.rixi_exc;
 	/* PRId is read-only: the board's choice, now and at every reset. */
 	cpu->prid = sim->opts.prid;
 	cpu->cp0.prid = cpu->gcp0.prid = sim->opts.prid;

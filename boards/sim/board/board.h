@@ -51,6 +51,7 @@ struct board_opts {
 	uint32_t tcb_size;  /* on-chip trace memory, bytes */
 	bool ejtag;         /* EJTAG debug mode and the probe's registers */
 	uint32_t prid;      /* PRId, root and guest: PRID_P5600 or PRID_PROAPTIV */
+	bool rixi_exc;      /* PageGrain.IEC implemented, root and guest */
 };
 
 void board_opts_default(struct board_opts *o);

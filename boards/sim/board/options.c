@@ -41,6 +41,11 @@ static const struct vzsim_board_opt_info opt_table[] = {
 	 "what PRId reads (root and guest): the P5600 vzsim models, or a proAptiv's "
 	 "(processor 0xA2), nothing else changed, for kernels built without MIPS32r5 "
 	 "support, such as Debian's generic mips32r2el Linux (docs/linux.md)"},
+	{"rixi-exc", "on|off", "on",
+	 "PageGrain.IEC: RI/XI violations may raise their own exception codes "
+	 "(TLBRI, TLBXI); off, IEC reads 0 and they raise TLBL/TLBS, as on cores "
+	 "without it, and Linux then reads the entry back (tlbr) in its TLBL "
+	 "handler, the path of the shrinking page (docs/linux.md)"},
 };
 
 const struct vzsim_board_opt_info *vzsim_board_opt_list(size_t *count)
@@ -61,6 +66,7 @@ void board_opts_default(struct board_opts *o)
 	o->tcb_size = 32768;
 	o->ejtag = false;
 	o->prid = PRID_P5600;
+	o->rixi_exc = true;
 }
 
 /* A decimal number in lo..hi, nothing else around it. */
@@ -148,6 +154,11 @@ int board_opts_set(struct board_opts *o, const char *name, const char *value,
 		ok = c >= 0;
 		if (ok)
 			o->prid = c == 0 ? PRID_P5600 : PRID_PROAPTIV;
+	} else if (strcmp(name, "rixi-exc") == 0) {
+		c = parse_choice(value, opt->values);
+		ok = c >= 0;
+		if (ok)
+			o->rixi_exc = c == 0;
 	} else if (strcmp(name, "count-div") == 0) {
 		ok = parse_range(value, 1, 256, &v);
 		if (ok)

@@ -196,7 +196,7 @@ enum gcp0_result ctx_write(struct cpu *cpu, struct cp0 *c, bool guest,
 	case 5 << 3 | 1:
 	{
 		uint32_t old = c->pagegrain;
-		c->pagegrain = v & PAGEGRAIN_WMASK;
+		c->pagegrain = v & (cpu->rixi_exc ? PAGEGRAIN_WMASK : PAGEGRAIN_WMASK & ~PG_IEC);
 		/* RI/XI enforcement is cached with the pages; root's PageGrain
 		 * also rules the guests' second stage.  A hypervisor restores
 		 * the guest's at every switch, mostly unchanged. */

@@ -17,6 +17,7 @@ int cpu_init(struct cpu *cpu, struct bus *bus, uint8_t *ram, uint32_t ram_size,
 	cpu->count_div = 2;
 	cpu->tlb_mcheck = true;
 	cpu->prid = PRID_P5600;
+	cpu->rixi_exc = true;
 	cpu->tlbr_bad_index = TLBR_BAD_WRAP;
 	cpu->vz_enabled = true;
 	cpu->guest_entries = tlb_entries / 2 ? tlb_entries / 2 : 1;

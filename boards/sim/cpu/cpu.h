@@ -304,6 +304,9 @@ struct cpu {
 	uint32_t prid;         /* what PRId reads, root and guest (board option prid) */
 	unsigned count_div;    /* instructions per Count increment */
 	bool tlb_mcheck;       /* duplicate TLB entries raise Machine Check */
+	/* PageGrain.IEC is implemented: RI/XI violations may raise TLBRI/TLBXI
+	 * (board option rixi-exc); without it they raise TLBL/TLBS only. */
+	bool rixi_exc;
 	/* Entries were written without the duplicate check (vzsim_tlb_write):
 	 * a lookup may no longer trust its hint (tlb.c). */
 	bool tlb_unchecked;
