@@ -31,21 +31,13 @@ static void note(pdt_note_fn *fn, void *priv, const char *msg)
 		fn(priv, msg);
 }
 
-static int load(struct pdt_code **c, const char *what, const char *path, char *err,
+/* The image at path into *c, or (*c already loaded) laid over it. */
+static int take(struct pdt_code **c, const char *what, const char *path, char *err,
 		size_t errlen)
 {
-	char why[256];
-	int rc = pdt_code_load(c, path, why, sizeof why);
-	if (rc)
-		snprintf(err, errlen, "%s image: %s", what, why);
-	return rc;
-}
-
-static int overlay(struct pdt_code *c, const char *what, const char *path, char *err,
-		   size_t errlen)
-{
 	char why[512];
-	int rc = pdt_code_overlay(c, path, why, sizeof why);
+	int rc = *c ? pdt_code_overlay(*c, path, why, sizeof why)
+		    : pdt_code_load(c, path, why, sizeof why);
 	if (rc)
 		snprintf(err, errlen, "%s image: %s", what, why);
 	return rc;
@@ -65,9 +57,7 @@ static int load_memory(struct pdt_capture_code *cc, const struct pdt_code_opts *
 	}
 	if (!mem)
 		return 0;
-	if (!cc->codes[g])
-		return load(&cc->codes[g], "guest memory", mem, err, errlen);
-	return overlay(cc->codes[g], "guest memory", mem, err, errlen);
+	return take(&cc->codes[g], "guest memory", mem, err, errlen);
 }
 
 int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_info *info,
@@ -88,7 +78,7 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 			snprintf(msg, sizeof msg, "the capture's image %s is not here "
 				 "(--image root=ELF): root code shows as gaps", root);
 			note(note_fn, priv, msg);
-		} else if ((rc = load(&cc->codes[0], "root", root, err, errlen)) != 0) {
+		} else if ((rc = take(&cc->codes[0], "root", root, err, errlen)) != 0) {
 			return rc;
 		}
 	}
@@ -114,7 +104,7 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 	}
 	for (unsigned g = 1; g <= PDT_FLOW_GUESTS; g++) {
 		if (o->image[g]) {
-			rc = load(&cc->codes[g], "guest", o->image[g], err, errlen);
+			rc = take(&cc->codes[g], "guest", o->image[g], err, errlen);
 		} else if (root) {
 			/* A Linux guest's kernel: make linux-symbols' vmlinux. */
 			bool is_linux = !strcmp(hv.image[g - 1], LINUX_IMAGE_NAME);
@@ -132,12 +122,12 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 			bool have_kernel = is_linux && access(kernel, R_OK) == 0;
 			rc = 0;
 			if (access(path, R_OK) == 0) {
-				rc = load(&cc->codes[g], "guest", path, err, errlen);
+				rc = take(&cc->codes[g], "guest", path, err, errlen);
 				if (!rc && have_kernel)
-					rc = overlay(cc->codes[g], "guest", kernel, err, errlen);
+					rc = take(&cc->codes[g], "guest", kernel, err, errlen);
 			} else if (have_kernel) {
 				/* Its code without names. */
-				rc = load(&cc->codes[g], "guest", kernel, err, errlen);
+				rc = take(&cc->codes[g], "guest", kernel, err, errlen);
 			}
 			if (access(path, R_OK) != 0) {
 				/* Once for all the guests of one image, and only for
