@@ -18,7 +18,7 @@ HARNESS_HOST_SRC := harness/scenario.c harness/detect.c harness/console_watch.c 
 	harness/report/base64.c $(OCD_HOST_SRC)
 # The trace detectors (tracecheck.c) are libpdtrace's: its two headers'
 # folders, not the ISA below them.
-$(call layer,harness,-Iboards/sim/include -Ipdtrace/flow/include -Ipdtrace/packet/include $(INC_MIPS) $(INC_ABI) $(INC_UTIL))
+$(call layer,harness,-Iboards/sim/include -Ipdtrace/flow/include -Ipdtrace/packet/include $(INC_ABI) $(INC_UTIL))
 # The report disassembles and reads instruction fields: the ISA too.
 $(call layer,harness/report,-Iboards/sim/include -Ipdtrace/flow/include -Ipdtrace/packet/include $(INC_MIPS) $(INC_ABI) $(INC_UTIL))
 # The OpenOCD client needs nothing of vzsoak's but util.

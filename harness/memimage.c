@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <mips/elf.h>
-#include <util/outfile.h>
 #include <vzsoak/linux_files.h>
 
 /* A Linux guest's kernel runs in kseg0: guest-physical p at 0x80000000 + p. */
@@ -28,22 +26,21 @@ static bool blank_page(const uint8_t *p)
 	return true;
 }
 
-/* The runs of pages of buf[0, bytes) that are not blank, as segments at
- * kseg0 (at most bytes / MEMIMAGE_PAGE / 2 + 1 of them). */
-static size_t segments(const uint8_t *buf, uint32_t bytes, struct mips_elf_seg *seg)
+/* The runs of pages of buf[0, bytes) (the window at pa) that are not
+ * blank, as segments at kseg0 (at most bytes / MEMIMAGE_PAGE / 2 + 1). */
+static size_t segments(const uint8_t *buf, uint32_t bytes, uint32_t pa,
+		       struct vzsim_mem_segment *seg)
 {
 	size_t n = 0;
 	for (uint32_t at = 0; at < bytes; at += MEMIMAGE_PAGE) {
 		if (blank_page(buf + at))
 			continue;
-		if (n && seg[n - 1].pa + seg[n - 1].filesz == at) {
-			seg[n - 1].filesz += MEMIMAGE_PAGE;
-			seg[n - 1].memsz += MEMIMAGE_PAGE;
+		if (n && seg[n - 1].vaddr + seg[n - 1].len == KSEG0 + at) {
+			seg[n - 1].len += MEMIMAGE_PAGE;
 			continue;
 		}
-		seg[n++] = (struct mips_elf_seg){.vaddr = KSEG0 + at, .pa = at,
-						 .filesz = MEMIMAGE_PAGE,
-						 .memsz = MEMIMAGE_PAGE, .data = buf + at};
+		seg[n++] = (struct vzsim_mem_segment){.vaddr = KSEG0 + at, .pa = pa + at,
+						      .len = MEMIMAGE_PAGE};
 	}
 	return n;
 }
@@ -60,32 +57,19 @@ static int write_one(vzsim *sim, const struct status_guest *g, unsigned id,
 			 path, id, g->window_pa);
 		return -1;
 	}
-	struct mips_elf_seg *seg = malloc((bytes / MEMIMAGE_PAGE / 2 + 1) * sizeof *seg);
+	struct vzsim_mem_segment *seg = malloc((bytes / MEMIMAGE_PAGE / 2 + 1) * sizeof *seg);
 	if (!seg) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	size_t nseg = segments(buf, bytes, seg);
+	size_t nseg = segments(buf, bytes, g->window_pa, seg);
 	if (!nseg) {
 		free(seg);
 		return 0; /* nothing but blank pages: nothing to decode */
 	}
-	struct outfile o;
-	char why[512];
-	if (outfile_open(&o, path, why, sizeof why) != 0) {
-		snprintf(err, errlen, "%s", why);
-		free(seg);
-		return -1;
-	}
-	/* A failed write leaves the stream's error flag, which the commit
-	 * reports with the file's name. */
-	(void)mips_elf_write_core(o.f, seg, nseg);
+	int rc = vzsim_mem_save_elf(sim, path, seg, nseg, err, errlen);
 	free(seg);
-	if (outfile_commit(&o, why, sizeof why) != 0) {
-		snprintf(err, errlen, "%s", why);
-		return -1;
-	}
-	return 1;
+	return rc ? -1 : 1;
 }
 
 int memimage_write(vzsim *sim, const struct soak_view *v, const char *trace, char *err,

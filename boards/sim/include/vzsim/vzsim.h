@@ -115,6 +115,20 @@ int vzsim_tlb_write(vzsim *sim, unsigned index, const struct vzsim_tlb_entry *e)
 int vzsim_mem_read(vzsim *sim, uint32_t pa, void *buf, size_t len);
 int vzsim_mem_write(vzsim *sim, uint32_t pa, const void *buf, size_t len);
 
+/*
+ * A snapshot of memory as an ELF core file (ET_CORE, EM_MIPS): one PT_LOAD
+ * segment for each of seg[0, n), its bytes from physical pa, at vaddr (in
+ * vaddr order, not overlapping).  pdtrace reads it as code (vzsoak writes
+ * one of each Linux guest's kernel beside a capture).  Written under a
+ * temporary name and renamed.  0, or -1 with a reason (a range not in RAM,
+ * a file that cannot be written).
+ */
+struct vzsim_mem_segment {
+	uint32_t vaddr, pa, len;
+};
+int vzsim_mem_save_elf(vzsim *sim, const char *path, const struct vzsim_mem_segment *seg,
+		       size_t n, char *err, size_t errlen);
+
 /* The UART's output (default stdout) and input (default none). */
 void vzsim_uart_output(vzsim *sim, FILE *out);
 void vzsim_uart_input(vzsim *sim, FILE *in);
