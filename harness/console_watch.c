@@ -182,6 +182,23 @@ static unsigned guest_of(const char *s, size_t *plen)
 	return 0;
 }
 
+/* How a console flag's message quotes its line (line_done writes it,
+ * console_flag_line reads it back). */
+#define QUOTE_OPEN "console: \""
+
+const char *console_flag_line(const struct flag *fl, char *buf, size_t len)
+{
+	size_t n = strlen(QUOTE_OPEN);
+	if (fl->kind != FLAG_CONSOLE || strncmp(fl->msg, QUOTE_OPEN, n) != 0)
+		return NULL;
+	snprintf(buf, len, "%s", fl->msg + n);
+	/* The closing quote, when the whole line fit. */
+	size_t k = strlen(buf);
+	if (k && buf[k - 1] == '"')
+		buf[k - 1] = '\0';
+	return buf;
+}
+
 /* One complete line: a failure in a Linux guest's kernel log, or its
  * init's last line. */
 static unsigned line_done(struct console_watch *w, struct detector *d,
@@ -208,7 +225,7 @@ static unsigned line_done(struct console_watch *w, struct detector *d,
 	if (!console_linux_title(text, title, sizeof title))
 		return 0;
 	char msg[sizeof d->flags[0].msg];
-	snprintf(msg, sizeof msg, "console: \"%.200s\"", s);
+	snprintf(msg, sizeof msg, QUOTE_OPEN "%.200s\"", s);
 	return detect_add(d, g, FLAG_CONSOLE, v->insns, v->sim_ns, v->wall, title, msg);
 }
 

@@ -96,6 +96,11 @@ void console_watch_free(struct console_watch *w);
  */
 char *console_excerpt(const char *path, unsigned g, const char *upto, unsigned max_lines);
 
+/* The console line a console flag quotes, into buf (cut to len, which
+ * still finds it: console_excerpt's upto); NULL for a flag that quotes
+ * none (a guest that stopped early, or did not finish). */
+const char *console_flag_line(const struct flag *fl, char *buf, size_t len);
+
 /*
  * The title of a line of a Linux kernel's log (without its guest prefix
  * and printk time), into buf; NULL when the line tells of no failure.

@@ -208,18 +208,11 @@ static void console_of_flag(struct report *r)
 		const struct flag *fl = &r->flags.flags[i];
 		if (fl->kind != FLAG_CONSOLE)
 			continue;
-		/* The line, as the flag quotes it (console: "..."): its start
-		 * finds it again; the early-stop flag quotes none. */
-		char key[64] = "";
-		const char *q = strchr(fl->msg, '"');
-		if (strncmp(fl->msg, "console: ", 9) == 0 && q) {
-			snprintf(key, sizeof key, "%s", q + 1);
-			char *end = strrchr(key, '"');
-			if (end)
-				*end = '\0';
-		}
+		/* Its line's start finds it again. */
+		char key[64];
 		char *path = report_path(r->in.run_dir, "console.log");
-		r->console = console_excerpt(path, fl->guest, key[0] ? key : NULL,
+		r->console = console_excerpt(path, fl->guest,
+					     console_flag_line(fl, key, sizeof key),
 					     CONSOLE_EXCERPT_LINES);
 		r->console_guest = fl->guest;
 		free(path);

@@ -120,16 +120,12 @@ int pdt_capture_code_load(struct pdt_capture_code *cc, const struct pdt_file_inf
 			snprintf(kernel, sizeof kernel, "%s/" LINUX_FILES_DIR "/" LINUX_FILE_KERNEL,
 				 dir);
 			bool have_kernel = is_linux && access(kernel, R_OK) == 0;
-			rc = 0;
-			if (access(path, R_OK) == 0) {
-				rc = take(&cc->codes[g], "guest", path, err, errlen);
-				if (!rc && have_kernel)
-					rc = take(&cc->codes[g], "guest", kernel, err, errlen);
-			} else if (have_kernel) {
-				/* Its code without names. */
+			bool have_image = access(path, R_OK) == 0;
+			rc = have_image ? take(&cc->codes[g], "guest", path, err, errlen) : 0;
+			/* Under the vmlinux's names, or alone: code without names. */
+			if (!rc && have_kernel)
 				rc = take(&cc->codes[g], "guest", kernel, err, errlen);
-			}
-			if (access(path, R_OK) != 0) {
+			if (!have_image) {
 				/* Once for all the guests of one image, and only for
 				 * guests the run had. */
 				bool told = false;

@@ -482,9 +482,9 @@ int pdt_code_overlay(struct pdt_code *c, const char *path, char *err, size_t err
 									  : PDT_E_FORMAT;
 	/* Its bytes over the image's where both have them; the rest of it
 	 * as segments of their own. */
-	size_t cap = 0, extra = 0;
-	for (size_t i = 0; i < e.nseg; i++)
-		cap += c->nseg + 1;
+	/* Each of its segments leaves at most one piece more than the image
+	 * has segments uncovered. */
+	size_t cap = e.nseg * (c->nseg + 1), extra = 0;
 	uint64_t (*piece)[2] = malloc((cap ? cap : 1) * sizeof *piece);
 	size_t *of = malloc((cap ? cap : 1) * sizeof *of); /* piece -> snapshot seg */
 	size_t npiece = 0;

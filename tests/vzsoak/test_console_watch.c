@@ -119,6 +119,11 @@ static void test_linux_guests_only(void **state)
 	assert_string_equal(fl->msg, "console: \"[   12.345678] Kernel panic - not syncing: "
 				    "Fatal exception\"");
 	assert_string_equal(flag_kind_name(fl->kind), "console");
+	/* The line it quotes, read back: whole, or its start. */
+	char line[80], start[16];
+	assert_string_equal(console_flag_line(fl, line, sizeof line),
+			    "[   12.345678] Kernel panic - not syncing: Fatal exception");
+	assert_string_equal(console_flag_line(fl, start, sizeof start), "[   12.345678] ");
 	/* One flag per guest: the first line that tells of a failure. */
 	assert_int_equal(feed(&f, "g3: Oops[#1]:\n"), 0);
 	assert_int_equal(feed(&f, "g1: BUG: Bad page state in process x  pfn:1\n"), 1);
@@ -165,6 +170,8 @@ static void test_stopped_before_done(void **state)
 	assert_int_equal(f.d.flags[0].insns, 200);
 	assert_string_equal(f.d.flags[0].title, TITLE_LINUX_EARLY_STOP);
 	assert_non_null(strstr(f.d.flags[0].msg, "stopped"));
+	char line[80];
+	assert_null(console_flag_line(&f.d.flags[0], line, sizeof line));
 	assert_int_equal(console_watch_poll(&f.w, &f.d, &f.v), 0);
 	console_watch_free(&f.w);
 }
